@@ -1,0 +1,197 @@
+//! A file's text, its line index, and the format-neutral spanned tree parsed from it.
+
+mod json;
+mod tree;
+mod yaml;
+
+pub use tree::{Entry, NodeId, Tree, Value};
+
+use std::fmt;
+
+/// Files larger than this are reported, not parsed: no real template or flow comes close.
+pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
+/// Collections nested deeper than this are a parse error, in both formats.
+pub const MAX_NESTING: usize = 128;
+/// Upper bound on the number of nodes a document may expand to once aliases are followed.
+pub const ALIAS_EXPANSION_BUDGET: u64 = 1_000_000;
+
+/// A half-open byte range into a file's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span {
+            start,
+            end: end.max(start),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// The syntax a file is parsed with, chosen by its extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+impl Format {
+    pub fn from_path(path: &str) -> Option<Format> {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".json") {
+            Some(Format::Json)
+        } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+            Some(Format::Yaml)
+        } else {
+            None
+        }
+    }
+}
+
+/// Why a text could not become a tree; `span` is where the parser stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseFailure {
+    pub message: String,
+    pub span: Span,
+}
+
+impl fmt::Display for ParseFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Parses `text` in `format` into a spanned tree.
+pub fn parse(text: &str, format: Format) -> Result<Tree, ParseFailure> {
+    match format {
+        Format::Json => json::parse(text),
+        Format::Yaml => yaml::parse(text),
+    }
+}
+
+/// Byte offsets of line starts, to turn a byte offset into a 1-based line and column.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+/// A 1-based line and column; `column` counts Unicode characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// 0-based line number of the line containing `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next.saturating_sub(1),
+        }
+    }
+
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        Position {
+            line: line + 1,
+            column: text[start..offset].chars().count() + 1,
+        }
+    }
+
+    /// Column in UTF-16 code units, as SARIF and LSP count them.
+    pub fn utf16_column(&self, text: &str, offset: usize) -> usize {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let start = self.starts[self.line_of(offset)];
+        text[start..offset].encode_utf16().count() + 1
+    }
+
+    /// The byte range of 1-based `line`, without its line break.
+    pub fn line_span(&self, text: &str, line: usize) -> Span {
+        let start = self.starts.get(line.saturating_sub(1)).copied().unwrap_or(text.len());
+        let end = self.starts.get(line).map(|s| s - 1).unwrap_or(text.len());
+        let end = if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end - 1
+        } else {
+            end
+        };
+        Span::new(start, end)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Strips a leading UTF-8 byte-order mark, which both parsers would otherwise trip on.
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_not_bytes() {
+        let text = "a: 1\nnäme: \"x\"\n";
+        let index = LineIndex::new(text);
+        let offset = text.find('"').unwrap();
+        assert_eq!(index.position(text, offset), Position { line: 2, column: 7 });
+        assert_eq!(index.position(text, 0), Position { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn utf16_columns_count_surrogate_pairs_twice() {
+        let text = "x: \"😀y\"";
+        let index = LineIndex::new(text);
+        let offset = text.find('y').unwrap();
+        assert_eq!(index.position(text, offset).column, 6);
+        assert_eq!(index.utf16_column(text, offset), 7);
+    }
+
+    #[test]
+    fn line_span_excludes_line_break() {
+        let text = "one\r\ntwo\nthree";
+        let index = LineIndex::new(text);
+        assert_eq!(&text[index.line_span(text, 1).start..index.line_span(text, 1).end], "one");
+        assert_eq!(&text[index.line_span(text, 3).start..index.line_span(text, 3).end], "three");
+    }
+
+    #[test]
+    fn bom_is_stripped() {
+        assert_eq!(strip_bom("\u{feff}{}"), "{}");
+        assert_eq!(strip_bom("{}"), "{}");
+    }
+}

@@ -1,0 +1,411 @@
+//! The format-neutral spanned tree both parsers produce.
+//!
+//! Nodes live in one arena and refer to each other by index. YAML aliases stay references
+//! (`Value::Alias`), and the builder charges every alias with the size of what it points
+//! at, so a document that would expand past [`ALIAS_EXPANSION_BUDGET`] nodes is refused
+//! before anything walks it.
+
+use std::collections::HashMap;
+
+use super::{ParseFailure, Span, ALIAS_EXPANSION_BUDGET, MAX_NESTING};
+
+pub type NodeId = usize;
+
+const NO_PARENT: usize = usize::MAX;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// A number as written, so no precision is lost before a rule decides what it needs.
+    Number(String),
+    String(String),
+    Seq(Vec<NodeId>),
+    Map(Vec<Entry>),
+    /// A YAML alias: the node it refers to.
+    Alias(NodeId),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: NodeId,
+}
+
+#[derive(Clone, Debug)]
+struct Node {
+    value: Value,
+    span: Span,
+    parent: usize,
+    /// Index of this node in its parent's entries or items.
+    slot: usize,
+}
+
+/// A key that appears twice in one mapping.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DuplicateKey {
+    pub key: String,
+    pub first: Span,
+    pub second: Span,
+    /// The mapping that holds both.
+    pub map: NodeId,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Tree {
+    nodes: Vec<Node>,
+    /// One root per document (YAML streams may hold several).
+    pub documents: Vec<NodeId>,
+    pub duplicate_keys: Vec<DuplicateKey>,
+}
+
+impl Tree {
+    /// The node's value, with aliases followed.
+    pub fn value(&self, id: NodeId) -> &Value {
+        &self.nodes[self.resolve(id)].value
+    }
+
+    /// Follows an alias to the node it names. Alias targets are always complete, earlier
+    /// nodes (the builder refuses recursive aliases), so this terminates.
+    pub fn resolve(&self, mut id: NodeId) -> NodeId {
+        while let Value::Alias(target) = self.nodes[id].value {
+            id = target;
+        }
+        id
+    }
+
+    /// Where the node is written (for an alias: the `*name` token).
+    pub fn span(&self, id: NodeId) -> Span {
+        self.nodes[id].span
+    }
+
+    /// The span of the key under which the node sits, if its parent is a mapping.
+    pub fn key_span(&self, id: NodeId) -> Option<Span> {
+        let node = &self.nodes[id];
+        if node.parent == NO_PARENT {
+            return None;
+        }
+        match &self.nodes[node.parent].value {
+            Value::Map(entries) => entries.get(node.slot).map(|e| e.key_span),
+            _ => None,
+        }
+    }
+
+    pub fn parent(&self, id: NodeId) -> Option<NodeId> {
+        let parent = self.nodes[id].parent;
+        (parent != NO_PARENT).then_some(parent)
+    }
+
+    /// The mapping's value for `key` (the first, if the key is duplicated).
+    pub fn get(&self, map: NodeId, key: &str) -> Option<NodeId> {
+        match self.value(map) {
+            Value::Map(entries) => entries.iter().find(|e| e.key == key).map(|e| e.value),
+            _ => None,
+        }
+    }
+
+    pub fn entries(&self, map: NodeId) -> &[Entry] {
+        match self.value(map) {
+            Value::Map(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    pub fn items(&self, seq: NodeId) -> &[NodeId] {
+        match self.value(seq) {
+            Value::Seq(items) => items,
+            _ => &[],
+        }
+    }
+
+    pub fn as_str(&self, id: NodeId) -> Option<&str> {
+        match self.value(id) {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The RFC 6901 JSON pointer of a node, e.g. `/nodes/welcome/options/3`.
+    pub fn pointer(&self, id: NodeId) -> String {
+        let mut segments = Vec::new();
+        let mut current = id;
+        while self.nodes[current].parent != NO_PARENT {
+            let node = &self.nodes[current];
+            let parent = &self.nodes[node.parent];
+            match &parent.value {
+                Value::Map(entries) => {
+                    let key = entries.get(node.slot).map(|e| e.key.as_str()).unwrap_or("");
+                    segments.push(key.replace('~', "~0").replace('/', "~1"));
+                }
+                _ => segments.push(node.slot.to_string()),
+            }
+            current = node.parent;
+        }
+        segments.iter().rev().fold(String::new(), |mut pointer, segment| {
+            pointer.push('/');
+            pointer.push_str(segment);
+            pointer
+        })
+    }
+
+    /// The node an RFC 6901 pointer names within document `root`.
+    pub fn lookup(&self, root: NodeId, pointer: &str) -> Option<NodeId> {
+        if pointer.is_empty() {
+            return Some(root);
+        }
+        let mut current = root;
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let segment = raw.replace("~1", "/").replace("~0", "~");
+            current = match self.value(current) {
+                Value::Map(entries) => entries.iter().find(|e| e.key == segment)?.value,
+                Value::Seq(items) => *items.get(segment.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(current)
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+}
+
+enum FrameKind {
+    Map {
+        pending_key: Option<(String, Span)>,
+        seen: HashMap<String, Span>,
+    },
+    Seq,
+}
+
+struct Frame {
+    node: NodeId,
+    kind: FrameKind,
+    /// Expanded size of the children so far, aliases counted at their target's size.
+    size: u64,
+    /// A collection used as a mapping key (YAML complex key): it becomes that key's text.
+    as_key: bool,
+}
+
+/// Builds a [`Tree`] from a stream of open/leaf/close calls, in document order.
+pub(super) struct TreeBuilder<'t> {
+    text: &'t str,
+    tree: Tree,
+    stack: Vec<Frame>,
+    /// Expanded size of each closed node; `None` while a collection is still open.
+    sizes: Vec<Option<u64>>,
+}
+
+impl<'t> TreeBuilder<'t> {
+    pub fn new(text: &'t str) -> Self {
+        TreeBuilder {
+            text,
+            tree: Tree::default(),
+            stack: Vec::new(),
+            sizes: Vec::new(),
+        }
+    }
+
+    /// True when the next node is a mapping key rather than a value.
+    pub fn expects_key(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some(Frame {
+                kind: FrameKind::Map {
+                    pending_key: None,
+                    ..
+                },
+                ..
+            })
+        )
+    }
+
+    pub fn key(&mut self, key: String, span: Span) -> Result<(), ParseFailure> {
+        let map = self.stack.last().map(|f| f.node).unwrap_or(NO_PARENT);
+        if let Some(Frame {
+            kind: FrameKind::Map { pending_key, seen },
+            ..
+        }) = self.stack.last_mut()
+        {
+            if let Some(first) = seen.get(&key) {
+                self.tree.duplicate_keys.push(DuplicateKey {
+                    key: key.clone(),
+                    first: *first,
+                    second: span,
+                    map,
+                });
+            } else {
+                seen.insert(key.clone(), span);
+            }
+            *pending_key = Some((key, span));
+            Ok(())
+        } else {
+            Err(ParseFailure {
+                message: "mapping key outside a mapping".into(),
+                span,
+            })
+        }
+    }
+
+    pub fn leaf(&mut self, value: Value, span: Span) -> Result<NodeId, ParseFailure> {
+        let size = match value {
+            Value::Alias(target) => match self.sizes.get(target).copied().flatten() {
+                Some(size) => size,
+                None => {
+                    return Err(ParseFailure {
+                        message: "recursive alias: an alias refers to a node that contains it"
+                            .into(),
+                        span,
+                    })
+                }
+            },
+            _ => 1,
+        };
+        let id = self.push_node(value, span)?;
+        self.sizes.push(Some(size));
+        self.charge(size, span)?;
+        Ok(id)
+    }
+
+    pub fn open_map(&mut self, start: usize) -> Result<NodeId, ParseFailure> {
+        self.open(
+            Value::Map(Vec::new()),
+            FrameKind::Map {
+                pending_key: None,
+                seen: HashMap::new(),
+            },
+            start,
+        )
+    }
+
+    pub fn open_seq(&mut self, start: usize) -> Result<NodeId, ParseFailure> {
+        self.open(Value::Seq(Vec::new()), FrameKind::Seq, start)
+    }
+
+    fn open(&mut self, value: Value, kind: FrameKind, start: usize) -> Result<NodeId, ParseFailure> {
+        let span = Span::new(start, start);
+        if self.stack.len() >= MAX_NESTING {
+            return Err(ParseFailure {
+                message: format!("nesting deeper than {MAX_NESTING} levels"),
+                span,
+            });
+        }
+        let as_key = self.expects_key();
+        let id = if as_key {
+            self.detached(value, span)
+        } else {
+            self.push_node(value, span)?
+        };
+        self.sizes.push(None);
+        self.stack.push(Frame {
+            node: id,
+            kind,
+            size: 0,
+            as_key,
+        });
+        Ok(id)
+    }
+
+    pub fn close(&mut self, end: usize) -> Result<(), ParseFailure> {
+        let Some(frame) = self.stack.pop() else {
+            return Err(ParseFailure {
+                message: "unbalanced end of collection".into(),
+                span: Span::new(end, end),
+            });
+        };
+        let node = &mut self.tree.nodes[frame.node];
+        node.span = Span::new(node.span.start, end);
+        let span = node.span;
+        let size = frame.size + 1;
+        self.sizes[frame.node] = Some(size);
+        if frame.as_key {
+            let key = self.text.get(span.start..span.end).unwrap_or("").to_string();
+            self.key(key, span)
+        } else {
+            self.charge(size, span)
+        }
+    }
+
+    /// Adds a finished child's expanded size to its parent, enforcing the alias budget.
+    fn charge(&mut self, size: u64, span: Span) -> Result<(), ParseFailure> {
+        let total = match self.stack.last_mut() {
+            Some(frame) => {
+                frame.size = frame.size.saturating_add(size);
+                frame.size
+            }
+            None => size,
+        };
+        if total > ALIAS_EXPANSION_BUDGET {
+            return Err(ParseFailure {
+                message: format!(
+                    "alias expansion budget exceeded: the document would expand to more than {ALIAS_EXPANSION_BUDGET} nodes"
+                ),
+                span,
+            });
+        }
+        Ok(())
+    }
+
+    fn detached(&mut self, value: Value, span: Span) -> NodeId {
+        self.tree.nodes.push(Node {
+            value,
+            span,
+            parent: NO_PARENT,
+            slot: 0,
+        });
+        self.tree.nodes.len() - 1
+    }
+
+    fn push_node(&mut self, value: Value, span: Span) -> Result<NodeId, ParseFailure> {
+        let id = self.tree.nodes.len();
+        let Some(frame) = self.stack.last_mut() else {
+            self.tree.nodes.push(Node {
+                value,
+                span,
+                parent: NO_PARENT,
+                slot: 0,
+            });
+            self.tree.documents.push(id);
+            return Ok(id);
+        };
+        let parent = frame.node;
+        let slot = match (&mut frame.kind, &mut self.tree.nodes[parent].value) {
+            (FrameKind::Map { pending_key, .. }, Value::Map(entries)) => {
+                let Some((key, key_span)) = pending_key.take() else {
+                    return Err(ParseFailure {
+                        message: "mapping value without a key".into(),
+                        span,
+                    });
+                };
+                entries.push(Entry {
+                    key,
+                    key_span,
+                    value: id,
+                });
+                entries.len() - 1
+            }
+            (FrameKind::Seq, Value::Seq(items)) => {
+                items.push(id);
+                items.len() - 1
+            }
+            _ => {
+                return Err(ParseFailure {
+                    message: "inconsistent collection".into(),
+                    span,
+                })
+            }
+        };
+        self.tree.nodes.push(Node {
+            value,
+            span,
+            parent,
+            slot,
+        });
+        Ok(id)
+    }
+
+    pub fn finish(self) -> Tree {
+        self.tree
+    }
+}
