@@ -1,0 +1,172 @@
+//! Findings as rules report them, and diagnostics as reports print them.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::source::{NodeId, Position, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text.to_ascii_lowercase().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where in a document a finding points. Rules say *what* they complain about; the engine
+/// turns it into a line and a column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum At {
+    /// The value of a node.
+    Node(NodeId),
+    /// The key under which a node sits (the node itself when it has no key).
+    Key(NodeId),
+    /// Characters inside a node's text: an absolute byte range in the file.
+    Text(NodeId, Span),
+    /// A byte range with no node, e.g. where a parser stopped.
+    Raw(Span),
+}
+
+/// A location in another (or the same) file, shown beside a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub file: usize,
+    pub at: At,
+    pub message: String,
+}
+
+/// What a rule reports: the engine adds the rule's name, severity and the position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+    pub at: At,
+    /// A severity other than the rule's default, for rules with graded findings.
+    pub severity: Option<Severity>,
+    pub related: Vec<Related>,
+}
+
+impl Finding {
+    pub fn new(code: &'static str, at: At, message: impl Into<String>) -> Self {
+        Finding {
+            code,
+            message: message.into(),
+            help: None,
+            at,
+            severity: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
+
+    pub fn related(mut self, file: usize, at: At, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            file,
+            at,
+            message: message.into(),
+        });
+        self
+    }
+}
+
+/// A finding of a cross-file rule, with the file it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileFinding {
+    pub file: usize,
+    pub finding: Finding,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RelatedLocation {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub message: String,
+}
+
+/// A finding resolved to a file, line and column, ready for any report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    /// Path relative to the working directory, with `/` separators.
+    pub file: String,
+    /// Index of the file in the run's file list, for renderers that show source.
+    pub file_index: usize,
+    pub span: Span,
+    pub start: Position,
+    pub end: Position,
+    pub pointer: String,
+    pub fingerprint: String,
+    pub related: Vec<RelatedLocation>,
+}
+
+impl Diagnostic {
+    /// The order every report uses: file, line, column, rule, then message for ties.
+    pub fn sort_key(&self) -> (&str, Position, &str, &str) {
+        (&self.file, self.start, self.code, &self.message)
+    }
+}
+
+/// Counts by severity, as the summary lines and JSON report them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Counts {
+    pub fn of(diagnostics: &[Diagnostic]) -> Counts {
+        let mut counts = Counts::default();
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => counts.errors += 1,
+                Severity::Warning => counts.warnings += 1,
+                Severity::Info => counts.infos += 1,
+            }
+        }
+        counts
+    }
+}

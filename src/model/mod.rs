@@ -1,0 +1,243 @@
+//! Typed documents built from the spanned tree, and recognising which kind a file holds.
+
+pub mod campaign;
+pub mod flow;
+pub mod reader;
+pub mod template;
+pub mod webhook;
+
+pub use campaign::Campaign;
+pub use flow::ConversationFlow;
+pub use reader::Spanned;
+pub use template::Template;
+pub use webhook::Webhook;
+
+use crate::diagnostic::Finding;
+use crate::source::{NodeId, Tree, Value};
+use reader::Reader;
+
+/// The kinds of file walint understands (spec §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Template,
+    Flow,
+    WhatsAppFlow,
+    Webhook,
+    Campaign,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Template => "template",
+            Kind::Flow => "flow",
+            Kind::WhatsAppFlow => "whatsapp-flow",
+            Kind::Webhook => "webhook",
+            Kind::Campaign => "campaign",
+        }
+    }
+}
+
+/// Meta's Flow JSON; only recognised for now, its model comes with the WA3xx rules.
+#[derive(Clone, Debug)]
+pub struct WhatsAppFlow {
+    pub node: NodeId,
+    pub version: Option<Spanned<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Document {
+    Template(Template),
+    Flow(ConversationFlow),
+    WhatsAppFlow(WhatsAppFlow),
+    Webhook(Webhook),
+    Campaign(Campaign),
+}
+
+impl Document {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Document::Template(_) => Kind::Template,
+            Document::Flow(_) => Kind::Flow,
+            Document::WhatsAppFlow(_) => Kind::WhatsAppFlow,
+            Document::Webhook(_) => Kind::Webhook,
+            Document::Campaign(_) => Kind::Campaign,
+        }
+    }
+}
+
+/// What a file holds once read: its documents and every schema problem found on the way.
+#[derive(Clone, Debug, Default)]
+pub struct Contents {
+    pub documents: Vec<Document>,
+    pub problems: Vec<Finding>,
+}
+
+impl Contents {
+    /// The file's kind: that of its first document.
+    pub fn kind(&self) -> Option<Kind> {
+        self.documents.first().map(Document::kind)
+    }
+}
+
+fn has(tree: &Tree, node: NodeId, keys: &[&str]) -> bool {
+    keys.iter().all(|k| tree.get(node, k).is_some())
+}
+
+fn is_map(tree: &Tree, node: NodeId) -> bool {
+    matches!(tree.value(node), Value::Map(_))
+}
+
+fn is_template(tree: &Tree, node: NodeId) -> bool {
+    is_map(tree, node) && has(tree, node, &["name", "language", "components"])
+}
+
+/// A list whose every item is a template (and that has at least one).
+fn template_list(tree: &Tree, node: NodeId) -> Option<&[NodeId]> {
+    let items = tree.items(node);
+    (!items.is_empty() && items.iter().all(|&i| is_template(tree, i))).then_some(items)
+}
+
+/// Recognises the kind of one document root by its content, never its file name.
+pub fn recognise(tree: &Tree, root: NodeId) -> Option<Kind> {
+    if template_list(tree, root).is_some() {
+        return Some(Kind::Template);
+    }
+    if !is_map(tree, root) {
+        return None;
+    }
+    if is_template(tree, root) {
+        return Some(Kind::Template);
+    }
+    if let Some(data) = tree.get(root, "data") {
+        if template_list(tree, data).is_some() {
+            return Some(Kind::Template);
+        }
+    }
+    if has(tree, root, &["flow", "nodes"]) || flow_list(tree, root).is_some() {
+        return Some(Kind::Flow);
+    }
+    if has(tree, root, &["version", "screens"]) {
+        return Some(Kind::WhatsAppFlow);
+    }
+    if has(tree, root, &["webhooks"]) || has(tree, root, &["override_callback_uri"]) {
+        return Some(Kind::Webhook);
+    }
+    if has(tree, root, &["campaign", "template"]) {
+        return Some(Kind::Campaign);
+    }
+    None
+}
+
+/// `flows: [...]`, a list of flows in one file.
+fn flow_list(tree: &Tree, root: NodeId) -> Option<&[NodeId]> {
+    let items = tree.items(tree.get(root, "flows")?);
+    (!items.is_empty() && items.iter().all(|&i| has(tree, i, &["flow", "nodes"]))).then_some(items)
+}
+
+/// Reads every recognised document of a tree.
+pub fn read(tree: &Tree) -> Contents {
+    let mut r = Reader::new(tree);
+    let mut documents = Vec::new();
+    for &root in &tree.documents {
+        let Some(kind) = recognise(tree, root) else {
+            continue;
+        };
+        match kind {
+            Kind::Template => {
+                let items: Vec<NodeId> = if let Some(items) = template_list(tree, root) {
+                    items.to_vec()
+                } else if is_template(tree, root) {
+                    vec![root]
+                } else {
+                    tree.get(root, "data")
+                        .and_then(|d| template_list(tree, d))
+                        .map(<[NodeId]>::to_vec)
+                        .unwrap_or_default()
+                };
+                for item in items {
+                    documents.push(Document::Template(template::read(&mut r, item)));
+                }
+            }
+            Kind::Flow => match flow_list(tree, root) {
+                Some(items) => {
+                    for &item in items {
+                        documents.push(Document::Flow(flow::read(&mut r, item)));
+                    }
+                }
+                None => documents.push(Document::Flow(flow::read(&mut r, root))),
+            },
+            Kind::WhatsAppFlow => documents.push(Document::WhatsAppFlow(WhatsAppFlow {
+                node: root,
+                version: r.string(root, "version"),
+            })),
+            Kind::Webhook => {
+                if tree.get(root, "webhooks").is_some() {
+                    for webhook in webhook::read_list(&mut r, root) {
+                        documents.push(Document::Webhook(webhook));
+                    }
+                } else {
+                    documents.push(Document::Webhook(webhook::read_meta_override(&mut r, root)));
+                }
+            }
+            Kind::Campaign => documents.push(Document::Campaign(campaign::read(&mut r, root))),
+        }
+    }
+    Contents {
+        documents,
+        problems: r.problems,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{parse, Format};
+
+    fn kind_of(text: &str, format: Format) -> Option<Kind> {
+        let tree = parse(text, format).unwrap();
+        recognise(&tree, tree.documents[0])
+    }
+
+    #[test]
+    fn recognises_each_kind_by_content() {
+        let template = r#"{"name": "a", "language": "en", "components": []}"#;
+        assert_eq!(kind_of(template, Format::Json), Some(Kind::Template));
+        assert_eq!(kind_of(&format!("[{template}]"), Format::Json), Some(Kind::Template));
+        assert_eq!(
+            kind_of(&format!(r#"{{"data": [{template}], "paging": {{}}}}"#), Format::Json),
+            Some(Kind::Template)
+        );
+        assert_eq!(kind_of("flow: a\nnodes: {}\n", Format::Yaml), Some(Kind::Flow));
+        assert_eq!(kind_of("version: '7.0'\nscreens: []\n", Format::Yaml), Some(Kind::WhatsAppFlow));
+        assert_eq!(kind_of("webhooks: []\n", Format::Yaml), Some(Kind::Webhook));
+        assert_eq!(kind_of(r#"{"override_callback_uri": "x"}"#, Format::Json), Some(Kind::Webhook));
+        assert_eq!(kind_of("campaign: a\ntemplate: {}\n", Format::Yaml), Some(Kind::Campaign));
+        assert_eq!(
+            kind_of(r#"{"object": "whatsapp_business_account", "entry": []}"#, Format::Json),
+            None
+        );
+        assert_eq!(kind_of(r#"{"compilerOptions": {}}"#, Format::Json), None);
+    }
+
+    #[test]
+    fn collects_every_schema_problem() {
+        let text = "flow: bot\nnodes:\n  a: {type: menuu}\n  b: {next: 3}\n  c: {type: menu}\n";
+        let tree = parse(text, Format::Yaml).unwrap();
+        let contents = read(&tree);
+        let messages: Vec<&str> = contents.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 4, "{messages:#?}");
+        assert!(messages[0].contains("missing the required field `entry`"));
+        assert!(messages[1].contains("unknown node type `menuu`"));
+        assert!(messages[2].contains("node `b` is missing the required field `type`"));
+        assert!(messages[3].contains("node `c` is missing the required field `options`"));
+    }
+
+    #[test]
+    fn enums_compare_case_insensitively() {
+        let text = r#"{"name": "a", "language": "en", "category": "marketing", "components": [{"type": "body", "text": "hi"}]}"#;
+        let tree = parse(text, Format::Json).unwrap();
+        let contents = read(&tree);
+        assert!(contents.problems.is_empty(), "{:?}", contents.problems);
+    }
+}

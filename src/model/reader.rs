@@ -1,0 +1,232 @@
+//! Reads typed fields out of the spanned tree, collecting every schema problem (WA002)
+//! instead of stopping at the first.
+
+use crate::diagnostic::{At, Finding};
+use crate::source::{NodeId, Tree, Value};
+
+pub const SCHEMA_VIOLATION: &str = "WA002";
+
+/// A value read from the tree, with the node it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub node: NodeId,
+}
+
+/// A closed set of values compared case-insensitively, as Meta's payloads mix cases.
+pub trait Keyword: Sized + Copy + 'static {
+    const WHAT: &'static str;
+    const ALL: &'static [(&'static str, Self)];
+
+    fn parse(text: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(text))
+            .map(|(_, value)| *value)
+    }
+
+    fn name(self) -> &'static str
+    where
+        Self: PartialEq,
+    {
+        Self::ALL
+            .iter()
+            .find(|(_, value)| *value == self)
+            .map(|(name, _)| *name)
+            .unwrap_or("")
+    }
+}
+
+pub struct Reader<'t> {
+    pub tree: &'t Tree,
+    pub problems: Vec<Finding>,
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Seq(_) => "a list",
+        Value::Map(_) => "a mapping",
+        Value::Alias(_) => "an alias",
+    }
+}
+
+impl<'t> Reader<'t> {
+    pub fn new(tree: &'t Tree) -> Self {
+        Reader {
+            tree,
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn problem(&mut self, at: At, message: String) {
+        self.problems.push(Finding::new(SCHEMA_VIOLATION, at, message));
+    }
+
+    fn wrong_type(&mut self, node: NodeId, field: &str, expected: &str) {
+        let found = kind_of(self.tree.value(node));
+        self.problem(
+            At::Node(node),
+            format!("`{field}` must be {expected}, found {found}"),
+        );
+    }
+
+    /// Reports a missing required field at the key of the mapping that lacks it.
+    pub fn missing(&mut self, map: NodeId, field: &str, what: &str) {
+        self.problem(
+            At::Key(map),
+            format!("{what} is missing the required field `{field}`"),
+        );
+    }
+
+    pub fn is_map(&self, node: NodeId) -> bool {
+        matches!(self.tree.value(node), Value::Map(_))
+    }
+
+    /// The node itself if it is a mapping; a type problem otherwise.
+    pub fn expect_map(&mut self, node: NodeId, field: &str) -> Option<NodeId> {
+        if self.is_map(node) {
+            Some(node)
+        } else {
+            self.wrong_type(node, field, "a mapping");
+            None
+        }
+    }
+
+    pub fn expect_seq(&mut self, node: NodeId, field: &str) -> Option<Vec<NodeId>> {
+        match self.tree.value(node) {
+            Value::Seq(items) => Some(items.clone()),
+            _ => {
+                self.wrong_type(node, field, "a list");
+                None
+            }
+        }
+    }
+
+    pub fn field(&self, map: NodeId, key: &str) -> Option<NodeId> {
+        self.tree.get(map, key)
+    }
+
+    /// A field whose value is not null.
+    fn present(&self, map: NodeId, key: &str) -> Option<NodeId> {
+        self.field(map, key)
+            .filter(|&node| !matches!(self.tree.value(node), Value::Null))
+    }
+
+    pub fn string(&mut self, map: NodeId, key: &str) -> Option<Spanned<String>> {
+        let node = self.present(map, key)?;
+        match self.tree.value(node) {
+            Value::String(s) => Some(Spanned {
+                value: s.clone(),
+                node,
+            }),
+            // A number or boolean where text is expected is almost always meant as text
+            // (YAML reads `language: no` or `name: 2024` that way); keep it as written.
+            Value::Number(n) => Some(Spanned {
+                value: n.clone(),
+                node,
+            }),
+            _ => {
+                self.wrong_type(node, key, "a string");
+                None
+            }
+        }
+    }
+
+    pub fn required_string(
+        &mut self,
+        map: NodeId,
+        key: &str,
+        what: &str,
+    ) -> Option<Spanned<String>> {
+        if self.present(map, key).is_none() {
+            self.missing(map, key, what);
+            return None;
+        }
+        self.string(map, key)
+    }
+
+    pub fn bool(&mut self, map: NodeId, key: &str) -> Option<Spanned<bool>> {
+        let node = self.present(map, key)?;
+        match self.tree.value(node) {
+            Value::Bool(b) => Some(Spanned { value: *b, node }),
+            _ => {
+                self.wrong_type(node, key, "true or false");
+                None
+            }
+        }
+    }
+
+    pub fn unsigned(&mut self, map: NodeId, key: &str) -> Option<Spanned<u64>> {
+        let node = self.present(map, key)?;
+        match self.tree.value(node) {
+            Value::Number(n) => match n.replace('_', "").parse::<u64>() {
+                Ok(value) => Some(Spanned { value, node }),
+                Err(_) => {
+                    self.wrong_type(node, key, "a whole number of at least 0");
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(node, key, "a whole number");
+                None
+            }
+        }
+    }
+
+    pub fn keyword<K: Keyword>(&mut self, map: NodeId, key: &str) -> Option<Spanned<K>> {
+        let text = self.string(map, key)?;
+        match K::parse(&text.value) {
+            Some(value) => Some(Spanned {
+                value,
+                node: text.node,
+            }),
+            None => {
+                let expected: Vec<&str> = K::ALL.iter().map(|(name, _)| *name).collect();
+                self.problem(
+                    At::Node(text.node),
+                    format!(
+                        "unknown {} `{}`; expected one of {}",
+                        K::WHAT,
+                        text.value,
+                        expected.join(", ")
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn required_keyword<K: Keyword>(
+        &mut self,
+        map: NodeId,
+        key: &str,
+        what: &str,
+    ) -> Option<Spanned<K>> {
+        if self.present(map, key).is_none() {
+            self.missing(map, key, what);
+            return None;
+        }
+        self.keyword(map, key)
+    }
+
+    /// A list of strings; non-string items are reported and skipped.
+    pub fn strings(&mut self, map: NodeId, key: &str) -> Option<Vec<Spanned<String>>> {
+        let node = self.present(map, key)?;
+        let items = self.expect_seq(node, key)?;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match self.tree.value(item) {
+                Value::String(s) => out.push(Spanned {
+                    value: s.clone(),
+                    node: item,
+                }),
+                _ => self.wrong_type(item, key, "a list of strings"),
+            }
+        }
+        Some(out)
+    }
+}
