@@ -115,6 +115,10 @@ pub struct FileFinding {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RelatedLocation {
     pub file: String,
+    #[serde(skip)]
+    pub file_index: usize,
+    #[serde(skip)]
+    pub span: Span,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,

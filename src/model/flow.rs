@@ -155,7 +155,10 @@ pub fn read(r: &mut Reader, node: NodeId) -> ConversationFlow {
     let name = r.required_string(node, "flow", WHAT);
     let entry = r.required_string(node, "entry", WHAT);
     let mut keywords = Vec::new();
-    if let Some(map) = r.field(node, "keywords").and_then(|k| r.expect_map(k, "keywords")) {
+    if let Some(map) = r
+        .field(node, "keywords")
+        .and_then(|k| r.expect_map(k, "keywords"))
+    {
         for entry in r.tree.entries(map).to_vec() {
             if let Some(target) = r.string(map, &entry.key) {
                 keywords.push(KeywordRoute {
@@ -214,7 +217,9 @@ fn read_node(r: &mut Reader, id: String, node: NodeId) -> FlowNode {
     let template = r
         .field(node, "template")
         .and_then(|t| read_template_ref(r, t, &what));
-    if matches!(&kind, Some(k) if k.value == NodeType::Template) && r.field(node, "template").is_none() {
+    if matches!(&kind, Some(k) if k.value == NodeType::Template)
+        && r.field(node, "template").is_none()
+    {
         r.missing(node, "template", &what);
     }
     let mut branches = Vec::new();

@@ -203,18 +203,39 @@ mod tests {
     fn recognises_each_kind_by_content() {
         let template = r#"{"name": "a", "language": "en", "components": []}"#;
         assert_eq!(kind_of(template, Format::Json), Some(Kind::Template));
-        assert_eq!(kind_of(&format!("[{template}]"), Format::Json), Some(Kind::Template));
         assert_eq!(
-            kind_of(&format!(r#"{{"data": [{template}], "paging": {{}}}}"#), Format::Json),
+            kind_of(&format!("[{template}]"), Format::Json),
             Some(Kind::Template)
         );
-        assert_eq!(kind_of("flow: a\nnodes: {}\n", Format::Yaml), Some(Kind::Flow));
-        assert_eq!(kind_of("version: '7.0'\nscreens: []\n", Format::Yaml), Some(Kind::WhatsAppFlow));
-        assert_eq!(kind_of("webhooks: []\n", Format::Yaml), Some(Kind::Webhook));
-        assert_eq!(kind_of(r#"{"override_callback_uri": "x"}"#, Format::Json), Some(Kind::Webhook));
-        assert_eq!(kind_of("campaign: a\ntemplate: {}\n", Format::Yaml), Some(Kind::Campaign));
         assert_eq!(
-            kind_of(r#"{"object": "whatsapp_business_account", "entry": []}"#, Format::Json),
+            kind_of(
+                &format!(r#"{{"data": [{template}], "paging": {{}}}}"#),
+                Format::Json
+            ),
+            Some(Kind::Template)
+        );
+        assert_eq!(
+            kind_of("flow: a\nnodes: {}\n", Format::Yaml),
+            Some(Kind::Flow)
+        );
+        assert_eq!(
+            kind_of("version: '7.0'\nscreens: []\n", Format::Yaml),
+            Some(Kind::WhatsAppFlow)
+        );
+        assert_eq!(kind_of("webhooks: []\n", Format::Yaml), Some(Kind::Webhook));
+        assert_eq!(
+            kind_of(r#"{"override_callback_uri": "x"}"#, Format::Json),
+            Some(Kind::Webhook)
+        );
+        assert_eq!(
+            kind_of("campaign: a\ntemplate: {}\n", Format::Yaml),
+            Some(Kind::Campaign)
+        );
+        assert_eq!(
+            kind_of(
+                r#"{"object": "whatsapp_business_account", "entry": []}"#,
+                Format::Json
+            ),
             None
         );
         assert_eq!(kind_of(r#"{"compilerOptions": {}}"#, Format::Json), None);
@@ -225,7 +246,11 @@ mod tests {
         let text = "flow: bot\nnodes:\n  a: {type: menuu}\n  b: {next: 3}\n  c: {type: menu}\n";
         let tree = parse(text, Format::Yaml).unwrap();
         let contents = read(&tree);
-        let messages: Vec<&str> = contents.problems.iter().map(|p| p.message.as_str()).collect();
+        let messages: Vec<&str> = contents
+            .problems
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect();
         assert_eq!(messages.len(), 4, "{messages:#?}");
         assert!(messages[0].contains("missing the required field `entry`"));
         assert!(messages[1].contains("unknown node type `menuu`"));

@@ -63,7 +63,8 @@ impl<'t> Reader<'t> {
     }
 
     pub fn problem(&mut self, at: At, message: String) {
-        self.problems.push(Finding::new(SCHEMA_VIOLATION, at, message));
+        self.problems
+            .push(Finding::new(SCHEMA_VIOLATION, at, message));
     }
 
     fn wrong_type(&mut self, node: NodeId, field: &str, expected: &str) {

@@ -19,15 +19,14 @@ pub fn parse(text: &str) -> Result<Tree, ParseFailure> {
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
     };
-    let parsed = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict).map_err(
-        |error| {
+    let parsed =
+        jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict).map_err(|error| {
             let range = error.range();
             ParseFailure {
                 message: error.kind().to_string(),
                 span: Span::new(range.start, range.end),
             }
-        },
-    )?;
+        })?;
     let mut builder = TreeBuilder::new(text);
     if let Some(value) = &parsed.value {
         add(&mut builder, value)?;
@@ -82,7 +81,9 @@ mod tests {
     fn values_and_keys_keep_spans() {
         let text = r#"{"name": "x", "components": [{"type": "BODY"}]}"#;
         let tree = parse(text).unwrap();
-        let ty = tree.lookup(tree.documents[0], "/components/0/type").unwrap();
+        let ty = tree
+            .lookup(tree.documents[0], "/components/0/type")
+            .unwrap();
         let span = tree.span(ty);
         assert_eq!(&text[span.start..span.end], "\"BODY\"");
         let key = tree.key_span(ty).unwrap();

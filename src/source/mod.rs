@@ -132,7 +132,11 @@ impl LineIndex {
 
     /// The byte range of 1-based `line`, without its line break.
     pub fn line_span(&self, text: &str, line: usize) -> Span {
-        let start = self.starts.get(line.saturating_sub(1)).copied().unwrap_or(text.len());
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(text.len());
         let end = self.starts.get(line).map(|s| s - 1).unwrap_or(text.len());
         let end = if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
             end - 1
@@ -168,7 +172,10 @@ mod tests {
         let text = "a: 1\nnäme: \"x\"\n";
         let index = LineIndex::new(text);
         let offset = text.find('"').unwrap();
-        assert_eq!(index.position(text, offset), Position { line: 2, column: 7 });
+        assert_eq!(
+            index.position(text, offset),
+            Position { line: 2, column: 7 }
+        );
         assert_eq!(index.position(text, 0), Position { line: 1, column: 1 });
     }
 
@@ -185,8 +192,14 @@ mod tests {
     fn line_span_excludes_line_break() {
         let text = "one\r\ntwo\nthree";
         let index = LineIndex::new(text);
-        assert_eq!(&text[index.line_span(text, 1).start..index.line_span(text, 1).end], "one");
-        assert_eq!(&text[index.line_span(text, 3).start..index.line_span(text, 3).end], "three");
+        assert_eq!(
+            &text[index.line_span(text, 1).start..index.line_span(text, 1).end],
+            "one"
+        );
+        assert_eq!(
+            &text[index.line_span(text, 3).start..index.line_span(text, 3).end],
+            "three"
+        );
     }
 
     #[test]

@@ -142,11 +142,14 @@ impl Tree {
             }
             current = node.parent;
         }
-        segments.iter().rev().fold(String::new(), |mut pointer, segment| {
-            pointer.push('/');
-            pointer.push_str(segment);
-            pointer
-        })
+        segments
+            .iter()
+            .rev()
+            .fold(String::new(), |mut pointer, segment| {
+                pointer.push('/');
+                pointer.push_str(segment);
+                pointer
+            })
     }
 
     /// The node an RFC 6901 pointer names within document `root`.
@@ -283,7 +286,12 @@ impl<'t> TreeBuilder<'t> {
         self.open(Value::Seq(Vec::new()), FrameKind::Seq, start)
     }
 
-    fn open(&mut self, value: Value, kind: FrameKind, start: usize) -> Result<NodeId, ParseFailure> {
+    fn open(
+        &mut self,
+        value: Value,
+        kind: FrameKind,
+        start: usize,
+    ) -> Result<NodeId, ParseFailure> {
         let span = Span::new(start, start);
         if self.stack.len() >= MAX_NESTING {
             return Err(ParseFailure {
@@ -320,7 +328,11 @@ impl<'t> TreeBuilder<'t> {
         let size = frame.size + 1;
         self.sizes[frame.node] = Some(size);
         if frame.as_key {
-            let key = self.text.get(span.start..span.end).unwrap_or("").to_string();
+            let key = self
+                .text
+                .get(span.start..span.end)
+                .unwrap_or("")
+                .to_string();
             self.key(key, span)
         } else {
             self.charge(size, span)

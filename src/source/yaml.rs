@@ -208,7 +208,10 @@ mod tests {
         }
         let started = std::time::Instant::now();
         let error = parse(&text).unwrap_err();
-        assert!(error.message.contains("alias expansion budget"), "{error:?}");
+        assert!(
+            error.message.contains("alias expansion budget"),
+            "{error:?}"
+        );
         assert!(started.elapsed().as_secs() < 2);
     }
 

@@ -1,0 +1,359 @@
+//! The command line: argument parsing, wiring the pipeline, exit codes.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::{self, Config, FailOn};
+use crate::discover;
+use crate::lint::{self, Selection};
+use crate::report::{self, ReportFormat, ReportInput};
+use crate::rules::catalogue::{catalogue, Catalogue, ExampleKind};
+use crate::suggest::did_you_mean;
+
+/// Exit codes of spec §1.
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "walint",
+    version,
+    about = "A compliance linter for WhatsApp Business Platform integrations"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lint files and folders (default: the current folder)
+    Check(CheckArgs),
+    /// List every rule: code, name, severity, category, summary
+    Rules {
+        #[arg(short, long, value_enum, default_value = "table")]
+        format: RulesFormat,
+    },
+    /// Show the full documentation of one rule, with examples
+    Explain {
+        /// A rule code (WA201) or name (menu-overloaded)
+        rule: String,
+    },
+    /// Write a commented starter walint.yaml in the current folder
+    Init,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOnArg {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files and folders to lint
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Report format
+    #[arg(short, long, value_enum, default_value = "human")]
+    format: ReportFormat,
+    /// Write the report to FILE instead of stdout; FORMAT=FILE (repeatable) writes that
+    /// format there and keeps the terminal report
+    #[arg(short, long, value_name = "FILE|FORMAT=FILE")]
+    output: Vec<String>,
+    /// Use this config file instead of discovering walint.yaml
+    #[arg(short, long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore any walint.yaml
+    #[arg(long)]
+    no_config: bool,
+    /// Only these rules: comma-separated codes or prefixes (WA2, WA201)
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    select: Vec<String>,
+    /// Skip these rules: comma-separated codes or prefixes
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    ignore: Vec<String>,
+    /// Lowest severity that makes the exit code 1 [default: error, or the config's fail_on]
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOnArg>,
+}
+
+/// A failure to do the job at all: exit 2 with one line.
+struct Fatal(String);
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            });
+        }
+    };
+    let result = catalogue()
+        .map_err(Fatal)
+        .and_then(|catalogue| match cli.command {
+            Command::Check(args) => check(args, catalogue),
+            Command::Rules { format } => rules(format, catalogue),
+            Command::Explain { rule } => explain(&rule, catalogue),
+            Command::Init => init(),
+        });
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Fatal(message)) => {
+            eprintln!("walint: error: {message}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn load_config(args: &CheckArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Config, Fatal> {
+    let path = if args.no_config {
+        None
+    } else if let Some(path) = &args.config {
+        if !path.is_file() {
+            return Err(Fatal(format!(
+                "config file `{}` does not exist",
+                path.display()
+            )));
+        }
+        Some(path.clone())
+    } else {
+        // The folder being checked first (its own walint.yaml), then the current folder.
+        let first = args
+            .paths
+            .first()
+            .map(|p| cwd.join(p))
+            .unwrap_or(cwd.to_path_buf());
+        let start = if first.is_dir() {
+            first
+        } else {
+            first
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or(cwd.to_path_buf())
+        };
+        config::discover(&start).or_else(|| config::discover(cwd))
+    };
+    match path {
+        None => Ok(Config {
+            root: cwd.to_path_buf(),
+            ..Config::default()
+        }),
+        Some(path) => {
+            let shown = discover::shown(&path, cwd);
+            let mut config = Config::load(&path, catalogue).map_err(|mut e| {
+                e.path = shown.clone();
+                Fatal(e.to_string())
+            })?;
+            config.root = config.root.canonicalize().unwrap_or(config.root);
+            Ok(config)
+        }
+    }
+}
+
+fn check(args: CheckArgs, catalogue: &'static Catalogue) -> Result<u8, Fatal> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| Fatal(format!("cannot read the current folder: {e}")))?;
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    let config = load_config(&args, &cwd, catalogue)?;
+    for code in args.select.iter().chain(&args.ignore) {
+        let known = catalogue
+            .rules
+            .iter()
+            .any(|r| r.code.starts_with(&code.to_ascii_uppercase()));
+        if !known {
+            let codes = catalogue.rules.iter().map(|r| r.code.as_str());
+            return Err(Fatal(format!(
+                "no rule matches `{code}`{}",
+                did_you_mean(code, codes)
+            )));
+        }
+    }
+    let outputs = parse_outputs(&args)?;
+    let discovery = discover::discover(&args.paths, &config, &cwd)
+        .map_err(|missing| Fatal(format!("path `{}` does not exist", missing.0)))?;
+    for warning in &discovery.warnings {
+        eprintln!("walint: warning: {warning}");
+    }
+    let selection = Selection {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let outcome = lint::lint(&discovery.files, &config, &selection, catalogue);
+    let fail_on = match args.fail_on {
+        Some(FailOnArg::Error) => FailOn::At(crate::diagnostic::Severity::Error),
+        Some(FailOnArg::Warning) => FailOn::At(crate::diagnostic::Severity::Warning),
+        Some(FailOnArg::Info) => FailOn::At(crate::diagnostic::Severity::Info),
+        Some(FailOnArg::Never) => FailOn::Never,
+        None => config
+            .fail_on
+            .unwrap_or(FailOn::At(crate::diagnostic::Severity::Error)),
+    };
+    let color_allowed = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    for (format, target) in outputs {
+        let color = target.is_none() && color_allowed && std::io::stdout().is_terminal();
+        let input = ReportInput {
+            files: &outcome.workspace.files,
+            diagnostics: &outcome.diagnostics,
+            color,
+        };
+        let text = report::render(format, &input);
+        match target {
+            Some(path) => std::fs::write(&path, text)
+                .map_err(|e| Fatal(format!("cannot write `{}`: {e}", path.display())))?,
+            None => {
+                let mut stdout = std::io::stdout().lock();
+                let _ = stdout.write_all(text.as_bytes());
+                let _ = stdout.flush();
+            }
+        }
+    }
+    let failed = outcome
+        .diagnostics
+        .iter()
+        .any(|d| fail_on.fails(d.severity));
+    Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// `-o FILE` sends the main report to FILE; `-o FORMAT=FILE` adds a report and keeps the
+/// main one on stdout.
+fn parse_outputs(args: &CheckArgs) -> Result<Vec<(ReportFormat, Option<PathBuf>)>, Fatal> {
+    let mut main_target = None;
+    let mut extra = Vec::new();
+    for output in &args.output {
+        let split = output
+            .split_once('=')
+            .and_then(|(name, path)| Some((ReportFormat::from_str(name, true).ok()?, path)));
+        match split {
+            Some((format, path)) => extra.push((format, Some(PathBuf::from(path)))),
+            None if main_target.is_none() => main_target = Some(PathBuf::from(output)),
+            None => {
+                return Err(Fatal(format!(
+                    "`--output {output}`: only one plain FILE is allowed; name the format of the others (json=FILE)"
+                )))
+            }
+        }
+    }
+    let mut outputs = vec![(args.format, main_target)];
+    outputs.extend(extra);
+    Ok(outputs)
+}
+
+fn rules(format: RulesFormat, catalogue: &Catalogue) -> Result<u8, Fatal> {
+    let text = match format {
+        RulesFormat::Json => {
+            let rules: Vec<serde_json::Value> = catalogue
+                .rules
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code,
+                        "name": r.name,
+                        "severity": r.severity,
+                        "category": r.category,
+                        "summary": r.summary,
+                    })
+                })
+                .collect();
+            let mut text = serde_json::to_string_pretty(&serde_json::json!({ "rules": rules }))
+                .unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        RulesFormat::Table => rules_table(catalogue),
+    };
+    print!("{text}");
+    Ok(EXIT_CLEAN)
+}
+
+/// The rule list as a Markdown table, readable in a terminal and pasteable into docs.
+pub fn rules_table(catalogue: &Catalogue) -> String {
+    let mut text = String::from("| code | name | severity | category | summary |\n");
+    text.push_str("| --- | --- | --- | --- | --- |\n");
+    for r in &catalogue.rules {
+        text.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            r.code,
+            r.name,
+            r.severity,
+            r.category,
+            r.summary.replace('|', "\\|")
+        ));
+    }
+    text
+}
+
+fn explain(rule: &str, catalogue: &Catalogue) -> Result<u8, Fatal> {
+    let Some(doc) = catalogue.find(rule) else {
+        let names = catalogue
+            .rules
+            .iter()
+            .flat_map(|r| [r.code.as_str(), r.name.as_str()]);
+        return Err(Fatal(format!(
+            "unknown rule `{rule}`{}; `walint rules` lists them",
+            did_you_mean(rule, names)
+        )));
+    };
+    let mut text = format!(
+        "{} {} ({}, {})\n\n{}\n\nWhy\n{}\n\nHow to fix\n{}\n",
+        doc.code, doc.name, doc.severity, doc.category, doc.summary, doc.rationale, doc.fix
+    );
+    if !doc.options.is_empty() {
+        text.push_str("\nOptions (walint.yaml `rules:`)\n");
+        for option in &doc.options {
+            text.push_str(&format!(
+                "  {} (default {}): {}\n",
+                option.name, option.default, option.description
+            ));
+        }
+    }
+    if !doc.sources.is_empty() {
+        text.push_str("\nSources\n");
+        for source in &doc.sources {
+            text.push_str(&format!("  {source}\n"));
+        }
+    }
+    for example in &doc.examples {
+        let kind = match example.kind {
+            ExampleKind::Failing => "Failing example",
+            ExampleKind::Passing => "Passing example",
+        };
+        text.push_str(&format!("\n{kind}: {}\n", example.description));
+        for (name, content) in &example.files {
+            text.push_str(&format!("--- {name}\n{content}"));
+            if !content.ends_with('\n') {
+                text.push('\n');
+            }
+        }
+    }
+    print!("{text}");
+    Ok(EXIT_CLEAN)
+}
+
+fn init() -> Result<u8, Fatal> {
+    if let Some(existing) = config::FILE_NAMES.iter().find(|n| Path::new(n).exists()) {
+        return Err(Fatal(format!(
+            "{existing} already exists; not overwriting it"
+        )));
+    }
+    std::fs::write(config::FILE_NAMES[0], config::STARTER)
+        .map_err(|e| Fatal(format!("cannot write walint.yaml: {e}")))?;
+    println!("Wrote walint.yaml. Run `walint check` to lint this folder.");
+    Ok(EXIT_CLEAN)
+}

@@ -1,0 +1,475 @@
+//! walint.yaml: discovery, parsing with exact error positions, and per-path rule settings.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::diagnostic::Severity;
+use crate::model::reader::Keyword;
+use crate::model::webhook::Environment;
+use crate::rules::catalogue::Catalogue;
+use crate::source::{parse, Format, LineIndex, NodeId, Span, Tree, Value};
+use crate::suggest::did_you_mean;
+
+pub const FILE_NAMES: [&str; 2] = ["walint.yaml", ".walint.yaml"];
+
+const TOP_KEYS: &[&str] = &[
+    "include",
+    "exclude",
+    "fail_on",
+    "brand",
+    "environment",
+    "rules",
+    "overrides",
+];
+const OVERRIDE_KEYS: &[&str] = &["files", "pointer", "rules", "reason"];
+
+/// The lowest severity that fails a run; `Never` never does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    At(Severity),
+    Never,
+}
+
+impl FailOn {
+    pub fn parse(text: &str) -> Option<FailOn> {
+        match text.to_ascii_lowercase().as_str() {
+            "never" => Some(FailOn::Never),
+            other => Severity::parse(other).map(FailOn::At),
+        }
+    }
+
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::At(threshold) => severity >= threshold,
+            FailOn::Never => false,
+        }
+    }
+}
+
+/// A rule option's value as written in the config.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OptionValue {
+    Number(f64),
+    Text(String),
+    Bool(bool),
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RuleSetting {
+    pub off: bool,
+    pub severity: Option<Severity>,
+    pub options: BTreeMap<String, OptionValue>,
+}
+
+/// `overrides:` — rule settings for some files, optionally below one JSON pointer.
+#[derive(Clone, Debug)]
+pub struct Override {
+    pub files: GlobSet,
+    pub pointer: Option<String>,
+    pub rules: BTreeMap<String, RuleSetting>,
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// The file it was read from, if any.
+    pub path: Option<PathBuf>,
+    /// Globs are matched against paths relative to this folder.
+    pub root: PathBuf,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub fail_on: Option<FailOn>,
+    pub brand: Option<String>,
+    pub environment: Option<Environment>,
+    pub rules: BTreeMap<String, RuleSetting>,
+    pub overrides: Vec<Override>,
+}
+
+/// A config file that cannot be used: exit 2 with the file, line and a suggestion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.path, self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.path, self.line, self.column, self.message
+            )
+        }
+    }
+}
+
+/// The first walint.yaml or .walint.yaml in `start` or one of its parents.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find_map(|folder| {
+        FILE_NAMES
+            .iter()
+            .map(|name| folder.join(name))
+            .find(|candidate| candidate.is_file())
+    })
+}
+
+impl Config {
+    pub fn load(path: &Path, catalogue: &Catalogue) -> Result<Config, ConfigError> {
+        let shown = path.to_string_lossy().replace('\\', "/");
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            path: shown.clone(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read config: {e}"),
+        })?;
+        let root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let mut config = Config::parse(&text, &shown, catalogue)?;
+        config.path = Some(path.to_path_buf());
+        config.root = root;
+        Ok(config)
+    }
+
+    pub fn parse(text: &str, shown: &str, catalogue: &Catalogue) -> Result<Config, ConfigError> {
+        let text = crate::source::strip_bom(text);
+        let lines = LineIndex::new(text);
+        let error = |span: Span, message: String| {
+            let at = lines.position(text, span.start);
+            ConfigError {
+                path: shown.to_string(),
+                line: at.line,
+                column: at.column,
+                message,
+            }
+        };
+        let tree = parse(text, Format::Yaml).map_err(|e| error(e.span, e.message))?;
+        let mut config = Config {
+            root: PathBuf::from("."),
+            ..Config::default()
+        };
+        let Some(&root) = tree.documents.first() else {
+            return Ok(config);
+        };
+        if matches!(tree.value(root), Value::Null) {
+            return Ok(config);
+        }
+        let read = ConfigReader {
+            tree: &tree,
+            error: &error,
+            catalogue,
+        };
+        let top = read.map(root, "the config")?;
+        if let Some(dup) = tree.duplicate_keys.first() {
+            return Err(error(dup.second, format!("`{}` is set twice", dup.key)));
+        }
+        for entry in top {
+            let node = entry.value;
+            match entry.key.as_str() {
+                "include" => config.include = read.globs(node, "include")?,
+                "exclude" => config.exclude = read.globs(node, "exclude")?,
+                "fail_on" => {
+                    let value = read.string(node, "fail_on")?;
+                    config.fail_on = Some(FailOn::parse(&value).ok_or_else(|| {
+                        let options = ["error", "warning", "info", "never"];
+                        error(
+                            tree.span(node),
+                            format!(
+                                "`fail_on` must be error, warning, info or never, not `{value}`{}",
+                                did_you_mean(&value, options)
+                            ),
+                        )
+                    })?);
+                }
+                "brand" => config.brand = Some(read.string(node, "brand")?),
+                "environment" => {
+                    let value = read.string(node, "environment")?;
+                    config.environment = Some(Environment::parse(&value).ok_or_else(|| {
+                        let options = Environment::ALL.iter().map(|(n, _)| *n);
+                        error(
+                            tree.span(node),
+                            format!(
+                                "`environment` must be production, staging or development, not `{value}`{}",
+                                did_you_mean(&value, options)
+                            ),
+                        )
+                    })?);
+                }
+                "rules" => config.rules = read.rules(node)?,
+                "overrides" => config.overrides = read.overrides(node)?,
+                other => {
+                    return Err(error(
+                        entry.key_span,
+                        format!(
+                            "unknown key `{other}`{}",
+                            did_you_mean(other, TOP_KEYS.iter().copied())
+                        ),
+                    ))
+                }
+            }
+        }
+        Ok(config)
+    }
+
+    /// The rule settings that apply to one finding: the file's overrides win over `rules:`.
+    /// `relative` is the file's path relative to the config's folder.
+    pub fn setting_for(&self, code: &str, relative: &str, pointer: &str) -> Option<&RuleSetting> {
+        self.overrides
+            .iter()
+            .rev()
+            .filter(|o| o.files.is_match(relative))
+            .filter(|o| {
+                o.pointer.as_deref().is_none_or(|p| {
+                    pointer == p || pointer.starts_with(&format!("{}/", p.trim_end_matches('/')))
+                })
+            })
+            .find_map(|o| o.rules.get(code))
+            .or_else(|| self.rules.get(code))
+    }
+
+    /// An absolute `path` relative to the config's folder, as globs see it.
+    pub fn relative(&self, path: &Path) -> String {
+        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        let shown = relative.to_string_lossy().replace('\\', "/");
+        shown
+            .strip_prefix("./")
+            .map(str::to_string)
+            .unwrap_or(shown)
+    }
+
+    /// A numeric option of a rule, from the config or the default given.
+    pub fn number(&self, code: &str, option: &str, default: f64) -> f64 {
+        match self.rules.get(code).and_then(|r| r.options.get(option)) {
+            Some(OptionValue::Number(n)) => *n,
+            _ => default,
+        }
+    }
+}
+
+struct ConfigReader<'a, E: Fn(Span, String) -> ConfigError> {
+    tree: &'a Tree,
+    error: &'a E,
+    catalogue: &'a Catalogue,
+}
+
+impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
+    fn map(&self, node: NodeId, what: &str) -> Result<&'a [crate::source::Entry], ConfigError> {
+        match self.tree.value(node) {
+            Value::Map(entries) => Ok(entries),
+            _ => Err((self.error)(
+                self.tree.span(node),
+                format!("{what} must be a mapping"),
+            )),
+        }
+    }
+
+    fn string(&self, node: NodeId, key: &str) -> Result<String, ConfigError> {
+        match self.tree.value(node) {
+            Value::String(s) => Ok(s.clone()),
+            Value::Number(n) => Ok(n.clone()),
+            _ => Err((self.error)(
+                self.tree.span(node),
+                format!("`{key}` must be a string"),
+            )),
+        }
+    }
+
+    fn globs(&self, node: NodeId, key: &str) -> Result<Vec<String>, ConfigError> {
+        let items: Vec<NodeId> = match self.tree.value(node) {
+            Value::Seq(items) => items.clone(),
+            Value::String(_) => vec![node],
+            _ => {
+                return Err((self.error)(
+                    self.tree.span(node),
+                    format!("`{key}` must be a list of glob patterns"),
+                ))
+            }
+        };
+        items
+            .into_iter()
+            .map(|item| {
+                let pattern = self.string(item, key)?;
+                Glob::new(&pattern).map_err(|e| {
+                    (self.error)(self.tree.span(item), format!("bad glob `{pattern}`: {e}"))
+                })?;
+                Ok(pattern)
+            })
+            .collect()
+    }
+
+    fn rules(&self, node: NodeId) -> Result<BTreeMap<String, RuleSetting>, ConfigError> {
+        let mut rules = BTreeMap::new();
+        for entry in self.map(node, "`rules`")? {
+            let Some(doc) = self.catalogue.find(&entry.key) else {
+                let names = self
+                    .catalogue
+                    .rules
+                    .iter()
+                    .flat_map(|r| [r.code.as_str(), r.name.as_str()]);
+                return Err((self.error)(
+                    entry.key_span,
+                    format!(
+                        "unknown rule `{}`{}",
+                        entry.key,
+                        did_you_mean(&entry.key, names)
+                    ),
+                ));
+            };
+            let setting = self.rule_setting(entry.value, doc)?;
+            rules.insert(doc.code.clone(), setting);
+        }
+        Ok(rules)
+    }
+
+    fn rule_setting(
+        &self,
+        node: NodeId,
+        doc: &crate::rules::catalogue::RuleDoc,
+    ) -> Result<RuleSetting, ConfigError> {
+        let span = self.tree.span(node);
+        let mut setting = RuleSetting::default();
+        match self.tree.value(node) {
+            Value::String(s) if s.eq_ignore_ascii_case("off") => setting.off = true,
+            Value::Bool(false) => setting.off = true,
+            Value::Bool(true) => {}
+            Value::String(s) => {
+                setting.severity = Some(Severity::parse(s).ok_or_else(|| {
+                    (self.error)(
+                        span,
+                        format!(
+                            "`{}` must be off, error, warning, info or a mapping, not `{s}`",
+                            doc.code
+                        ),
+                    )
+                })?)
+            }
+            Value::Map(entries) => {
+                for entry in entries {
+                    let value = self.tree.value(entry.value);
+                    let value_span = self.tree.span(entry.value);
+                    match (entry.key.as_str(), value) {
+                        ("off", Value::Bool(b)) => setting.off = *b,
+                        ("severity", Value::String(s)) => {
+                            setting.severity = Some(Severity::parse(s).ok_or_else(|| {
+                                (self.error)(
+                                    value_span,
+                                    format!(
+                                        "severity must be error, warning or info, not `{s}`{}",
+                                        did_you_mean(s, ["error", "warning", "info"])
+                                    ),
+                                )
+                            })?)
+                        }
+                        ("off" | "severity", _) => {
+                            return Err((self.error)(
+                                value_span,
+                                format!("bad value for `{}` of {}", entry.key, doc.code),
+                            ))
+                        }
+                        (option, value) => {
+                            if !doc.options.iter().any(|o| o.name == option) {
+                                let known = ["off", "severity"]
+                                    .into_iter()
+                                    .chain(doc.options.iter().map(|o| o.name.as_str()));
+                                return Err((self.error)(
+                                    entry.key_span,
+                                    format!(
+                                        "{} has no option `{option}`{}",
+                                        doc.code,
+                                        did_you_mean(option, known)
+                                    ),
+                                ));
+                            }
+                            let value = match value {
+                                Value::Number(n) => n.parse().ok().map(OptionValue::Number),
+                                Value::String(s) => Some(OptionValue::Text(s.clone())),
+                                Value::Bool(b) => Some(OptionValue::Bool(*b)),
+                                _ => None,
+                            }
+                            .ok_or_else(|| {
+                                (self.error)(value_span, format!("bad value for `{option}`"))
+                            })?;
+                            setting.options.insert(option.to_string(), value);
+                        }
+                    }
+                }
+            }
+            _ => {
+                return Err((self.error)(
+                    span,
+                    format!("`{}` must be off, a severity or a mapping", doc.code),
+                ))
+            }
+        }
+        Ok(setting)
+    }
+
+    fn overrides(&self, node: NodeId) -> Result<Vec<Override>, ConfigError> {
+        let Value::Seq(items) = self.tree.value(node) else {
+            return Err((self.error)(
+                self.tree.span(node),
+                "`overrides` must be a list".into(),
+            ));
+        };
+        items
+            .iter()
+            .map(|&item| {
+                let mut files = GlobSetBuilder::new();
+                let mut has_files = false;
+                let mut result = Override {
+                    files: GlobSet::empty(),
+                    pointer: None,
+                    rules: BTreeMap::new(),
+                    reason: None,
+                };
+                for entry in self.map(item, "an override")? {
+                    match entry.key.as_str() {
+                        "files" => {
+                            for pattern in self.globs(entry.value, "files")? {
+                                if let Ok(glob) = Glob::new(&pattern) {
+                                    files.add(glob);
+                                    has_files = true;
+                                }
+                            }
+                        }
+                        "pointer" => result.pointer = Some(self.string(entry.value, "pointer")?),
+                        "rules" => result.rules = self.rules(entry.value)?,
+                        "reason" => result.reason = Some(self.string(entry.value, "reason")?),
+                        other => {
+                            return Err((self.error)(
+                                entry.key_span,
+                                format!(
+                                    "unknown override key `{other}`{}",
+                                    did_you_mean(other, OVERRIDE_KEYS.iter().copied())
+                                ),
+                            ))
+                        }
+                    }
+                }
+                if !has_files {
+                    return Err((self.error)(
+                        self.tree.span(item),
+                        "an override needs `files`".into(),
+                    ));
+                }
+                result.files = files
+                    .build()
+                    .map_err(|e| (self.error)(self.tree.span(item), format!("bad glob: {e}")))?;
+                Ok(result)
+            })
+            .collect()
+    }
+}
+
+/// The commented starter config `walint init` writes.
+pub const STARTER: &str = include_str!("starter.yaml");

@@ -1,0 +1,128 @@
+//! Turning the paths on the command line into a sorted list of files to lint.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use ignore::WalkBuilder;
+
+use crate::config::Config;
+use crate::source::Format;
+
+/// Folders no WhatsApp configuration lives in, skipped even without a .gitignore.
+const SKIPPED_DIRS: [&str; 3] = [".git", "target", "node_modules"];
+
+/// A file to lint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub path: PathBuf,
+    /// Relative to the working directory where possible, with `/` separators.
+    pub shown: String,
+    /// Relative to the config's folder, as include/exclude/overrides globs see it.
+    pub config_path: String,
+    /// Named on the command line or matched by `include`: a parse error is always reported.
+    pub explicit: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<Candidate>,
+    /// Paths that could not be walked (a symlink loop, a folder without permission).
+    pub warnings: Vec<String>,
+}
+
+/// A path on the command line that does not exist.
+#[derive(Debug, PartialEq, Eq)]
+pub struct MissingPath(pub String);
+
+fn globset(patterns: &[String]) -> GlobSet {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        // Patterns were validated when the config was read.
+        if let Ok(glob) = Glob::new(pattern) {
+            builder.add(glob);
+        }
+    }
+    builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+pub fn shown(path: &Path, cwd: &Path) -> String {
+    let relative = path.strip_prefix(cwd).unwrap_or(path);
+    let text = relative.to_string_lossy().replace('\\', "/");
+    let mut text = text.as_str();
+    while let Some(rest) = text.strip_prefix("./") {
+        text = rest;
+    }
+    text.to_string()
+}
+
+pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path) -> Result<Discovery, MissingPath> {
+    let include = globset(&config.include);
+    let exclude = globset(&config.exclude);
+    let mut found: BTreeMap<String, Candidate> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    for path in paths {
+        let metadata = std::fs::metadata(path);
+        if metadata.is_err() && std::fs::symlink_metadata(path).is_err() {
+            return Err(MissingPath(path.to_string_lossy().into_owned()));
+        }
+        if !path.is_dir() {
+            let shown = shown(path, cwd);
+            found.insert(
+                shown.clone(),
+                Candidate {
+                    path: path.clone(),
+                    config_path: config.relative(&cwd.join(path)),
+                    shown,
+                    explicit: true,
+                },
+            );
+            continue;
+        }
+        let walker = WalkBuilder::new(path)
+            .hidden(false)
+            .follow_links(true)
+            .require_git(false)
+            .filter_entry(|entry| {
+                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                !(is_dir
+                    && entry.depth() > 0
+                    && SKIPPED_DIRS.contains(&&*entry.file_name().to_string_lossy()))
+            })
+            .build();
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    warnings.push(error.to_string());
+                    continue;
+                }
+            };
+            if entry.file_type().is_some_and(|t| t.is_dir()) {
+                continue;
+            }
+            let shown = shown(entry.path(), cwd);
+            if Format::from_path(&shown).is_none() {
+                continue;
+            }
+            let relative = config.relative(&cwd.join(entry.path()));
+            if exclude.is_match(&relative) {
+                continue;
+            }
+            let included = include.is_match(&relative);
+            if !config.include.is_empty() && !included {
+                continue;
+            }
+            found.entry(shown.clone()).or_insert(Candidate {
+                path: entry.into_path(),
+                shown,
+                config_path: relative,
+                explicit: included,
+            });
+        }
+    }
+    Ok(Discovery {
+        files: found.into_values().collect(),
+        warnings,
+    })
+}

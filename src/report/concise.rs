@@ -1,0 +1,18 @@
+//! `path:line:col: severity[CODE] message`, one finding a line.
+
+use std::fmt::Write;
+
+use super::{summary_line, ReportInput};
+
+pub fn render(input: &ReportInput) -> String {
+    let mut out = String::new();
+    for d in input.diagnostics {
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {}[{}] {}",
+            d.file, d.start.line, d.start.column, d.severity, d.code, d.message
+        );
+    }
+    let _ = writeln!(out, "{}", summary_line(input.counts(), input.files.len()));
+    out
+}

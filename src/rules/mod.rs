@@ -1,0 +1,86 @@
+//! The rules: a registry pairing each catalogue entry with its check.
+//!
+//! Adding a rule means one YAML file in `rules/`, one function in its group file and one
+//! line in [`REGISTRY`]; a test keeps the registry and the catalogue in step.
+
+mod campaigns;
+pub mod catalogue;
+mod flows;
+mod graph;
+mod templates;
+mod webhooks;
+
+use crate::config::Config;
+use crate::diagnostic::{FileFinding, Finding};
+use crate::model::Document;
+use crate::source::Tree;
+use crate::workspace::Workspace;
+
+/// What a per-document check sees.
+pub struct DocumentContext<'a> {
+    pub file: usize,
+    pub tree: &'a Tree,
+    pub config: &'a Config,
+    pub document: &'a Document,
+}
+
+pub type DocumentCheck = fn(&DocumentContext, &mut Vec<Finding>);
+pub type WorkspaceCheck = fn(&Workspace, &Config, &mut Vec<FileFinding>);
+
+pub enum Check {
+    /// Reported while loading (parse and schema errors), not by a check of its own.
+    Loader,
+    /// Runs on each document, files in parallel.
+    Document(DocumentCheck),
+    /// Runs once over every file, for references across files.
+    Workspace(WorkspaceCheck),
+}
+
+pub struct Rule {
+    pub code: &'static str,
+    pub check: Check,
+}
+
+pub static REGISTRY: &[Rule] = &[
+    Rule {
+        code: "WA001",
+        check: Check::Loader,
+    },
+    Rule {
+        code: "WA002",
+        check: Check::Loader,
+    },
+    Rule {
+        code: "WA101",
+        check: Check::Workspace(templates::template_not_approved),
+    },
+    Rule {
+        code: "WA201",
+        check: Check::Document(flows::menu_overloaded),
+    },
+    Rule {
+        code: "WA203",
+        check: Check::Document(flows::no_human_escalation),
+    },
+    Rule {
+        code: "WA209",
+        check: Check::Workspace(flows::missing_opt_in),
+    },
+    Rule {
+        code: "WA401",
+        check: Check::Document(webhooks::webhook_not_https),
+    },
+    Rule {
+        code: "WA501",
+        check: Check::Document(campaigns::campaign_missing_opt_in),
+    },
+];
+
+/// A placeholder for a value filled in at deploy time (`${URL}`, `<YOUR_URL>`, `{{url}}`).
+pub(crate) fn is_placeholder(value: &str) -> bool {
+    let value = value.trim();
+    value.is_empty()
+        || value.contains("${")
+        || value.contains("{{")
+        || (value.starts_with('<') && value.ends_with('>'))
+}

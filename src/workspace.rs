@@ -1,0 +1,96 @@
+//! Every file of a run, with the cross-file index rules resolve references against.
+
+use std::collections::HashMap;
+
+use crate::model::{Contents, Document, Template};
+use crate::source::{LineIndex, Tree};
+
+/// One file of the run, loaded once and shared by every rule and report.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Relative to the working directory, with `/` separators.
+    pub path: String,
+    /// Relative to the config's folder, for per-file settings.
+    pub config_path: String,
+    pub text: String,
+    pub lines: LineIndex,
+    pub tree: Option<Tree>,
+    pub contents: Contents,
+}
+
+impl SourceFile {
+    pub fn empty(path: String, config_path: String) -> Self {
+        SourceFile {
+            path,
+            config_path,
+            text: String::new(),
+            lines: LineIndex::new(""),
+            tree: None,
+            contents: Contents::default(),
+        }
+    }
+}
+
+/// Where a template is defined: file and document index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TemplateLocation {
+    pub file: usize,
+    pub document: usize,
+}
+
+pub struct Workspace {
+    pub files: Vec<SourceFile>,
+    /// Templates by (name, language); language codes compare case-insensitively.
+    templates: HashMap<(String, String), Vec<TemplateLocation>>,
+}
+
+fn template_key(name: &str, language: &str) -> (String, String) {
+    (
+        name.to_string(),
+        language.to_ascii_lowercase().replace('-', "_"),
+    )
+}
+
+impl Workspace {
+    pub fn new(files: Vec<SourceFile>) -> Self {
+        let mut templates: HashMap<_, Vec<_>> = HashMap::new();
+        for (file, source) in files.iter().enumerate() {
+            for (document, doc) in source.contents.documents.iter().enumerate() {
+                if let Document::Template(t) = doc {
+                    if let (Some(name), Some(language)) = (&t.name, &t.language) {
+                        templates
+                            .entry(template_key(&name.value, &language.value))
+                            .or_default()
+                            .push(TemplateLocation { file, document });
+                    }
+                }
+            }
+        }
+        Workspace { files, templates }
+    }
+
+    /// Every document of the run with the index of its file.
+    pub fn documents(&self) -> impl Iterator<Item = (usize, &Document)> {
+        self.files
+            .iter()
+            .enumerate()
+            .flat_map(|(i, f)| f.contents.documents.iter().map(move |d| (i, d)))
+    }
+
+    /// The first definition of a template, with its file index.
+    pub fn template(&self, name: &str, language: &str) -> Option<(usize, &Template)> {
+        let location = self.templates.get(&template_key(name, language))?.first()?;
+        match self.files[location.file]
+            .contents
+            .documents
+            .get(location.document)?
+        {
+            Document::Template(t) => Some((location.file, t)),
+            _ => None,
+        }
+    }
+
+    pub fn tree(&self, file: usize) -> Option<&Tree> {
+        self.files.get(file)?.tree.as_ref()
+    }
+}
