@@ -125,11 +125,18 @@ fn load(candidate: &Candidate) -> Option<(SourceFile, Vec<Finding>)> {
             }
             let mut findings = contents.problems.clone();
             for duplicate in &tree.duplicate_keys {
-                findings.push(Finding::new(
-                    model::reader::SCHEMA_VIOLATION,
-                    At::Raw(duplicate.second),
-                    format!("duplicate key `{}`; only one value is kept", duplicate.key),
-                ));
+                let first = file.lines.position(&file.text, duplicate.first.start);
+                findings.push(
+                    Finding::new(
+                        model::reader::SCHEMA_VIOLATION,
+                        At::Text(duplicate.map, duplicate.second),
+                        format!(
+                            "duplicate key `{}`: already defined at line {}, column {}; walint reads the first one",
+                            duplicate.key, first.line, first.column
+                        ),
+                    )
+                    .help("remove or rename one of the two keys"),
+                );
             }
             file.tree = Some(tree);
             file.contents = contents;

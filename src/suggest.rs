@@ -1,12 +1,22 @@
 //! "Did you mean" suggestions for misspelt keys, codes and values.
 
-/// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
+/// The candidate closest to `word` by edit distance, if it is close enough to be a typo
+/// or `word` abbreviates it (`warn` → `warning`).
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let word = word.to_ascii_lowercase();
     let limit = (word.chars().count() / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| (distance(&word, &c.to_ascii_lowercase()), c))
+        .map(|c| {
+            let candidate = c.to_ascii_lowercase();
+            let abbreviates = word.len() >= 3 && candidate.starts_with(&word);
+            let d = if abbreviates {
+                1
+            } else {
+                distance(&word, &candidate)
+            };
+            (d, c)
+        })
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
@@ -45,6 +55,7 @@ mod tests {
         assert_eq!(closest("exlude", keys), Some("exclude"));
         assert_eq!(closest("failon", keys), Some("fail_on"));
         assert_eq!(closest("colour", keys), None);
+        assert_eq!(closest("warn", ["error", "warning"]), Some("warning"));
         assert_eq!(distance("kitten", "sitting"), 3);
     }
 }

@@ -17,6 +17,8 @@ pub struct Spanned<T> {
 pub trait Keyword: Sized + Copy + 'static {
     const WHAT: &'static str;
     const ALL: &'static [(&'static str, Self)];
+    /// What an error message offers instead of an unknown value; empty means all of `ALL`.
+    const EXPECTED: &'static str = "";
 
     fn parse(text: &str) -> Option<Self> {
         Self::ALL
@@ -186,14 +188,18 @@ impl<'t> Reader<'t> {
                 node: text.node,
             }),
             None => {
-                let expected: Vec<&str> = K::ALL.iter().map(|(name, _)| *name).collect();
+                let expected = if K::EXPECTED.is_empty() {
+                    let all: Vec<&str> = K::ALL.iter().map(|(name, _)| *name).collect();
+                    all.join(", ")
+                } else {
+                    K::EXPECTED.to_string()
+                };
                 self.problem(
                     At::Node(text.node),
                     format!(
-                        "unknown {} `{}`; expected one of {}",
+                        "unknown {} `{}`; expected one of {expected}",
                         K::WHAT,
-                        text.value,
-                        expected.join(", ")
+                        text.value
                     ),
                 );
                 None

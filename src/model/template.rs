@@ -8,6 +8,9 @@ pub enum Category {
     Authentication,
     Marketing,
     Utility,
+    /// A category Meta used before 2023 (`TRANSACTIONAL`, `OTP`, `ACCOUNT_UPDATE`, ...):
+    /// exports of old templates still carry them, so they are read, not refused.
+    Legacy,
 }
 
 impl Keyword for Category {
@@ -16,7 +19,21 @@ impl Keyword for Category {
         ("AUTHENTICATION", Category::Authentication),
         ("MARKETING", Category::Marketing),
         ("UTILITY", Category::Utility),
+        ("TRANSACTIONAL", Category::Legacy),
+        ("OTP", Category::Legacy),
+        ("ACCOUNT_UPDATE", Category::Legacy),
+        ("ALERT_UPDATE", Category::Legacy),
+        ("APPOINTMENT_UPDATE", Category::Legacy),
+        ("AUTO_REPLY", Category::Legacy),
+        ("ISSUE_RESOLUTION", Category::Legacy),
+        ("PAYMENT_UPDATE", Category::Legacy),
+        ("PERSONAL_FINANCE_UPDATE", Category::Legacy),
+        ("RESERVATION_UPDATE", Category::Legacy),
+        ("SHIPPING_UPDATE", Category::Legacy),
+        ("TICKET_UPDATE", Category::Legacy),
+        ("TRANSPORTATION_UPDATE", Category::Legacy),
     ];
+    const EXPECTED: &'static str = "AUTHENTICATION, MARKETING, UTILITY";
 }
 
 /// Review states Meta reports for a template (`message_template_status_update` events).

@@ -74,10 +74,21 @@ impl fmt::Display for ParseFailure {
 
 /// Parses `text` in `format` into a spanned tree.
 pub fn parse(text: &str, format: Format) -> Result<Tree, ParseFailure> {
-    match format {
-        Format::Json => json::parse(text),
-        Format::Yaml => yaml::parse(text),
-    }
+    let (result, syntax) = match format {
+        Format::Json => (json::parse(text), "JSON"),
+        Format::Yaml => (yaml::parse(text), "YAML"),
+    };
+    result.map_err(|failure| {
+        let mut chars = failure.message.chars();
+        let first = chars
+            .next()
+            .map(|c| c.to_lowercase().to_string())
+            .unwrap_or_default();
+        ParseFailure {
+            message: format!("invalid {syntax}: {first}{}", chars.as_str()),
+            span: failure.span,
+        }
+    })
 }
 
 /// Byte offsets of line starts, to turn a byte offset into a 1-based line and column.

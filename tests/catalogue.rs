@@ -1,0 +1,154 @@
+//! The catalogue and the registry stay in step, and every documented example behaves as
+//! documented when run through the real engine.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use walint::config::Config;
+use walint::discover::discover;
+use walint::lint::{lint, Selection};
+use walint::rules::catalogue::{catalogue, ExampleKind, CATEGORIES};
+use walint::rules::REGISTRY;
+
+#[test]
+fn every_registered_rule_has_a_catalogue_entry_and_vice_versa() {
+    let catalogue = catalogue().expect("the embedded catalogue parses");
+    let registered: BTreeSet<&str> = REGISTRY.iter().map(|r| r.code).collect();
+    let documented: BTreeSet<&str> = catalogue.rules.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(
+        registered.len(),
+        REGISTRY.len(),
+        "a code is registered twice"
+    );
+    let undocumented: Vec<_> = registered.difference(&documented).collect();
+    let unimplemented: Vec<_> = documented.difference(&registered).collect();
+    assert!(
+        undocumented.is_empty(),
+        "registered without rules/*.yaml: {undocumented:?}"
+    );
+    assert!(
+        unimplemented.is_empty(),
+        "documented but not registered: {unimplemented:?}"
+    );
+}
+
+#[test]
+fn every_entry_is_complete() {
+    let catalogue = catalogue().unwrap();
+    for rule in &catalogue.rules {
+        let code = &rule.code;
+        assert!(
+            code.len() == 5 && code.starts_with("WA"),
+            "{code}: bad code"
+        );
+        assert!(
+            rule.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()),
+            "{code}: name must be kebab-case"
+        );
+        assert!(
+            CATEGORIES.contains(&rule.category.as_str()),
+            "{code}: category"
+        );
+        for (field, text) in [
+            ("summary", &rule.summary),
+            ("rationale", &rule.rationale),
+            ("fix", &rule.fix),
+        ] {
+            assert!(text.trim().len() > 20, "{code}: {field} is too short");
+        }
+        assert!(!rule.sources.is_empty(), "{code}: no sources");
+        assert!(
+            rule.sources.iter().all(|s| s.starts_with("https://")),
+            "{code}: sources must be https URLs"
+        );
+        assert!(!rule.controls.is_empty(), "{code}: no controls");
+        for kind in [ExampleKind::Failing, ExampleKind::Passing] {
+            assert!(
+                rule.examples.iter().any(|e| e.kind == kind),
+                "{code}: no {kind:?} example"
+            );
+        }
+    }
+}
+
+/// Writes an example's files to a fresh folder and lints it; returns the codes found.
+fn run_example(files: &[(String, String)]) -> Vec<&'static str> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, content) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    let root = dir.path().canonicalize().unwrap();
+    let config = Config {
+        root: root.clone(),
+        ..Config::default()
+    };
+    let found = discover(&[root.clone()], &config, &root).unwrap();
+    let outcome = lint(
+        &found.files,
+        &config,
+        &Selection::default(),
+        catalogue().unwrap(),
+    );
+    outcome.diagnostics.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn documented_examples_fail_and_pass_as_documented() {
+    let catalogue = catalogue().unwrap();
+    let mut problems = Vec::new();
+    for rule in &catalogue.rules {
+        for example in &rule.examples {
+            let codes = run_example(&example.files);
+            let fired = codes.contains(&rule.code.as_str());
+            match example.kind {
+                ExampleKind::Failing if !fired => problems.push(format!(
+                    "{} failing example \"{}\" is missed (found {codes:?})",
+                    rule.code, example.description
+                )),
+                ExampleKind::Passing if fired => problems.push(format!(
+                    "{} passing example \"{}\" is flagged (noisy)",
+                    rule.code, example.description
+                )),
+                _ => {}
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn passing_examples_are_clean_of_every_rule() {
+    let catalogue = catalogue().unwrap();
+    for rule in &catalogue.rules {
+        for example in rule
+            .examples
+            .iter()
+            .filter(|e| e.kind == ExampleKind::Passing)
+        {
+            let codes = run_example(&example.files);
+            assert!(
+                codes.is_empty(),
+                "{} passing example \"{}\" has findings {codes:?}",
+                rule.code,
+                example.description
+            );
+        }
+    }
+}
+
+#[test]
+fn catalogue_files_are_named_after_their_code() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let catalogue = catalogue().unwrap();
+    for rule in &catalogue.rules {
+        assert!(
+            dir.join(format!("{}.yaml", rule.code)).is_file(),
+            "{}",
+            rule.code
+        );
+    }
+}
