@@ -94,7 +94,21 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path) -> Result<Discov
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(error) => {
-                    warnings.push(error.to_string());
+                    // A linted-looking file that cannot be opened (a dangling symlink) is
+                    // handed on, so loading reports it with the OS error; anything else
+                    // (a symlink loop, an unreadable folder) is a warning.
+                    match unreadable_file(&error) {
+                        Some(path) if Format::from_path(&path.to_string_lossy()).is_some() => {
+                            let shown = shown(&path, cwd);
+                            found.entry(shown.clone()).or_insert(Candidate {
+                                config_path: config.relative(&cwd.join(&path)),
+                                path,
+                                shown,
+                                explicit: true,
+                            });
+                        }
+                        _ => warnings.push(error.to_string()),
+                    }
                     continue;
                 }
             };
@@ -125,4 +139,25 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path) -> Result<Discov
         files: found.into_values().collect(),
         warnings,
     })
+}
+
+/// The path of a file the walker could not open, unless the error is a loop.
+fn unreadable_file(error: &ignore::Error) -> Option<PathBuf> {
+    match error {
+        ignore::Error::WithPath { path, err } => is_io(err).then(|| path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            unreadable_file(err)
+        }
+        _ => None,
+    }
+}
+
+fn is_io(error: &ignore::Error) -> bool {
+    match error {
+        ignore::Error::Io(_) => true,
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            is_io(err)
+        }
+        _ => false,
+    }
 }
