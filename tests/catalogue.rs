@@ -86,7 +86,7 @@ fn run_example(files: &[(String, String)]) -> Vec<&'static str> {
         root: root.clone(),
         ..Config::default()
     };
-    let found = discover(&[root.clone()], &config, &root).unwrap();
+    let found = discover(std::slice::from_ref(&root), &config, &root).unwrap();
     let outcome = lint(
         &found.files,
         &config,

@@ -151,7 +151,7 @@ impl<'t> CharOffsets<'t> {
 mod tests {
     use super::*;
 
-    fn slice<'a>(text: &'a str, span: Span) -> &'a str {
+    fn slice(text: &str, span: Span) -> &str {
         &text[span.start..span.end]
     }
 
