@@ -1,4 +1,4 @@
-//! Embeds every rule document of `rules/` in the binary, so the catalogue is data that
+//! Embeds every rule document of `rules/` (`WA*.yaml`) in the binary, so the catalogue is data that
 //! ships with the code that implements it.
 
 use std::{env, fs, path::Path};
@@ -9,7 +9,7 @@ fn main() {
         .map(|dir| {
             dir.filter_map(|entry| entry.ok())
                 .map(|entry| entry.file_name().to_string_lossy().into_owned())
-                .filter(|name| name.ends_with(".yaml"))
+                .filter(|name| name.starts_with("WA") && name.ends_with(".yaml"))
                 .collect()
         })
         .unwrap_or_default();

@@ -323,6 +323,17 @@ fn explain(rule: &str, catalogue: &Catalogue) -> Result<u8, Fatal> {
             ));
         }
     }
+    if !doc.controls.is_empty() {
+        text.push_str("\nControls\n");
+        for id in &doc.controls {
+            let title = catalogue
+                .controls
+                .iter()
+                .find(|c| &c.id == id)
+                .map_or("", |c| c.title.as_str());
+            text.push_str(&format!("  {id}: {title}\n"));
+        }
+    }
     if !doc.sources.is_empty() {
         text.push_str("\nSources\n");
         for source in &doc.sources {

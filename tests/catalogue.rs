@@ -64,6 +64,12 @@ fn every_entry_is_complete() {
             "{code}: sources must be https URLs"
         );
         assert!(!rule.controls.is_empty(), "{code}: no controls");
+        for control in &rule.controls {
+            assert!(
+                catalogue.controls.iter().any(|c| &c.id == control),
+                "{code}: unknown control {control}"
+            );
+        }
         for kind in [ExampleKind::Failing, ExampleKind::Passing] {
             assert!(
                 rule.examples.iter().any(|e| e.kind == kind),

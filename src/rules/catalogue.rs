@@ -67,13 +67,24 @@ const FIELDS: &[&str] = &[
     "examples",
 ];
 
+/// A policy clause or practice that rules evidence (`rules/controls.yaml`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Control {
+    pub id: String,
+    pub title: String,
+    pub source: String,
+}
+
+const CONTROLS: &str = include_str!("../../rules/controls.yaml");
+
 #[derive(Debug)]
 pub struct Catalogue {
     pub rules: Vec<RuleDoc>,
+    pub controls: Vec<Control>,
 }
 
 static CATALOGUE: LazyLock<Result<Catalogue, String>> =
-    LazyLock::new(|| Catalogue::from_documents(RULE_DOCUMENTS));
+    LazyLock::new(|| Catalogue::from_documents(RULE_DOCUMENTS, CONTROLS));
 
 /// The embedded catalogue, or why it is broken (which the catalogue test rules out).
 pub fn catalogue() -> Result<&'static Catalogue, String> {
@@ -81,13 +92,26 @@ pub fn catalogue() -> Result<&'static Catalogue, String> {
 }
 
 impl Catalogue {
-    pub fn from_documents(documents: &[(&str, &str)]) -> Result<Catalogue, String> {
+    pub fn from_documents(documents: &[(&str, &str)], controls: &str) -> Result<Catalogue, String> {
         let mut rules = documents
             .iter()
             .map(|(file, text)| parse_rule(text).map_err(|e| format!("rules/{file}: {e}")))
             .collect::<Result<Vec<_>, _>>()?;
         rules.sort_by(|a, b| a.code.cmp(&b.code));
-        Ok(Catalogue { rules })
+        let controls = parse_controls(controls).map_err(|e| format!("rules/controls.yaml: {e}"))?;
+        for rule in &rules {
+            if let Some(unknown) = rule
+                .controls
+                .iter()
+                .find(|c| !controls.iter().any(|k| &k.id == *c))
+            {
+                return Err(format!(
+                    "rules/{}.yaml: unknown control `{unknown}`",
+                    rule.code
+                ));
+            }
+        }
+        Ok(Catalogue { rules, controls })
     }
 
     /// A rule by code (`WA201`) or name (`menu-overloaded`), case-insensitively.
@@ -158,6 +182,22 @@ fn parse_rule(text: &str) -> Result<RuleDoc, String> {
         options,
         examples,
     })
+}
+
+fn parse_controls(document: &str) -> Result<Vec<Control>, String> {
+    let tree = parse(document, Format::Yaml).map_err(|e| e.message)?;
+    let root = *tree.documents.first().ok_or("empty document")?;
+    let list = tree.get(root, "controls").ok_or("no `controls` list")?;
+    tree.items(list)
+        .iter()
+        .map(|&item| {
+            Ok(Control {
+                id: text(&tree, item, "id")?,
+                title: text(&tree, item, "title")?,
+                source: text(&tree, item, "source")?,
+            })
+        })
+        .collect()
 }
 
 fn text(tree: &Tree, map: NodeId, key: &str) -> Result<String, String> {
