@@ -47,7 +47,10 @@ pub enum At {
     Node(NodeId),
     /// The key under which a node sits (the node itself when it has no key).
     Key(NodeId),
-    /// Characters inside a node's text: an absolute byte range in the file.
+    /// Bytes `start..end` of a string node's decoded value (`{{3}}` inside a body text);
+    /// the engine maps them to the characters as written in the file.
+    Within(NodeId, usize, usize),
+    /// An absolute byte range in the file, reported with the pointer of a node.
     Text(NodeId, Span),
     /// A byte range with no node, e.g. where a parser stopped.
     Raw(Span),

@@ -225,6 +225,10 @@ fn locate(file: &SourceFile, at: At) -> (Span, String) {
             tree.pointer(node),
         ),
         At::Text(node, span) => (span, tree.pointer(node)),
+        At::Within(node, start, end) => (
+            source::locate_in_string(&file.text, tree, node, start..end),
+            tree.pointer(node),
+        ),
         At::Raw(span) => (span, String::new()),
     }
 }

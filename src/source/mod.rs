@@ -1,8 +1,11 @@
 //! A file's text, its line index, and the format-neutral spanned tree parsed from it.
 
 mod json;
+mod scalar;
 mod tree;
 mod yaml;
+
+pub use scalar::locate as locate_in_string;
 
 pub use tree::{Entry, NodeId, Tree, Value};
 
