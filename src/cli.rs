@@ -6,10 +6,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::baseline::{self, Anchor, BaselineFile};
 use crate::config::{self, Config, FailOn};
-use crate::discover;
-use crate::lint::{self, Selection};
-use crate::report::{self, ReportFormat, ReportInput};
+use crate::discover::{self, Candidate};
+use crate::lint::{self, LintOptions, Outcome, Selection, StdinFile};
+use crate::report::{self, ReportFormat, ReportInput, RunMeta};
 use crate::rules::catalogue::{catalogue, Catalogue, ExampleKind};
 use crate::suggest::did_you_mean;
 
@@ -45,6 +46,8 @@ enum Command {
     },
     /// Write a commented starter walint.yaml in the current folder
     Init,
+    /// Record today's findings as accepted, for `check --baseline`
+    Baseline(BaselineArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -61,18 +64,12 @@ enum FailOnArg {
     Never,
 }
 
+/// What to lint and with which rules: shared by `check` and `baseline`.
 #[derive(clap::Args)]
-struct CheckArgs {
-    /// Files and folders to lint
+struct LintArgs {
+    /// Files and folders to lint; `-` reads standard input (see --stdin-filename)
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
-    /// Report format
-    #[arg(short, long, value_enum, default_value = "human")]
-    format: ReportFormat,
-    /// Write the report to FILE instead of stdout; FORMAT=FILE (repeatable) writes that
-    /// format there and keeps the terminal report
-    #[arg(short, long, value_name = "FILE|FORMAT=FILE")]
-    output: Vec<String>,
     /// Use this config file instead of discovering walint.yaml
     #[arg(short, long, value_name = "FILE", conflicts_with = "no_config")]
     config: Option<PathBuf>,
@@ -85,9 +82,45 @@ struct CheckArgs {
     /// Skip these rules: comma-separated codes or prefixes
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     ignore: Vec<String>,
+    /// Disregard `# walint-ignore` comments (an audit run); config overrides still apply
+    #[arg(long)]
+    no_inline_ignores: bool,
+    /// With PATH `-`: lint standard input as if it were the file NAME
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    lint: LintArgs,
+    /// Report format
+    #[arg(short, long, value_enum, default_value = "human")]
+    format: ReportFormat,
+    /// Write the report to FILE instead of stdout; FORMAT=FILE (repeatable) writes that
+    /// format there and keeps the terminal report
+    #[arg(short, long, value_name = "FILE|FORMAT=FILE")]
+    output: Vec<String>,
     /// Lowest severity that makes the exit code 1 [default: error, or the config's fail_on]
     #[arg(long, value_enum)]
     fail_on: Option<FailOnArg>,
+    /// Hide the findings recorded in this baseline file (`walint baseline`)
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct BaselineArgs {
+    #[command(flatten)]
+    lint: LintArgs,
+    /// Where to write the baseline
+    #[arg(
+        short,
+        long,
+        value_name = "FILE",
+        default_value = "walint-baseline.json"
+    )]
+    output: PathBuf,
 }
 
 /// A failure to do the job at all: exit 2 with one line.
@@ -112,6 +145,7 @@ pub fn main() -> ExitCode {
             Command::Rules { format } => rules(format, catalogue),
             Command::Explain { rule } => explain(&rule, catalogue),
             Command::Init => init(),
+            Command::Baseline(args) => record_baseline(args, catalogue),
         });
     match result {
         Ok(code) => ExitCode::from(code),
@@ -122,7 +156,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn load_config(args: &CheckArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Config, Fatal> {
+fn load_config(args: &LintArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Config, Fatal> {
     let path = if args.no_config {
         None
     } else if let Some(path) = &args.config {
@@ -135,10 +169,14 @@ fn load_config(args: &CheckArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Co
         Some(path.clone())
     } else {
         // The folder being checked first (its own walint.yaml), then the current folder.
+        // For standard input, the folder of the name it stands for.
         let first = args
             .paths
             .first()
-            .map(|p| cwd.join(p))
+            .map(|p| match (&args.stdin_filename, p.as_os_str() == "-") {
+                (Some(name), true) => cwd.join(name),
+                _ => cwd.join(p),
+            })
             .unwrap_or(cwd.to_path_buf());
         let start = if first.is_dir() {
             first
@@ -162,16 +200,25 @@ fn load_config(args: &CheckArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Co
                 Fatal(e.to_string())
             })?;
             config.root = config.root.canonicalize().unwrap_or(config.root);
+            config.shown = shown;
             Ok(config)
         }
     }
 }
 
-fn check(args: CheckArgs, catalogue: &'static Catalogue) -> Result<u8, Fatal> {
+fn current_dir() -> Result<PathBuf, Fatal> {
     let cwd = std::env::current_dir()
         .map_err(|e| Fatal(format!("cannot read the current folder: {e}")))?;
-    let cwd = cwd.canonicalize().unwrap_or(cwd);
-    let config = load_config(&args, &cwd, catalogue)?;
+    Ok(cwd.canonicalize().unwrap_or(cwd))
+}
+
+/// Config, discovery and the lint run itself, as `check` and `baseline` share them.
+fn run_lint(
+    args: &LintArgs,
+    cwd: &Path,
+    catalogue: &'static Catalogue,
+) -> Result<(Config, Outcome), Fatal> {
+    let config = load_config(args, cwd, catalogue)?;
     for code in args.select.iter().chain(&args.ignore) {
         let known = catalogue
             .rules
@@ -185,17 +232,94 @@ fn check(args: CheckArgs, catalogue: &'static Catalogue) -> Result<u8, Fatal> {
             )));
         }
     }
-    let outputs = parse_outputs(&args)?;
-    let discovery = discover::discover(&args.paths, &config, &cwd)
+    let stdin = read_stdin(args, &config, cwd)?;
+    let paths: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    let discovery = discover::discover(&paths, &config, cwd)
         .map_err(|missing| Fatal(format!("path `{}` does not exist", missing.0)))?;
     for warning in &discovery.warnings {
         eprintln!("walint: warning: {warning}");
     }
-    let selection = Selection {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
+    let options = LintOptions {
+        selection: Selection {
+            select: args.select.clone(),
+            ignore: args.ignore.clone(),
+        },
+        inline_ignores: !args.no_inline_ignores,
+        stdin,
     };
-    let outcome = lint::lint(&discovery.files, &config, &selection, catalogue);
+    let outcome = lint::lint_with(&discovery.files, &config, &options, catalogue);
+    Ok((config, outcome))
+}
+
+/// `-` among the paths: standard input as the file `--stdin-filename` names (by default
+/// `stdin.json` when it starts like JSON, else `stdin.yaml`).
+fn read_stdin(args: &LintArgs, config: &Config, cwd: &Path) -> Result<Option<StdinFile>, Fatal> {
+    let wanted = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if !wanted {
+        return match &args.stdin_filename {
+            Some(_) => Err(Fatal(
+                "--stdin-filename needs `-` among the paths (walint check - --stdin-filename NAME)"
+                    .into(),
+            )),
+            None => Ok(None),
+        };
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+        .map_err(|e| Fatal(format!("cannot read standard input: {e}")))?;
+    let name = match &args.stdin_filename {
+        Some(name) => name.clone(),
+        None => {
+            let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+            PathBuf::from(if matches!(first, Some(b'{' | b'[')) {
+                "stdin.json"
+            } else {
+                "stdin.yaml"
+            })
+        }
+    };
+    let path = cwd.join(&name);
+    Ok(Some(StdinFile {
+        candidate: Candidate {
+            shown: discover::shown(&path, cwd),
+            config_path: config.relative(&path),
+            path,
+            explicit: true,
+        },
+        bytes,
+    }))
+}
+
+fn check(args: CheckArgs, catalogue: &'static Catalogue) -> Result<u8, Fatal> {
+    let cwd = current_dir()?;
+    let outputs = parse_outputs(&args)?;
+    let baseline = match &args.baseline {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Fatal(format!("cannot read baseline `{}`: {e}", path.display())))?;
+            let file = BaselineFile::parse(&text)
+                .map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
+            Some((path.clone(), file))
+        }
+        None => None,
+    };
+    let (config, mut outcome) = run_lint(&args.lint, &cwd, catalogue)?;
+    let stats = baseline.map(|(path, file)| {
+        let anchor = Anchor::new(&path, &cwd);
+        let shown = discover::shown(&cwd.join(&path), &cwd);
+        baseline::apply(&mut outcome, &file, &anchor, shown)
+    });
+    let meta = RunMeta::collect(
+        &cwd,
+        outcome.config_file.as_ref(),
+        catalogue,
+        std::env::args().skip(1),
+    );
     let fail_on = match args.fail_on {
         Some(FailOnArg::Error) => FailOn::At(crate::diagnostic::Severity::Error),
         Some(FailOnArg::Warning) => FailOn::At(crate::diagnostic::Severity::Warning),
@@ -210,10 +334,19 @@ fn check(args: CheckArgs, catalogue: &'static Catalogue) -> Result<u8, Fatal> {
         let color = target.is_none() && color_allowed && std::io::stdout().is_terminal();
         let input = ReportInput {
             files: &outcome.workspace.files,
+            config_file: outcome.config_file.as_ref(),
             diagnostics: &outcome.diagnostics,
             color,
+            fail_on,
+            catalogue,
+            enabled: &outcome.enabled,
+            baseline: stats.as_ref(),
+            meta: &meta,
         };
         let text = report::render(format, &input);
+        if format == ReportFormat::Github {
+            append_step_summary(&input)?;
+        }
         match target {
             Some(path) => std::fs::write(&path, text)
                 .map_err(|e| Fatal(format!("cannot write `{}`: {e}", path.display())))?,
@@ -227,8 +360,45 @@ fn check(args: CheckArgs, catalogue: &'static Catalogue) -> Result<u8, Fatal> {
     let failed = outcome
         .diagnostics
         .iter()
-        .any(|d| fail_on.fails(d.severity));
+        .any(|d| d.is_active() && fail_on.fails(d.severity));
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// In GitHub Actions, the Markdown report goes to the job summary as well.
+fn append_step_summary(input: &ReportInput) -> Result<(), Fatal> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let text = report::render(ReportFormat::Markdown, input);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| {
+            Fatal(format!(
+                "cannot write GITHUB_STEP_SUMMARY `{}`: {e}",
+                Path::new(&path).display()
+            ))
+        })?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Fatal(format!("cannot write GITHUB_STEP_SUMMARY: {e}")))
+}
+
+fn record_baseline(args: BaselineArgs, catalogue: &'static Catalogue) -> Result<u8, Fatal> {
+    let cwd = current_dir()?;
+    let (_, outcome) = run_lint(&args.lint, &cwd, catalogue)?;
+    let anchor = Anchor::new(&args.output, &cwd);
+    let recorded = baseline::record(&outcome, &anchor);
+    std::fs::write(&args.output, recorded.to_json())
+        .map_err(|e| Fatal(format!("cannot write `{}`: {e}", args.output.display())))?;
+    let n = recorded.findings.len();
+    eprintln!(
+        "Recorded {n} finding{} in {}; `walint check --baseline {}` hides them.",
+        if n == 1 { "" } else { "s" },
+        args.output.display(),
+        args.output.display()
+    );
+    Ok(EXIT_CLEAN)
 }
 
 /// `-o FILE` sends the main report to FILE; `-o FORMAT=FILE` adds a report and keeps the

@@ -64,19 +64,46 @@ pub struct RuleSetting {
     pub options: BTreeMap<String, OptionValue>,
 }
 
-/// `overrides:` — rule settings for some files, optionally below one JSON pointer.
+/// `overrides:` — rule settings for some files, optionally below one JSON pointer. A rule
+/// turned `off` here is a suppression: its findings stay in the audit reports with `reason`.
 #[derive(Clone, Debug)]
 pub struct Override {
     pub files: GlobSet,
+    /// The `files` patterns as written, for messages.
+    pub patterns: Vec<String>,
     pub pointer: Option<String>,
     pub rules: BTreeMap<String, RuleSetting>,
     pub reason: Option<String>,
+    /// Where the override item starts in the config text.
+    pub span: Span,
+    /// Where each rule code is written under the override's `rules:`.
+    pub rule_spans: BTreeMap<String, Span>,
+}
+
+impl Override {
+    /// Applies to a finding in `relative` (path from the config's folder) at `pointer`.
+    pub fn applies(&self, relative: &str, pointer: &str) -> bool {
+        self.files.is_match(relative)
+            && self.pointer.as_deref().is_none_or(|p| {
+                let p = p.trim_end_matches('/');
+                p.is_empty() || pointer == p || pointer.starts_with(&format!("{p}/"))
+            })
+    }
+
+    /// Turns `code` off (a suppression, when the override gives a reason).
+    pub fn turns_off(&self, code: &str) -> bool {
+        self.rules.get(code).is_some_and(|r| r.off)
+    }
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct Config {
     /// The file it was read from, if any.
     pub path: Option<PathBuf>,
+    /// The config's text, for reports that point into it (WA005) and its hash.
+    pub text: String,
+    /// The config's path as reports show it (relative to the working directory).
+    pub shown: String,
     /// Globs are matched against paths relative to this folder.
     pub root: PathBuf,
     pub include: Vec<String>,
@@ -137,6 +164,8 @@ impl Config {
             .unwrap_or_else(|| PathBuf::from("."));
         let mut config = Config::parse(&text, &shown, catalogue)?;
         config.path = Some(path.to_path_buf());
+        config.shown = shown;
+        config.text = text;
         config.root = root;
         Ok(config)
     }
@@ -221,20 +250,26 @@ impl Config {
         Ok(config)
     }
 
-    /// The rule settings that apply to one finding: the file's overrides win over `rules:`.
-    /// `relative` is the file's path relative to the config's folder.
-    pub fn setting_for(&self, code: &str, relative: &str, pointer: &str) -> Option<&RuleSetting> {
+    /// The severity configured for one finding: the last matching override that sets one
+    /// wins over `rules:`. `relative` is the file's path relative to the config's folder.
+    pub fn severity_for(&self, code: &str, relative: &str, pointer: &str) -> Option<Severity> {
         self.overrides
             .iter()
             .rev()
-            .filter(|o| o.files.is_match(relative))
-            .filter(|o| {
-                o.pointer.as_deref().is_none_or(|p| {
-                    pointer == p || pointer.starts_with(&format!("{}/", p.trim_end_matches('/')))
-                })
-            })
-            .find_map(|o| o.rules.get(code))
-            .or_else(|| self.rules.get(code))
+            .filter(|o| o.applies(relative, pointer))
+            .find_map(|o| o.rules.get(code).and_then(|r| r.severity))
+            .or_else(|| self.rules.get(code).and_then(|r| r.severity))
+    }
+
+    /// The override that suppresses one finding: the last matching one that turns `code`
+    /// off and gives a reason (an override without a reason suppresses nothing; WA005).
+    pub fn suppression_for(&self, code: &str, relative: &str, pointer: &str) -> Option<usize> {
+        self.overrides
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, o)| o.reason.is_some() && o.turns_off(code) && o.applies(relative, pointer))
+            .map(|(index, _)| index)
     }
 
     /// An absolute `path` relative to the config's folder, as globs see it.
@@ -308,6 +343,18 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
     }
 
     fn rules(&self, node: NodeId) -> Result<BTreeMap<String, RuleSetting>, ConfigError> {
+        Ok(self
+            .rules_with_spans(node)?
+            .into_iter()
+            .map(|(code, (setting, _))| (code, setting))
+            .collect())
+    }
+
+    /// The rule settings of a `rules:` mapping, each with the span of its code.
+    fn rules_with_spans(
+        &self,
+        node: NodeId,
+    ) -> Result<BTreeMap<String, (RuleSetting, Span)>, ConfigError> {
         let mut rules = BTreeMap::new();
         for entry in self.map(node, "`rules`")? {
             let Some(doc) = self.catalogue.find(&entry.key) else {
@@ -326,7 +373,7 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
                 ));
             };
             let setting = self.rule_setting(entry.value, doc)?;
-            rules.insert(doc.code.clone(), setting);
+            rules.insert(doc.code.clone(), (setting, entry.key_span));
         }
         Ok(rules)
     }
@@ -428,9 +475,12 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
                 let mut has_files = false;
                 let mut result = Override {
                     files: GlobSet::empty(),
+                    patterns: Vec::new(),
                     pointer: None,
                     rules: BTreeMap::new(),
                     reason: None,
+                    span: self.tree.span(item),
+                    rule_spans: BTreeMap::new(),
                 };
                 for entry in self.map(item, "an override")? {
                     match entry.key.as_str() {
@@ -439,12 +489,21 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
                                 if let Ok(glob) = Glob::new(&pattern) {
                                     files.add(glob);
                                     has_files = true;
+                                    result.patterns.push(pattern);
                                 }
                             }
                         }
                         "pointer" => result.pointer = Some(self.string(entry.value, "pointer")?),
-                        "rules" => result.rules = self.rules(entry.value)?,
-                        "reason" => result.reason = Some(self.string(entry.value, "reason")?),
+                        "rules" => {
+                            for (code, (setting, span)) in self.rules_with_spans(entry.value)? {
+                                result.rule_spans.insert(code.clone(), span);
+                                result.rules.insert(code, setting);
+                            }
+                        }
+                        "reason" => {
+                            let reason = self.string(entry.value, "reason")?;
+                            result.reason = Some(reason).filter(|r| !r.trim().is_empty());
+                        }
                         other => {
                             return Err((self.error)(
                                 entry.key_span,

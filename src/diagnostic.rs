@@ -129,6 +129,45 @@ pub struct RelatedLocation {
     pub message: String,
 }
 
+/// Where a suppression was written: in the linted file itself, or outside it (config
+/// `overrides`). The names are SARIF's `suppression.kind` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SuppressionKind {
+    /// A `# walint-ignore` comment in the file.
+    InSource,
+    /// A config `overrides` entry.
+    External,
+}
+
+impl SuppressionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressionKind::InSource => "inSource",
+            SuppressionKind::External => "external",
+        }
+    }
+
+    /// Words for people: "walint-ignore comment" / "config override".
+    pub fn describe(self) -> &'static str {
+        match self {
+            SuppressionKind::InSource => "walint-ignore comment",
+            SuppressionKind::External => "config override",
+        }
+    }
+}
+
+/// Why a diagnostic is not counted: who suppressed it, where, and the reason they gave.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    pub reason: String,
+    /// The file holding the comment or the config override.
+    pub file: String,
+    /// 1-based line of the comment or of the override.
+    pub line: usize,
+}
+
 /// A finding resolved to a file, line and column, ready for any report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -147,16 +186,25 @@ pub struct Diagnostic {
     pub pointer: String,
     pub fingerprint: String,
     pub related: Vec<RelatedLocation>,
+    /// Set when a walint-ignore comment or a config override accepted the finding: it stays
+    /// in the JSON, SARIF and audit reports with its reason, but no longer counts.
+    pub suppressed: Option<Suppression>,
 }
 
 impl Diagnostic {
+    /// Counts towards the exit code and the terminal views.
+    pub fn is_active(&self) -> bool {
+        self.suppressed.is_none()
+    }
+
     /// The order every report uses: file, line, column, rule, then message for ties.
     pub fn sort_key(&self) -> (&str, Position, &str, &str) {
         (&self.file, self.start, self.code, &self.message)
     }
 }
 
-/// Counts by severity, as the summary lines and JSON report them.
+/// Counts by severity of the findings that count (not suppressed), as the summary lines and
+/// JSON report them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     pub errors: usize,
@@ -167,7 +215,7 @@ pub struct Counts {
 impl Counts {
     pub fn of(diagnostics: &[Diagnostic]) -> Counts {
         let mut counts = Counts::default();
-        for d in diagnostics {
+        for d in diagnostics.iter().filter(|d| d.is_active()) {
             match d.severity {
                 Severity::Error => counts.errors += 1,
                 Severity::Warning => counts.warnings += 1,

@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: paths → files → documents → workspace → rules → diagnostics → report.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
@@ -12,4 +13,5 @@ pub mod report;
 pub mod rules;
 pub mod source;
 mod suggest;
+pub mod suppress;
 pub mod workspace;

@@ -10,6 +10,7 @@ use crate::model;
 use crate::rules::catalogue::Catalogue;
 use crate::rules::{Check, DocumentContext, REGISTRY};
 use crate::source::{self, Format, Span, MAX_FILE_BYTES};
+use crate::suppress::{self, InlineIgnore, SUPPRESSION_INVALID};
 use crate::workspace::{SourceFile, Workspace};
 
 pub const PARSE_ERROR: &str = "WA001";
@@ -41,33 +42,86 @@ impl Selection {
     }
 }
 
+/// Standard input, linted as if it were the file `candidate` (`check - --stdin-filename`).
+#[derive(Clone, Debug)]
+pub struct StdinFile {
+    pub candidate: Candidate,
+    pub bytes: Vec<u8>,
+}
+
+/// How a run treats its input beyond the config.
+#[derive(Clone, Debug)]
+pub struct LintOptions {
+    pub selection: Selection,
+    /// Honour `# walint-ignore` comments; off for an audit run (`--no-inline-ignores`).
+    pub inline_ignores: bool,
+    /// Replaces (or adds) the file of the same name.
+    pub stdin: Option<StdinFile>,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            selection: Selection::default(),
+            inline_ignores: true,
+            stdin: None,
+        }
+    }
+}
+
 pub struct Outcome {
     pub workspace: Workspace,
+    /// Every finding, sorted; suppressed ones carry their suppression.
     pub diagnostics: Vec<Diagnostic>,
+    /// Codes of the rules that ran, in catalogue order.
+    pub enabled: Vec<&'static str>,
+    /// The config file, when there is one; diagnostics in it (WA005 about an override) have
+    /// `file_index == workspace.files.len()`.
+    pub config_file: Option<SourceFile>,
+}
+
+impl Outcome {
+    /// A file of the run by a diagnostic's `file_index`, the config file included.
+    pub fn source(&self, index: usize) -> Option<&SourceFile> {
+        self.workspace.files.get(index).or_else(|| {
+            (index == self.workspace.files.len())
+                .then_some(self.config_file.as_ref())
+                .flatten()
+        })
+    }
 }
 
 fn has_marker(text: &str) -> bool {
     MARKERS.iter().any(|m| text.contains(m))
 }
 
-/// Reads and parses one file; returns it with its WA001/WA002 findings.
-fn load(candidate: &Candidate) -> Option<(SourceFile, Vec<Finding>)> {
+/// A loaded file with its WA001/WA002 findings and its suppression comments.
+type Loaded = (SourceFile, Vec<Finding>, Vec<InlineIgnore>);
+
+/// Reads (unless `given`) and parses one file.
+fn load(
+    candidate: &Candidate,
+    given: Option<&[u8]>,
+    options: &LintOptions,
+    catalogue: &'static Catalogue,
+) -> Option<Loaded> {
     let shown = candidate.shown.clone();
     let unreadable = |message: String| {
         Some((
             SourceFile::empty(shown.clone(), candidate.config_path.clone()),
             vec![Finding::new(PARSE_ERROR, At::Raw(Span::default()), message)],
+            Vec::new(),
         ))
     };
     let format = Format::from_path(&shown).unwrap_or(Format::Yaml);
-    let size = match std::fs::metadata(&candidate.path) {
-        Ok(metadata) => metadata.len(),
-        Err(error) => return unreadable(format!("cannot read file: {error}")),
+    let bytes = match given {
+        Some(bytes) => bytes.to_vec(),
+        None => match std::fs::read(&candidate.path) {
+            Ok(bytes) => bytes,
+            Err(error) => return unreadable(format!("cannot read file: {error}")),
+        },
     };
-    let bytes = match std::fs::read(&candidate.path) {
-        Ok(bytes) => bytes,
-        Err(error) => return unreadable(format!("cannot read file: {error}")),
-    };
+    let size = bytes.len() as u64;
     if size > MAX_FILE_BYTES {
         let marked = has_marker(&String::from_utf8_lossy(&bytes));
         return if candidate.explicit || marked {
@@ -80,6 +134,7 @@ fn load(candidate: &Candidate) -> Option<(SourceFile, Vec<Finding>)> {
             None
         };
     }
+    let sha256 = hex(&Sha256::digest(&bytes));
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
@@ -109,6 +164,14 @@ fn load(candidate: &Candidate) -> Option<(SourceFile, Vec<Finding>)> {
         tree: None,
         contents: model::Contents::default(),
         text,
+        sha256,
+    };
+    let ignores = |file: &SourceFile| {
+        if options.inline_ignores && format == Format::Yaml {
+            suppress::inline_ignores(&file.text, file.tree.as_ref(), &file.lines, catalogue)
+        } else {
+            Vec::new()
+        }
     };
     match source::parse(&file.text, format) {
         Err(failure) => {
@@ -116,7 +179,8 @@ fn load(candidate: &Candidate) -> Option<(SourceFile, Vec<Finding>)> {
                 return None;
             }
             let finding = Finding::new(PARSE_ERROR, At::Raw(failure.span), failure.message);
-            Some((file, vec![finding]))
+            let ignores = ignores(&file);
+            Some((file, vec![finding], ignores))
         }
         Ok(tree) => {
             let contents = model::read(&tree);
@@ -140,21 +204,54 @@ fn load(candidate: &Candidate) -> Option<(SourceFile, Vec<Finding>)> {
             }
             file.tree = Some(tree);
             file.contents = contents;
-            Some((file, findings))
+            let ignores = ignores(&file);
+            Some((file, findings, ignores))
         }
     }
 }
 
+/// Lints `candidates` with inline suppressions honoured and no standard input.
 pub fn lint(
     candidates: &[Candidate],
     config: &Config,
     selection: &Selection,
     catalogue: &'static Catalogue,
 ) -> Outcome {
+    let options = LintOptions {
+        selection: selection.clone(),
+        ..LintOptions::default()
+    };
+    lint_with(candidates, config, &options, catalogue)
+}
+
+/// The whole pipeline: load, check, resolve, suppress, sort.
+pub fn lint_with(
+    candidates: &[Candidate],
+    config: &Config,
+    options: &LintOptions,
+    catalogue: &'static Catalogue,
+) -> Outcome {
+    let selection = &options.selection;
     let enabled =
         |code: &str| selection.allows(code) && !config.rules.get(code).is_some_and(|r| r.off);
-    let loaded: Vec<(SourceFile, Vec<Finding>)> =
-        candidates.par_iter().filter_map(load).collect::<Vec<_>>();
+    let mut inputs: Vec<(&Candidate, Option<&[u8]>)> = candidates
+        .iter()
+        .filter(|c| {
+            options
+                .stdin
+                .as_ref()
+                .is_none_or(|s| s.candidate.shown != c.shown)
+        })
+        .map(|c| (c, None))
+        .collect();
+    if let Some(stdin) = &options.stdin {
+        inputs.push((&stdin.candidate, Some(stdin.bytes.as_slice())));
+        inputs.sort_by(|a, b| a.0.shown.cmp(&b.0.shown));
+    }
+    let loaded: Vec<Loaded> = inputs
+        .par_iter()
+        .filter_map(|(candidate, given)| load(candidate, *given, options, catalogue))
+        .collect::<Vec<_>>();
     let document_checks: Vec<_> = REGISTRY
         .iter()
         .filter(|rule| enabled(rule.code))
@@ -166,7 +263,7 @@ pub fn lint(
     let mut findings: Vec<FileFinding> = loaded
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(index, (file, loader_findings))| {
+        .flat_map_iter(|(index, (file, loader_findings, _))| {
             let mut out = loader_findings.clone();
             if let Some(tree) = &file.tree {
                 for document in &file.contents.documents {
@@ -187,7 +284,11 @@ pub fn lint(
             })
         })
         .collect();
-    let workspace = Workspace::new(loaded.into_iter().map(|(file, _)| file).collect());
+    let (files, ignores): (Vec<SourceFile>, Vec<Vec<InlineIgnore>>) = loaded
+        .into_iter()
+        .map(|(file, _, ignores)| (file, ignores))
+        .unzip();
+    let workspace = Workspace::new(files);
     for rule in REGISTRY.iter().filter(|rule| enabled(rule.code)) {
         if let Check::Workspace(check) = rule.check {
             check(&workspace, config, &mut findings);
@@ -200,9 +301,77 @@ pub fn lint(
         .collect();
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.end == b.end);
+
+    let applied = suppress::apply(
+        &mut diagnostics,
+        &workspace.files,
+        &ignores,
+        config,
+        &enabled,
+    );
+    let config_file = config.path.as_ref().map(|_| {
+        let text = config.text.clone();
+        SourceFile {
+            path: config.shown.clone(),
+            config_path: String::new(),
+            lines: source::LineIndex::new(&text),
+            tree: None,
+            contents: model::Contents::default(),
+            sha256: hex(&Sha256::digest(text.as_bytes())),
+            text,
+        }
+    });
+    if enabled(SUPPRESSION_INVALID) {
+        for found in applied.findings {
+            if let Some(mut diagnostic) = resolve(&workspace, config, catalogue, found) {
+                if let Some(source) = workspace.files.get(diagnostic.file_index) {
+                    diagnostic.suppressed = suppress::external(config, source, &diagnostic);
+                }
+                diagnostics.push(diagnostic);
+            }
+        }
+        if let (Some(file), Some(doc)) = (&config_file, catalogue.find(SUPPRESSION_INVALID)) {
+            let severity = config
+                .severity_for(SUPPRESSION_INVALID, "", "")
+                .unwrap_or(doc.severity);
+            for problem in applied.config_diagnostics {
+                let start = file.lines.position(&file.text, problem.span.start);
+                let end = file.lines.position(&file.text, problem.span.end);
+                let offending = file
+                    .text
+                    .get(problem.span.start..problem.span.end)
+                    .unwrap_or("");
+                diagnostics.push(Diagnostic {
+                    code: static_code(doc),
+                    name: static_name(doc),
+                    severity,
+                    fingerprint: fingerprint(SUPPRESSION_INVALID, &file.path, "", offending),
+                    message: problem.message,
+                    help: Some(problem.help),
+                    file: file.path.clone(),
+                    file_index: workspace.files.len(),
+                    span: problem.span,
+                    start,
+                    end,
+                    pointer: String::new(),
+                    related: Vec::new(),
+                    suppressed: None,
+                });
+            }
+        }
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+    let enabled_codes = catalogue
+        .rules
+        .iter()
+        .map(|r| static_code(r))
+        .filter(|code| enabled(code))
+        .collect();
     Outcome {
         workspace,
         diagnostics,
+        enabled: enabled_codes,
+        config_file,
     }
 }
 
@@ -246,12 +415,8 @@ fn resolve(
     let file = workspace.files.get(index)?;
     let doc = catalogue.find(finding.code)?;
     let (span, pointer) = locate(file, finding.at);
-    let setting = config.setting_for(finding.code, &file.config_path, &pointer);
-    if setting.is_some_and(|s| s.off) {
-        return None;
-    }
-    let severity = setting
-        .and_then(|s| s.severity)
+    let severity = config
+        .severity_for(finding.code, &file.config_path, &pointer)
         .or(finding.severity)
         .unwrap_or(doc.severity);
     let start = file.lines.position(&file.text, span.start);
@@ -291,6 +456,7 @@ fn resolve(
         end,
         pointer,
         related,
+        suppressed: None,
     })
 }
 
@@ -298,17 +464,21 @@ fn static_name(doc: &'static crate::rules::catalogue::RuleDoc) -> &'static str {
     doc.name.as_str()
 }
 
+fn static_code(doc: &'static crate::rules::catalogue::RuleDoc) -> &'static str {
+    doc.code.as_str()
+}
+
 /// Stable when lines move: rule, file, pointer and the offending text, never positions.
-fn fingerprint(code: &str, path: &str, pointer: &str, offending: &str) -> String {
+pub fn fingerprint(code: &str, path: &str, pointer: &str, offending: &str) -> String {
     let mut hasher = Sha256::new();
     for part in [code, path, pointer, offending] {
         hasher.update(part.as_bytes());
         hasher.update([0]);
     }
-    hasher
-        .finalize()
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&hasher.finalize()[..8])
+}
+
+/// Lowercase hexadecimal of some bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -16,6 +16,8 @@ pub struct SourceFile {
     pub lines: LineIndex,
     pub tree: Option<Tree>,
     pub contents: Contents,
+    /// SHA-256 of the file's bytes as read (hex), for the audit report's inventory.
+    pub sha256: String,
 }
 
 impl SourceFile {
@@ -27,6 +29,7 @@ impl SourceFile {
             lines: LineIndex::new(""),
             tree: None,
             contents: Contents::default(),
+            sha256: String::new(),
         }
     }
 }

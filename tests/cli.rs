@@ -53,7 +53,8 @@ fn json_report_of_the_headline_fixtures() {
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
-    // Spec §2: exactly these fields, in every diagnostic.
+    // Spec §2: exactly these fields, in every diagnostic (`suppression` is null unless a
+    // walint-ignore comment or a config override accepted the finding).
     let fields = [
         "rule",
         "name",
@@ -68,6 +69,7 @@ fn json_report_of_the_headline_fixtures() {
         "pointer",
         "fingerprint",
         "related",
+        "suppression",
     ];
     for diagnostic in value["diagnostics"].as_array().unwrap() {
         let keys: Vec<&str> = diagnostic

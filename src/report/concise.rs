@@ -2,17 +2,17 @@
 
 use std::fmt::Write;
 
-use super::{summary_line, ReportInput};
+use super::{full_summary, ReportInput};
 
 pub fn render(input: &ReportInput) -> String {
     let mut out = String::new();
-    for d in input.diagnostics {
+    for d in input.active() {
         let _ = writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
             d.file, d.start.line, d.start.column, d.severity, d.code, d.message
         );
     }
-    let _ = writeln!(out, "{}", summary_line(input.counts(), input.files.len()));
+    let _ = writeln!(out, "{}", full_summary(input));
     out
 }

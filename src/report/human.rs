@@ -7,7 +7,7 @@ use miette::{
     SourceSpan,
 };
 
-use super::{summary_line, ReportInput};
+use super::{full_summary, ReportInput};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::Span;
 use crate::workspace::SourceFile;
@@ -132,15 +132,15 @@ pub fn render(input: &ReportInput) -> String {
         .with_width(WIDTH)
         .with_links(false);
     let mut out = String::new();
-    for diagnostic in input.diagnostics {
-        let Some(file) = input.files.get(diagnostic.file_index) else {
+    for diagnostic in input.active() {
+        let Some(file) = input.source(diagnostic.file_index) else {
             continue;
         };
         let related = diagnostic
             .related
             .iter()
             .filter_map(|r| {
-                let other = input.files.get(r.file_index)?;
+                let other = input.source(r.file_index)?;
                 Some(RelatedShown {
                     message: r.message.clone(),
                     source: named(other),
@@ -166,7 +166,7 @@ pub fn render(input: &ReportInput) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&summary_line(input.counts(), input.files.len()));
+    out.push_str(&full_summary(input));
     out.push('\n');
     out
 }

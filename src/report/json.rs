@@ -3,12 +3,13 @@
 use serde::Serialize;
 
 use super::ReportInput;
-use crate::diagnostic::{Counts, RelatedLocation, Severity};
+use crate::baseline::BaselineStats;
+use crate::diagnostic::{Counts, RelatedLocation, Severity, Suppression};
 
 #[derive(Serialize)]
 struct Report<'a> {
     tool: Tool,
-    summary: Summary,
+    summary: Summary<'a>,
     diagnostics: Vec<Entry<'a>>,
 }
 
@@ -19,10 +20,21 @@ struct Tool {
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     files: usize,
+    /// Findings that count (suppressed ones are not in these).
     #[serde(flatten)]
     counts: Counts,
+    /// Findings accepted by a walint-ignore comment or a config override.
+    #[serde(skip_serializing_if = "is_zero")]
+    suppressed: usize,
+    /// Only with `--baseline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'a BaselineStats>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -40,6 +52,8 @@ struct Entry<'a> {
     pointer: &'a str,
     fingerprint: &'a str,
     related: &'a [RelatedLocation],
+    /// Null unless a suppression accepted the finding: then its kind, reason and place.
+    suppression: Option<&'a Suppression>,
 }
 
 pub fn render(input: &ReportInput) -> String {
@@ -51,6 +65,8 @@ pub fn render(input: &ReportInput) -> String {
         summary: Summary {
             files: input.files.len(),
             counts: input.counts(),
+            suppressed: input.suppressed_count(),
+            baseline: input.baseline,
         },
         diagnostics: input
             .diagnostics
@@ -69,6 +85,7 @@ pub fn render(input: &ReportInput) -> String {
                 pointer: &d.pointer,
                 fingerprint: &d.fingerprint,
                 related: &d.related,
+                suppression: d.suppressed.as_ref(),
             })
             .collect(),
     };

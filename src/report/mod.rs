@@ -1,11 +1,27 @@
-//! Reports: one file per output format, all rendered from the same diagnostics.
+//! Reports: one file per output format, all rendered from the same diagnostics and run
+//! metadata. Suppressed diagnostics reach every renderer; the machine and audit formats
+//! (json, sarif, markdown, html) show them with their reason, the terminal and CI views
+//! (human, concise, github, gitlab, junit) leave them out.
 
+mod audit;
 mod concise;
+mod github;
+mod gitlab;
+mod html;
 mod human;
 mod json;
+mod junit;
+mod markdown;
+pub mod meta;
+mod sarif;
 
+use crate::baseline::BaselineStats;
+use crate::config::FailOn;
 use crate::diagnostic::{Counts, Diagnostic};
+use crate::rules::catalogue::Catalogue;
 use crate::workspace::SourceFile;
+
+pub use meta::RunMeta;
 
 /// Output formats of `walint check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -13,19 +29,59 @@ pub enum ReportFormat {
     Human,
     Concise,
     Json,
+    Sarif,
+    Junit,
+    Github,
+    Gitlab,
+    Markdown,
+    Html,
 }
 
-/// Everything a report needs: the run's files and its sorted diagnostics.
+/// Everything a report needs: the run's files, its sorted diagnostics and what the run was.
 pub struct ReportInput<'a> {
+    /// The files checked.
     pub files: &'a [SourceFile],
+    /// The config file; diagnostics in it have `file_index == files.len()`.
+    pub config_file: Option<&'a SourceFile>,
+    /// Every diagnostic, suppressed ones included (baseline matches are gone already).
     pub diagnostics: &'a [Diagnostic],
     /// Terminal colours (human format only).
     pub color: bool,
+    pub fail_on: FailOn,
+    pub catalogue: &'a Catalogue,
+    /// Codes of the rules that ran.
+    pub enabled: &'a [&'static str],
+    pub baseline: Option<&'a BaselineStats>,
+    pub meta: &'a RunMeta,
 }
 
-impl ReportInput<'_> {
+impl<'a> ReportInput<'a> {
+    /// Counts of the findings that count (not suppressed).
     pub fn counts(&self) -> Counts {
         Counts::of(self.diagnostics)
+    }
+
+    /// The findings that count, for the terminal and CI views.
+    pub fn active(&self) -> impl Iterator<Item = &'a Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_active())
+    }
+
+    pub fn suppressed_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| !d.is_active()).count()
+    }
+
+    /// A file by a diagnostic's `file_index`, the config file included.
+    pub fn source(&self, index: usize) -> Option<&'a SourceFile> {
+        self.files.get(index).or_else(|| {
+            (index == self.files.len())
+                .then_some(self.config_file)
+                .flatten()
+        })
+    }
+
+    /// True when the run fails: a finding that counts at or above `--fail-on`.
+    pub fn failed(&self) -> bool {
+        self.active().any(|d| self.fail_on.fails(d.severity))
     }
 }
 
@@ -34,6 +90,12 @@ pub fn render(format: ReportFormat, input: &ReportInput) -> String {
         ReportFormat::Human => human::render(input),
         ReportFormat::Concise => concise::render(input),
         ReportFormat::Json => json::render(input),
+        ReportFormat::Sarif => sarif::render(input),
+        ReportFormat::Junit => junit::render(input),
+        ReportFormat::Github => github::render(input),
+        ReportFormat::Gitlab => gitlab::render(input),
+        ReportFormat::Markdown => markdown::render(input),
+        ReportFormat::Html => html::render(input),
     }
 }
 
@@ -52,4 +114,22 @@ pub fn summary_line(counts: Counts, files: usize) -> String {
         plural(counts.infos, "info"),
         plural(files, "file"),
     )
+}
+
+/// The summary line with what suppressions and the baseline hid, when they hid anything.
+pub fn full_summary(input: &ReportInput) -> String {
+    let mut line = summary_line(input.counts(), input.files.len());
+    let suppressed = input.suppressed_count();
+    if suppressed > 0 {
+        line.push_str(&format!(
+            " {suppressed} suppressed with a reason (listed in the json, sarif, markdown and html reports)."
+        ));
+    }
+    if let Some(baseline) = input.baseline {
+        line.push_str(&format!(
+            " Baseline {}: {} hidden, {} fixed.",
+            baseline.file, baseline.hidden, baseline.fixed
+        ));
+    }
+    line
 }

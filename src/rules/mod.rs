@@ -28,7 +28,8 @@ pub type DocumentCheck = fn(&DocumentContext, &mut Vec<Finding>);
 pub type WorkspaceCheck = fn(&Workspace, &Config, &mut Vec<FileFinding>);
 
 pub enum Check {
-    /// Reported while loading (parse and schema errors), not by a check of its own.
+    /// Reported by the engine itself (parse and schema errors while loading, invalid
+    /// suppressions while filtering), not by a check of its own.
     Loader,
     /// Runs on each document, files in parallel.
     Document(DocumentCheck),
@@ -48,6 +49,10 @@ pub static REGISTRY: &[Rule] = &[
     },
     Rule {
         code: "WA002",
+        check: Check::Loader,
+    },
+    Rule {
+        code: "WA005",
         check: Check::Loader,
     },
     Rule {

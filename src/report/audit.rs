@@ -1,0 +1,634 @@
+//! The auditor's report (spec §5) as data: run metadata, summary by severity and category,
+//! the policy controls with per-rule results, the file inventory with hashes, and the findings
+//! with their source lines. The Markdown and HTML templates both render this one structure.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::{ReportInput, RunMeta};
+use crate::baseline::BaselineStats;
+use crate::config::FailOn;
+use crate::diagnostic::{Counts, Diagnostic, Severity, SuppressionKind};
+use crate::model::Kind;
+use crate::rules::catalogue::CATEGORIES;
+use crate::workspace::SourceFile;
+
+/// Lines of a finding shown at most (the first ones of a longer span).
+const MAX_SNIPPET_LINES: usize = 8;
+/// Characters of a source line shown at most.
+const MAX_LINE_CHARS: usize = 240;
+
+#[derive(Serialize)]
+pub struct Audit<'a> {
+    pub meta: &'a RunMeta,
+    pub fail_on: &'static str,
+    pub passed: bool,
+    pub exit_code: u8,
+    pub files: usize,
+    pub counts: Counts,
+    pub total: usize,
+    pub suppressed: usize,
+    pub baseline: Option<&'a BaselineStats>,
+    pub rules_run: usize,
+    pub rules_total: usize,
+    pub categories: Vec<CategoryRow>,
+    pub controls: Vec<ControlView>,
+    pub control_counts: BTreeMap<&'static str, usize>,
+    pub inventory: Vec<FileView>,
+    pub config: Option<FileView>,
+    pub findings: Vec<FileFindings>,
+}
+
+#[derive(Clone, Serialize)]
+pub struct CategoryRow {
+    pub name: &'static str,
+    /// A text bar for Markdown, scaled to the largest category.
+    pub bar: String,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub suppressed: usize,
+    pub total: usize,
+}
+
+#[derive(Serialize)]
+pub struct ControlView {
+    pub id: String,
+    pub title: String,
+    pub source: String,
+    pub status: &'static str,
+    pub rules: Vec<RuleView>,
+}
+
+#[derive(Serialize)]
+pub struct RuleView {
+    pub code: String,
+    pub name: String,
+    pub status: &'static str,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub suppressed: usize,
+    pub baselined: usize,
+    /// Distinct reasons with how many findings each accepted.
+    pub reasons: Vec<ReasonView>,
+    /// One line for tables: "2 errors", "no template files", ...
+    pub detail: String,
+}
+
+#[derive(Serialize)]
+pub struct ReasonView {
+    pub kind: &'static str,
+    pub reason: String,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+pub struct FileView {
+    pub path: String,
+    pub kind: String,
+    pub findings: usize,
+    pub suppressed: usize,
+    pub sha256: String,
+}
+
+#[derive(Serialize)]
+pub struct FileFindings {
+    pub path: String,
+    pub kind: String,
+    pub anchor: String,
+    pub items: Vec<FindingView>,
+}
+
+#[derive(Serialize)]
+pub struct FindingView {
+    pub severity: &'static str,
+    pub code: &'static str,
+    pub name: &'static str,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub message: String,
+    pub help: Option<String>,
+    pub pointer: String,
+    pub fingerprint: String,
+    pub suppression: Option<SuppressionView>,
+    pub snippet: Vec<SnippetLine>,
+    /// The snippet as plain text with `^` under the span, for Markdown.
+    pub snippet_text: String,
+    pub related: Vec<RelatedView>,
+}
+
+#[derive(Serialize)]
+pub struct SuppressionView {
+    pub kind: &'static str,
+    pub label: &'static str,
+    pub reason: String,
+    pub file: String,
+    pub line: usize,
+}
+
+#[derive(Serialize)]
+pub struct RelatedView {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+#[derive(Serialize)]
+pub struct SnippetLine {
+    pub number: usize,
+    pub before: String,
+    pub marked: String,
+    pub after: String,
+}
+
+fn fail_on_word(fail_on: FailOn) -> &'static str {
+    match fail_on {
+        FailOn::At(severity) => severity.as_str(),
+        FailOn::Never => "never",
+    }
+}
+
+fn file_kind(file: &SourceFile) -> String {
+    let kinds: BTreeSet<&str> = file
+        .contents
+        .documents
+        .iter()
+        .map(|d| d.kind().as_str())
+        .collect();
+    if kinds.is_empty() {
+        "unparsed".to_string()
+    } else {
+        kinds.into_iter().collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// The document kind a rule category is about; `None` for rules about any file.
+fn category_kind(category: &str) -> Option<Kind> {
+    match category {
+        "template" => Some(Kind::Template),
+        "conversation-flow" => Some(Kind::Flow),
+        "whatsapp-flow" => Some(Kind::WhatsAppFlow),
+        "webhook" => Some(Kind::Webhook),
+        "campaign" => Some(Kind::Campaign),
+        _ => None,
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// How bad a status is, to pick a control's status from its rules' statuses.
+fn rank(status: &str) -> u8 {
+    match status {
+        "failed" => 5,
+        "suppressed" => 4,
+        "baseline" => 3,
+        "passed" => 2,
+        "not applicable" => 1,
+        _ => 0,
+    }
+}
+
+fn truncate(text: &str) -> String {
+    if text.chars().count() > MAX_LINE_CHARS {
+        let mut cut: String = text.chars().take(MAX_LINE_CHARS).collect();
+        cut.push('…');
+        cut
+    } else {
+        text.to_string()
+    }
+}
+
+fn snippet(file: &SourceFile, d: &Diagnostic) -> (Vec<SnippetLine>, String) {
+    let mut lines = Vec::new();
+    if file.text.is_empty() {
+        return (lines, String::new());
+    }
+    let last = file.lines.line_count();
+    let first_line = d.start.line.clamp(1, last);
+    let end_line = d
+        .end
+        .line
+        .clamp(first_line, first_line + MAX_SNIPPET_LINES - 1)
+        .min(last);
+    for number in first_line..=end_line {
+        let span = file.lines.line_span(&file.text, number);
+        let text = file.text.get(span.start..span.end).unwrap_or("");
+        let chars: Vec<char> = text.chars().collect();
+        let from = if number == d.start.line {
+            d.start.column.saturating_sub(1)
+        } else {
+            0
+        };
+        let to = if number == d.end.line {
+            d.end.column.saturating_sub(1)
+        } else {
+            chars.len()
+        };
+        let from = from.min(chars.len());
+        let to = to.clamp(from, chars.len());
+        lines.push(SnippetLine {
+            number,
+            before: chars[..from].iter().collect(),
+            marked: truncate(&chars[from..to].iter().collect::<String>()),
+            after: truncate(&chars[to..].iter().collect::<String>()),
+        });
+    }
+    let width = end_line.to_string().len();
+    let mut text = String::new();
+    for line in &lines {
+        let before = truncate(&line.before);
+        text.push_str(&format!(
+            "{:>width$} | {}{}{}\n",
+            line.number, before, line.marked, line.after
+        ));
+        let pad: String = before
+            .chars()
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let carets = "^".repeat(line.marked.chars().count().max(1));
+        text.push_str(&format!("{:>width$} | {pad}{carets}\n", ""));
+    }
+    (lines, text)
+}
+
+fn finding(input: &ReportInput, d: &Diagnostic) -> FindingView {
+    let (snippet, snippet_text) = input
+        .source(d.file_index)
+        .map(|file| snippet(file, d))
+        .unwrap_or_default();
+    FindingView {
+        severity: d.severity.as_str(),
+        code: d.code,
+        name: d.name,
+        line: d.start.line,
+        column: d.start.column,
+        end_line: d.end.line,
+        end_column: d.end.column,
+        message: d.message.clone(),
+        help: d.help.clone(),
+        pointer: d.pointer.clone(),
+        fingerprint: d.fingerprint.clone(),
+        suppression: d.suppressed.as_ref().map(|s| SuppressionView {
+            kind: s.kind.as_str(),
+            label: s.kind.describe(),
+            reason: s.reason.clone(),
+            file: s.file.clone(),
+            line: s.line,
+        }),
+        snippet,
+        snippet_text,
+        related: d
+            .related
+            .iter()
+            .map(|r| RelatedView {
+                file: r.file.clone(),
+                line: r.line,
+                column: r.column,
+                message: r.message.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn anchor(path: &str) -> String {
+    let slug: String = path
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("file-{slug}")
+}
+
+pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
+    let catalogue = input.catalogue;
+    let counts = input.counts();
+    let category_of = |code: &str| {
+        catalogue
+            .find(code)
+            .map_or("general", |doc| doc.category.as_str())
+    };
+
+    let mut categories: Vec<CategoryRow> = CATEGORIES
+        .iter()
+        .map(|name| CategoryRow {
+            name,
+            bar: String::new(),
+            errors: 0,
+            warnings: 0,
+            infos: 0,
+            suppressed: 0,
+            total: 0,
+        })
+        .collect();
+    for d in input.diagnostics {
+        let category = category_of(d.code);
+        if let Some(row) = categories.iter_mut().find(|r| r.name == category) {
+            if d.is_active() {
+                match d.severity {
+                    Severity::Error => row.errors += 1,
+                    Severity::Warning => row.warnings += 1,
+                    Severity::Info => row.infos += 1,
+                }
+            } else {
+                row.suppressed += 1;
+            }
+            row.total += 1;
+        }
+    }
+
+    let widest = categories.iter().map(|r| r.total).max().unwrap_or(0);
+    for row in &mut categories {
+        if row.total > 0 {
+            row.bar = "█".repeat((row.total * 20).div_ceil(widest.max(1)));
+        }
+    }
+
+    let kinds: BTreeSet<Kind> = input
+        .files
+        .iter()
+        .flat_map(|f| f.contents.documents.iter().map(|d| d.kind()))
+        .collect();
+    let rule_view = |code: &str| -> Option<RuleView> {
+        let doc = catalogue.find(code)?;
+        let mine: Vec<&Diagnostic> = input
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == doc.code)
+            .collect();
+        let count = |severity: Severity| {
+            mine.iter()
+                .filter(|d| d.is_active() && d.severity == severity)
+                .count()
+        };
+        let (errors, warnings, infos) = (
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info),
+        );
+        let mut reasons: BTreeMap<(SuppressionKind, String), usize> = BTreeMap::new();
+        for d in &mine {
+            if let Some(s) = &d.suppressed {
+                *reasons.entry((s.kind, s.reason.clone())).or_default() += 1;
+            }
+        }
+        let suppressed = reasons.values().sum();
+        let baselined = input
+            .baseline
+            .and_then(|b| b.hidden_by_rule.get(&doc.code).copied())
+            .unwrap_or(0);
+        let ran = input.enabled.contains(&doc.code.as_str());
+        let applicable = match category_kind(&doc.category) {
+            Some(kind) => kinds.contains(&kind),
+            None => !input.files.is_empty(),
+        };
+        let active = errors + warnings + infos;
+        let status = if !ran {
+            "not run"
+        } else if active > 0 {
+            "failed"
+        } else if suppressed > 0 {
+            "suppressed"
+        } else if baselined > 0 {
+            "baseline"
+        } else if !applicable {
+            "not applicable"
+        } else {
+            "passed"
+        };
+        let mut parts = Vec::new();
+        for (n, word) in [(errors, "error"), (warnings, "warning"), (infos, "info")] {
+            if n > 0 {
+                parts.push(plural(n, word));
+            }
+        }
+        if suppressed > 0 {
+            parts.push(format!("{suppressed} suppressed"));
+        }
+        if baselined > 0 {
+            parts.push(format!("{baselined} in baseline"));
+        }
+        let detail = match status {
+            "not run" => "disabled in this run (--select, --ignore or config)".to_string(),
+            "not applicable" => match category_kind(&doc.category) {
+                Some(kind) => format!("no {} files checked", kind.as_str()),
+                None => "no files checked".to_string(),
+            },
+            "passed" => "no findings".to_string(),
+            _ => parts.join(", "),
+        };
+        Some(RuleView {
+            code: doc.code.clone(),
+            name: doc.name.clone(),
+            status,
+            errors,
+            warnings,
+            infos,
+            suppressed,
+            baselined,
+            reasons: reasons
+                .into_iter()
+                .map(|((kind, reason), count)| ReasonView {
+                    kind: kind.describe(),
+                    reason,
+                    count,
+                })
+                .collect(),
+            detail,
+        })
+    };
+    let controls: Vec<ControlView> = catalogue
+        .controls
+        .iter()
+        .map(|control| {
+            let rules: Vec<RuleView> = catalogue
+                .rules
+                .iter()
+                .filter(|r| r.controls.contains(&control.id))
+                .filter_map(|r| rule_view(&r.code))
+                .collect();
+            let status = rules
+                .iter()
+                .map(|r| r.status)
+                .max_by_key(|s| rank(s))
+                .unwrap_or("not run");
+            ControlView {
+                id: control.id.clone(),
+                title: control.title.clone(),
+                source: control.source.clone(),
+                status,
+                rules,
+            }
+        })
+        .collect();
+    let mut control_counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for control in &controls {
+        *control_counts.entry(control.status).or_default() += 1;
+    }
+
+    let per_file = |index: usize| {
+        let mine = input.diagnostics.iter().filter(|d| d.file_index == index);
+        let active = mine.clone().filter(|d| d.is_active()).count();
+        (active, mine.count() - active)
+    };
+    let inventory = input
+        .files
+        .iter()
+        .enumerate()
+        .map(|(index, file)| {
+            let (findings, suppressed) = per_file(index);
+            FileView {
+                path: file.path.clone(),
+                kind: file_kind(file),
+                findings,
+                suppressed,
+                sha256: file.sha256.clone(),
+            }
+        })
+        .collect();
+    let config = input.config_file.map(|file| {
+        let (findings, suppressed) = per_file(input.files.len());
+        FileView {
+            path: file.path.clone(),
+            kind: "walint config".to_string(),
+            findings,
+            suppressed,
+            sha256: file.sha256.clone(),
+        }
+    });
+
+    let mut groups: Vec<FileFindings> = Vec::new();
+    for d in input.diagnostics {
+        let view = finding(input, d);
+        match groups.last_mut() {
+            Some(group) if group.path == d.file => group.items.push(view),
+            _ => {
+                let kind = input
+                    .source(d.file_index)
+                    .map(|f| {
+                        if d.file_index == input.files.len() {
+                            "walint config".to_string()
+                        } else {
+                            file_kind(f)
+                        }
+                    })
+                    .unwrap_or_default();
+                groups.push(FileFindings {
+                    path: d.file.clone(),
+                    kind,
+                    anchor: anchor(&d.file),
+                    items: vec![view],
+                })
+            }
+        }
+    }
+
+    let passed = !input.failed();
+    Audit {
+        meta: input.meta,
+        fail_on: fail_on_word(input.fail_on),
+        passed,
+        exit_code: if passed { 0 } else { 1 },
+        files: input.files.len(),
+        counts,
+        total: counts.errors + counts.warnings + counts.infos,
+        suppressed: input.suppressed_count(),
+        baseline: input.baseline,
+        rules_run: input.enabled.len(),
+        rules_total: catalogue.rules.len(),
+        categories,
+        controls,
+        control_counts,
+        inventory,
+        config,
+        findings: groups,
+    }
+}
+
+/// Escapes text for a Markdown table cell: pipes, line breaks and HTML.
+fn cell(text: String) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace("\r\n", "<br>")
+        .replace('\n', "<br>")
+}
+
+/// Escapes running Markdown text: no raw HTML gets through.
+fn md(text: String) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A code fence longer than any run of backticks in `text`.
+fn fence(text: String) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    "`".repeat((longest + 1).max(3))
+}
+
+/// Renders an embedded template over the audit data; `chart` is trusted SVG markup.
+pub fn render_template(
+    name: &'static str,
+    source: &'static str,
+    audit: &Audit,
+    chart: &str,
+) -> String {
+    let mut env = minijinja::Environment::new();
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+    {
+        env.set_syntax(syntax);
+    }
+    env.add_filter("cell", cell);
+    env.add_filter("md", md);
+    env.add_filter("fence", fence);
+    let rendered = env.add_template(name, source).and_then(|()| {
+        env.get_template(name)?.render(minijinja::context! {
+            r => minijinja::Value::from(minijinja::value::Serde(audit)),
+            chart => minijinja::Value::from_safe_string(chart.to_string()),
+        })
+    });
+    match rendered {
+        Ok(mut text) => {
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text
+        }
+        // The templates are embedded and tested; this is for a broken build only.
+        Err(error) => format!("walint: cannot render the {name} report: {error}\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_cells_and_fences_are_escaped() {
+        assert_eq!(cell("a | b\n<c>".into()), "a \\| b<br>&lt;c&gt;");
+        assert_eq!(fence("no ticks".into()), "```");
+        assert_eq!(fence("x ```` y".into()), "`````");
+    }
+}

@@ -1,0 +1,60 @@
+//! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` annotation a finding
+//! that counts, escaped as the Actions toolkit does, then the summary line. The CLI appends
+//! the Markdown report to `$GITHUB_STEP_SUMMARY` when it is set.
+
+use std::fmt::Write;
+
+use super::{full_summary, ReportInput};
+use crate::diagnostic::Severity;
+
+/// Escapes a command's message (`%`, CR, LF), as `escapeData` in @actions/core.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a command property value (also `:` and `,`), as `escapeProperty` in @actions/core.
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(input: &ReportInput) -> String {
+    let mut out = String::new();
+    for d in input.active() {
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        let _ = writeln!(
+            out,
+            "::{command} file={},line={},endLine={},col={},endColumn={},title={}::{}",
+            escape_property(&d.file),
+            d.start.line,
+            d.end.line,
+            d.start.column,
+            d.end.column,
+            escape_property(&format!("{} {}", d.code, d.name)),
+            escape_data(&message)
+        );
+    }
+    let _ = writeln!(out, "{}", full_summary(input));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_follows_the_actions_toolkit() {
+        assert_eq!(escape_data("100% done\r\nnext"), "100%25 done%0D%0Anext");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+}

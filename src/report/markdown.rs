@@ -1,0 +1,12 @@
+//! The auditor's report as Markdown, for a pull-request comment or a CI job summary. The
+//! same content as the HTML report; the chart is a table with text bars, since Markdown
+//! renderers (GitHub's among them) strip inline SVG.
+
+use super::audit::{build, render_template};
+use super::ReportInput;
+
+const TEMPLATE: &str = include_str!("templates/report.md");
+
+pub fn render(input: &ReportInput) -> String {
+    render_template("report.md", TEMPLATE, &build(input), "")
+}

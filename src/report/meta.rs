@@ -1,0 +1,242 @@
+//! What the audit reports say about the run itself: tool and catalogue version and hash,
+//! config and its hash, git commit, command line and time (`SOURCE_DATE_EPOCH` when set).
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::lint::hex;
+use crate::rules::catalogue::{Catalogue, RULE_DOCUMENTS};
+use crate::workspace::SourceFile;
+
+const CONTROLS: &str = include_str!("../../rules/controls.yaml");
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RunMeta {
+    pub tool: &'static str,
+    pub version: &'static str,
+    /// The catalogue ships inside the binary: its version is the tool's.
+    pub catalogue_version: &'static str,
+    pub catalogue_rules: usize,
+    /// SHA-256 of the embedded rule documents and controls.
+    pub catalogue_sha256: String,
+    pub config: Option<String>,
+    pub config_sha256: Option<String>,
+    pub git_commit: Option<String>,
+    /// `walint` and the arguments as given, quoted for a POSIX shell.
+    pub command_line: String,
+    /// RFC 3339, UTC.
+    pub timestamp: String,
+    /// The timestamp came from `SOURCE_DATE_EPOCH`.
+    pub reproducible: bool,
+}
+
+impl RunMeta {
+    /// Gathers the run's metadata. `args` are the arguments after the program name.
+    pub fn collect(
+        cwd: &Path,
+        config: Option<&SourceFile>,
+        catalogue: &Catalogue,
+        args: impl IntoIterator<Item = String>,
+    ) -> RunMeta {
+        let epoch = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|v| v.trim().parse::<i64>().ok());
+        let seconds = epoch.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+        RunMeta {
+            tool: "walint",
+            version: env!("CARGO_PKG_VERSION"),
+            catalogue_version: env!("CARGO_PKG_VERSION"),
+            catalogue_rules: catalogue.rules.len(),
+            catalogue_sha256: catalogue_sha256(),
+            config: config.map(|c| c.path.clone()),
+            config_sha256: config.map(|c| c.sha256.clone()),
+            git_commit: git_commit(cwd),
+            command_line: command_line(args),
+            timestamp: rfc3339(seconds),
+            reproducible: epoch.is_some(),
+        }
+    }
+}
+
+/// SHA-256 over every embedded rule document (name and text, in file order) and controls.yaml.
+pub fn catalogue_sha256() -> String {
+    let mut hasher = Sha256::new();
+    for (name, text) in RULE_DOCUMENTS {
+        for part in [*name, *text] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+    }
+    hasher.update(b"controls.yaml\0");
+    hasher.update(CONTROLS.as_bytes());
+    hex(&hasher.finalize())
+}
+
+fn command_line(args: impl IntoIterator<Item = String>) -> String {
+    std::iter::once("walint".to_string())
+        .chain(args.into_iter().map(|a| shell_quote(&a)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn shell_quote(arg: &str) -> String {
+    let safe = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./=:,@%+".contains(c));
+    if safe {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
+    }
+}
+
+/// `seconds` since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn rfc3339(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let rest = seconds.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// The commit checked out in the repository around `start`, read from `.git` directly (a
+/// worktree's `gitdir:` file, loose refs and packed-refs), else from `git rev-parse HEAD`.
+/// `None` outside a repository or before the first commit.
+pub fn git_commit(start: &Path) -> Option<String> {
+    let dot_git = start
+        .ancestors()
+        .map(|folder| folder.join(".git"))
+        .find(|candidate| candidate.exists())?;
+    read_head(&dot_git).or_else(|| {
+        let output = std::process::Command::new("git")
+            .args(["rev-parse", "--verify", "-q", "HEAD"])
+            .current_dir(start)
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        let text = String::from_utf8(output.stdout).ok()?;
+        let text = text.trim();
+        (output.status.success() && is_object_id(text)).then(|| text.to_string())
+    })
+}
+
+fn read_head(dot_git: &Path) -> Option<String> {
+    let git_dir = if dot_git.is_dir() {
+        dot_git.to_path_buf()
+    } else {
+        let text = std::fs::read_to_string(dot_git).ok()?;
+        let target = text.trim().strip_prefix("gitdir:")?.trim();
+        let parent = dot_git.parent().unwrap_or(Path::new("."));
+        parent.join(target)
+    };
+    let head = std::fs::read_to_string(git_dir.join("HEAD")).ok()?;
+    let head = head.trim();
+    let Some(reference) = head.strip_prefix("ref:").map(str::trim) else {
+        return is_object_id(head).then(|| head.to_string());
+    };
+    let common: PathBuf = std::fs::read_to_string(git_dir.join("commondir"))
+        .ok()
+        .map(|c| git_dir.join(c.trim()))
+        .unwrap_or_else(|| git_dir.clone());
+    for folder in [&git_dir, &common] {
+        if let Ok(text) = std::fs::read_to_string(folder.join(reference)) {
+            let id = text.trim();
+            if is_object_id(id) {
+                return Some(id.to_string());
+            }
+        }
+    }
+    let packed = std::fs::read_to_string(common.join("packed-refs")).ok()?;
+    packed.lines().find_map(|line| {
+        let (id, name) = line.split_once(' ')?;
+        (name.trim() == reference && is_object_id(id)).then(|| id.to_string())
+    })
+}
+
+fn is_object_id(text: &str) -> bool {
+    (text.len() == 40 || text.len() == 64) && text.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_utc_rfc3339() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn arguments_are_quoted_only_when_needed() {
+        let args = ["check", "-o", "html=my report.html", "it's"].map(String::from);
+        assert_eq!(
+            command_line(args),
+            r"walint check -o 'html=my report.html' 'it'\''s'"
+        );
+    }
+
+    #[test]
+    fn git_commit_from_loose_refs_packed_refs_and_worktrees() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let id = "0123456789abcdef0123456789abcdef01234567";
+        let other = "89abcdef0123456789abcdef0123456789abcdef";
+        std::fs::create_dir_all(root.join(".git/refs/heads")).unwrap();
+        std::fs::write(root.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+        std::fs::write(root.join(".git/refs/heads/main"), format!("{id}\n")).unwrap();
+        std::fs::create_dir_all(root.join("sub/dir")).unwrap();
+        assert_eq!(git_commit(&root.join("sub/dir")).as_deref(), Some(id));
+        // Packed refs.
+        std::fs::write(root.join(".git/HEAD"), "ref: refs/heads/packed\n").unwrap();
+        std::fs::write(
+            root.join(".git/packed-refs"),
+            format!("# pack-refs with: peeled\n{other} refs/heads/packed\n"),
+        )
+        .unwrap();
+        assert_eq!(read_head(&root.join(".git")).as_deref(), Some(other));
+        // A worktree: `.git` is a file naming its git dir, whose commondir holds the refs.
+        let wt = root.join("wt");
+        std::fs::create_dir_all(root.join(".git/worktrees/wt")).unwrap();
+        std::fs::create_dir_all(&wt).unwrap();
+        std::fs::write(wt.join(".git"), "gitdir: ../.git/worktrees/wt\n").unwrap();
+        std::fs::write(
+            root.join(".git/worktrees/wt/HEAD"),
+            "ref: refs/heads/main\n",
+        )
+        .unwrap();
+        std::fs::write(root.join(".git/worktrees/wt/commondir"), "../..\n").unwrap();
+        assert_eq!(read_head(&wt.join(".git")).as_deref(), Some(id));
+        // Detached.
+        std::fs::write(root.join(".git/HEAD"), format!("{other}\n")).unwrap();
+        assert_eq!(read_head(&root.join(".git")).as_deref(), Some(other));
+    }
+
+    #[test]
+    fn no_repository_is_no_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(read_head(&dir.path().join(".git")), None);
+    }
+}

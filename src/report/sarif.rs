@@ -1,0 +1,386 @@
+//! SARIF 2.1.0 for code-scanning services (GitHub, Azure DevOps, Sonar, ...).
+//!
+//! Regions count columns in UTF-16 code units, SARIF's default `columnKind`; `endColumn` is
+//! the column after the last character. Suppressed findings are results with `suppressions`
+//! (kind `inSource` for a walint-ignore comment, `external` for a config override) and their
+//! reason as `justification`. Only rules that have results are listed in `tool.driver.rules`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::ReportInput;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::catalogue::RuleDoc;
+use crate::source::Span;
+use crate::workspace::SourceFile;
+
+const SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+const FINGERPRINT_KEY: &str = "walint/v1";
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool<'a>,
+    invocations: Vec<Invocation>,
+    artifacts: Vec<Artifact>,
+    results: Vec<SarifResult<'a>>,
+    column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'a> {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<Rule<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule<'a> {
+    id: &'a str,
+    name: &'a str,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<&'a str>,
+    default_configuration: Configuration,
+    properties: RuleProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties<'a> {
+    category: &'a str,
+    tags: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+}
+
+#[derive(Serialize)]
+struct Artifact {
+    location: ArtifactLocation,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    hashes: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize, Clone)]
+struct ArtifactLocation {
+    uri: String,
+    index: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: Vec<Location>,
+    partial_fingerprints: BTreeMap<&'static str, &'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A path as a URI reference: relative paths stay relative (to the working directory, which
+/// is the repository root in CI), absolute ones become `file://` URIs.
+pub(super) fn uri(path: &str) -> String {
+    let mut out = String::new();
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    if path.starts_with('/') {
+        format!("file://{out}")
+    } else {
+        out
+    }
+}
+
+/// SARIF messages are sentences: they end with a period.
+fn sentence(message: &str) -> String {
+    if message.ends_with(['.', '!', '?']) {
+        message.to_string()
+    } else {
+        format!("{message}.")
+    }
+}
+
+fn region(file: Option<&SourceFile>, span: Span, diagnostic_lines: (usize, usize)) -> Region {
+    match file {
+        Some(file) if !file.text.is_empty() => {
+            let start = file.lines.position(&file.text, span.start);
+            let end = file.lines.position(&file.text, span.end);
+            Region {
+                start_line: start.line,
+                start_column: file.lines.utf16_column(&file.text, span.start),
+                end_line: end.line,
+                end_column: file.lines.utf16_column(&file.text, span.end),
+            }
+        }
+        _ => Region {
+            start_line: diagnostic_lines.0.max(1),
+            start_column: 1,
+            end_line: diagnostic_lines.1.max(1),
+            end_column: 1,
+        },
+    }
+}
+
+fn rule<'a>(doc: &'a RuleDoc) -> Rule<'a> {
+    let mut markdown = format!("{}\n\n**How to fix**\n\n{}", doc.rationale, doc.fix);
+    if !doc.sources.is_empty() {
+        markdown.push_str("\n\n**Sources**\n");
+        for source in &doc.sources {
+            markdown.push_str(&format!("\n- <{source}>"));
+        }
+    }
+    Rule {
+        id: &doc.code,
+        name: &doc.name,
+        short_description: Text {
+            text: doc.summary.clone(),
+        },
+        full_description: Text {
+            text: doc.rationale.clone(),
+        },
+        help: Help {
+            text: doc.fix.clone(),
+            markdown,
+        },
+        help_uri: doc.sources.first().map(String::as_str),
+        default_configuration: Configuration {
+            level: level(doc.severity),
+        },
+        properties: RuleProperties {
+            category: &doc.category,
+            tags: std::iter::once(doc.category.as_str())
+                .chain(doc.controls.iter().map(String::as_str))
+                .collect(),
+        },
+    }
+}
+
+pub fn render(input: &ReportInput) -> String {
+    // Artifacts: every file checked, then the config file when a finding points into it.
+    let mut sources: Vec<&SourceFile> = input.files.iter().collect();
+    let config_index = input.files.len();
+    let config_used = input
+        .diagnostics
+        .iter()
+        .any(|d| d.file_index == config_index);
+    if let (true, Some(config)) = (config_used, input.config_file) {
+        sources.push(config);
+    }
+    let artifacts: Vec<Artifact> = sources
+        .iter()
+        .enumerate()
+        .map(|(index, file)| Artifact {
+            location: ArtifactLocation {
+                uri: uri(&file.path),
+                index,
+            },
+            hashes: if file.sha256.is_empty() {
+                BTreeMap::new()
+            } else {
+                BTreeMap::from([("sha-256", file.sha256.clone())])
+            },
+        })
+        .collect();
+    let location_of = |index: usize| -> ArtifactLocation {
+        artifacts
+            .get(index)
+            .map(|a| a.location.clone())
+            .unwrap_or(ArtifactLocation {
+                uri: String::new(),
+                index,
+            })
+    };
+
+    let mut codes: Vec<&str> = input.diagnostics.iter().map(|d| d.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let docs: Vec<&RuleDoc> = codes
+        .iter()
+        .filter_map(|code| input.catalogue.find(code))
+        .collect();
+    let rule_index = |code: &str| docs.iter().position(|d| d.code == code).unwrap_or(0);
+
+    let results = input
+        .diagnostics
+        .iter()
+        .map(|d: &Diagnostic| {
+            let file = input.source(d.file_index);
+            let related_locations = d
+                .related
+                .iter()
+                .enumerate()
+                .map(|(id, r)| Location {
+                    id: Some(id + 1),
+                    physical_location: PhysicalLocation {
+                        artifact_location: location_of(r.file_index),
+                        region: region(input.source(r.file_index), r.span, (r.line, r.end_line)),
+                    },
+                    message: Some(Text {
+                        text: sentence(&r.message),
+                    }),
+                })
+                .collect();
+            SarifResult {
+                rule_id: d.code,
+                rule_index: rule_index(d.code),
+                level: level(d.severity),
+                message: Text {
+                    text: sentence(&d.message),
+                },
+                locations: vec![Location {
+                    id: None,
+                    physical_location: PhysicalLocation {
+                        artifact_location: location_of(d.file_index),
+                        region: region(file, d.span, (d.start.line, d.end.line)),
+                    },
+                    message: None,
+                }],
+                partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, d.fingerprint.as_str())]),
+                related_locations,
+                suppressions: d
+                    .suppressed
+                    .iter()
+                    .map(|s| Suppression {
+                        kind: s.kind.as_str(),
+                        status: "accepted",
+                        justification: s.reason.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "walint",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: env!("CARGO_PKG_REPOSITORY"),
+                    rules: docs.iter().map(|doc| rule(doc)).collect(),
+                },
+            },
+            invocations: vec![Invocation {
+                execution_successful: true,
+            }],
+            artifacts,
+            results,
+            column_kind: "utf16CodeUnits",
+        }],
+    };
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(uri("flows/support bot.yaml"), "flows/support%20bot.yaml");
+        assert_eq!(uri("/tmp/x#1.json"), "file:///tmp/x%231.json");
+        assert_eq!(uri("templates/crème.json"), "templates/cr%C3%A8me.json");
+    }
+
+    #[test]
+    fn messages_end_with_a_period() {
+        assert_eq!(sentence("menu has 4 options"), "menu has 4 options.");
+        assert_eq!(sentence("done."), "done.");
+    }
+}
