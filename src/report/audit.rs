@@ -34,7 +34,8 @@ pub struct Audit<'a> {
     pub rules_total: usize,
     pub categories: Vec<CategoryRow>,
     pub controls: Vec<ControlView>,
-    pub control_counts: BTreeMap<&'static str, usize>,
+    /// How many controls have each status, worst first.
+    pub control_counts: Vec<StatusCount>,
     pub inventory: Vec<FileView>,
     pub config: Option<FileView>,
     pub findings: Vec<FileFindings>,
@@ -50,6 +51,12 @@ pub struct CategoryRow {
     pub infos: usize,
     pub suppressed: usize,
     pub total: usize,
+}
+
+#[derive(Serialize)]
+pub struct StatusCount {
+    pub status: &'static str,
+    pub count: usize,
 }
 
 #[derive(Serialize)]
@@ -186,11 +193,13 @@ fn plural(n: usize, word: &str) -> String {
 /// How bad a status is, to pick a control's status from its rules' statuses.
 fn rank(status: &str) -> u8 {
     match status {
-        "failed" => 5,
-        "suppressed" => 4,
-        "baseline" => 3,
-        "passed" => 2,
-        "not applicable" => 1,
+        "failed" => 7,
+        "suppressed" => 6,
+        "baseline" => 5,
+        "advisory" => 4,
+        "passed" => 3,
+        "not applicable" => 2,
+        "not run" => 1,
         _ => 0,
     }
 }
@@ -393,15 +402,17 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
             Some(kind) => kinds.contains(&kind),
             None => !input.files.is_empty(),
         };
-        let active = errors + warnings + infos;
+        // Errors and warnings fail a control; infos alone are advice.
         let status = if !ran {
             "not run"
-        } else if active > 0 {
+        } else if errors + warnings > 0 {
             "failed"
         } else if suppressed > 0 {
             "suppressed"
         } else if baselined > 0 {
             "baseline"
+        } else if infos > 0 {
+            "advisory"
         } else if !applicable {
             "not applicable"
         } else {
@@ -458,11 +469,12 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
                 .filter(|r| r.controls.contains(&control.id))
                 .filter_map(|r| rule_view(&r.code))
                 .collect();
+            // A control no rule of this catalogue evidences yet is "not covered".
             let status = rules
                 .iter()
                 .map(|r| r.status)
                 .max_by_key(|s| rank(s))
-                .unwrap_or("not run");
+                .unwrap_or("not covered");
             ControlView {
                 id: control.id.clone(),
                 title: control.title.clone(),
@@ -472,10 +484,20 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
             }
         })
         .collect();
-    let mut control_counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut control_counts: Vec<StatusCount> = Vec::new();
     for control in &controls {
-        *control_counts.entry(control.status).or_default() += 1;
+        match control_counts
+            .iter_mut()
+            .find(|c| c.status == control.status)
+        {
+            Some(entry) => entry.count += 1,
+            None => control_counts.push(StatusCount {
+                status: control.status,
+                count: 1,
+            }),
+        }
     }
+    control_counts.sort_by_key(|c| std::cmp::Reverse(rank(c.status)));
 
     let per_file = |index: usize| {
         let mine = input.diagnostics.iter().filter(|d| d.file_index == index);
@@ -573,6 +595,34 @@ fn md(text: String) -> String {
         .replace('>', "&gt;")
 }
 
+/// HTML-escapes `text` and shows its `backtick spans` as `<code>`, as the terminal shows them
+/// as written: the one bit of markup walint's messages use.
+fn ticks(text: String) -> minijinja::Value {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;");
+    let parts: Vec<&str> = escaped.split('`').collect();
+    let html = if parts.len() % 2 == 1 {
+        parts
+            .iter()
+            .enumerate()
+            .map(|(i, part)| {
+                if i % 2 == 1 {
+                    format!("<code>{part}</code>")
+                } else {
+                    part.to_string()
+                }
+            })
+            .collect()
+    } else {
+        escaped
+    };
+    minijinja::Value::from_safe_string(html)
+}
+
 /// A code fence longer than any run of backticks in `text`.
 fn fence(text: String) -> String {
     let mut longest = 0;
@@ -603,6 +653,7 @@ pub fn render_template(
     env.add_filter("cell", cell);
     env.add_filter("md", md);
     env.add_filter("fence", fence);
+    env.add_filter("ticks", ticks);
     let rendered = env.add_template(name, source).and_then(|()| {
         env.get_template(name)?.render(minijinja::context! {
             r => minijinja::Value::from(minijinja::value::Serde(audit)),
@@ -624,6 +675,15 @@ pub fn render_template(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backtick_spans_become_code_in_html() {
+        assert_eq!(
+            ticks("menu `a<b>` has 4 options".into()).to_string(),
+            "menu <code>a&lt;b&gt;</code> has 4 options"
+        );
+        assert_eq!(ticks("odd ` tick".into()).to_string(), "odd ` tick");
+    }
 
     #[test]
     fn markdown_cells_and_fences_are_escaped() {

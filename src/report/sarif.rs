@@ -137,6 +137,8 @@ struct Location {
 struct PhysicalLocation {
     artifact_location: ArtifactLocation,
     region: Region,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context_region: Option<Region>,
 }
 
 #[derive(Serialize)]
@@ -146,6 +148,8 @@ struct Region {
     start_column: usize,
     end_line: usize,
     end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Text>,
 }
 
 #[derive(Serialize)]
@@ -191,25 +195,63 @@ fn sentence(message: &str) -> String {
     }
 }
 
-fn region(file: Option<&SourceFile>, span: Span, diagnostic_lines: (usize, usize)) -> Region {
-    match file {
-        Some(file) if !file.text.is_empty() => {
-            let start = file.lines.position(&file.text, span.start);
-            let end = file.lines.position(&file.text, span.end);
-            Region {
-                start_line: start.line,
-                start_column: file.lines.utf16_column(&file.text, span.start),
-                end_line: end.line,
-                end_column: file.lines.utf16_column(&file.text, span.end),
-            }
-        }
-        _ => Region {
-            start_line: diagnostic_lines.0.max(1),
-            start_column: 1,
-            end_line: diagnostic_lines.1.max(1),
-            end_column: 1,
-        },
+/// The region of `span`, with its text as snippet; `None` for a file without text.
+fn text_region(file: &SourceFile, span: Span) -> Option<Region> {
+    if file.text.is_empty() {
+        return None;
     }
+    let start = file.lines.position(&file.text, span.start);
+    let end = file.lines.position(&file.text, span.end);
+    Some(Region {
+        start_line: start.line,
+        start_column: file.lines.utf16_column(&file.text, span.start),
+        end_line: end.line,
+        end_column: file.lines.utf16_column(&file.text, span.end),
+        snippet: file.text.get(span.start..span.end).map(|text| Text {
+            text: text.to_string(),
+        }),
+    })
+}
+
+/// The region and its context (the whole lines around it, one more on each side).
+fn regions(
+    file: Option<&SourceFile>,
+    span: Span,
+    lines: (usize, usize),
+) -> (Region, Option<Region>) {
+    let Some(region) = file.and_then(|f| text_region(f, span)) else {
+        let region = Region {
+            start_line: lines.0.max(1),
+            start_column: 1,
+            end_line: lines.1.max(lines.0).max(1),
+            end_column: 1,
+            snippet: None,
+        };
+        return (region, None);
+    };
+    let context = file.and_then(|file| {
+        let first = region.start_line.saturating_sub(1).max(1);
+        let last = (region.end_line + 1).min(file.lines.line_count());
+        let start = file.lines.line_span(&file.text, first).start;
+        let end = file.lines.line_span(&file.text, last).end;
+        text_region(file, Span::new(start, end))
+    });
+    (region, context)
+}
+
+/// The catalogue's texts are wrapped at 100 columns; plain-text viewers should wrap them
+/// themselves, so single line breaks become spaces (paragraph breaks stay).
+fn unwrap_lines(text: &str) -> String {
+    text.split("\n\n")
+        .map(|paragraph| {
+            paragraph
+                .split('\n')
+                .map(str::trim_end)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 fn rule<'a>(doc: &'a RuleDoc) -> Rule<'a> {
@@ -227,10 +269,10 @@ fn rule<'a>(doc: &'a RuleDoc) -> Rule<'a> {
             text: doc.summary.clone(),
         },
         full_description: Text {
-            text: doc.rationale.clone(),
+            text: unwrap_lines(&doc.rationale),
         },
         help: Help {
-            text: doc.fix.clone(),
+            text: unwrap_lines(&doc.fix),
             markdown,
         },
         help_uri: doc.sources.first().map(String::as_str),
@@ -302,9 +344,14 @@ pub fn render(input: &ReportInput) -> String {
                 .enumerate()
                 .map(|(id, r)| Location {
                     id: Some(id + 1),
-                    physical_location: PhysicalLocation {
-                        artifact_location: location_of(r.file_index),
-                        region: region(input.source(r.file_index), r.span, (r.line, r.end_line)),
+                    physical_location: {
+                        let (region, context_region) =
+                            regions(input.source(r.file_index), r.span, (r.line, r.end_line));
+                        PhysicalLocation {
+                            artifact_location: location_of(r.file_index),
+                            region,
+                            context_region,
+                        }
                     },
                     message: Some(Text {
                         text: sentence(&r.message),
@@ -320,9 +367,14 @@ pub fn render(input: &ReportInput) -> String {
                 },
                 locations: vec![Location {
                     id: None,
-                    physical_location: PhysicalLocation {
-                        artifact_location: location_of(d.file_index),
-                        region: region(file, d.span, (d.start.line, d.end.line)),
+                    physical_location: {
+                        let (region, context_region) =
+                            regions(file, d.span, (d.start.line, d.end.line));
+                        PhysicalLocation {
+                            artifact_location: location_of(d.file_index),
+                            region,
+                            context_region,
+                        }
                     },
                     message: None,
                 }],
@@ -376,6 +428,11 @@ mod tests {
         assert_eq!(uri("flows/support bot.yaml"), "flows/support%20bot.yaml");
         assert_eq!(uri("/tmp/x#1.json"), "file:///tmp/x%231.json");
         assert_eq!(uri("templates/crème.json"), "templates/cr%C3%A8me.json");
+    }
+
+    #[test]
+    fn wrapped_catalogue_text_is_unwrapped() {
+        assert_eq!(unwrap_lines("one\ntwo\n\nthree"), "one two\n\nthree");
     }
 
     #[test]

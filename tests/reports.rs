@@ -1,0 +1,918 @@
+//! Every report format on one fixture repository (tests/fixtures/reports: suppressions in the
+//! files and in the config, a baseline, every severity), and the behaviour of suppressions,
+//! the baseline and standard input.
+//!
+//! The fixture is copied to a fresh folder outside any git repository before each run, so
+//! the reports carry no commit, and `SOURCE_DATE_EPOCH` fixes their timestamp.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use walint::report::meta::catalogue_sha256;
+
+const EPOCH: &str = "1750000000";
+const STAMP: &str = "2025-06-15T15:06:40Z";
+
+fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reports")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A copy of the fixture repository in a fresh temporary folder.
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(), dir.path());
+    dir
+}
+
+fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::cargo_bin("walint").unwrap();
+    command
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .args(args)
+        .timeout(Duration::from_secs(60));
+    command
+}
+
+fn walint_in(dir: &Path, args: &[&str]) -> Output {
+    command(dir, args).output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// The fixture's report in `format`, with the baseline; the catalogue hash (which changes
+/// with every rule document) is replaced by a placeholder.
+fn report(format: &str) -> String {
+    let dir = repo();
+    let output = walint_in(
+        dir.path(),
+        &[
+            "check",
+            "--baseline",
+            "walint-baseline.json",
+            "--format",
+            format,
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    stdout(&output).replace(&catalogue_sha256(), "[catalogue sha256]")
+}
+
+fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let output = walint_in(dir, &all);
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&output)))
+}
+
+// One snapshot per format, all of the same run.
+
+#[test]
+fn human_report() {
+    insta::assert_snapshot!(report("human"));
+}
+
+#[test]
+fn concise_report() {
+    insta::assert_snapshot!(report("concise"));
+}
+
+#[test]
+fn json_report() {
+    insta::assert_snapshot!(report("json"));
+}
+
+#[test]
+fn sarif_report() {
+    insta::assert_snapshot!(report("sarif"));
+}
+
+#[test]
+fn junit_report() {
+    insta::assert_snapshot!(report("junit"));
+}
+
+#[test]
+fn github_report() {
+    insta::assert_snapshot!(report("github"));
+}
+
+#[test]
+fn gitlab_report() {
+    insta::assert_snapshot!(report("gitlab"));
+}
+
+#[test]
+fn markdown_report() {
+    insta::assert_snapshot!(report("markdown"));
+}
+
+#[test]
+fn html_report() {
+    insta::assert_snapshot!(report("html"));
+}
+
+// What each finding of the fixture is, exactly.
+
+#[test]
+fn the_fixture_findings_sit_where_expected() {
+    let text = report("concise");
+    let expected = [
+        "campaigns/summer_deals.yaml:5:20: error[WA501]",
+        "flows/booking_bot.yaml:22:5: warning[WA201]",
+        "flows/booking_bot.yaml:37:19: warning[WA005] `WA2O9` is not a walint rule; did you mean `WA209`?",
+        "flows/booking_bot.yaml:40:22: error[WA209]",
+        "flows/booking_bot.yaml:42:27: warning[WA005] `# walint-ignore WA203` matches no WA203 finding in the entry on line 42",
+        "templates/legacy_winter_promo.json:5:13: info[WA101]",
+        "walint.yaml:21:13: warning[WA005] override turns WA501 off for `campaigns/**` without a `reason`, so it suppresses nothing",
+    ];
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), expected.len() + 1, "{text}");
+    for (line, want) in lines.iter().zip(expected) {
+        assert!(line.starts_with(want), "{line}\n  expected {want}");
+    }
+    assert!(
+        text.ends_with("3 suppressed with a reason (listed in the json, sarif, markdown and html reports). Baseline walint-baseline.json: 1 hidden, 1 fixed.\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn suppressed_findings_keep_their_reason_in_json() {
+    let dir = repo();
+    let value = json(dir.path(), &[]);
+    let suppressed: Vec<(String, String, String, String, u64)> = value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| !d["suppression"].is_null())
+        .map(|d| {
+            let s = &d["suppression"];
+            (
+                format!("{}:{}", d["file"].as_str().unwrap(), d["line"]),
+                d["rule"].as_str().unwrap().to_string(),
+                s["kind"].as_str().unwrap().to_string(),
+                format!("{}:{}", s["file"].as_str().unwrap(), s["line"]),
+                s["reason"].as_str().unwrap().len() as u64,
+            )
+        })
+        .collect();
+    let places: Vec<_> = suppressed
+        .iter()
+        .map(|(at, rule, kind, by, _)| (at.as_str(), rule.as_str(), kind.as_str(), by.as_str()))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            (
+                "flows/booking_bot.yaml:12",
+                "WA201",
+                "inSource",
+                "flows/booking_bot.yaml:8"
+            ),
+            (
+                "flows/legacy_faq.yaml:3",
+                "WA203",
+                "inSource",
+                "flows/legacy_faq.yaml:1"
+            ),
+            ("webhooks.yaml:12", "WA401", "external", "walint.yaml:12"),
+        ]
+    );
+    assert!(
+        suppressed.iter().all(|s| s.4 > 20),
+        "reasons are kept whole"
+    );
+    // Suppressed findings are not counted, and say so.
+    assert_eq!(value["summary"]["suppressed"], 3);
+    assert_eq!(value["summary"]["errors"], 3);
+}
+
+#[test]
+fn suppressed_errors_do_not_fail_the_run() {
+    let dir = repo();
+    // The retired FAQ bot's only finding is suppressed for the whole file.
+    // (The config's own reasonless override is still reported, as a warning.)
+    let faq = walint_in(
+        dir.path(),
+        &["check", "flows/legacy_faq.yaml", "--format", "concise"],
+    );
+    assert_eq!(faq.status.code(), Some(0), "{}", stdout(&faq));
+    assert_eq!(
+        stdout(&faq),
+        "walint.yaml:21:13: warning[WA005] override turns WA501 off for `campaigns/**` without a `reason`, so it suppresses nothing\n\
+         Found 1 problem (0 errors, 1 warning, 0 infos) in 1 file. 1 suppressed with a reason (listed in the json, sarif, markdown and html reports).\n"
+    );
+    // The QA webhook is accepted by a config override with a JSON pointer.
+    let hooks = walint_in(dir.path(), &["check", "webhooks.yaml"]);
+    assert_eq!(hooks.status.code(), Some(0), "{}", stdout(&hooks));
+}
+
+#[test]
+fn no_inline_ignores_is_an_audit_run() {
+    let dir = repo();
+    let output = walint_in(
+        dir.path(),
+        &[
+            "check",
+            "flows/legacy_faq.yaml",
+            "--no-inline-ignores",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.contains("flows/legacy_faq.yaml:3:8: error[WA203]"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("flows/legacy_faq.yaml:1:"),
+        "comments are not read at all: {text}"
+    );
+    // Config overrides still apply.
+    let hooks = walint_in(
+        dir.path(),
+        &["check", "webhooks.yaml", "--no-inline-ignores"],
+    );
+    assert_eq!(hooks.status.code(), Some(0));
+}
+
+#[test]
+fn a_suppression_without_reason_suppresses_nothing() {
+    let dir = repo();
+    let flow = dir.path().join("flows/legacy_faq.yaml");
+    let text = std::fs::read_to_string(&flow).unwrap();
+    let first_line_end = text.find('\n').unwrap();
+    std::fs::write(
+        &flow,
+        format!("# walint-ignore-file WA203{}", &text[first_line_end..]),
+    )
+    .unwrap();
+    let output = walint_in(
+        dir.path(),
+        &["check", "flows/legacy_faq.yaml", "--format", "concise"],
+    );
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("flows/legacy_faq.yaml:1:1: warning[WA005] `# walint-ignore-file WA203` gives no reason, so it suppresses nothing"), "{text}");
+    assert!(
+        text.contains("flows/legacy_faq.yaml:3:8: error[WA203]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn overrides_reach_into_json_by_pointer() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("templates")).unwrap();
+    std::fs::copy(
+        fixture().join("templates/legacy_winter_promo.json"),
+        dir.path().join("templates/legacy_winter_promo.json"),
+    )
+    .unwrap();
+    let config = |pointer: &str| {
+        format!(
+            "overrides:\n  - files: [\"templates/legacy_*.json\"]\n    pointer: {pointer}\n    rules: {{WA101: off}}\n    reason: \"retired; kept until the 2025 audit\"\n"
+        )
+    };
+    std::fs::write(dir.path().join("walint.yaml"), config("/status")).unwrap();
+    let value = json(dir.path(), &[]);
+    let d = &value["diagnostics"][0];
+    assert_eq!(d["rule"], "WA101");
+    assert_eq!(d["suppression"]["kind"], "external");
+    assert_eq!(
+        d["suppression"]["reason"],
+        "retired; kept until the 2025 audit"
+    );
+    assert_eq!(d["suppression"]["file"], "walint.yaml");
+    // Another pointer: the finding stays, and the override is reported as matching nothing.
+    std::fs::write(dir.path().join("walint.yaml"), config("/components")).unwrap();
+    let output = walint_in(dir.path(), &["check", "--format", "concise"]);
+    let text = stdout(&output);
+    assert!(
+        text.contains("templates/legacy_winter_promo.json:5:13: warning[WA101]"),
+        "{text}"
+    );
+    assert!(text.contains("walint.yaml:4:13: warning[WA005] override turning WA101 off for `templates/legacy_*.json` at `/components` matches no WA101 finding"), "{text}");
+}
+
+// The baseline.
+
+#[test]
+fn the_baseline_hides_exactly_what_it_recorded() {
+    let dir = repo();
+    let root = dir.path();
+    let recorded = walint_in(root, &["baseline", "-o", "today.json"]);
+    assert_eq!(recorded.status.code(), Some(0), "{}", stderr(&recorded));
+    assert!(stderr(&recorded).contains("Recorded 8 findings in today.json"));
+    let clean = walint_in(
+        root,
+        &["check", "--baseline", "today.json", "--format", "concise"],
+    );
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    assert!(
+        stdout(&clean).starts_with("No problems found in 8 files. 3 suppressed"),
+        "{}",
+        stdout(&clean)
+    );
+    assert!(stdout(&clean).ends_with("Baseline today.json: 8 hidden, 0 fixed.\n"));
+
+    // Moving lines does not bring old findings back.
+    let flow = root.join("flows/booking_bot.yaml");
+    let original = std::fs::read_to_string(&flow).unwrap();
+    std::fs::write(&flow, format!("# Owner: travel desk\n\n{original}")).unwrap();
+    let moved = walint_in(root, &["check", "--baseline", "today.json"]);
+    assert_eq!(moved.status.code(), Some(0), "{}", stdout(&moved));
+
+    // A new finding of the same rule in the same file is still reported.
+    let extra = original.replace(
+        "  unsubscribe:\n",
+        "  airports:\n    type: menu\n    text: \"Which airport?\"\n    options:\n      - {title: \"Berlin\", next: done}\n      - {title: \"Munich\", next: done}\n      - {title: \"Hamburg\", next: done}\n      - {title: \"Frankfurt\", next: done}\n    fallback: human\n  unsubscribe:\n",
+    );
+    std::fs::write(&flow, &extra).unwrap();
+    let new = walint_in(
+        root,
+        &["check", "--baseline", "today.json", "--format", "concise"],
+    );
+    let text = stdout(&new);
+    assert_eq!(new.status.code(), Some(1), "{text}");
+    assert!(
+        text.starts_with(
+            "flows/booking_bot.yaml:49:5: error[WA201] reply-button menu `airports` has 4 options"
+        ),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 2, "only the new finding: {text}");
+
+    // A fixed finding is counted as fixed.
+    std::fs::write(&flow, &original).unwrap();
+    let campaign = root.join("campaigns/summer_deals.yaml");
+    let fixed = std::fs::read_to_string(&campaign)
+        .unwrap()
+        .replace("requires_opt_in: false", "requires_opt_in: true");
+    std::fs::write(&campaign, fixed).unwrap();
+    let after = walint_in(
+        root,
+        &["check", "--baseline", "today.json", "--format", "concise"],
+    );
+    assert!(
+        stdout(&after).ends_with("Baseline today.json: 7 hidden, 1 fixed.\n"),
+        "{}",
+        stdout(&after)
+    );
+}
+
+#[test]
+fn the_baseline_works_from_another_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(), &dir.path().join("travel"));
+    let from_parent = walint_in(
+        dir.path(),
+        &[
+            "check",
+            "travel",
+            "--baseline",
+            "travel/walint-baseline.json",
+            "--format",
+            "concise",
+        ],
+    );
+    let text = stdout(&from_parent);
+    assert!(!text.contains("[WA101] template `trip_reminder`"), "{text}");
+    assert!(
+        text.ends_with("Baseline travel/walint-baseline.json: 1 hidden, 1 fixed.\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_bad_baseline_is_exit_2() {
+    let dir = repo();
+    std::fs::write(dir.path().join("bad.json"), "{\"findings\": 3}").unwrap();
+    let output = walint_in(dir.path(), &["check", "--baseline", "bad.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("bad.json: not a walint baseline"),
+        "{}",
+        stderr(&output)
+    );
+    let missing = walint_in(dir.path(), &["check", "--baseline", "nope.json"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+// Standard input.
+
+#[test]
+fn stdin_is_linted_as_the_named_file() {
+    let dir = repo();
+    let text = std::fs::read_to_string(fixture().join("campaigns/summer_deals.yaml")).unwrap();
+    let output = command(
+        dir.path(),
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "campaigns/new.yaml",
+            "--format",
+            "concise",
+        ],
+    )
+    .write_stdin(text)
+    .output()
+    .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("campaigns/new.yaml:5:20: error[WA501]"),
+        "{text}"
+    );
+    // The config of the folder applies: the reasonless override is reported.
+    assert!(text.contains("walint.yaml:21:13: warning[WA005]"), "{text}");
+}
+
+#[test]
+fn stdin_replaces_the_file_of_the_same_name_among_the_others() {
+    let dir = repo();
+    // The editor's buffer: the flow with the marketing path fixed by an opt-in node.
+    let buffer = std::fs::read_to_string(fixture().join("flows/booking_bot.yaml"))
+        .unwrap()
+        .replace("next: deals}", "next: consent}")
+        .replace(
+            "  human:  #",
+            "  consent:\n    type: opt_in\n    text: \"May we send you offers on WhatsApp? Reply YES or NO.\"\n    next: deals\n  human:  #",
+        );
+    let output = command(
+        dir.path(),
+        &[
+            "check",
+            "-",
+            ".",
+            "--stdin-filename",
+            "flows/booking_bot.yaml",
+            "--format",
+            "concise",
+        ],
+    )
+    .write_stdin(buffer)
+    .output()
+    .unwrap();
+    let text = stdout(&output);
+    assert!(
+        !text.contains("error[WA209]"),
+        "the buffer, not the file on disk: {text}"
+    );
+    assert!(
+        text.contains("flows/booking_bot.yaml:22:5: warning[WA201]"),
+        "{text}"
+    );
+    assert!(text.contains("in 8 files"), "one file, not two: {text}");
+}
+
+#[test]
+fn stdin_filename_needs_a_dash() {
+    let dir = repo();
+    let output = walint_in(dir.path(), &["check", "--stdin-filename", "x.yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("needs `-`"));
+}
+
+// What the tools that read each format expect.
+
+#[test]
+fn github_annotations_have_the_documented_shape() {
+    let text = report("github");
+    let annotations: Vec<&str> = text.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(annotations.len(), 7);
+    for line in &annotations {
+        let (command, rest) = line[2..].split_once(' ').unwrap();
+        assert!(["error", "warning", "notice"].contains(&command), "{line}");
+        let (properties, message) = rest.split_once("::").unwrap();
+        let keys: Vec<&str> = properties
+            .split(',')
+            .map(|p| p.split_once('=').unwrap().0)
+            .collect();
+        assert_eq!(
+            keys,
+            ["file", "line", "endLine", "col", "endColumn", "title"],
+            "{line}"
+        );
+        assert!(!message.contains('\n') && !message.is_empty());
+    }
+    assert!(annotations.contains(
+        &"::notice file=templates/legacy_winter_promo.json,line=5,endLine=5,col=13,endColumn=23,\
+          title=WA101 template-not-approved::template `winter_promo_2023` is REJECTED; Meta refuses \
+          to send it%0Ahelp: fix the template and resubmit it, or delete it from the repository"
+    ));
+}
+
+#[test]
+fn github_format_appends_the_markdown_summary() {
+    let dir = repo();
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "# earlier step\n").unwrap();
+    let output = command(dir.path(), &["check", "--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.starts_with("# earlier step\n# walint compliance report\n"),
+        "{text}"
+    );
+    assert!(text.contains("## Controls"));
+}
+
+#[test]
+fn gitlab_code_quality_fields_are_present() {
+    let value: serde_json::Value = serde_json::from_str(&report("gitlab")).unwrap();
+    let issues = value.as_array().unwrap();
+    assert_eq!(issues.len(), 7);
+    let mut fingerprints = std::collections::BTreeSet::new();
+    for issue in issues {
+        assert!(issue["description"].as_str().is_some_and(|d| !d.is_empty()));
+        assert!(issue["check_name"].as_str().unwrap().starts_with("WA"));
+        assert!(["info", "minor", "major", "critical", "blocker"]
+            .contains(&issue["severity"].as_str().unwrap()));
+        assert!(issue["location"]["path"].as_str().is_some());
+        assert!(issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+        assert!(fingerprints.insert(issue["fingerprint"].as_str().unwrap().to_string()));
+    }
+}
+
+#[test]
+fn junit_is_well_formed_with_a_suite_per_file() {
+    let text = report("junit");
+    let parsed = quick_junit::Report::deserialize_from_str(&text).unwrap();
+    assert_eq!(
+        parsed.test_suites.len(),
+        9,
+        "8 files and the config with a finding"
+    );
+    let failures: usize = parsed.test_suites.iter().map(|s| s.failures).sum();
+    assert_eq!(failures, 2, "the two errors at --fail-on error");
+    let warning = walint_in(
+        &fixture(),
+        &[
+            "check",
+            "--baseline",
+            "walint-baseline.json",
+            "--format",
+            "junit",
+            "--fail-on",
+            "warning",
+        ],
+    );
+    let parsed = quick_junit::Report::deserialize_from_str(&stdout(&warning)).unwrap();
+    let failures: usize = parsed.test_suites.iter().map(|s| s.failures).sum();
+    assert_eq!(failures, 6);
+}
+
+#[test]
+fn sarif_regions_count_utf16_code_units_and_suppressions_are_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("c.yaml"),
+        "campaign: emoji\ntemplate: {name: t, language: en_US}\naudience: {segment: \"🌴 fans\", requires_opt_in: false}\n",
+    )
+    .unwrap();
+    let output = walint_in(dir.path(), &["check", "--format", "sarif"]);
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let result = &value["runs"][0]["results"][0];
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    // `false` starts at character 48 of the line; the palm tree is two UTF-16 code units.
+    assert_eq!(region["startColumn"], 49);
+    assert_eq!(region["endColumn"], 54);
+    assert_eq!(region["snippet"]["text"], "false");
+    let concise = walint_in(dir.path(), &["check", "--format", "concise"]);
+    assert!(
+        stdout(&concise).starts_with("c.yaml:3:48:"),
+        "{}",
+        stdout(&concise)
+    );
+
+    let value: serde_json::Value = serde_json::from_str(&report("sarif")).unwrap();
+    let run = &value["runs"][0];
+    assert_eq!(value["version"], "2.1.0");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let mut kinds = Vec::new();
+    for result in run["results"].as_array().unwrap() {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert!(result["partialFingerprints"]["walint/v1"].is_string());
+        if let Some(suppressions) = result["suppressions"].as_array() {
+            kinds.push(suppressions[0]["kind"].as_str().unwrap().to_string());
+            assert!(suppressions[0]["justification"].as_str().unwrap().len() > 20);
+        }
+    }
+    assert_eq!(kinds, ["inSource", "inSource", "external"]);
+}
+
+// The audit reports.
+
+#[test]
+fn html_is_self_contained_and_reproducible() {
+    let first = report("html");
+    let second = report("html");
+    assert_eq!(first, second, "byte for byte under SOURCE_DATE_EPOCH");
+    assert!(first.contains(STAMP));
+    assert!(first.contains("<svg"), "the chart is inline");
+    for external in ["<script", "<link", "src=", "url(http", "@import"] {
+        assert!(!first.contains(external), "{external}");
+    }
+    for section in [
+        "id=\"summary\"",
+        "id=\"controls\"",
+        "id=\"run\"",
+        "id=\"files\"",
+        "id=\"findings\"",
+    ] {
+        assert!(first.contains(section), "{section}");
+    }
+    assert!(first.contains("@media print"));
+    // Escaped: the fixture's `{{name}}` and quotes come through as text.
+    assert!(first.contains("&quot;status&quot;: <mark>&quot;REJECTED&quot;</mark>,"));
+}
+
+#[test]
+fn markdown_and_html_carry_the_run_metadata() {
+    let dir = repo();
+    let commit = "0123456789abcdef0123456789abcdef01234567";
+    std::fs::create_dir_all(dir.path().join(".git/refs/heads")).unwrap();
+    std::fs::write(dir.path().join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    std::fs::write(
+        dir.path().join(".git/refs/heads/main"),
+        format!("{commit}\n"),
+    )
+    .unwrap();
+    let output = walint_in(dir.path(), &["check", "--format", "markdown"]);
+    let text = stdout(&output);
+    let config_hash = {
+        use sha2::Digest;
+        let bytes = std::fs::read(fixture().join("walint.yaml")).unwrap();
+        sha2::Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    for part in [
+        format!("| Git commit | `{commit}` |"),
+        format!("| Config | `walint.yaml`, SHA-256 `{config_hash}` |"),
+        format!("SHA-256 `{}`", catalogue_sha256()),
+        "| Command | `walint check --format markdown` |".to_string(),
+        format!("| Generated | {STAMP} (from SOURCE_DATE_EPOCH) |"),
+    ] {
+        assert!(text.contains(&part), "{part}\n{text}");
+    }
+}
+
+#[test]
+fn several_reports_in_one_run() {
+    let dir = repo();
+    let output = walint_in(
+        dir.path(),
+        &[
+            "check",
+            "--output",
+            "sarif=out/walint.sarif",
+            "--output",
+            "html=report.html",
+            "--format",
+            "concise",
+        ],
+    );
+    // A missing folder is an error, not a panic.
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    let output = walint_in(
+        dir.path(),
+        &[
+            "check",
+            "--output",
+            "sarif=out/walint.sarif",
+            "--output",
+            "html=report.html",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("error[WA209]"));
+    let sarif: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out/walint.sarif")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+}
+
+// The HTML report in a real browser: headless Chromium takes a screenshot, and the picture
+// must show the report (the failed banner and the chart's colours), not a blank page.
+// Skipped when no Chromium is installed, unless WALINT_REQUIRE_CHROMIUM is set (as in CI).
+
+fn chromium() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("CHROMIUM") {
+        return Some(PathBuf::from(path));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).find_map(|dir| {
+        ["chromium", "chromium-browser", "google-chrome"]
+            .iter()
+            .map(|name| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    })
+}
+
+#[test]
+fn html_report_renders_in_chromium() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("WALINT_REQUIRE_CHROMIUM").is_none(),
+            "WALINT_REQUIRE_CHROMIUM is set but no Chromium was found"
+        );
+        eprintln!("skipped: no chromium on PATH");
+        return;
+    };
+    let dir = repo();
+    let html = dir.path().join("report.html");
+    let output = walint_in(
+        dir.path(),
+        &[
+            "check",
+            "--baseline",
+            "walint-baseline.json",
+            "--format",
+            "html",
+            "-o",
+            "report.html",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let png = dir.path().join("report.png");
+    let profile = dir.path().join("chromium-profile");
+    let shot = Command::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--force-device-scale-factor=1",
+            "--window-size=1280,1600",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", html.display()))
+        .env("HOME", dir.path())
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert!(png.is_file(), "no screenshot: {}", stderr(&shot));
+    let bytes = std::fs::read(&png).unwrap();
+    if let Some(keep) = std::env::var_os("WALINT_SCREENSHOT") {
+        std::fs::write(keep, &bytes).unwrap();
+    }
+    let image = decode_png(&bytes);
+    assert_eq!((image.width, image.height), (1280, 1600));
+    let total = image.width * image.height;
+    let ink = image
+        .pixels()
+        .filter(|p| p.iter().any(|&c| c < 235))
+        .count();
+    assert!(
+        ink * 20 > total,
+        "the page is blank: {ink} of {total} pixels have ink"
+    );
+    let near = |want: [u8; 3]| {
+        image
+            .pixels()
+            .filter(|p| p.iter().zip(want).all(|(&c, w)| c.abs_diff(w) <= 6))
+            .count()
+    };
+    assert!(
+        near([201, 42, 42]) > 5_000,
+        "the red `failed` banner and bars"
+    );
+    assert!(near([232, 89, 12]) > 500, "the chart's warning bars");
+    assert!(near([25, 113, 194]) > 500, "the chart's info bar");
+}
+
+struct Image {
+    width: usize,
+    height: usize,
+    channels: usize,
+    data: Vec<u8>,
+}
+
+impl Image {
+    /// RGB of each pixel.
+    fn pixels(&self) -> impl Iterator<Item = &[u8]> {
+        self.data
+            .chunks_exact(self.channels)
+            .map(|p| &p[..3.min(p.len())])
+    }
+}
+
+/// A minimal decoder for the PNGs Chromium writes: 8-bit RGB or RGBA, not interlaced.
+fn decode_png(bytes: &[u8]) -> Image {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let (mut width, mut height, mut channels) = (0, 0, 0);
+    let mut idat = Vec::new();
+    let mut at = 8;
+    while at + 8 <= bytes.len() {
+        let len = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+        let kind = &bytes[at + 4..at + 8];
+        let data = &bytes[at + 8..at + 8 + len];
+        match kind {
+            b"IHDR" => {
+                width = u32::from_be_bytes(data[0..4].try_into().unwrap()) as usize;
+                height = u32::from_be_bytes(data[4..8].try_into().unwrap()) as usize;
+                assert_eq!(data[8], 8, "bit depth");
+                channels = match data[9] {
+                    2 => 3,
+                    6 => 4,
+                    other => panic!("colour type {other}"),
+                };
+                assert_eq!(data[12], 0, "interlaced");
+            }
+            b"IDAT" => idat.extend_from_slice(data),
+            b"IEND" => break,
+            _ => {}
+        }
+        at += 12 + len;
+    }
+    let raw = miniz_oxide::inflate::decompress_to_vec_zlib(&idat).unwrap();
+    let stride = width * channels;
+    let mut out = vec![0u8; stride * height];
+    for y in 0..height {
+        let filter = raw[y * (stride + 1)];
+        let line = &raw[y * (stride + 1) + 1..(y + 1) * (stride + 1)];
+        for x in 0..stride {
+            let a = if x >= channels {
+                out[y * stride + x - channels]
+            } else {
+                0
+            };
+            let b = if y > 0 { out[(y - 1) * stride + x] } else { 0 };
+            let c = if x >= channels && y > 0 {
+                out[(y - 1) * stride + x - channels]
+            } else {
+                0
+            };
+            out[y * stride + x] = match filter {
+                0 => line[x],
+                1 => line[x].wrapping_add(a),
+                2 => line[x].wrapping_add(b),
+                3 => line[x].wrapping_add(((a as u16 + b as u16) / 2) as u8),
+                4 => {
+                    let p = a as i16 + b as i16 - c as i16;
+                    let (pa, pb, pc) = (
+                        (p - a as i16).abs(),
+                        (p - b as i16).abs(),
+                        (p - c as i16).abs(),
+                    );
+                    let predictor = if pa <= pb && pa <= pc {
+                        a
+                    } else if pb <= pc {
+                        b
+                    } else {
+                        c
+                    };
+                    line[x].wrapping_add(predictor)
+                }
+                other => panic!("filter {other}"),
+            };
+        }
+    }
+    Image {
+        width,
+        height,
+        channels,
+        data: out,
+    }
+}
