@@ -1203,7 +1203,13 @@ fn action_structure(
 /// Rules about what may share a screen: NavigationList, RichText.
 fn screen_composition(doc: &FlowDoc, screen: &Screen, out: &mut Vec<Finding>) {
     let all = screen.components();
-    let others = |allowed: &dyn Fn(&Component) -> bool| all.iter().filter(|c| !allowed(c)).count();
+    let footer_may_join = doc.version >= Version(6, 3);
+    // Counted once: a screen may hold many components.
+    let besides_lists = all.iter().filter(|c| !c.is("NavigationList")).count();
+    let besides_rich_text = all
+        .iter()
+        .filter(|c| !(c.is("RichText") || (footer_may_join && c.is("Footer"))))
+        .count();
     for component in &all {
         let Some(kind) = &component.kind else {
             continue;
@@ -1223,7 +1229,7 @@ fn screen_composition(doc: &FlowDoc, screen: &Screen, out: &mut Vec<Finding>) {
                         .help("move the list to a screen before the terminal one"),
                     );
                 }
-                if others(&|c| c.is("NavigationList")) > 0 {
+                if besides_lists > 0 {
                     out.push(
                         Finding::new(
                             STRUCTURE,
@@ -1234,26 +1240,20 @@ fn screen_composition(doc: &FlowDoc, screen: &Screen, out: &mut Vec<Finding>) {
                     );
                 }
             }
-            "RichText" => {
-                let (allowed, wording): (&dyn Fn(&Component) -> bool, &str) =
-                    if doc.version >= Version(6, 3) {
-                        (
-                            &|c: &Component| c.is("RichText") || c.is("Footer"),
-                            "except a `Footer`",
-                        )
-                    } else {
-                        (&|c: &Component| c.is("RichText"), "before Flow JSON 6.3")
-                    };
-                if others(allowed) > 0 {
-                    out.push(
-                        Finding::new(
-                            STRUCTURE,
-                            At::Node(kind.node),
-                            format!("`RichText` must be alone on its screen ({wording})"),
-                        )
-                        .help("put the other components on a screen of their own"),
-                    );
-                }
+            "RichText" if besides_rich_text > 0 => {
+                let wording = if footer_may_join {
+                    "except a `Footer`"
+                } else {
+                    "before Flow JSON 6.3, not even with a `Footer`"
+                };
+                out.push(
+                    Finding::new(
+                        STRUCTURE,
+                        At::Node(kind.node),
+                        format!("`RichText` must be alone on its screen ({wording})"),
+                    )
+                    .help("put the other components on a screen of their own"),
+                );
             }
             _ => {}
         }
@@ -1650,9 +1650,19 @@ fn routing_limits(doc: &FlowDoc, out: &mut Vec<Finding>) {
 
 // ----- WA304 ---------------------------------------------------------------------------
 
+/// " did you mean ...?" among the screen ids; skipped for huge flows, where comparing every
+/// unknown name with every id would cost too much.
+fn suggest_screen(name: &str, ids: &[&str]) -> String {
+    if ids.len() > 200 {
+        return String::new();
+    }
+    did_you_mean(name, ids.iter().copied())
+}
+
 fn unknown_screens(doc: &FlowDoc, out: &mut Vec<Finding>) {
     let ids = doc.screen_ids();
-    let exists = |name: &str| ids.contains(&name);
+    let known: HashSet<&str> = ids.iter().copied().collect();
+    let exists = |name: &str| known.contains(name);
     let listing = || {
         let shown: Vec<String> = ids.iter().take(8).map(|i| format!("`{i}`")).collect();
         if shown.is_empty() {
@@ -1671,7 +1681,7 @@ fn unknown_screens(doc: &FlowDoc, out: &mut Vec<Finding>) {
             At::Node(node),
             format!(
                 "{what} screen `{name}`, which does not exist{}",
-                did_you_mean(name, ids.iter().copied())
+                suggest_screen(name, &ids)
             ),
         )
         .help(format!("name an existing screen ({})", listing()))
@@ -1702,7 +1712,7 @@ fn unknown_screens(doc: &FlowDoc, out: &mut Vec<Finding>) {
                         format!(
                             "routing_model has routes from screen `{}`, which does not exist{}",
                             route.from,
-                            did_you_mean(&route.from, ids.iter().copied())
+                            suggest_screen(&route.from, &ids)
                         ),
                     )
                     .help(format!("name an existing screen ({})", listing())),
@@ -1735,7 +1745,7 @@ fn unknown_screens(doc: &FlowDoc, out: &mut Vec<Finding>) {
                         At::Within(node, start, start + length),
                         format!(
                             "`${{screen.{name}...}}` refers to screen `{name}`, which does not exist{}",
-                            did_you_mean(name, ids.iter().copied())
+                            suggest_screen(name, &ids)
                         ),
                     )
                     .help(format!("name an existing screen ({})", listing())),
