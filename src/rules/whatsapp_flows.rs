@@ -2104,4 +2104,290 @@ mod tests {
         let flow = HTTP_FLOW.replace("http://", "https://");
         assert!(run(&flow, insecure_url_in_flow_json).is_empty());
     }
+
+    const ALL: [fn(&DocumentContext, &mut Vec<Finding>); 7] = [
+        flow_json_structure,
+        terminal_screen_footer,
+        component_limits,
+        unknown_screen,
+        unreachable_screen,
+        personal_data_without_consent,
+        insecure_url_in_flow_json,
+    ];
+
+    /// Every WA3xx (and WA108) finding on a document, as `CODE severity message`.
+    fn all(text: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for check in ALL {
+            for f in run(text, check) {
+                let severity = f.severity.map_or("", |s| s.as_str());
+                found.push(format!("{} {severity} {}", f.code, f.message));
+            }
+        }
+        found
+    }
+
+    /// A one-screen terminal flow of `version` with `children` (JSON text).
+    fn one_screen(version: &str, children: &str) -> String {
+        format!(
+            r#"{{"version": "{version}", "screens": [{{"id": "MAIN", "title": "Main", "terminal": true,
+                "layout": {{"type": "SingleColumnLayout", "children": [{children}]}}}}]}}"#
+        )
+    }
+
+    const COMPLETE: &str = r#"{"type": "Footer", "label": "Done", "on-click-action": {"name": "complete", "payload": {}}}"#;
+
+    #[test]
+    fn a_footer_in_both_branches_of_an_if_is_one_footer() {
+        let both = format!(
+            r#"{{"type": "If", "condition": "${{data.a}}", "then": [{COMPLETE}], "else": [{COMPLETE}]}}"#
+        );
+        assert!(all(&one_screen("7.3", &both)).is_empty());
+        let one = format!(
+            r#"{{"type": "If", "condition": "${{data.a}}", "then": [{COMPLETE}], "else": [{{"type": "TextBody", "text": "x"}}]}}"#
+        );
+        let found = all(&one_screen("7.3", &one));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("`else` has none"), "{found:?}");
+        let twice = format!("{COMPLETE}, {both}");
+        let found = all(&one_screen("7.3", &twice));
+        assert!(
+            found
+                .iter()
+                .any(|f| f.contains("has 2 `Footer` components")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn bound_values_are_not_measured_or_counted() {
+        let children = format!(
+            r#"{{"type": "TextHeading", "text": "${{data.very_long_heading_that_is_bound_at_run_time_and_cannot_be_measured_here}}"}},
+               {{"type": "Dropdown", "name": "d", "label": "Pick", "data-source": "${{data.items}}"}},
+               {{"type": "TextBody", "text": "`'Hello ' ${{data.name}}`"}}, {COMPLETE}"#
+        );
+        assert!(all(&one_screen("7.3", &children)).is_empty());
+        // Backtick expressions arrived with 6.0.
+        let found = all(&one_screen("5.1", &children));
+        assert!(
+            found.iter().any(|f| f.contains("needs Flow JSON 6.0")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn versions_beyond_the_catalogue_use_the_newest_and_garbage_is_reported() {
+        let chips = format!(
+            r#"{{"type": "ChipsSelector", "name": "c", "label": "Pick", "data-source": [{{"id": "a", "title": "A"}}, {{"id": "b", "title": "B"}}]}}, {COMPLETE}"#
+        );
+        assert!(all(&one_screen("8.0", &chips)).is_empty());
+        let found = all(&one_screen("seven", &chips));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("`seven` is not a version"), "{found:?}");
+        let found = all(&one_screen("6.2", &chips));
+        assert!(found[0].contains("needs Flow JSON 6.3"), "{found:?}");
+    }
+
+    #[test]
+    fn dropdown_caps_depend_on_images() {
+        let options = |n: usize, image: bool| {
+            let items: Vec<String> = (0..n)
+                .map(|i| {
+                    let image = if image {
+                        r#", "image": "iVBORw0K""#
+                    } else {
+                        ""
+                    };
+                    format!(r#"{{"id": "{i}", "title": "Option {i}"{image}}}"#)
+                })
+                .collect();
+            format!(
+                r#"{{"type": "Dropdown", "name": "d", "label": "Pick", "data-source": [{}]}}, {COMPLETE}"#,
+                items.join(",")
+            )
+        };
+        assert!(all(&one_screen("7.3", &options(150, false))).is_empty());
+        let found = all(&one_screen("7.3", &options(101, true)));
+        assert_eq!(
+            found,
+            ["WA303  `Dropdown` has 101 options; Meta allows at most 100 when an option has an image"]
+        );
+        let found = all(&one_screen("7.3", &options(201, false)));
+        assert_eq!(
+            found,
+            ["WA303  `Dropdown` has 201 options; Meta allows at most 200"]
+        );
+    }
+
+    #[test]
+    fn routing_branches_per_screen_are_errors_and_in_total_a_warning() {
+        let screens: Vec<String> = ["A", "B", "C", "D", "E", "F", "G", "H"]
+            .iter()
+            .map(|id| {
+                format!(
+                    r#"{{"id": "{id}", "terminal": true, "layout": {{"type": "SingleColumnLayout", "children": [{COMPLETE}]}}}}"#
+                )
+            })
+            .collect();
+        let flow = format!(
+            r#"{{"version": "7.3", "routing_model": {{"A": ["B", "C", "D", "E", "F", "G"], "B": ["C", "D", "E", "F", "G", "H"]}},
+                "screens": [{}]}}"#,
+            screens.join(",")
+        );
+        let found = all(&flow);
+        assert_eq!(
+            found,
+            ["WA303 warning routing_model has 12 branches in all; Meta's reference caps the routing model at 10 branches"]
+        );
+    }
+
+    #[test]
+    fn reachability_follows_navigation_and_routes_and_gives_up_on_endpoints() {
+        let screen = |id: &str, terminal: bool, footer: &str| {
+            format!(
+                r#"{{"id": "{id}", "terminal": {terminal}, "layout": {{"type": "SingleColumnLayout", "children": [{footer}]}}}}"#
+            )
+        };
+        let exchange = r#"{"type": "Footer", "label": "Go", "on-click-action": {"name": "data_exchange", "payload": {}}}"#;
+        // An endpoint with no routing model may open any screen.
+        let flow = format!(
+            r#"{{"version": "7.3", "data_api_version": "4.0", "screens": [{}, {}]}}"#,
+            screen("ONE", false, exchange),
+            screen("TWO", true, COMPLETE)
+        );
+        assert!(all(&flow).is_empty(), "{:?}", all(&flow));
+        // With one, its routes are the edges.
+        let flow = format!(
+            r#"{{"version": "7.3", "data_api_version": "4.0", "routing_model": {{"ONE": ["TWO"], "TWO": []}},
+                "screens": [{}, {}, {}]}}"#,
+            screen("ONE", false, exchange),
+            screen("TWO", true, COMPLETE),
+            screen("THREE", true, COMPLETE)
+        );
+        let found = all(&flow);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("WA305  screen `THREE` is never reached"));
+    }
+
+    #[test]
+    fn rich_text_and_navigation_lists_keep_to_themselves() {
+        let rich = format!(r#"{{"type": "RichText", "text": ["Terms"]}}, {COMPLETE}"#);
+        assert!(all(&one_screen("6.3", &rich)).is_empty());
+        let found = all(&one_screen("6.2", &rich));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("`RichText` must be alone"));
+        let list = r#"{"type": "NavigationList", "name": "n", "list-items": [{"id": "a", "main-content": {"title": "A"}, "on-click-action": {"name": "complete", "payload": {}}}]}"#;
+        let found = all(&one_screen("6.2", list));
+        assert!(
+            found
+                .iter()
+                .any(|f| f.contains("cannot be on a terminal screen")),
+            "{found:?}"
+        );
+        let found = all(&one_screen("6.2", &format!("{list}, {COMPLETE}")));
+        assert!(
+            found.iter().any(|f| f.contains("cannot share its screen")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn embedded_flow_json_that_is_not_a_flow_is_structure_and_references_are_left_alone() {
+        let template = |button: &str| {
+            format!(
+                r#"{{"name": "t", "language": "en", "category": "UTILITY", "components": [
+                    {{"type": "BODY", "text": "Hi"}}, {{"type": "BUTTONS", "buttons": [{button}]}}]}}"#
+            )
+        };
+        let found = all(&template(
+            r#"{"type": "FLOW", "text": "Open", "flow_json": "{\"name\": \"x\"}"}"#,
+        ));
+        assert_eq!(
+            found,
+            ["WA301  flow_json holds no Flow JSON: it needs `version` and `screens`"]
+        );
+        let found = all(&template(
+            r#"{"type": "FLOW", "text": "Open", "flow_json": "{\"version\": \"7.3\", \"screens\": [{\"id\": \"A\", \"terminal\": \"yes\", \"layout\": {\"type\": \"SingleColumnLayout\", \"children\": []}}]}"}"#,
+        ));
+        assert!(
+            found.contains(
+                &"WA301  flow_json: `terminal` must be true or false, found a string".to_string()
+            ),
+            "{found:?}"
+        );
+        assert!(all(&template(
+            r#"{"type": "FLOW", "text": "Open", "flow_name": "survey"}"#
+        ))
+        .is_empty());
+        assert!(all(&template(
+            r#"{"type": "FLOW", "text": "Open", "flow_id": "123"}"#
+        ))
+        .is_empty());
+    }
+
+    #[test]
+    fn flow_json_written_as_yaml_is_checked_too() {
+        let text = "version: '7.3'\nscreens:\n  - id: MAIN\n    terminal: true\n    layout:\n      type: SingleColumnLayout\n      children:\n        - type: TextHeadline\n          text: Hi\n";
+        let tree = parse(text, Format::Yaml).unwrap();
+        let contents = model::read(&tree);
+        assert!(contents.problems.is_empty(), "{:?}", contents.problems);
+        let config = Config::default();
+        let ctx = DocumentContext {
+            file: 0,
+            tree: &tree,
+            config: &config,
+            document: &contents.documents[0],
+        };
+        let mut out = Vec::new();
+        flow_json_structure(&ctx, &mut out);
+        terminal_screen_footer(&ctx, &mut out);
+        let messages: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown component type `TextHeadline`; did you mean `TextHeading`?",
+                "terminal screen `MAIN` has no `Footer`; Meta requires one on every terminal screen",
+            ]
+        );
+        let At::Node(node) = out[0].at else {
+            panic!("{:?}", out[0].at)
+        };
+        let span = tree.span(node);
+        assert_eq!(&text[span.start..span.end], "TextHeadline");
+    }
+
+    #[test]
+    fn odd_shapes_never_panic() {
+        for text in [
+            r#"{"version": 7.3, "screens": [[], 1, null, {"id": 5, "layout": []}, {"layout": {"children": {"a": 1}}}]}"#,
+            r#"{"version": "7.3", "screens": {}, "routing_model": []}"#,
+            r#"{"version": "7.3", "screens": [], "routing_model": {"A": "B", "B": [1, null], "C": null}}"#,
+            r#"{"version": "", "screens": [{"id": "", "layout": {"type": 1, "children": [{"type": "If", "then": {}, "else": 3}, {"type": "Switch", "cases": []}, {"type": "Footer", "on-click-action": "complete"}, {"type": "EmbeddedLink", "text": "a", "on-click-action": {"name": "navigate", "next": "B"}}, {"type": "Dropdown", "data-source": [1, "x", {"image": 1}]}]}}]}"#,
+            r#"{"version": "2.1", "screens": [{"id": "A", "layout": {"type": "SingleColumnLayout", "children": [{"type": "TextBody", "text": "${screen.", "markdown": true}, {"type": "TextBody", "text": "[x](http://"}]}}]}"#,
+        ] {
+            let _ = all(text);
+        }
+    }
+
+    #[test]
+    fn huge_flows_are_checked_in_linear_time() {
+        let screens: Vec<String> = (0..5000)
+            .map(|i| {
+                format!(
+                    r#"{{"id": "S{i}", "layout": {{"type": "SingleColumnLayout", "children": [
+                        {{"type": "NavigationList", "name": "n", "list-items": []}},
+                        {{"type": "NavigationList", "name": "m", "list-items": []}},
+                        {{"type": "Footer", "label": "Go", "on-click-action": {{"name": "navigate", "next": {{"type": "screen", "name": "MISSING{i}"}}}}}}]}}}}"#
+                )
+            })
+            .collect();
+        let flow = format!(
+            r#"{{"version": "7.3", "screens": [{}]}}"#,
+            screens.join(",")
+        );
+        let started = std::time::Instant::now();
+        let found = all(&flow);
+        assert!(found.len() > 5000);
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    }
 }
