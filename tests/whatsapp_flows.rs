@@ -267,3 +267,52 @@ fn every_flow_of_the_real_corpus_is_checked_without_false_errors() {
         }
     }
 }
+
+/// Runs every per-document rule of the registry on a text, as the engine would.
+fn run_every_rule(text: &str) {
+    let Ok(tree) = parse(text, Format::Json) else {
+        return;
+    };
+    let contents = walint::model::read(&tree);
+    let config = walint::config::Config::default();
+    for document in &contents.documents {
+        let ctx = walint::rules::DocumentContext {
+            file: 0,
+            tree: &tree,
+            config: &config,
+            document,
+        };
+        let mut out = Vec::new();
+        for rule in walint::rules::REGISTRY {
+            if let walint::rules::Check::Document(check) = rule.check {
+                check(&ctx, &mut out);
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Mutated Flow JSON (files, and inside a template's flow_json) never makes a rule panic.
+    #[test]
+    fn the_flow_rules_never_panic_on_mutated_flows(
+        file in 0usize..4,
+        edits in proptest::collection::vec((proptest::prelude::any::<proptest::sample::Index>(), proptest::prelude::any::<u8>()), 1..8),
+    ) {
+        let sources = [
+            include_str!("fixtures/whatsapp_flows/pass/v7_3_endpoint_booking.json"),
+            include_str!("fixtures/whatsapp_flows/pass/v6_2_navigation_list.json"),
+            include_str!("fixtures/whatsapp_flows/fail/wa303_limits_v6_3.json"),
+            include_str!("fixtures/whatsapp_flows/fail/template_with_broken_flow_json.json"),
+        ];
+        let mut bytes = sources[file].as_bytes().to_vec();
+        for (index, byte) in edits {
+            let at = index.index(bytes.len());
+            bytes[at] = byte;
+        }
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            run_every_rule(text);
+        }
+    }
+}
