@@ -345,7 +345,10 @@ fn check(args: CheckArgs, catalogue: &'static Catalogue) -> Result<u8, Fatal> {
         };
         let text = report::render(format, &input);
         if format == ReportFormat::Github {
-            append_step_summary(&input)?;
+            // The job summary is a courtesy: failing to write it must not fail the job.
+            if let Err(Fatal(message)) = append_step_summary(&input) {
+                eprintln!("walint: warning: {message}");
+            }
         }
         match target {
             Some(path) => std::fs::write(&path, text)

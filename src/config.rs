@@ -532,3 +532,50 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
 
 /// The commented starter config `walint init` writes.
 pub const STARTER: &str = include_str!("starter.yaml");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::catalogue::catalogue;
+
+    fn config(text: &str) -> Config {
+        Config::parse(text, "walint.yaml", catalogue().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn an_override_pointer_covers_a_value_and_what_is_under_it() {
+        let config = config(
+            "overrides:\n  - files: [\"t/*.json\"]\n    pointer: /components/0\n    rules: {WA101: off}\n    reason: kept\n",
+        );
+        let found = |path: &str, pointer: &str| config.suppression_for("WA101", path, pointer);
+        assert_eq!(found("t/a.json", "/components/0"), Some(0));
+        assert_eq!(found("t/a.json", "/components/0/text"), Some(0));
+        assert_eq!(found("t/a.json", "/components/01"), None);
+        assert_eq!(found("t/a.json", "/components"), None);
+        assert_eq!(found("u/a.json", "/components/0"), None);
+        assert_eq!(
+            config.suppression_for("WA201", "t/a.json", "/components/0"),
+            None
+        );
+        let rule = &config.overrides[0];
+        assert_eq!(rule.patterns, ["t/*.json"]);
+        assert_eq!(rule.rule_spans["WA101"], Span::new(74, 79));
+    }
+
+    #[test]
+    fn an_override_without_reason_suppresses_nothing_but_severities_apply() {
+        let config = config(
+            "rules:\n  WA201: warning\noverrides:\n  - files: [\"legacy/**\"]\n    rules: {WA201: off, WA101: info}\n",
+        );
+        assert_eq!(config.suppression_for("WA201", "legacy/a.yaml", ""), None);
+        assert_eq!(
+            config.severity_for("WA101", "legacy/a.yaml", ""),
+            Some(Severity::Info)
+        );
+        assert_eq!(
+            config.severity_for("WA201", "legacy/a.yaml", ""),
+            Some(Severity::Warning)
+        );
+        assert_eq!(config.severity_for("WA101", "new/a.yaml", ""), None);
+    }
+}
