@@ -216,7 +216,7 @@ pub fn marketing_to_us_numbers(
                 campaign_name(campaign)
             ),
         )
-        .help("remove US from the audience (its messages fail with error 131049 and are still counted), or reach US customers through another channel");
+        .help("remove US from the audience (those messages are not delivered), or reach US customers through another channel");
         if let Some((_, t)) = workspace.template(template, &reference.language.value) {
             if let Some(category) = &t.category {
                 finding = finding.related(

@@ -21,6 +21,7 @@ const GRAPH_HOSTS: [&str; 2] = ["graph.facebook.com/", "graph.instagram.com/"];
 #[derive(Clone, Debug)]
 struct Release {
     version: GraphVersion,
+    introduced: Option<Date>,
     available_until: Option<Date>,
 }
 
@@ -43,6 +44,7 @@ static GRAPH: LazyLock<GraphTable> = LazyLock::new(|| {
             };
             Some(Release {
                 version: GraphVersion::parse(field("version")?)?,
+                introduced: field("introduced").and_then(Date::parse),
                 available_until: field("available_until").and_then(Date::parse),
             })
         })
@@ -81,12 +83,17 @@ fn oldest_served(today: Date) -> Option<GraphVersion> {
         .map(|r| r.version)
 }
 
-fn newest() -> Option<GraphVersion> {
-    GRAPH.releases.first().map(|r| r.version)
+/// The newest version released by `today`.
+fn newest(today: Date) -> Option<GraphVersion> {
+    GRAPH
+        .releases
+        .iter()
+        .find(|r| r.introduced.is_some_and(|introduced| introduced <= today))
+        .map(|r| r.version)
 }
 
 fn graph_finding(at: At, written: &str, why: String, today: Date) -> Finding {
-    let upgrade = match (oldest_served(today), newest()) {
+    let upgrade = match (oldest_served(today), newest(today)) {
         (Some(oldest), Some(newest)) if oldest != newest => {
             format!("move to {newest} (at least {oldest}, the oldest version still served)")
         }
@@ -248,6 +255,8 @@ mod tests {
         assert_eq!(graph_expired(v("v26.0"), day("2040-01-01")), None);
         assert_eq!(graph_expired(v("v99.0"), day("2040-01-01")), None);
         assert_eq!(oldest_served(day("2025-09-12")), Some(v("v18.0")));
+        assert_eq!(newest(day("2026-01-01")), Some(v("v24.0")));
+        assert_eq!(newest(day("2026-07-29")), Some(v("v26.0")));
     }
 
     #[test]

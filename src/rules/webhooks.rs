@@ -245,7 +245,7 @@ fn unreachable_host(host: &Host<String>) -> Option<String> {
             let name = name.trim_end_matches('.');
             if let Some(suffix) = HOSTS.local.iter().find(|s| matches_suffix(name, s)) {
                 return Some(if suffix == "localhost" {
-                    "this machine (localhost)".to_string()
+                    "this machine".to_string()
                 } else {
                     format!("a local-network name (.{suffix})")
                 });
@@ -297,17 +297,17 @@ pub fn webhook_private_address(ctx: &DocumentContext, out: &mut Vec<Finding>) {
         }
         _ => At::Node(url.node),
     };
-    let whose = if webhook.environment.is_some() {
-        "production"
+    let source = if webhook.environment.is_some() {
+        ""
     } else {
-        "production (from walint.yaml)"
+        " (production per walint.yaml)"
     };
     out.push(
         Finding::new(
             "WA403",
             at,
             format!(
-                "{} is a {whose} callback on `{host}`, {why}; Meta's servers cannot reach it, or events leave your infrastructure",
+                "{} sends production events to `{host}`, {why}{source}; Meta's servers cannot reach it, or customers' messages leave your infrastructure",
                 webhook.label()
             ),
         )
@@ -425,7 +425,7 @@ pub fn weak_verify_token(ctx: &DocumentContext, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 "WA405",
-                At::Node(token.node),
+                At::Within(token.node, 0, token.value.len()),
                 format!("the verify token of {} {why}", webhook.label()),
             )
             .help("generate a random token of 32 characters or more (e.g. `openssl rand -hex 32`), keep it in the environment and reference it: ${WA_VERIFY_TOKEN}")
@@ -514,7 +514,7 @@ pub fn webhook_url_invalid(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     if let Some((start, end)) = parts.userinfo {
         out.push(finding(
             At::Within(url.node, leading + start, leading + end),
-            format!("the {field} of {label} carries credentials (`user:password@`); they end up in logs and Meta does not send them as authentication"),
+            format!("the {field} of {label} carries credentials before its host (`…@`); they end up in logs and Meta does not send them as authentication"),
             "remove the credentials from the URL; authenticate requests by their X-Hub-Signature-256 signature",
         ));
     }
