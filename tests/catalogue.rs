@@ -158,3 +158,21 @@ fn catalogue_files_are_named_after_their_code() {
         );
     }
 }
+
+#[test]
+fn the_readme_rules_table_matches_the_catalogue() {
+    let readme =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let start = readme
+        .find("<!-- rules-table")
+        .expect("README has a rules table");
+    let body_start = start + readme[start..].find('\n').unwrap() + 1;
+    let end = readme.find("<!-- end rules-table -->").unwrap();
+    let expected = walint::cli::rules_table(catalogue().unwrap());
+    assert_eq!(
+        &readme[body_start..end],
+        expected,
+        "README.md's rules table is out of date; paste the output of `walint rules`"
+    );
+}

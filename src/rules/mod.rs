@@ -12,6 +12,7 @@ pub mod secrets;
 mod templates;
 mod versions;
 mod webhooks;
+mod whatsapp_flows;
 
 use crate::config::Config;
 use crate::diagnostic::{FileFinding, Finding};
@@ -89,6 +90,30 @@ pub static REGISTRY: &[Rule] = &[
     Rule {
         code: "WA209",
         check: Check::Workspace(flows::missing_opt_in),
+    },
+    Rule {
+        code: "WA301",
+        check: Check::Document(whatsapp_flows::flow_json_structure),
+    },
+    Rule {
+        code: "WA302",
+        check: Check::Document(whatsapp_flows::terminal_screen_footer),
+    },
+    Rule {
+        code: "WA303",
+        check: Check::Document(whatsapp_flows::component_limits),
+    },
+    Rule {
+        code: "WA304",
+        check: Check::Document(whatsapp_flows::unknown_screen),
+    },
+    Rule {
+        code: "WA305",
+        check: Check::Document(whatsapp_flows::unreachable_screen),
+    },
+    Rule {
+        code: "WA306",
+        check: Check::Document(whatsapp_flows::personal_data_without_consent),
     },
     Rule {
         code: "WA401",
