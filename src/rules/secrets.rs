@@ -121,7 +121,11 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         hex_length: secrets.number("app_secret_hex_length").unwrap_or(32.0) as usize,
         secret_words: lower(secrets.list("secret_key_words")),
         not_secret_keys: lower(secrets.list("not_secret_keys")),
-        verify_token_keys: lower(secrets.list("verify_token_keys")),
+        verify_token_keys: secrets
+            .list("verify_token_keys")
+            .iter()
+            .map(|k| normalise_key(k))
+            .collect(),
         generic_min_length: secrets.number("generic_min_length").unwrap_or(16.0) as usize,
         generic_min_entropy: secrets.number("generic_min_entropy_bits").unwrap_or(3.0),
         weak_words: lower(tokens.list("words")),
@@ -175,10 +179,24 @@ fn normalise_key(key: &str) -> String {
 
 fn is_verify_token_key(key: &str) -> bool {
     let key = normalise_key(key);
-    RULES
-        .verify_token_keys
-        .iter()
-        .any(|k| normalise_key(k) == key)
+    RULES.verify_token_keys.contains(&key)
+}
+
+/// Whether a key mentions a secret word (`Api-Key` mentions `api_key`), without allocating:
+/// the quick test run on every key of every file before anything costlier.
+fn mentions_secret_word(key: &str) -> bool {
+    let normal = |b: u8| match b {
+        b'-' | b'.' => b'_',
+        other => other.to_ascii_lowercase(),
+    };
+    let key = key.as_bytes();
+    RULES.secret_words.iter().any(|word| {
+        let word = word.as_bytes();
+        word.len() <= key.len()
+            && key
+                .windows(word.len())
+                .any(|w| w.iter().zip(word).all(|(&a, &b)| normal(a) == b))
+    })
 }
 
 /// A field whose name says it holds a secret (`app_secret`, `ACCESS_TOKEN`, `api-key`).
@@ -216,6 +234,9 @@ fn meta_tokens(value: &str, out: &mut Vec<Secret>) {
 
 /// `<app_id>|<secret>` (or `%7C`): 15–16 digits, a bar, 27–40 characters of `[0-9A-Za-z_-]`.
 fn app_tokens(value: &str, out: &mut Vec<Secret>) {
+    if !value.contains(['|', '%']) {
+        return;
+    }
     let bytes = value.as_bytes();
     let is_secret_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
     let mut i = 0;
@@ -309,7 +330,9 @@ pub fn find(value: &str, key: Option<&str>) -> Vec<Secret> {
     if !out.is_empty() {
         return out;
     }
-    let Some(key) = key else {
+    // Only a field named like a secret can make a plain value one (verify-token fields all
+    // mention `token`).
+    let Some(key) = key.filter(|k| mentions_secret_word(k)) else {
         return out;
     };
     let trimmed = value.trim();
@@ -502,6 +525,17 @@ mod tests {
         // A URL with a user but no password, or a placeholder password.
         assert!(kinds("https://bot@hooks.acme.example/wa", None).is_empty());
         assert!(kinds("https://bot:${HOOK_PASSWORD}@hooks.acme.example/wa", None).is_empty());
+    }
+
+    #[test]
+    fn secret_words_match_any_spelling_of_the_key() {
+        assert!(mentions_secret_word("X-Api-Key"));
+        assert!(mentions_secret_word("ACCESS_TOKEN"));
+        assert!(mentions_secret_word("hub.verify_token"));
+        assert!(!mentions_secret_word("text"));
+        assert!(!mentions_secret_word("tok"));
+        assert!(is_verify_token_key("hub.verify_token"));
+        assert!(is_verify_token_key("Verify-Token"));
     }
 
     #[test]
