@@ -2,7 +2,7 @@
 
 use super::DocumentContext;
 use crate::config::Config;
-use crate::date::{self, Date};
+use crate::date::Date;
 use crate::diagnostic::{At, FileFinding, Finding};
 use crate::model::campaign::MessagingTier;
 use crate::model::template::Category;
@@ -173,14 +173,10 @@ fn thousands(n: u64) -> String {
 const US_MARKETING_STOP: (i32, u32, u32) = (2025, 4, 1);
 
 /// WA504 marketing-to-us-numbers.
-pub fn marketing_to_us_numbers(
-    workspace: &Workspace,
-    _config: &Config,
-    out: &mut Vec<FileFinding>,
-) {
+pub fn marketing_to_us_numbers(workspace: &Workspace, config: &Config, out: &mut Vec<FileFinding>) {
     let (y, m, d) = US_MARKETING_STOP;
     let stop = Date::new(y, m, d);
-    if stop.is_some_and(|stop| date::today() < stop) {
+    if stop.is_some_and(|stop| config.today() < stop) {
         return;
     }
     for (file, document) in workspace.documents() {

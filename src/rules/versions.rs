@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use super::data::{Data, FLOW_JSON_VERSIONS, GRAPH_API_VERSIONS};
 use super::secrets::each_scalar;
 use super::FileContext;
-use crate::date::{self, Date};
+use crate::date::Date;
 use crate::diagnostic::{At, Finding};
 use crate::model::webhook::GraphVersion;
 use crate::model::{Document, WhatsAppFlow};
@@ -144,7 +144,7 @@ pub fn deprecated_api_version(ctx: &FileContext, out: &mut Vec<Finding>) {
 
 /// The Graph API: `graph_api_version` fields and Graph URLs in any value.
 fn graph_api_version(ctx: &FileContext, out: &mut Vec<Finding>) {
-    let today = date::today();
+    let today = ctx.config.today();
     each_scalar(ctx.tree, |node, value, key| {
         if key.is_some_and(|k| VERSION_KEYS.iter().any(|v| k.eq_ignore_ascii_case(v))) {
             if let Some(version) = GraphVersion::parse(value) {
