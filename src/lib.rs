@@ -5,6 +5,7 @@
 pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod date;
 pub mod diagnostic;
 pub mod discover;
 pub mod lint;

@@ -8,7 +8,7 @@ use crate::diagnostic::{At, Diagnostic, FileFinding, Finding, RelatedLocation};
 use crate::discover::Candidate;
 use crate::model;
 use crate::rules::catalogue::Catalogue;
-use crate::rules::{Check, DocumentContext, REGISTRY};
+use crate::rules::{Check, DocumentContext, FileContext, REGISTRY};
 use crate::source::{self, Format, Span, MAX_FILE_BYTES};
 use crate::suppress::{self, InlineIgnore, SUPPRESSION_INVALID};
 use crate::workspace::{SourceFile, Workspace};
@@ -163,6 +163,7 @@ fn load(
         lines,
         tree: None,
         contents: model::Contents::default(),
+        secrets: Vec::new(),
         text,
         sha256,
     };
@@ -260,12 +261,29 @@ pub fn lint_with(
             _ => None,
         })
         .collect();
+    // Every file check runs, enabled or not: see `Check::File`.
+    let file_checks: Vec<_> = REGISTRY
+        .iter()
+        .filter_map(|rule| match rule.check {
+            Check::File(check) => Some(check),
+            _ => None,
+        })
+        .collect();
     let mut findings: Vec<FileFinding> = loaded
         .par_iter()
         .enumerate()
         .flat_map_iter(|(index, (file, loader_findings, _))| {
             let mut out = loader_findings.clone();
             if let Some(tree) = &file.tree {
+                let ctx = FileContext {
+                    file: index,
+                    tree,
+                    config,
+                    documents: &file.contents.documents,
+                };
+                for check in &file_checks {
+                    check(&ctx, &mut out);
+                }
                 for document in &file.contents.documents {
                     let ctx = DocumentContext {
                         file: index,
@@ -284,10 +302,17 @@ pub fn lint_with(
             })
         })
         .collect();
-    let (files, ignores): (Vec<SourceFile>, Vec<Vec<InlineIgnore>>) = loaded
+    let (mut files, ignores): (Vec<SourceFile>, Vec<Vec<InlineIgnore>>) = loaded
         .into_iter()
         .map(|(file, _, ignores)| (file, ignores))
         .unzip();
+    // Secrets are masked before any rule or report sees the files again.
+    for found in findings.iter().filter(|f| f.finding.sensitive) {
+        if let Some(file) = files.get_mut(found.file) {
+            let (span, _) = locate(file, found.finding.at);
+            file.secrets.push(span);
+        }
+    }
     let workspace = Workspace::new(files);
     for rule in REGISTRY.iter().filter(|rule| enabled(rule.code)) {
         if let Check::Workspace(check) = rule.check {
@@ -318,6 +343,7 @@ pub fn lint_with(
             tree: None,
             contents: model::Contents::default(),
             sha256: hex(&Sha256::digest(text.as_bytes())),
+            secrets: Vec::new(),
             text,
         }
     });

@@ -13,12 +13,13 @@ use walint::rules::REGISTRY;
 #[test]
 fn every_registered_rule_has_a_catalogue_entry_and_vice_versa() {
     let catalogue = catalogue().expect("the embedded catalogue parses");
+    // A code may have several checks (one per document kind), but exactly one entry.
     let registered: BTreeSet<&str> = REGISTRY.iter().map(|r| r.code).collect();
     let documented: BTreeSet<&str> = catalogue.rules.iter().map(|r| r.code.as_str()).collect();
     assert_eq!(
-        registered.len(),
-        REGISTRY.len(),
-        "a code is registered twice"
+        documented.len(),
+        catalogue.rules.len(),
+        "a code is documented twice"
     );
     let undocumented: Vec<_> = registered.difference(&documented).collect();
     let unimplemented: Vec<_> = documented.difference(&registered).collect();
@@ -89,8 +90,10 @@ fn run_example(files: &[(String, String)]) -> Vec<&'static str> {
         std::fs::write(path, content).unwrap();
     }
     let root = dir.path().canonicalize().unwrap();
+    // A fixed day, so no documented example expires with a Graph API version.
     let config = Config {
         root: root.clone(),
+        today: walint::date::Date::new(2026, 11, 25),
         ..Config::default()
     };
     let found = discover(std::slice::from_ref(&root), &config, &root).unwrap();

@@ -601,7 +601,10 @@ fn sarif_regions_count_utf16_code_units_and_suppressions_are_marked() {
         "campaign: emoji\ntemplate: {name: t, language: en_US}\naudience: {segment: \"🌴 fans\", requires_opt_in: false}\n",
     )
     .unwrap();
-    let output = walint_in(dir.path(), &["check", "--format", "sarif"]);
+    let output = walint_in(
+        dir.path(),
+        &["check", "--select", "WA501", "--format", "sarif"],
+    );
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let result = &value["runs"][0]["results"][0];
     let region = &result["locations"][0]["physicalLocation"]["region"];
@@ -609,7 +612,10 @@ fn sarif_regions_count_utf16_code_units_and_suppressions_are_marked() {
     assert_eq!(region["startColumn"], 49);
     assert_eq!(region["endColumn"], 54);
     assert_eq!(region["snippet"]["text"], "false");
-    let concise = walint_in(dir.path(), &["check", "--format", "concise"]);
+    let concise = walint_in(
+        dir.path(),
+        &["check", "--select", "WA501", "--format", "concise"],
+    );
     assert!(
         stdout(&concise).starts_with("c.yaml:3:48:"),
         "{}",
@@ -914,5 +920,36 @@ fn decode_png(bytes: &[u8]) -> Image {
         height,
         channels,
         data: out,
+    }
+}
+
+#[test]
+fn no_report_shows_a_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/secrets"),
+        dir.path(),
+    );
+    let secrets = [
+        "Qm7vR2xK9pT4wZ8nL3sB6d",
+        "9b1f4c7e2a6d8b0c3e5f7a9d1b3c5e7f",
+        "Tr0ub4dor-And-3",
+        "EAABsbCS1iHgBAOz7ZCqYw9ZBnxZCkvZB2Xq4ZAp0ZC8ZBvRZCjN3KdZCZAeZBLq",
+    ];
+    for format in [
+        "human", "concise", "json", "sarif", "junit", "github", "gitlab", "markdown", "html",
+    ] {
+        let output = walint_in(dir.path(), &["check", "--format", format]);
+        let text = stdout(&output);
+        assert!(text.contains("WA003"), "{format}");
+        for secret in secrets {
+            assert!(!text.contains(secret), "{format} shows {secret}");
+        }
+    }
+    // The baseline records fingerprints and masked messages only.
+    walint_in(dir.path(), &["baseline", "-o", "b.json"]);
+    let baseline = std::fs::read_to_string(dir.path().join("b.json")).unwrap();
+    for secret in secrets {
+        assert!(!baseline.contains(secret), "baseline shows {secret}");
     }
 }

@@ -214,11 +214,14 @@ fn truncate(text: &str) -> String {
     }
 }
 
+/// The lines a finding points at, its span marked. Cut by byte offsets on the text as reports
+/// may show it (secrets masked, same byte layout), so a masked secret never leaks.
 fn snippet(file: &SourceFile, d: &Diagnostic) -> (Vec<SnippetLine>, String) {
     let mut lines = Vec::new();
     if file.text.is_empty() {
         return (lines, String::new());
     }
+    let shown = file.shown_text();
     let last = file.lines.line_count();
     let first_line = d.start.line.clamp(1, last);
     let end_line = d
@@ -227,26 +230,23 @@ fn snippet(file: &SourceFile, d: &Diagnostic) -> (Vec<SnippetLine>, String) {
         .clamp(first_line, first_line + MAX_SNIPPET_LINES - 1)
         .min(last);
     for number in first_line..=end_line {
-        let span = file.lines.line_span(&file.text, number);
-        let text = file.text.get(span.start..span.end).unwrap_or("");
-        let chars: Vec<char> = text.chars().collect();
+        let line = file.lines.line_span(&file.text, number);
         let from = if number == d.start.line {
-            d.start.column.saturating_sub(1)
+            d.span.start.clamp(line.start, line.end)
         } else {
-            0
+            line.start
         };
         let to = if number == d.end.line {
-            d.end.column.saturating_sub(1)
+            d.span.end.clamp(from, line.end)
         } else {
-            chars.len()
+            line.end
         };
-        let from = from.min(chars.len());
-        let to = to.clamp(from, chars.len());
+        let part = |a: usize, b: usize| shown.get(a..b).unwrap_or("").to_string();
         lines.push(SnippetLine {
             number,
-            before: chars[..from].iter().collect(),
-            marked: truncate(&chars[from..to].iter().collect::<String>()),
-            after: truncate(&chars[to..].iter().collect::<String>()),
+            before: part(line.start, from),
+            marked: truncate(&part(from, to)),
+            after: truncate(&part(to, line.end)),
         });
     }
     let width = end_line.to_string().len();

@@ -207,9 +207,13 @@ fn text_region(file: &SourceFile, span: Span) -> Option<Region> {
         start_column: file.lines.utf16_column(&file.text, span.start),
         end_line: end.line,
         end_column: file.lines.utf16_column(&file.text, span.end),
-        snippet: file.text.get(span.start..span.end).map(|text| Text {
-            text: text.to_string(),
-        }),
+        // Secrets are masked in every snippet (same byte layout as the text).
+        snippet: file
+            .shown_text()
+            .get(span.start..span.end)
+            .map(|text| Text {
+                text: text.to_string(),
+            }),
     })
 }
 

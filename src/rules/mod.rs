@@ -5,9 +5,12 @@
 
 mod campaigns;
 pub mod catalogue;
+mod data;
 mod flows;
 mod graph;
+pub mod secrets;
 mod templates;
+mod versions;
 mod webhooks;
 mod whatsapp_flows;
 
@@ -25,7 +28,16 @@ pub struct DocumentContext<'a> {
     pub document: &'a Document,
 }
 
+/// What a whole-file check sees: the file's tree, every value of it, not only its documents.
+pub struct FileContext<'a> {
+    pub file: usize,
+    pub tree: &'a Tree,
+    pub config: &'a Config,
+    pub documents: &'a [Document],
+}
+
 pub type DocumentCheck = fn(&DocumentContext, &mut Vec<Finding>);
+pub type FileCheck = fn(&FileContext, &mut Vec<Finding>);
 pub type WorkspaceCheck = fn(&Workspace, &Config, &mut Vec<FileFinding>);
 
 pub enum Check {
@@ -34,6 +46,10 @@ pub enum Check {
     Loader,
     /// Runs on each document, files in parallel.
     Document(DocumentCheck),
+    /// Runs once on each recognised file's whole tree, files in parallel. File checks run even
+    /// when their rule is not reported: a sensitive finding must mask its secret in every
+    /// report, whichever rules are selected (the findings of a disabled rule are dropped later).
+    File(FileCheck),
     /// Runs once over every file, for references across files.
     Workspace(WorkspaceCheck),
 }
@@ -51,6 +67,14 @@ pub static REGISTRY: &[Rule] = &[
     Rule {
         code: "WA002",
         check: Check::Loader,
+    },
+    Rule {
+        code: "WA003",
+        check: Check::File(secrets::hardcoded_secret),
+    },
+    Rule {
+        code: "WA004",
+        check: Check::File(versions::deprecated_api_version),
     },
     Rule {
         code: "WA005",
@@ -101,8 +125,40 @@ pub static REGISTRY: &[Rule] = &[
         check: Check::Document(webhooks::webhook_not_https),
     },
     Rule {
+        code: "WA402",
+        check: Check::Document(webhooks::webhook_signature_unverified),
+    },
+    Rule {
+        code: "WA403",
+        check: Check::Document(webhooks::webhook_private_address),
+    },
+    Rule {
+        code: "WA404",
+        check: Check::Document(webhooks::webhook_missing_subscription),
+    },
+    Rule {
+        code: "WA405",
+        check: Check::Document(webhooks::weak_verify_token),
+    },
+    Rule {
+        code: "WA406",
+        check: Check::Document(webhooks::webhook_url_invalid),
+    },
+    Rule {
         code: "WA501",
         check: Check::Document(campaigns::campaign_missing_opt_in),
+    },
+    Rule {
+        code: "WA502",
+        check: Check::Workspace(campaigns::campaign_frequency),
+    },
+    Rule {
+        code: "WA503",
+        check: Check::Document(campaigns::campaign_exceeds_tier),
+    },
+    Rule {
+        code: "WA504",
+        check: Check::Workspace(campaigns::marketing_to_us_numbers),
     },
 ];
 
