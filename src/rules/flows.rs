@@ -716,6 +716,23 @@ fn language_key(language: &str) -> String {
     language.to_ascii_lowercase().replace('-', "_")
 }
 
+/// The language to suggest for `language` among those a template exists in: one of the
+/// same base language first (`de` → `de_DE`, `en_GB` → `en_US`), else the closest spelling.
+fn closest_language<'a>(language: &str, languages: &[&'a str]) -> &'a str {
+    let base = |l: &str| {
+        let key = language_key(l);
+        key.split('_').next().unwrap_or_default().to_string()
+    };
+    let wanted = base(language);
+    languages
+        .iter()
+        .copied()
+        .find(|l| base(l) == wanted)
+        .or_else(|| suggest::closest(language, languages.iter().copied()))
+        .or(languages.first().copied())
+        .unwrap_or("")
+}
+
 /// WA211 unknown-template: a flow or campaign naming a template (name + language) that no
 /// template file of the run defines. Silent when the run holds no template at all: the
 /// templates then live only in Meta's manager, and every reference would be reported.
@@ -758,9 +775,7 @@ pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<F
                     let mut languages: Vec<&str> = others.iter().map(|(_, _, l)| *l).collect();
                     languages.sort_unstable();
                     languages.dedup();
-                    let closest = suggest::closest(language, languages.iter().copied())
-                        .or(languages.first().copied())
-                        .unwrap_or("");
+                    let closest = closest_language(language, &languages);
                     let mut finding = Finding::new(
                         "WA211",
                         At::Node(reference.language.node),
@@ -1048,6 +1063,93 @@ pub fn message_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::Tree;
+
+    /// The messages of one document check on a flow written in YAML.
+    fn run(check: fn(&DocumentContext, &mut Vec<Finding>), yaml: &str) -> Vec<String> {
+        let tree: Tree = parse(yaml, Format::Yaml).unwrap();
+        let contents = crate::model::read(&tree);
+        assert!(contents.problems.is_empty(), "{:?}", contents.problems);
+        let config = Config::default();
+        let ctx = DocumentContext {
+            file: 0,
+            tree: &tree,
+            config: &config,
+            document: &contents.documents[0],
+        };
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        out.into_iter().map(|f| f.message).collect()
+    }
+
+    const HEAD: &str = "flow: f\nentry: a\nkeywords: {STOP: out, AGENT: human}\nnodes:\n  human: {type: handoff}\n  out: {type: opt_out}\n  done: {type: end}\n";
+
+    #[test]
+    fn an_unreachable_cycle_is_reported_once() {
+        let yaml = format!("{HEAD}  a: {{type: message, text: hi, next: done}}\n  b: {{type: message, text: x, next: c}}\n  c: {{type: message, text: y, next: b}}\n");
+        assert_eq!(
+            run(unreachable_node, &yaml),
+            ["node `b` is unreachable: no path from entry `a` leads to it, nor to the 1 node after it (`c`)"]
+        );
+    }
+
+    #[test]
+    fn the_service_window_closes_after_a_day_and_opens_with_a_reply() {
+        let flow = |duration: &str| {
+            format!(
+                "{HEAD}  a: {{type: wait, duration: {duration}, next: b}}\n  b: {{type: message, text: hi, next: m}}\n  m: {{type: menu, text: q, options: [{{title: x, next: c}}], fallback: c}}\n  c: {{type: message, text: after the reply, next: done}}\n"
+            )
+        };
+        assert!(run(outside_service_window, &flow("23h59m")).is_empty());
+        let found = run(outside_service_window, &flow("1d"));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with(
+            "message `b` sends a free-form message 1d after the customer's last reply (a → b)"
+        ));
+        assert!(found[1].starts_with("menu `m` sends"), "{found:?}");
+        // A keyword is the customer writing: what it leads to is inside a new window.
+        let keyword = "flow: f\nentry: a\nkeywords: {STOP: out, AGENT: human}\nnodes:\n  a: {type: wait, duration: 2d, next: t}\n  t: {type: template, template: {name: x, language: en}, next: done}\n  human: {type: handoff, text: An agent will reply here.}\n  out: {type: opt_out, text: Bye}\n  done: {type: end}\n";
+        assert!(run(outside_service_window, keyword).is_empty());
+    }
+
+    #[test]
+    fn routing_between_menus_keeps_them_in_a_row() {
+        let yaml = format!(
+            "{HEAD}  a: {{type: menu, text: q, options: [{{title: x, next: b}}], fallback: a}}\n  b: {{type: condition, branches: [{{when: v, next: c}}], else: c}}\n  c: {{type: menu, text: q, options: [{{title: x, next: d}}], fallback: a}}\n  d: {{type: wait, duration: 5m, next: e}}\n  e: {{type: menu, text: q, options: [{{title: x, next: f}}], fallback: a}}\n  f: {{type: menu, text: q, options: [{{title: x, next: done}}], fallback: a}}\n"
+        );
+        assert_eq!(
+            run(menu_too_deep, &yaml),
+            ["menu `f` is the 4th menu in a row before any answer (a → b → c → d → e → f); the project allows at most 3 (`max_depth`)"]
+        );
+    }
+
+    #[test]
+    fn escalation_is_checked_only_where_customers_get() {
+        // `trap` loops without a way out; `dead` is WA208's; `lost` is WA207's.
+        let yaml = "flow: f\nentry: a\nkeywords: {STOP: out}\nnodes:\n  a: {type: menu, text: q, options: [{title: x, next: human}, {title: y, next: trap}, {title: z, next: dead}], fallback: a}\n  trap: {type: input, text: q, next: trap, fallback: trap}\n  dead: {type: message, text: bye}\n  lost: {type: message, text: x, next: lost}\n  human: {type: handoff}\n  out: {type: opt_out}\n";
+        assert_eq!(
+            run(escalation_unreachable, yaml),
+            ["no handoff can be reached from input `trap` any more: a customer who gets here can no longer ask for a person"]
+        );
+        assert_eq!(run(dead_end, yaml).len(), 1);
+    }
+
+    #[test]
+    fn conditions_and_menus_with_a_way_out_are_no_dead_ends() {
+        let yaml = format!(
+            "{HEAD}  a: {{type: condition, branches: [{{when: v, next: b}}]}}\n  b: {{type: menu, text: q, options: [{{title: x, next: done}}]}}\n"
+        );
+        assert!(run(dead_end, &yaml).is_empty());
+    }
+
+    #[test]
+    fn opt_out_words_are_matched_loosely_and_undefined_targets_left_to_wa206() {
+        let spaced = "flow: f\nentry: a\nkeywords: {Opt-Out: out}\nnodes:\n  a: {type: end}\n  out: {type: opt_out}\n";
+        assert!(run(no_opt_out_keyword, spaced).is_empty());
+        let undefined = "flow: f\nentry: a\nkeywords: {STOP: gone}\nnodes:\n  a: {type: end}\n";
+        assert!(run(no_opt_out_keyword, undefined).is_empty());
+        assert_eq!(run(undefined_node, undefined).len(), 1);
+    }
 
     #[test]
     fn the_opt_out_word_list_is_read() {
@@ -1069,6 +1171,14 @@ mod tests {
             assert!(!is_opt_out_word(word), "{word}");
         }
         assert!(OPT_OUT_WORDS.len() > 30);
+    }
+
+    #[test]
+    fn languages_are_suggested_by_their_base_first() {
+        assert_eq!(closest_language("de", &["en_US", "de_DE"]), "de_DE");
+        assert_eq!(closest_language("en-GB", &["de_DE", "en_US"]), "en_US");
+        assert_eq!(closest_language("pt_BR", &["es", "fr"]), "es");
+        assert_eq!(closest_language("pt_BR", &[]), "");
     }
 
     #[test]
