@@ -11,6 +11,7 @@ use super::DocumentContext;
 use crate::config::Config;
 use crate::diagnostic::{At, FileFinding, Finding, Severity};
 use crate::model::flow::{Duration, FlowNode, MenuStyle, NodeType, TemplateRef, Via};
+use crate::model::reader::Keyword;
 use crate::model::template::Category;
 use crate::model::{ConversationFlow, Document, Template};
 use crate::source::{parse, Format};
@@ -75,17 +76,31 @@ fn ordinal(n: u32) -> String {
     format!("{n}{suffix}")
 }
 
-/// `welcome → wait_a_day → reminder`.
+/// Paths longer than this are shown with their middle left out, so a message stays a line.
+const MAX_PATH_SHOWN: usize = 20;
+
+/// `welcome → wait_a_day → reminder`; a long path as its first 6 and last 10 nodes around
+/// `… (n more) …`.
 fn path_text(flow: &ConversationFlow, path: &[usize]) -> String {
-    path.iter()
+    let names: Vec<&str> = path
+        .iter()
         .filter_map(|&i| flow.nodes.get(i))
         .map(|n| n.id.as_str())
-        .collect::<Vec<_>>()
-        .join(" → ")
+        .collect();
+    if names.len() <= MAX_PATH_SHOWN {
+        return names.join(" → ");
+    }
+    let (head, rest) = names.split_at(6);
+    let (middle, tail) = rest.split_at(rest.len() - 10);
+    format!(
+        "{} → … ({} more) … → {}",
+        head.join(" → "),
+        middle.len(),
+        tail.join(" → ")
+    )
 }
 
 fn type_name(node: &FlowNode) -> &'static str {
-    use crate::model::reader::Keyword;
     node.node_type().map_or("", NodeType::name)
 }
 
@@ -1179,6 +1194,25 @@ mod tests {
         assert_eq!(closest_language("en-GB", &["de_DE", "en_US"]), "en_US");
         assert_eq!(closest_language("pt_BR", &["es", "fr"]), "es");
         assert_eq!(closest_language("pt_BR", &[]), "");
+    }
+
+    #[test]
+    fn long_paths_leave_out_their_middle() {
+        let yaml = (0..30)
+            .map(|i| format!("  n{i}: {{type: message, text: x, next: n{}}}\n", i + 1))
+            .collect::<String>();
+        let tree = parse(&format!("flow: f\nentry: n0\nnodes:\n{yaml}"), Format::Yaml).unwrap();
+        let contents = crate::model::read(&tree);
+        let Document::Flow(flow) = &contents.documents[0] else {
+            panic!("not a flow");
+        };
+        let short: Vec<usize> = (0..3).collect();
+        assert_eq!(path_text(flow, &short), "n0 → n1 → n2");
+        let all: Vec<usize> = (0..30).collect();
+        assert_eq!(
+            path_text(flow, &all),
+            "n0 → n1 → n2 → n3 → n4 → n5 → … (14 more) … → n20 → n21 → n22 → n23 → n24 → n25 → n26 → n27 → n28 → n29"
+        );
     }
 
     #[test]
