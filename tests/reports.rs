@@ -350,10 +350,16 @@ fn the_baseline_hides_exactly_what_it_recorded() {
     assert_eq!(moved.status.code(), Some(0), "{}", stdout(&moved));
 
     // A new finding of the same rule in the same file is still reported.
-    let extra = original.replace(
-        "  unsubscribe:\n",
-        "  airports:\n    type: menu\n    text: \"Which airport?\"\n    options:\n      - {title: \"Berlin\", next: done}\n      - {title: \"Munich\", next: done}\n      - {title: \"Hamburg\", next: done}\n      - {title: \"Frankfurt\", next: done}\n    fallback: human\n  unsubscribe:\n",
-    );
+    // (Flights now asks for the airport first, in a new menu with one button too many.)
+    let extra = original
+        .replace(
+            "{title: \"Flights\", next: reminder}",
+            "{title: \"Flights\", next: airports}",
+        )
+        .replace(
+            "  unsubscribe:\n",
+            "  airports:\n    type: menu\n    text: \"Which airport?\"\n    options:\n      - {title: \"Berlin\", next: reminder}\n      - {title: \"Munich\", next: reminder}\n      - {title: \"Hamburg\", next: reminder}\n      - {title: \"Frankfurt\", next: reminder}\n    fallback: human\n  unsubscribe:\n",
+        );
     std::fs::write(&flow, &extra).unwrap();
     let new = walint_in(
         root,

@@ -1,6 +1,16 @@
 //! walint's conversation-flow format (spec §4.2): a chatbot as a graph of named nodes.
+//!
+//! A file holds one flow (`flow:`, `entry:`, `keywords:`, `nodes:`) or a list of them under
+//! `flows:` (recognised in `model::read`). Every field keeps its node, so rules can point at
+//! it; every schema problem becomes a WA002 finding and reading goes on.
+
+use std::any::Any;
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::OnceLock;
 
 use super::reader::{Keyword, Reader, Spanned};
+use crate::diagnostic::At;
 use crate::source::NodeId;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,6 +55,8 @@ impl Keyword for MenuStyle {
         &[("buttons", MenuStyle::Buttons), ("list", MenuStyle::List)];
 }
 
+/// How a `handoff` node reaches a person (the escalation paths the WhatsApp Business
+/// Messaging Policy lists).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Channel {
     Agent,
@@ -83,11 +95,97 @@ pub struct MenuOption {
     pub next: Option<Spanned<String>>,
 }
 
+/// A section of a list menu (`sections: [{title, options}]`), as WhatsApp list messages
+/// group their rows.
+#[derive(Clone, Debug)]
+pub struct Section {
+    pub node: NodeId,
+    pub title: Option<Spanned<String>>,
+    pub options: Vec<MenuOption>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Branch {
     pub node: NodeId,
     pub when: Option<Spanned<String>>,
     pub next: Option<Spanned<String>>,
+}
+
+/// A `wait` duration such as `30m`, `26h`, `2d` or `1d12h`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Duration {
+    pub seconds: u64,
+    /// As written, for messages.
+    pub text: String,
+}
+
+impl Duration {
+    pub const DAY: u64 = 24 * 60 * 60;
+
+    /// Reads `<amount><unit>` pairs, e.g. `26h`, `1d12h` or `2 days`. Units: `s`, `m`, `h`,
+    /// `d`, `w` and their English words (`min`, `hours`, `days`, ...).
+    pub fn parse(text: &str) -> Result<Duration, String> {
+        let written = text.trim();
+        if written.is_empty() {
+            return Err("is empty".into());
+        }
+        let mut seconds: u64 = 0;
+        let mut rest = written;
+        while !rest.is_empty() {
+            let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            let (number, after) = rest.split_at(digits);
+            let after = after.trim_start();
+            let letters = after.len() - after.trim_start_matches(|c: char| c.is_alphabetic()).len();
+            let (word, after) = after.split_at(letters);
+            if number.is_empty() {
+                return Err(match (word.is_empty(), after.chars().next()) {
+                    (false, _) => format!("has the unit `{word}` without a number"),
+                    (true, Some(c)) => format!("has `{c}`, which is not a number or a unit"),
+                    (true, None) => "is empty".into(),
+                });
+            }
+            if word.is_empty() {
+                return Err("has a number without a unit".into());
+            }
+            let unit = match word.to_lowercase().as_str() {
+                "s" | "sec" | "secs" | "second" | "seconds" => 1,
+                "m" | "min" | "mins" | "minute" | "minutes" => 60,
+                "h" | "hr" | "hrs" | "hour" | "hours" => 60 * 60,
+                "d" | "day" | "days" => Self::DAY,
+                "w" | "week" | "weeks" => 7 * Self::DAY,
+                _ => {
+                    return Err(format!(
+                        "has `{word}`, which is not a unit (s, m, h, d or w)"
+                    ))
+                }
+            };
+            seconds = number
+                .parse::<u64>()
+                .ok()
+                .and_then(|n| n.checked_mul(unit))
+                .and_then(|s| s.checked_add(seconds))
+                .ok_or("is too large")?;
+            rest = after.trim_start();
+        }
+        Ok(Duration {
+            seconds,
+            text: written.to_string(),
+        })
+    }
+}
+
+/// Which key of a node a transition is written under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    Next,
+    /// `options[i].next` (rows of every section counted in order).
+    Option(usize),
+    Fallback,
+    /// `branches[i].next`.
+    Branch(usize),
+    Else,
+    /// A global keyword, which leads to its target from every node.
+    Keyword,
 }
 
 #[derive(Clone, Debug)]
@@ -99,12 +197,25 @@ pub struct FlowNode {
     pub kind: Option<Spanned<NodeType>>,
     pub text: Option<Spanned<String>>,
     pub next: Option<Spanned<String>>,
+    /// Menus: `buttons` (the default) or `list`; `sections:` implies a list.
     pub style: Option<Spanned<MenuStyle>>,
     pub options: Option<Spanned<Vec<MenuOption>>>,
+    /// List menus may group their rows in sections instead of one `options` list.
+    pub sections: Option<Spanned<Vec<Section>>>,
+    /// The label of the button that opens a list menu.
+    pub button: Option<Spanned<String>>,
+    /// Interactive messages (menus): optional text header and footer.
+    pub header: Option<Spanned<String>>,
+    pub footer: Option<Spanned<String>>,
     pub fallback: Option<Spanned<String>>,
     pub template: Option<TemplateRef>,
+    /// Handoffs: how the person is reached (agent by default), and where.
     pub channel: Option<Spanned<Channel>>,
-    pub duration: Option<Spanned<String>>,
+    pub contact: Option<Spanned<String>>,
+    pub queue: Option<Spanned<String>>,
+    /// Inputs: the variable the answer is stored in.
+    pub save_as: Option<Spanned<String>>,
+    pub duration: Option<Spanned<Duration>>,
     pub branches: Vec<Branch>,
     pub otherwise: Option<Spanned<String>>,
 }
@@ -114,15 +225,55 @@ impl FlowNode {
         matches!(&self.kind, Some(k) if k.value == kind)
     }
 
-    /// Every transition out of this node, in the order they are written.
-    pub fn transitions(&self) -> impl Iterator<Item = &Spanned<String>> {
-        let options = self.options.iter().flat_map(|o| o.value.iter());
+    pub fn node_type(&self) -> Option<NodeType> {
+        self.kind.as_ref().map(|k| k.value)
+    }
+
+    /// The style a menu is sent as: the written one, else a list when it has sections,
+    /// else reply buttons.
+    pub fn menu_style(&self) -> MenuStyle {
+        match (&self.style, &self.sections) {
+            (Some(style), _) => style.value,
+            (None, Some(_)) => MenuStyle::List,
+            (None, None) => MenuStyle::Buttons,
+        }
+    }
+
+    /// Every option of a menu: `options`, then the rows of each section.
+    pub fn all_options(&self) -> impl Iterator<Item = &MenuOption> {
+        let plain = self.options.iter().flat_map(|o| o.value.iter());
+        let sections = self
+            .sections
+            .iter()
+            .flat_map(|s| s.value.iter())
+            .flat_map(|s| s.options.iter());
+        plain.chain(sections)
+    }
+
+    /// Every transition out of this node with the key it is written under, in the order
+    /// they are written.
+    pub fn edges(&self) -> impl Iterator<Item = (Via, &Spanned<String>)> {
+        let options = self
+            .all_options()
+            .enumerate()
+            .filter_map(|(i, o)| o.next.as_ref().map(|n| (Via::Option(i), n)));
+        let branches = self
+            .branches
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| b.next.as_ref().map(|n| (Via::Branch(i), n)));
         self.next
             .iter()
-            .chain(options.filter_map(|o| o.next.as_ref()))
-            .chain(self.fallback.iter())
-            .chain(self.branches.iter().filter_map(|b| b.next.as_ref()))
-            .chain(self.otherwise.iter())
+            .map(|n| (Via::Next, n))
+            .chain(options)
+            .chain(self.fallback.iter().map(|n| (Via::Fallback, n)))
+            .chain(branches)
+            .chain(self.otherwise.iter().map(|n| (Via::Else, n)))
+    }
+
+    /// Every transition out of this node, in the order they are written.
+    pub fn transitions(&self) -> impl Iterator<Item = &Spanned<String>> {
+        self.edges().map(|(_, target)| target)
     }
 }
 
@@ -134,18 +285,52 @@ pub struct KeywordRoute {
     pub target: Spanned<String>,
 }
 
+/// Values that rules derive from a flow once and share, such as its graph. The model
+/// never looks inside; a clone starts empty.
+#[derive(Default)]
+pub struct Memo(OnceLock<Box<dyn Any + Send + Sync>>);
+
+impl Memo {
+    /// The value stored here, computed by `init` on first use; `None` if the slot already
+    /// holds a value of another type.
+    pub fn get_or_init<T: Any + Send + Sync>(&self, init: impl FnOnce() -> T) -> Option<&T> {
+        self.0.get_or_init(|| Box::new(init())).downcast_ref()
+    }
+}
+
+impl Clone for Memo {
+    fn clone(&self) -> Self {
+        Memo::default()
+    }
+}
+
+impl fmt::Debug for Memo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Memo")
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct ConversationFlow {
     pub node: NodeId,
     pub name: Option<Spanned<String>>,
     pub entry: Option<Spanned<String>>,
+    /// The `keywords` mapping, if written.
+    pub keywords_node: Option<NodeId>,
     pub keywords: Vec<KeywordRoute>,
+    /// The nodes in the order written; a node id written twice is read once (the first).
     pub nodes: Vec<FlowNode>,
+    pub memo: Memo,
 }
 
 impl ConversationFlow {
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.id == id)
+    }
+
+    /// The flow's name, or `flow` when it has none.
+    pub fn display_name(&self) -> &str {
+        self.name.as_ref().map_or("flow", |n| n.value.as_str())
     }
 }
 
@@ -155,11 +340,15 @@ pub fn read(r: &mut Reader, node: NodeId) -> ConversationFlow {
     let name = r.required_string(node, "flow", WHAT);
     let entry = r.required_string(node, "entry", WHAT);
     let mut keywords = Vec::new();
-    if let Some(map) = r
+    let keywords_node = r
         .field(node, "keywords")
-        .and_then(|k| r.expect_map(k, "keywords"))
-    {
+        .and_then(|k| r.expect_map(k, "keywords"));
+    if let Some(map) = keywords_node {
+        let mut seen = HashSet::new();
         for entry in r.tree.entries(map).to_vec() {
+            if !seen.insert(entry.key.clone()) {
+                continue;
+            }
             if let Some(target) = r.string(map, &entry.key) {
                 keywords.push(KeywordRoute {
                     word: entry.key.clone(),
@@ -173,7 +362,12 @@ pub fn read(r: &mut Reader, node: NodeId) -> ConversationFlow {
         None => r.missing(node, "nodes", WHAT),
         Some(map) => {
             if let Some(map) = r.expect_map(map, "nodes") {
+                let mut seen = HashSet::new();
                 for entry in r.tree.entries(map).to_vec() {
+                    // A duplicate key is reported by the loader; the first one counts.
+                    if !seen.insert(entry.key.clone()) {
+                        continue;
+                    }
                     if let Some(value) = r.expect_map(entry.value, &entry.key) {
                         nodes.push(read_node(r, entry.key.clone(), value));
                     }
@@ -185,67 +379,173 @@ pub fn read(r: &mut Reader, node: NodeId) -> ConversationFlow {
         node,
         name,
         entry,
+        keywords_node,
         keywords,
         nodes,
+        memo: Memo::default(),
+    }
+}
+
+fn read_options(r: &mut Reader, list: NodeId, owner: &str) -> Option<Vec<MenuOption>> {
+    let items = r.expect_seq(list, "options")?;
+    let mut options = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        if let Some(item) = r.expect_map(item, "options[]") {
+            let what = format!("option {} of {owner}", i + 1);
+            options.push(MenuOption {
+                node: item,
+                title: r.required_string(item, "title", &what),
+                description: r.string(item, "description"),
+                next: r.required_string(item, "next", &what),
+            });
+        }
+    }
+    Some(options)
+}
+
+fn read_sections(r: &mut Reader, list: NodeId, owner: &str) -> Option<Vec<Section>> {
+    let items = r.expect_seq(list, "sections")?;
+    let mut sections = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let Some(item) = r.expect_map(item, "sections[]") else {
+            continue;
+        };
+        let what = format!("section {} of {owner}", i + 1);
+        let title = r.string(item, "title");
+        let options = match r.field(item, "options") {
+            Some(list) => read_options(r, list, &what).unwrap_or_default(),
+            None => {
+                r.missing(item, "options", &what);
+                Vec::new()
+            }
+        };
+        sections.push(Section {
+            node: item,
+            title,
+            options,
+        });
+    }
+    Some(sections)
+}
+
+fn read_duration(r: &mut Reader, node: NodeId) -> Option<Spanned<Duration>> {
+    let text = r.string(node, "duration")?;
+    match Duration::parse(&text.value) {
+        Ok(value) => Some(Spanned {
+            value,
+            node: text.node,
+        }),
+        Err(why) => {
+            r.problem(
+                At::Node(text.node),
+                format!(
+                    "`duration` `{}` {why}; write a number with a unit, like 30m, 26h or 2d",
+                    text.value
+                ),
+            );
+            None
+        }
     }
 }
 
 fn read_node(r: &mut Reader, id: String, node: NodeId) -> FlowNode {
     let what = format!("node `{id}`");
     let kind = r.required_keyword::<NodeType>(node, "type", &what);
-    let options = r.field(node, "options").and_then(|list| {
-        let items = r.expect_seq(list, "options")?;
-        let mut options = Vec::with_capacity(items.len());
-        for item in items {
-            if let Some(item) = r.expect_map(item, "options[]") {
-                options.push(MenuOption {
-                    node: item,
-                    title: r.string(item, "title"),
-                    description: r.string(item, "description"),
-                    next: r.string(item, "next"),
-                });
+    let kind_is = |k: NodeType| matches!(&kind, Some(s) if s.value == k);
+    let options = r
+        .field(node, "options")
+        .and_then(|list| read_options(r, list, &what).map(|value| Spanned { value, node: list }));
+    let sections = r
+        .field(node, "sections")
+        .and_then(|list| read_sections(r, list, &what).map(|value| Spanned { value, node: list }));
+    let style = r.keyword::<MenuStyle>(node, "style");
+    if kind_is(NodeType::Menu) {
+        match (&options, &sections) {
+            (None, None) => r.missing(node, "options", &what),
+            (Some(_), Some(s)) => r.problem(
+                At::Key(s.node),
+                format!("{what} has both `options` and `sections`; a menu uses one of them"),
+            ),
+            _ => {}
+        }
+        if let (Some(s), Some(style)) = (&sections, &style) {
+            if style.value == MenuStyle::Buttons {
+                r.problem(
+                    At::Key(s.node),
+                    format!("{what} has `sections`, which only list menus have (`style: list`)"),
+                );
             }
         }
-        Some(Spanned {
-            value: options,
-            node: list,
-        })
-    });
-    if matches!(&kind, Some(k) if k.value == NodeType::Menu) && options.is_none() {
-        r.missing(node, "options", &what);
     }
     let template = r
         .field(node, "template")
         .and_then(|t| read_template_ref(r, t, &what));
-    if matches!(&kind, Some(k) if k.value == NodeType::Template)
-        && r.field(node, "template").is_none()
-    {
+    if kind_is(NodeType::Template) && r.field(node, "template").is_none() {
         r.missing(node, "template", &what);
     }
     let mut branches = Vec::new();
     if let Some(list) = r.field(node, "branches") {
-        for item in r.expect_seq(list, "branches").unwrap_or_default() {
+        for (i, item) in r
+            .expect_seq(list, "branches")
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
             if let Some(map) = r.expect_map(item, "branches[]") {
+                let branch = format!("branch {} of {what}", i + 1);
                 branches.push(Branch {
                     node: map,
-                    when: r.string(map, "when"),
-                    next: r.string(map, "next"),
+                    when: r.required_string(map, "when", &branch),
+                    next: r.required_string(map, "next", &branch),
                 });
             }
+        }
+    } else if kind_is(NodeType::Condition) {
+        r.missing(node, "branches", &what);
+    }
+    let text = if kind_is(NodeType::Message) {
+        r.required_string(node, "text", &what)
+    } else {
+        r.string(node, "text")
+    };
+    let duration = if kind_is(NodeType::Wait) && r.field(node, "duration").is_none() {
+        r.missing(node, "duration", &what);
+        None
+    } else {
+        read_duration(r, node)
+    };
+    let channel = r.keyword::<Channel>(node, "channel");
+    let contact = r.string(node, "contact");
+    if let Some(channel) = &channel {
+        if kind_is(NodeType::Handoff) && channel.value != Channel::Agent && contact.is_none() {
+            r.problem(
+                At::Key(node),
+                format!(
+                    "{what} hands off by {} but has no `contact` (the number, address or link customers use)",
+                    channel.value.name()
+                ),
+            );
         }
     }
     FlowNode {
         id,
         node,
         kind,
-        text: r.string(node, "text"),
+        text,
         next: r.string(node, "next"),
-        style: r.keyword(node, "style"),
+        style,
         options,
+        sections,
+        button: r.string(node, "button"),
+        header: r.string(node, "header"),
+        footer: r.string(node, "footer"),
         fallback: r.string(node, "fallback"),
         template,
-        channel: r.keyword(node, "channel"),
-        duration: r.string(node, "duration"),
+        channel,
+        contact,
+        queue: r.string(node, "queue"),
+        save_as: r.string(node, "save_as"),
+        duration,
         branches,
         otherwise: r.string(node, "else"),
     }
@@ -262,4 +562,188 @@ pub fn read_template_ref(r: &mut Reader, node: NodeId, owner: &str) -> Option<Te
         name: name?,
         language: language?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model;
+    use crate::source::{parse, Format};
+
+    fn read_flow(text: &str) -> (Vec<ConversationFlow>, Vec<String>) {
+        let tree = parse(text, Format::Yaml).unwrap();
+        let contents = model::read(&tree);
+        let flows = contents
+            .documents
+            .into_iter()
+            .filter_map(|d| match d {
+                model::Document::Flow(f) => Some(f),
+                _ => None,
+            })
+            .collect();
+        let problems = contents.problems.into_iter().map(|p| p.message).collect();
+        (flows, problems)
+    }
+
+    #[test]
+    fn durations_take_units_and_combinations() {
+        let seconds = |t: &str| Duration::parse(t).map(|d| d.seconds);
+        assert_eq!(seconds("30m"), Ok(1800));
+        assert_eq!(seconds("26h"), Ok(26 * 3600));
+        assert_eq!(seconds("2d"), Ok(2 * 86_400));
+        assert_eq!(seconds("1d12h"), Ok(36 * 3600));
+        assert_eq!(seconds("1w"), Ok(7 * 86_400));
+        assert_eq!(seconds(" 90S "), Ok(90));
+        assert_eq!(seconds("1d 12h"), Ok(36 * 3600));
+        assert!(seconds("").is_err());
+        assert!(seconds("3600").unwrap_err().contains("without a unit"));
+        assert!(seconds("h").unwrap_err().contains("without a number"));
+        assert_eq!(seconds("2 days"), Ok(2 * 86_400));
+        assert_eq!(seconds("1 hour 30 min"), Ok(5400));
+        assert!(seconds("2 fortnights")
+            .unwrap_err()
+            .contains("`fortnights`"));
+        assert!(seconds("-2h").unwrap_err().contains("`-`"));
+        assert!(seconds("99999999999999999999d")
+            .unwrap_err()
+            .contains("too large"));
+        assert!(seconds("9999999999999999w")
+            .unwrap_err()
+            .contains("too large"));
+    }
+
+    #[test]
+    fn reads_every_node_type_and_its_fields() {
+        let text = r#"
+flow: bot
+entry: welcome
+keywords: {STOP: bye, AGENT: human}
+nodes:
+  welcome:
+    type: menu
+    style: list
+    button: "Choose"
+    header: "Acme"
+    footer: "Reply STOP to opt out"
+    text: "Hi"
+    sections:
+      - title: "Orders"
+        options:
+          - {title: "Track", description: "Where is it?", next: ask}
+      - title: "Help"
+        options:
+          - {title: "Person", next: human}
+    fallback: welcome
+  ask: {type: input, text: "Order number?", save_as: order_id, next: check, fallback: ask}
+  check:
+    type: condition
+    branches:
+      - {when: "order.found", next: later}
+    else: human
+  later: {type: wait, duration: 26h, next: promo}
+  promo: {type: template, template: {name: spring_sale, language: en_US}, next: done}
+  human: {type: handoff, channel: phone, contact: "+49 30 1234567", queue: support}
+  bye: {type: opt_out}
+  done: {type: end}
+"#;
+        let (flows, problems) = read_flow(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let flow = &flows[0];
+        assert_eq!(flow.keywords.len(), 2);
+        let welcome = &flow.nodes[0];
+        assert_eq!(welcome.menu_style(), MenuStyle::List);
+        assert_eq!(welcome.all_options().count(), 2);
+        let edges: Vec<(Via, &str)> = welcome
+            .edges()
+            .map(|(via, t)| (via, t.value.as_str()))
+            .collect();
+        assert_eq!(
+            edges,
+            [
+                (Via::Option(0), "ask"),
+                (Via::Option(1), "human"),
+                (Via::Fallback, "welcome")
+            ]
+        );
+        assert_eq!(welcome.button.as_ref().unwrap().value, "Choose");
+        assert_eq!(flow.nodes[1].save_as.as_ref().unwrap().value, "order_id");
+        let check: Vec<Via> = flow.nodes[2].edges().map(|(via, _)| via).collect();
+        assert_eq!(check, [Via::Branch(0), Via::Else]);
+        assert_eq!(
+            flow.nodes[3].duration.as_ref().unwrap().value.seconds,
+            26 * 3600
+        );
+        let human = &flow.nodes[5];
+        assert_eq!(human.channel.as_ref().unwrap().value, Channel::Phone);
+        assert_eq!(human.contact.as_ref().unwrap().value, "+49 30 1234567");
+        assert_eq!(human.queue.as_ref().unwrap().value, "support");
+    }
+
+    #[test]
+    fn schema_problems_of_flow_nodes() {
+        let text = r#"
+flow: bot
+entry: a
+nodes:
+  a: {type: wait, duration: 2 sleeps, next: b}
+  b: {type: wait}
+  c: {type: condition, else: a}
+  d: {type: handoff, channel: email}
+  e: {type: message}
+  f:
+    type: menu
+    style: buttons
+    sections:
+      - options: [{title: "x"}]
+  g: {type: menu, options: [{next: a}], sections: []}
+"#;
+        let (_, problems) = read_flow(text);
+        let expected = [
+            "`duration` `2 sleeps` has `sleeps`, which is not a unit (s, m, h, d or w); write a number with a unit, like 30m, 26h or 2d",
+            "node `b` is missing the required field `duration`",
+            "node `c` is missing the required field `branches`",
+            "node `d` hands off by email but has no `contact` (the number, address or link customers use)",
+            "node `e` is missing the required field `text`",
+            "option 1 of section 1 of node `f` is missing the required field `next`",
+            "node `f` has `sections`, which only list menus have (`style: list`)",
+            "option 1 of node `g` is missing the required field `title`",
+            "node `g` has both `options` and `sections`; a menu uses one of them",
+        ];
+        assert_eq!(problems, expected);
+    }
+
+    #[test]
+    fn a_node_written_twice_is_read_once() {
+        let (flows, _) = read_flow(
+            "flow: bot\nentry: a\nnodes:\n  a: {type: end}\n  a: {type: message, text: x}\n",
+        );
+        assert_eq!(flows[0].nodes.len(), 1);
+        assert!(flows[0].nodes[0].is(NodeType::End));
+    }
+
+    #[test]
+    fn a_file_may_hold_a_list_of_flows() {
+        let text = "flows:\n  - flow: one\n    entry: a\n    nodes: {a: {type: end}}\n  - flow: two\n    entry: b\n    nodes: {b: {type: end}}\n";
+        let (flows, problems) = read_flow(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let names: Vec<&str> = flows.iter().map(|f| f.display_name()).collect();
+        assert_eq!(names, ["one", "two"]);
+    }
+
+    #[test]
+    fn the_memo_computes_once_and_starts_empty_when_cloned() {
+        let memo = Memo::default();
+        let mut calls = 0;
+        assert_eq!(
+            memo.get_or_init(|| {
+                calls += 1;
+                7u32
+            }),
+            Some(&7)
+        );
+        assert_eq!(memo.get_or_init(|| 8u32), Some(&7));
+        assert_eq!(memo.get_or_init(|| "other type"), None);
+        assert_eq!(calls, 1);
+        assert_eq!(memo.clone().get_or_init(|| 9u32), Some(&9));
+    }
 }

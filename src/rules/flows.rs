@@ -1,24 +1,115 @@
 //! Conversation-flow rules (WA2xx).
+//!
+//! Every graph rule works on the flow's [`FlowGraph`], built once per flow and shared, and
+//! stays linear in nodes plus edges.
 
-use super::graph::FlowGraph;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use super::graph::{self, FlowGraph, MenuDepth, Role, Step};
 use super::DocumentContext;
 use crate::config::Config;
 use crate::diagnostic::{At, FileFinding, Finding, Severity};
-use crate::model::flow::{FlowNode, MenuStyle, NodeType};
+use crate::model::flow::{Duration, FlowNode, MenuStyle, NodeType, TemplateRef, Via};
+use crate::model::reader::Keyword;
 use crate::model::template::Category;
-use crate::model::{ConversationFlow, Document};
+use crate::model::{ConversationFlow, Document, Template};
+use crate::source::{parse, Format};
+use crate::suggest;
 use crate::workspace::Workspace;
 
-/// WhatsApp's caps: reply-button messages carry 1–3 buttons, list messages 1–10 rows.
+/// WhatsApp's caps (facts §2): reply-button messages carry 1–3 buttons, list messages 1–10
+/// rows across at most 10 sections.
 const MAX_REPLY_BUTTONS: usize = 3;
 const MAX_LIST_ROWS: usize = 10;
+const MAX_LIST_SECTIONS: usize = 10;
 const DEFAULT_MAX_OPTIONS: f64 = 5.0;
+/// Title and label lengths (facts §2).
+const MAX_BUTTON_TITLE: usize = 20;
+const MAX_ROW_TITLE: usize = 24;
+const MAX_ROW_DESCRIPTION: usize = 72;
+const MAX_LIST_BUTTON: usize = 20;
+const MAX_SECTION_TITLE: usize = 24;
+/// Message lengths (facts §2 and §7).
+const MAX_TEXT: usize = 4096;
+const MAX_INTERACTIVE_BODY: usize = 1024;
+const MAX_HEADER: usize = 60;
+const MAX_FOOTER: usize = 60;
+/// WA213: three menus in a row before an answer (see rules/WA213.yaml).
+const DEFAULT_MAX_DEPTH: f64 = 3.0;
+/// WA206 and WA211 look for a close name at most this many times per flow or run, so a
+/// file full of broken references stays linear.
+const MAX_SUGGESTIONS: usize = 50;
 
 fn flow_of<'a>(ctx: &DocumentContext<'a>) -> Option<&'a ConversationFlow> {
     match ctx.document {
         Document::Flow(flow) => Some(flow),
         _ => None,
     }
+}
+
+fn chars(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// `4203` → `4,203`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// Paths longer than this are shown with their middle left out, so a message stays a line.
+const MAX_PATH_SHOWN: usize = 20;
+
+/// `welcome → wait_a_day → reminder`; a long path as its first 6 and last 10 nodes around
+/// `… (n more) …`.
+fn path_text(flow: &ConversationFlow, path: &[usize]) -> String {
+    let names: Vec<&str> = path
+        .iter()
+        .filter_map(|&i| flow.nodes.get(i))
+        .map(|n| n.id.as_str())
+        .collect();
+    if names.len() <= MAX_PATH_SHOWN {
+        return names.join(" → ");
+    }
+    let (head, rest) = names.split_at(6);
+    let (middle, tail) = rest.split_at(rest.len() - 10);
+    format!(
+        "{} → … ({} more) … → {}",
+        head.join(" → "),
+        middle.len(),
+        tail.join(" → ")
+    )
+}
+
+fn type_name(node: &FlowNode) -> &'static str {
+    node.node_type().map_or("", NodeType::name)
+}
+
+/// End, handoff and opt_out nodes finish the automated conversation by design.
+fn is_terminal(node: &FlowNode) -> bool {
+    matches!(
+        node.node_type(),
+        Some(NodeType::End | NodeType::Handoff | NodeType::OptOut)
+    )
 }
 
 /// WA201 menu-overloaded.
@@ -28,17 +119,40 @@ pub fn menu_overloaded(ctx: &DocumentContext, out: &mut Vec<Finding>) {
         .config
         .number("WA201", "max_options", DEFAULT_MAX_OPTIONS);
     for node in flow.nodes.iter().filter(|n| n.is(NodeType::Menu)) {
-        let Some(options) = &node.options else {
+        let Some(list_node) = node
+            .options
+            .as_ref()
+            .map(|o| o.node)
+            .or(node.sections.as_ref().map(|s| s.node))
+        else {
             continue;
         };
-        let count = options.value.len();
-        let list = matches!(&node.style, Some(s) if s.value == MenuStyle::List);
+        let count = node.all_options().count();
+        let list = node.menu_style() == MenuStyle::List;
         let (kind, limit) = if list {
             ("list menu", MAX_LIST_ROWS)
         } else {
             ("reply-button menu", MAX_REPLY_BUTTONS)
         };
-        let at = At::Key(options.node);
+        let at = At::Key(list_node);
+        if let Some(sections) = node
+            .sections
+            .as_ref()
+            .filter(|s| s.value.len() > MAX_LIST_SECTIONS)
+        {
+            out.push(
+                Finding::new(
+                    "WA201",
+                    At::Key(sections.node),
+                    format!(
+                        "list menu `{}` has {} sections; WhatsApp allows at most {MAX_LIST_SECTIONS}",
+                        node.id,
+                        sections.value.len()
+                    ),
+                )
+                .help("merge sections, or split the menu into a first question and follow-up menus"),
+            );
+        }
         if count > limit {
             let help = if list {
                 "split the list into a first question and follow-up menus"
@@ -73,33 +187,96 @@ pub fn menu_overloaded(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     }
 }
 
+/// WA202 option-title-too-long: button titles, list rows, descriptions, the list button and
+/// section titles over WhatsApp's limits.
+pub fn option_title_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
+    let Some(flow) = flow_of(ctx) else { return };
+    for node in flow.nodes.iter().filter(|n| n.is(NodeType::Menu)) {
+        let list = node.menu_style() == MenuStyle::List;
+        let (title_what, title_limit) = if list {
+            ("row title", MAX_ROW_TITLE)
+        } else {
+            ("button title", MAX_BUTTON_TITLE)
+        };
+        let mut check = |what: &str,
+                         text: &crate::model::Spanned<String>,
+                         limit: usize,
+                         help: &str| {
+            let count = chars(&text.value);
+            if count > limit {
+                out.push(
+                    Finding::new(
+                        "WA202",
+                        At::Node(text.node),
+                        format!(
+                            "{what} `{}` of menu `{}` has {count} characters; WhatsApp allows at most {limit}",
+                            text.value, node.id
+                        ),
+                    )
+                    .help(help.to_string()),
+                );
+            }
+        };
+        let title_help = if list {
+            "shorten the row title to 24 characters and move details into its `description` (72)"
+        } else {
+            "shorten the button title to 20 characters and move details into the menu text"
+        };
+        for option in node.all_options() {
+            if let Some(title) = &option.title {
+                check(title_what, title, title_limit, title_help);
+            }
+            if list {
+                if let Some(description) = &option.description {
+                    check(
+                        "row description",
+                        description,
+                        MAX_ROW_DESCRIPTION,
+                        "shorten the description to 72 characters; put longer explanations in the menu text",
+                    );
+                }
+            }
+        }
+        if list {
+            if let Some(button) = &node.button {
+                check(
+                    "list button label",
+                    button,
+                    MAX_LIST_BUTTON,
+                    "shorten the label of the button that opens the list to 20 characters, e.g. \"Choose\"",
+                );
+            }
+            for section in node.sections.iter().flat_map(|s| s.value.iter()) {
+                if let Some(title) = &section.title {
+                    check(
+                        "section title",
+                        title,
+                        MAX_SECTION_TITLE,
+                        "shorten the section title to 24 characters",
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// WA203 no-human-escalation.
 pub fn no_human_escalation(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     let Some(flow) = flow_of(ctx) else { return };
     let Some(entry) = &flow.entry else { return };
-    let graph = FlowGraph::new(flow);
+    let graph = FlowGraph::of(flow);
     if graph.entry.is_none() {
         return;
     }
-    let reached = graph.search(&|_| false);
+    if handoff_reachable(flow, &graph) {
+        return;
+    }
     let handoffs: Vec<&FlowNode> = flow
         .nodes
         .iter()
         .filter(|n| n.is(NodeType::Handoff))
         .collect();
-    if flow
-        .nodes
-        .iter()
-        .enumerate()
-        .any(|(i, n)| reached[i].is_some() && n.is(NodeType::Handoff))
-    {
-        return;
-    }
-    let name = flow
-        .name
-        .as_ref()
-        .map(|n| n.value.as_str())
-        .unwrap_or("flow");
+    let name = flow.display_name();
     let help = "add a `handoff` node (agent, phone, email, web, store or form) and a way to it, \
                 e.g. a menu option or a global keyword such as `AGENT: human`";
     let finding = if handoffs.is_empty() {
@@ -127,6 +304,262 @@ pub fn no_human_escalation(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     out.push(finding.help(help));
 }
 
+fn handoff_reachable(flow: &ConversationFlow, graph: &FlowGraph) -> bool {
+    let reached = graph::reachable_from_entry(graph);
+    flow.nodes
+        .iter()
+        .enumerate()
+        .any(|(i, n)| reached.reached(i) && n.is(NodeType::Handoff))
+}
+
+/// WA204 escalation-unreachable: each node a customer can reach from which no handoff can
+/// be reached any more. Silent when WA203 already reports that no handoff is reachable.
+pub fn escalation_unreachable(ctx: &DocumentContext, out: &mut Vec<Finding>) {
+    let Some(flow) = flow_of(ctx) else { return };
+    let graph = FlowGraph::of(flow);
+    if graph.entry.is_none() || !handoff_reachable(flow, &graph) {
+        return;
+    }
+    let reached = graph::reachable_from_entry(&graph);
+    let handoffs: Vec<bool> = flow.nodes.iter().map(|n| n.is(NodeType::Handoff)).collect();
+    let can_escalate = graph::reaches(&graph, &handoffs, true);
+    for (i, node) in flow.nodes.iter().enumerate() {
+        let dead_end = node.transitions().next().is_none();
+        if !reached.reached(i)
+            || can_escalate.get(i).copied().unwrap_or(true)
+            || node.kind.is_none()
+            || is_terminal(node)
+            || dead_end
+        {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                "WA204",
+                At::Key(node.node),
+                format!(
+                    "no handoff can be reached from {} `{}` any more: a customer who gets here can no longer ask for a person",
+                    type_name(node),
+                    node.id
+                ),
+            )
+            .help(
+                "add an option or fallback that leads to a handoff node, or a global keyword \
+                 such as `AGENT: human`, which works from every node",
+            ),
+        );
+    }
+}
+
+/// WA205 missing-fallback.
+pub fn missing_fallback(ctx: &DocumentContext, out: &mut Vec<Finding>) {
+    let Some(flow) = flow_of(ctx) else { return };
+    for node in &flow.nodes {
+        if node.fallback.is_some() {
+            continue;
+        }
+        let message = match node.node_type() {
+            Some(NodeType::Menu) => format!(
+                "menu `{}` has no `fallback`: a customer who types an answer instead of tapping an option gets no reply",
+                node.id
+            ),
+            Some(NodeType::Input) => format!(
+                "input `{}` has no `fallback`: an answer the bot cannot use leads nowhere",
+                node.id
+            ),
+            _ => continue,
+        };
+        out.push(Finding::new("WA205", At::Key(node.node), message).help(
+            "add `fallback: <node>` pointing at a node that explains the choices again or hands off to a person",
+        ));
+    }
+}
+
+fn via_key(via: Via) -> String {
+    match via {
+        Via::Next => "`next`".into(),
+        Via::Option(i) => format!("option {}", i + 1),
+        Via::Fallback => "`fallback`".into(),
+        Via::Branch(i) => format!("branch {}", i + 1),
+        Via::Else => "`else`".into(),
+        Via::Keyword => "keyword".into(),
+    }
+}
+
+/// WA206 undefined-node: the entry, a transition or a keyword naming a node that does not
+/// exist.
+pub fn undefined_node(ctx: &DocumentContext, out: &mut Vec<Finding>) {
+    let Some(flow) = flow_of(ctx) else { return };
+    let graph = FlowGraph::of(flow);
+    let mut suggestions = 0;
+    let mut suggest = |name: &str| -> String {
+        if suggestions >= MAX_SUGGESTIONS {
+            return String::new();
+        }
+        suggestions += 1;
+        suggest::did_you_mean(name, flow.nodes.iter().map(|n| n.id.as_str()))
+    };
+    let flow_name = flow.display_name();
+    let help = |name: &str| format!("correct the name, or add a node `{name}` under `nodes:`");
+    if let Some(entry) = &flow.entry {
+        if graph.resolve(&entry.value).is_none() {
+            let hint = suggest(&entry.value);
+            out.push(
+                Finding::new(
+                    "WA206",
+                    At::Node(entry.node),
+                    format!(
+                        "entry `{}` is not a node of flow `{flow_name}`{hint}",
+                        entry.value
+                    ),
+                )
+                .help(help(&entry.value)),
+            );
+        }
+    }
+    for keyword in &flow.keywords {
+        if graph.resolve(&keyword.target.value).is_none() {
+            let hint = suggest(&keyword.target.value);
+            out.push(
+                Finding::new(
+                    "WA206",
+                    At::Node(keyword.target.node),
+                    format!(
+                        "keyword `{}` leads to `{}`, which is not a node of flow `{flow_name}`{hint}",
+                        keyword.word, keyword.target.value
+                    ),
+                )
+                .help(help(&keyword.target.value)),
+            );
+        }
+    }
+    for node in &flow.nodes {
+        for (via, target) in node.edges() {
+            if graph.resolve(&target.value).is_some() {
+                continue;
+            }
+            let hint = suggest(&target.value);
+            out.push(
+                Finding::new(
+                    "WA206",
+                    At::Node(target.node),
+                    format!(
+                        "{} of node `{}` leads to `{}`, which is not a node of flow `{flow_name}`{hint}",
+                        via_key(via),
+                        node.id,
+                        target.value
+                    ),
+                )
+                .help(help(&target.value)),
+            );
+        }
+    }
+}
+
+/// WA207 unreachable-node: one finding per unreachable region, at the node that leads into
+/// it, naming the nodes after it; a region that is a cycle is reported at its first node.
+pub fn unreachable_node(ctx: &DocumentContext, out: &mut Vec<Finding>) {
+    let Some(flow) = flow_of(ctx) else { return };
+    let Some(entry) = &flow.entry else { return };
+    let graph = FlowGraph::of(flow);
+    if graph.entry.is_none() {
+        return;
+    }
+    let reached = graph::reachable_from_entry(&graph);
+    let n = flow.nodes.len();
+    let unreachable: Vec<bool> = (0..n).map(|i| !reached.reached(i)).collect();
+    // Roots first: unreachable nodes no other unreachable node leads to.
+    let mut led_to = vec![false; n];
+    for from in (0..n).filter(|&i| unreachable[i]) {
+        for edge in graph.out(from).iter().filter(|e| e.to != from) {
+            led_to[edge.to] = true;
+        }
+    }
+    let roots = (0..n).filter(|&i| unreachable[i] && !led_to[i]);
+    let rest = (0..n).filter(|&i| unreachable[i] && led_to[i]);
+    let mut covered = vec![false; n];
+    for root in roots.chain(rest) {
+        if covered[root] {
+            continue;
+        }
+        // Every unreachable node after this one, not yet told about.
+        covered[root] = true;
+        let mut after = Vec::new();
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            for edge in graph.out(node) {
+                if unreachable[edge.to] && !covered[edge.to] {
+                    covered[edge.to] = true;
+                    after.push(edge.to);
+                    stack.push(edge.to);
+                }
+            }
+        }
+        let Some(node) = flow.nodes.get(root) else {
+            continue;
+        };
+        let tail = match after.len() {
+            0 => String::new(),
+            count => {
+                after.sort_unstable();
+                let mut names: Vec<String> = after
+                    .iter()
+                    .take(5)
+                    .filter_map(|&i| flow.nodes.get(i))
+                    .map(|n| format!("`{}`", n.id))
+                    .collect();
+                if count > 5 {
+                    names.push(format!("{} more", count - 5));
+                }
+                let nodes = if count == 1 { "node" } else { "nodes" };
+                format!(
+                    ", nor to the {count} {nodes} after it ({})",
+                    names.join(", ")
+                )
+            }
+        };
+        out.push(
+            Finding::new(
+                "WA207",
+                At::Key(node.node),
+                format!(
+                    "node `{}` is unreachable: no path from entry `{}` leads to it{tail}",
+                    node.id, entry.value
+                ),
+            )
+            .help("lead to it from another node (a menu option, `next`, `fallback`) or a keyword, or delete it"),
+        );
+    }
+}
+
+/// WA208 dead-end: a node that does not finish the conversation and has no transition.
+/// Keywords do not count as a way out: a customer cannot guess them.
+pub fn dead_end(ctx: &DocumentContext, out: &mut Vec<Finding>) {
+    let Some(flow) = flow_of(ctx) else { return };
+    for node in &flow.nodes {
+        if node.kind.is_none() || is_terminal(node) || node.transitions().next().is_some() {
+            continue;
+        }
+        let missing = match node.node_type() {
+            Some(NodeType::Menu) => "no option leads anywhere and it has no `fallback`",
+            Some(NodeType::Condition) => "no branch leads anywhere and it has no `else`",
+            _ => "it has no `next`",
+        };
+        out.push(
+            Finding::new(
+                "WA208",
+                At::Key(node.node),
+                format!(
+                    "{} `{}` is a dead end: {missing}, so the conversation stops here without an end, a handoff or an opt-out",
+                    type_name(node),
+                    node.id
+                ),
+            )
+            .help("add `next` to the node that should follow, or end the conversation with an `end` node"),
+        );
+    }
+}
+
 /// WA209 missing-opt-in: a path from the entry to a MARKETING template avoiding every
 /// `opt_in` node.
 pub fn missing_opt_in(workspace: &Workspace, _config: &Config, out: &mut Vec<FileFinding>) {
@@ -134,8 +567,8 @@ pub fn missing_opt_in(workspace: &Workspace, _config: &Config, out: &mut Vec<Fil
         let Document::Flow(flow) = document else {
             continue;
         };
-        let graph = FlowGraph::new(flow);
-        let mut parent = None;
+        let graph = FlowGraph::of(flow);
+        let mut paths = None;
         for (index, node) in flow.nodes.iter().enumerate() {
             let Some(reference) = &node.template else {
                 continue;
@@ -151,24 +584,28 @@ pub fn missing_opt_in(workspace: &Workspace, _config: &Config, out: &mut Vec<Fil
             if !matches!(&template.category, Some(c) if c.value == Category::Marketing) {
                 continue;
             }
-            let parent =
-                parent.get_or_insert_with(|| graph.search(&|n| flow.nodes[n].is(NodeType::OptIn)));
-            if parent[index].is_none() {
+            let paths = paths.get_or_insert_with(|| {
+                let starts: Vec<usize> = graph.entry.into_iter().collect();
+                graph::search(&graph, &starts, true, |n| {
+                    if flow.nodes.get(n).is_some_and(|n| n.is(NodeType::OptIn)) {
+                        Step::Avoid
+                    } else {
+                        Step::Pass
+                    }
+                })
+            });
+            if !paths.reached(index) {
                 continue;
             }
-            let path: Vec<&str> = FlowGraph::path(parent, index)
-                .into_iter()
-                .map(|i| flow.nodes[i].id.as_str())
-                .collect();
+            let path = path_text(flow, &paths.path(index));
             out.push(FileFinding {
                 file,
                 finding: Finding::new(
                     "WA209",
                     At::Node(reference.name.node),
                     format!(
-                        "marketing template `{}` is sent without consent: the path {} passes no opt_in node",
-                        reference.name.value,
-                        path.join(" → ")
+                        "customers who go {path} receive the marketing template `{}` without having agreed to marketing messages: no opt_in node asks for consent on the way",
+                        reference.name.value
                     ),
                 )
                 .help(format!(
@@ -182,5 +619,610 @@ pub fn missing_opt_in(workspace: &Workspace, _config: &Config, out: &mut Vec<Fil
                 ),
             });
         }
+    }
+}
+
+/// The opt-out words of `rules/data/opt_out_keywords.yaml`, normalised.
+static OPT_OUT_WORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    let text = include_str!("../../rules/data/opt_out_keywords.yaml");
+    let Ok(tree) = parse(text, Format::Yaml) else {
+        return HashSet::new();
+    };
+    let Some(&root) = tree.documents.first() else {
+        return HashSet::new();
+    };
+    let Some(list) = tree.get(root, "opt_out_keywords") else {
+        return HashSet::new();
+    };
+    tree.items(list)
+        .iter()
+        .filter_map(|&item| tree.as_str(item))
+        .map(normalise_keyword)
+        .collect()
+});
+
+/// Case, spaces, hyphens and underscores do not matter: `Opt-Out` is `OPTOUT`.
+fn normalise_keyword(word: &str) -> String {
+    word.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '_')
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+fn is_opt_out_word(word: &str) -> bool {
+    OPT_OUT_WORDS.contains(&normalise_keyword(word))
+}
+
+/// WA210 no-opt-out-keyword: no STOP (or similar) keyword leads to an `opt_out` node; each
+/// opt-out word that leads elsewhere is reported where it is written.
+pub fn no_opt_out_keyword(ctx: &DocumentContext, out: &mut Vec<Finding>) {
+    let Some(flow) = flow_of(ctx) else { return };
+    let graph = FlowGraph::of(flow);
+    let opt_out_node = flow.nodes.iter().find(|n| n.is(NodeType::OptOut));
+    let mut honoured = false;
+    let mut misrouted = Vec::new();
+    for keyword in flow.keywords.iter().filter(|k| is_opt_out_word(&k.word)) {
+        // A keyword to no node at all is WA206's finding.
+        let Some(target) = graph.resolve(&keyword.target.value) else {
+            honoured = true;
+            continue;
+        };
+        match flow.nodes.get(target) {
+            Some(node) if node.is(NodeType::OptOut) => honoured = true,
+            Some(node) => misrouted.push((keyword, node)),
+            None => {}
+        }
+    }
+    for (keyword, node) in misrouted {
+        let mut finding = Finding::new(
+            "WA210",
+            At::Node(keyword.target.node),
+            format!(
+                "keyword `{}` leads to {} node `{}`, not to an opt_out node: the customer's request to stop is not recorded",
+                keyword.word,
+                type_name(node),
+                node.id
+            ),
+        )
+        .help(match opt_out_node {
+            Some(o) => format!("let `{}` lead to the opt_out node `{}`", keyword.word, o.id),
+            None => format!(
+                "add an `opt_out` node and let `{}` lead to it",
+                keyword.word
+            ),
+        });
+        if let Some(o) = opt_out_node {
+            finding = finding.related(ctx.file, At::Key(o.node), "the flow's opt_out node");
+        }
+        out.push(finding);
+    }
+    if honoured || flow.keywords.iter().any(|k| is_opt_out_word(&k.word)) {
+        return;
+    }
+    let at = match (flow.keywords_node, &flow.name) {
+        (Some(keywords), _) => At::Key(keywords),
+        (None, Some(name)) => At::Node(name.node),
+        (None, None) => At::Key(flow.node),
+    };
+    let target = opt_out_node.map_or("unsubscribe", |o| o.id.as_str());
+    let mut finding = Finding::new(
+        "WA210",
+        at,
+        format!(
+            "flow `{}` has no STOP keyword leading to an opt_out node: customers cannot stop the messages by sending STOP (or UNSUBSCRIBE, PARAR, STOPP, ARRÊT ...)",
+            flow.display_name()
+        ),
+    )
+    .help(format!(
+        "add `keywords: {{STOP: {target}}}` (and the word your customers use, e.g. PARAR or STOPP) leading to an `opt_out` node"
+    ));
+    if let Some(o) = opt_out_node {
+        finding = finding.related(
+            ctx.file,
+            At::Key(o.node),
+            "an opt_out node a keyword could lead to",
+        );
+    }
+    out.push(finding);
+}
+
+/// Template languages compare case-insensitively, `en-US` as `en_US`.
+fn language_key(language: &str) -> String {
+    language.to_ascii_lowercase().replace('-', "_")
+}
+
+/// The language to suggest for `language` among those a template exists in: one of the
+/// same base language first (`de` → `de_DE`, `en_GB` → `en_US`), else the closest spelling.
+fn closest_language<'a>(language: &str, languages: &[&'a str]) -> &'a str {
+    let base = |l: &str| {
+        let key = language_key(l);
+        key.split('_').next().unwrap_or_default().to_string()
+    };
+    let wanted = base(language);
+    languages
+        .iter()
+        .copied()
+        .find(|l| base(l) == wanted)
+        .or_else(|| suggest::closest(language, languages.iter().copied()))
+        .or(languages.first().copied())
+        .unwrap_or("")
+}
+
+/// WA211 unknown-template: a flow or campaign naming a template (name + language) that no
+/// template file of the run defines. Silent when the run holds no template at all: the
+/// templates then live only in Meta's manager, and every reference would be reported.
+pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<FileFinding>) {
+    let mut by_name: HashMap<&str, Vec<(usize, &Template, &str)>> = HashMap::new();
+    for (file, document) in workspace.documents() {
+        if let Document::Template(t) = document {
+            if let (Some(name), Some(language)) = (&t.name, &t.language) {
+                by_name.entry(name.value.as_str()).or_default().push((
+                    file,
+                    t,
+                    language.value.as_str(),
+                ));
+            }
+        }
+    }
+    if by_name.is_empty() {
+        return;
+    }
+    let mut names: Vec<&str> = by_name.keys().copied().collect();
+    names.sort_unstable();
+    let mut suggestions = 0;
+    for (file, document) in workspace.documents() {
+        let references: Vec<&TemplateRef> = match document {
+            Document::Flow(flow) => flow
+                .nodes
+                .iter()
+                .filter_map(|n| n.template.as_ref())
+                .collect(),
+            Document::Campaign(campaign) => campaign.template.iter().collect(),
+            _ => continue,
+        };
+        for reference in references {
+            let (name, language) = (&reference.name.value, &reference.language.value);
+            if workspace.template(name, language).is_some() {
+                continue;
+            }
+            let finding = match by_name.get(name.as_str()) {
+                Some(others) => {
+                    let mut languages: Vec<&str> = others.iter().map(|(_, _, l)| *l).collect();
+                    languages.sort_unstable();
+                    languages.dedup();
+                    let closest = closest_language(language, &languages);
+                    let mut finding = Finding::new(
+                        "WA211",
+                        At::Node(reference.language.node),
+                        format!(
+                            "template `{name}` has no {language} version in the template files; it is defined in {}",
+                            languages.join(", ")
+                        ),
+                    )
+                    .help(format!(
+                        "did you mean language `{closest}`? Otherwise add and submit the {language} translation of `{name}`"
+                    ));
+                    for (other_file, template, other_language) in others.iter().take(3) {
+                        finding = finding.related(
+                            *other_file,
+                            At::Node(template.language.as_ref().map_or(template.node, |l| l.node)),
+                            format!("`{name}` ({other_language}) is defined here"),
+                        );
+                    }
+                    finding
+                }
+                None => {
+                    let close = if suggestions < MAX_SUGGESTIONS {
+                        suggestions += 1;
+                        suggest::closest(name, names.iter().copied())
+                    } else {
+                        None
+                    };
+                    let mut finding = Finding::new(
+                        "WA211",
+                        At::Node(reference.name.node),
+                        format!("no template file defines template `{name}` ({language})"),
+                    );
+                    match close.and_then(|c| Some((c, by_name.get(c)?))) {
+                        Some((close, defined)) => {
+                            let same_language = defined
+                                .iter()
+                                .find(|(_, _, l)| language_key(l) == language_key(language))
+                                .or(defined.first());
+                            finding = finding.help(format!(
+                                "did you mean `{close}`? Otherwise add the template file for `{name}` ({language})"
+                            ));
+                            if let Some((other_file, template, other_language)) = same_language {
+                                finding = finding.related(
+                                    *other_file,
+                                    At::Node(template.name.as_ref().map_or(template.node, |n| n.node)),
+                                    format!("`{close}` ({other_language}) is defined here"),
+                                );
+                            }
+                            finding
+                        }
+                        None => finding.help(
+                            "add the template (Meta's template JSON) to the repository, or correct the name and language",
+                        ),
+                    }
+                }
+            };
+            out.push(FileFinding { file, finding });
+        }
+    }
+}
+
+/// What a node sends that needs an open customer service window.
+fn sends_free_form(node: &FlowNode) -> bool {
+    match node.node_type() {
+        Some(NodeType::Message | NodeType::Menu) => true,
+        // An input without text only waits for the reply (e.g. to a template's buttons).
+        Some(
+            NodeType::Input
+            | NodeType::OptIn
+            | NodeType::OptOut
+            | NodeType::Handoff
+            | NodeType::End,
+        ) => node.text.is_some(),
+        _ => false,
+    }
+}
+
+/// Nodes that wait for the customer's reply: after it, the window is open again.
+fn waits_for_reply(node: &FlowNode) -> bool {
+    matches!(
+        node.node_type(),
+        Some(NodeType::Menu | NodeType::Input | NodeType::OptIn)
+    )
+}
+
+fn long_wait(node: &FlowNode) -> Option<&Duration> {
+    node.duration
+        .as_ref()
+        .map(|d| &d.value)
+        .filter(|d| node.is(NodeType::Wait) && d.seconds >= Duration::DAY)
+}
+
+/// WA212 outside-service-window: free-form messages after a wait of 24 h or more, before
+/// the customer has replied. One search from all long waits at once.
+pub fn outside_service_window(ctx: &DocumentContext, out: &mut Vec<Finding>) {
+    let Some(flow) = flow_of(ctx) else { return };
+    let is_wait: Vec<bool> = flow.nodes.iter().map(|n| long_wait(n).is_some()).collect();
+    let waits: Vec<usize> = (0..is_wait.len()).filter(|&i| is_wait[i]).collect();
+    if waits.is_empty() {
+        return;
+    }
+    let graph = FlowGraph::of(flow);
+    // Keywords are the customer writing: they open the window, so they are not followed.
+    let after_wait = graph::search(&graph, &waits, false, |n| match flow.nodes.get(n) {
+        Some(node) if waits_for_reply(node) => Step::Stop,
+        _ => Step::Pass,
+    });
+    let from_entry = graph::reachable_from_entry(&graph);
+    for (i, node) in flow.nodes.iter().enumerate() {
+        if !after_wait.reached(i) || is_wait[i] || !sends_free_form(node) {
+            continue;
+        }
+        let tail = after_wait.path(i);
+        let Some(&start) = tail.first() else { continue };
+        let Some(wait) = flow.nodes.get(start) else {
+            continue;
+        };
+        let Some(duration) = long_wait(wait) else {
+            continue;
+        };
+        let mut path = from_entry.path(start);
+        path.pop();
+        path.extend(&tail);
+        let mut finding = Finding::new(
+            "WA212",
+            At::Key(node.node),
+            format!(
+                "{} `{}` sends a free-form message {} after the customer's last reply ({}); outside the 24-hour customer service window WhatsApp delivers only templates",
+                type_name(node),
+                node.id,
+                duration.text,
+                path_text(flow, &path)
+            ),
+        )
+        .help(
+            "send an approved template here (a `template` node, e.g. with a quick-reply button) \
+             and continue with free-form messages once the customer has replied",
+        );
+        if let Some(d) = &wait.duration {
+            finding = finding.related(
+                ctx.file,
+                At::Node(d.node),
+                "the customer service window closes during this wait",
+            );
+        }
+        out.push(finding);
+    }
+}
+
+fn depth_role(node: Option<&FlowNode>) -> Role {
+    match node.and_then(FlowNode::node_type) {
+        Some(NodeType::Menu) => Role::Menu,
+        Some(NodeType::Condition | NodeType::Wait) => Role::Pass,
+        _ => Role::Answer,
+    }
+}
+
+/// WA213 menu-too-deep: the first menu that makes more than `max_depth` menus in a row
+/// before any answer or person.
+pub fn menu_too_deep(ctx: &DocumentContext, out: &mut Vec<Finding>) {
+    let Some(flow) = flow_of(ctx) else { return };
+    let max = ctx.config.number("WA213", "max_depth", DEFAULT_MAX_DEPTH);
+    let limit = if max.is_finite() && max >= 0.0 {
+        max.floor().min(f64::from(u32::MAX - 1)) as u32
+    } else {
+        DEFAULT_MAX_DEPTH as u32
+    };
+    let graph = FlowGraph::of(flow);
+    if graph.entry.is_none() {
+        return;
+    }
+    let role = |n: usize| depth_role(flow.nodes.get(n));
+    let depths: MenuDepth = graph::menu_depth(&graph, role);
+    for (i, node) in flow.nodes.iter().enumerate() {
+        if role(i) != Role::Menu || depths.depth.get(i).copied().flatten() != Some(limit + 1) {
+            continue;
+        }
+        let chain = depths.chain(i, role);
+        out.push(
+            Finding::new(
+                "WA213",
+                At::Key(node.node),
+                format!(
+                    "menu `{}` is the {} menu in a row before any answer ({}); the project allows at most {limit} (`max_depth`)",
+                    node.id,
+                    ordinal(limit + 1),
+                    path_text(flow, &chain)
+                ),
+            )
+            .help(
+                "answer sooner: merge menus (a list holds up to 10 rows), answer directly, or \
+                 ask for free text with an `input` node",
+            ),
+        );
+    }
+}
+
+/// WA214 message-too-long: text messages over 4096 characters, interactive bodies over
+/// 1024 (a list body is a warning up to 4096, where Meta's pages disagree), headers and
+/// footers over 60.
+pub fn message_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
+    let Some(flow) = flow_of(ctx) else { return };
+    for node in &flow.nodes {
+        let Some(kind) = node.node_type() else {
+            continue;
+        };
+        if kind == NodeType::Template {
+            continue; // the template's own text is checked with the template
+        }
+        let menu = kind == NodeType::Menu;
+        if let Some(text) = &node.text {
+            let count = chars(&text.value);
+            let list = menu && node.menu_style() == MenuStyle::List;
+            let finding = if menu && !list && count > MAX_INTERACTIVE_BODY {
+                Some(Finding::new(
+                    "WA214",
+                    At::Node(text.node),
+                    format!(
+                        "text of menu `{}` has {} characters; WhatsApp allows at most {} in a reply-button message",
+                        node.id,
+                        thousands(count),
+                        MAX_INTERACTIVE_BODY
+                    ),
+                ))
+            } else if count > MAX_TEXT {
+                Some(Finding::new(
+                    "WA214",
+                    At::Node(text.node),
+                    format!(
+                        "text of {} `{}` has {} characters; WhatsApp allows at most {MAX_TEXT}",
+                        type_name(node),
+                        node.id,
+                        thousands(count)
+                    ),
+                ))
+            } else if list && count > MAX_INTERACTIVE_BODY {
+                Some(
+                    Finding::new(
+                        "WA214",
+                        At::Node(text.node),
+                        format!(
+                            "text of list menu `{}` has {} characters; Meta's API reference allows {} in a list message (its list guide says {MAX_TEXT})",
+                            node.id,
+                            thousands(count),
+                            MAX_INTERACTIVE_BODY
+                        ),
+                    )
+                    .severity(Severity::Warning),
+                )
+            } else {
+                None
+            };
+            if let Some(finding) = finding {
+                out.push(finding.help(
+                    "shorten the text, or split it into a message node followed by the menu or question",
+                ));
+            }
+        }
+        if !menu {
+            continue;
+        }
+        for (what, field, limit) in [
+            ("header", &node.header, MAX_HEADER),
+            ("footer", &node.footer, MAX_FOOTER),
+        ] {
+            let Some(text) = field else { continue };
+            let count = chars(&text.value);
+            if count > limit {
+                out.push(
+                    Finding::new(
+                        "WA214",
+                        At::Node(text.node),
+                        format!(
+                            "{what} of menu `{}` has {count} characters; WhatsApp allows at most {limit}",
+                            node.id
+                        ),
+                    )
+                    .help(format!("shorten the {what} to {limit} characters")),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Tree;
+
+    /// The messages of one document check on a flow written in YAML.
+    fn run(check: fn(&DocumentContext, &mut Vec<Finding>), yaml: &str) -> Vec<String> {
+        let tree: Tree = parse(yaml, Format::Yaml).unwrap();
+        let contents = crate::model::read(&tree);
+        assert!(contents.problems.is_empty(), "{:?}", contents.problems);
+        let config = Config::default();
+        let ctx = DocumentContext {
+            file: 0,
+            tree: &tree,
+            config: &config,
+            document: &contents.documents[0],
+        };
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        out.into_iter().map(|f| f.message).collect()
+    }
+
+    const HEAD: &str = "flow: f\nentry: a\nkeywords: {STOP: out, AGENT: human}\nnodes:\n  human: {type: handoff}\n  out: {type: opt_out}\n  done: {type: end}\n";
+
+    #[test]
+    fn an_unreachable_cycle_is_reported_once() {
+        let yaml = format!("{HEAD}  a: {{type: message, text: hi, next: done}}\n  b: {{type: message, text: x, next: c}}\n  c: {{type: message, text: y, next: b}}\n");
+        assert_eq!(
+            run(unreachable_node, &yaml),
+            ["node `b` is unreachable: no path from entry `a` leads to it, nor to the 1 node after it (`c`)"]
+        );
+    }
+
+    #[test]
+    fn the_service_window_closes_after_a_day_and_opens_with_a_reply() {
+        let flow = |duration: &str| {
+            format!(
+                "{HEAD}  a: {{type: wait, duration: {duration}, next: b}}\n  b: {{type: message, text: hi, next: m}}\n  m: {{type: menu, text: q, options: [{{title: x, next: c}}], fallback: c}}\n  c: {{type: message, text: after the reply, next: done}}\n"
+            )
+        };
+        assert!(run(outside_service_window, &flow("23h59m")).is_empty());
+        let found = run(outside_service_window, &flow("1d"));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with(
+            "message `b` sends a free-form message 1d after the customer's last reply (a → b)"
+        ));
+        assert!(found[1].starts_with("menu `m` sends"), "{found:?}");
+        // A keyword is the customer writing: what it leads to is inside a new window.
+        let keyword = "flow: f\nentry: a\nkeywords: {STOP: out, AGENT: human}\nnodes:\n  a: {type: wait, duration: 2d, next: t}\n  t: {type: template, template: {name: x, language: en}, next: done}\n  human: {type: handoff, text: An agent will reply here.}\n  out: {type: opt_out, text: Bye}\n  done: {type: end}\n";
+        assert!(run(outside_service_window, keyword).is_empty());
+    }
+
+    #[test]
+    fn routing_between_menus_keeps_them_in_a_row() {
+        let yaml = format!(
+            "{HEAD}  a: {{type: menu, text: q, options: [{{title: x, next: b}}], fallback: a}}\n  b: {{type: condition, branches: [{{when: v, next: c}}], else: c}}\n  c: {{type: menu, text: q, options: [{{title: x, next: d}}], fallback: a}}\n  d: {{type: wait, duration: 5m, next: e}}\n  e: {{type: menu, text: q, options: [{{title: x, next: f}}], fallback: a}}\n  f: {{type: menu, text: q, options: [{{title: x, next: done}}], fallback: a}}\n"
+        );
+        assert_eq!(
+            run(menu_too_deep, &yaml),
+            ["menu `f` is the 4th menu in a row before any answer (a → b → c → d → e → f); the project allows at most 3 (`max_depth`)"]
+        );
+    }
+
+    #[test]
+    fn escalation_is_checked_only_where_customers_get() {
+        // `trap` loops without a way out; `dead` is WA208's; `lost` is WA207's.
+        let yaml = "flow: f\nentry: a\nkeywords: {STOP: out}\nnodes:\n  a: {type: menu, text: q, options: [{title: x, next: human}, {title: y, next: trap}, {title: z, next: dead}], fallback: a}\n  trap: {type: input, text: q, next: trap, fallback: trap}\n  dead: {type: message, text: bye}\n  lost: {type: message, text: x, next: lost}\n  human: {type: handoff}\n  out: {type: opt_out}\n";
+        assert_eq!(
+            run(escalation_unreachable, yaml),
+            ["no handoff can be reached from input `trap` any more: a customer who gets here can no longer ask for a person"]
+        );
+        assert_eq!(run(dead_end, yaml).len(), 1);
+    }
+
+    #[test]
+    fn conditions_and_menus_with_a_way_out_are_no_dead_ends() {
+        let yaml = format!(
+            "{HEAD}  a: {{type: condition, branches: [{{when: v, next: b}}]}}\n  b: {{type: menu, text: q, options: [{{title: x, next: done}}]}}\n"
+        );
+        assert!(run(dead_end, &yaml).is_empty());
+    }
+
+    #[test]
+    fn opt_out_words_are_matched_loosely_and_undefined_targets_left_to_wa206() {
+        let spaced = "flow: f\nentry: a\nkeywords: {Opt-Out: out}\nnodes:\n  a: {type: end}\n  out: {type: opt_out}\n";
+        assert!(run(no_opt_out_keyword, spaced).is_empty());
+        let undefined = "flow: f\nentry: a\nkeywords: {STOP: gone}\nnodes:\n  a: {type: end}\n";
+        assert!(run(no_opt_out_keyword, undefined).is_empty());
+        assert_eq!(run(undefined_node, undefined).len(), 1);
+    }
+
+    #[test]
+    fn the_opt_out_word_list_is_read() {
+        for word in [
+            "STOP",
+            "stop",
+            "Unsubscribe",
+            "opt-out",
+            "STOPP",
+            "parar",
+            "Sair",
+            "ARRÊT",
+            "arrêt",
+            "BERHENTI",
+        ] {
+            assert!(is_opt_out_word(word), "{word}");
+        }
+        for word in ["AGENT", "MENU", "CANCEL", "HELP"] {
+            assert!(!is_opt_out_word(word), "{word}");
+        }
+        assert!(OPT_OUT_WORDS.len() > 30);
+    }
+
+    #[test]
+    fn languages_are_suggested_by_their_base_first() {
+        assert_eq!(closest_language("de", &["en_US", "de_DE"]), "de_DE");
+        assert_eq!(closest_language("en-GB", &["de_DE", "en_US"]), "en_US");
+        assert_eq!(closest_language("pt_BR", &["es", "fr"]), "es");
+        assert_eq!(closest_language("pt_BR", &[]), "");
+    }
+
+    #[test]
+    fn long_paths_leave_out_their_middle() {
+        let yaml = (0..30)
+            .map(|i| format!("  n{i}: {{type: message, text: x, next: n{}}}\n", i + 1))
+            .collect::<String>();
+        let tree = parse(&format!("flow: f\nentry: n0\nnodes:\n{yaml}"), Format::Yaml).unwrap();
+        let contents = crate::model::read(&tree);
+        let Document::Flow(flow) = &contents.documents[0] else {
+            panic!("not a flow");
+        };
+        let short: Vec<usize> = (0..3).collect();
+        assert_eq!(path_text(flow, &short), "n0 → n1 → n2");
+        let all: Vec<usize> = (0..30).collect();
+        assert_eq!(
+            path_text(flow, &all),
+            "n0 → n1 → n2 → n3 → n4 → n5 → … (14 more) … → n20 → n21 → n22 → n23 → n24 → n25 → n26 → n27 → n28 → n29"
+        );
+    }
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(thousands(4203), "4,203");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(ordinal(1), "1st");
+        assert_eq!(ordinal(4), "4th");
+        assert_eq!(ordinal(12), "12th");
+        assert_eq!(ordinal(22), "22nd");
     }
 }

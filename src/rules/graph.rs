@@ -1,87 +1,159 @@
 //! The graph of a conversation flow, built once per flow, and the searches rules share.
+//!
+//! Nodes are the flow's nodes by index. Each edge keeps the node of the value that creates
+//! it (`next: track` → the `track` string, whose key is `next`), so a rule can point at the
+//! exact transition. Global keywords are edges from every node: they are kept once, as
+//! targets, and every search expands them once, so nothing here is worse than linear in
+//! nodes plus edges.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 
+use crate::model::flow::Via;
 use crate::model::ConversationFlow;
+use crate::source::NodeId;
 
-pub struct FlowGraph {
-    /// Outgoing edges of each node, by node index, to existing nodes only.
-    pub edges: Vec<Vec<usize>>,
-    /// Targets of global keywords: reachable from every node.
-    pub keyword_targets: Vec<usize>,
-    pub entry: Option<usize>,
+/// A transition to an existing node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edge {
+    pub to: usize,
+    /// The value naming the target; its key (`next`, `fallback`, a keyword) created the edge.
+    pub at: NodeId,
+    pub via: Via,
 }
+
+#[derive(Clone, Debug)]
+pub struct FlowGraph {
+    /// Out-edges of node `i` are `edges[offsets[i]..offsets[i + 1]]`, in written order.
+    offsets: Vec<usize>,
+    edges: Vec<Edge>,
+    /// Keyword edges, which lead to their target from every node (`at`: the keyword's
+    /// value, whose key is the keyword).
+    keywords: Vec<Edge>,
+    pub entry: Option<usize>,
+    /// Node ids to indices; a duplicated id names its first node.
+    index: HashMap<String, usize>,
+}
+
+/// What a search does on meeting a node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Enter the node and go on from it.
+    Pass,
+    /// Enter the node but go no further.
+    Stop,
+    /// Never enter the node.
+    Avoid,
+}
+
+/// A node's part in the depth of menus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A menu: one more question before an answer.
+    Menu,
+    /// Routing the customer does not see (conditions, waits).
+    Pass,
+    /// An answer or a person: the count starts again after it.
+    Answer,
+}
+
+const NONE: usize = usize::MAX;
 
 impl FlowGraph {
     pub fn new(flow: &ConversationFlow) -> Self {
-        let index: HashMap<&str, usize> = flow
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.id.as_str(), i))
-            .collect();
-        let resolve = |name: &str| index.get(name).copied();
-        let edges = flow
-            .nodes
-            .iter()
-            .map(|node| {
-                node.transitions()
-                    .filter_map(|t| resolve(&t.value))
-                    .collect()
-            })
-            .collect();
-        let mut keyword_targets: Vec<usize> = flow
+        let mut index = HashMap::with_capacity(flow.nodes.len());
+        for (i, node) in flow.nodes.iter().enumerate() {
+            index.entry(node.id.clone()).or_insert(i);
+        }
+        let mut offsets = Vec::with_capacity(flow.nodes.len() + 1);
+        let mut edges = Vec::new();
+        for node in &flow.nodes {
+            offsets.push(edges.len());
+            edges.extend(node.edges().filter_map(|(via, target)| {
+                Some(Edge {
+                    to: *index.get(target.value.as_str())?,
+                    at: target.node,
+                    via,
+                })
+            }));
+        }
+        offsets.push(edges.len());
+        let keywords = flow
             .keywords
             .iter()
-            .filter_map(|k| resolve(&k.target.value))
+            .filter_map(|k| {
+                Some(Edge {
+                    to: *index.get(k.target.value.as_str())?,
+                    at: k.target.node,
+                    via: Via::Keyword,
+                })
+            })
             .collect();
-        keyword_targets.sort_unstable();
-        keyword_targets.dedup();
+        let entry = flow
+            .entry
+            .as_ref()
+            .and_then(|e| index.get(e.value.as_str()).copied());
         FlowGraph {
+            offsets,
             edges,
-            keyword_targets,
-            entry: flow.entry.as_ref().and_then(|e| resolve(&e.value)),
+            keywords,
+            entry,
+            index,
         }
     }
 
-    /// Breadth-first search from the entry that never enters a `blocked` node, following
-    /// keywords from every visited node. Returns each node's predecessor on a shortest path
-    /// (`Some(self)` for the entry), or `None` where unreached.
-    pub fn search(&self, blocked: &dyn Fn(usize) -> bool) -> Vec<Option<usize>> {
-        let mut parent = vec![None; self.edges.len()];
-        let Some(entry) = self.entry else {
-            return parent;
-        };
-        if blocked(entry) {
-            return parent;
+    /// The flow's graph, built on first use and shared by every rule after that.
+    pub fn of(flow: &ConversationFlow) -> Cow<'_, FlowGraph> {
+        match flow.memo.get_or_init(|| FlowGraph::new(flow)) {
+            Some(graph) => Cow::Borrowed(graph),
+            None => Cow::Owned(FlowGraph::new(flow)),
         }
-        parent[entry] = Some(entry);
-        let mut queue = VecDeque::from([entry]);
-        let mut keywords_taken = false;
-        while let Some(node) = queue.pop_front() {
-            let keyword_edges: &[usize] = if keywords_taken {
-                &[]
-            } else {
-                // Keywords lead to the same targets from every node: expand them once.
-                keywords_taken = true;
-                &self.keyword_targets
-            };
-            for &next in self.edges[node].iter().chain(keyword_edges) {
-                if parent[next].is_none() && !blocked(next) {
-                    parent[next] = Some(node);
-                    queue.push_back(next);
-                }
-            }
-        }
-        parent
     }
 
-    /// The path from the entry to `target` through a predecessor table from [`search`].
-    pub fn path(parent: &[Option<usize>], target: usize) -> Vec<usize> {
-        let mut path = vec![target];
-        let mut current = target;
-        while let Some(previous) = parent[current] {
-            if previous == current || path.len() > parent.len() {
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// The index of the node with this id.
+    pub fn resolve(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// The node's own transitions to existing nodes (keywords not included).
+    pub fn out(&self, node: usize) -> &[Edge] {
+        match (self.offsets.get(node), self.offsets.get(node + 1)) {
+            (Some(&start), Some(&end)) => self.edges.get(start..end).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Keyword edges, from every node.
+    pub fn keywords(&self) -> &[Edge] {
+        &self.keywords
+    }
+}
+
+/// The result of a breadth-first search: for each reached node, its predecessor on a
+/// shortest path from one of the starts.
+#[derive(Clone, Debug)]
+pub struct Paths {
+    parent: Vec<usize>,
+}
+
+impl Paths {
+    pub fn reached(&self, node: usize) -> bool {
+        self.parent.get(node).is_some_and(|&p| p != NONE)
+    }
+
+    /// The path from the start that reaches `node` first, to `node`; empty if unreached.
+    pub fn path(&self, node: usize) -> Vec<usize> {
+        if !self.reached(node) {
+            return Vec::new();
+        }
+        let mut path = vec![node];
+        let mut current = node;
+        while let Some(&previous) = self.parent.get(current) {
+            if previous == current || previous == NONE || path.len() > self.parent.len() {
                 break;
             }
             path.push(previous);
@@ -90,45 +162,393 @@ impl FlowGraph {
         path.reverse();
         path
     }
+
+    /// How many nodes were reached.
+    #[cfg(test)]
+    pub fn count(&self) -> usize {
+        self.parent.iter().filter(|&&p| p != NONE).count()
+    }
+}
+
+/// Breadth-first search from `starts` (in order). `step` decides for each node met whether
+/// the search enters it and goes on from it; starts are subject to it too. With
+/// `keywords`, the keyword targets count as successors of every entered node.
+pub fn search(
+    graph: &FlowGraph,
+    starts: &[usize],
+    keywords: bool,
+    step: impl Fn(usize) -> Step,
+) -> Paths {
+    let n = graph.len();
+    let mut parent = vec![NONE; n];
+    let mut queue = VecDeque::new();
+    for &start in starts {
+        if start < n && parent[start] == NONE && step(start) != Step::Avoid {
+            parent[start] = start;
+            queue.push_back(start);
+        }
+    }
+    let mut keywords_taken = !keywords;
+    while let Some(node) = queue.pop_front() {
+        if step(node) == Step::Stop {
+            continue;
+        }
+        let keyword_edges: &[Edge] = if keywords_taken {
+            &[]
+        } else {
+            // Keywords lead to the same targets from every node: expand them once.
+            keywords_taken = true;
+            graph.keywords()
+        };
+        for next in graph.out(node).iter().chain(keyword_edges).map(|e| e.to) {
+            if next < n && parent[next] == NONE && step(next) != Step::Avoid {
+                parent[next] = node;
+                queue.push_back(next);
+            }
+        }
+    }
+    Paths { parent }
+}
+
+/// Forward reachability from the entry, keywords included: the nodes a customer can get to.
+pub fn reachable_from_entry(graph: &FlowGraph) -> Paths {
+    let starts: Vec<usize> = graph.entry.into_iter().collect();
+    search(graph, &starts, true, |_| Step::Pass)
+}
+
+/// Reverse reachability: the nodes from which some node in `targets` can be reached
+/// (targets included). With `keywords`, a keyword edge leads from every node to its target.
+pub fn reaches(graph: &FlowGraph, targets: &[bool], keywords: bool) -> Vec<bool> {
+    let n = graph.len();
+    // Predecessors in compressed rows, built in two linear passes.
+    let mut counts = vec![0usize; n + 1];
+    for node in 0..n {
+        for edge in graph.out(node) {
+            counts[edge.to + 1] += 1;
+        }
+    }
+    for i in 0..n {
+        counts[i + 1] += counts[i];
+    }
+    let starts = counts.clone();
+    let mut fill = counts;
+    let mut predecessors = vec![0usize; starts[n]];
+    for node in 0..n {
+        for edge in graph.out(node) {
+            predecessors[fill[edge.to]] = node;
+            fill[edge.to] += 1;
+        }
+    }
+    let mut seen: Vec<bool> = (0..n)
+        .map(|i| targets.get(i).copied().unwrap_or(false))
+        .collect();
+    let mut queue: VecDeque<usize> = (0..n).filter(|&i| seen[i]).collect();
+    while let Some(node) = queue.pop_front() {
+        for &previous in &predecessors[starts[node]..starts[node + 1]] {
+            if !seen[previous] {
+                seen[previous] = true;
+                queue.push_back(previous);
+            }
+        }
+    }
+    // A keyword target that reaches a target makes every node reach it: send the keyword.
+    if keywords && graph.keywords().iter().any(|k| seen[k.to]) {
+        seen.iter_mut().for_each(|s| *s = true);
+    }
+    seen
+}
+
+/// The number of menus a customer goes through in a row to get to each node, on the
+/// shortest way from the entry: an answer (or a person) starts the count again, a menu adds
+/// one, routing adds nothing. `depth[i]` is `None` where the entry does not lead.
+#[derive(Clone, Debug)]
+pub struct MenuDepth {
+    pub depth: Vec<Option<u32>>,
+    parent: Vec<usize>,
+}
+
+impl MenuDepth {
+    /// The menus (and routing) in a row that lead to `node`, starting after the last answer.
+    pub fn chain(&self, node: usize, role: impl Fn(usize) -> Role) -> Vec<usize> {
+        let mut chain = Vec::new();
+        let mut current = node;
+        while chain.len() <= self.parent.len() {
+            chain.push(current);
+            match self.parent.get(current) {
+                Some(&previous) if previous != current && previous != NONE => {
+                    if role(previous) == Role::Answer {
+                        break;
+                    }
+                    current = previous;
+                }
+                _ => break,
+            }
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+/// 0-1 breadth-first search for [`MenuDepth`]; linear in nodes plus edges.
+pub fn menu_depth(graph: &FlowGraph, role: impl Fn(usize) -> Role) -> MenuDepth {
+    let n = graph.len();
+    let mut depth: Vec<Option<u32>> = vec![None; n];
+    let mut parent = vec![NONE; n];
+    let reachable = reachable_from_entry(graph);
+    let cost = |node: usize| u32::from(role(node) == Role::Menu);
+    let mut queue = VecDeque::new();
+    // Every answer the customer can get to starts the count again.
+    for node in (0..n).filter(|&i| reachable.reached(i) && role(i) == Role::Answer) {
+        depth[node] = Some(0);
+        parent[node] = node;
+        queue.push_back(node);
+    }
+    // The entry, and keyword targets (a keyword can be the first thing a customer sends).
+    let keyword_targets = graph.keywords().iter().map(|k| k.to);
+    for start in graph.entry.into_iter().chain(keyword_targets) {
+        let d = cost(start);
+        if depth[start].is_none_or(|old| d < old) {
+            depth[start] = Some(d);
+            parent[start] = start;
+            if d == 0 {
+                queue.push_front(start);
+            } else {
+                queue.push_back(start);
+            }
+        }
+    }
+    let mut done = vec![false; n];
+    while let Some(node) = queue.pop_front() {
+        if std::mem::replace(&mut done[node], true) {
+            continue;
+        }
+        let Some(here) = depth[node] else { continue };
+        let here = if role(node) == Role::Answer { 0 } else { here };
+        for edge in graph.out(node) {
+            let next = edge.to;
+            if role(next) == Role::Answer {
+                continue; // already a start at 0
+            }
+            let weight = cost(next);
+            let candidate = here + weight;
+            if depth[next].is_none_or(|old| candidate < old) {
+                depth[next] = Some(candidate);
+                parent[next] = node;
+                if weight == 0 {
+                    queue.push_front(next);
+                } else {
+                    queue.push_back(next);
+                }
+            }
+        }
+    }
+    MenuDepth { depth, parent }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn graph(edges: Vec<Vec<usize>>, keywords: Vec<usize>) -> FlowGraph {
+    /// A graph from adjacency lists; edge `at` is a made-up node id.
+    fn graph(adjacency: &[&[usize]], keywords: &[usize]) -> FlowGraph {
+        let mut offsets = Vec::new();
+        let mut edges = Vec::new();
+        for (from, targets) in adjacency.iter().enumerate() {
+            offsets.push(edges.len());
+            for (i, &to) in targets.iter().enumerate() {
+                edges.push(Edge {
+                    to,
+                    at: from * 100 + i,
+                    via: Via::Next,
+                });
+            }
+        }
+        offsets.push(edges.len());
+        let keywords = keywords
+            .iter()
+            .map(|&to| Edge {
+                to,
+                at: 0,
+                via: Via::Keyword,
+            })
+            .collect();
         FlowGraph {
+            offsets,
             edges,
-            keyword_targets: keywords,
+            keywords,
             entry: Some(0),
+            index: (0..adjacency.len()).map(|i| (format!("n{i}"), i)).collect(),
         }
     }
 
     #[test]
-    fn search_avoids_blocked_nodes_and_reports_shortest_paths() {
-        // 0 → 1 → 3, 0 → 2 → 3; 2 is blocked.
-        let g = graph(vec![vec![1, 2], vec![3], vec![3], vec![]], vec![]);
-        let parent = g.search(&|n| n == 2);
-        assert_eq!(parent[2], None);
-        assert_eq!(FlowGraph::path(&parent, 3), vec![0, 1, 3]);
+    fn builds_edges_with_the_node_that_creates_them() {
+        let text = "flow: f\nentry: a\nkeywords: {STOP: c, HELP: nowhere}\nnodes:\n  a: {type: menu, options: [{title: x, next: b}, {title: y, next: ghost}], fallback: a}\n  b: {type: message, text: hi, next: c}\n  c: {type: end}\n";
+        let tree = crate::source::parse(text, crate::source::Format::Yaml).unwrap();
+        let contents = crate::model::read(&tree);
+        let crate::model::Document::Flow(flow) = &contents.documents[0] else {
+            panic!("not a flow");
+        };
+        let g = FlowGraph::of(flow);
+        assert_eq!(g.len(), 3);
+        assert_eq!(g.entry, Some(0));
+        let out: Vec<(usize, Via, String)> = g
+            .out(0)
+            .iter()
+            .map(|e| (e.to, e.via, tree.pointer(e.at)))
+            .collect();
+        assert_eq!(
+            out,
+            [
+                (1, Via::Option(0), "/nodes/a/options/0/next".to_string()),
+                (0, Via::Fallback, "/nodes/a/fallback".to_string()),
+            ]
+        );
+        let keywords: Vec<(usize, String)> = g
+            .keywords()
+            .iter()
+            .map(|e| (e.to, tree.pointer(e.at)))
+            .collect();
+        // `HELP: nowhere` names no node: it is WA206's finding, not an edge.
+        assert_eq!(keywords, [(2, "/keywords/STOP".to_string())]);
+        assert_eq!(g.resolve("b"), Some(1));
+        assert_eq!(g.resolve("ghost"), None);
+        assert!(g.out(7).is_empty());
+        // Built once: the second call borrows the memoised graph.
+        assert!(matches!(FlowGraph::of(flow), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn search_avoids_nodes_and_reports_shortest_paths() {
+        // 0 → 1 → 3, 0 → 2 → 3; 2 is avoided.
+        let g = graph(&[&[1, 2], &[3], &[3], &[]], &[]);
+        let paths = search(&g, &[0], true, |n| {
+            if n == 2 {
+                Step::Avoid
+            } else {
+                Step::Pass
+            }
+        });
+        assert!(!paths.reached(2));
+        assert_eq!(paths.path(3), vec![0, 1, 3]);
+        assert!(paths.path(2).is_empty());
+    }
+
+    #[test]
+    fn search_enters_stop_nodes_but_goes_no_further() {
+        let g = graph(&[&[1], &[2], &[]], &[]);
+        let paths = search(&g, &[0], false, |n| {
+            if n == 1 {
+                Step::Stop
+            } else {
+                Step::Pass
+            }
+        });
+        assert!(paths.reached(1));
+        assert!(!paths.reached(2));
+    }
+
+    #[test]
+    fn search_from_several_starts_finds_the_nearest() {
+        let g = graph(&[&[2], &[3], &[4], &[4], &[]], &[]);
+        let paths = search(&g, &[0, 1], false, |_| Step::Pass);
+        assert_eq!(paths.path(4), vec![0, 2, 4]);
+        assert_eq!(paths.path(3), vec![1, 3]);
+        assert_eq!(paths.count(), 5);
     }
 
     #[test]
     fn keywords_are_edges_from_every_node() {
-        let g = graph(vec![vec![], vec![], vec![]], vec![2]);
-        let parent = g.search(&|_| false);
-        assert_eq!(parent[2], Some(0));
-        assert_eq!(parent[1], None);
+        let g = graph(&[&[], &[], &[]], &[2]);
+        let paths = reachable_from_entry(&g);
+        assert_eq!(paths.path(2), vec![0, 2]);
+        assert!(!paths.reached(1));
+        let without = search(&g, &[0], false, |_| Step::Pass);
+        assert!(!without.reached(2));
     }
 
     #[test]
-    fn search_is_linear_on_a_large_graph() {
-        let n = 100_000;
-        let edges = (0..n)
+    fn reverse_reachability_to_a_set() {
+        // 0 → 1 → 2, 3 → 3 (a loop), 4 alone; target {2}.
+        let g = graph(&[&[1], &[2], &[], &[3], &[]], &[]);
+        let targets = [false, false, true, false, false];
+        assert_eq!(
+            reaches(&g, &targets, true),
+            [true, true, true, false, false]
+        );
+    }
+
+    #[test]
+    fn a_keyword_to_a_target_reaches_it_from_everywhere() {
+        let g = graph(&[&[1], &[], &[3], &[]], &[2]);
+        let targets = [false, false, false, true];
+        assert!(reaches(&g, &targets, true).iter().all(|&r| r));
+        assert_eq!(reaches(&g, &targets, false), [false, false, true, true]);
+        // A keyword to a node that leads nowhere helps nobody.
+        let g = graph(&[&[1], &[], &[], &[]], &[2]);
+        assert_eq!(reaches(&g, &targets, true), [false, false, false, true]);
+    }
+
+    #[test]
+    fn menu_depth_counts_menus_in_a_row_and_restarts_after_answers() {
+        // 0 menu → 1 menu → 2 menu → 3 answer → 4 menu → 5 pass → 6 menu
+        let g = graph(&[&[1], &[2], &[3], &[4], &[5], &[6], &[]], &[]);
+        let roles = [
+            Role::Menu,
+            Role::Menu,
+            Role::Menu,
+            Role::Answer,
+            Role::Menu,
+            Role::Pass,
+            Role::Menu,
+        ];
+        let role = |n: usize| roles[n];
+        let d = menu_depth(&g, role);
+        let depths: Vec<Option<u32>> = d.depth.clone();
+        assert_eq!(
+            depths,
+            [
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(0),
+                Some(1),
+                Some(1),
+                Some(2)
+            ]
+        );
+        assert_eq!(d.chain(2, role), vec![0, 1, 2]);
+        assert_eq!(d.chain(6, role), vec![4, 5, 6]);
+    }
+
+    #[test]
+    fn menu_depth_takes_the_shortest_way_and_keywords() {
+        // 0 menu → 1 menu → 2 menu → 3 menu; 0 → 3 directly too. Keyword to 2.
+        let g = graph(&[&[1, 3], &[2], &[3], &[]], &[2]);
+        let d = menu_depth(&g, |_| Role::Menu);
+        assert_eq!(d.depth, [Some(1), Some(2), Some(1), Some(2)]);
+        // Unreached nodes have no depth.
+        let g = graph(&[&[], &[0]], &[]);
+        let d = menu_depth(&g, |_| Role::Menu);
+        assert_eq!(d.depth, [Some(1), None]);
+    }
+
+    #[test]
+    fn searches_are_linear_on_a_large_graph() {
+        let n = 200_000;
+        let adjacency: Vec<Vec<usize>> = (0..n)
             .map(|i| vec![(i + 1) % n, (i * 7) % n, (i * 13) % n])
             .collect();
-        let g = graph(edges, vec![n - 1]);
-        let parent = g.search(&|_| false);
-        assert!(parent.iter().all(Option::is_some));
+        let lists: Vec<&[usize]> = adjacency.iter().map(Vec::as_slice).collect();
+        let g = graph(&lists, &[n - 1]);
+        let start = std::time::Instant::now();
+        assert_eq!(reachable_from_entry(&g).count(), n);
+        let mut targets = vec![false; n];
+        targets[n / 2] = true;
+        assert!(reaches(&g, &targets, false).iter().all(|&r| r));
+        let d = menu_depth(&g, |i| if i % 5 == 0 { Role::Answer } else { Role::Menu });
+        assert!(d.depth.iter().all(Option::is_some));
+        // Generous: quadratic work on 200,000 nodes would take minutes.
+        assert!(start.elapsed().as_secs() < 20);
     }
 }

@@ -89,12 +89,56 @@ pub static REGISTRY: &[Rule] = &[
         check: Check::Document(flows::menu_overloaded),
     },
     Rule {
+        code: "WA202",
+        check: Check::Document(flows::option_title_too_long),
+    },
+    Rule {
         code: "WA203",
         check: Check::Document(flows::no_human_escalation),
     },
     Rule {
+        code: "WA204",
+        check: Check::Document(flows::escalation_unreachable),
+    },
+    Rule {
+        code: "WA205",
+        check: Check::Document(flows::missing_fallback),
+    },
+    Rule {
+        code: "WA206",
+        check: Check::Document(flows::undefined_node),
+    },
+    Rule {
+        code: "WA207",
+        check: Check::Document(flows::unreachable_node),
+    },
+    Rule {
+        code: "WA208",
+        check: Check::Document(flows::dead_end),
+    },
+    Rule {
         code: "WA209",
         check: Check::Workspace(flows::missing_opt_in),
+    },
+    Rule {
+        code: "WA210",
+        check: Check::Document(flows::no_opt_out_keyword),
+    },
+    Rule {
+        code: "WA211",
+        check: Check::Workspace(flows::unknown_template),
+    },
+    Rule {
+        code: "WA212",
+        check: Check::Document(flows::outside_service_window),
+    },
+    Rule {
+        code: "WA213",
+        check: Check::Document(flows::menu_too_deep),
+    },
+    Rule {
+        code: "WA214",
+        check: Check::Document(flows::message_too_long),
     },
     Rule {
         code: "WA301",
