@@ -46,6 +46,7 @@ fn workspace(flow: &(String, Tree, Contents), template: &(String, Tree, Contents
         tree: Some(tree.clone()),
         contents: contents.clone(),
         secrets: Vec::new(),
+        sha256: String::new(),
     };
     Workspace::new(vec![
         file(flow, "big_bot.yaml"),
