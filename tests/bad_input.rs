@@ -278,7 +278,10 @@ fn the_shared_real_corpus_reads_without_false_errors() {
         let rule = d["rule"].as_str().unwrap();
         let file = d["file"].as_str().unwrap();
         if rule == "WA002" && retired.contains(&file) {
-            assert!(d["message"].as_str().unwrap().contains("TRANSACTIONAL"), "{d}");
+            assert!(
+                d["message"].as_str().unwrap().contains("TRANSACTIONAL"),
+                "{d}"
+            );
             let help = d["help"].as_str().unwrap();
             for category in ["AUTHENTICATION", "MARKETING", "UTILITY"] {
                 assert!(help.contains(category), "{d}");

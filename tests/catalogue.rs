@@ -79,7 +79,8 @@ fn every_entry_is_complete() {
     }
 }
 
-/// Writes an example's files to a fresh folder and lints it; returns the codes found.
+/// Writes an example's files to a fresh folder and lints it (with the example's own
+/// walint.yaml, if it has one); returns the codes found.
 fn run_example(files: &[(String, String)]) -> Vec<&'static str> {
     let dir = tempfile::tempdir().unwrap();
     for (name, content) in files {
@@ -88,9 +89,14 @@ fn run_example(files: &[(String, String)]) -> Vec<&'static str> {
         std::fs::write(path, content).unwrap();
     }
     let root = dir.path().canonicalize().unwrap();
-    let config = Config {
-        root: root.clone(),
-        ..Config::default()
+    // An example may carry its own walint.yaml (a rule that reads `brand` or an option).
+    let config = if files.iter().any(|(name, _)| name == "walint.yaml") {
+        Config::load(&root.join("walint.yaml"), catalogue().unwrap()).unwrap()
+    } else {
+        Config {
+            root: root.clone(),
+            ..Config::default()
+        }
     };
     let found = discover(std::slice::from_ref(&root), &config, &root).unwrap();
     let outcome = lint(

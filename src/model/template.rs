@@ -237,6 +237,9 @@ pub struct Template {
     pub components: Vec<Component>,
 }
 
+/// Sample values as written, each with its node.
+pub type Texts = Vec<Spanned<String>>;
+
 /// `example` of a header or body.
 #[derive(Clone, Debug, Default)]
 pub struct Example {
@@ -244,7 +247,7 @@ pub struct Example {
     pub header_text: Option<Spanned<Vec<Spanned<String>>>>,
     pub header_text_named_params: Option<Spanned<Vec<NamedParam>>>,
     /// `body_text: [["…", "…"]]`: rows of sample values (Meta uses the first).
-    pub body_text: Option<Spanned<Vec<Spanned<Vec<Spanned<String>>>>>>,
+    pub body_text: Option<Spanned<Vec<Spanned<Texts>>>>,
     pub body_text_named_params: Option<Spanned<Vec<NamedParam>>>,
     pub header_handle: Option<Spanned<Vec<Spanned<String>>>>,
 }
@@ -483,7 +486,10 @@ fn check_component_set(
         } else {
             At::Key(list)
         };
-        r.problem(at, "template has no BODY component; the body is required".into());
+        r.problem(
+            at,
+            "template has no BODY component; the body is required".into(),
+        );
     }
     let needs_body_text = matches!(
         category.map(|c| c.value),
