@@ -322,10 +322,10 @@ pub fn template_text_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
                 thousands(length)
             ),
         )
-        .help(format!(
-            "shorten it by {} characters",
-            thousands(length - limit)
-        ));
+        .help(match length - limit {
+            1 => "shorten it by 1 character".to_string(),
+            over => format!("shorten it by {} characters", thousands(over)),
+        });
         if !documented {
             finding = finding.severity(Severity::Warning);
         }
@@ -383,6 +383,20 @@ fn variable_texts(template: &Template) -> Vec<TextField<'_>> {
         .into_iter()
         .filter(|f| matches!(f.field, Field::Header | Field::Body | Field::CardBody))
         .collect()
+}
+
+/// `firstName2` → `first_name`: a name Meta accepts.
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+        if c.is_ascii_alphabetic() || c == '_' {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
 }
 
 fn is_named_ok(name: &str) -> bool {
@@ -482,7 +496,7 @@ fn check_variable_kinds(
                             At::Within(node, v.start, v.end),
                             format!("variable name `{name}` may use only lowercase letters and underscores"),
                         )
-                        .help(format!("rename it, e.g. `{{{{{}}}}}`", name.to_ascii_lowercase().replace(|c: char| c.is_ascii_digit(), ""))),
+                        .help(format!("rename it, e.g. `{{{{{}}}}}`", snake_case(name))),
                     );
                 } else if name.len() > 20 {
                     out.push(
@@ -1060,7 +1074,9 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
                 );
             }
         }
-        if field.field != Field::Body {
+        // An AUTHENTICATION body is Meta's fixed text ("*{{1}}* is your verification code"),
+        // which exports carry as written; its placement is Meta's choice, not the author's.
+        if field.field != Field::Body || template.is(Category::Authentication) {
             continue;
         }
         let content_start = text
@@ -1369,12 +1385,13 @@ pub(crate) fn sensitive_finding(
     what: &str,
 ) -> Option<Finding> {
     let (start, end, subject) = wording::sensitive_request(text, &SENSITIVE, language)?;
+    let subject = text.get(subject..end).unwrap_or("");
     Some(
         Finding::new(
             "WA111",
             At::Within(node, start, end),
             format!(
-                "the {what} asks the customer for sensitive data (`{}`: {subject}); WhatsApp's policy forbids asking for card numbers, PINs, passwords or national ID numbers",
+                "the {what} asks the customer for their {subject} (`{}`); WhatsApp's policy forbids asking for card numbers, PINs, passwords or national ID numbers in a chat",
                 text.get(start..end).unwrap_or("")
             ),
         )
@@ -1621,14 +1638,20 @@ pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Find
             .map_or(At::Node(category.node), |c| {
                 At::Key(c.buttons_node.unwrap_or(c.node))
             });
-        out.push(
-            Finding::new(
-                "WA114",
-                at,
-                format!("AUTHENTICATION template `{name}` has no OTP button; Meta requires a copy-code, one-tap or zero-tap button"),
-            )
-            .help("add {\"type\": \"BUTTONS\", \"buttons\": [{\"type\": \"OTP\", \"otp_type\": \"COPY_CODE\", \"text\": \"Copy code\"}]}"),
-        );
+        let mut finding = Finding::new(
+            "WA114",
+            at,
+            format!("AUTHENTICATION template `{name}` has no OTP button; Meta requires a copy-code, one-tap or zero-tap button"),
+        )
+        .help("add {\"type\": \"BUTTONS\", \"buttons\": [{\"type\": \"OTP\", \"otp_type\": \"COPY_CODE\", \"text\": \"Copy code\"}]}");
+        if template.status.is_some() {
+            // Read back from the API: an older template Meta still holds (e.g. one moved to
+            // AUTHENTICATION from a retired category); a new one like it would be refused.
+            finding = finding
+                .severity(Severity::Warning)
+                .help("Meta refuses new authentication templates without an OTP button: recreate it with {\"type\": \"OTP\", \"otp_type\": \"COPY_CODE\"} before editing it");
+        }
+        out.push(finding);
     }
     for component in &template.components {
         if let Some(format) = component
@@ -1640,13 +1663,23 @@ pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Find
                 Finding::new(
                     "WA114",
                     At::Node(format.node),
-                    format!("AUTHENTICATION template `{name}` has a {} header; authentication templates carry no media", format.value.name()),
+                    format!(
+                        "AUTHENTICATION template `{name}` has {} {} header; authentication templates carry no media",
+                        if matches!(format.value, HeaderFormat::Image) { "an" } else { "a" },
+                        format.value.name()
+                    ),
                 )
                 .help("remove the header"),
             );
         }
         if component.is(ComponentType::Body) {
-            if let Some(text) = &component.text {
+            // Templates read back from the API (they have a status) carry Meta's generated
+            // text; only an authored body text is the author's own.
+            if let Some(text) = component
+                .text
+                .as_ref()
+                .filter(|_| template.status.is_none())
+            {
                 out.push(
                     Finding::new(
                         "WA114",

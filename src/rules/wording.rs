@@ -294,13 +294,13 @@ pub fn word_count(text: &str) -> usize {
 /// The most words a request may stand before the data it asks for.
 const REQUEST_WINDOW: usize = 4;
 
-/// The first sentence of `text` that asks for sensitive data, as the bytes from the request
-/// to the end of what it asks for.
-pub fn sensitive_request<'l>(
+/// The first sentence of `text` that asks for sensitive data: the bytes from the request to
+/// the end of what it asks for, and where the data named starts.
+pub fn sensitive_request(
     text: &str,
-    lists: &'l [(String, RequestLists)],
+    lists: &[(String, RequestLists)],
     language: Option<&str>,
-) -> Option<(usize, usize, &'l str)> {
+) -> Option<(usize, usize, usize)> {
     let folded = FoldedText::new(text);
     let lists: Vec<&RequestLists> = lists
         .iter()
@@ -334,7 +334,7 @@ pub fn sensitive_request<'l>(
                         .is_some_and(|between| word_count(between) <= REQUEST_WINDOW)
             });
             if let Some(request) = request {
-                return Some((request.start, subject.end, subject.phrase));
+                return Some((request.start, subject.end, subject.start));
             }
         }
     }
