@@ -298,3 +298,73 @@ fn the_real_template_corpus() {
     assert!(!out.contains("[WA001]"), "{out}");
     insta::assert_snapshot!(out);
 }
+
+mod never_panics {
+    use proptest::prelude::*;
+    use walint::config::Config;
+    use walint::rules::{Check, DocumentContext, REGISTRY};
+    use walint::source::{parse, Format};
+
+    /// Runs every per-document rule on one file's text.
+    fn check_all(text: &str, brand: Option<&str>) {
+        let Ok(tree) = parse(text, Format::Json) else {
+            return;
+        };
+        let contents = walint::model::read(&tree);
+        let config = Config {
+            brand: brand.map(str::to_string),
+            ..Config::default()
+        };
+        for document in &contents.documents {
+            let ctx = DocumentContext {
+                file: 0,
+                tree: &tree,
+                config: &config,
+                document,
+            };
+            let mut out = Vec::new();
+            for rule in REGISTRY {
+                if let Check::Document(check) = rule.check {
+                    check(&ctx, &mut out);
+                }
+            }
+        }
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        "([a-zA-Z0-9 .,!?%$#*_~-]|\\{|\\}|\\{\\{1\\}\\}|\\{\\{x\\}\\}|http://a.b/|https://|www\\.|é|ß|İ|🔐|\u{2019}|\n){0,40}"
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn no_template_text_makes_a_rule_panic(
+            header in text(), body in text(), footer in text(), label in text(), url in text(),
+            category in prop::sample::select(vec!["MARKETING", "UTILITY", "AUTHENTICATION", "TRANSACTIONAL", "x"]),
+            format in prop::sample::select(vec!["positional", "named", "bogus"]),
+            brand in prop::option::of(text()),
+        ) {
+            let template = serde_json::json!({
+                "name": label, "language": header, "category": category,
+                "parameter_format": format, "message_send_ttl_seconds": -5,
+                "components": [
+                    {"type": "HEADER", "format": "TEXT", "text": header, "example": {"header_text": [body]}},
+                    {"type": "BODY", "text": body, "example": {"body_text": [[label], []]}},
+                    {"type": "FOOTER", "text": footer, "code_expiration_minutes": 100},
+                    {"type": "BUTTONS", "buttons": [
+                        {"type": "URL", "text": label, "url": url, "example": [url]},
+                        {"type": "QUICK_REPLY", "text": footer},
+                        {"type": "OTP", "otp_type": "ZERO_TAP", "supported_apps": [{"package_name": label, "signature_hash": url}]},
+                        {"type": "URL", "text": label, "url": body}
+                    ]},
+                    {"type": "CAROUSEL", "cards": [{"components": [
+                        {"type": "BODY", "text": url},
+                        {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": body}]}
+                    ]}]}
+                ]
+            });
+            check_all(&template.to_string(), brand.as_deref());
+        }
+    }
+}

@@ -108,7 +108,10 @@ pub fn insecure_url(ctx: &DocumentContext, out: &mut Vec<Finding>) {
                     // A URL button's link is the whole value.
                     let url = field.text;
                     let value = url.value.trim_start();
-                    if value.len() >= 7 && value[..7].eq_ignore_ascii_case("http://") {
+                    if value
+                        .get(..7)
+                        .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+                    {
                         let start = url.value.len() - value.len();
                         let end = start + value.trim_end().len();
                         out.push(

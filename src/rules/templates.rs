@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use super::wording::{self, word_count, FoldedText, PhraseSet, RequestLists};
+use super::wording::{self, word_count, ByLanguage, FoldedText, PhraseSet, RequestLists};
 use super::{is_placeholder, links, DocumentContext};
 use crate::config::Config;
 use crate::diagnostic::{At, FileFinding, Finding, Severity};
@@ -1245,8 +1245,10 @@ pub fn template_button_limits(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 
 // --- WA109 marketing-without-opt-out ----------------------------------------------------------
 
-static OPT_OUT: LazyLock<Vec<(String, PhraseSet)>> = LazyLock::new(|| {
-    wording::phrase_lists(include_str!("../../rules/data/opt_out_wording.yaml")).unwrap_or_default()
+static OPT_OUT: LazyLock<PhraseSet> = LazyLock::new(|| {
+    let lists = wording::phrase_lists(include_str!("../../rules/data/opt_out_wording.yaml"))
+        .unwrap_or_default();
+    PhraseSet::merged(lists.iter().map(|(_, set)| set))
 });
 
 /// WA109 marketing-without-opt-out: no quick reply, footer or body line that lets the
@@ -1276,7 +1278,7 @@ pub fn marketing_without_opt_out(ctx: &DocumentContext, out: &mut Vec<Finding>) 
     }
     let offers_opt_out = texts.iter().any(|text| {
         let folded = FoldedText::new(text);
-        OPT_OUT.iter().any(|(_, set)| !set.find(&folded).is_empty())
+        !OPT_OUT.find(&folded).is_empty()
     });
     if offers_opt_out {
         return;
@@ -1296,9 +1298,8 @@ pub fn marketing_without_opt_out(ctx: &DocumentContext, out: &mut Vec<Finding>) 
 
 // --- WA110 template-category-mismatch ---------------------------------------------------------
 
-static PROMOTIONAL: LazyLock<Vec<(String, PhraseSet)>> = LazyLock::new(|| {
-    wording::phrase_lists(include_str!("../../rules/data/promotional_wording.yaml"))
-        .unwrap_or_default()
+static PROMOTIONAL: LazyLock<ByLanguage<PhraseSet>> = LazyLock::new(|| {
+    wording::phrases_by_language(include_str!("../../rules/data/promotional_wording.yaml"))
 });
 
 /// Byte ranges a word list must not match in: web addresses and variables.
@@ -1335,11 +1336,10 @@ pub fn template_category_mismatch(ctx: &DocumentContext, out: &mut Vec<Finding>)
         let folded = FoldedText::new(text);
         let masked = masked(text);
         let hit = PROMOTIONAL
-            .iter()
-            .filter(|(lang, _)| wording::applies(lang, language))
-            .flat_map(|(_, set)| set.find(&folded))
-            .filter(|m| !overlaps(&masked, m.start, m.end))
-            .min_by_key(|m| m.start);
+            .for_language(language)
+            .find(&folded)
+            .into_iter()
+            .find(|m| !overlaps(&masked, m.start, m.end));
         let Some(hit) = hit else { continue };
         // `% off` reads better with its number: underline `20% off`.
         let mut start = hit.start;
@@ -1373,9 +1373,8 @@ pub fn template_category_mismatch(ctx: &DocumentContext, out: &mut Vec<Finding>)
 
 // --- WA111 sensitive-data-request -------------------------------------------------------------
 
-pub(crate) static SENSITIVE: LazyLock<Vec<(String, RequestLists)>> = LazyLock::new(|| {
-    wording::request_lists(include_str!("../../rules/data/sensitive_requests.yaml"))
-        .unwrap_or_default()
+static SENSITIVE: LazyLock<ByLanguage<RequestLists>> = LazyLock::new(|| {
+    wording::requests_by_language(include_str!("../../rules/data/sensitive_requests.yaml"))
 });
 
 pub(crate) fn sensitive_finding(
@@ -1384,7 +1383,8 @@ pub(crate) fn sensitive_finding(
     language: Option<&str>,
     what: &str,
 ) -> Option<Finding> {
-    let (start, end, subject) = wording::sensitive_request(text, &SENSITIVE, language)?;
+    let lists = SENSITIVE.for_language(language);
+    let (start, end, subject) = wording::sensitive_request(text, lists)?;
     let subject = text.get(subject..end).unwrap_or("");
     Some(
         Finding::new(

@@ -63,11 +63,22 @@ struct Phrase {
     chars: Vec<char>,
 }
 
-/// A set of phrases, indexed by first character.
-#[derive(Clone, Debug, Default)]
+/// A set of phrases, indexed by first character (a table for ASCII, a map for the rest).
+#[derive(Clone, Debug)]
 pub struct PhraseSet {
     phrases: Vec<Phrase>,
-    by_first: HashMap<char, Vec<usize>>,
+    ascii: Vec<Vec<usize>>,
+    other: HashMap<char, Vec<usize>>,
+}
+
+impl Default for PhraseSet {
+    fn default() -> Self {
+        PhraseSet {
+            phrases: Vec::new(),
+            ascii: vec![Vec::new(); 128],
+            other: HashMap::new(),
+        }
+    }
 }
 
 /// Where a phrase matched: bytes of the original text, and the phrase as listed.
@@ -92,10 +103,11 @@ impl PhraseSet {
             let Some(&first) = chars.first() else {
                 continue;
             };
-            set.by_first
-                .entry(first)
-                .or_default()
-                .push(set.phrases.len());
+            let index = set.phrases.len();
+            match set.ascii.get_mut(first as usize) {
+                Some(slot) => slot.push(index),
+                None => set.other.entry(first).or_default().push(index),
+            }
             set.phrases.push(Phrase {
                 text: text.to_string(),
                 chars,
@@ -107,6 +119,22 @@ impl PhraseSet {
     #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.phrases.is_empty()
+    }
+
+    /// One set holding the phrases of several.
+    pub fn merged<'a>(sets: impl IntoIterator<Item = &'a PhraseSet>) -> PhraseSet {
+        let texts: Vec<&str> = sets
+            .into_iter()
+            .flat_map(|set| set.phrases.iter().map(|p| p.text.as_str()))
+            .collect();
+        PhraseSet::new(texts)
+    }
+
+    fn starting_with(&self, c: char) -> &[usize] {
+        match self.ascii.get(c as usize) {
+            Some(slot) => slot,
+            None => self.other.get(&c).map_or(&[], Vec::as_slice),
+        }
     }
 
     /// The end (exclusive, in folded characters) of `phrase` matched at `at`, if it matches
@@ -146,10 +174,14 @@ impl PhraseSet {
         let mut at = text.index_of(from);
         let stop = text.index_of(to);
         while at < stop {
-            let Some(candidates) = text.chars.get(at).and_then(|f| self.by_first.get(&f.c)) else {
+            let candidates = text
+                .chars
+                .get(at)
+                .map_or(&[][..], |f| self.starting_with(f.c));
+            if candidates.is_empty() {
                 at += 1;
                 continue;
-            };
+            }
             let best = candidates
                 .iter()
                 .filter_map(|&i| {
@@ -187,13 +219,68 @@ pub fn language_prefix(code: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// Which of the per-language lists apply to a text: its language's list and English, or
-/// every list when the language is unknown (conversation flows carry none).
-pub fn applies(list_language: &str, text_language: Option<&str>) -> bool {
-    match text_language {
-        None => true,
-        Some(code) => list_language == "en" || list_language == language_prefix(code),
+/// Per-language lists merged the way texts use them: a text in language L is checked
+/// against L's list and the English one (English only for a language without a list),
+/// a text of unknown language (conversation flows carry none) against every list.
+#[derive(Debug, Default)]
+pub struct ByLanguage<T> {
+    with_english: Vec<(String, T)>,
+    english: T,
+    all: T,
+}
+
+impl<T> ByLanguage<T> {
+    /// `merge` combines several lists into one.
+    pub fn new(lists: &[(String, T)], merge: impl Fn(&[&T]) -> T) -> Self {
+        let english: Vec<&T> = lists
+            .iter()
+            .filter(|(l, _)| l == "en")
+            .map(|(_, t)| t)
+            .collect();
+        let with_english = lists
+            .iter()
+            .map(|(language, list)| {
+                let mut parts = english.clone();
+                if language != "en" {
+                    parts.push(list);
+                }
+                (language.clone(), merge(&parts))
+            })
+            .collect();
+        let all: Vec<&T> = lists.iter().map(|(_, t)| t).collect();
+        ByLanguage {
+            with_english,
+            english: merge(&english),
+            all: merge(&all),
+        }
     }
+
+    pub fn for_language(&self, code: Option<&str>) -> &T {
+        let Some(code) = code else {
+            return &self.all;
+        };
+        let prefix = language_prefix(code);
+        self.with_english
+            .iter()
+            .find(|(l, _)| *l == prefix)
+            .map_or(&self.english, |(_, t)| t)
+    }
+}
+
+/// Phrase lists by language, merged for use.
+pub fn phrases_by_language(yaml: &str) -> ByLanguage<PhraseSet> {
+    let lists = phrase_lists(yaml).unwrap_or_default();
+    ByLanguage::new(&lists, |parts| PhraseSet::merged(parts.iter().copied()))
+}
+
+/// WA111's lists by language, merged for use.
+pub fn requests_by_language(yaml: &str) -> ByLanguage<RequestLists> {
+    let lists = request_lists(yaml).unwrap_or_default();
+    ByLanguage::new(&lists, |parts| RequestLists {
+        requests: PhraseSet::merged(parts.iter().map(|p| &p.requests)),
+        subjects: PhraseSet::merged(parts.iter().map(|p| &p.subjects)),
+        negations: PhraseSet::merged(parts.iter().map(|p| &p.negations)),
+    })
 }
 
 /// A YAML mapping of language → list of phrases.
@@ -296,46 +383,27 @@ const REQUEST_WINDOW: usize = 4;
 
 /// The first sentence of `text` that asks for sensitive data: the bytes from the request to
 /// the end of what it asks for, and where the data named starts.
-pub fn sensitive_request(
-    text: &str,
-    lists: &[(String, RequestLists)],
-    language: Option<&str>,
-) -> Option<(usize, usize, usize)> {
+pub fn sensitive_request(text: &str, lists: &RequestLists) -> Option<(usize, usize, usize)> {
     let folded = FoldedText::new(text);
-    let lists: Vec<&RequestLists> = lists
-        .iter()
-        .filter(|(lang, _)| applies(lang, language))
-        .map(|(_, l)| l)
-        .collect();
     for (start, end) in sentences(text) {
-        if lists
-            .iter()
-            .any(|l| !l.negations.find_in(&folded, start, end).is_empty())
-        {
-            continue;
-        }
-        let requests: Vec<Match> = lists
-            .iter()
-            .flat_map(|l| l.requests.find_in(&folded, start, end))
-            .collect();
+        let requests = lists.requests.find_in(&folded, start, end);
         if requests.is_empty() {
             continue;
         }
-        let mut subjects: Vec<Match> = lists
-            .iter()
-            .flat_map(|l| l.subjects.find_in(&folded, start, end))
-            .collect();
-        subjects.sort_by_key(|m| m.start);
-        for subject in &subjects {
-            let request = requests.iter().find(|r| {
-                r.end <= subject.start
-                    && text
-                        .get(r.end..subject.start)
-                        .is_some_and(|between| word_count(between) <= REQUEST_WINDOW)
-            });
-            if let Some(request) = request {
-                return Some((request.start, subject.end, subject.start));
-            }
+        let subjects = lists.subjects.find_in(&folded, start, end);
+        let hit = subjects.iter().find_map(|subject| {
+            requests
+                .iter()
+                .find(|r| {
+                    r.end <= subject.start
+                        && text
+                            .get(r.end..subject.start)
+                            .is_some_and(|between| word_count(between) <= REQUEST_WINDOW)
+                })
+                .map(|request| (request.start, subject.end, subject.start))
+        });
+        if hit.is_some() && lists.negations.find_in(&folded, start, end).is_empty() {
+            return hit;
         }
     }
     None
@@ -510,14 +578,14 @@ mod tests {
 
     #[test]
     fn requests_for_sensitive_data_but_not_advice() {
-        let lists =
-            request_lists(include_str!("../../rules/data/sensitive_requests.yaml")).unwrap();
+        let lists = requests_by_language(include_str!("../../rules/data/sensitive_requests.yaml"));
+        let english = lists.for_language(Some("en_US"));
         let check = |text: &str| -> Option<String> {
-            sensitive_request(text, &lists, Some("en")).map(|(s, e, _)| text[s..e].to_string())
+            sensitive_request(text, english).map(|(s, e, _)| text[s..e].to_string())
         };
         let text = "Thanks! Please send us your full card number.";
         assert_eq!(
-            sensitive_request(text, &lists, Some("en")).map(|(s, e, _)| &text[s..e]),
+            sensitive_request(text, english).map(|(s, e, _)| &text[s..e]),
             Some("send us your full card number")
         );
         assert_eq!(check("Never share your PIN with anyone."), None);
@@ -527,9 +595,14 @@ mod tests {
         );
         assert_eq!(check("Send your order number and we will check."), None);
         assert_eq!(check("Use this code to reset your password."), None);
+        // A German request is only read as one in German text (or in a flow).
+        let de = "Bitte senden Sie uns Ihre PIN.";
+        assert_eq!(sensitive_request(de, english), None);
+        assert!(sensitive_request(de, lists.for_language(Some("de"))).is_some());
+        assert!(sensitive_request(de, lists.for_language(None)).is_some());
         let pt = "Olá! Digite seu CPF para continuar.";
         assert_eq!(
-            sensitive_request(pt, &lists, Some("pt_BR")).map(|(s, e, _)| &pt[s..e]),
+            sensitive_request(pt, lists.for_language(Some("pt_BR"))).map(|(s, e, _)| &pt[s..e]),
             Some("Digite seu CPF")
         );
     }
