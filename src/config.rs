@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
+use crate::date::{self, Date};
 use crate::diagnostic::Severity;
 use crate::model::reader::Keyword;
 use crate::model::webhook::Environment;
@@ -86,6 +87,9 @@ pub struct Config {
     pub environment: Option<Environment>,
     pub rules: BTreeMap<String, RuleSetting>,
     pub overrides: Vec<Override>,
+    /// The day date-dependent rules check against; `None` is the run's date
+    /// ([`crate::date::today`]). Tests pin it so documented examples never expire.
+    pub today: Option<Date>,
 }
 
 /// A config file that cannot be used: exit 2 with the file, line and a suggestion.
@@ -245,6 +249,10 @@ impl Config {
             .strip_prefix("./")
             .map(str::to_string)
             .unwrap_or(shown)
+    }
+
+    pub fn today(&self) -> Date {
+        self.today.unwrap_or_else(date::today)
     }
 
     /// A numeric option of a rule, from the config or the default given.

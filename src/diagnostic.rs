@@ -74,6 +74,9 @@ pub struct Finding {
     /// A severity other than the rule's default, for rules with graded findings.
     pub severity: Option<Severity>,
     pub related: Vec<Related>,
+    /// The location holds a secret: reports mask its characters wherever they show source,
+    /// and the message must show only a redacted form of it.
+    pub sensitive: bool,
 }
 
 impl Finding {
@@ -85,6 +88,7 @@ impl Finding {
             at,
             severity: None,
             related: Vec::new(),
+            sensitive: false,
         }
     }
 
@@ -95,6 +99,12 @@ impl Finding {
 
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = Some(severity);
+        self
+    }
+
+    /// Marks the finding's location as a secret to be masked in every report.
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
         self
     }
 

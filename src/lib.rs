@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod date;
 pub mod diagnostic;
 pub mod discover;
 pub mod lint;

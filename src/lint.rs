@@ -8,7 +8,7 @@ use crate::diagnostic::{At, Diagnostic, FileFinding, Finding, RelatedLocation};
 use crate::discover::Candidate;
 use crate::model;
 use crate::rules::catalogue::Catalogue;
-use crate::rules::{Check, DocumentContext, REGISTRY};
+use crate::rules::{Check, DocumentContext, FileContext, REGISTRY};
 use crate::source::{self, Format, Span, MAX_FILE_BYTES};
 use crate::workspace::{SourceFile, Workspace};
 
@@ -108,6 +108,7 @@ fn load(candidate: &Candidate) -> Option<(SourceFile, Vec<Finding>)> {
         lines,
         tree: None,
         contents: model::Contents::default(),
+        secrets: Vec::new(),
         text,
     };
     match source::parse(&file.text, format) {
@@ -163,12 +164,29 @@ pub fn lint(
             _ => None,
         })
         .collect();
+    // Every file check runs, enabled or not: see `Check::File`.
+    let file_checks: Vec<_> = REGISTRY
+        .iter()
+        .filter_map(|rule| match rule.check {
+            Check::File(check) => Some(check),
+            _ => None,
+        })
+        .collect();
     let mut findings: Vec<FileFinding> = loaded
         .par_iter()
         .enumerate()
         .flat_map_iter(|(index, (file, loader_findings))| {
             let mut out = loader_findings.clone();
             if let Some(tree) = &file.tree {
+                let ctx = FileContext {
+                    file: index,
+                    tree,
+                    config,
+                    documents: &file.contents.documents,
+                };
+                for check in &file_checks {
+                    check(&ctx, &mut out);
+                }
                 for document in &file.contents.documents {
                     let ctx = DocumentContext {
                         file: index,
@@ -187,7 +205,15 @@ pub fn lint(
             })
         })
         .collect();
-    let workspace = Workspace::new(loaded.into_iter().map(|(file, _)| file).collect());
+    let mut files: Vec<SourceFile> = loaded.into_iter().map(|(file, _)| file).collect();
+    // Secrets are masked before any rule or report sees the files again.
+    for found in findings.iter().filter(|f| f.finding.sensitive) {
+        if let Some(file) = files.get_mut(found.file) {
+            let (span, _) = locate(file, found.finding.at);
+            file.secrets.push(span);
+        }
+    }
+    let workspace = Workspace::new(files);
     for rule in REGISTRY.iter().filter(|rule| enabled(rule.code)) {
         if let Check::Workspace(check) = rule.check {
             check(&workspace, config, &mut findings);

@@ -1,9 +1,10 @@
 //! Every file of a run, with the cross-file index rules resolve references against.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::model::{Contents, Document, Template};
-use crate::source::{LineIndex, Tree};
+use crate::source::{LineIndex, Span, Tree};
 
 /// One file of the run, loaded once and shared by every rule and report.
 #[derive(Debug)]
@@ -16,6 +17,9 @@ pub struct SourceFile {
     pub lines: LineIndex,
     pub tree: Option<Tree>,
     pub contents: Contents,
+    /// Byte ranges holding secrets (from sensitive findings, whether or not their rule is
+    /// reported): reports that show source show [`SourceFile::shown_text`], never `text`.
+    pub secrets: Vec<Span>,
 }
 
 impl SourceFile {
@@ -27,6 +31,29 @@ impl SourceFile {
             lines: LineIndex::new(""),
             tree: None,
             contents: Contents::default(),
+            secrets: Vec::new(),
+        }
+    }
+
+    /// The text as reports may show it: every character of a secret replaced by `*` (one per
+    /// byte, so every span and line still points at the same place).
+    pub fn shown_text(&self) -> Cow<'_, str> {
+        if self.secrets.is_empty() {
+            return Cow::Borrowed(&self.text);
+        }
+        let mut bytes = self.text.clone().into_bytes();
+        for span in &self.secrets {
+            let end = span.end.min(bytes.len());
+            for byte in bytes.iter_mut().take(end).skip(span.start) {
+                // Every byte of the span, including the continuation bytes of a multi-byte
+                // character: the result stays valid UTF-8 with the same length.
+                *byte = b'*';
+            }
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Cow::Owned(text),
+            // Unreachable: a span covers whole characters. Show nothing rather than a secret.
+            Err(_) => Cow::Owned(String::new()),
         }
     }
 }

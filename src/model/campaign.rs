@@ -18,7 +18,26 @@ pub struct Audience {
 pub struct FrequencyCap {
     pub node: NodeId,
     pub max_messages: Option<Spanned<u64>>,
+    /// The window as written (`7d`).
     pub per: Option<Spanned<String>>,
+    /// The window in seconds, when `per` is a valid duration.
+    pub per_seconds: Option<u64>,
+}
+
+/// A duration like `30m`, `24h`, `7d` or `2w`, in seconds.
+pub fn parse_window(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let unit_at = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(unit_at);
+    let number: u64 = number.parse().ok()?;
+    let seconds = match unit.trim() {
+        "m" | "min" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return None,
+    };
+    number.checked_mul(seconds).filter(|&s| s > 0)
 }
 
 /// Business-initiated conversations a portfolio may open in 24 hours.
@@ -64,11 +83,7 @@ pub fn read(r: &mut Reader, node: NodeId) -> Campaign {
     let frequency_cap = r
         .field(node, "frequency_cap")
         .and_then(|f| r.expect_map(f, "frequency_cap"))
-        .map(|f| FrequencyCap {
-            node: f,
-            max_messages: r.unsigned(f, "max_messages"),
-            per: r.string(f, "per"),
-        });
+        .map(|f| read_frequency_cap(r, f));
     Campaign {
         node,
         name,
@@ -76,6 +91,36 @@ pub fn read(r: &mut Reader, node: NodeId) -> Campaign {
         audience,
         messaging_tier: read_tier(r, node),
         frequency_cap,
+    }
+}
+
+fn read_frequency_cap(r: &mut Reader, node: NodeId) -> FrequencyCap {
+    const WHAT: &str = "the frequency cap";
+    let max_messages = if r.field(node, "max_messages").is_some() {
+        r.unsigned(node, "max_messages")
+    } else {
+        r.missing(node, "max_messages", WHAT);
+        None
+    };
+    let per = r.required_string(node, "per", WHAT);
+    let per_seconds = per.as_ref().and_then(|p| {
+        let seconds = parse_window(&p.value);
+        if seconds.is_none() {
+            r.problem(
+                At::Node(p.node),
+                format!(
+                    "`per` must be a duration like 7d, 24h or 1w, found `{}`",
+                    p.value
+                ),
+            );
+        }
+        seconds
+    });
+    FrequencyCap {
+        node,
+        max_messages,
+        per,
+        per_seconds,
     }
 }
 
@@ -98,4 +143,38 @@ fn read_tier(r: &mut Reader, node: NodeId) -> Option<Spanned<MessagingTier>> {
         );
     }
     value.map(|value| Spanned { value, node: tier })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{parse, Format};
+
+    #[test]
+    fn windows_are_durations() {
+        assert_eq!(parse_window("7d"), Some(604_800));
+        assert_eq!(parse_window("24h"), Some(86_400));
+        assert_eq!(parse_window("1w"), Some(604_800));
+        assert_eq!(parse_window("30m"), Some(1_800));
+        assert_eq!(parse_window("0d"), None);
+        assert_eq!(parse_window("7"), None);
+        assert_eq!(parse_window("a week"), None);
+        assert_eq!(parse_window("99999999999999999999d"), None);
+    }
+
+    #[test]
+    fn frequency_cap_problems_are_schema_violations() {
+        let text =
+            "campaign: a\ntemplate: {name: a, language: en_US}\nfrequency_cap: {per: weekly}\n";
+        let tree = parse(text, Format::Yaml).unwrap();
+        let contents = crate::model::read(&tree);
+        let messages: Vec<&str> = contents
+            .problems
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].contains("missing the required field `max_messages`"));
+        assert!(messages[1].contains("`per` must be a duration"));
+    }
 }

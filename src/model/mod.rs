@@ -5,12 +5,14 @@ pub mod flow;
 pub mod reader;
 pub mod template;
 pub mod webhook;
+pub mod whatsapp_flow;
 
 pub use campaign::Campaign;
 pub use flow::ConversationFlow;
 pub use reader::Spanned;
 pub use template::Template;
 pub use webhook::Webhook;
+pub use whatsapp_flow::WhatsAppFlow;
 
 use crate::diagnostic::Finding;
 use crate::source::{NodeId, Tree, Value};
@@ -36,13 +38,6 @@ impl Kind {
             Kind::Campaign => "campaign",
         }
     }
-}
-
-/// Meta's Flow JSON; only recognised for now, its model comes with the WA3xx rules.
-#[derive(Clone, Debug)]
-pub struct WhatsAppFlow {
-    pub node: NodeId,
-    pub version: Option<Spanned<String>>,
 }
 
 #[derive(Clone, Debug)]
@@ -167,10 +162,9 @@ pub fn read(tree: &Tree) -> Contents {
                 }
                 None => documents.push(Document::Flow(flow::read(&mut r, root))),
             },
-            Kind::WhatsAppFlow => documents.push(Document::WhatsAppFlow(WhatsAppFlow {
-                node: root,
-                version: r.string(root, "version"),
-            })),
+            Kind::WhatsAppFlow => {
+                documents.push(Document::WhatsAppFlow(whatsapp_flow::read(&mut r, root)))
+            }
             Kind::Webhook => {
                 if tree.get(root, "webhooks").is_some() {
                     for webhook in webhook::read_list(&mut r, root) {

@@ -1,6 +1,8 @@
-//! Webhook configurations: walint's `webhooks:` format and Meta's `subscribed_apps` body.
+//! Webhook configurations: walint's `webhooks:` format (spec §4.4) and Meta's
+//! `POST /{waba-id}/subscribed_apps` body (`override_callback_uri`, `verify_token`).
 
 use super::reader::{Keyword, Reader, Spanned};
+use crate::diagnostic::At;
 use crate::source::NodeId;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,9 +21,54 @@ impl Keyword for Environment {
     ];
 }
 
+/// Where a webhook definition comes from: the two formats carry different fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// An entry of walint's `webhooks:` list.
+    Config,
+    /// Meta's `subscribed_apps` override body: only a URI and a verify token. Signature
+    /// checking and field subscriptions belong to the app, not to this payload.
+    MetaOverride,
+}
+
+/// A Graph API version as written (`v23.0`, or `23.0`), with its numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GraphVersion {
+    pub major: u32,
+    pub minor: u32,
+}
+
+impl GraphVersion {
+    /// `v23.0`, `V23.0` or `23.0` (Meta's path segment is `^v[0-9]+\.[0-9]+$`).
+    pub fn parse(text: &str) -> Option<GraphVersion> {
+        let text = text.trim();
+        let digits = text
+            .strip_prefix('v')
+            .or_else(|| text.strip_prefix('V'))
+            .unwrap_or(text);
+        let (major, minor) = digits.split_once('.')?;
+        let number = |s: &str| {
+            (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<u32>().ok())
+                .flatten()
+        };
+        Some(GraphVersion {
+            major: number(major)?,
+            minor: number(minor)?,
+        })
+    }
+}
+
+impl std::fmt::Display for GraphVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "v{}.{}", self.major, self.minor)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Webhook {
     pub node: NodeId,
+    pub origin: Origin,
     pub name: Option<Spanned<String>>,
     pub environment: Option<Spanned<Environment>>,
     /// `callback_url`, or `override_callback_uri` in Meta's payload.
@@ -29,8 +76,32 @@ pub struct Webhook {
     pub verify_token: Option<Spanned<String>>,
     pub app_secret: Option<Spanned<String>>,
     pub verify_signature: Option<Spanned<bool>>,
+    /// The subscribed fields (`messages`, `message_template_status_update`, ...).
     pub fields: Option<Vec<Spanned<String>>>,
+    /// The node of the `fields` list itself, for findings about what it lacks.
+    pub fields_node: Option<NodeId>,
     pub graph_api_version: Option<Spanned<String>>,
+}
+
+impl Webhook {
+    /// The node a finding about the whole webhook points at: the key of its `name`, else of
+    /// its URL, else the entry itself.
+    pub fn anchor(&self) -> At {
+        match (&self.name, &self.callback_url) {
+            (Some(name), _) => At::Key(name.node),
+            (None, Some(url)) => At::Key(url.node),
+            (None, None) => At::Key(self.node),
+        }
+    }
+
+    /// `webhook `inbound`` for messages, or `the webhook override` for Meta's payload.
+    pub fn label(&self) -> String {
+        match (&self.name, self.origin) {
+            (Some(name), _) => format!("webhook `{}`", name.value),
+            (None, Origin::MetaOverride) => "the webhook override".to_string(),
+            (None, Origin::Config) => "the webhook".to_string(),
+        }
+    }
 }
 
 /// `webhooks: [...]`, each entry a webhook.
@@ -49,8 +120,10 @@ pub fn read_list(r: &mut Reader, node: NodeId) -> Vec<Webhook> {
 }
 
 fn read_one(r: &mut Reader, node: NodeId) -> Webhook {
+    let fields_node = r.field(node, "fields");
     Webhook {
         node,
+        origin: Origin::Config,
         name: r.string(node, "name"),
         environment: r.keyword(node, "environment"),
         callback_url: r.required_string(node, "callback_url", "webhook"),
@@ -58,14 +131,32 @@ fn read_one(r: &mut Reader, node: NodeId) -> Webhook {
         app_secret: r.string(node, "app_secret"),
         verify_signature: r.bool(node, "verify_signature"),
         fields: r.strings(node, "fields"),
-        graph_api_version: r.string(node, "graph_api_version"),
+        fields_node,
+        graph_api_version: read_version(r, node),
     }
+}
+
+/// `graph_api_version`, which must look like Meta's path segment (`v23.0`).
+fn read_version(r: &mut Reader, node: NodeId) -> Option<Spanned<String>> {
+    let version = r.string(node, "graph_api_version")?;
+    let templated = version.value.contains("${") || version.value.contains("{{");
+    if GraphVersion::parse(&version.value).is_none() && !templated {
+        r.problem(
+            At::Node(version.node),
+            format!(
+                "`graph_api_version` must look like `v23.0`, found `{}`",
+                version.value
+            ),
+        );
+    }
+    Some(version)
 }
 
 /// Meta's `POST /{waba-id}/subscribed_apps` body: `{override_callback_uri, verify_token}`.
 pub fn read_meta_override(r: &mut Reader, node: NodeId) -> Webhook {
     Webhook {
         node,
+        origin: Origin::MetaOverride,
         name: None,
         environment: None,
         callback_url: r.string(node, "override_callback_uri"),
@@ -73,6 +164,30 @@ pub fn read_meta_override(r: &mut Reader, node: NodeId) -> Webhook {
         app_secret: None,
         verify_signature: None,
         fields: None,
+        fields_node: None,
         graph_api_version: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graph_versions_parse_as_meta_writes_them() {
+        assert_eq!(
+            GraphVersion::parse("v23.0"),
+            Some(GraphVersion {
+                major: 23,
+                minor: 0
+            })
+        );
+        assert_eq!(GraphVersion::parse("17.0").map(|v| v.major), Some(17));
+        assert_eq!(GraphVersion::parse("v2.12").map(|v| v.minor), Some(12));
+        assert_eq!(GraphVersion::parse("latest"), None);
+        assert_eq!(GraphVersion::parse("v23"), None);
+        assert_eq!(GraphVersion::parse("v23.0.1"), None);
+        assert_eq!(GraphVersion::parse("v-1.0"), None);
+        assert_eq!(GraphVersion::parse("v99999999999.0"), None);
     }
 }

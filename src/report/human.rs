@@ -118,8 +118,9 @@ fn source_span(span: Span) -> SourceSpan {
     SourceSpan::new(span.start.into(), span.len())
 }
 
+/// The file as the report shows it: secrets masked (see `SourceFile::shown_text`).
 fn named(file: &SourceFile) -> NamedSource<String> {
-    NamedSource::new(file.path.clone(), file.text.clone())
+    NamedSource::new(file.path.clone(), file.shown_text().into_owned())
 }
 
 pub fn render(input: &ReportInput) -> String {

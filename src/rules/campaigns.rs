@@ -1,8 +1,13 @@
 //! Campaign rules (WA5xx).
 
 use super::DocumentContext;
-use crate::diagnostic::{At, Finding};
-use crate::model::Document;
+use crate::config::Config;
+use crate::date::Date;
+use crate::diagnostic::{At, FileFinding, Finding};
+use crate::model::campaign::MessagingTier;
+use crate::model::template::Category;
+use crate::model::{Campaign, Document};
+use crate::workspace::Workspace;
 
 /// WA501 campaign-missing-opt-in.
 pub fn campaign_missing_opt_in(ctx: &DocumentContext, out: &mut Vec<Finding>) {
@@ -35,4 +40,188 @@ pub fn campaign_missing_opt_in(ctx: &DocumentContext, out: &mut Vec<Finding>) {
         },
     };
     out.push(finding.help(help));
+}
+
+/// Whether a campaign's template is known to be something other than MARKETING.
+fn template_category(workspace: &Workspace, campaign: &Campaign) -> Option<(usize, Category)> {
+    let reference = campaign.template.as_ref()?;
+    let (file, template) = workspace.template(&reference.name.value, &reference.language.value)?;
+    Some((file, template.category.as_ref()?.value))
+}
+
+fn campaign_name(campaign: &Campaign) -> &str {
+    campaign.name.as_ref().map_or("", |n| n.value.as_str())
+}
+
+/// Where a finding about the whole campaign points: the `campaign:` key.
+fn campaign_anchor(campaign: &Campaign) -> At {
+    At::Key(campaign.name.as_ref().map_or(campaign.node, |n| n.node))
+}
+
+/// `2`, `0.9`, `7`: a weekly rate for messages.
+fn rate(value: f64) -> String {
+    if (value - value.round()).abs() < 0.05 {
+        format!("{}", value.round() as u64)
+    } else {
+        format!("{value:.1}")
+    }
+}
+
+const WEEK: u64 = 7 * 86_400;
+
+/// WA502 campaign-frequency: no frequency cap, or more marketing messages per user per week
+/// than the `max_per_week` option allows. Campaigns whose template is known to be UTILITY or
+/// AUTHENTICATION are transactional and not checked.
+pub fn campaign_frequency(workspace: &Workspace, config: &Config, out: &mut Vec<FileFinding>) {
+    let max_per_week = config.number("WA502", "max_per_week", 2.0);
+    for (file, document) in workspace.documents() {
+        let Document::Campaign(campaign) = document else {
+            continue;
+        };
+        if template_category(workspace, campaign)
+            .is_some_and(|(_, category)| category != Category::Marketing)
+        {
+            continue;
+        }
+        let name = campaign_name(campaign);
+        let finding = match &campaign.frequency_cap {
+            None => Finding::new(
+                "WA502",
+                campaign_anchor(campaign),
+                format!("campaign `{name}` has no frequency cap; nothing limits how many marketing messages one person receives"),
+            )
+            .help(format!(
+                "add `frequency_cap: {{max_messages: {}, per: 7d}}` (at most {} a week, the configured maximum)",
+                rate(max_per_week),
+                rate(max_per_week)
+            )),
+            Some(cap) => {
+                let (Some(max), Some(per), Some(seconds)) =
+                    (&cap.max_messages, &cap.per, cap.per_seconds)
+                else {
+                    continue;
+                };
+                let weekly = max.value as f64 * WEEK as f64 / seconds as f64;
+                if weekly <= max_per_week + 1e-9 {
+                    continue;
+                }
+                Finding::new(
+                    "WA502",
+                    At::Node(max.node),
+                    format!(
+                        "campaign `{name}` allows {} marketing messages per person per week ({} per {}); the configured maximum is {}",
+                        rate(weekly),
+                        max.value,
+                        per.value.trim(),
+                        rate(max_per_week)
+                    ),
+                )
+                .help("lower `max_messages` or widen `per`: people who get too many promotions block and report the number, which lowers its quality rating")
+            }
+        };
+        out.push(FileFinding { file, finding });
+    }
+}
+
+/// WA503 campaign-exceeds-tier.
+pub fn campaign_exceeds_tier(ctx: &DocumentContext, out: &mut Vec<Finding>) {
+    let Document::Campaign(campaign) = ctx.document else {
+        return;
+    };
+    let (Some(audience), Some(tier)) = (&campaign.audience, &campaign.messaging_tier) else {
+        return;
+    };
+    let Some(size) = &audience.estimated_size else {
+        return;
+    };
+    let MessagingTier::Limited(limit) = tier.value else {
+        return;
+    };
+    if size.value <= limit {
+        return;
+    }
+    out.push(
+        Finding::new(
+            "WA503",
+            At::Node(size.node),
+            format!(
+                "campaign `{}` targets about {} people, but the portfolio's messaging limit is {} people in 24 hours",
+                campaign_name(campaign),
+                thousands(size.value),
+                thousands(limit)
+            ),
+        )
+        .help("split the send over several days, or raise the limit first (it grows after verification and sustained high-quality sends)")
+        .related(ctx.file, At::Node(tier.node), "the messaging limit is set here"),
+    );
+}
+
+/// `8000` as `8,000`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Meta stopped delivering marketing templates to US numbers on this day.
+const US_MARKETING_STOP: (i32, u32, u32) = (2025, 4, 1);
+
+/// WA504 marketing-to-us-numbers.
+pub fn marketing_to_us_numbers(workspace: &Workspace, config: &Config, out: &mut Vec<FileFinding>) {
+    let (y, m, d) = US_MARKETING_STOP;
+    let stop = Date::new(y, m, d);
+    if stop.is_some_and(|stop| config.today() < stop) {
+        return;
+    }
+    for (file, document) in workspace.documents() {
+        let Document::Campaign(campaign) = document else {
+            continue;
+        };
+        let Some((template_file, Category::Marketing)) = template_category(workspace, campaign)
+        else {
+            continue;
+        };
+        let Some(countries) = campaign
+            .audience
+            .as_ref()
+            .and_then(|a| a.countries.as_ref())
+        else {
+            continue;
+        };
+        let Some(us) = countries
+            .iter()
+            .find(|c| c.value.trim().eq_ignore_ascii_case("US"))
+        else {
+            continue;
+        };
+        let Some(reference) = &campaign.template else {
+            continue;
+        };
+        let template = &reference.name.value;
+        let mut finding = Finding::new(
+            "WA504",
+            At::Node(us.node),
+            format!(
+                "campaign `{}` sends the MARKETING template `{template}` to US numbers; Meta has not delivered marketing templates to US numbers since April 1, 2025",
+                campaign_name(campaign)
+            ),
+        )
+        .help("remove US from the audience (those messages are not delivered), or reach US customers through another channel");
+        if let Some((_, t)) = workspace.template(template, &reference.language.value) {
+            if let Some(category) = &t.category {
+                finding = finding.related(
+                    template_file,
+                    At::Node(category.node),
+                    format!("`{template}` is a MARKETING template"),
+                );
+            }
+        }
+        out.push(FileFinding { file, finding });
+    }
 }

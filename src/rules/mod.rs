@@ -5,11 +5,15 @@
 
 mod campaigns;
 pub mod catalogue;
+mod data;
 mod flows;
 mod graph;
 mod links;
+pub mod secrets;
 mod templates;
+mod versions;
 mod webhooks;
+mod whatsapp_flows;
 mod wording;
 
 use crate::config::Config;
@@ -26,7 +30,16 @@ pub struct DocumentContext<'a> {
     pub document: &'a Document,
 }
 
+/// What a whole-file check sees: the file's tree, every value of it, not only its documents.
+pub struct FileContext<'a> {
+    pub file: usize,
+    pub tree: &'a Tree,
+    pub config: &'a Config,
+    pub documents: &'a [Document],
+}
+
 pub type DocumentCheck = fn(&DocumentContext, &mut Vec<Finding>);
+pub type FileCheck = fn(&FileContext, &mut Vec<Finding>);
 pub type WorkspaceCheck = fn(&Workspace, &Config, &mut Vec<FileFinding>);
 
 pub enum Check {
@@ -34,6 +47,10 @@ pub enum Check {
     Loader,
     /// Runs on each document, files in parallel.
     Document(DocumentCheck),
+    /// Runs once on each recognised file's whole tree, files in parallel. File checks run even
+    /// when their rule is not reported: a sensitive finding must mask its secret in every
+    /// report, whichever rules are selected (the findings of a disabled rule are dropped later).
+    File(FileCheck),
     /// Runs once over every file, for references across files.
     Workspace(WorkspaceCheck),
 }
@@ -51,6 +68,14 @@ pub static REGISTRY: &[Rule] = &[
     Rule {
         code: "WA002",
         check: Check::Loader,
+    },
+    Rule {
+        code: "WA003",
+        check: Check::File(secrets::hardcoded_secret),
+    },
+    Rule {
+        code: "WA004",
+        check: Check::File(versions::deprecated_api_version),
     },
     Rule {
         code: "WA101",
@@ -129,12 +154,68 @@ pub static REGISTRY: &[Rule] = &[
         check: Check::Workspace(flows::missing_opt_in),
     },
     Rule {
+        code: "WA301",
+        check: Check::Document(whatsapp_flows::flow_json_structure),
+    },
+    Rule {
+        code: "WA302",
+        check: Check::Document(whatsapp_flows::terminal_screen_footer),
+    },
+    Rule {
+        code: "WA303",
+        check: Check::Document(whatsapp_flows::component_limits),
+    },
+    Rule {
+        code: "WA304",
+        check: Check::Document(whatsapp_flows::unknown_screen),
+    },
+    Rule {
+        code: "WA305",
+        check: Check::Document(whatsapp_flows::unreachable_screen),
+    },
+    Rule {
+        code: "WA306",
+        check: Check::Document(whatsapp_flows::personal_data_without_consent),
+    },
+    Rule {
         code: "WA401",
         check: Check::Document(webhooks::webhook_not_https),
     },
     Rule {
+        code: "WA402",
+        check: Check::Document(webhooks::webhook_signature_unverified),
+    },
+    Rule {
+        code: "WA403",
+        check: Check::Document(webhooks::webhook_private_address),
+    },
+    Rule {
+        code: "WA404",
+        check: Check::Document(webhooks::webhook_missing_subscription),
+    },
+    Rule {
+        code: "WA405",
+        check: Check::Document(webhooks::weak_verify_token),
+    },
+    Rule {
+        code: "WA406",
+        check: Check::Document(webhooks::webhook_url_invalid),
+    },
+    Rule {
         code: "WA501",
         check: Check::Document(campaigns::campaign_missing_opt_in),
+    },
+    Rule {
+        code: "WA502",
+        check: Check::Workspace(campaigns::campaign_frequency),
+    },
+    Rule {
+        code: "WA503",
+        check: Check::Document(campaigns::campaign_exceeds_tier),
+    },
+    Rule {
+        code: "WA504",
+        check: Check::Workspace(campaigns::marketing_to_us_numbers),
     },
 ];
 

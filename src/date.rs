@@ -1,0 +1,142 @@
+//! The run's date: one place every rule and report asks for "today".
+//!
+//! `SOURCE_DATE_EPOCH` (seconds since 1970-01-01 UTC, the reproducible-builds convention)
+//! overrides the clock, so tests and audit reports are byte-for-byte reproducible. Dates are
+//! UTC calendar days; nothing in walint needs a time of day.
+
+use std::fmt;
+use std::sync::OnceLock;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// A calendar day (proleptic Gregorian, UTC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+const SECONDS_PER_DAY: i64 = 86_400;
+
+impl Date {
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
+        let date = Date { year, month, day };
+        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)).then_some(date)
+    }
+
+    /// `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Option<Date> {
+        let mut parts = text.trim().splitn(3, '-');
+        let year = parts.next()?.parse().ok()?;
+        let month = parts.next()?.parse().ok()?;
+        let day = parts.next()?.parse().ok()?;
+        Date::new(year, month, day)
+    }
+
+    /// The day a Unix timestamp falls on (UTC).
+    pub fn from_unix_seconds(seconds: i64) -> Date {
+        civil_from_days(seconds.div_euclid(SECONDS_PER_DAY))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to a calendar date.
+fn civil_from_days(days: i64) -> Date {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Date {
+        year: year.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
+        month,
+        day,
+    }
+}
+
+/// Today from `SOURCE_DATE_EPOCH` when it holds a whole number of seconds, else the clock.
+pub fn today_from(source_date_epoch: Option<&str>, now: SystemTime) -> Date {
+    if let Some(seconds) = source_date_epoch.and_then(|s| s.trim().parse::<i64>().ok()) {
+        return Date::from_unix_seconds(seconds);
+    }
+    let seconds = match now.duration_since(UNIX_EPOCH) {
+        Ok(elapsed) => i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
+    };
+    Date::from_unix_seconds(seconds)
+}
+
+/// The run's date, read once: every rule and report of a run sees the same day.
+pub fn today() -> Date {
+    static TODAY: OnceLock<Date> = OnceLock::new();
+    *TODAY.get_or_init(|| {
+        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+        today_from(epoch.as_deref(), SystemTime::now())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unix_days_become_calendar_dates() {
+        assert_eq!(Date::from_unix_seconds(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_unix_seconds(-1).to_string(), "1969-12-31");
+        // 2025-09-12 00:00:00 UTC and the last second of that day.
+        assert_eq!(
+            Date::from_unix_seconds(1_757_635_200).to_string(),
+            "2025-09-12"
+        );
+        assert_eq!(
+            Date::from_unix_seconds(1_757_721_599).to_string(),
+            "2025-09-12"
+        );
+        assert_eq!(
+            Date::from_unix_seconds(951_782_400).to_string(),
+            "2000-02-29"
+        );
+    }
+
+    #[test]
+    fn source_date_epoch_overrides_the_clock() {
+        let clock = UNIX_EPOCH + std::time::Duration::from_secs(1_757_635_200);
+        assert_eq!(today_from(Some("0"), clock).to_string(), "1970-01-01");
+        assert_eq!(today_from(None, clock).to_string(), "2025-09-12");
+        // Not a number: the clock decides.
+        assert_eq!(today_from(Some("soon"), clock).to_string(), "2025-09-12");
+    }
+
+    #[test]
+    fn parses_and_orders_iso_dates() {
+        let a = Date::parse("2025-09-12").unwrap();
+        let b = Date::parse("2026-01-26").unwrap();
+        assert!(a < b);
+        assert_eq!(Date::parse("2025-02-29"), None);
+        assert_eq!(Date::parse("2024-02-29").map(|d| d.day), Some(29));
+        assert_eq!(Date::parse("2025-13-01"), None);
+        assert_eq!(Date::parse("yesterday"), None);
+    }
+}

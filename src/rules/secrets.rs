@@ -1,0 +1,580 @@
+//! WA003 hardcoded-secret: access tokens, app secrets, verify tokens and other credentials
+//! written into any value of any recognised file.
+//!
+//! Every finding is *sensitive*: its message shows only a redacted form of the value
+//! ([`redact`]) and the engine masks the value's characters wherever a report shows source.
+//! Detection parameters (prefixes, lengths, field names, entropy) are data:
+//! `rules/data/secrets.yaml` and the placeholder lists of `rules/data/verify_tokens.yaml`.
+
+use std::sync::LazyLock;
+
+use super::data::{Data, SECRETS, VERIFY_TOKENS};
+use super::{is_placeholder, FileContext};
+use crate::diagnostic::{At, Finding};
+use crate::source::{NodeId, Tree, Value};
+
+pub const CODE: &str = "WA003";
+
+/// Visits every scalar (string, or number as written) of a tree once, with the key it sits
+/// under (a list's items get the list's key). Iterates over the arena: no recursion, so input
+/// depth cannot overflow the stack, and aliases are not expanded (their targets are visited
+/// where they are written).
+pub(super) fn each_scalar(tree: &Tree, mut visit: impl FnMut(NodeId, &str, Option<&str>)) {
+    let is_alias = |id: NodeId| tree.resolve(id) != id;
+    let scalar = |id: NodeId| match tree.value(id) {
+        Value::String(s) | Value::Number(s) => Some(s.as_str()),
+        _ => None,
+    };
+    for id in 0..tree.node_count() {
+        if is_alias(id) {
+            continue;
+        }
+        match tree.value(id) {
+            Value::Map(entries) => {
+                for entry in entries {
+                    if is_alias(entry.value) {
+                        continue;
+                    }
+                    if let Some(text) = scalar(entry.value) {
+                        visit(entry.value, text, Some(&entry.key));
+                    } else if let Value::Seq(items) = tree.value(entry.value) {
+                        for &item in items.iter().filter(|&&i| !is_alias(i)) {
+                            if let Some(text) = scalar(item) {
+                                visit(item, text, Some(&entry.key));
+                            }
+                        }
+                    }
+                }
+            }
+            Value::Seq(items) => {
+                // Items of a list that is a mapping's value were visited with that key.
+                let under_key = tree
+                    .parent(id)
+                    .is_some_and(|p| matches!(tree.value(p), Value::Map(_)));
+                if !under_key {
+                    for &item in items.iter().filter(|&&i| !is_alias(i)) {
+                        if let Some(text) = scalar(item) {
+                            visit(item, text, None);
+                        }
+                    }
+                }
+            }
+            _ => {
+                if tree.parent(id).is_none() {
+                    if let Some(text) = scalar(id) {
+                        visit(id, text, None);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What kind of secret a value holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretKind {
+    MetaAccessToken,
+    AppToken,
+    AppSecret,
+    VerifyToken,
+    UrlPassword,
+    /// A high-entropy value under a secret-named field.
+    Generic,
+}
+
+/// A secret found inside a string value: bytes `start..end` of the decoded value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Secret {
+    pub kind: SecretKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+struct Rules {
+    meta_prefix: String,
+    meta_min_tail: usize,
+    app_id_digits: (usize, usize),
+    app_secret_length: (usize, usize),
+    hex_length: usize,
+    secret_words: Vec<String>,
+    not_secret_keys: Vec<String>,
+    verify_token_keys: Vec<String>,
+    generic_min_length: usize,
+    generic_min_entropy: f64,
+    weak_words: Vec<String>,
+    placeholder_markers: Vec<String>,
+}
+
+static RULES: LazyLock<Rules> = LazyLock::new(|| {
+    let secrets = Data::load(SECRETS);
+    let tokens = Data::load(VERIFY_TOKENS);
+    let lower = |list: Vec<String>| -> Vec<String> {
+        list.into_iter().map(|s| s.to_ascii_lowercase()).collect()
+    };
+    Rules {
+        meta_prefix: secrets
+            .text("meta_token_prefix")
+            .unwrap_or_else(|| "EAA".into()),
+        meta_min_tail: secrets.number("meta_token_min_tail").unwrap_or(30.0) as usize,
+        app_id_digits: secrets.range("app_token_id_digits").unwrap_or((15, 16)),
+        app_secret_length: secrets.range("app_token_secret_length").unwrap_or((27, 40)),
+        hex_length: secrets.number("app_secret_hex_length").unwrap_or(32.0) as usize,
+        secret_words: lower(secrets.list("secret_key_words")),
+        not_secret_keys: lower(secrets.list("not_secret_keys")),
+        verify_token_keys: secrets
+            .list("verify_token_keys")
+            .iter()
+            .map(|k| normalise_key(k))
+            .collect(),
+        generic_min_length: secrets.number("generic_min_length").unwrap_or(16.0) as usize,
+        generic_min_entropy: secrets.number("generic_min_entropy_bits").unwrap_or(3.0),
+        weak_words: lower(tokens.list("words")),
+        placeholder_markers: lower(tokens.list("placeholder_markers")),
+    }
+});
+
+/// Shannon entropy of a string in bits per character.
+pub fn entropy_bits(text: &str) -> f64 {
+    let mut counts = std::collections::HashMap::new();
+    let mut total = 0usize;
+    for c in text.chars() {
+        *counts.entry(c).or_insert(0usize) += 1;
+        total += 1;
+    }
+    if total == 0 {
+        return 0.0;
+    }
+    let total = total as f64;
+    counts
+        .values()
+        .map(|&n| {
+            let p = n as f64 / total;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// A value someone is meant to replace (`YOUR_TOKEN`, `changeme`, `xxxx`), or a reference
+/// filled in at deploy time (`${TOKEN}`): never a secret.
+pub fn is_placeholder_value(value: &str) -> bool {
+    if is_placeholder(value) {
+        return true;
+    }
+    let lower = value.trim().to_ascii_lowercase();
+    let squashed: String = lower
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
+        .collect();
+    RULES
+        .placeholder_markers
+        .iter()
+        .any(|m| lower.contains(m.as_str()))
+        || RULES.weak_words.contains(&squashed)
+}
+
+/// Lower case, with `-` and `.` read as `_` (`X-Api-Key` → `x_api_key`).
+fn normalise_key(key: &str) -> String {
+    key.to_ascii_lowercase().replace(['-', '.'], "_")
+}
+
+fn is_verify_token_key(key: &str) -> bool {
+    let key = normalise_key(key);
+    RULES.verify_token_keys.contains(&key)
+}
+
+/// Whether a key mentions a secret word (`Api-Key` mentions `api_key`), without allocating:
+/// the quick test run on every key of every file before anything costlier.
+fn mentions_secret_word(key: &str) -> bool {
+    let normal = |b: u8| match b {
+        b'-' | b'.' => b'_',
+        other => other.to_ascii_lowercase(),
+    };
+    let key = key.as_bytes();
+    RULES.secret_words.iter().any(|word| {
+        let word = word.as_bytes();
+        word.len() <= key.len()
+            && key
+                .windows(word.len())
+                .any(|w| w.iter().zip(word).all(|(&a, &b)| normal(a) == b))
+    })
+}
+
+/// A field whose name says it holds a secret (`app_secret`, `ACCESS_TOKEN`, `api-key`).
+pub fn is_secret_key(key: &str) -> bool {
+    let key = normalise_key(key);
+    !RULES.not_secret_keys.contains(&key) && RULES.secret_words.iter().any(|w| key.contains(w))
+}
+
+fn is_token_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+/// `EAA…` runs of at least `meta_min_tail` letters and digits after the prefix.
+fn meta_tokens(value: &str, out: &mut Vec<Secret>) {
+    let bytes = value.as_bytes();
+    let prefix = RULES.meta_prefix.as_str();
+    let mut from = 0;
+    while let Some(found) = value.get(from..).and_then(|rest| rest.find(prefix)) {
+        let start = from + found;
+        let mut end = start + prefix.len();
+        while bytes.get(end).copied().is_some_and(is_token_char) {
+            end += 1;
+        }
+        let boundary = start == 0 || !bytes.get(start - 1).copied().is_some_and(is_token_char);
+        if boundary && end - start - prefix.len() >= RULES.meta_min_tail {
+            out.push(Secret {
+                kind: SecretKind::MetaAccessToken,
+                start,
+                end,
+            });
+        }
+        from = end.max(start + 1);
+    }
+}
+
+/// `<app_id>|<secret>` (or `%7C`): 15–16 digits, a bar, 27–40 characters of `[0-9A-Za-z_-]`.
+fn app_tokens(value: &str, out: &mut Vec<Secret>) {
+    if !value.contains(['|', '%']) {
+        return;
+    }
+    let bytes = value.as_bytes();
+    let is_secret_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let mut i = 0;
+    while i < bytes.len() {
+        let bar = if bytes.get(i) == Some(&b'|') {
+            1
+        } else if value
+            .get(i..i + 3)
+            .is_some_and(|s| s.eq_ignore_ascii_case("%7c"))
+        {
+            3
+        } else {
+            i += 1;
+            continue;
+        };
+        let mut start = i;
+        while start > 0 && bytes.get(start - 1).is_some_and(u8::is_ascii_digit) {
+            start -= 1;
+        }
+        let digits = i - start;
+        let mut end = i + bar;
+        while bytes.get(end).copied().is_some_and(is_secret_char) {
+            end += 1;
+        }
+        let secret = end - (i + bar);
+        let (min_id, max_id) = RULES.app_id_digits;
+        let (min_secret, max_secret) = RULES.app_secret_length;
+        let id_boundary =
+            start == 0 || !bytes.get(start - 1).is_some_and(u8::is_ascii_alphanumeric);
+        if id_boundary
+            && (min_id..=max_id).contains(&digits)
+            && (min_secret..=max_secret).contains(&secret)
+        {
+            out.push(Secret {
+                kind: SecretKind::AppToken,
+                start,
+                end,
+            });
+        }
+        i = end.max(i + 1);
+    }
+}
+
+/// Passwords in URLs: `scheme://user:password@host`.
+fn url_passwords(value: &str, out: &mut Vec<Secret>) {
+    let mut from = 0;
+    while let Some(found) = value.get(from..).and_then(|rest| rest.find("://")) {
+        let authority_start = from + found + 3;
+        let rest = value.get(authority_start..).unwrap_or("");
+        let authority_len = rest
+            .find(|c: char| matches!(c, '/' | '?' | '#') || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let authority = rest.get(..authority_len).unwrap_or("");
+        if let Some(at) = authority.rfind('@') {
+            let userinfo = authority.get(..at).unwrap_or("");
+            if let Some(colon) = userinfo.find(':') {
+                let password = userinfo.get(colon + 1..).unwrap_or("");
+                if !password.is_empty() && !is_placeholder_value(password) {
+                    out.push(Secret {
+                        kind: SecretKind::UrlPassword,
+                        start: authority_start + colon + 1,
+                        end: authority_start + at,
+                    });
+                }
+            }
+        }
+        from = authority_start + authority_len;
+    }
+}
+
+/// A name rather than a value: `WHATSAPP_API_KEY`, `token_cache_key`, `my-verify-token`.
+fn looks_like_identifier(value: &str) -> bool {
+    let upper_name = value
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    let lower_words = value
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-' | b'.'));
+    upper_name || lower_words
+}
+
+/// Every secret in one scalar value, with the key it sits under.
+pub fn find(value: &str, key: Option<&str>) -> Vec<Secret> {
+    let mut out = Vec::new();
+    if is_placeholder(value) {
+        return out;
+    }
+    meta_tokens(value, &mut out);
+    app_tokens(value, &mut out);
+    url_passwords(value, &mut out);
+    if !out.is_empty() {
+        return out;
+    }
+    // Only a field named like a secret can make a plain value one (verify-token fields all
+    // mention `token`).
+    let Some(key) = key.filter(|k| mentions_secret_word(k)) else {
+        return out;
+    };
+    let trimmed = value.trim();
+    if trimmed.is_empty() || is_placeholder_value(trimmed) {
+        return out;
+    }
+    let start = value.len() - value.trim_start().len();
+    let whole = |kind| Secret {
+        kind,
+        start,
+        end: start + trimmed.len(),
+    };
+    if is_verify_token_key(key) {
+        out.push(whole(SecretKind::VerifyToken));
+    } else if is_secret_key(key) {
+        let hex =
+            trimmed.len() == RULES.hex_length && trimmed.bytes().all(|b| b.is_ascii_hexdigit());
+        if hex {
+            out.push(whole(SecretKind::AppSecret));
+        } else if trimmed.chars().count() >= RULES.generic_min_length
+            && !trimmed.contains(char::is_whitespace)
+            && !trimmed.contains("://")
+            && !looks_like_identifier(trimmed)
+            && entropy_bits(trimmed) >= RULES.generic_min_entropy
+        {
+            out.push(whole(SecretKind::Generic));
+        }
+    }
+    out
+}
+
+/// The form a secret may be shown in: a public-looking prefix for tokens whose first
+/// characters are structure (`EAAG…(68 chars)`), nothing but the length for the rest.
+pub fn redact(secret: &str, kind: &SecretKind) -> String {
+    let chars = secret.chars().count();
+    let shows_prefix = matches!(kind, SecretKind::MetaAccessToken | SecretKind::AppToken);
+    if shows_prefix && chars >= 16 {
+        let prefix: String = secret.chars().take(4).collect();
+        format!("{prefix}…({chars} chars)")
+    } else {
+        format!("…({chars} chars)")
+    }
+}
+
+fn describe(kind: &SecretKind, shown: &str, key: Option<&str>) -> String {
+    let under = key.map(|k| format!(" under `{k}`")).unwrap_or_default();
+    match kind {
+        SecretKind::MetaAccessToken => format!(
+            "Meta access token `{shown}`{under} is written into the file; whoever reads it can act as your WhatsApp Business Account"
+        ),
+        SecretKind::AppToken => format!(
+            "app access token `{shown}`{under} (app id|app secret) is written into the file"
+        ),
+        SecretKind::AppSecret => format!(
+            "app secret `{shown}`{under} is written into the file; with it anyone can sign forged webhook events"
+        ),
+        SecretKind::VerifyToken => format!(
+            "verify token `{shown}`{under} is a literal; keep it out of the file and reference it, e.g. ${{WA_VERIFY_TOKEN}}"
+        ),
+        SecretKind::UrlPassword => format!("password `{shown}` is written into a URL{under}"),
+        SecretKind::Generic => format!("secret value `{shown}`{under} is written into the file"),
+    }
+}
+
+/// WA003 hardcoded-secret, over every scalar of a recognised file.
+pub fn hardcoded_secret(ctx: &FileContext, out: &mut Vec<Finding>) {
+    each_scalar(ctx.tree, |node, value, key| {
+        if !matches!(ctx.tree.value(node), Value::String(_)) {
+            return;
+        }
+        for secret in find(value, key) {
+            let text = value.get(secret.start..secret.end).unwrap_or("");
+            let shown = redact(text, &secret.kind);
+            out.push(
+                Finding::new(
+                    CODE,
+                    At::Within(node, secret.start, secret.end),
+                    describe(&secret.kind, &shown, key),
+                )
+                .help(
+                    "move it to a secret store or the deployment environment and reference it \
+                     (${NAME}); rotate it, since it stays in the repository's history",
+                )
+                .sensitive(),
+            );
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "EAAGm0PX4ZCpsBAKZBqZAhZCZCZAvWQZDZD1x9yKZBqs8Jd7ZAnZCmBZAwLZBZC5Xk3";
+
+    fn kinds(value: &str, key: Option<&str>) -> Vec<SecretKind> {
+        find(value, key).into_iter().map(|s| s.kind).collect()
+    }
+
+    #[test]
+    fn meta_tokens_anywhere() {
+        assert_eq!(kinds(TOKEN, Some("note")), [SecretKind::MetaAccessToken]);
+        let header = format!("Bearer {TOKEN}");
+        let found = find(&header, Some("Authorization"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(&header[found[0].start..found[0].end], TOKEN);
+        let url = format!("https://graph.facebook.com/v23.0/me?access_token={TOKEN}&x=1");
+        assert_eq!(kinds(&url, None), [SecretKind::MetaAccessToken]);
+        // Too short, or inside a word: not a token.
+        assert!(kinds("EAA1234", Some("token")).is_empty());
+        assert!(kinds(&format!("X{TOKEN}"), None).is_empty());
+    }
+
+    #[test]
+    fn app_tokens_and_app_secrets() {
+        let app_token = "123456789012345|AbCdEfGhIjKlMnOpQrStUvWxYz0";
+        assert_eq!(kinds(app_token, None), [SecretKind::AppToken]);
+        assert_eq!(
+            kinds("123456789012345%7CAbCdEfGhIjKlMnOpQrStUvWxYz0", None),
+            [SecretKind::AppToken]
+        );
+        let hex = "6dca4e8f0b2a4c1d9e7f3a5b8c0d2e4f";
+        assert_eq!(kinds(hex, Some("app_secret")), [SecretKind::AppSecret]);
+        assert_eq!(
+            kinds(hex, Some("facebook_app_secret")),
+            [SecretKind::AppSecret]
+        );
+        // The same hex under a field that is not about secrets: an id or a hash.
+        assert!(kinds(hex, Some("etag")).is_empty());
+    }
+
+    #[test]
+    fn verify_tokens_and_generic_secrets() {
+        assert_eq!(
+            kinds("k8Jq2vX9pLm4nR7sT1wY", Some("verify_token")),
+            [SecretKind::VerifyToken]
+        );
+        assert_eq!(
+            kinds("sk_live_51Hx9Qa2Lk8Zp3Rt6Vw", Some("stripe_api_key")),
+            [SecretKind::Generic]
+        );
+        assert_eq!(
+            kinds(
+                "https://bot:S3cr3tPassw0rd@hooks.acme.example/wa",
+                Some("callback_url")
+            ),
+            [SecretKind::UrlPassword]
+        );
+    }
+
+    #[test]
+    fn pinned_false_positives() {
+        // References and placeholders are not secrets.
+        for value in [
+            "${WA_VERIFY_TOKEN}",
+            "{{verify_token}}",
+            "<YOUR_VERIFY_TOKEN>",
+            "YOUR_VERIFY_TOKEN_PLACEHOLDER",
+            "changeme",
+            "REPLACE_ME",
+            "xxxxxxxxxxxxxxxxxxxx",
+        ] {
+            assert!(kinds(value, Some("verify_token")).is_empty(), "{value}");
+            assert!(kinds(value, Some("app_secret")).is_empty(), "{value}");
+        }
+        // A template body that talks about tokens and passwords.
+        assert!(kinds(
+            "Your one-time token is {{1}}. Never share your password.",
+            Some("text")
+        )
+        .is_empty());
+        assert!(kinds(
+            "Enter the verification token we sent you",
+            Some("password_hint")
+        )
+        .is_empty());
+        // Names of variables and settings, not values.
+        assert!(kinds("WHATSAPP_ACCESS_TOKEN", Some("token_env")).is_empty());
+        assert!(kinds("whatsapp-cloud-api-token", Some("secret_name")).is_empty());
+        assert!(kinds("unused", Some("flow_token")).is_empty());
+        assert!(kinds("https://auth.acme.example/oauth/token", Some("token_url")).is_empty());
+        // Sentences under a secret-named key.
+        assert!(kinds(
+            "Please enter your password to continue",
+            Some("password_prompt")
+        )
+        .is_empty());
+        // Ids are numbers, not secrets.
+        assert!(kinds("102290129340398", Some("waba_id")).is_empty());
+        // A URL with a user but no password, or a placeholder password.
+        assert!(kinds("https://bot@hooks.acme.example/wa", None).is_empty());
+        assert!(kinds("https://bot:${HOOK_PASSWORD}@hooks.acme.example/wa", None).is_empty());
+    }
+
+    #[test]
+    fn secret_words_match_any_spelling_of_the_key() {
+        assert!(mentions_secret_word("X-Api-Key"));
+        assert!(mentions_secret_word("ACCESS_TOKEN"));
+        assert!(mentions_secret_word("hub.verify_token"));
+        assert!(!mentions_secret_word("text"));
+        assert!(!mentions_secret_word("tok"));
+        assert!(is_verify_token_key("hub.verify_token"));
+        assert!(is_verify_token_key("Verify-Token"));
+    }
+
+    #[test]
+    fn redaction_keeps_only_what_is_public() {
+        assert_eq!(
+            redact(TOKEN, &SecretKind::MetaAccessToken),
+            "EAAG…(67 chars)"
+        );
+        assert_eq!(
+            redact("k8Jq2vX9pLm4nR7sT1wY", &SecretKind::VerifyToken),
+            "…(20 chars)"
+        );
+    }
+
+    #[test]
+    fn walks_every_scalar_once_without_recursion() {
+        // Deep nesting: the walk is a loop over the arena.
+        let depth = 100;
+        let text = format!(
+            "{}{{\"token\": \"{TOKEN}\"}}{}",
+            "{\"a\": ".repeat(depth),
+            "}".repeat(depth)
+        );
+        let tree = crate::source::parse(&text, crate::source::Format::Json).unwrap();
+        let mut seen = Vec::new();
+        each_scalar(&tree, |_, value, key| {
+            seen.push((value.to_string(), key.map(str::to_string)))
+        });
+        assert_eq!(seen, [(TOKEN.to_string(), Some("token".to_string()))]);
+
+        let yaml = "a: &t secret-value-1234567890\nb: *t\nlist: [x, y]\n---\nplain\n";
+        let tree = crate::source::parse(yaml, crate::source::Format::Yaml).unwrap();
+        let mut seen = Vec::new();
+        each_scalar(&tree, |_, value, key| {
+            seen.push(format!("{}={value}", key.unwrap_or("-")))
+        });
+        assert_eq!(
+            seen,
+            ["a=secret-value-1234567890", "list=x", "list=y", "-=plain"]
+        );
+    }
+}

@@ -1,0 +1,271 @@
+//! WA004 deprecated-api-version: Graph API versions past their end of life (in
+//! `graph_api_version` fields and in Graph URLs anywhere), and Flow JSON versions Meta no
+//! longer accepts. Tables: `rules/data/graph_api_versions.yaml`, `rules/data/flow_json_versions.yaml`.
+
+use std::sync::LazyLock;
+
+use super::data::{Data, FLOW_JSON_VERSIONS, GRAPH_API_VERSIONS};
+use super::secrets::each_scalar;
+use super::FileContext;
+use crate::date::Date;
+use crate::diagnostic::{At, Finding};
+use crate::model::webhook::GraphVersion;
+use crate::model::{Document, WhatsAppFlow};
+
+pub const CODE: &str = "WA004";
+
+/// Fields that name the Graph API version a deployment calls.
+const VERSION_KEYS: [&str; 2] = ["graph_api_version", "cloud_api_version"];
+const GRAPH_HOSTS: [&str; 2] = ["graph.facebook.com/", "graph.instagram.com/"];
+
+#[derive(Clone, Debug)]
+struct Release {
+    version: GraphVersion,
+    introduced: Option<Date>,
+    available_until: Option<Date>,
+}
+
+struct GraphTable {
+    /// Newest first.
+    releases: Vec<Release>,
+}
+
+static GRAPH: LazyLock<GraphTable> = LazyLock::new(|| {
+    let data = Data::load(GRAPH_API_VERSIONS);
+    let mut releases: Vec<Release> = data
+        .records("versions")
+        .into_iter()
+        .filter_map(|record| {
+            let field = |name: &str| {
+                record
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.as_str())
+            };
+            Some(Release {
+                version: GraphVersion::parse(field("version")?)?,
+                introduced: field("introduced").and_then(Date::parse),
+                available_until: field("available_until").and_then(Date::parse),
+            })
+        })
+        .collect();
+    releases.sort_by_key(|r| std::cmp::Reverse(r.version));
+    GraphTable { releases }
+});
+
+/// Why a Graph API version no longer works on `today`, if it does not.
+fn graph_expired(version: GraphVersion, today: Date) -> Option<String> {
+    let table = &GRAPH.releases;
+    if let Some(release) = table.iter().find(|r| r.version == version) {
+        let until = release.available_until?;
+        return (today >= until).then(|| format!("Meta stopped serving it on {until}"));
+    }
+    let oldest = table.last()?;
+    if version < oldest.version {
+        let until = oldest.available_until?;
+        return (today >= until).then(|| {
+            format!(
+                "it is older than {}, which Meta stopped serving on {until}",
+                oldest.version
+            )
+        });
+    }
+    None
+}
+
+/// The oldest version still served on `today`: what to upgrade to at the very least.
+fn oldest_served(today: Date) -> Option<GraphVersion> {
+    GRAPH
+        .releases
+        .iter()
+        .rev()
+        .find(|r| r.available_until.is_none_or(|until| today < until))
+        .map(|r| r.version)
+}
+
+/// The newest version released by `today`.
+fn newest(today: Date) -> Option<GraphVersion> {
+    GRAPH
+        .releases
+        .iter()
+        .find(|r| r.introduced.is_some_and(|introduced| introduced <= today))
+        .map(|r| r.version)
+}
+
+fn graph_finding(at: At, written: &str, why: String, today: Date) -> Finding {
+    let upgrade = match (oldest_served(today), newest(today)) {
+        (Some(oldest), Some(newest)) if oldest != newest => {
+            format!("move to {newest} (at least {oldest}, the oldest version still served)")
+        }
+        (_, Some(newest)) => format!("move to {newest}"),
+        _ => "move to a current version".to_string(),
+    };
+    Finding::new(
+        CODE,
+        at,
+        format!("Graph API version `{written}` is past its end of life: {why}"),
+    )
+    .help(format!(
+        "{upgrade}; calls to an expired version are answered by the oldest version still served, \
+         whose behaviour your code was not tested against"
+    ))
+}
+
+/// `v17.0` right after a Graph host in a URL: the byte range of the version segment.
+fn graph_url_versions(value: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for host in GRAPH_HOSTS {
+        let mut from = 0;
+        while let Some(found) = value.get(from..).and_then(|rest| rest.find(host)) {
+            let start = from + found + host.len();
+            let rest = value.get(start..).unwrap_or("");
+            let len = rest
+                .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'') || c.is_whitespace())
+                .unwrap_or(rest.len());
+            if rest.starts_with(['v', 'V']) && len > 1 {
+                out.push((start, start + len));
+            }
+            from = start;
+        }
+    }
+    out
+}
+
+/// WA004 deprecated-api-version, over a whole file: Graph API versions in any value, and the
+/// `version` of each Flow JSON document.
+pub fn deprecated_api_version(ctx: &FileContext, out: &mut Vec<Finding>) {
+    graph_api_version(ctx, out);
+    for document in ctx.documents {
+        if let Document::WhatsAppFlow(flow) = document {
+            flow_json_version(flow, out);
+        }
+    }
+}
+
+/// The Graph API: `graph_api_version` fields and Graph URLs in any value.
+fn graph_api_version(ctx: &FileContext, out: &mut Vec<Finding>) {
+    let today = ctx.config.today();
+    each_scalar(ctx.tree, |node, value, key| {
+        if key.is_some_and(|k| VERSION_KEYS.iter().any(|v| k.eq_ignore_ascii_case(v))) {
+            if let Some(version) = GraphVersion::parse(value) {
+                if let Some(why) = graph_expired(version, today) {
+                    out.push(graph_finding(At::Node(node), value.trim(), why, today));
+                }
+            }
+            return;
+        }
+        for (start, end) in graph_url_versions(value) {
+            let written = value.get(start..end).unwrap_or("");
+            let Some(version) = GraphVersion::parse(written) else {
+                continue;
+            };
+            if let Some(why) = graph_expired(version, today) {
+                out.push(graph_finding(
+                    At::Within(node, start, end),
+                    written,
+                    why,
+                    today,
+                ));
+            }
+        }
+    });
+}
+
+struct FlowTable {
+    sending: Vec<String>,
+    publishing: Vec<String>,
+    recommended: String,
+}
+
+static FLOW: LazyLock<FlowTable> = LazyLock::new(|| {
+    let data = Data::load(FLOW_JSON_VERSIONS);
+    FlowTable {
+        sending: data.list("sending"),
+        publishing: data.list("publishing"),
+        recommended: data.text("recommended").unwrap_or_default(),
+    }
+});
+
+/// `"7.3"` as (7, 3).
+fn flow_version(text: &str) -> Option<(u32, u32)> {
+    let (major, minor) = text.trim().split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+/// Meta's Flow JSON `version`.
+fn flow_json_version(flow: &WhatsAppFlow, out: &mut Vec<Finding>) {
+    let Some(version) = &flow.version else {
+        return;
+    };
+    let Some(number) = flow_version(&version.value) else {
+        return;
+    };
+    let table = &*FLOW;
+    let oldest_sending = table.sending.iter().filter_map(|v| flow_version(v)).min();
+    let oldest_publishing = table
+        .publishing
+        .iter()
+        .filter_map(|v| flow_version(v))
+        .min();
+    let written = version.value.trim();
+    let recommended = &table.recommended;
+    let message = if oldest_sending.is_some_and(|oldest| number < oldest) {
+        format!(
+            "Flow JSON version {written} is no longer accepted by Meta; the oldest version it still sends is {}",
+            table.sending.first().map_or("", String::as_str)
+        )
+    } else if table.sending.iter().any(|v| v == written)
+        && !table.publishing.iter().any(|v| v == written)
+        && oldest_publishing.is_some_and(|oldest| number < oldest)
+    {
+        format!(
+            "Flow JSON version {written} can no longer be published; Meta publishes {} and later",
+            table.publishing.first().map_or("", String::as_str)
+        )
+    } else {
+        return;
+    };
+    out.push(
+        Finding::new(CODE, At::Node(version.node), message).help(format!(
+            "migrate the flow to Flow JSON {recommended} (Meta's recommended version) and publish it again"
+        )),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(text: &str) -> GraphVersion {
+        GraphVersion::parse(text).unwrap()
+    }
+
+    fn day(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn graph_versions_expire_on_their_date() {
+        assert_eq!(graph_expired(v("v17.0"), day("2025-09-11")), None);
+        assert!(graph_expired(v("v17.0"), day("2025-09-12")).is_some());
+        assert!(graph_expired(v("v2.0"), day("2025-01-01"))
+            .unwrap()
+            .contains("older than v2.9"));
+        // No end date published yet, or newer than the table: never expired.
+        assert_eq!(graph_expired(v("v26.0"), day("2040-01-01")), None);
+        assert_eq!(graph_expired(v("v99.0"), day("2040-01-01")), None);
+        assert_eq!(oldest_served(day("2025-09-12")), Some(v("v18.0")));
+        assert_eq!(newest(day("2026-01-01")), Some(v("v24.0")));
+        assert_eq!(newest(day("2026-07-29")), Some(v("v26.0")));
+    }
+
+    #[test]
+    fn finds_versions_in_graph_urls() {
+        let url = "https://graph.facebook.com/v17.0/1234/messages";
+        let found = graph_url_versions(url);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&url[found[0].0..found[0].1], "v17.0");
+        assert!(graph_url_versions("https://graph.facebook.com/me").is_empty());
+        assert!(graph_url_versions("see graph.facebook.com/").is_empty());
+    }
+}
