@@ -264,10 +264,34 @@ fn the_shared_real_corpus_reads_without_false_errors() {
     );
     assert_eq!(output.status.code(), Some(0));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    // The Bindambc fixtures that use the retired TRANSACTIONAL category: as `category` it is a
+    // schema violation with a help line naming today's categories. (retTemplate1 carries it
+    // only as `previous_category`, Meta's own record of the history, which is not an error.)
+    let retired = [
+        "templates/bindambc-java_expectedTemplate1.json",
+        "templates/bindambc-java_expectedTemplate2.json",
+        "templates/bindambc-java_expectedTemplate4.json",
+        "templates/bindambc-java_retTemplate1.json",
+    ];
+    let mut retired_seen = Vec::new();
     for d in report["diagnostics"].as_array().unwrap() {
         let rule = d["rule"].as_str().unwrap();
+        let file = d["file"].as_str().unwrap();
+        if rule == "WA002" && retired.contains(&file) {
+            assert!(
+                d["message"].as_str().unwrap().contains("TRANSACTIONAL"),
+                "{d}"
+            );
+            let help = d["help"].as_str().unwrap();
+            for category in ["AUTHENTICATION", "MARKETING", "UTILITY"] {
+                assert!(help.contains(category), "{d}");
+            }
+            retired_seen.push(file);
+            continue;
+        }
         assert!(!["WA001", "WA002"].contains(&rule), "false {rule}: {d}");
     }
+    assert_eq!(retired_seen, &retired[..3]);
     assert!(report["summary"]["files"].as_u64().unwrap() >= 30);
 }
 

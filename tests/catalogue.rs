@@ -80,8 +80,9 @@ fn every_entry_is_complete() {
     }
 }
 
-/// Writes an example's files to a fresh folder and lints it; returns the codes of the findings
-/// that count (a finding suppressed with a reason is accepted, not found).
+/// Writes an example's files to a fresh folder and lints it (with the example's own
+/// walint.yaml, if it has one); returns the codes of the findings that count (a finding
+/// suppressed with a reason is accepted, not found).
 fn run_example(files: &[(String, String)]) -> Vec<&'static str> {
     let dir = tempfile::tempdir().unwrap();
     for (name, content) in files {
@@ -90,12 +91,17 @@ fn run_example(files: &[(String, String)]) -> Vec<&'static str> {
         std::fs::write(path, content).unwrap();
     }
     let root = dir.path().canonicalize().unwrap();
-    // A fixed day, so no documented example expires with a Graph API version.
-    let config = Config {
-        root: root.clone(),
-        today: walint::date::Date::new(2026, 11, 25),
-        ..Config::default()
+    // A fixed day, so no documented example expires with a Graph API version. An example
+    // may carry its own walint.yaml (a rule that reads `brand` or an option).
+    let mut config = if files.iter().any(|(name, _)| name == "walint.yaml") {
+        Config::load(&root.join("walint.yaml"), catalogue().unwrap()).unwrap()
+    } else {
+        Config {
+            root: root.clone(),
+            ..Config::default()
+        }
     };
+    config.today = walint::date::Date::new(2026, 11, 25);
     let found = discover(std::slice::from_ref(&root), &config, &root).unwrap();
     let outcome = lint(
         &found.files,

@@ -69,6 +69,12 @@ impl<'t> Reader<'t> {
             .push(Finding::new(SCHEMA_VIOLATION, at, message));
     }
 
+    /// A schema problem with a line on how to fix it.
+    pub fn problem_with_help(&mut self, at: At, message: String, help: String) {
+        self.problems
+            .push(Finding::new(SCHEMA_VIOLATION, at, message).help(help));
+    }
+
     fn wrong_type(&mut self, node: NodeId, field: &str, expected: &str) {
         let found = kind_of(self.tree.value(node));
         self.problem(
@@ -178,6 +184,49 @@ impl<'t> Reader<'t> {
                 None
             }
         }
+    }
+
+    /// A whole number that may be negative (`message_send_ttl_seconds: -1`).
+    pub fn integer(&mut self, map: NodeId, key: &str) -> Option<Spanned<i64>> {
+        let node = self.present(map, key)?;
+        match self.tree.value(node) {
+            Value::Number(n) => match n.replace('_', "").parse::<i64>() {
+                Ok(value) => Some(Spanned { value, node }),
+                Err(_) => {
+                    self.wrong_type(node, key, "a whole number");
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(node, key, "a whole number");
+                None
+            }
+        }
+    }
+
+    /// Text items of a list, or a single text taken as a list of one; numbers are kept as
+    /// written (YAML reads an unquoted `800` as a number), anything else is reported.
+    pub fn texts(&mut self, map: NodeId, key: &str) -> Option<Vec<Spanned<String>>> {
+        let node = self.present(map, key)?;
+        let items = match self.tree.value(node) {
+            Value::String(_) | Value::Number(_) => vec![node],
+            Value::Seq(items) => items.clone(),
+            _ => {
+                self.wrong_type(node, key, "a list of strings");
+                return None;
+            }
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match self.tree.value(item) {
+                Value::String(s) | Value::Number(s) => out.push(Spanned {
+                    value: s.clone(),
+                    node: item,
+                }),
+                _ => self.wrong_type(item, key, "a list of strings"),
+            }
+        }
+        Some(out)
     }
 
     pub fn keyword<K: Keyword>(&mut self, map: NodeId, key: &str) -> Option<Spanned<K>> {

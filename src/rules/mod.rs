@@ -8,11 +8,13 @@ pub mod catalogue;
 mod data;
 mod flows;
 mod graph;
+mod links;
 pub mod secrets;
 mod templates;
 mod versions;
 mod webhooks;
 mod whatsapp_flows;
+mod wording;
 
 use crate::config::Config;
 use crate::diagnostic::{FileFinding, Finding};
@@ -83,6 +85,66 @@ pub static REGISTRY: &[Rule] = &[
     Rule {
         code: "WA101",
         check: Check::Workspace(templates::template_not_approved),
+    },
+    Rule {
+        code: "WA102",
+        check: Check::Document(templates::template_name_invalid),
+    },
+    Rule {
+        code: "WA103",
+        check: Check::Document(templates::template_text_too_long),
+    },
+    Rule {
+        code: "WA104",
+        check: Check::Document(templates::template_variable_sequence),
+    },
+    Rule {
+        code: "WA105",
+        check: Check::Document(templates::template_variable_example_missing),
+    },
+    Rule {
+        code: "WA106",
+        check: Check::Document(templates::template_variable_placement),
+    },
+    Rule {
+        code: "WA107",
+        check: Check::Document(templates::template_button_limits),
+    },
+    Rule {
+        code: "WA108",
+        check: Check::Document(links::insecure_url),
+    },
+    Rule {
+        code: "WA109",
+        check: Check::Document(templates::marketing_without_opt_out),
+    },
+    Rule {
+        code: "WA110",
+        check: Check::Document(templates::template_category_mismatch),
+    },
+    Rule {
+        code: "WA111",
+        check: Check::Document(templates::sensitive_data_request),
+    },
+    Rule {
+        code: "WA112",
+        check: Check::Document(templates::invalid_language_code),
+    },
+    Rule {
+        code: "WA113",
+        check: Check::Workspace(templates::duplicate_template),
+    },
+    Rule {
+        code: "WA114",
+        check: Check::Document(templates::authentication_template_content),
+    },
+    Rule {
+        code: "WA115",
+        check: Check::Document(templates::brand_inconsistent),
+    },
+    Rule {
+        code: "WA116",
+        check: Check::Document(templates::impersonal_marketing),
     },
     Rule {
         code: "WA201",

@@ -1,11 +1,32 @@
-//! Message template rules (WA1xx).
+//! Message template rules (WA1xx). The variable rules (WA104–WA106) live in
+//! `templates/variables.rs`, the wording rules (WA109–WA111, WA115) in
+//! `templates/content.rs`; all of them read texts through [`text_fields`].
 
+mod content;
+mod variables;
+
+pub use content::{
+    brand_inconsistent, marketing_without_opt_out, sensitive_data_request,
+    template_category_mismatch,
+};
+pub use variables::{
+    template_variable_example_missing, template_variable_placement, template_variable_sequence,
+};
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use super::wording;
+use super::{is_placeholder, links, DocumentContext};
 use crate::config::Config;
 use crate::diagnostic::{At, FileFinding, Finding, Severity};
 use crate::model::flow::TemplateRef;
-use crate::model::reader::Keyword;
-use crate::model::template::Status;
-use crate::model::Document;
+use crate::model::reader::{Keyword, Spanned};
+use crate::model::template::{
+    variables, Button, ButtonType, Category, ComponentType, HeaderFormat, OtpType, Status,
+    Variable, VariableKind,
+};
+use crate::model::{Document, Template};
 use crate::workspace::Workspace;
 
 /// WA101 template-not-approved: references to templates that cannot be sent, and
@@ -86,4 +107,877 @@ fn check_reference(
             format!("`{name}` ({language}) is defined here"),
         ),
     });
+}
+
+// ---------------------------------------------------------------------------------------
+// Per-template rules (WA102–WA116). Numbers come from docs/whatsapp-platform-facts.md §1:
+// [D] documented limits are errors, [S]/[U] ones warnings.
+// ---------------------------------------------------------------------------------------
+
+fn template_of<'a>(ctx: &DocumentContext<'a>) -> Option<&'a Template> {
+    match ctx.document {
+        Document::Template(template) => Some(template),
+        _ => None,
+    }
+}
+
+/// `1,203` for counts a reader compares with a limit.
+pub(crate) fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Which text of a template a field is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Field {
+    Header,
+    Body,
+    Footer,
+    /// A carousel card's body.
+    CardBody,
+    ButtonText,
+    AutofillText,
+    Url,
+    OfferText,
+}
+
+/// A text of a template with what it is, for the rules that read every text.
+pub(crate) struct TextField<'t> {
+    pub field: Field,
+    /// "body text", "carousel card 2 body text", "QUICK_REPLY button text", ...
+    pub what: String,
+    pub text: &'t Spanned<String>,
+}
+
+/// Every text of a template customers read: header, body, footer, card bodies, button
+/// labels, URLs and the limited-time-offer text.
+pub(crate) fn text_fields(template: &Template) -> Vec<TextField<'_>> {
+    let mut out = Vec::new();
+    for (card, component) in template.all_components() {
+        let prefix = card.map_or(String::new(), |i| format!("carousel card {} ", i + 1));
+        if let Some(text) = &component.text {
+            let field = match component.kind.as_ref().map(|k| k.value) {
+                Some(ComponentType::Header) => Some(Field::Header),
+                Some(ComponentType::Body) if card.is_some() => Some(Field::CardBody),
+                Some(ComponentType::Body) => Some(Field::Body),
+                Some(ComponentType::Footer) => Some(Field::Footer),
+                _ => None,
+            };
+            if let Some(field) = field {
+                let name = match field {
+                    Field::Header => "header",
+                    Field::Footer => "footer",
+                    _ => "body",
+                };
+                out.push(TextField {
+                    field,
+                    what: format!("{prefix}{name} text"),
+                    text,
+                });
+            }
+        }
+        if let Some(text) = component
+            .limited_time_offer
+            .as_ref()
+            .and_then(|o| o.text.as_ref())
+        {
+            out.push(TextField {
+                field: Field::OfferText,
+                what: "limited-time offer text".into(),
+                text,
+            });
+        }
+        for button in &component.buttons {
+            let kind = button.kind.as_ref().map_or("", |k| k.value.name());
+            if let Some(text) = &button.text {
+                out.push(TextField {
+                    field: Field::ButtonText,
+                    what: format!("{prefix}{kind} button text"),
+                    text,
+                });
+            }
+            if let Some(text) = &button.autofill_text {
+                out.push(TextField {
+                    field: Field::AutofillText,
+                    what: format!("{prefix}{kind} button autofill text"),
+                    text,
+                });
+            }
+            if let Some(url) = &button.url {
+                out.push(TextField {
+                    field: Field::Url,
+                    what: format!("{prefix}URL button link"),
+                    text: url,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The variables of a text that are real variables (not broken placeholders).
+fn valid_variables(text: &str) -> Vec<Variable> {
+    variables(text)
+        .into_iter()
+        .filter(|v| !matches!(v.kind, VariableKind::Malformed(_)))
+        .collect()
+}
+
+fn shown(v: &Variable, text: &str) -> String {
+    text.get(v.start..v.end).unwrap_or("").to_string()
+}
+
+/// Texts that may hold variables: header, body and card bodies.
+pub(crate) fn variable_texts(template: &Template) -> Vec<TextField<'_>> {
+    text_fields(template)
+        .into_iter()
+        .filter(|f| matches!(f.field, Field::Header | Field::Body | Field::CardBody))
+        .collect()
+}
+
+// --- WA102 template-name-invalid ----------------------------------------------------------
+
+const MAX_NAME: usize = 512;
+
+/// WA102 template-name-invalid: `^[a-z0-9_]{1,512}$`.
+pub fn template_name_invalid(ctx: &DocumentContext, out: &mut Vec<Finding>) {
+    let Some(template) = template_of(ctx) else {
+        return;
+    };
+    let Some(name) = &template.name else { return };
+    let value = &name.value;
+    if is_placeholder(value) && !value.trim().is_empty() {
+        return;
+    }
+    let help =
+        "template names use only lowercase letters, digits and underscores, e.g. `order_shipped`";
+    if value.is_empty() {
+        out.push(Finding::new("WA102", At::Node(name.node), "template name is empty").help(help));
+        return;
+    }
+    let length = value.chars().count();
+    if length > MAX_NAME {
+        out.push(
+            Finding::new(
+                "WA102",
+                At::Node(name.node),
+                format!(
+                    "template name has {} characters; Meta allows at most {MAX_NAME}",
+                    thousands(length)
+                ),
+            )
+            .help("shorten the name"),
+        );
+    }
+    let mut bad: Vec<char> = Vec::new();
+    for c in value.chars() {
+        if !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || bad.contains(&c)) {
+            bad.push(c);
+        }
+    }
+    if bad.is_empty() {
+        return;
+    }
+    let listed: Vec<String> = bad
+        .iter()
+        .take(5)
+        .map(|&c| match c {
+            ' ' => "a space".to_string(),
+            c => format!("`{c}`"),
+        })
+        .collect();
+    let mut suggestion = String::new();
+    for c in value.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            suggestion.push(c);
+        } else if (c == '_' || !c.is_alphanumeric()) && !suggestion.ends_with('_') {
+            suggestion.push('_');
+        }
+    }
+    let suggestion = suggestion.trim_matches('_');
+    let help = if suggestion.is_empty() {
+        help.to_string()
+    } else {
+        format!("rename it, e.g. to `{suggestion}`")
+    };
+    out.push(
+        Finding::new(
+            "WA102",
+            At::Node(name.node),
+            format!(
+                "template name `{value}` may use only lowercase letters, digits and underscores; it contains {}",
+                listed.join(", ")
+            ),
+        )
+        .help(help),
+    );
+}
+
+// --- WA103 template-text-too-long -----------------------------------------------------------
+
+/// WA103 template-text-too-long: header 60, body 1024, card body 160, footer 60, button
+/// labels 25, URL 2000, phone number 20, copy code 15 ([D]); FLOW/CATALOG/MPM/SPM labels 25
+/// and the limited-time-offer text 16 are only seen in SDKs ([S], warnings).
+pub fn template_text_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
+    let Some(template) = template_of(ctx) else {
+        return;
+    };
+    let mut check = |what: &str, text: &Spanned<String>, limit: usize, documented: bool| {
+        let length = text.value.chars().count();
+        if length <= limit {
+            return;
+        }
+        let mut finding = Finding::new(
+            "WA103",
+            At::Node(text.node),
+            format!(
+                "{what} has {} characters; WhatsApp allows at most {limit}",
+                thousands(length)
+            ),
+        )
+        .help(match length - limit {
+            1 => "shorten it by 1 character".to_string(),
+            over => format!("shorten it by {} characters", thousands(over)),
+        });
+        if !documented {
+            finding = finding.severity(Severity::Warning);
+        }
+        out.push(finding);
+    };
+    for field in text_fields(template) {
+        let (limit, documented) = match field.field {
+            Field::Header => (60, true),
+            Field::Body => (1024, true),
+            Field::CardBody => (160, true),
+            Field::Footer => (60, true),
+            Field::AutofillText => (25, true),
+            Field::Url => (2000, true),
+            Field::OfferText => (16, false),
+            Field::ButtonText => continue,
+        };
+        check(&field.what, field.text, limit, documented);
+    }
+    for button in template.all_buttons() {
+        let Some(kind) = button.kind.as_ref().map(|k| k.value) else {
+            continue;
+        };
+        if let Some(text) = &button.text {
+            let documented = matches!(
+                kind,
+                ButtonType::QuickReply
+                    | ButtonType::Url
+                    | ButtonType::PhoneNumber
+                    | ButtonType::Otp
+                    | ButtonType::CopyCode
+            );
+            check(
+                &format!("{} button text", kind.name()),
+                text,
+                25,
+                documented,
+            );
+        }
+        if let Some(phone) = &button.phone_number {
+            check("phone number", phone, 20, true);
+        }
+        if kind == ButtonType::CopyCode {
+            if let Some(code) = button.example.as_ref().and_then(|e| e.value.first()) {
+                check("copy code", code, 15, true);
+            }
+        }
+    }
+}
+
+// --- WA107 template-button-limits -------------------------------------------------------------
+
+const MAX_BUTTONS: usize = 10;
+const MAX_CARD_BUTTONS: usize = 2;
+
+/// WA107 template-button-limits: at most 10 buttons, 2 URL, 1 phone number, 1 copy code
+/// ([D]), 1 voice call ([S]); quick replies in one block; at most 2 buttons per carousel card.
+pub fn template_button_limits(ctx: &DocumentContext, out: &mut Vec<Finding>) {
+    let Some(template) = template_of(ctx) else {
+        return;
+    };
+    for component in template
+        .components
+        .iter()
+        .filter(|c| c.is(ComponentType::Buttons))
+    {
+        let buttons = &component.buttons;
+        if buttons.len() > MAX_BUTTONS {
+            let at = component
+                .buttons_node
+                .map_or(At::Key(component.node), At::Node);
+            out.push(
+                Finding::new(
+                    "WA107",
+                    at,
+                    format!(
+                        "the template has {} buttons; WhatsApp allows at most {MAX_BUTTONS}",
+                        buttons.len()
+                    ),
+                )
+                .help(
+                    "keep the most useful buttons; a list of choices can go into a WhatsApp Flow",
+                ),
+            );
+        }
+        for (kind, cap, documented) in [
+            (ButtonType::Url, 2, true),
+            (ButtonType::PhoneNumber, 1, true),
+            (ButtonType::CopyCode, 1, true),
+            (ButtonType::VoiceCall, 1, false),
+        ] {
+            let of_kind: Vec<&Button> = buttons.iter().filter(|b| b.is(kind)).collect();
+            if of_kind.len() > cap {
+                let Some(extra) = of_kind.get(cap).and_then(|b| b.kind.as_ref()) else {
+                    continue;
+                };
+                let mut finding = Finding::new(
+                    "WA107",
+                    At::Node(extra.node),
+                    format!(
+                        "the template has {} {} buttons; WhatsApp allows at most {cap}",
+                        of_kind.len(),
+                        kind.name()
+                    ),
+                )
+                .help("remove the extra buttons");
+                if !documented {
+                    finding = finding.severity(Severity::Warning);
+                }
+                out.push(finding);
+            }
+        }
+        // Quick replies form one block, before or after every other button.
+        let mut seen_quick_reply = false;
+        let mut separator: Option<&Button> = None;
+        for button in buttons {
+            if button.is(ButtonType::QuickReply) {
+                if let (true, Some(between)) = (seen_quick_reply, separator) {
+                    let between = between.kind.as_ref().map_or("another", |k| k.value.name());
+                    if let Some(kind) = &button.kind {
+                        out.push(
+                            Finding::new(
+                                "WA107",
+                                At::Node(kind.node),
+                                format!("this QUICK_REPLY button is separated from the other quick replies by a {between} button; quick replies must stay together"),
+                            )
+                            .help("put all QUICK_REPLY buttons together, before or after the other buttons"),
+                        );
+                    }
+                    break;
+                }
+                seen_quick_reply = true;
+            } else if seen_quick_reply && separator.is_none() {
+                separator = Some(button);
+            }
+        }
+    }
+    for (card, component) in template.all_components() {
+        let Some(card) = card else { continue };
+        if component.is(ComponentType::Buttons) && component.buttons.len() > MAX_CARD_BUTTONS {
+            let at = component
+                .buttons_node
+                .map_or(At::Key(component.node), At::Node);
+            out.push(
+                Finding::new(
+                    "WA107",
+                    at,
+                    format!(
+                        "carousel card {} has {} buttons; WhatsApp allows at most {MAX_CARD_BUTTONS} per card",
+                        card + 1,
+                        component.buttons.len()
+                    ),
+                )
+                .help("keep two buttons per card"),
+            );
+        }
+    }
+}
+
+// --- WA112 invalid-language-code --------------------------------------------------------------
+
+static LANGUAGES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let yaml = include_str!("../../rules/data/languages.yaml");
+    crate::source::parse(yaml, crate::source::Format::Yaml)
+        .ok()
+        .and_then(|tree| {
+            let root = *tree.documents.first()?;
+            let list = tree.get(root, "languages")?;
+            let codes = wording::strings(&tree, list).ok()?;
+            Some(codes.into_iter().map(str::to_string).collect())
+        })
+        .unwrap_or_default()
+});
+
+/// `ll`, `lll` or `ll_CC`: the shape of a language code.
+fn well_formed(code: &str) -> bool {
+    let mut parts = code.split('_');
+    let language = parts.next().unwrap_or("");
+    let region = parts.next();
+    parts.next().is_none()
+        && (2..=3).contains(&language.len())
+        && language.bytes().all(|b| b.is_ascii_lowercase())
+        && region.is_none_or(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_uppercase()))
+}
+
+/// WA112 invalid-language-code: the codes of `rules/data/languages.yaml`.
+pub fn invalid_language_code(ctx: &DocumentContext, out: &mut Vec<Finding>) {
+    let Some(template) = template_of(ctx) else {
+        return;
+    };
+    let Some(language) = &template.language else {
+        return;
+    };
+    let code = language.value.as_str();
+    if LANGUAGES.iter().any(|l| l == code) || (is_placeholder(code) && !code.trim().is_empty()) {
+        return;
+    }
+    let normalised = code.trim().replace('-', "_");
+    if let Some(listed) = LANGUAGES
+        .iter()
+        .find(|l| l.eq_ignore_ascii_case(&normalised))
+    {
+        out.push(
+            Finding::new(
+                "WA112",
+                At::Node(language.node),
+                format!("language code `{code}` is not written the way WhatsApp expects; did you mean `{listed}`?"),
+            )
+            .help(format!("write `{listed}`: language in lower case, region in upper case, joined by `_`")),
+        );
+        return;
+    }
+    let prefix = wording::language_prefix(code);
+    let regional: Vec<&str> = LANGUAGES
+        .iter()
+        .filter(|l| wording::language_prefix(l) == prefix)
+        .map(String::as_str)
+        .collect();
+    let suggestion = if !regional.is_empty() {
+        let listed: Vec<String> = regional.iter().take(4).map(|l| format!("`{l}`")).collect();
+        format!("; did you mean {}?", listed.join(" or "))
+    } else {
+        crate::suggest::did_you_mean(code, LANGUAGES.iter().map(String::as_str))
+    };
+    let mut finding = Finding::new(
+        "WA112",
+        At::Node(language.node),
+        format!("WhatsApp does not support the language code `{code}`{suggestion}"),
+    )
+    .help("use one of the codes on Meta's supported-languages page, e.g. `en_US`, `de`, `pt_BR`");
+    if well_formed(code) {
+        // A well-formed code missing from the list may be a newer language (the list is
+        // an SDK's copy of Meta's page): a warning, not an error.
+        finding = finding.severity(Severity::Warning);
+    }
+    out.push(finding);
+}
+
+// --- WA113 duplicate-template -----------------------------------------------------------------
+
+/// WA113 duplicate-template: the same name and language defined twice, in one file or two.
+pub fn duplicate_template(workspace: &Workspace, _config: &Config, out: &mut Vec<FileFinding>) {
+    let mut first: HashMap<(String, String), (usize, &Template)> = HashMap::new();
+    for (file, document) in workspace.documents() {
+        let Document::Template(template) = document else {
+            continue;
+        };
+        let (Some(name), Some(language)) = (&template.name, &template.language) else {
+            continue;
+        };
+        if is_placeholder(&name.value) {
+            continue;
+        }
+        let key = (
+            name.value.clone(),
+            language.value.to_ascii_lowercase().replace('-', "_"),
+        );
+        match first.get(&key) {
+            None => {
+                first.insert(key, (file, template));
+            }
+            Some(&(first_file, original)) => {
+                let where_ = if first_file == file {
+                    "earlier in this file".to_string()
+                } else {
+                    format!("in {}", workspace.files[first_file].path)
+                };
+                let original_at = original
+                    .name
+                    .as_ref()
+                    .map_or(At::Key(original.node), |n| At::Node(n.node));
+                out.push(FileFinding {
+                    file,
+                    finding: Finding::new(
+                        "WA113",
+                        At::Node(name.node),
+                        format!(
+                            "template `{}` ({}) is defined twice; the first definition is {where_}",
+                            name.value, language.value
+                        ),
+                    )
+                    .help(
+                        "keep one definition per name and language: delete the copy, or rename it",
+                    )
+                    .related(
+                        first_file,
+                        original_at,
+                        format!(
+                            "`{}` ({}) is first defined here",
+                            name.value, language.value
+                        ),
+                    ),
+                });
+            }
+        }
+    }
+}
+
+// --- WA114 authentication-template-content ----------------------------------------------------
+
+/// Pictographic characters (emoji) Meta does not allow in authentication templates.
+fn is_emoji(c: char) -> bool {
+    matches!(c as u32,
+        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x3030 | 0x303D)
+}
+
+/// An OTP button as authored, or as Meta stores it after creation (a URL button whose link
+/// carries the code).
+fn is_otp_button(button: &Button) -> bool {
+    button.is(ButtonType::Otp)
+        || (button.is(ButtonType::Url)
+            && button
+                .url
+                .as_ref()
+                .is_some_and(|u| u.value.to_ascii_lowercase().contains("otp")))
+}
+
+fn valid_package_name(name: &str) -> bool {
+    let segments: Vec<&str> = name.split('.').collect();
+    name.len() <= 224
+        && segments.len() >= 2
+        && segments.iter().all(|s| {
+            s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
+fn valid_signature_hash(hash: &str) -> bool {
+    hash.len() == 11
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+}
+
+/// WA114 authentication-template-content: AUTHENTICATION templates carry an OTP button and
+/// no media, URLs or emojis; expiry 1–90 minutes, TTL 30–900 s; one-tap apps well formed.
+/// An OTP button outside AUTHENTICATION is reported too.
+pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Finding>) {
+    let Some(template) = template_of(ctx) else {
+        return;
+    };
+    let name = template.name_str();
+    if !template.is(Category::Authentication) {
+        if !template.is(Category::Legacy) {
+            for button in template.all_buttons().filter(|b| b.is(ButtonType::Otp)) {
+                if let Some(kind) = &button.kind {
+                    out.push(
+                        Finding::new(
+                            "WA114",
+                            At::Node(kind.node),
+                            format!("template `{name}` has an OTP button but is not in the AUTHENTICATION category; only authentication templates may deliver one-time passcodes"),
+                        )
+                        .help("submit passcode messages as AUTHENTICATION templates"),
+                    );
+                }
+            }
+        }
+        return;
+    }
+    let Some(category) = &template.category else {
+        return;
+    };
+    if !template.all_buttons().any(is_otp_button) {
+        let at = template
+            .component(ComponentType::Buttons)
+            .map_or(At::Node(category.node), |c| {
+                At::Key(c.buttons_node.unwrap_or(c.node))
+            });
+        let mut finding = Finding::new(
+            "WA114",
+            at,
+            format!("AUTHENTICATION template `{name}` has no OTP button; Meta requires a copy-code, one-tap or zero-tap button"),
+        )
+        .help("add {\"type\": \"BUTTONS\", \"buttons\": [{\"type\": \"OTP\", \"otp_type\": \"COPY_CODE\", \"text\": \"Copy code\"}]}");
+        if template.status.is_some() {
+            // Read back from the API: an older template Meta still holds (e.g. one moved to
+            // AUTHENTICATION from a retired category); a new one like it would be refused.
+            finding = finding
+                .severity(Severity::Warning)
+                .help("Meta refuses new authentication templates without an OTP button: recreate it with {\"type\": \"OTP\", \"otp_type\": \"COPY_CODE\"} before editing it");
+        }
+        out.push(finding);
+    }
+    for component in &template.components {
+        if let Some(format) = component
+            .format
+            .as_ref()
+            .filter(|f| component.is(ComponentType::Header) && f.value != HeaderFormat::Text)
+        {
+            out.push(
+                Finding::new(
+                    "WA114",
+                    At::Node(format.node),
+                    format!(
+                        "AUTHENTICATION template `{name}` has {} {} header; authentication templates carry no media",
+                        if matches!(format.value, HeaderFormat::Image) { "an" } else { "a" },
+                        format.value.name()
+                    ),
+                )
+                .help("remove the header"),
+            );
+        }
+        if component.is(ComponentType::Body) {
+            // Templates read back from the API (they have a status) carry Meta's generated
+            // text; only an authored body text is the author's own.
+            if let Some(text) = component
+                .text
+                .as_ref()
+                .filter(|_| template.status.is_none())
+            {
+                out.push(
+                    Finding::new(
+                        "WA114",
+                        At::Node(text.node),
+                        format!("AUTHENTICATION template `{name}` has its own body text; Meta uses the fixed text \"<code> is your verification code\""),
+                    )
+                    .severity(Severity::Warning)
+                    .help("remove `text`; set `add_security_recommendation: true` for Meta's security disclaimer"),
+                );
+            }
+            let samples = component
+                .example
+                .as_ref()
+                .and_then(|e| e.body_text.as_ref())
+                .and_then(|rows| rows.value.first());
+            for value in samples.iter().flat_map(|row| row.value.iter()) {
+                let length = value.value.chars().count();
+                if length > 15 {
+                    out.push(
+                        Finding::new(
+                            "WA114",
+                            At::Node(value.node),
+                            format!("the passcode sample has {length} characters; authentication parameters are at most 15"),
+                        )
+                        .help("use a code of at most 15 characters"),
+                    );
+                }
+            }
+        }
+        if let Some(minutes) = &component.code_expiration_minutes {
+            if !(1..=90).contains(&minutes.value) {
+                out.push(
+                    Finding::new(
+                        "WA114",
+                        At::Node(minutes.node),
+                        format!(
+                            "`code_expiration_minutes` is {}; Meta accepts 1 to 90",
+                            minutes.value
+                        ),
+                    )
+                    .help("give the code's lifetime in minutes, between 1 and 90"),
+                );
+            }
+        }
+    }
+    for field in text_fields(template) {
+        if field.field == Field::Url {
+            continue;
+        }
+        let text = &field.text.value;
+        if let Some(url) = links::urls(text).first() {
+            out.push(
+                Finding::new(
+                    "WA114",
+                    At::Within(field.text.node, url.start, url.end),
+                    format!("AUTHENTICATION template `{name}` has a link in its {}; authentication templates may not contain URLs", field.what),
+                )
+                .help("remove the link"),
+            );
+        }
+        if let Some((i, c)) = text.char_indices().find(|&(_, c)| is_emoji(c)) {
+            out.push(
+                Finding::new(
+                    "WA114",
+                    At::Within(field.text.node, i, i + c.len_utf8()),
+                    format!("AUTHENTICATION template `{name}` has an emoji in its {}; authentication templates may not contain emojis", field.what),
+                )
+                .help("remove the emoji"),
+            );
+        }
+    }
+    for button in template.all_buttons() {
+        if button.is(ButtonType::Url) && !is_otp_button(button) {
+            if let Some(kind) = &button.kind {
+                out.push(
+                    Finding::new(
+                        "WA114",
+                        At::Node(kind.node),
+                        format!("AUTHENTICATION template `{name}` has a URL button; authentication templates may not contain URLs"),
+                    )
+                    .help("remove the URL button; the OTP button is the only call to action"),
+                );
+            }
+        }
+        check_one_tap(button, out);
+    }
+    if let Some(ttl) = &template.message_send_ttl_seconds {
+        if ttl.value != -1 && !(30..=900).contains(&ttl.value) {
+            out.push(
+                Finding::new(
+                    "WA114",
+                    At::Node(ttl.node),
+                    format!("`message_send_ttl_seconds` is {}; authentication templates take 30 to 900 seconds (or -1)", ttl.value),
+                )
+                .help("a passcode is useless after a few minutes: use e.g. 600"),
+            );
+        }
+    }
+}
+
+/// An app's package name and signature hash, from `supported_apps` or the older one-app form.
+type AppFields<'a> = (Option<&'a Spanned<String>>, Option<&'a Spanned<String>>);
+
+/// ONE_TAP and ZERO_TAP buttons name the apps that may autofill the code.
+fn check_one_tap(button: &Button, out: &mut Vec<Finding>) {
+    let Some(otp) = &button.otp_type else { return };
+    if otp.value == OtpType::CopyCode {
+        return;
+    }
+    let apps: Vec<AppFields> = match &button.supported_apps {
+        Some(apps) => {
+            if apps.value.len() > 5 {
+                out.push(
+                    Finding::new(
+                        "WA114",
+                        At::Node(apps.node),
+                        format!(
+                            "`supported_apps` lists {} apps; Meta allows at most 5",
+                            apps.value.len()
+                        ),
+                    )
+                    .help("keep the five apps that matter"),
+                );
+            }
+            apps.value
+                .iter()
+                .map(|a| (a.package_name.as_ref(), a.signature_hash.as_ref()))
+                .collect()
+        }
+        None if button.package_name.is_some() || button.signature_hash.is_some() => {
+            vec![(button.package_name.as_ref(), button.signature_hash.as_ref())]
+        }
+        None => {
+            out.push(
+                Finding::new(
+                    "WA114",
+                    At::Node(otp.node),
+                    format!("{} button has no `supported_apps`; Meta needs the Android app that autofills the code", otp.value.name()),
+                )
+                .help("add `supported_apps: [{\"package_name\": \"com.example.app\", \"signature_hash\": \"<11 characters>\"}]`"),
+            );
+            Vec::new()
+        }
+    };
+    for (package, hash) in apps {
+        if let Some(package) = package.filter(|p| !valid_package_name(&p.value)) {
+            out.push(
+                Finding::new(
+                    "WA114",
+                    At::Node(package.node),
+                    format!("`{}` is not an Android package name", package.value),
+                )
+                .help("use the app's package name, e.g. `com.example.shop`: two or more dot-separated parts, each starting with a letter"),
+            );
+        }
+        if let Some(hash) = hash.filter(|h| !valid_signature_hash(&h.value)) {
+            let encoded = if hash.value.contains('%') {
+                " (it looks URL-encoded: write `%2F` as `/`)"
+            } else {
+                ""
+            };
+            out.push(
+                Finding::new(
+                    "WA114",
+                    At::Node(hash.node),
+                    format!(
+                        "signature hash `{}` has {} characters; it must be exactly 11 characters of A-Z, a-z, 0-9, +, / and ={encoded}",
+                        hash.value,
+                        hash.value.chars().count()
+                    ),
+                )
+                .help("compute the app signing key hash as Meta's zero-tap guide describes"),
+            );
+        }
+    }
+    if otp.value == OtpType::ZeroTap
+        && !button
+            .zero_tap_terms_accepted
+            .as_ref()
+            .is_some_and(|t| t.value)
+    {
+        out.push(
+            Finding::new(
+                "WA114",
+                At::Node(otp.node),
+                "ZERO_TAP button without `zero_tap_terms_accepted: true`; Meta refuses zero-tap until its terms are accepted",
+            )
+            .help("review Meta's zero-tap terms and set `zero_tap_terms_accepted: true`"),
+        );
+    }
+}
+
+// --- WA116 impersonal-marketing ---------------------------------------------------------------
+
+/// WA116 impersonal-marketing: a MARKETING template with no variable at all.
+pub fn impersonal_marketing(ctx: &DocumentContext, out: &mut Vec<Finding>) {
+    let Some(template) = template_of(ctx) else {
+        return;
+    };
+    if !template.is(Category::Marketing) {
+        return;
+    }
+    let personal = variable_texts(template)
+        .iter()
+        .any(|f| !valid_variables(&f.text.value).is_empty());
+    if personal {
+        return;
+    }
+    let Some(body) = template
+        .component(ComponentType::Body)
+        .and_then(|b| b.text.as_ref())
+    else {
+        return;
+    };
+    out.push(
+        Finding::new(
+            "WA116",
+            At::Node(body.node),
+            format!(
+                "MARKETING template `{}` has no personalisation variable: every customer gets the same text",
+                template.name_str()
+            ),
+        )
+        .help("address the customer or their order, e.g. `Hi {{1}}, the {{2}} you looked at is back` with sample values"),
+    );
 }

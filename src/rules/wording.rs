@@ -1,0 +1,625 @@
+//! Word lists (`rules/data/*.yaml`) and finding them in texts: case-insensitively, on word
+//! boundaries, with the byte range of the match in the original text so a finding can
+//! underline exactly the phrase.
+
+use std::collections::HashMap;
+
+use crate::source::{parse, Format, NodeId, Tree, Value};
+
+/// One character of a text folded to lower case, with the bytes it came from.
+#[derive(Clone, Copy, Debug)]
+struct Folded {
+    c: char,
+    start: usize,
+    end: usize,
+}
+
+/// A text folded for matching: lower case, curly apostrophes straightened.
+pub struct FoldedText {
+    chars: Vec<Folded>,
+}
+
+impl FoldedText {
+    pub fn new(text: &str) -> Self {
+        let mut chars = Vec::with_capacity(text.len());
+        for (start, c) in text.char_indices() {
+            let end = start + c.len_utf8();
+            let c = if matches!(c, '\u{2019}' | '\u{2018}' | '`') {
+                '\''
+            } else {
+                c
+            };
+            for lower in c.to_lowercase() {
+                chars.push(Folded {
+                    c: lower,
+                    start,
+                    end,
+                });
+            }
+        }
+        FoldedText { chars }
+    }
+
+    fn is_word(&self, index: usize) -> bool {
+        self.chars
+            .get(index)
+            .is_some_and(|f| f.c.is_alphanumeric() || f.c == '_')
+    }
+
+    /// Index of the first folded character at or after byte `offset`.
+    fn index_of(&self, offset: usize) -> usize {
+        self.chars.partition_point(|f| f.start < offset)
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// A phrase in folded form; a space matches any run of white space.
+#[derive(Clone, Debug)]
+struct Phrase {
+    text: String,
+    chars: Vec<char>,
+}
+
+/// A set of phrases, indexed by first character (a table for ASCII, a map for the rest).
+#[derive(Clone, Debug)]
+pub struct PhraseSet {
+    phrases: Vec<Phrase>,
+    ascii: Vec<Vec<usize>>,
+    other: HashMap<char, Vec<usize>>,
+}
+
+impl Default for PhraseSet {
+    fn default() -> Self {
+        PhraseSet {
+            phrases: Vec::new(),
+            ascii: vec![Vec::new(); 128],
+            other: HashMap::new(),
+        }
+    }
+}
+
+/// Where a phrase matched: bytes of the original text, and the phrase as listed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub phrase: &'a str,
+}
+
+impl PhraseSet {
+    pub fn new<'a>(phrases: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut set = PhraseSet::default();
+        for text in phrases {
+            let folded: String = text
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace(['\u{2019}', '\u{2018}'], "'")
+                .to_lowercase();
+            let chars: Vec<char> = folded.chars().collect();
+            let Some(&first) = chars.first() else {
+                continue;
+            };
+            let index = set.phrases.len();
+            match set.ascii.get_mut(first as usize) {
+                Some(slot) => slot.push(index),
+                None => set.other.entry(first).or_default().push(index),
+            }
+            set.phrases.push(Phrase {
+                text: text.to_string(),
+                chars,
+            });
+        }
+        set
+    }
+
+    #[cfg(test)]
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
+    }
+
+    /// One set holding the phrases of several.
+    pub fn merged<'a>(sets: impl IntoIterator<Item = &'a PhraseSet>) -> PhraseSet {
+        let texts: Vec<&str> = sets
+            .into_iter()
+            .flat_map(|set| set.phrases.iter().map(|p| p.text.as_str()))
+            .collect();
+        PhraseSet::new(texts)
+    }
+
+    fn starting_with(&self, c: char) -> &[usize] {
+        match self.ascii.get(c as usize) {
+            Some(slot) => slot,
+            None => self.other.get(&c).map_or(&[], Vec::as_slice),
+        }
+    }
+
+    /// The end (exclusive, in folded characters) of `phrase` matched at `at`, if it matches
+    /// there on word boundaries.
+    fn match_at(&self, text: &FoldedText, phrase: &Phrase, at: usize) -> Option<usize> {
+        let first = *phrase.chars.first()?;
+        if is_word_char(first) && at > 0 && text.is_word(at - 1) {
+            return None;
+        }
+        let mut i = at;
+        for &p in &phrase.chars {
+            if p == ' ' {
+                let begin = i;
+                while text.chars.get(i).is_some_and(|f| f.c.is_whitespace()) {
+                    i += 1;
+                }
+                if i == begin {
+                    return None;
+                }
+            } else if text.chars.get(i).map(|f| f.c) == Some(p) {
+                i += 1;
+            } else {
+                return None;
+            }
+        }
+        let last = *phrase.chars.last()?;
+        if is_word_char(last) && text.is_word(i) {
+            return None;
+        }
+        Some(i)
+    }
+
+    /// Every match in bytes `from..to` of the text, leftmost first; at one position the
+    /// longest phrase wins, and matches do not overlap.
+    pub fn find_in<'s>(&'s self, text: &FoldedText, from: usize, to: usize) -> Vec<Match<'s>> {
+        let mut out = Vec::new();
+        let mut at = text.index_of(from);
+        let stop = text.index_of(to);
+        while at < stop {
+            let candidates = text
+                .chars
+                .get(at)
+                .map_or(&[][..], |f| self.starting_with(f.c));
+            if candidates.is_empty() {
+                at += 1;
+                continue;
+            }
+            let best = candidates
+                .iter()
+                .filter_map(|&i| {
+                    let phrase = &self.phrases[i];
+                    self.match_at(text, phrase, at)
+                        .filter(|&end| end <= stop)
+                        .map(|end| (end, phrase))
+                })
+                .max_by_key(|(end, _)| *end);
+            match best {
+                Some((end, phrase)) => {
+                    out.push(Match {
+                        start: text.chars[at].start,
+                        end: text.chars[end - 1].end,
+                        phrase: &phrase.text,
+                    });
+                    at = end;
+                }
+                None => at += 1,
+            }
+        }
+        out
+    }
+
+    pub fn find<'s>(&'s self, text: &FoldedText) -> Vec<Match<'s>> {
+        self.find_in(text, 0, usize::MAX)
+    }
+}
+
+/// The language part of a code: `pt_BR` → `pt`, `en-US` → `en`.
+pub fn language_prefix(code: &str) -> String {
+    code.split(['_', '-'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// Per-language lists merged the way texts use them: a text in language L is checked
+/// against L's list and the English one (English only for a language without a list),
+/// a text of unknown language (conversation flows carry none) against every list.
+#[derive(Debug, Default)]
+pub struct ByLanguage<T> {
+    with_english: Vec<(String, T)>,
+    english: T,
+    all: T,
+}
+
+impl<T> ByLanguage<T> {
+    /// `merge` combines several lists into one.
+    pub fn new(lists: &[(String, T)], merge: impl Fn(&[&T]) -> T) -> Self {
+        let english: Vec<&T> = lists
+            .iter()
+            .filter(|(l, _)| l == "en")
+            .map(|(_, t)| t)
+            .collect();
+        let with_english = lists
+            .iter()
+            .map(|(language, list)| {
+                let mut parts = english.clone();
+                if language != "en" {
+                    parts.push(list);
+                }
+                (language.clone(), merge(&parts))
+            })
+            .collect();
+        let all: Vec<&T> = lists.iter().map(|(_, t)| t).collect();
+        ByLanguage {
+            with_english,
+            english: merge(&english),
+            all: merge(&all),
+        }
+    }
+
+    pub fn for_language(&self, code: Option<&str>) -> &T {
+        let Some(code) = code else {
+            return &self.all;
+        };
+        let prefix = language_prefix(code);
+        self.with_english
+            .iter()
+            .find(|(l, _)| *l == prefix)
+            .map_or(&self.english, |(_, t)| t)
+    }
+}
+
+/// Phrase lists by language, merged for use.
+pub fn phrases_by_language(yaml: &str) -> ByLanguage<PhraseSet> {
+    let lists = phrase_lists(yaml).unwrap_or_default();
+    ByLanguage::new(&lists, |parts| PhraseSet::merged(parts.iter().copied()))
+}
+
+/// WA111's lists by language, merged for use.
+pub fn requests_by_language(yaml: &str) -> ByLanguage<RequestLists> {
+    let lists = request_lists(yaml).unwrap_or_default();
+    ByLanguage::new(&lists, |parts| RequestLists {
+        requests: PhraseSet::merged(parts.iter().map(|p| &p.requests)),
+        subjects: PhraseSet::merged(parts.iter().map(|p| &p.subjects)),
+        negations: PhraseSet::merged(parts.iter().map(|p| &p.negations)),
+    })
+}
+
+/// A YAML mapping of language → list of phrases.
+pub fn phrase_lists(yaml: &str) -> Result<Vec<(String, PhraseSet)>, String> {
+    let tree = parse(yaml, Format::Yaml).map_err(|e| e.message)?;
+    let root = *tree.documents.first().ok_or("empty document")?;
+    tree.entries(root)
+        .iter()
+        .map(|entry| {
+            Ok((
+                entry.key.clone(),
+                PhraseSet::new(strings(&tree, entry.value)?),
+            ))
+        })
+        .collect()
+}
+
+/// The strings of a YAML list (numbers kept as written).
+pub fn strings(tree: &Tree, list: NodeId) -> Result<Vec<&str>, String> {
+    match tree.value(list) {
+        Value::Seq(items) => items
+            .iter()
+            .map(|&i| match tree.value(i) {
+                Value::String(s) | Value::Number(s) => Ok(s.as_str()),
+                _ => Err("list items must be strings".to_string()),
+            })
+            .collect(),
+        _ => Err("expected a list".to_string()),
+    }
+}
+
+/// The lists of WA111: a request, a question, the data it asks for, and the negations that
+/// turn a sentence into advice.
+#[derive(Debug, Default)]
+pub struct RequestLists {
+    pub requests: PhraseSet,
+    pub subjects: PhraseSet,
+    pub negations: PhraseSet,
+}
+
+pub fn request_lists(yaml: &str) -> Result<Vec<(String, RequestLists)>, String> {
+    let tree = parse(yaml, Format::Yaml).map_err(|e| e.message)?;
+    let root = *tree.documents.first().ok_or("empty document")?;
+    let mut out = Vec::new();
+    for entry in tree.entries(root) {
+        let list = |key: &str| -> Result<Vec<&str>, String> {
+            let node = tree
+                .get(entry.value, key)
+                .ok_or_else(|| format!("{}: no `{key}`", entry.key))?;
+            strings(&tree, node).map_err(|e| format!("{}.{key}: {e}", entry.key))
+        };
+        let mut requests = list("requests")?;
+        requests.extend(list("questions")?);
+        out.push((
+            entry.key.clone(),
+            RequestLists {
+                requests: PhraseSet::new(requests),
+                subjects: PhraseSet::new(list("subjects")?),
+                negations: PhraseSet::new(list("negations")?),
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// Byte ranges of the sentences of a text: they end at `.`, `!`, `?` or a line break.
+pub fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if matches!(c, '.' | '!' | '?' | '\n' | '¿' | '¡') {
+            if i > start {
+                out.push((start, i));
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    if start < text.len() {
+        out.push((start, text.len()));
+    }
+    out
+}
+
+/// Words (runs of letters, digits, underscores) in a text.
+pub fn word_count(text: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        let word = is_word_char(c);
+        if word && !in_word {
+            count += 1;
+        }
+        in_word = word;
+    }
+    count
+}
+
+/// The most words a request may stand before the data it asks for.
+const REQUEST_WINDOW: usize = 4;
+
+/// The first sentence of `text` that asks for sensitive data: the bytes from the request to
+/// the end of what it asks for, and where the data named starts.
+pub fn sensitive_request(text: &str, lists: &RequestLists) -> Option<(usize, usize, usize)> {
+    let folded = FoldedText::new(text);
+    for (start, end) in sentences(text) {
+        let requests = lists.requests.find_in(&folded, start, end);
+        if requests.is_empty() {
+            continue;
+        }
+        let subjects = lists.subjects.find_in(&folded, start, end);
+        let hit = subjects.iter().find_map(|subject| {
+            requests
+                .iter()
+                .find(|r| {
+                    r.end <= subject.start
+                        && text
+                            .get(r.end..subject.start)
+                            .is_some_and(|between| word_count(between) <= REQUEST_WINDOW)
+                })
+                .map(|request| (request.start, subject.end, subject.start))
+        });
+        if hit.is_some() && lists.negations.find_in(&folded, start, end).is_empty() {
+            return hit;
+        }
+    }
+    None
+}
+
+/// Spellings of `brand` as a word that differ from it: `ACME`, `acme`, `A.C.M.E.` and
+/// `Acme-Shop` for `Acme Shop`, never the brand inside a longer word or a web address.
+pub fn brand_variants(text: &str, brand: &str) -> Vec<(usize, usize)> {
+    let words: Vec<Vec<char>> = brand
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().flat_map(char::to_lowercase).collect())
+        .collect();
+    let letters: Vec<char> = words.iter().flatten().copied().collect();
+    if letters.is_empty() {
+        return Vec::new();
+    }
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let lower = |i: usize| -> Option<char> {
+        chars
+            .get(i)
+            .map(|&(_, c)| c.to_lowercase().next().unwrap_or(c))
+    };
+    let is_word = |i: usize| chars.get(i).is_some_and(|&(_, c)| is_word_char(c));
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if i > 0 && (is_word(i - 1) || matches!(chars[i - 1].1, '.' | '/' | '@' | '#')) {
+            i += 1;
+            continue;
+        }
+        let end = match_words(&words, &lower, i).or_else(|| match_initials(&letters, &lower, i));
+        let Some(end) = end else {
+            i += 1;
+            continue;
+        };
+        // Not part of a longer word, a domain (`acme.example`) or an address.
+        let next = chars.get(end).map(|&(_, c)| c);
+        let after = chars.get(end + 1).map(|&(_, c)| c);
+        let in_address =
+            matches!(next, Some('.' | '@' | '/')) && after.is_some_and(char::is_alphanumeric);
+        if is_word(end) || in_address {
+            i += 1;
+            continue;
+        }
+        let start_byte = chars[i].0;
+        let end_byte = chars.get(end).map_or(text.len(), |&(b, _)| b);
+        if text.get(start_byte..end_byte) != Some(brand) {
+            out.push((start_byte, end_byte));
+        }
+        i = end;
+    }
+    out
+}
+
+/// The brand's words in order, any case, joined by nothing or by one space, hyphen, dot
+/// or underscore (`acme shop`, `AcmeShop`, `Acme-Shop`); the end index in characters.
+fn match_words(
+    words: &[Vec<char>],
+    lower: &dyn Fn(usize) -> Option<char>,
+    at: usize,
+) -> Option<usize> {
+    let mut i = at;
+    for (n, word) in words.iter().enumerate() {
+        if n > 0 && matches!(lower(i), Some(' ' | '-' | '.' | '_')) {
+            i += 1;
+        }
+        for &c in word {
+            if lower(i) != Some(c) {
+                return None;
+            }
+            i += 1;
+        }
+    }
+    Some(i)
+}
+
+/// The brand's letters one by one, each followed by a dot (`A.C.M.E.`) or separated by
+/// single spaces (`A C M E`); the end index in characters.
+fn match_initials(
+    letters: &[char],
+    lower: &dyn Fn(usize) -> Option<char>,
+    at: usize,
+) -> Option<usize> {
+    if letters.len() < 2 {
+        return None;
+    }
+    let mut i = at;
+    let separator = lower(at + 1)?;
+    if !matches!(separator, '.' | ' ') {
+        return None;
+    }
+    for (n, &c) in letters.iter().enumerate() {
+        if lower(i) != Some(c) {
+            return None;
+        }
+        i += 1;
+        let last = n + 1 == letters.len();
+        if lower(i) == Some(separator) && (separator == '.' || !last) {
+            i += 1;
+        } else if !last {
+            return None;
+        }
+        if separator == '.' && lower(i) == Some(' ') && !last {
+            i += 1;
+        }
+    }
+    Some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found<'a>(set: &'a PhraseSet, text: &'a str) -> Vec<&'a str> {
+        set.find(&FoldedText::new(text))
+            .iter()
+            .map(|m| &text[m.start..m.end])
+            .collect()
+    }
+
+    #[test]
+    fn phrases_match_case_insensitively_on_word_boundaries() {
+        let set = PhraseSet::new(["discount", "% off", "promo code", "don't miss", "promoção"]);
+        assert_eq!(
+            found(&set, "Get 20% OFF with Promo   Code X — DON’T miss it"),
+            vec!["% OFF", "Promo   Code", "DON’T miss"]
+        );
+        assert!(found(&set, "discounted prices, predisc, {{promo_code}}").is_empty());
+        assert_eq!(found(&set, "Nossa PROMOÇÃO!"), vec!["PROMOÇÃO"]);
+    }
+
+    #[test]
+    fn the_longest_phrase_at_a_position_wins() {
+        let set = PhraseSet::new(["card number", "credit card number", "credit"]);
+        assert_eq!(
+            found(&set, "your credit card number"),
+            vec!["credit card number"]
+        );
+    }
+
+    #[test]
+    fn sentences_and_words() {
+        assert_eq!(
+            sentences("Hi. How are you?\nFine"),
+            vec![(0, 2), (3, 15), (17, 21)]
+        );
+        assert_eq!(word_count(" us your full "), 3);
+    }
+
+    #[test]
+    fn brand_spellings_as_words_only() {
+        let spans = |text: &str, brand: &str| -> Vec<String> {
+            brand_variants(text, brand)
+                .into_iter()
+                .map(|(s, e)| text[s..e].to_string())
+                .collect()
+        };
+        assert_eq!(
+            spans("ACME and acme and A.C.M.E. and Acme and A C M E", "Acme"),
+            vec!["ACME", "acme", "A.C.M.E.", "A C M E"]
+        );
+        assert!(spans("Acmeville, Pacme, acme.example/deals, x@acme.io", "Acme").is_empty());
+        assert_eq!(
+            spans(
+                "Acme Shop, ACME SHOP, AcmeShop, acme-shop, Acme and a shop",
+                "Acme Shop"
+            ),
+            vec!["ACME SHOP", "AcmeShop", "acme-shop"]
+        );
+    }
+
+    #[test]
+    fn requests_for_sensitive_data_but_not_advice() {
+        let lists = requests_by_language(include_str!("../../rules/data/sensitive_requests.yaml"));
+        let english = lists.for_language(Some("en_US"));
+        let check = |text: &str| -> Option<String> {
+            sensitive_request(text, english).map(|(s, e, _)| text[s..e].to_string())
+        };
+        let text = "Thanks! Please send us your full card number.";
+        assert_eq!(
+            sensitive_request(text, english).map(|(s, e, _)| &text[s..e]),
+            Some("send us your full card number")
+        );
+        assert_eq!(check("Never share your PIN with anyone."), None);
+        assert_eq!(
+            check("Reply with your PIN").as_deref(),
+            Some("Reply with your PIN")
+        );
+        assert_eq!(check("Send your order number and we will check."), None);
+        assert_eq!(check("Use this code to reset your password."), None);
+        // A German request is only read as one in German text (or in a flow).
+        let de = "Bitte senden Sie uns Ihre PIN.";
+        assert_eq!(sensitive_request(de, english), None);
+        assert!(sensitive_request(de, lists.for_language(Some("de"))).is_some());
+        assert!(sensitive_request(de, lists.for_language(None)).is_some());
+        let pt = "Olá! Digite seu CPF para continuar.";
+        assert_eq!(
+            sensitive_request(pt, lists.for_language(Some("pt_BR"))).map(|(s, e, _)| &pt[s..e]),
+            Some("Digite seu CPF")
+        );
+    }
+
+    #[test]
+    fn every_word_list_loads() {
+        for yaml in [
+            include_str!("../../rules/data/promotional_wording.yaml"),
+            include_str!("../../rules/data/opt_out_wording.yaml"),
+        ] {
+            let lists = phrase_lists(yaml).unwrap();
+            let languages: Vec<&str> = lists.iter().map(|(l, _)| l.as_str()).collect();
+            assert_eq!(languages, ["en", "de", "es", "pt", "fr", "id"]);
+            assert!(lists.iter().all(|(_, set)| !set.is_empty()));
+        }
+        let lists =
+            request_lists(include_str!("../../rules/data/sensitive_requests.yaml")).unwrap();
+        assert_eq!(lists.len(), 6);
+    }
+}
