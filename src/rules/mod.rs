@@ -115,6 +115,10 @@ pub static REGISTRY: &[Rule] = &[
         check: Check::Document(links::insecure_url),
     },
     Rule {
+        code: "WA108",
+        check: Check::Document(whatsapp_flows::insecure_url_in_flow_json),
+    },
+    Rule {
         code: "WA109",
         check: Check::Document(templates::marketing_without_opt_out),
     },

@@ -473,7 +473,6 @@ pub fn personal_data_without_consent(ctx: &DocumentContext, out: &mut Vec<Findin
 
 /// WA108 insecure-url, for Flow JSON (and `flow_json` in templates). Registered with the
 /// template checks of WA108, whose catalogue entry lives with them.
-#[allow(dead_code)]
 pub fn insecure_url_in_flow_json(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     each_flow(ctx, INSECURE_URL, insecure_urls, out);
 }
