@@ -1,6 +1,6 @@
 //! Campaign rules (WA5xx).
 
-use super::DocumentContext;
+use super::{thousands, DocumentContext};
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostic::{At, FileFinding, Finding};
@@ -154,19 +154,6 @@ pub fn campaign_exceeds_tier(ctx: &DocumentContext, out: &mut Vec<Finding>) {
         .help("split the send over several days, or raise the limit first (it grows after verification and sustained high-quality sends)")
         .related(ctx.file, At::Node(tier.node), "the messaging limit is set here"),
     );
-}
-
-/// `8000` as `8,000`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Meta stopped delivering marketing templates to US numbers on this day.

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::graph::{self, FlowGraph, MenuDepth, Role, Step};
+use super::thousands;
 use super::DocumentContext;
 use crate::config::Config;
 use crate::diagnostic::{At, FileFinding, Finding, Severity};
@@ -50,19 +51,6 @@ fn flow_of<'a>(ctx: &DocumentContext<'a>) -> Option<&'a ConversationFlow> {
 
 fn chars(text: &str) -> usize {
     text.chars().count()
-}
-
-/// `4203` → `4,203`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn ordinal(n: u32) -> String {

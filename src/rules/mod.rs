@@ -280,3 +280,16 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         || value.contains("{{")
         || (value.starts_with('<') && value.ends_with('>'))
 }
+
+/// `4203` → `4,203`: counts a reader compares with a limit.
+pub(crate) fn thousands(n: impl std::fmt::Display) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && c.is_ascii_digit() && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

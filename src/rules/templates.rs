@@ -16,6 +16,7 @@ pub use variables::{
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use super::thousands;
 use super::wording;
 use super::{is_placeholder, links, DocumentContext};
 use crate::config::Config;
@@ -119,19 +120,6 @@ fn template_of<'a>(ctx: &DocumentContext<'a>) -> Option<&'a Template> {
         Document::Template(template) => Some(template),
         _ => None,
     }
-}
-
-/// `1,203` for counts a reader compares with a limit.
-pub(crate) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Which text of a template a field is.
