@@ -324,6 +324,13 @@ impl<'t> TreeBuilder<'t> {
         };
         let node = &mut self.tree.nodes[frame.node];
         node.span = Span::new(node.span.start, end);
+        // Collections grow by doubling while they fill; every tree of a run stays in memory
+        // until the reports are written, so give the slack back.
+        match &mut node.value {
+            Value::Map(entries) => entries.shrink_to_fit(),
+            Value::Seq(items) => items.shrink_to_fit(),
+            _ => {}
+        }
         let span = node.span;
         let size = frame.size + 1;
         self.sizes[frame.node] = Some(size);
@@ -417,7 +424,8 @@ impl<'t> TreeBuilder<'t> {
         Ok(id)
     }
 
-    pub fn finish(self) -> Tree {
+    pub fn finish(mut self) -> Tree {
+        self.tree.nodes.shrink_to_fit();
         self.tree
     }
 }
