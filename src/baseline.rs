@@ -173,7 +173,6 @@ pub fn apply(
     outcome.diagnostics.retain(|_| flags.next().unwrap_or(true));
     // Fixed: entries left over whose file was checked in this run, or is gone.
     let checked: BTreeSet<String> = outcome
-        .workspace
         .files
         .iter()
         .map(|f| anchor.relative(&f.path))

@@ -333,7 +333,7 @@ fn check(args: CheckArgs, catalogue: &'static Catalogue) -> Result<u8, Fatal> {
     for (format, target) in outputs {
         let color = target.is_none() && color_allowed && std::io::stdout().is_terminal();
         let input = ReportInput {
-            files: &outcome.workspace.files,
+            files: &outcome.files,
             config_file: outcome.config_file.as_ref(),
             diagnostics: &outcome.diagnostics,
             color,

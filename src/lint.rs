@@ -6,12 +6,14 @@ use sha2::{Digest, Sha256};
 use crate::config::Config;
 use crate::diagnostic::{At, Diagnostic, FileFinding, Finding, RelatedLocation};
 use crate::discover::Candidate;
-use crate::model;
+use crate::model::{self, Document};
 use crate::rules::catalogue::Catalogue;
-use crate::rules::{Check, DocumentContext, FileContext, REGISTRY};
-use crate::source::{self, Format, Span, MAX_FILE_BYTES};
+use crate::rules::{
+    self, Check, DocumentCheck, DocumentContext, FileCheck, FileContext, WorkspaceCheck, REGISTRY,
+};
+use crate::source::{self, Format, Span, Tree, MAX_FILE_BYTES};
 use crate::suppress::{self, InlineIgnore, SUPPRESSION_INVALID};
-use crate::workspace::{SourceFile, Workspace};
+use crate::workspace::{Exports, Locations, SourceFile, Workspace};
 
 pub const PARSE_ERROR: &str = "WA001";
 
@@ -70,21 +72,22 @@ impl Default for LintOptions {
 }
 
 pub struct Outcome {
-    pub workspace: Workspace,
+    /// The files checked; only those a diagnostic points into keep their text.
+    pub files: Vec<SourceFile>,
     /// Every finding, sorted; suppressed ones carry their suppression.
     pub diagnostics: Vec<Diagnostic>,
     /// Codes of the rules that ran, in catalogue order.
     pub enabled: Vec<&'static str>,
     /// The config file, when there is one; diagnostics in it (WA005 about an override) have
-    /// `file_index == workspace.files.len()`.
+    /// `file_index == files.len()`.
     pub config_file: Option<SourceFile>,
 }
 
 impl Outcome {
     /// A file of the run by a diagnostic's `file_index`, the config file included.
     pub fn source(&self, index: usize) -> Option<&SourceFile> {
-        self.workspace.files.get(index).or_else(|| {
-            (index == self.workspace.files.len())
+        self.files.get(index).or_else(|| {
+            (index == self.files.len())
                 .then_some(self.config_file.as_ref())
                 .flatten()
         })
@@ -95,8 +98,15 @@ fn has_marker(text: &str) -> bool {
     MARKERS.iter().any(|m| text.contains(m))
 }
 
-/// A loaded file with its WA001/WA002 findings and its suppression comments.
-type Loaded = (SourceFile, Vec<Finding>, Vec<InlineIgnore>);
+/// A file as read: its tree and documents (none if it did not parse), its WA001/WA002
+/// findings and its suppression comments.
+struct Loaded {
+    file: SourceFile,
+    tree: Option<Tree>,
+    contents: model::Contents,
+    findings: Vec<Finding>,
+    ignores: Vec<InlineIgnore>,
+}
 
 /// Reads (unless `given`) and parses one file.
 fn load(
@@ -107,11 +117,13 @@ fn load(
 ) -> Option<Loaded> {
     let shown = candidate.shown.clone();
     let unreadable = |message: String| {
-        Some((
-            SourceFile::empty(shown.clone(), candidate.config_path.clone()),
-            vec![Finding::new(PARSE_ERROR, At::Raw(Span::default()), message)],
-            Vec::new(),
-        ))
+        Some(Loaded {
+            file: SourceFile::empty(shown.clone(), candidate.config_path.clone()),
+            tree: None,
+            contents: model::Contents::default(),
+            findings: vec![Finding::new(PARSE_ERROR, At::Raw(Span::default()), message)],
+            ignores: Vec::new(),
+        })
     };
     let format = Format::from_path(&shown).unwrap_or(Format::Yaml);
     let bytes = match given {
@@ -157,19 +169,18 @@ fn load(
         return None;
     }
     let lines = source::LineIndex::new(&text);
-    let mut file = SourceFile {
+    let file = SourceFile {
         path: shown,
         config_path: candidate.config_path.clone(),
         lines,
-        tree: None,
-        contents: model::Contents::default(),
+        kinds: Vec::new(),
         secrets: Vec::new(),
         text,
         sha256,
     };
-    let ignores = |file: &SourceFile| {
+    let ignores = |file: &SourceFile, tree: Option<&Tree>| {
         if options.inline_ignores && format == Format::Yaml {
-            suppress::inline_ignores(&file.text, file.tree.as_ref(), &file.lines, catalogue)
+            suppress::inline_ignores(&file.text, tree, &file.lines, catalogue)
         } else {
             Vec::new()
         }
@@ -180,8 +191,14 @@ fn load(
                 return None;
             }
             let finding = Finding::new(PARSE_ERROR, At::Raw(failure.span), failure.message);
-            let ignores = ignores(&file);
-            Some((file, vec![finding], ignores))
+            let ignores = ignores(&file, None);
+            Some(Loaded {
+                file,
+                tree: None,
+                contents: model::Contents::default(),
+                findings: vec![finding],
+                ignores,
+            })
         }
         Ok(tree) => {
             let contents = model::read(&tree);
@@ -203,12 +220,111 @@ fn load(
                     .help("remove or rename one of the two keys"),
                 );
             }
-            file.tree = Some(tree);
-            file.contents = contents;
-            let ignores = ignores(&file);
-            Some((file, findings, ignores))
+            let ignores = ignores(&file, Some(&tree));
+            Some(Loaded {
+                file,
+                tree: Some(tree),
+                contents,
+                findings,
+                ignores,
+            })
         }
     }
+}
+
+/// What the run keeps of a file once it is checked: its tree and documents are gone.
+struct Checked {
+    file: SourceFile,
+    /// The file's own findings, resolved, numbered with its position among the inputs.
+    diagnostics: Vec<Diagnostic>,
+    ignores: Vec<InlineIgnore>,
+    exports: Exports,
+}
+
+/// What every file is checked with.
+struct Checks<'a> {
+    config: &'a Config,
+    options: &'a LintOptions,
+    catalogue: &'static Catalogue,
+    file: Vec<FileCheck>,
+    document: Vec<DocumentCheck>,
+    /// Whether a workspace rule runs, so files must export what those rules read.
+    export: bool,
+}
+
+/// Loads one file, runs every per-file check on it and resolves its findings, so its tree
+/// and documents can go before the next file is read. `index` is the file's position among
+/// the inputs; the run renumbers its diagnostics once skipped files are gone.
+fn check(
+    index: usize,
+    candidate: &Candidate,
+    given: Option<&[u8]>,
+    checks: &Checks,
+) -> Option<Checked> {
+    let Loaded {
+        mut file,
+        tree,
+        contents,
+        mut findings,
+        ignores,
+    } = load(candidate, given, checks.options, checks.catalogue)?;
+    if let Some(tree) = &tree {
+        let ctx = FileContext {
+            file: index,
+            tree,
+            config: checks.config,
+            documents: &contents.documents,
+        };
+        for check in &checks.file {
+            check(&ctx, &mut findings);
+        }
+        for document in &contents.documents {
+            let ctx = DocumentContext {
+                file: index,
+                tree,
+                config: checks.config,
+                document,
+            };
+            for check in &checks.document {
+                check(&ctx, &mut findings);
+            }
+        }
+    }
+    let nodes = tree.as_ref().map_or(Nodes::None, Nodes::Tree);
+    // Secrets are masked before any rule or report sees the file again.
+    for finding in findings.iter().filter(|f| f.sensitive) {
+        let (span, _) = locate(&file.text, nodes, finding.at);
+        file.secrets.push(span);
+    }
+    let selection = &checks.options.selection;
+    let diagnostics: Vec<Diagnostic> = findings
+        .into_iter()
+        .filter(|finding| selection.allows(finding.code))
+        .filter_map(|finding| {
+            let found = FileFinding {
+                file: index,
+                finding,
+            };
+            // A file's own checks point into the file only.
+            let files = |i: usize| (i == index).then_some((&file, nodes));
+            resolve(files, checks.config, checks.catalogue, found)
+        })
+        .collect();
+    let exports = match &tree {
+        Some(tree) if checks.export => rules::export(tree, &contents.documents),
+        _ => Exports::default(),
+    };
+    file.kinds = contents.documents.iter().map(Document::kind).collect();
+    if diagnostics.is_empty() && ignores.is_empty() && exports.documents.is_empty() {
+        // Nothing can point into the file any more.
+        file.drop_text();
+    }
+    Some(Checked {
+        file,
+        diagnostics,
+        ignores,
+        exports,
+    })
 }
 
 /// Lints `candidates` with inline suppressions honoured and no standard input.
@@ -225,7 +341,8 @@ pub fn lint(
     lint_with(candidates, config, &options, catalogue)
 }
 
-/// The whole pipeline: load, check, resolve, suppress, sort.
+/// The whole pipeline: load and check each file, check across files, resolve, suppress,
+/// sort.
 pub fn lint_with(
     candidates: &[Candidate],
     config: &Config,
@@ -249,108 +366,97 @@ pub fn lint_with(
         inputs.push((&stdin.candidate, Some(stdin.bytes.as_slice())));
         inputs.sort_by(|a, b| a.0.shown.cmp(&b.0.shown));
     }
-    let loaded: Vec<Loaded> = inputs
-        .par_iter()
-        .filter_map(|(candidate, given)| load(candidate, *given, options, catalogue))
-        .collect::<Vec<_>>();
-    let document_checks: Vec<_> = REGISTRY
+    let workspace_checks: Vec<WorkspaceCheck> = REGISTRY
         .iter()
         .filter(|rule| enabled(rule.code))
         .filter_map(|rule| match rule.check {
-            Check::Document(check) => Some(check),
+            Check::Workspace(check) => Some(check),
             _ => None,
         })
         .collect();
-    // Every file check runs, enabled or not: see `Check::File`.
-    let file_checks: Vec<_> = REGISTRY
-        .iter()
-        .filter_map(|rule| match rule.check {
-            Check::File(check) => Some(check),
-            _ => None,
-        })
-        .collect();
-    let mut findings: Vec<FileFinding> = loaded
+    let checks = Checks {
+        config,
+        options,
+        catalogue,
+        // Every file check runs, enabled or not: see `Check::File`.
+        file: REGISTRY
+            .iter()
+            .filter_map(|rule| match rule.check {
+                Check::File(check) => Some(check),
+                _ => None,
+            })
+            .collect(),
+        document: REGISTRY
+            .iter()
+            .filter(|rule| enabled(rule.code))
+            .filter_map(|rule| match rule.check {
+                Check::Document(check) => Some(check),
+                _ => None,
+            })
+            .collect(),
+        export: !workspace_checks.is_empty(),
+    };
+    let checked: Vec<Checked> = inputs
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(index, (file, loader_findings, _))| {
-            let mut out = loader_findings.clone();
-            if let Some(tree) = &file.tree {
-                let ctx = FileContext {
-                    file: index,
-                    tree,
-                    config,
-                    documents: &file.contents.documents,
-                };
-                for check in &file_checks {
-                    check(&ctx, &mut out);
-                }
-                for document in &file.contents.documents {
-                    let ctx = DocumentContext {
-                        file: index,
-                        tree,
-                        config,
-                        document,
-                    };
-                    for check in &document_checks {
-                        check(&ctx, &mut out);
-                    }
-                }
+        .filter_map(|(index, (candidate, given))| check(index, candidate, *given, &checks))
+        .collect();
+
+    // Files are numbered once the skipped ones are gone.
+    let mut files = Vec::with_capacity(checked.len());
+    let mut exports = Vec::with_capacity(checked.len());
+    let mut ignores = Vec::with_capacity(checked.len());
+    let mut diagnostics = Vec::new();
+    for (index, file) in checked.into_iter().enumerate() {
+        for mut diagnostic in file.diagnostics {
+            diagnostic.file_index = index;
+            for related in &mut diagnostic.related {
+                related.file_index = index;
             }
-            out.into_iter().map(move |finding| FileFinding {
-                file: index,
-                finding,
-            })
-        })
-        .collect();
-    let (mut files, ignores): (Vec<SourceFile>, Vec<Vec<InlineIgnore>>) = loaded
-        .into_iter()
-        .map(|(file, _, ignores)| (file, ignores))
-        .unzip();
-    // Secrets are masked before any rule or report sees the files again.
-    for found in findings.iter().filter(|f| f.finding.sensitive) {
-        if let Some(file) = files.get_mut(found.file) {
-            let (span, _) = locate(file, found.finding.at);
-            file.secrets.push(span);
+            diagnostics.push(diagnostic);
         }
+        files.push(file.file);
+        exports.push(file.exports);
+        ignores.push(file.ignores);
     }
-    let workspace = Workspace::new(files);
-    for rule in REGISTRY.iter().filter(|rule| enabled(rule.code)) {
-        if let Check::Workspace(check) = rule.check {
-            check(&workspace, config, &mut findings);
-        }
+    let workspace = Workspace::new(files, exports);
+    let mut findings = Vec::new();
+    for check in workspace_checks {
+        check(&workspace, config, &mut findings);
     }
-    let mut diagnostics: Vec<Diagnostic> = findings
-        .into_iter()
-        .filter(|f| selection.allows(f.finding.code))
-        .filter_map(|f| resolve(&workspace, config, catalogue, f))
-        .collect();
+    let located = |i: usize| {
+        let nodes = workspace.locations(i).map_or(Nodes::None, Nodes::Kept);
+        Some((workspace.files.get(i)?, nodes))
+    };
+    diagnostics.extend(
+        findings
+            .into_iter()
+            .filter(|f| selection.allows(f.finding.code))
+            .filter_map(|f| resolve(located, config, catalogue, f)),
+    );
+    let mut files = workspace.into_files();
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.end == b.end);
 
-    let applied = suppress::apply(
-        &mut diagnostics,
-        &workspace.files,
-        &ignores,
-        config,
-        &enabled,
-    );
+    let applied = suppress::apply(&mut diagnostics, &files, &ignores, config, &enabled);
     let config_file = config.path.as_ref().map(|_| {
         let text = config.text.clone();
         SourceFile {
             path: config.shown.clone(),
             config_path: String::new(),
             lines: source::LineIndex::new(&text),
-            tree: None,
-            contents: model::Contents::default(),
+            kinds: Vec::new(),
             sha256: hex(&Sha256::digest(text.as_bytes())),
             secrets: Vec::new(),
             text,
         }
     });
     if enabled(SUPPRESSION_INVALID) {
+        // Suppression comments are raw text: no node to locate.
+        let unlocated = |i: usize| Some((files.get(i)?, Nodes::None));
         for found in applied.findings {
-            if let Some(mut diagnostic) = resolve(&workspace, config, catalogue, found) {
-                if let Some(source) = workspace.files.get(diagnostic.file_index) {
+            if let Some(mut diagnostic) = resolve(unlocated, config, catalogue, found) {
+                if let Some(source) = files.get(diagnostic.file_index) {
                     diagnostic.suppressed = suppress::external(config, source, &diagnostic);
                 }
                 diagnostics.push(diagnostic);
@@ -375,7 +481,7 @@ pub fn lint_with(
                     message: problem.message,
                     help: Some(problem.help),
                     file: file.path.clone(),
-                    file_index: workspace.files.len(),
+                    file_index: files.len(),
                     span: problem.span,
                     start,
                     end,
@@ -387,6 +493,21 @@ pub fn lint_with(
         }
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
+    // Reports show the text of the files diagnostics point into, and no other.
+    let mut shown = vec![false; files.len()];
+    for diagnostic in &diagnostics {
+        let related = diagnostic.related.iter().map(|r| r.file_index);
+        for index in std::iter::once(diagnostic.file_index).chain(related) {
+            if let Some(shown) = shown.get_mut(index) {
+                *shown = true;
+            }
+        }
+    }
+    for (file, shown) in files.iter_mut().zip(shown) {
+        if !shown {
+            file.drop_text();
+        }
+    }
     let enabled_codes = catalogue
         .rules
         .iter()
@@ -394,42 +515,67 @@ pub fn lint_with(
         .filter(|code| enabled(code))
         .collect();
     Outcome {
-        workspace,
+        files,
         diagnostics,
         enabled: enabled_codes,
         config_file,
     }
 }
 
+/// What locates a file's nodes: its tree while the file is checked, afterwards the
+/// locations its exports kept.
+#[derive(Clone, Copy)]
+enum Nodes<'a> {
+    Tree(&'a Tree),
+    Kept(&'a Locations),
+    None,
+}
+
 /// Byte span and JSON pointer of a location.
-fn locate(file: &SourceFile, at: At) -> (Span, String) {
-    let Some(tree) = &file.tree else {
-        let span = match at {
-            At::Raw(span) | At::Text(_, span) => span,
-            _ => Span::default(),
-        };
-        return (span, String::new());
-    };
-    match at {
-        At::Node(node) => (tree.span(node), tree.pointer(node)),
-        At::Key(node) => (
-            tree.key_span(node).unwrap_or_else(|| {
-                let span = tree.span(node);
-                Span::new(span.start, span.start)
-            }),
+fn locate(text: &str, nodes: Nodes, at: At) -> (Span, String) {
+    // A key's span, or an empty span at the start of a node without a key.
+    let key = |key: Option<Span>, node: Span| key.unwrap_or(Span::new(node.start, node.start));
+    match (nodes, at) {
+        (_, At::Raw(span)) => (span, String::new()),
+        (Nodes::Tree(tree), At::Node(node)) => (tree.span(node), tree.pointer(node)),
+        (Nodes::Tree(tree), At::Key(node)) => (
+            key(tree.key_span(node), tree.span(node)),
             tree.pointer(node),
         ),
-        At::Text(node, span) => (span, tree.pointer(node)),
-        At::Within(node, start, end) => (
-            source::locate_in_string(&file.text, tree, node, start..end),
+        (Nodes::Tree(tree), At::Text(node, span)) => (span, tree.pointer(node)),
+        (Nodes::Tree(tree), At::Within(node, start, end)) => (
+            source::locate_in_string(text, tree, node, start..end),
             tree.pointer(node),
         ),
-        At::Raw(span) => (span, String::new()),
+        (
+            Nodes::Kept(kept),
+            At::Node(node) | At::Key(node) | At::Text(node, _) | At::Within(node, ..),
+        ) => {
+            let location = kept.get(node);
+            debug_assert!(
+                location.is_some(),
+                "a workspace rule points at node {node}, which no export holds"
+            );
+            let Some(location) = location else {
+                return (Span::default(), String::new());
+            };
+            let span = match at {
+                At::Key(_) => key(location.key_span, location.span),
+                At::Text(_, span) => span,
+                // Inside a string only the tree can tell; no workspace rule points there.
+                _ => location.span,
+            };
+            (span, location.pointer.clone())
+        }
+        (Nodes::None, At::Text(_, span)) => (span, String::new()),
+        (Nodes::None, _) => (Span::default(), String::new()),
     }
 }
 
-fn resolve(
-    workspace: &Workspace,
+/// Resolves a finding to a diagnostic; `files` gives a file by index with what locates its
+/// nodes.
+fn resolve<'a>(
+    files: impl Fn(usize) -> Option<(&'a SourceFile, Nodes<'a>)>,
     config: &Config,
     catalogue: &'static Catalogue,
     found: FileFinding,
@@ -438,9 +584,9 @@ fn resolve(
         file: index,
         finding,
     } = found;
-    let file = workspace.files.get(index)?;
+    let (file, nodes) = files(index)?;
     let doc = catalogue.find(finding.code)?;
-    let (span, pointer) = locate(file, finding.at);
+    let (span, pointer) = locate(&file.text, nodes, finding.at);
     let severity = config
         .severity_for(finding.code, &file.config_path, &pointer)
         .or(finding.severity)
@@ -452,8 +598,8 @@ fn resolve(
         .related
         .iter()
         .filter_map(|related| {
-            let other = workspace.files.get(related.file)?;
-            let (span, _) = locate(other, related.at);
+            let (other, nodes) = files(related.file)?;
+            let (span, _) = locate(&other.text, nodes, related.at);
             let start = other.lines.position(&other.text, span.start);
             let end = other.lines.position(&other.text, span.end);
             Some(RelatedLocation {

@@ -1,22 +1,34 @@
-//! Every file of a run, with the cross-file index rules resolve references against.
+//! Every file of a run, and what cross-file rules read of them.
+//!
+//! Each file is parsed, checked and resolved on its own, then its tree and documents are
+//! dropped: a run of 10,000 files never holds more than a few trees at once. What the
+//! cross-file (workspace) rules need outlives them as an [`Exports`] per file: small copies of
+//! the fields those rules read, and the location of every node the copies hold, so their
+//! findings still resolve to a line, a column and a JSON pointer.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::model::{Contents, Document, Template};
-use crate::source::{LineIndex, Span, Tree};
+use crate::model::campaign::FrequencyCap;
+use crate::model::flow::TemplateRef;
+use crate::model::template::{Category, Status};
+use crate::model::{Kind, Spanned};
+use crate::source::{LineIndex, NodeId, Span, Tree};
 
-/// One file of the run, loaded once and shared by every rule and report.
+/// One file of the run, as reports see it.
 #[derive(Debug)]
 pub struct SourceFile {
     /// Relative to the working directory, with `/` separators.
     pub path: String,
     /// Relative to the config's folder, for per-file settings.
     pub config_path: String,
+    /// The text, while something may still point into it: once the run is resolved, only
+    /// files a diagnostic or a related location points into keep it (empty otherwise).
     pub text: String,
+    /// Line starts of `text` (empty with it).
     pub lines: LineIndex,
-    pub tree: Option<Tree>,
-    pub contents: Contents,
+    /// The kind of each document read from the file, in order.
+    pub kinds: Vec<Kind>,
     /// SHA-256 of the file's bytes as read (hex), for the audit report's inventory.
     pub sha256: String,
     /// Byte ranges holding secrets (from sensitive findings, whether or not their rule is
@@ -31,11 +43,16 @@ impl SourceFile {
             config_path,
             text: String::new(),
             lines: LineIndex::new(""),
-            tree: None,
-            contents: Contents::default(),
+            kinds: Vec::new(),
             sha256: String::new(),
             secrets: Vec::new(),
         }
+    }
+
+    /// Gives back the text and its line index once nothing points into the file.
+    pub fn drop_text(&mut self) {
+        self.text = String::new();
+        self.lines = LineIndex::new("");
     }
 
     /// The text as reports may show it: every character of a secret replaced by `*` (one per
@@ -61,6 +78,161 @@ impl SourceFile {
     }
 }
 
+/// Where a node is written, kept for when its tree is gone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub span: Span,
+    /// The key the node sits under, if its parent is a mapping.
+    pub key_span: Option<Span>,
+    pub pointer: String,
+}
+
+/// The locations of the nodes a file's exports hold, by node.
+#[derive(Clone, Debug, Default)]
+pub struct Locations {
+    /// Sorted by node, each node once.
+    nodes: Vec<(NodeId, Location)>,
+}
+
+impl Locations {
+    pub fn get(&self, node: NodeId) -> Option<&Location> {
+        let at = self.nodes.binary_search_by_key(&node, |(id, _)| *id).ok()?;
+        self.nodes.get(at).map(|(_, location)| location)
+    }
+}
+
+/// A template as cross-file rules see it: what names it, and whether and what it may send.
+#[derive(Clone, Debug)]
+pub struct ExportedTemplate {
+    pub node: NodeId,
+    pub name: Option<Spanned<String>>,
+    pub language: Option<Spanned<String>>,
+    pub category: Option<Spanned<Category>>,
+    pub status: Option<Spanned<Status>>,
+}
+
+impl ExportedTemplate {
+    pub fn is_approved(&self) -> bool {
+        matches!(&self.status, Some(s) if s.value == Status::Approved)
+    }
+}
+
+/// A template reference of a conversation flow's node.
+#[derive(Clone, Debug)]
+pub struct FlowReference {
+    /// The id of the node that holds the reference.
+    pub node_id: String,
+    pub template: TemplateRef,
+    /// For a `template` node: the shortest way from the entry to it that passes no `opt_in`
+    /// node, as WA209 shows it (`welcome → promo`); `None` when every way passes one, or the
+    /// node is of another type.
+    pub path_without_opt_in: Option<String>,
+}
+
+/// A conversation flow as cross-file rules see it: the templates it sends.
+#[derive(Clone, Debug, Default)]
+pub struct ExportedFlow {
+    /// Every node's template reference, in the order the nodes are written.
+    pub references: Vec<FlowReference>,
+}
+
+/// A campaign as cross-file rules see it.
+#[derive(Clone, Debug)]
+pub struct ExportedCampaign {
+    pub node: NodeId,
+    pub name: Option<Spanned<String>>,
+    pub template: Option<TemplateRef>,
+    pub frequency_cap: Option<FrequencyCap>,
+    /// `audience.countries`.
+    pub countries: Option<Vec<Spanned<String>>>,
+}
+
+impl ExportedCampaign {
+    pub fn name_str(&self) -> &str {
+        self.name.as_ref().map_or("", |n| n.value.as_str())
+    }
+}
+
+/// One document of a file, as cross-file rules see it.
+#[derive(Clone, Debug)]
+pub enum Export {
+    Template(ExportedTemplate),
+    Flow(ExportedFlow),
+    Campaign(ExportedCampaign),
+}
+
+/// What cross-file rules read of one file: its documents' exports, in document order, and
+/// where each node they hold is written.
+#[derive(Clone, Debug, Default)]
+pub struct Exports {
+    pub documents: Vec<Export>,
+    pub locations: Locations,
+}
+
+/// Builds a file's [`Exports`]: every node that goes into an export passes through
+/// [`Exporter::node`], which records its location while the tree is at hand.
+pub struct Exporter<'t> {
+    tree: &'t Tree,
+    documents: Vec<Export>,
+    nodes: Vec<(NodeId, Location)>,
+}
+
+impl<'t> Exporter<'t> {
+    pub fn new(tree: &'t Tree) -> Self {
+        Exporter {
+            tree,
+            documents: Vec::new(),
+            nodes: Vec::new(),
+        }
+    }
+
+    /// The node, its location recorded.
+    pub fn node(&mut self, node: NodeId) -> NodeId {
+        let location = Location {
+            span: self.tree.span(node),
+            key_span: self.tree.key_span(node),
+            pointer: self.tree.pointer(node),
+        };
+        self.nodes.push((node, location));
+        node
+    }
+
+    /// A copy of a read value, its node's location recorded.
+    pub fn spanned<T: Clone>(&mut self, value: &Spanned<T>) -> Spanned<T> {
+        Spanned {
+            value: value.value.clone(),
+            node: self.node(value.node),
+        }
+    }
+
+    pub fn optional<T: Clone>(&mut self, value: &Option<Spanned<T>>) -> Option<Spanned<T>> {
+        value.as_ref().map(|v| self.spanned(v))
+    }
+
+    pub fn template_ref(&mut self, reference: &TemplateRef) -> TemplateRef {
+        TemplateRef {
+            node: self.node(reference.node),
+            name: self.spanned(&reference.name),
+            language: self.spanned(&reference.language),
+        }
+    }
+
+    pub fn push(&mut self, export: Export) {
+        self.documents.push(export);
+    }
+
+    pub fn finish(mut self) -> Exports {
+        self.nodes.sort_by_key(|(id, _)| *id);
+        self.nodes.dedup_by_key(|(id, _)| *id);
+        self.nodes.shrink_to_fit();
+        self.documents.shrink_to_fit();
+        Exports {
+            documents: self.documents,
+            locations: Locations { nodes: self.nodes },
+        }
+    }
+}
+
 /// Where a template is defined: file and document index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TemplateLocation {
@@ -70,6 +242,8 @@ pub struct TemplateLocation {
 
 pub struct Workspace {
     pub files: Vec<SourceFile>,
+    /// `exports[i]` belongs to `files[i]`.
+    exports: Vec<Exports>,
     /// Templates by (name, language); language codes compare case-insensitively.
     templates: HashMap<(String, String), Vec<TemplateLocation>>,
 }
@@ -82,11 +256,13 @@ fn template_key(name: &str, language: &str) -> (String, String) {
 }
 
 impl Workspace {
-    pub fn new(files: Vec<SourceFile>) -> Self {
+    /// `exports[i]` belongs to `files[i]`; a file without one exports nothing.
+    pub fn new(files: Vec<SourceFile>, mut exports: Vec<Exports>) -> Self {
+        exports.resize_with(files.len(), Exports::default);
         let mut templates: HashMap<_, Vec<_>> = HashMap::new();
-        for (file, source) in files.iter().enumerate() {
-            for (document, doc) in source.contents.documents.iter().enumerate() {
-                if let Document::Template(t) = doc {
+        for (file, exported) in exports.iter().enumerate() {
+            for (document, export) in exported.documents.iter().enumerate() {
+                if let Export::Template(t) = export {
                     if let (Some(name), Some(language)) = (&t.name, &t.language) {
                         templates
                             .entry(template_key(&name.value, &language.value))
@@ -96,31 +272,42 @@ impl Workspace {
                 }
             }
         }
-        Workspace { files, templates }
+        Workspace {
+            files,
+            exports,
+            templates,
+        }
     }
 
-    /// Every document of the run with the index of its file.
-    pub fn documents(&self) -> impl Iterator<Item = (usize, &Document)> {
-        self.files
+    /// Every exported document of the run with the index of its file.
+    pub fn documents(&self) -> impl Iterator<Item = (usize, &Export)> {
+        self.exports
             .iter()
             .enumerate()
-            .flat_map(|(i, f)| f.contents.documents.iter().map(move |d| (i, d)))
+            .flat_map(|(i, e)| e.documents.iter().map(move |d| (i, d)))
     }
 
     /// The first definition of a template, with its file index.
-    pub fn template(&self, name: &str, language: &str) -> Option<(usize, &Template)> {
+    pub fn template(&self, name: &str, language: &str) -> Option<(usize, &ExportedTemplate)> {
         let location = self.templates.get(&template_key(name, language))?.first()?;
-        match self.files[location.file]
-            .contents
+        match self
+            .exports
+            .get(location.file)?
             .documents
             .get(location.document)?
         {
-            Document::Template(t) => Some((location.file, t)),
+            Export::Template(t) => Some((location.file, t)),
             _ => None,
         }
     }
 
-    pub fn tree(&self, file: usize) -> Option<&Tree> {
-        self.files.get(file)?.tree.as_ref()
+    /// Where the nodes of a file's exports are written.
+    pub fn locations(&self, file: usize) -> Option<&Locations> {
+        self.exports.get(file).map(|e| &e.locations)
+    }
+
+    /// The files, once cross-file rules are done with the exports.
+    pub fn into_files(self) -> Vec<SourceFile> {
+        self.files
     }
 }

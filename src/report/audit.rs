@@ -161,12 +161,7 @@ fn fail_on_word(fail_on: FailOn) -> &'static str {
 }
 
 fn file_kind(file: &SourceFile) -> String {
-    let kinds: BTreeSet<&str> = file
-        .contents
-        .documents
-        .iter()
-        .map(|d| d.kind().as_str())
-        .collect();
+    let kinds: BTreeSet<&str> = file.kinds.iter().map(|k| k.as_str()).collect();
     if kinds.is_empty() {
         "unparsed".to_string()
     } else {
@@ -367,7 +362,7 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
     let kinds: BTreeSet<Kind> = input
         .files
         .iter()
-        .flat_map(|f| f.contents.documents.iter().map(|d| d.kind()))
+        .flat_map(|f| f.kinds.iter().copied())
         .collect();
     let rule_view = |code: &str| -> Option<RuleView> {
         let doc = catalogue.find(code)?;

@@ -4,10 +4,10 @@ use super::{thousands, DocumentContext};
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostic::{At, FileFinding, Finding};
-use crate::model::campaign::MessagingTier;
+use crate::model::campaign::{FrequencyCap, MessagingTier};
 use crate::model::template::Category;
 use crate::model::{Campaign, Document};
-use crate::workspace::Workspace;
+use crate::workspace::{Export, ExportedCampaign, Exporter, Workspace};
 
 /// WA501 campaign-missing-opt-in.
 pub fn campaign_missing_opt_in(ctx: &DocumentContext, out: &mut Vec<Finding>) {
@@ -42,8 +42,31 @@ pub fn campaign_missing_opt_in(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     out.push(finding.help(help));
 }
 
+/// What cross-file rules read of a campaign.
+pub(crate) fn export(campaign: &Campaign, x: &mut Exporter) -> ExportedCampaign {
+    ExportedCampaign {
+        node: x.node(campaign.node),
+        name: x.optional(&campaign.name),
+        template: campaign.template.as_ref().map(|t| x.template_ref(t)),
+        frequency_cap: campaign.frequency_cap.as_ref().map(|cap| FrequencyCap {
+            node: x.node(cap.node),
+            max_messages: x.optional(&cap.max_messages),
+            per: x.optional(&cap.per),
+            per_seconds: cap.per_seconds,
+        }),
+        countries: campaign
+            .audience
+            .as_ref()
+            .and_then(|a| a.countries.as_ref())
+            .map(|countries| countries.iter().map(|c| x.spanned(c)).collect()),
+    }
+}
+
 /// Whether a campaign's template is known to be something other than MARKETING.
-fn template_category(workspace: &Workspace, campaign: &Campaign) -> Option<(usize, Category)> {
+fn template_category(
+    workspace: &Workspace,
+    campaign: &ExportedCampaign,
+) -> Option<(usize, Category)> {
     let reference = campaign.template.as_ref()?;
     let (file, template) = workspace.template(&reference.name.value, &reference.language.value)?;
     Some((file, template.category.as_ref()?.value))
@@ -54,7 +77,7 @@ fn campaign_name(campaign: &Campaign) -> &str {
 }
 
 /// Where a finding about the whole campaign points: the `campaign:` key.
-fn campaign_anchor(campaign: &Campaign) -> At {
+fn campaign_anchor(campaign: &ExportedCampaign) -> At {
     At::Key(campaign.name.as_ref().map_or(campaign.node, |n| n.node))
 }
 
@@ -75,7 +98,7 @@ const WEEK: u64 = 7 * 86_400;
 pub fn campaign_frequency(workspace: &Workspace, config: &Config, out: &mut Vec<FileFinding>) {
     let max_per_week = config.number("WA502", "max_per_week", 2.0);
     for (file, document) in workspace.documents() {
-        let Document::Campaign(campaign) = document else {
+        let Export::Campaign(campaign) = document else {
             continue;
         };
         if template_category(workspace, campaign)
@@ -83,7 +106,7 @@ pub fn campaign_frequency(workspace: &Workspace, config: &Config, out: &mut Vec<
         {
             continue;
         }
-        let name = campaign_name(campaign);
+        let name = campaign.name_str();
         let finding = match &campaign.frequency_cap {
             None => Finding::new(
                 "WA502",
@@ -167,18 +190,14 @@ pub fn marketing_to_us_numbers(workspace: &Workspace, config: &Config, out: &mut
         return;
     }
     for (file, document) in workspace.documents() {
-        let Document::Campaign(campaign) = document else {
+        let Export::Campaign(campaign) = document else {
             continue;
         };
         let Some((template_file, Category::Marketing)) = template_category(workspace, campaign)
         else {
             continue;
         };
-        let Some(countries) = campaign
-            .audience
-            .as_ref()
-            .and_then(|a| a.countries.as_ref())
-        else {
+        let Some(countries) = &campaign.countries else {
             continue;
         };
         let Some(us) = countries
@@ -196,7 +215,7 @@ pub fn marketing_to_us_numbers(workspace: &Workspace, config: &Config, out: &mut
             At::Node(us.node),
             format!(
                 "campaign `{}` sends the MARKETING template `{template}` to US numbers; Meta has not delivered marketing templates to US numbers since April 1, 2025",
-                campaign_name(campaign)
+                campaign.name_str()
             ),
         )
         .help("remove US from the audience (those messages are not delivered), or reach US customers through another channel");

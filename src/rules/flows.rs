@@ -14,10 +14,12 @@ use crate::diagnostic::{At, FileFinding, Finding, Severity};
 use crate::model::flow::{Duration, FlowNode, MenuStyle, NodeType, TemplateRef, Via};
 use crate::model::reader::Keyword;
 use crate::model::template::Category;
-use crate::model::{ConversationFlow, Document, Template};
+use crate::model::{ConversationFlow, Document};
 use crate::source::{parse, Format};
 use crate::suggest;
-use crate::workspace::Workspace;
+use crate::workspace::{
+    Export, ExportedFlow, ExportedTemplate, Exporter, FlowReference, Workspace,
+};
 
 /// WhatsApp's caps (facts §2): reply-button messages carry 1–3 buttons, list messages 1–10
 /// rows across at most 10 sections.
@@ -548,22 +550,56 @@ pub fn dead_end(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     }
 }
 
+/// What cross-file rules read of a flow: each node's template reference, and for `template`
+/// nodes the way WA209 shows from the entry avoiding every `opt_in` node.
+pub(crate) fn export(flow: &ConversationFlow, x: &mut Exporter) -> ExportedFlow {
+    let graph = FlowGraph::of(flow);
+    let mut paths = None;
+    let references = flow
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(index, node)| {
+            let reference = node.template.as_ref()?;
+            let path_without_opt_in = if node.is(NodeType::Template) {
+                let paths = paths.get_or_insert_with(|| {
+                    let starts: Vec<usize> = graph.entry.into_iter().collect();
+                    graph::search(&graph, &starts, true, |n| {
+                        if flow.nodes.get(n).is_some_and(|n| n.is(NodeType::OptIn)) {
+                            Step::Avoid
+                        } else {
+                            Step::Pass
+                        }
+                    })
+                });
+                paths
+                    .reached(index)
+                    .then(|| path_text(flow, &paths.path(index)))
+            } else {
+                None
+            };
+            Some(FlowReference {
+                node_id: node.id.clone(),
+                template: x.template_ref(reference),
+                path_without_opt_in,
+            })
+        })
+        .collect();
+    ExportedFlow { references }
+}
+
 /// WA209 missing-opt-in: a path from the entry to a MARKETING template avoiding every
 /// `opt_in` node.
 pub fn missing_opt_in(workspace: &Workspace, _config: &Config, out: &mut Vec<FileFinding>) {
     for (file, document) in workspace.documents() {
-        let Document::Flow(flow) = document else {
+        let Export::Flow(flow) = document else {
             continue;
         };
-        let graph = FlowGraph::of(flow);
-        let mut paths = None;
-        for (index, node) in flow.nodes.iter().enumerate() {
-            let Some(reference) = &node.template else {
+        for node in &flow.references {
+            let Some(path) = &node.path_without_opt_in else {
                 continue;
             };
-            if !node.is(NodeType::Template) {
-                continue;
-            }
+            let reference = &node.template;
             let Some((template_file, template)) =
                 workspace.template(&reference.name.value, &reference.language.value)
             else {
@@ -572,20 +608,6 @@ pub fn missing_opt_in(workspace: &Workspace, _config: &Config, out: &mut Vec<Fil
             if !matches!(&template.category, Some(c) if c.value == Category::Marketing) {
                 continue;
             }
-            let paths = paths.get_or_insert_with(|| {
-                let starts: Vec<usize> = graph.entry.into_iter().collect();
-                graph::search(&graph, &starts, true, |n| {
-                    if flow.nodes.get(n).is_some_and(|n| n.is(NodeType::OptIn)) {
-                        Step::Avoid
-                    } else {
-                        Step::Pass
-                    }
-                })
-            });
-            if !paths.reached(index) {
-                continue;
-            }
-            let path = path_text(flow, &paths.path(index));
             out.push(FileFinding {
                 file,
                 finding: Finding::new(
@@ -598,7 +620,7 @@ pub fn missing_opt_in(workspace: &Workspace, _config: &Config, out: &mut Vec<Fil
                 )
                 .help(format!(
                     "ask for consent first: route the path through an `opt_in` node before `{}`",
-                    node.id
+                    node.node_id
                 ))
                 .related(
                     template_file,
@@ -740,9 +762,9 @@ fn closest_language<'a>(language: &str, languages: &[&'a str]) -> &'a str {
 /// template file of the run defines. Silent when the run holds no template at all: the
 /// templates then live only in Meta's manager, and every reference would be reported.
 pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<FileFinding>) {
-    let mut by_name: HashMap<&str, Vec<(usize, &Template, &str)>> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<(usize, &ExportedTemplate, &str)>> = HashMap::new();
     for (file, document) in workspace.documents() {
-        if let Document::Template(t) = document {
+        if let Export::Template(t) = document {
             if let (Some(name), Some(language)) = (&t.name, &t.language) {
                 by_name.entry(name.value.as_str()).or_default().push((
                     file,
@@ -760,13 +782,9 @@ pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<F
     let mut suggestions = 0;
     for (file, document) in workspace.documents() {
         let references: Vec<&TemplateRef> = match document {
-            Document::Flow(flow) => flow
-                .nodes
-                .iter()
-                .filter_map(|n| n.template.as_ref())
-                .collect(),
-            Document::Campaign(campaign) => campaign.template.iter().collect(),
-            _ => continue,
+            Export::Flow(flow) => flow.references.iter().map(|r| &r.template).collect(),
+            Export::Campaign(campaign) => campaign.template.iter().collect(),
+            Export::Template(_) => continue,
         };
         for reference in references {
             let (name, language) = (&reference.name.value, &reference.language.value);

@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::diagnostic::{FileFinding, Finding};
 use crate::model::Document;
 use crate::source::Tree;
-use crate::workspace::Workspace;
+use crate::workspace::{Export, Exporter, Exports, Workspace};
 
 /// What a per-document check sees.
 pub struct DocumentContext<'a> {
@@ -52,7 +52,8 @@ pub enum Check {
     /// when their rule is not reported: a sensitive finding must mask its secret in every
     /// report, whichever rules are selected (the findings of a disabled rule are dropped later).
     File(FileCheck),
-    /// Runs once over every file, for references across files.
+    /// Runs once over every file, for references across files. It sees the files'
+    /// [`Exports`] (see [`export`]), not their trees and documents, which are gone by then.
     Workspace(WorkspaceCheck),
 }
 
@@ -271,6 +272,22 @@ pub static REGISTRY: &[Rule] = &[
         check: Check::Workspace(campaigns::marketing_to_us_numbers),
     },
 ];
+
+/// What the workspace rules read of a file's documents: the templates, flows and campaigns,
+/// each cut down to the fields those rules use, with the location of every node kept.
+pub fn export(tree: &Tree, documents: &[Document]) -> Exports {
+    let mut x = Exporter::new(tree);
+    for document in documents {
+        let export = match document {
+            Document::Template(template) => Export::Template(templates::export(template, &mut x)),
+            Document::Flow(flow) => Export::Flow(flows::export(flow, &mut x)),
+            Document::Campaign(campaign) => Export::Campaign(campaigns::export(campaign, &mut x)),
+            Document::WhatsAppFlow(_) | Document::Webhook(_) => continue,
+        };
+        x.push(export);
+    }
+    x.finish()
+}
 
 /// A placeholder for a value filled in at deploy time (`${URL}`, `<YOUR_URL>`, `{{url}}`).
 pub(crate) fn is_placeholder(value: &str) -> bool {

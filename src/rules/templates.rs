@@ -28,24 +28,35 @@ use crate::model::template::{
     Variable, VariableKind,
 };
 use crate::model::{Document, Template};
-use crate::workspace::Workspace;
+use crate::workspace::{Export, ExportedTemplate, Exporter, Workspace};
+
+/// What cross-file rules read of a template.
+pub(crate) fn export(template: &Template, x: &mut Exporter) -> ExportedTemplate {
+    ExportedTemplate {
+        node: x.node(template.node),
+        name: x.optional(&template.name),
+        language: x.optional(&template.language),
+        category: x.optional(&template.category),
+        status: x.optional(&template.status),
+    }
+}
 
 /// WA101 template-not-approved: references to templates that cannot be sent, and
 /// stand-alone templates Meta has rejected, paused or disabled.
 pub fn template_not_approved(workspace: &Workspace, _config: &Config, out: &mut Vec<FileFinding>) {
     for (file, document) in workspace.documents() {
         match document {
-            Document::Flow(flow) => {
-                for reference in flow.nodes.iter().filter_map(|n| n.template.as_ref()) {
-                    check_reference(workspace, file, reference, out);
+            Export::Flow(flow) => {
+                for reference in &flow.references {
+                    check_reference(workspace, file, &reference.template, out);
                 }
             }
-            Document::Campaign(campaign) => {
+            Export::Campaign(campaign) => {
                 if let Some(reference) = &campaign.template {
                     check_reference(workspace, file, reference, out);
                 }
             }
-            Document::Template(template) => {
+            Export::Template(template) => {
                 let Some(status) = &template.status else {
                     continue;
                 };
@@ -69,7 +80,6 @@ pub fn template_not_approved(workspace: &Workspace, _config: &Config, out: &mut 
                     });
                 }
             }
-            _ => {}
         }
     }
 }
@@ -575,9 +585,9 @@ pub fn invalid_language_code(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 
 /// WA113 duplicate-template: the same name and language defined twice, in one file or two.
 pub fn duplicate_template(workspace: &Workspace, _config: &Config, out: &mut Vec<FileFinding>) {
-    let mut first: HashMap<(String, String), (usize, &Template)> = HashMap::new();
+    let mut first: HashMap<(String, String), (usize, &ExportedTemplate)> = HashMap::new();
     for (file, document) in workspace.documents() {
-        let Document::Template(template) = document else {
+        let Export::Template(template) = document else {
             continue;
         };
         let (Some(name), Some(language)) = (&template.name, &template.language) else {
