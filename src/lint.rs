@@ -297,7 +297,7 @@ fn check(
         file.secrets.push(span);
     }
     let selection = &checks.options.selection;
-    let diagnostics: Vec<Diagnostic> = findings
+    let mut diagnostics: Vec<Diagnostic> = findings
         .into_iter()
         .filter(|finding| selection.allows(finding.code))
         .filter_map(|finding| {
@@ -310,6 +310,8 @@ fn check(
             resolve(files, checks.config, checks.catalogue, found)
         })
         .collect();
+    // Kept until every file is checked: no room for growth.
+    diagnostics.shrink_to_fit();
     let exports = match &tree {
         Some(tree) if checks.export => rules::export(tree, &contents.documents),
         _ => Exports::default(),
@@ -396,18 +398,21 @@ pub fn lint_with(
             .collect(),
         export: !workspace_checks.is_empty(),
     };
-    let checked: Vec<Checked> = inputs
+    // One slot per input, written in place: no per-thread vectors to grow and merge.
+    let checked: Vec<Option<Checked>> = inputs
         .par_iter()
         .enumerate()
-        .filter_map(|(index, (candidate, given))| check(index, candidate, *given, &checks))
+        .map(|(index, (candidate, given))| check(index, candidate, *given, &checks))
         .collect();
 
     // Files are numbered once the skipped ones are gone.
-    let mut files = Vec::with_capacity(checked.len());
-    let mut exports = Vec::with_capacity(checked.len());
-    let mut ignores = Vec::with_capacity(checked.len());
-    let mut diagnostics = Vec::new();
-    for (index, file) in checked.into_iter().enumerate() {
+    let count = checked.iter().flatten().count();
+    let mut files = Vec::with_capacity(count);
+    let mut exports = Vec::with_capacity(count);
+    let mut ignores = Vec::with_capacity(count);
+    let mut diagnostics =
+        Vec::with_capacity(checked.iter().flatten().map(|c| c.diagnostics.len()).sum());
+    for (index, file) in checked.into_iter().flatten().enumerate() {
         for mut diagnostic in file.diagnostics {
             diagnostic.file_index = index;
             for related in &mut diagnostic.related {

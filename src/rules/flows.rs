@@ -555,7 +555,7 @@ pub fn dead_end(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 pub(crate) fn export(flow: &ConversationFlow, x: &mut Exporter) -> ExportedFlow {
     let graph = FlowGraph::of(flow);
     let mut paths = None;
-    let references = flow
+    let mut references = flow
         .nodes
         .iter()
         .enumerate()
@@ -584,7 +584,8 @@ pub(crate) fn export(flow: &ConversationFlow, x: &mut Exporter) -> ExportedFlow 
                 path_without_opt_in,
             })
         })
-        .collect();
+        .collect::<Vec<_>>();
+    references.shrink_to_fit();
     ExportedFlow { references }
 }
 

@@ -97,7 +97,9 @@ pub fn parse(text: &str, format: Format) -> Result<Tree, ParseFailure> {
 /// Byte offsets of line starts, to turn a byte offset into a 1-based line and column.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    /// 32 bits are plenty (linted files are at most [`MAX_FILE_BYTES`]) and halve the index,
+    /// which every file a report shows keeps until the end of the run.
+    starts: Vec<u32>,
 }
 
 /// A 1-based line and column; `column` counts Unicode characters.
@@ -109,19 +111,30 @@ pub struct Position {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
+        let breaks = text.bytes().filter(|&b| b == b'\n').count();
+        let mut starts = Vec::with_capacity(breaks + 1);
+        starts.push(0);
+        // A text past 4 GiB (never a linted file) is indexed up to there.
         starts.extend(
             text.bytes()
                 .enumerate()
                 .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
+                .map_while(|(i, _)| u32::try_from(i + 1).ok()),
         );
         LineIndex { starts }
     }
 
+    /// Byte offset where 0-based `line` starts.
+    fn start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line).map(|&start| start as usize)
+    }
+
     /// 0-based line number of the line containing `offset`.
     fn line_of(&self, offset: usize) -> usize {
-        match self.starts.binary_search(&offset) {
+        match self
+            .starts
+            .binary_search(&u32::try_from(offset).unwrap_or(u32::MAX))
+        {
             Ok(line) => line,
             Err(next) => next.saturating_sub(1),
         }
@@ -130,7 +143,7 @@ impl LineIndex {
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
-        let start = self.starts[line];
+        let start = self.start(line).unwrap_or(0).min(offset);
         Position {
             line: line + 1,
             column: text[start..offset].chars().count() + 1,
@@ -140,18 +153,14 @@ impl LineIndex {
     /// Column in UTF-16 code units, as SARIF and LSP count them.
     pub fn utf16_column(&self, text: &str, offset: usize) -> usize {
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let start = self.starts[self.line_of(offset)];
+        let start = self.start(self.line_of(offset)).unwrap_or(0).min(offset);
         text[start..offset].encode_utf16().count() + 1
     }
 
     /// The byte range of 1-based `line`, without its line break.
     pub fn line_span(&self, text: &str, line: usize) -> Span {
-        let start = self
-            .starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(text.len());
-        let end = self.starts.get(line).map(|s| s - 1).unwrap_or(text.len());
+        let start = self.start(line.saturating_sub(1)).unwrap_or(text.len());
+        let end = self.start(line).map(|s| s - 1).unwrap_or(text.len());
         let end = if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
             end - 1
         } else {
