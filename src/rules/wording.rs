@@ -174,6 +174,12 @@ impl PhraseSet {
         let mut at = text.index_of(from);
         let stop = text.index_of(to);
         while at < stop {
+            // Inside a word no phrase can start: a phrase starting with a letter needs a word
+            // boundary before it, and one starting with a symbol cannot match a letter.
+            if at > 0 && text.is_word(at) && text.is_word(at - 1) {
+                at += 1;
+                continue;
+            }
             let candidates = text
                 .chars
                 .get(at)
