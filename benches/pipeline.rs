@@ -139,7 +139,7 @@ fn main() -> ExitCode {
     let bytes = read_all_sequential(&files);
     let parsed = files.par_iter().filter_map(read_and_parse).count();
     let outcome = lint(&files, &config, &selection, catalogue);
-    let linted = outcome.workspace.files.len();
+    let linted = outcome.files.len();
     let diagnostics = outcome.diagnostics.len();
     drop(outcome);
 

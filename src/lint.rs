@@ -410,19 +410,18 @@ pub fn lint_with(
     let mut files = Vec::with_capacity(count);
     let mut exports = Vec::with_capacity(count);
     let mut ignores = Vec::with_capacity(count);
-    let mut diagnostics =
-        Vec::with_capacity(checked.iter().flatten().map(|c| c.diagnostics.len()).sum());
-    for (index, file) in checked.into_iter().flatten().enumerate() {
-        for mut diagnostic in file.diagnostics {
+    let mut own = Vec::with_capacity(count);
+    for (index, mut file) in checked.into_iter().flatten().enumerate() {
+        for diagnostic in &mut file.diagnostics {
             diagnostic.file_index = index;
             for related in &mut diagnostic.related {
                 related.file_index = index;
             }
-            diagnostics.push(diagnostic);
         }
         files.push(file.file);
         exports.push(file.exports);
         ignores.push(file.ignores);
+        own.push(file.diagnostics);
     }
     let workspace = Workspace::new(files, exports);
     let mut findings = Vec::new();
@@ -433,13 +432,18 @@ pub fn lint_with(
         let nodes = workspace.locations(i).map_or(Nodes::None, Nodes::Kept);
         Some((workspace.files.get(i)?, nodes))
     };
-    diagnostics.extend(
-        findings
-            .into_iter()
-            .filter(|f| selection.allows(f.finding.code))
-            .filter_map(|f| resolve(located, config, catalogue, f)),
-    );
+    let across: Vec<Diagnostic> = findings
+        .into_iter()
+        .filter(|f| selection.allows(f.finding.code))
+        .filter_map(|f| resolve(located, config, catalogue, f))
+        .collect();
     let mut files = workspace.into_files();
+    // One list, once the exports are gone: each file's own diagnostics, then those of the
+    // cross-file rules.
+    let mut diagnostics =
+        Vec::with_capacity(own.iter().map(Vec::len).sum::<usize>() + across.len());
+    diagnostics.extend(own.into_iter().flatten());
+    diagnostics.extend(across);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.end == b.end);
 
