@@ -1,6 +1,7 @@
 //! walint: a compliance linter for WhatsApp Business Platform integrations.
 //!
-//! Data flows one way: paths → files → documents → workspace → rules → diagnostics → report.
+//! Data flows one way: paths → files → (each file: tree → documents → rules → diagnostics and
+//! exports) → cross-file rules on the exports → diagnostics → report.
 
 pub mod baseline;
 pub mod cli;

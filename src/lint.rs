@@ -663,3 +663,58 @@ pub fn fingerprint(code: &str, path: &str, pointer: &str, offending: &str) -> St
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::parse;
+    use crate::workspace::Export;
+
+    const TEXT: &str = "campaign: sale\ntemplate: {name: promo, language: en_US}\n";
+
+    #[test]
+    fn kept_locations_resolve_as_the_tree_does() {
+        let tree = parse(TEXT, Format::Yaml).unwrap();
+        let contents = model::read(&tree);
+        let exports = rules::export(&tree, &contents.documents);
+        let Some(Export::Campaign(campaign)) = exports.documents.first() else {
+            panic!("{:?}", exports.documents);
+        };
+        let name = campaign.name.as_ref().unwrap().node;
+        let language = campaign.template.as_ref().unwrap().language.node;
+        let kept = Nodes::Kept(&exports.locations);
+        for at in [
+            At::Node(name),
+            At::Key(name),
+            At::Key(campaign.node),
+            At::Node(language),
+            At::Text(language, Span::new(3, 5)),
+        ] {
+            assert_eq!(
+                locate(TEXT, kept, at),
+                locate(TEXT, Nodes::Tree(&tree), at),
+                "{at:?}"
+            );
+        }
+        let (span, pointer) = locate(TEXT, kept, At::Key(name));
+        assert_eq!(&TEXT[span.start..span.end], "campaign");
+        assert_eq!(pointer, "/campaign");
+    }
+
+    #[test]
+    fn without_nodes_only_byte_ranges_locate() {
+        let span = Span::new(2, 4);
+        assert_eq!(
+            locate(TEXT, Nodes::None, At::Raw(span)),
+            (span, String::new())
+        );
+        assert_eq!(
+            locate(TEXT, Nodes::None, At::Text(0, span)),
+            (span, String::new())
+        );
+        assert_eq!(
+            locate(TEXT, Nodes::None, At::Node(0)),
+            (Span::default(), String::new())
+        );
+    }
+}

@@ -226,6 +226,20 @@ mod tests {
     }
 
     #[test]
+    fn an_index_without_its_text_answers_without_panicking() {
+        let text = "a: 1\nb: 2\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 3);
+        assert_eq!(index.position(text, 7), Position { line: 2, column: 3 });
+        // A file whose text was given back: every offset is at its start.
+        let empty = LineIndex::new("");
+        assert_eq!(empty.position("", 7), Position { line: 1, column: 1 });
+        assert_eq!(index.position("", 7), Position { line: 1, column: 1 });
+        assert_eq!(index.utf16_column("", 7), 1);
+        assert_eq!(empty.line_span("", 3), Span::new(0, 0));
+    }
+
+    #[test]
     fn bom_is_stripped() {
         assert_eq!(strip_bom("\u{feff}{}"), "{}");
         assert_eq!(strip_bom("{}"), "{}");
