@@ -72,21 +72,25 @@ const MAX_PATH_SHOWN: usize = 20;
 /// `welcome → wait_a_day → reminder`; a long path as its first 6 and last 10 nodes around
 /// `… (n more) …`.
 fn path_text(flow: &ConversationFlow, path: &[usize]) -> String {
-    let names: Vec<&str> = path
-        .iter()
-        .filter_map(|&i| flow.nodes.get(i))
-        .map(|n| n.id.as_str())
-        .collect();
-    if names.len() <= MAX_PATH_SHOWN {
-        return names.join(" → ");
+    // Only the names shown are looked at, so a long path costs no more than a short one.
+    let names = |part: &[usize]| {
+        let names: Vec<&str> = part
+            .iter()
+            .filter_map(|&i| flow.nodes.get(i))
+            .map(|n| n.id.as_str())
+            .collect();
+        names.join(" → ")
+    };
+    if path.len() <= MAX_PATH_SHOWN {
+        return names(path);
     }
-    let (head, rest) = names.split_at(6);
+    let (head, rest) = path.split_at(6);
     let (middle, tail) = rest.split_at(rest.len() - 10);
     format!(
         "{} → … ({} more) … → {}",
-        head.join(" → "),
+        names(head),
         middle.len(),
-        tail.join(" → ")
+        names(tail)
     )
 }
 
@@ -553,35 +557,36 @@ pub fn dead_end(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 /// What cross-file rules read of a flow: each node's template reference, and for `template`
 /// nodes the way WA209 shows from the entry avoiding every `opt_in` node.
 pub(crate) fn export(flow: &ConversationFlow, x: &mut Exporter) -> ExportedFlow {
-    let graph = FlowGraph::of(flow);
-    let mut paths = None;
+    let sends = |node: &FlowNode| node.template.is_some() && node.is(NodeType::Template);
+    let mut paths: Vec<Option<String>> = Vec::new();
+    if flow.nodes.iter().any(sends) {
+        let graph = FlowGraph::of(flow);
+        let starts: Vec<usize> = graph.entry.into_iter().collect();
+        let avoiding_opt_in = graph::search(&graph, &starts, true, |n| {
+            if flow.nodes.get(n).is_some_and(|n| n.is(NodeType::OptIn)) {
+                Step::Avoid
+            } else {
+                Step::Pass
+            }
+        });
+        paths = vec![None; flow.nodes.len()];
+        avoiding_opt_in.for_each_path(|index, path| {
+            if let Some(slot) = paths.get_mut(index) {
+                if flow.nodes.get(index).is_some_and(sends) {
+                    *slot = Some(path_text(flow, path));
+                }
+            }
+        });
+    }
     let mut references = flow
         .nodes
         .iter()
         .enumerate()
         .filter_map(|(index, node)| {
-            let reference = node.template.as_ref()?;
-            let path_without_opt_in = if node.is(NodeType::Template) {
-                let paths = paths.get_or_insert_with(|| {
-                    let starts: Vec<usize> = graph.entry.into_iter().collect();
-                    graph::search(&graph, &starts, true, |n| {
-                        if flow.nodes.get(n).is_some_and(|n| n.is(NodeType::OptIn)) {
-                            Step::Avoid
-                        } else {
-                            Step::Pass
-                        }
-                    })
-                });
-                paths
-                    .reached(index)
-                    .then(|| path_text(flow, &paths.path(index)))
-            } else {
-                None
-            };
             Some(FlowReference {
                 node_id: node.id.clone(),
-                template: x.template_ref(reference),
-                path_without_opt_in,
+                template: x.template_ref(node.template.as_ref()?),
+                path_without_opt_in: paths.get_mut(index).and_then(Option::take),
             })
         })
         .collect::<Vec<_>>();

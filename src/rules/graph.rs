@@ -163,6 +163,52 @@ impl Paths {
         path
     }
 
+    /// Calls `visit(node, path)` for every reached node, in no particular order, with the
+    /// path [`Paths::path`] gives it. The tree of shortest paths is walked once, keeping the
+    /// current path: linear in the nodes, however long the paths are.
+    pub fn for_each_path(&self, mut visit: impl FnMut(usize, &[usize])) {
+        let n = self.parent.len();
+        let is_start = |node: usize| self.parent.get(node) == Some(&node);
+        // Children in compressed rows, from the parents.
+        let mut starts = vec![0usize; n + 1];
+        for (node, &parent) in self.parent.iter().enumerate() {
+            if parent != NONE && !is_start(node) && parent < n {
+                starts[parent + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            starts[i + 1] += starts[i];
+        }
+        let mut fill = starts.clone();
+        let mut children = vec![0usize; starts[n]];
+        for (node, &parent) in self.parent.iter().enumerate() {
+            if parent != NONE && !is_start(node) && parent < n {
+                children[fill[parent]] = node;
+                fill[parent] += 1;
+            }
+        }
+        let mut path = Vec::new();
+        // (node, index of its next child to visit)
+        let mut stack: Vec<(usize, usize)> = Vec::new();
+        for start in (0..n).filter(|&node| is_start(node)) {
+            path.push(start);
+            visit(start, &path);
+            stack.push((start, starts[start]));
+            while let Some((node, next)) = stack.last_mut() {
+                if *next < starts[*node + 1] {
+                    let child = children[*next];
+                    *next += 1;
+                    path.push(child);
+                    visit(child, &path);
+                    stack.push((child, starts[child]));
+                } else {
+                    stack.pop();
+                    path.pop();
+                }
+            }
+        }
+    }
+
     /// How many nodes were reached.
     #[cfg(test)]
     pub fn count(&self) -> usize {
@@ -379,6 +425,27 @@ mod tests {
             entry: Some(0),
             index: (0..adjacency.len()).map(|i| (format!("n{i}"), i)).collect(),
         }
+    }
+
+    #[test]
+    fn every_path_is_walked_once_as_path_gives_it() {
+        // Two starts, a cycle, a node avoided and one never reached.
+        let g = graph(&[&[1, 2], &[3], &[3, 4], &[1], &[], &[4], &[0]], &[]);
+        let paths = search(&g, &[0, 5], false, |n| {
+            if n == 2 {
+                Step::Avoid
+            } else {
+                Step::Pass
+            }
+        });
+        let mut seen = Vec::new();
+        paths.for_each_path(|node, path| {
+            assert_eq!(path, paths.path(node).as_slice(), "node {node}");
+            seen.push(node);
+        });
+        seen.sort_unstable();
+        assert_eq!(seen, [0, 1, 3, 4, 5]);
+        assert_eq!(paths.path(3), [0, 1, 3]);
     }
 
     #[test]
