@@ -88,6 +88,9 @@ struct LintArgs {
     /// With PATH `-`: lint standard input as if it were the file NAME
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<PathBuf>,
+    /// List the files left out (not a kind walint recognises, empty, ...) on stderr
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 #[derive(clap::Args)]
@@ -253,6 +256,11 @@ fn run_lint(
         stdin,
     };
     let outcome = lint::lint_with(&discovery.files, &config, &options, catalogue);
+    if args.verbose {
+        for (path, reason) in &outcome.skipped {
+            eprintln!("walint: skipped {path}: {reason}");
+        }
+    }
     Ok((config, outcome))
 }
 

@@ -81,6 +81,8 @@ pub struct Outcome {
     /// The config file, when there is one; diagnostics in it (WA005 about an override) have
     /// `file_index == files.len()`.
     pub config_file: Option<SourceFile>,
+    /// Files found but left out, with the reason, in path order.
+    pub skipped: Vec<(String, Skipped)>,
 }
 
 impl Outcome {
@@ -90,6 +92,32 @@ impl Outcome {
             (index == self.files.len())
                 .then_some(self.config_file.as_ref())
                 .flatten()
+        })
+    }
+}
+
+/// Why a file was left out of the run (shown with `--verbose`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Skipped {
+    /// Over the size limit, with no walint marker and not named on the command line.
+    TooLarge,
+    /// Not UTF-8, with no walint marker and not named on the command line.
+    NotText,
+    Empty,
+    /// Does not parse, with no walint marker and not named on the command line.
+    Unparsable,
+    /// Parses, but holds nothing walint recognises.
+    NotRecognised,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Skipped::TooLarge => "larger than 5 MiB and not a walint file",
+            Skipped::NotText => "not UTF-8 text and not a walint file",
+            Skipped::Empty => "empty",
+            Skipped::Unparsable => "does not parse and carries no walint marker",
+            Skipped::NotRecognised => "not a kind walint recognises",
         })
     }
 }
@@ -114,10 +142,10 @@ fn load(
     given: Option<&[u8]>,
     options: &LintOptions,
     catalogue: &'static Catalogue,
-) -> Option<Loaded> {
+) -> Result<Loaded, Skipped> {
     let shown = candidate.shown.clone();
     let unreadable = |message: String| {
-        Some(Loaded {
+        Ok(Loaded {
             file: SourceFile::empty(shown.clone(), candidate.config_path.clone()),
             tree: None,
             contents: model::Contents::default(),
@@ -143,7 +171,7 @@ fn load(
                 MAX_FILE_BYTES / 1_048_576
             ))
         } else {
-            None
+            Err(Skipped::TooLarge)
         };
     }
     let sha256 = hex(&Sha256::digest(&bytes));
@@ -157,7 +185,7 @@ fn load(
                     error.utf8_error().valid_up_to()
                 ))
             } else {
-                None
+                Err(Skipped::NotText)
             };
         }
     };
@@ -166,7 +194,7 @@ fn load(
         None => text,
     };
     if text.trim().is_empty() {
-        return None;
+        return Err(Skipped::Empty);
     }
     let lines = source::LineIndex::new(&text);
     let file = SourceFile {
@@ -188,11 +216,11 @@ fn load(
     match source::parse(&file.text, format) {
         Err(failure) => {
             if !(candidate.explicit || has_marker(&file.text)) {
-                return None;
+                return Err(Skipped::Unparsable);
             }
             let finding = Finding::new(PARSE_ERROR, At::Raw(failure.span), failure.message);
             let ignores = ignores(&file, None);
-            Some(Loaded {
+            Ok(Loaded {
                 file,
                 tree: None,
                 contents: model::Contents::default(),
@@ -203,7 +231,7 @@ fn load(
         Ok(tree) => {
             let contents = model::read(&tree);
             if contents.documents.is_empty() {
-                return None;
+                return Err(Skipped::NotRecognised);
             }
             let mut findings = contents.problems.clone();
             for duplicate in &tree.duplicate_keys {
@@ -221,7 +249,7 @@ fn load(
                 );
             }
             let ignores = ignores(&file, Some(&tree));
-            Some(Loaded {
+            Ok(Loaded {
                 file,
                 tree: Some(tree),
                 contents,
@@ -260,7 +288,7 @@ fn check(
     candidate: &Candidate,
     given: Option<&[u8]>,
     checks: &Checks,
-) -> Option<Checked> {
+) -> Result<Checked, Skipped> {
     let Loaded {
         mut file,
         tree,
@@ -321,7 +349,7 @@ fn check(
         // Nothing can point into the file any more.
         file.drop_text();
     }
-    Some(Checked {
+    Ok(Checked {
         file,
         diagnostics,
         ignores,
@@ -399,14 +427,19 @@ pub fn lint_with(
         export: !workspace_checks.is_empty(),
     };
     // One slot per input, written in place: no per-thread vectors to grow and merge.
-    let checked: Vec<Option<Checked>> = inputs
+    let checked: Vec<Result<Checked, Skipped>> = inputs
         .par_iter()
         .enumerate()
         .map(|(index, (candidate, given))| check(index, candidate, *given, &checks))
         .collect();
 
     // Files are numbered once the skipped ones are gone.
-    let count = checked.iter().flatten().count();
+    let count = checked.iter().filter(|c| c.is_ok()).count();
+    let skipped: Vec<(String, Skipped)> = inputs
+        .iter()
+        .zip(&checked)
+        .filter_map(|((candidate, _), c)| c.as_ref().err().map(|s| (candidate.shown.clone(), *s)))
+        .collect();
     let mut files = Vec::with_capacity(count);
     let mut exports = Vec::with_capacity(count);
     let mut ignores = Vec::with_capacity(count);
@@ -528,6 +561,7 @@ pub fn lint_with(
         diagnostics,
         enabled: enabled_codes,
         config_file,
+        skipped,
     }
 }
 

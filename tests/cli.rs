@@ -412,3 +412,16 @@ fn no_color_when_not_a_terminal() {
     let output = walint(&["check", HEADLINE]);
     assert!(!stdout(&output).contains('\u{1b}'));
 }
+
+#[test]
+fn verbose_lists_the_files_left_out_and_why() {
+    let quiet = walint(&["check", HEADLINE, "--format", "concise"]);
+    assert!(stderr(&quiet).is_empty(), "{}", stderr(&quiet));
+    let verbose = walint(&["check", HEADLINE, "--format", "concise", "--verbose"]);
+    assert_eq!(verbose.stdout, quiet.stdout);
+    assert_eq!(
+        stderr(&verbose),
+        "walint: skipped tests/fixtures/headline/config/walint.yaml: not a kind walint recognises\n\
+         walint: skipped tests/fixtures/headline/tsconfig.json: does not parse and carries no walint marker\n"
+    );
+}
