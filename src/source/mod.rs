@@ -17,6 +17,9 @@ pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
 pub const MAX_NESTING: usize = 128;
 /// Upper bound on the number of nodes a document may expand to once aliases are followed.
 pub const ALIAS_EXPANSION_BUDGET: u64 = 1_000_000;
+/// Upper bound on a document's depth once aliases are followed (each alias may name a deep
+/// node that itself holds aliases), so walks that follow aliases cannot exhaust the stack.
+pub const MAX_EXPANDED_DEPTH: usize = 2 * MAX_NESTING;
 
 /// A half-open byte range into a file's text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]

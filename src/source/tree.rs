@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::{ParseFailure, Span, ALIAS_EXPANSION_BUDGET, MAX_NESTING};
+use super::{ParseFailure, Span, ALIAS_EXPANSION_BUDGET, MAX_EXPANDED_DEPTH, MAX_NESTING};
 
 pub type NodeId = usize;
 
@@ -187,6 +187,8 @@ struct Frame {
     kind: FrameKind,
     /// Expanded size of the children so far, aliases counted at their target's size.
     size: u64,
+    /// Expanded depth of the deepest child so far, aliases followed.
+    depth: usize,
     /// A collection used as a mapping key (YAML complex key): it becomes that key's text.
     as_key: bool,
 }
@@ -196,8 +198,15 @@ pub(super) struct TreeBuilder<'t> {
     text: &'t str,
     tree: Tree,
     stack: Vec<Frame>,
-    /// Expanded size of each closed node; `None` while a collection is still open.
-    sizes: Vec<Option<u64>>,
+    /// Expanded size and depth of each closed node; `None` while a collection is open.
+    expansions: Vec<Option<Expansion>>,
+}
+
+/// What a node would become with its aliases followed: how many nodes, how deep.
+#[derive(Clone, Copy)]
+struct Expansion {
+    size: u64,
+    depth: usize,
 }
 
 impl<'t> TreeBuilder<'t> {
@@ -206,7 +215,7 @@ impl<'t> TreeBuilder<'t> {
             text,
             tree: Tree::default(),
             stack: Vec::new(),
-            sizes: Vec::new(),
+            expansions: Vec::new(),
         }
     }
 
@@ -252,9 +261,9 @@ impl<'t> TreeBuilder<'t> {
     }
 
     pub fn leaf(&mut self, value: Value, span: Span) -> Result<NodeId, ParseFailure> {
-        let size = match value {
-            Value::Alias(target) => match self.sizes.get(target).copied().flatten() {
-                Some(size) => size,
+        let expansion = match value {
+            Value::Alias(target) => match self.expansions.get(target).copied().flatten() {
+                Some(expansion) => expansion,
                 None => {
                     return Err(ParseFailure {
                         message: "recursive alias: an alias refers to a node that contains it"
@@ -263,11 +272,11 @@ impl<'t> TreeBuilder<'t> {
                     })
                 }
             },
-            _ => 1,
+            _ => Expansion { size: 1, depth: 1 },
         };
         let id = self.push_node(value, span)?;
-        self.sizes.push(Some(size));
-        self.charge(size, span)?;
+        self.expansions.push(Some(expansion));
+        self.charge(expansion, span)?;
         Ok(id)
     }
 
@@ -305,11 +314,12 @@ impl<'t> TreeBuilder<'t> {
         } else {
             self.push_node(value, span)?
         };
-        self.sizes.push(None);
+        self.expansions.push(None);
         self.stack.push(Frame {
             node: id,
             kind,
             size: 0,
+            depth: 0,
             as_key,
         });
         Ok(id)
@@ -324,16 +334,19 @@ impl<'t> TreeBuilder<'t> {
         };
         let node = &mut self.tree.nodes[frame.node];
         node.span = Span::new(node.span.start, end);
-        // Collections grow by doubling while they fill; every tree of a run stays in memory
-        // until the reports are written, so give the slack back.
+        // Collections grow by doubling while they fill; give the slack back, as every
+        // thread holds a tree while its file is checked.
         match &mut node.value {
             Value::Map(entries) => entries.shrink_to_fit(),
             Value::Seq(items) => items.shrink_to_fit(),
             _ => {}
         }
         let span = node.span;
-        let size = frame.size + 1;
-        self.sizes[frame.node] = Some(size);
+        let expansion = Expansion {
+            size: frame.size + 1,
+            depth: frame.depth + 1,
+        };
+        self.expansions[frame.node] = Some(expansion);
         if frame.as_key {
             let key = self
                 .text
@@ -342,18 +355,29 @@ impl<'t> TreeBuilder<'t> {
                 .to_string();
             self.key(key, span)
         } else {
-            self.charge(size, span)
+            self.charge(expansion, span)
         }
     }
 
-    /// Adds a finished child's expanded size to its parent, enforcing the alias budget.
-    fn charge(&mut self, size: u64, span: Span) -> Result<(), ParseFailure> {
+    /// Adds a finished child's expansion to its parent, enforcing the alias budgets: every
+    /// walk over the tree that follows aliases is bounded in work and in recursion depth.
+    fn charge(&mut self, child: Expansion, span: Span) -> Result<(), ParseFailure> {
+        let depth = self.stack.len() + child.depth;
+        if depth > MAX_EXPANDED_DEPTH {
+            return Err(ParseFailure {
+                message: format!(
+                    "aliases nest the document deeper than {MAX_EXPANDED_DEPTH} levels"
+                ),
+                span,
+            });
+        }
         let total = match self.stack.last_mut() {
             Some(frame) => {
-                frame.size = frame.size.saturating_add(size);
+                frame.size = frame.size.saturating_add(child.size);
+                frame.depth = frame.depth.max(child.depth);
                 frame.size
             }
-            None => size,
+            None => child.size,
         };
         if total > ALIAS_EXPANSION_BUDGET {
             return Err(ParseFailure {

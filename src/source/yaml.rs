@@ -216,6 +216,32 @@ mod tests {
     }
 
     #[test]
+    fn aliases_cannot_nest_a_document_without_bound() {
+        // Each anchor nests 100 levels and holds the previous one: 300+ levels once expanded.
+        let mut text = String::new();
+        for level in 0..4 {
+            let inner = if level == 0 {
+                "x".to_string()
+            } else {
+                format!("*a{}", level - 1)
+            };
+            text.push_str(&format!(
+                "a{level}: &a{level} {}{inner}{}\n",
+                "[".repeat(100),
+                "]".repeat(100)
+            ));
+        }
+        let error = parse(&text).unwrap_err();
+        assert!(
+            error.message.contains("deeper than 256 levels"),
+            "{error:?}"
+        );
+        // Two levels of aliases stay well inside the bound.
+        let shallow = "a: &a [1, [2]]\nb: &b [*a, *a]\nc: [*b]\n";
+        assert!(parse(shallow).is_ok());
+    }
+
+    #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
         let text = "[".repeat(100_000);
         assert!(parse(&text).is_err());
