@@ -1,23 +1,13 @@
 //! Bad input never panics: each case gets a diagnostic or a clean message, the other files
 //! are still checked, and exit codes follow the spec.
 
+mod common;
+
 use std::path::Path;
-use std::process::Output;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
+use common::walint_in;
 use proptest::prelude::*;
-
-fn walint_in(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("walint")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .timeout(Duration::from_secs(60))
-        .output()
-        .unwrap()
-}
 
 fn concise(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     let mut all = vec!["check", "--format", "concise"];

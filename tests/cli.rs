@@ -1,37 +1,10 @@
 //! The real binary on fixture folders: output formats (snapshots), exit codes, options.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::Output;
 
-use assert_cmd::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn walint_in(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("walint")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        // A fixed run date (2026-01-01): date-dependent rules (WA004, WA504) stay deterministic.
-        .env("SOURCE_DATE_EPOCH", "1767225600")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn walint(args: &[&str]) -> Output {
-    walint_in(&root(), args)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
+use common::{root, stderr, stdout, walint, walint_in};
 
 const HEADLINE: &str = "tests/fixtures/headline";
 

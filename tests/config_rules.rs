@@ -4,35 +4,23 @@
 //! Every run fixes the date with SOURCE_DATE_EPOCH (2026-01-01), so WA004 and WA504 do not
 //! depend on the day the tests run.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Output;
 
-use assert_cmd::Command;
+use common::{command, root, stdout, EPOCH};
 
-/// 2026-01-01T00:00:00Z.
-const EPOCH: &str = "1767225600";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
+/// `walint ARGS` in the repository root on another day (SOURCE_DATE_EPOCH seconds).
 fn walint_at(epoch: &str, args: &[&str]) -> Output {
-    Command::cargo_bin("walint")
-        .unwrap()
-        .current_dir(root())
-        .env("NO_COLOR", "1")
+    command(&root(), args)
         .env("SOURCE_DATE_EPOCH", epoch)
-        .args(args)
         .output()
         .unwrap()
 }
 
 fn walint(args: &[&str]) -> Output {
     walint_at(EPOCH, args)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
 }
 
 /// `file:line:col: severity[CODE]` of every finding, in report order.

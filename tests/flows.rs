@@ -2,39 +2,17 @@
 //! fixture at the exact place, a realistic clean flow of 48 nodes with no finding at all,
 //! the path rules' messages, config options, and a generated flow of 10,000 nodes.
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::Output;
+mod common;
 
-use assert_cmd::Command;
+use std::collections::BTreeSet;
+
+use common::{root, stdout, walint, walint_in};
 
 #[path = "support/big_flow.rs"]
 mod big_flow;
 
 const FAILING: &str = "tests/fixtures/flows/failing";
 const CLEAN: &str = "tests/fixtures/flows/clean";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn walint_in(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("walint")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn walint(args: &[&str]) -> Output {
-    walint_in(&root(), args)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
 
 /// `file:line:col: severity[CODE]` of each finding of a concise report.
 fn locations(report: &str) -> Vec<String> {

@@ -5,11 +5,14 @@
 //! The fixture is copied to a fresh folder outside any git repository before each run, so
 //! the reports carry no commit, and `SOURCE_DATE_EPOCH` fixes their timestamp.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
 use assert_cmd::Command;
+use common::{stderr, stdout};
 use walint::report::meta::catalogue_sha256;
 
 const EPOCH: &str = "1750000000";
@@ -39,28 +42,15 @@ fn repo() -> tempfile::TempDir {
     dir
 }
 
+/// `walint ARGS` at the fixture's own date (2025-06-15), which its snapshots show.
 fn command(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::cargo_bin("walint").unwrap();
-    command
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .args(args)
-        .timeout(Duration::from_secs(60));
+    let mut command = common::command(dir, args);
+    command.env("SOURCE_DATE_EPOCH", EPOCH);
     command
 }
 
 fn walint_in(dir: &Path, args: &[&str]) -> Output {
     command(dir, args).output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
 }
 
 /// The fixture's report in `format`, with the baseline; the catalogue hash (which changes

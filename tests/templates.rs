@@ -1,14 +1,12 @@
 //! Message template rules (WA1xx) through the real binary: each rule's failing fixture at its
 //! exact place, the passing fixtures clean, sub-string spans, snapshots of every report.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use assert_cmd::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{root, stdout, walint_in};
 
 fn fixtures(name: &str) -> PathBuf {
     root().join("tests/fixtures/templates").join(name)
@@ -18,28 +16,12 @@ fn fixtures(name: &str) -> PathBuf {
 /// flows or URLs in these fixtures) do not churn the snapshots.
 const SELECT: [&str; 2] = ["--select", "WA1,WA002"];
 
-/// Runs walint at a fixed date (2026-01-01), like the other integration tests.
-fn walint_in(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("walint")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1767225600")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 /// `walint check` with the template selection and more arguments.
 fn check(dir: &Path, args: &[&str]) -> Output {
     let mut all = vec!["check"];
     all.extend_from_slice(&SELECT);
     all.extend_from_slice(args);
     walint_in(dir, &all)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
 }
 
 fn concise(dir: &Path) -> String {

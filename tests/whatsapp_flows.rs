@@ -1,32 +1,14 @@
 //! WhatsApp Flows (Meta's Flow JSON): the WA3xx rules on fixtures in several versions, the
 //! `flow_json` of template FLOW buttons, and every flow of the real corpus.
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::Output;
+mod common;
 
-use assert_cmd::Command;
+use std::collections::BTreeSet;
+
+use common::{root, stdout, walint_in};
 use walint::source::{parse, Format, NodeId, Tree, Value};
 
 const FIXTURES: &str = "tests/fixtures/whatsapp_flows";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn walint_in(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("walint")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
 
 /// The WA3xx findings only: other rule groups (WA004 deprecated versions, the template rules)
 /// have their own fixtures and tests.

@@ -1,0 +1,46 @@
+//! What every integration test needs to run the real binary the same way.
+// Each test crate uses its own subset of these helpers.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+/// A fixed run date (2026-01-01): date-dependent rules (WA004, WA504) stay deterministic.
+pub const EPOCH: &str = "1767225600";
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `walint ARGS` in `dir`: no colour, the fixed date, no CI summary file, a time limit.
+pub fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::cargo_bin("walint").unwrap();
+    command
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .args(args)
+        .timeout(Duration::from_secs(60));
+    command
+}
+
+pub fn walint_in(dir: &Path, args: &[&str]) -> Output {
+    command(dir, args).output().unwrap()
+}
+
+/// `walint ARGS` in the repository root.
+pub fn walint(args: &[&str]) -> Output {
+    walint_in(&root(), args)
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
