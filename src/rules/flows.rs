@@ -1090,23 +1090,13 @@ pub fn message_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::Tree;
+    use crate::rules::DocumentCheck;
 
     /// The messages of one document check on a flow written in YAML.
-    fn run(check: fn(&DocumentContext, &mut Vec<Finding>), yaml: &str) -> Vec<String> {
-        let tree: Tree = parse(yaml, Format::Yaml).unwrap();
-        let contents = crate::model::read(&tree);
-        assert!(contents.problems.is_empty(), "{:?}", contents.problems);
-        let config = Config::default();
-        let ctx = DocumentContext {
-            file: 0,
-            tree: &tree,
-            config: &config,
-            document: &contents.documents[0],
-        };
-        let mut out = Vec::new();
-        check(&ctx, &mut out);
-        out.into_iter().map(|f| f.message).collect()
+    fn run(check: DocumentCheck, yaml: &str) -> Vec<String> {
+        let (problems, findings) = super::super::check_text(yaml, Format::Yaml, &[check]);
+        assert!(problems.is_empty(), "{problems:?}");
+        findings.into_iter().map(|f| f.message).collect()
     }
 
     const HEAD: &str = "flow: f\nentry: a\nkeywords: {STOP: out, AGENT: human}\nnodes:\n  human: {type: handoff}\n  out: {type: opt_out}\n  done: {type: end}\n";

@@ -310,3 +310,31 @@ pub(crate) fn thousands(n: impl std::fmt::Display) -> String {
     }
     out
 }
+
+/// Runs document checks on a text as the engine would, for the rules' unit tests: the
+/// schema problems of the text, and the findings of `checks` on each of its documents.
+#[cfg(test)]
+pub(crate) fn check_text(
+    text: &str,
+    format: crate::source::Format,
+    checks: &[DocumentCheck],
+) -> (Vec<Finding>, Vec<Finding>) {
+    let Ok(tree) = crate::source::parse(text, format) else {
+        panic!("test input does not parse: {text}");
+    };
+    let contents = crate::model::read(&tree);
+    let config = Config::default();
+    let mut out = Vec::new();
+    for document in &contents.documents {
+        let ctx = DocumentContext {
+            file: 0,
+            tree: &tree,
+            config: &config,
+            document,
+        };
+        for check in checks {
+            check(&ctx, &mut out);
+        }
+    }
+    (contents.problems, out)
+}

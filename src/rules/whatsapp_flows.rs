@@ -1965,8 +1965,7 @@ fn insecure_urls(doc: &FlowDoc, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::model;
+    use crate::rules::DocumentCheck;
     use crate::source::parse;
 
     #[test]
@@ -2027,21 +2026,8 @@ mod tests {
     }
 
     /// Runs one check on a document (a Flow JSON or a template) and returns the findings.
-    fn run(text: &str, check: fn(&DocumentContext, &mut Vec<Finding>)) -> Vec<Finding> {
-        let tree = parse(text, Format::Json).unwrap();
-        let contents = model::read(&tree);
-        let config = Config::default();
-        let mut out = Vec::new();
-        for document in &contents.documents {
-            let ctx = DocumentContext {
-                file: 0,
-                tree: &tree,
-                config: &config,
-                document,
-            };
-            check(&ctx, &mut out);
-        }
-        out
+    fn run(text: &str, check: DocumentCheck) -> Vec<Finding> {
+        crate::rules::check_text(text, Format::Json, &[check]).1
     }
 
     fn spans(text: &str, findings: &[Finding]) -> Vec<String> {
@@ -2327,19 +2313,12 @@ mod tests {
     #[test]
     fn flow_json_written_as_yaml_is_checked_too() {
         let text = "version: '7.3'\nscreens:\n  - id: MAIN\n    terminal: true\n    layout:\n      type: SingleColumnLayout\n      children:\n        - type: TextHeadline\n          text: Hi\n";
-        let tree = parse(text, Format::Yaml).unwrap();
-        let contents = model::read(&tree);
-        assert!(contents.problems.is_empty(), "{:?}", contents.problems);
-        let config = Config::default();
-        let ctx = DocumentContext {
-            file: 0,
-            tree: &tree,
-            config: &config,
-            document: &contents.documents[0],
-        };
-        let mut out = Vec::new();
-        flow_json_structure(&ctx, &mut out);
-        terminal_screen_footer(&ctx, &mut out);
+        let (problems, out) = crate::rules::check_text(
+            text,
+            Format::Yaml,
+            &[flow_json_structure, terminal_screen_footer],
+        );
+        assert!(problems.is_empty(), "{problems:?}");
         let messages: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(
             messages,
@@ -2351,6 +2330,8 @@ mod tests {
         let At::Node(node) = out[0].at else {
             panic!("{:?}", out[0].at)
         };
+        // The same text parses to the same node ids.
+        let tree = parse(text, Format::Yaml).unwrap();
         let span = tree.span(node);
         assert_eq!(&text[span.start..span.end], "TextHeadline");
     }
