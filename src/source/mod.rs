@@ -103,6 +103,10 @@ pub struct LineIndex {
     /// 32 bits are plenty (linted files are at most [`MAX_FILE_BYTES`]) and halve the index,
     /// which every file a report shows keeps until the end of the run.
     starts: Vec<u32>,
+    /// One bit per line: set when the line holds a non-ASCII byte. On an ASCII line a
+    /// column is a byte difference, so a minified JSON file with thousands of findings on
+    /// one long line does not count its characters once per finding.
+    non_ascii: Vec<u64>,
 }
 
 /// A 1-based line and column; `column` counts Unicode characters.
@@ -116,15 +120,29 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let breaks = text.bytes().filter(|&b| b == b'\n').count();
         let mut starts = Vec::with_capacity(breaks + 1);
+        let mut non_ascii = vec![0u64; (breaks + 1).div_ceil(64)];
         starts.push(0);
-        // A text past 4 GiB (never a linted file) is indexed up to there.
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map_while(|(i, _)| u32::try_from(i + 1).ok()),
-        );
-        LineIndex { starts }
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                // A text past 4 GiB (never a linted file) is indexed up to there.
+                let Ok(start) = u32::try_from(i + 1) else {
+                    break;
+                };
+                starts.push(start);
+            } else if !b.is_ascii() {
+                let line = starts.len() - 1;
+                if let Some(word) = non_ascii.get_mut(line / 64) {
+                    *word |= 1 << (line % 64);
+                }
+            }
+        }
+        LineIndex { starts, non_ascii }
+    }
+
+    fn is_ascii(&self, line: usize) -> bool {
+        self.non_ascii
+            .get(line / 64)
+            .is_some_and(|word| word & (1 << (line % 64)) == 0)
     }
 
     /// Byte offset where 0-based `line` starts.
@@ -147,16 +165,25 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let start = self.start(line).unwrap_or(0).min(offset);
+        let column = if self.is_ascii(line) {
+            offset - start
+        } else {
+            text[start..offset].chars().count()
+        };
         Position {
             line: line + 1,
-            column: text[start..offset].chars().count() + 1,
+            column: column + 1,
         }
     }
 
     /// Column in UTF-16 code units, as SARIF and LSP count them.
     pub fn utf16_column(&self, text: &str, offset: usize) -> usize {
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let start = self.start(self.line_of(offset)).unwrap_or(0).min(offset);
+        let line = self.line_of(offset);
+        let start = self.start(line).unwrap_or(0).min(offset);
+        if self.is_ascii(line) {
+            return offset - start + 1;
+        }
         text[start..offset].encode_utf16().count() + 1
     }
 
@@ -203,6 +230,31 @@ mod tests {
             Position { line: 2, column: 7 }
         );
         assert_eq!(index.position(text, 0), Position { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn ascii_and_non_ascii_lines_past_the_first_64_agree_with_counting() {
+        let text: String = (0..200)
+            .map(|i| {
+                if i % 3 == 0 {
+                    format!("k{i}: \"é{i}\"\n")
+                } else {
+                    format!("k{i}: x{i}\n")
+                }
+            })
+            .collect();
+        let index = LineIndex::new(&text);
+        for (offset, _) in text.char_indices() {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = text[line_start..offset].chars().count() + 1;
+            assert_eq!(
+                index.position(&text, offset).column,
+                expected,
+                "at {offset}"
+            );
+            let utf16 = text[line_start..offset].encode_utf16().count() + 1;
+            assert_eq!(index.utf16_column(&text, offset), utf16, "at {offset}");
+        }
     }
 
     #[test]
