@@ -283,10 +283,6 @@ impl Component {
     pub fn is(&self, kind: ComponentType) -> bool {
         matches!(&self.kind, Some(k) if k.value == kind)
     }
-
-    pub fn has_format(&self, format: HeaderFormat) -> bool {
-        matches!(&self.format, Some(f) if f.value == format)
-    }
 }
 
 #[derive(Clone, Debug)]
