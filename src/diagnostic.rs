@@ -47,11 +47,11 @@ pub enum At {
     Node(NodeId),
     /// The key under which a node sits (the node itself when it has no key).
     Key(NodeId),
-    /// Bytes `start..end` of a string node's decoded value (`{{3}}` inside a body text);
-    /// the engine maps them to the characters as written in the file.
-    Within(NodeId, usize, usize),
-    /// An absolute byte range in the file, reported with the pointer of a node.
-    Text(NodeId, Span),
+    /// Bytes `start..end` of a string node's decoded value (`{{3}}` inside a body text),
+    /// relative to the value; the engine maps them to the characters as written in the file.
+    InString(NodeId, usize, usize),
+    /// Bytes of the file itself (absolute), reported with the pointer of a node.
+    InFile(NodeId, Span),
     /// A byte range with no node, e.g. where a parser stopped.
     Raw(Span),
 }

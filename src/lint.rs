@@ -239,7 +239,7 @@ fn load(
                 findings.push(
                     Finding::new(
                         model::reader::SCHEMA_VIOLATION,
-                        At::Text(duplicate.map, duplicate.second),
+                        At::InFile(duplicate.map, duplicate.second),
                         format!(
                             "duplicate key `{}`: already defined at line {}, column {}; walint reads the first one",
                             duplicate.key, first.line, first.column
@@ -516,8 +516,8 @@ pub fn lint_with(
                     .get(problem.span.start..problem.span.end)
                     .unwrap_or("");
                 diagnostics.push(Diagnostic {
-                    code: static_code(doc),
-                    name: static_name(doc),
+                    code: doc.code.as_str(),
+                    name: doc.name.as_str(),
                     severity,
                     fingerprint: fingerprint(SUPPRESSION_INVALID, &file.path, "", offending),
                     message: problem.message,
@@ -553,7 +553,7 @@ pub fn lint_with(
     let enabled_codes = catalogue
         .rules
         .iter()
-        .map(|r| static_code(r))
+        .map(|r| r.code.as_str())
         .filter(|code| enabled(code))
         .collect();
     Outcome {
@@ -585,14 +585,14 @@ fn locate(text: &str, nodes: Nodes, at: At) -> (Span, String) {
             key(tree.key_span(node), tree.span(node)),
             tree.pointer(node),
         ),
-        (Nodes::Tree(tree), At::Text(node, span)) => (span, tree.pointer(node)),
-        (Nodes::Tree(tree), At::Within(node, start, end)) => (
+        (Nodes::Tree(tree), At::InFile(node, span)) => (span, tree.pointer(node)),
+        (Nodes::Tree(tree), At::InString(node, start, end)) => (
             source::locate_in_string(text, tree, node, start..end),
             tree.pointer(node),
         ),
         (
             Nodes::Kept(kept),
-            At::Node(node) | At::Key(node) | At::Text(node, _) | At::Within(node, ..),
+            At::Node(node) | At::Key(node) | At::InFile(node, _) | At::InString(node, ..),
         ) => {
             let location = kept.get(node);
             debug_assert!(
@@ -604,13 +604,13 @@ fn locate(text: &str, nodes: Nodes, at: At) -> (Span, String) {
             };
             let span = match at {
                 At::Key(_) => key(location.key_span, location.span),
-                At::Text(_, span) => span,
+                At::InFile(_, span) => span,
                 // Inside a string only the tree can tell; no workspace rule points there.
                 _ => location.span,
             };
             (span, location.pointer.clone())
         }
-        (Nodes::None, At::Text(_, span)) => (span, String::new()),
+        (Nodes::None, At::InFile(_, span)) => (span, String::new()),
         (Nodes::None, _) => (Span::default(), String::new()),
     }
 }
@@ -659,7 +659,7 @@ fn resolve<'a>(
         .collect();
     Some(Diagnostic {
         code: finding.code,
-        name: static_name(doc),
+        name: doc.name.as_str(),
         severity,
         fingerprint: fingerprint(finding.code, &file.path, &pointer, offending),
         message: finding.message,
@@ -673,14 +673,6 @@ fn resolve<'a>(
         related,
         suppressed: None,
     })
-}
-
-fn static_name(doc: &'static crate::rules::catalogue::RuleDoc) -> &'static str {
-    doc.name.as_str()
-}
-
-fn static_code(doc: &'static crate::rules::catalogue::RuleDoc) -> &'static str {
-    doc.code.as_str()
 }
 
 /// Stable when lines move: rule, file, pointer and the offending text, never positions.
@@ -722,7 +714,7 @@ mod tests {
             At::Key(name),
             At::Key(campaign.node),
             At::Node(language),
-            At::Text(language, Span::new(3, 5)),
+            At::InFile(language, Span::new(3, 5)),
         ] {
             assert_eq!(
                 locate(TEXT, kept, at),
@@ -743,7 +735,7 @@ mod tests {
             (span, String::new())
         );
         assert_eq!(
-            locate(TEXT, Nodes::None, At::Text(0, span)),
+            locate(TEXT, Nodes::None, At::InFile(0, span)),
             (span, String::new())
         );
         assert_eq!(

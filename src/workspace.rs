@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use crate::model::campaign::FrequencyCap;
 use crate::model::flow::TemplateRef;
 use crate::model::template::{Category, Status};
-use crate::model::{Kind, Spanned};
+use crate::model::{AtNode, Kind};
 use crate::source::{LineIndex, NodeId, Span, Tree};
 
 /// One file of the run, as reports see it.
@@ -105,10 +105,10 @@ impl Locations {
 #[derive(Clone, Debug)]
 pub struct ExportedTemplate {
     pub node: NodeId,
-    pub name: Option<Spanned<String>>,
-    pub language: Option<Spanned<String>>,
-    pub category: Option<Spanned<Category>>,
-    pub status: Option<Spanned<Status>>,
+    pub name: Option<AtNode<String>>,
+    pub language: Option<AtNode<String>>,
+    pub category: Option<AtNode<Category>>,
+    pub status: Option<AtNode<Status>>,
 }
 
 impl ExportedTemplate {
@@ -140,11 +140,11 @@ pub struct ExportedFlow {
 #[derive(Clone, Debug)]
 pub struct ExportedCampaign {
     pub node: NodeId,
-    pub name: Option<Spanned<String>>,
+    pub name: Option<AtNode<String>>,
     pub template: Option<TemplateRef>,
     pub frequency_cap: Option<FrequencyCap>,
     /// `audience.countries`.
-    pub countries: Option<Vec<Spanned<String>>>,
+    pub countries: Option<Vec<AtNode<String>>>,
 }
 
 impl ExportedCampaign {
@@ -198,22 +198,22 @@ impl<'t> Exporter<'t> {
     }
 
     /// A copy of a read value, its node's location recorded.
-    pub fn spanned<T: Clone>(&mut self, value: &Spanned<T>) -> Spanned<T> {
-        Spanned {
+    pub fn value<T: Clone>(&mut self, value: &AtNode<T>) -> AtNode<T> {
+        AtNode {
             value: value.value.clone(),
             node: self.node(value.node),
         }
     }
 
-    pub fn optional<T: Clone>(&mut self, value: &Option<Spanned<T>>) -> Option<Spanned<T>> {
-        value.as_ref().map(|v| self.spanned(v))
+    pub fn optional<T: Clone>(&mut self, value: &Option<AtNode<T>>) -> Option<AtNode<T>> {
+        value.as_ref().map(|v| self.value(v))
     }
 
     pub fn template_ref(&mut self, reference: &TemplateRef) -> TemplateRef {
         TemplateRef {
             node: self.node(reference.node),
-            name: self.spanned(&reference.name),
-            language: self.spanned(&reference.language),
+            name: self.value(&reference.name),
+            language: self.value(&reference.language),
         }
     }
 

@@ -58,7 +58,7 @@ pub(crate) fn export(campaign: &Campaign, x: &mut Exporter) -> ExportedCampaign 
             .audience
             .as_ref()
             .and_then(|a| a.countries.as_ref())
-            .map(|countries| countries.iter().map(|c| x.spanned(c)).collect()),
+            .map(|countries| countries.iter().map(|c| x.value(c)).collect()),
     }
 }
 

@@ -3,7 +3,7 @@
 use std::sync::LazyLock;
 
 use crate::diagnostic::Severity;
-use crate::model::reader::{Reader, Spanned};
+use crate::model::reader::{AtNode, Reader};
 use crate::source::{parse, Format, NodeId, Tree, Value};
 
 include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
@@ -151,7 +151,7 @@ fn parse_rule(text: &str) -> Result<RuleDoc, String> {
         r.strings(root, key)
             .unwrap_or_default()
             .into_iter()
-            .map(|s: Spanned<String>| s.value)
+            .map(|s: AtNode<String>| s.value)
             .collect()
     };
     let sources = strings(&mut r, "sources");

@@ -193,7 +193,7 @@ pub fn option_title_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
             ("button title", MAX_BUTTON_TITLE)
         };
         let mut check = |what: &str,
-                         text: &crate::model::Spanned<String>,
+                         text: &crate::model::AtNode<String>,
                          limit: usize,
                          help: &str| {
             let count = chars(&text.value);

@@ -91,7 +91,7 @@ fn insecure_links(node: NodeId, text: &str, what: &str, out: &mut Vec<Finding>) 
         out.push(
             Finding::new(
                 "WA108",
-                At::Within(node, link.start, link.end),
+                At::InString(node, link.start, link.end),
                 format!("the {what} links to `{shown}` over plain HTTP"),
             )
             .help("serve the page over HTTPS and link to https://…; a plain http:// link can be read and changed on the way"),
@@ -117,7 +117,7 @@ pub fn insecure_url(ctx: &DocumentContext, out: &mut Vec<Finding>) {
                         out.push(
                             Finding::new(
                                 "WA108",
-                                At::Within(url.node, start, end),
+                                At::InString(url.node, start, end),
                                 format!("the URL button links to `{}` over plain HTTP", value.trim_end()),
                             )
                             .help("serve the page over HTTPS and change the button's link to https://…"),

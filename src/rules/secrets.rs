@@ -409,7 +409,7 @@ pub fn hardcoded_secret(ctx: &FileContext, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     CODE,
-                    At::Within(node, secret.start, secret.end),
+                    At::InString(node, secret.start, secret.end),
                     describe(&secret.kind, &shown, key),
                 )
                 .help(

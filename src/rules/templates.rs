@@ -22,7 +22,7 @@ use super::{is_placeholder, links, DocumentContext};
 use crate::config::Config;
 use crate::diagnostic::{At, FileFinding, Finding, Severity};
 use crate::model::flow::TemplateRef;
-use crate::model::reader::{Keyword, Spanned};
+use crate::model::reader::{AtNode, Keyword};
 use crate::model::template::{
     variables, Button, ButtonType, Category, ComponentType, HeaderFormat, OtpType, Status,
     Variable, VariableKind,
@@ -151,7 +151,7 @@ pub(crate) struct TextField<'t> {
     pub field: Field,
     /// "body text", "carousel card 2 body text", "QUICK_REPLY button text", ...
     pub what: String,
-    pub text: &'t Spanned<String>,
+    pub text: &'t AtNode<String>,
 }
 
 /// Every text of a template customers read: header, body, footer, card bodies, button
@@ -327,7 +327,7 @@ pub fn template_text_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     let Some(template) = template_of(ctx) else {
         return;
     };
-    let mut check = |what: &str, text: &Spanned<String>, limit: usize, documented: bool| {
+    let mut check = |what: &str, text: &AtNode<String>, limit: usize, documented: bool| {
         let length = text.value.chars().count();
         if length <= limit {
             return;
@@ -807,7 +807,7 @@ pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Find
             out.push(
                 Finding::new(
                     "WA114",
-                    At::Within(field.text.node, url.start, url.end),
+                    At::InString(field.text.node, url.start, url.end),
                     format!("AUTHENTICATION template `{name}` has a link in its {}; authentication templates may not contain URLs", field.what),
                 )
                 .help("remove the link"),
@@ -817,7 +817,7 @@ pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Find
             out.push(
                 Finding::new(
                     "WA114",
-                    At::Within(field.text.node, i, i + c.len_utf8()),
+                    At::InString(field.text.node, i, i + c.len_utf8()),
                     format!("AUTHENTICATION template `{name}` has an emoji in its {}; authentication templates may not contain emojis", field.what),
                 )
                 .help("remove the emoji"),
@@ -854,7 +854,7 @@ pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Find
 }
 
 /// An app's package name and signature hash, from `supported_apps` or the older one-app form.
-type AppFields<'a> = (Option<&'a Spanned<String>>, Option<&'a Spanned<String>>);
+type AppFields<'a> = (Option<&'a AtNode<String>>, Option<&'a AtNode<String>>);
 
 /// ONE_TAP and ZERO_TAP buttons name the apps that may autofill the code.
 fn check_one_tap(button: &Button, out: &mut Vec<Finding>) {

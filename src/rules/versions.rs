@@ -161,7 +161,7 @@ fn graph_api_version(ctx: &FileContext, out: &mut Vec<Finding>) {
             };
             if let Some(why) = graph_expired(version, today) {
                 out.push(graph_finding(
-                    At::Within(node, start, end),
+                    At::InString(node, start, end),
                     written,
                     why,
                     today,

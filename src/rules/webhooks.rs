@@ -293,7 +293,7 @@ pub fn webhook_private_address(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     let leading = url.value.len() - url.value.trim_start().len();
     let at = match parts(url.value.trim()) {
         Some(p) if p.host.1 > p.host.0 => {
-            At::Within(url.node, leading + p.host.0, leading + p.host.1)
+            At::InString(url.node, leading + p.host.0, leading + p.host.1)
         }
         _ => At::Node(url.node),
     };
@@ -425,7 +425,7 @@ pub fn weak_verify_token(ctx: &DocumentContext, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 "WA405",
-                At::Within(token.node, 0, token.value.len()),
+                At::InString(token.node, 0, token.value.len()),
                 format!("the verify token of {} {why}", webhook.label()),
             )
             .help("generate a random token of 32 characters or more (e.g. `openssl rand -hex 32`), keep it in the environment and reference it: ${WA_VERIFY_TOKEN}")
@@ -513,14 +513,14 @@ pub fn webhook_url_invalid(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     }
     if let Some((start, end)) = parts.userinfo {
         out.push(finding(
-            At::Within(url.node, leading + start, leading + end),
+            At::InString(url.node, leading + start, leading + end),
             format!("the {field} of {label} carries credentials before its host (`…@`); they end up in logs and Meta does not send them as authentication"),
             "remove the credentials from the URL; authenticate requests by their X-Hub-Signature-256 signature",
         ));
     }
     if let Some(start) = parts.fragment {
         out.push(finding(
-            At::Within(url.node, leading + start, leading + value.len()),
+            At::InString(url.node, leading + start, leading + value.len()),
             format!(
                 "the {field} of {label} has a fragment (`#…`), which is never sent to the server"
             ),

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use super::DocumentContext;
 use crate::diagnostic::{At, Finding, Related, Severity};
-use crate::model::reader::{Reader, Spanned};
+use crate::model::reader::{AtNode, Reader};
 use crate::model::template::ButtonType;
 use crate::model::whatsapp_flow::{self, is_dynamic, Action, Component, Options, Screen};
 use crate::model::{Document, WhatsAppFlow};
@@ -352,7 +352,7 @@ fn embedded(
                 out.push(
                     Finding::new(
                         STRUCTURE,
-                        At::Within(outer, failure.span.start.min(end), end),
+                        At::InString(outer, failure.span.start.min(end), end),
                         format!("flow_json is not valid Flow JSON: {}", failure.message),
                     )
                     .help("`flow_json` must hold the whole Flow JSON as one escaped JSON string"),
@@ -423,10 +423,10 @@ fn map_into(inner: &Tree, text: &str, outer: NodeId, at: At) -> At {
             let span = inner.span(node);
             Span::new(span.start, span.start)
         }),
-        At::Within(node, start, end) => source::locate_in_string(text, inner, node, start..end),
-        At::Text(_, span) | At::Raw(span) => span,
+        At::InString(node, start, end) => source::locate_in_string(text, inner, node, start..end),
+        At::InFile(_, span) | At::Raw(span) => span,
     };
-    At::Within(outer, span.start, span.end)
+    At::InString(outer, span.start, span.end)
 }
 
 fn effective_version(flow: &WhatsAppFlow) -> Version {
@@ -564,7 +564,7 @@ fn structure(doc: &FlowDoc, out: &mut Vec<Finding>) {
                 out.push(
                     Finding::new(
                         STRUCTURE,
-                        At::Within(node, start, start + "${screen.".len()),
+                        At::InString(node, start, start + "${screen.".len()),
                         format!(
                             "global references (`${{screen...}}`) need Flow JSON 4.0 or later; this flow is version {}",
                             doc.version_text()
@@ -673,7 +673,7 @@ fn screen_structure(
                 out.push(
                     Finding::new(
                         STRUCTURE,
-                        At::Within(id.node, at, at + ch.len_utf8()),
+                        At::InString(id.node, at, at + ch.len_utf8()),
                         format!(
                             "screen id `{}` contains `{ch}`; Meta's Flow Builder accepts only letters and underscores in screen ids",
                             id.value
@@ -1072,7 +1072,7 @@ fn binding_structure(
     out.push(
         Finding::new(
             STRUCTURE,
-            At::Within(property.value.node, offset, end),
+            At::InString(property.value.node, offset, end),
             format!(
                 "`{}` of `{component}` mixes static text with a dynamic binding; Meta refuses that at compile time",
                 property.key
@@ -1436,7 +1436,7 @@ fn limits_check(doc: &FlowDoc, out: &mut Vec<Finding>) {
     routing_limits(doc, out);
 }
 
-fn text_limit(what: String, value: &Spanned<String>, limit: Limit, out: &mut Vec<Finding>) {
+fn text_limit(what: String, value: &AtNode<String>, limit: Limit, out: &mut Vec<Finding>) {
     if is_dynamic(&value.value) {
         return;
     }
@@ -1741,7 +1741,7 @@ fn unknown_screens(doc: &FlowDoc, out: &mut Vec<Finding>) {
                 out.push(
                     Finding::new(
                         UNKNOWN_SCREEN,
-                        At::Within(node, start, start + length),
+                        At::InString(node, start, start + length),
                         format!(
                             "`${{screen.{name}...}}` refers to screen `{name}`, which does not exist{}",
                             suggest_screen(name, &ids)
@@ -1950,7 +1950,7 @@ fn insecure_urls(doc: &FlowDoc, out: &mut Vec<Finding>) {
                     let url = value.get(start..end).unwrap_or("");
                     if is_http(url) {
                         out.push(finding(
-                            At::Within(property.value.node, start, end),
+                            At::InString(property.value.node, start, end),
                             &format!("link in `{kind}` {}", property.key),
                             url,
                         ));
@@ -2038,8 +2038,8 @@ mod tests {
                 let span = match f.at {
                     At::Node(n) => tree.span(n),
                     At::Key(n) => tree.key_span(n).unwrap_or_default(),
-                    At::Within(n, s, e) => source::locate_in_string(text, &tree, n, s..e),
-                    At::Text(_, s) | At::Raw(s) => s,
+                    At::InString(n, s, e) => source::locate_in_string(text, &tree, n, s..e),
+                    At::InFile(_, s) | At::Raw(s) => s,
                 };
                 text[span.start..span.end].to_string()
             })

@@ -128,7 +128,7 @@ pub fn template_category_mismatch(ctx: &DocumentContext, out: &mut Vec<Finding>)
         out.push(
             Finding::new(
                 "WA110",
-                At::Within(field.text.node, hit.start, hit.end),
+                At::InString(field.text.node, hit.start, hit.end),
                 format!(
                     "{} template `{}` uses promotional wording (`{}`) in its {}; Meta approves such templates as MARKETING",
                     category.value.name(),
@@ -160,7 +160,7 @@ pub(crate) fn sensitive_finding(
     Some(
         Finding::new(
             "WA111",
-            At::Within(node, start, end),
+            At::InString(node, start, end),
             format!(
                 "the {what} asks the customer for their {subject} (`{}`); WhatsApp's policy forbids asking for card numbers, PINs, passwords or national ID numbers in a chat",
                 text.get(start..end).unwrap_or("")
@@ -229,7 +229,7 @@ pub fn brand_inconsistent(ctx: &DocumentContext, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     "WA115",
-                    At::Within(field.text.node, start, end),
+                    At::InString(field.text.node, start, end),
                     format!(
                         "`{}` in the {} spells the brand differently from `{brand}`",
                         text.get(start..end).unwrap_or(""),

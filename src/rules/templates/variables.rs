@@ -3,7 +3,7 @@
 
 use super::{shown, template_of, text_fields, valid_variables, Field, TextField};
 use crate::diagnostic::{At, Finding, Severity};
-use crate::model::reader::{Keyword, Spanned};
+use crate::model::reader::{AtNode, Keyword};
 use crate::model::template::{
     variables, ButtonType, Category, ComponentType, Malformed, NamedParam, ParameterFormat,
     Variable, VariableKind,
@@ -74,7 +74,7 @@ pub fn template_variable_sequence(ctx: &DocumentContext, out: &mut Vec<Finding>)
             out.push(
                 Finding::new(
                     "WA104",
-                    At::Within(node, v.start, v.end),
+                    At::InString(node, v.start, v.end),
                     format!("`{written}` in the {} {problem}", field.what),
                 )
                 .help(help),
@@ -89,7 +89,7 @@ pub fn template_variable_sequence(ctx: &DocumentContext, out: &mut Vec<Finding>)
                     out.push(
                         Finding::new(
                             "WA104",
-                            At::Within(node, v.start, v.end),
+                            At::InString(node, v.start, v.end),
                             format!("the URL button variable is `{}`; it must be `{{{{1}}}}`", shown(v, text)),
                         )
                         .help("write the URL variable as `{{1}}`, whatever the template's parameter format"),
@@ -122,7 +122,7 @@ fn check_variable_kinds(
                     out.push(
                         Finding::new(
                             "WA104",
-                            At::Within(node, v.start, v.end),
+                            At::InString(node, v.start, v.end),
                             format!("variable name `{name}` may use only lowercase letters and underscores"),
                         )
                         .help(format!("rename it, e.g. `{{{{{}}}}}`", snake_case(name))),
@@ -131,7 +131,7 @@ fn check_variable_kinds(
                     out.push(
                         Finding::new(
                             "WA104",
-                            At::Within(node, v.start, v.end),
+                            At::InString(node, v.start, v.end),
                             format!(
                                 "variable name `{name}` has {} characters; SDKs allow at most 20",
                                 name.len()
@@ -147,7 +147,7 @@ fn check_variable_kinds(
                 out.push(
                     Finding::new(
                         "WA104",
-                        At::Within(node, v.start, v.end),
+                        At::InString(node, v.start, v.end),
                         format!(
                             "`{}` in the {} is a named variable, but the template is positional (no `parameter_format: named`)",
                             shown(v, text),
@@ -162,7 +162,7 @@ fn check_variable_kinds(
                 out.push(
                     Finding::new(
                         "WA104",
-                        At::Within(node, v.start, v.end),
+                        At::InString(node, v.start, v.end),
                         format!(
                             "`{}` in the {} is a positional variable, but the template uses `parameter_format: named`",
                             shown(v, text),
@@ -194,7 +194,7 @@ fn check_numbering(field: &TextField, found: &[Variable], out: &mut Vec<Finding>
         out.push(
             Finding::new(
                 "WA104",
-                At::Within(node, zero.start, zero.end),
+                At::InString(node, zero.start, zero.end),
                 format!(
                     "`{}` in the {}: positional variables start at {{{{1}}}}",
                     shown(zero, text),
@@ -235,7 +235,7 @@ fn check_numbering(field: &TextField, found: &[Variable], out: &mut Vec<Finding>
         out.push(
             Finding::new(
                 "WA104",
-                At::Within(node, after_gap.start, after_gap.end),
+                At::InString(node, after_gap.start, after_gap.end),
                 format!(
                     "the {} skips {}: its variables are {}; number them {{{{1}}}} to {{{{{}}}}} without gaps",
                     field.what,
@@ -255,7 +255,7 @@ fn check_numbering(field: &TextField, found: &[Variable], out: &mut Vec<Finding>
             out.push(
                 Finding::new(
                     "WA104",
-                    At::Within(node, v.start, v.end),
+                    At::InString(node, v.start, v.end),
                     format!(
                         "`{}` comes before `{{{{{}}}}}` in the {}; Meta expects variables numbered in the order they appear",
                         shown(v, text),
@@ -361,7 +361,7 @@ pub fn template_variable_example_missing(ctx: &DocumentContext, out: &mut Vec<Fi
                 (Some(v), None) => out.push(
                     Finding::new(
                         "WA105",
-                        At::Within(url.node, v.start, v.end),
+                        At::InString(url.node, v.start, v.end),
                         format!(
                             "URL variable `{}` has no sample value (`example`)",
                             shown(v, &url.value)
@@ -399,8 +399,8 @@ pub fn template_variable_example_missing(ctx: &DocumentContext, out: &mut Vec<Fi
 /// Positional variables against one row of sample values.
 fn positional_samples(
     what: &str,
-    text: &Spanned<String>,
-    samples: Option<(NodeId, &[Spanned<String>])>,
+    text: &AtNode<String>,
+    samples: Option<(NodeId, &[AtNode<String>])>,
     field: &str,
     out: &mut Vec<Finding>,
 ) {
@@ -432,7 +432,7 @@ fn positional_samples(
             out.push(
                 Finding::new(
                     "WA105",
-                    At::Within(text.node, first.start, first.end),
+                    At::InString(text.node, first.start, first.end),
                     format!(
                         "the {what} has {} but no sample values (`{field}`)",
                         plural(count, "variable")
@@ -451,7 +451,7 @@ fn positional_samples(
                     .iter()
                     .find(|(n, _)| *n == missing)
                     .map_or(At::Node(text.node), |(_, v)| {
-                        At::Within(text.node, v.start, v.end)
+                        At::InString(text.node, v.start, v.end)
                     });
                 out.push(
                     Finding::new(
@@ -504,8 +504,8 @@ fn positional_samples(
 /// Named variables against `[{param_name, example}]`.
 fn named_samples(
     what: &str,
-    text: &Spanned<String>,
-    samples: Option<&Spanned<Vec<NamedParam>>>,
+    text: &AtNode<String>,
+    samples: Option<&AtNode<Vec<NamedParam>>>,
     field: &str,
     out: &mut Vec<Finding>,
 ) {
@@ -521,7 +521,7 @@ fn named_samples(
             out.push(
                 Finding::new(
                     "WA105",
-                    At::Within(text.node, first.start, first.end),
+                    At::InString(text.node, first.start, first.end),
                     format!("the {what} has named variables but no samples (`{field}`)"),
                 )
                 .help(format!("add `{field}`: [{{\"param_name\": \"…\", \"example\": \"…\"}}] for each variable")),
@@ -578,7 +578,7 @@ fn named_samples(
             out.push(
                 Finding::new(
                     "WA105",
-                    At::Within(text.node, v.start, v.end),
+                    At::InString(text.node, v.start, v.end),
                     format!("{what} variable `{{{{{name}}}}}` has no sample in `{field}`"),
                 )
                 .help(format!(
@@ -624,7 +624,7 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
                 out.push(
                     Finding::new(
                         "WA106",
-                        At::Within(node, v.start, v.end),
+                        At::InString(node, v.start, v.end),
                         format!(
                             "the footer has a variable `{}`; footers are plain text",
                             shown(v, text)
@@ -640,7 +640,7 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
                 out.push(
                     Finding::new(
                         "WA106",
-                        At::Within(node, v.start, v.end),
+                        At::InString(node, v.start, v.end),
                         format!(
                             "the header text has {} variables; WhatsApp allows at most 1",
                             vars.len()
@@ -656,7 +656,7 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
                     out.push(
                         Finding::new(
                             "WA106",
-                            At::Within(node, v.start, v.end),
+                            At::InString(node, v.start, v.end),
                             format!(
                                 "the URL has {} variables; a URL button takes 1, at the end",
                                 vars.len()
@@ -670,7 +670,7 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
                     out.push(
                         Finding::new(
                             "WA106",
-                            At::Within(node, v.start, v.end),
+                            At::InString(node, v.start, v.end),
                             format!("the URL variable `{}` is not at the end of the URL; WhatsApp appends the value to the URL", shown(v, text)),
                         )
                         .severity(Severity::Error)
@@ -691,7 +691,7 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
                 out.push(
                     Finding::new(
                         "WA106",
-                        At::Within(node, a.start, b.end),
+                        At::InString(node, a.start, b.end),
                         format!(
                             "variables `{}` and `{}` stand side by side in the {}; Meta rejects variables with no text between them",
                             shown(a, text),
@@ -717,7 +717,7 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
             out.push(
                 Finding::new(
                     "WA106",
-                    At::Within(node, first.start, first.end),
+                    At::InString(node, first.start, first.end),
                     format!("the body starts with the variable `{}`; Meta rejects a body that starts or ends with a variable", shown(first, text)),
                 )
                 .help("start the body with fixed text, e.g. `Hi {{1}}, …`"),
@@ -729,7 +729,7 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
                 out.push(
                     Finding::new(
                         "WA106",
-                        At::Within(node, last.start, last.end),
+                        At::InString(node, last.start, last.end),
                         format!("the body ends with the variable `{}`; Meta rejects a body that starts or ends with a variable", shown(last, text)),
                     )
                     .help("end the body with fixed text after the variable, e.g. a closing sentence"),
