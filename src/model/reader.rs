@@ -1,10 +1,11 @@
 //! Reads typed fields out of the spanned tree, collecting every schema problem (WA002)
 //! instead of stopping at the first.
 
+use crate::catalogue::RuleId;
 use crate::diagnostic::{At, Finding};
 use crate::source::{NodeId, Tree, Value};
 
-pub const SCHEMA_VIOLATION: &str = "WA002";
+pub const SCHEMA_VIOLATION: RuleId = RuleId::WA002;
 
 /// A value read from the tree, with the node it came from.
 #[derive(Clone, Debug, PartialEq)]

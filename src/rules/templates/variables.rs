@@ -1,15 +1,17 @@
 //! Template variables: WA104 template-variable-sequence, WA105
 //! template-variable-example-missing, WA106 template-variable-placement.
 
-use super::{shown, template_of, text_fields, valid_variables, Field, TextField};
+use super::{shown, text_fields, valid_variables, Field, TextField};
+use crate::catalogue::{options, RuleId};
 use crate::diagnostic::{At, Finding, Severity};
 use crate::model::reader::{AtNode, Keyword};
 use crate::model::template::{
     variables, ButtonType, Category, ComponentType, Malformed, NamedParam, ParameterFormat,
     Variable, VariableKind,
 };
+use crate::model::Template;
 use crate::rules::wording::word_count;
-use crate::rules::DocumentContext;
+use crate::rules::Context;
 use crate::source::NodeId;
 
 // --- WA104 template-variable-sequence -------------------------------------------------------
@@ -46,10 +48,7 @@ fn repaired(written: &str) -> Option<String> {
 /// WA104 template-variable-sequence: broken placeholders, positional variables not numbered
 /// 1..n, named variables with bad names, and variables of the other kind than the template's
 /// `parameter_format`.
-pub fn template_variable_sequence(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(template) = template_of(ctx) else {
-        return;
-    };
+pub fn template_variable_sequence(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
     let format = template.format();
     for field in text_fields(template) {
         let text = &field.text.value;
@@ -73,7 +72,7 @@ pub fn template_variable_sequence(ctx: &DocumentContext, out: &mut Vec<Finding>)
             };
             out.push(
                 Finding::new(
-                    "WA104",
+                    RuleId::WA104,
                     At::InString(node, v.start, v.end),
                     format!("`{written}` in the {} {problem}", field.what),
                 )
@@ -88,7 +87,7 @@ pub fn template_variable_sequence(ctx: &DocumentContext, out: &mut Vec<Finding>)
                 if v.kind != VariableKind::Positional(1) {
                     out.push(
                         Finding::new(
-                            "WA104",
+                            RuleId::WA104,
                             At::InString(node, v.start, v.end),
                             format!("the URL button variable is `{}`; it must be `{{{{1}}}}`", shown(v, text)),
                         )
@@ -121,7 +120,7 @@ fn check_variable_kinds(
                 if !is_named_ok(name) {
                     out.push(
                         Finding::new(
-                            "WA104",
+                            RuleId::WA104,
                             At::InString(node, v.start, v.end),
                             format!("variable name `{name}` may use only lowercase letters and underscores"),
                         )
@@ -130,7 +129,7 @@ fn check_variable_kinds(
                 } else if name.len() > 20 {
                     out.push(
                         Finding::new(
-                            "WA104",
+                            RuleId::WA104,
                             At::InString(node, v.start, v.end),
                             format!(
                                 "variable name `{name}` has {} characters; SDKs allow at most 20",
@@ -146,7 +145,7 @@ fn check_variable_kinds(
                 reported_mismatch = true;
                 out.push(
                     Finding::new(
-                        "WA104",
+                        RuleId::WA104,
                         At::InString(node, v.start, v.end),
                         format!(
                             "`{}` in the {} is a named variable, but the template is positional (no `parameter_format: named`)",
@@ -161,7 +160,7 @@ fn check_variable_kinds(
                 reported_mismatch = true;
                 out.push(
                     Finding::new(
-                        "WA104",
+                        RuleId::WA104,
                         At::InString(node, v.start, v.end),
                         format!(
                             "`{}` in the {} is a positional variable, but the template uses `parameter_format: named`",
@@ -193,7 +192,7 @@ fn check_numbering(field: &TextField, found: &[Variable], out: &mut Vec<Finding>
     if let Some((_, zero)) = positional.iter().find(|(n, _)| *n == 0) {
         out.push(
             Finding::new(
-                "WA104",
+                RuleId::WA104,
                 At::InString(node, zero.start, zero.end),
                 format!(
                     "`{}` in the {}: positional variables start at {{{{1}}}}",
@@ -234,7 +233,7 @@ fn check_numbering(field: &TextField, found: &[Variable], out: &mut Vec<Finding>
             .collect();
         out.push(
             Finding::new(
-                "WA104",
+                RuleId::WA104,
                 At::InString(node, after_gap.start, after_gap.end),
                 format!(
                     "the {} skips {}: its variables are {}; number them {{{{1}}}} to {{{{{}}}}} without gaps",
@@ -254,7 +253,7 @@ fn check_numbering(field: &TextField, found: &[Variable], out: &mut Vec<Finding>
         if *n > highest + 1 {
             out.push(
                 Finding::new(
-                    "WA104",
+                    RuleId::WA104,
                     At::InString(node, v.start, v.end),
                     format!(
                         "`{}` comes before `{{{{{}}}}}` in the {}; Meta expects variables numbered in the order they appear",
@@ -276,10 +275,11 @@ fn check_numbering(field: &TextField, found: &[Variable], out: &mut Vec<Finding>
 
 /// WA105 template-variable-example-missing: every variable needs a sample value, in the
 /// example block its component uses, and a media header needs a sample asset.
-pub fn template_variable_example_missing(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(template) = template_of(ctx) else {
-        return;
-    };
+pub fn template_variable_example_missing(
+    template: &Template,
+    _ctx: &Context,
+    out: &mut Vec<Finding>,
+) {
     let format = template.format();
     for (card, component) in template.all_components() {
         let prefix = card.map_or(String::new(), |i| format!("carousel card {} ", i + 1));
@@ -292,7 +292,7 @@ pub fn template_variable_example_missing(ctx: &DocumentContext, out: &mut Vec<Fi
                     if handles.is_none_or(|h| h.value.iter().all(|v| v.value.trim().is_empty())) {
                         out.push(
                             Finding::new(
-                                "WA105",
+                                RuleId::WA105,
                                 At::Node(f.node),
                                 format!(
                                     "{prefix}{} header has no sample asset (`example.header_handle`)",
@@ -360,7 +360,7 @@ pub fn template_variable_example_missing(ctx: &DocumentContext, out: &mut Vec<Fi
             match (vars.first(), samples) {
                 (Some(v), None) => out.push(
                     Finding::new(
-                        "WA105",
+                        RuleId::WA105,
                         At::InString(url.node, v.start, v.end),
                         format!(
                             "URL variable `{}` has no sample value (`example`)",
@@ -372,7 +372,7 @@ pub fn template_variable_example_missing(ctx: &DocumentContext, out: &mut Vec<Fi
                 (Some(v), Some(s)) if s.value.iter().all(|x| x.value.trim().is_empty()) => out
                     .push(
                         Finding::new(
-                            "WA105",
+                            RuleId::WA105,
                             At::Node(s.node),
                             format!(
                                 "the sample of URL variable `{}` is empty",
@@ -383,7 +383,7 @@ pub fn template_variable_example_missing(ctx: &DocumentContext, out: &mut Vec<Fi
                     ),
                 (None, Some(s)) if !s.value.is_empty() => out.push(
                     Finding::new(
-                        "WA105",
+                        RuleId::WA105,
                         At::Node(s.node),
                         "URL button has a sample value but its URL has no variable",
                     )
@@ -431,7 +431,7 @@ fn positional_samples(
             let (_, first) = &vars[0];
             out.push(
                 Finding::new(
-                    "WA105",
+                    RuleId::WA105,
                     At::InString(text.node, first.start, first.end),
                     format!(
                         "the {what} has {} but no sample values (`{field}`)",
@@ -455,7 +455,7 @@ fn positional_samples(
                     });
                 out.push(
                     Finding::new(
-                        "WA105",
+                        RuleId::WA105,
                         at,
                         format!(
                             "{what} variable `{{{{{missing}}}}}` has no sample value: `{field}` has {} for {}",
@@ -467,7 +467,7 @@ fn positional_samples(
                 );
             } else if values.len() > count && !has_other_placeholders {
                 let mut finding = Finding::new(
-                    "WA105",
+                    RuleId::WA105,
                     At::Node(node),
                     format!(
                         "`{field}` has {} for {} in the {what}",
@@ -485,7 +485,7 @@ fn positional_samples(
                 if value.value.trim().is_empty() {
                     out.push(
                         Finding::new(
-                            "WA105",
+                            RuleId::WA105,
                             At::Node(value.node),
                             format!(
                                 "the sample value of `{{{{{}}}}}` in the {what} is empty",
@@ -520,7 +520,7 @@ fn named_samples(
         if let Some((_, first)) = vars.first() {
             out.push(
                 Finding::new(
-                    "WA105",
+                    RuleId::WA105,
                     At::InString(text.node, first.start, first.end),
                     format!("the {what} has named variables but no samples (`{field}`)"),
                 )
@@ -535,7 +535,7 @@ fn named_samples(
         if seen.contains(&name.value.as_str()) {
             out.push(
                 Finding::new(
-                    "WA105",
+                    RuleId::WA105,
                     At::Node(name.node),
                     format!(
                         "`{}` has two samples in `{field}`; parameter names must be unique",
@@ -550,7 +550,7 @@ fn named_samples(
         if !vars.iter().any(|(n, _)| *n == name.value) {
             out.push(
                 Finding::new(
-                    "WA105",
+                    RuleId::WA105,
                     At::Node(name.node),
                     format!(
                         "the sample for `{}` matches no variable in the {what}",
@@ -563,7 +563,7 @@ fn named_samples(
         if let Some(example) = param.example.as_ref().filter(|e| e.value.trim().is_empty()) {
             out.push(
                 Finding::new(
-                    "WA105",
+                    RuleId::WA105,
                     At::Node(example.node),
                     format!("the sample value of `{}` is empty", name.value),
                 )
@@ -577,7 +577,7 @@ fn named_samples(
             reported.push(name);
             out.push(
                 Finding::new(
-                    "WA105",
+                    RuleId::WA105,
                     At::InString(text.node, v.start, v.end),
                     format!("{what} variable `{{{{{name}}}}}` has no sample in `{field}`"),
                 )
@@ -591,8 +591,6 @@ fn named_samples(
 
 // --- WA106 template-variable-placement --------------------------------------------------------
 
-const DEFAULT_WORDS_PER_VARIABLE: f64 = 2.0;
-
 /// Characters that do not count as text around a dangling variable.
 fn is_filler(c: char) -> bool {
     c.is_whitespace()
@@ -603,14 +601,8 @@ fn is_filler(c: char) -> bool {
 /// WA106 template-variable-placement: dangling and side-by-side variables, too many
 /// variables for the text; variables where WhatsApp takes none (footer, a second header
 /// variable, a URL variable that is not at the end) are errors.
-pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(template) = template_of(ctx) else {
-        return;
-    };
-    let per_variable = ctx
-        .config
-        .number("WA106", "words_per_variable", DEFAULT_WORDS_PER_VARIABLE)
-        .max(0.0);
+pub fn template_variable_placement(template: &Template, ctx: &Context, out: &mut Vec<Finding>) {
+    let per_variable = ctx.config.number(options::WA106_WORDS_PER_VARIABLE);
     for field in text_fields(template) {
         let text = &field.text.value;
         let node = field.text.node;
@@ -623,7 +615,7 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
                 let v = &vars[0];
                 out.push(
                     Finding::new(
-                        "WA106",
+                        RuleId::WA106,
                         At::InString(node, v.start, v.end),
                         format!(
                             "the footer has a variable `{}`; footers are plain text",
@@ -639,7 +631,7 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
                 let v = &vars[1];
                 out.push(
                     Finding::new(
-                        "WA106",
+                        RuleId::WA106,
                         At::InString(node, v.start, v.end),
                         format!(
                             "the header text has {} variables; WhatsApp allows at most 1",
@@ -655,7 +647,7 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
                     let v = &vars[1];
                     out.push(
                         Finding::new(
-                            "WA106",
+                            RuleId::WA106,
                             At::InString(node, v.start, v.end),
                             format!(
                                 "the URL has {} variables; a URL button takes 1, at the end",
@@ -669,7 +661,7 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
                     let v = &vars[0];
                     out.push(
                         Finding::new(
-                            "WA106",
+                            RuleId::WA106,
                             At::InString(node, v.start, v.end),
                             format!("the URL variable `{}` is not at the end of the URL; WhatsApp appends the value to the URL", shown(v, text)),
                         )
@@ -690,7 +682,7 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
             {
                 out.push(
                     Finding::new(
-                        "WA106",
+                        RuleId::WA106,
                         At::InString(node, a.start, b.end),
                         format!(
                             "variables `{}` and `{}` stand side by side in the {}; Meta rejects variables with no text between them",
@@ -716,7 +708,7 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
         if content_start == Some(first.start) {
             out.push(
                 Finding::new(
-                    "WA106",
+                    RuleId::WA106,
                     At::InString(node, first.start, first.end),
                     format!("the body starts with the variable `{}`; Meta rejects a body that starts or ends with a variable", shown(first, text)),
                 )
@@ -728,7 +720,7 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
             if after.chars().all(is_filler) {
                 out.push(
                     Finding::new(
-                        "WA106",
+                        RuleId::WA106,
                         At::InString(node, last.start, last.end),
                         format!("the body ends with the variable `{}`; Meta rejects a body that starts or ends with a variable", shown(last, text)),
                     )
@@ -749,7 +741,7 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
         if words < needed {
             out.push(
                 Finding::new(
-                    "WA106",
+                    RuleId::WA106,
                     At::Node(node),
                     format!(
                         "the body has {} and {} other words; Meta rejects templates with too many variables for their length (walint asks for at least {needed} words)",
