@@ -13,6 +13,7 @@ use crate::lint::{self, LintOptions, Outcome, Selection, StdinFile};
 use crate::report::{self, ReportFormat, ReportInput, RunMeta};
 use crate::rules::catalogue::{catalogue, Catalogue, ExampleKind};
 use crate::suggest::did_you_mean;
+use crate::templates_command::{self, TemplatesCommand};
 
 /// Exit codes of spec §1.
 pub const EXIT_CLEAN: u8 = 0;
@@ -48,6 +49,10 @@ enum Command {
     Init,
     /// Record today's findings as accepted, for `check --baseline`
     Baseline(BaselineArgs),
+    /// Meta's review of the templates: `pull` it into a lock file (the only network use),
+    /// `status` of the repository's templates against it
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -149,6 +154,9 @@ pub fn main() -> ExitCode {
             Command::Explain { rule } => explain(&rule, catalogue),
             Command::Init => init(),
             Command::Baseline(args) => record_baseline(args, catalogue),
+            Command::Templates(command) => {
+                templates_command::run(command, catalogue).map_err(Fatal)
+            }
         });
     match result {
         Ok(code) => ExitCode::from(code),
@@ -160,36 +168,52 @@ pub fn main() -> ExitCode {
 }
 
 fn load_config(args: &LintArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Config, Fatal> {
-    let path = if args.no_config {
-        None
-    } else if let Some(path) = &args.config {
-        if !path.is_file() {
-            return Err(Fatal(format!(
-                "config file `{}` does not exist",
-                path.display()
-            )));
-        }
-        Some(path.clone())
+    // The folder being checked first (its own walint.yaml), then the current folder. For
+    // standard input, the folder of the name it stands for.
+    let first = args
+        .paths
+        .first()
+        .map(|p| match (&args.stdin_filename, p.as_os_str() == "-") {
+            (Some(name), true) => cwd.join(name),
+            _ => cwd.join(p),
+        })
+        .unwrap_or(cwd.to_path_buf());
+    let start = if first.is_dir() {
+        first
     } else {
-        // The folder being checked first (its own walint.yaml), then the current folder.
-        // For standard input, the folder of the name it stands for.
-        let first = args
-            .paths
-            .first()
-            .map(|p| match (&args.stdin_filename, p.as_os_str() == "-") {
-                (Some(name), true) => cwd.join(name),
-                _ => cwd.join(p),
-            })
-            .unwrap_or(cwd.to_path_buf());
-        let start = if first.is_dir() {
-            first
-        } else {
-            first
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or(cwd.to_path_buf())
-        };
-        config::discover(&start).or_else(|| config::discover(cwd))
+        first
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or(cwd.to_path_buf())
+    };
+    load_config_from(
+        args.config.as_deref(),
+        args.no_config,
+        &start,
+        cwd,
+        catalogue,
+    )
+    .map_err(Fatal)
+}
+
+/// The config of a run: `explicit` (`--config`), none (`--no-config`), or the walint.yaml
+/// discovered from `start`, then from `cwd`.
+pub(crate) fn load_config_from(
+    explicit: Option<&Path>,
+    no_config: bool,
+    start: &Path,
+    cwd: &Path,
+    catalogue: &Catalogue,
+) -> Result<Config, String> {
+    let path = if no_config {
+        None
+    } else if let Some(path) = explicit {
+        if !path.is_file() {
+            return Err(format!("config file `{}` does not exist", path.display()));
+        }
+        Some(path.to_path_buf())
+    } else {
+        config::discover(start).or_else(|| config::discover(cwd))
     };
     match path {
         None => Ok(Config {
@@ -200,7 +224,7 @@ fn load_config(args: &LintArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Con
             let shown = discover::shown(&path, cwd);
             let mut config = Config::load(&path, catalogue).map_err(|mut e| {
                 e.path = shown.clone();
-                Fatal(e.to_string())
+                e.to_string()
             })?;
             config.root = config.root.canonicalize().unwrap_or(config.root);
             config.shown = shown;
@@ -210,8 +234,13 @@ fn load_config(args: &LintArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Con
 }
 
 fn current_dir() -> Result<PathBuf, Fatal> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| Fatal(format!("cannot read the current folder: {e}")))?;
+    working_folder().map_err(Fatal)
+}
+
+/// The current folder, canonical when it can be.
+pub(crate) fn working_folder() -> Result<PathBuf, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
     Ok(cwd.canonicalize().unwrap_or(cwd))
 }
 

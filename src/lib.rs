@@ -17,5 +17,6 @@ pub mod rules;
 pub mod source;
 mod suggest;
 pub mod suppress;
+mod templates_command;
 pub mod templates_lock;
 pub mod workspace;
