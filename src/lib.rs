@@ -9,6 +9,7 @@ pub mod config;
 pub mod date;
 pub mod diagnostic;
 pub mod discover;
+pub mod generate;
 pub mod lint;
 pub mod model;
 pub mod report;
