@@ -4,11 +4,12 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::baseline::{self, Anchor, BaselineFile};
 use crate::config::{self, Config, FailOn};
 use crate::discover::{self, Candidate};
+use crate::generate;
 use crate::lint::{self, LintOptions, Outcome, Selection, StdinFile};
 use crate::report::{self, ReportFormat, ReportInput, RunMeta};
 use crate::rules::catalogue::{catalogue, Catalogue, ExampleKind};
@@ -53,6 +54,17 @@ enum Command {
     /// `status` of the repository's templates against it
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// Print the completion script for a shell
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page walint(1), or write it and one page per subcommand into DIR
+    Man {
+        /// Write walint.1, walint-check.1, ... into this folder instead
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -157,6 +169,10 @@ pub fn main() -> ExitCode {
             Command::Templates(command) => {
                 templates_command::run(command, catalogue).map_err(Fatal)
             }
+            Command::Completions { shell } => {
+                print_bytes(&generate::completions(shell, Cli::command()))
+            }
+            Command::Man { dir } => man(dir.as_deref()),
         });
     match result {
         Ok(code) => ExitCode::from(code),
@@ -576,5 +592,34 @@ fn init() -> Result<u8, Fatal> {
     std::fs::write(config::FILE_NAMES[0], config::STARTER)
         .map_err(|e| Fatal(format!("cannot write walint.yaml: {e}")))?;
     println!("Wrote walint.yaml. Run `walint check` to lint this folder.");
+    Ok(EXIT_CLEAN)
+}
+
+fn man(dir: Option<&Path>) -> Result<u8, Fatal> {
+    match dir {
+        None => {
+            let page = generate::main_page(Cli::command())
+                .map_err(|e| Fatal(format!("cannot render the man page: {e}")))?;
+            print_bytes(&page)
+        }
+        Some(dir) => {
+            let written = generate::man_pages(Cli::command(), dir).map_err(|e| {
+                Fatal(format!(
+                    "cannot write man pages to `{}`: {e}",
+                    dir.display()
+                ))
+            })?;
+            for path in written {
+                println!("{}", path.display());
+            }
+            Ok(EXIT_CLEAN)
+        }
+    }
+}
+
+/// Generated text on stdout; a closed pipe (`walint man | head`) is not an error.
+fn print_bytes(bytes: &[u8]) -> Result<u8, Fatal> {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(bytes).and_then(|()| stdout.flush());
     Ok(EXIT_CLEAN)
 }

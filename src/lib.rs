@@ -9,6 +9,7 @@ pub mod config;
 pub mod date;
 pub mod diagnostic;
 pub mod discover;
+pub mod generate;
 pub mod graph_api;
 pub mod lint;
 pub mod model;
