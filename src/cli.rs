@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::baseline::{self, Anchor, BaselineFile};
 use std::sync::Arc;
@@ -13,8 +13,10 @@ use crate::catalogue::{self, Catalogue, ExampleKind};
 use crate::config::{self, Config, FailOn};
 use crate::discover::{self, Candidate};
 use crate::engine::{self, Engine, Options, Outcome, Selection, StdinFile};
+use crate::generate;
 use crate::report::{self, ReportFormat, ReportInput, RunMeta};
 use crate::suggest::did_you_mean;
+use crate::templates_command::{self, TemplatesCommand};
 
 /// Exit codes of spec §1.
 pub const EXIT_CLEAN: u8 = 0;
@@ -50,6 +52,21 @@ enum Command {
     Init,
     /// Record today's findings as accepted, for `check --baseline`
     Baseline(BaselineArgs),
+    /// Meta's review of the templates: `pull` it into a lock file (the only network use),
+    /// `status` of the repository's templates against it
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Print the completion script for a shell
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page walint(1), or write it and one page per subcommand into DIR
+    Man {
+        /// Write walint.1, walint-check.1, ... into this folder instead
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -151,6 +168,13 @@ pub fn main() -> ExitCode {
             Command::Explain { rule } => explain(&rule, &catalogue),
             Command::Init => init(),
             Command::Baseline(args) => record_baseline(args, catalogue),
+            Command::Templates(command) => {
+                templates_command::run(command, &catalogue).map_err(Fatal)
+            }
+            Command::Completions { shell } => {
+                print_bytes(&generate::completions(shell, Cli::command()))
+            }
+            Command::Man { dir } => man(dir.as_deref()),
         });
     match result {
         Ok(code) => ExitCode::from(code),
@@ -162,36 +186,52 @@ pub fn main() -> ExitCode {
 }
 
 fn load_config(args: &LintArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Config, Fatal> {
-    let path = if args.no_config {
-        None
-    } else if let Some(path) = &args.config {
-        if !path.is_file() {
-            return Err(Fatal(format!(
-                "config file `{}` does not exist",
-                path.display()
-            )));
-        }
-        Some(path.clone())
+    // The folder being checked first (its own walint.yaml), then the current folder. For
+    // standard input, the folder of the name it stands for.
+    let first = args
+        .paths
+        .first()
+        .map(|p| match (&args.stdin_filename, p.as_os_str() == "-") {
+            (Some(name), true) => cwd.join(name),
+            _ => cwd.join(p),
+        })
+        .unwrap_or(cwd.to_path_buf());
+    let start = if first.is_dir() {
+        first
     } else {
-        // The folder being checked first (its own walint.yaml), then the current folder.
-        // For standard input, the folder of the name it stands for.
-        let first = args
-            .paths
-            .first()
-            .map(|p| match (&args.stdin_filename, p.as_os_str() == "-") {
-                (Some(name), true) => cwd.join(name),
-                _ => cwd.join(p),
-            })
-            .unwrap_or(cwd.to_path_buf());
-        let start = if first.is_dir() {
-            first
-        } else {
-            first
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or(cwd.to_path_buf())
-        };
-        config::discover(&start).or_else(|| config::discover(cwd))
+        first
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or(cwd.to_path_buf())
+    };
+    load_config_from(
+        args.config.as_deref(),
+        args.no_config,
+        &start,
+        cwd,
+        catalogue,
+    )
+    .map_err(Fatal)
+}
+
+/// The config of a run: `explicit` (`--config`), none (`--no-config`), or the walint.yaml
+/// discovered from `start`, then from `cwd`.
+pub(crate) fn load_config_from(
+    explicit: Option<&Path>,
+    no_config: bool,
+    start: &Path,
+    cwd: &Path,
+    catalogue: &Catalogue,
+) -> Result<Config, String> {
+    let path = if no_config {
+        None
+    } else if let Some(path) = explicit {
+        if !path.is_file() {
+            return Err(format!("config file `{}` does not exist", path.display()));
+        }
+        Some(path.to_path_buf())
+    } else {
+        config::discover(start).or_else(|| config::discover(cwd))
     };
     match path {
         None => Ok(Config {
@@ -202,7 +242,7 @@ fn load_config(args: &LintArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Con
             let shown = discover::shown(&path, cwd);
             let mut config = Config::load(&path, catalogue).map_err(|mut e| {
                 e.path = shown.clone();
-                Fatal(e.to_string())
+                e.to_string()
             })?;
             config.root = config.root.canonicalize().unwrap_or(config.root);
             config.shown = shown;
@@ -212,8 +252,13 @@ fn load_config(args: &LintArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Con
 }
 
 fn current_dir() -> Result<PathBuf, Fatal> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| Fatal(format!("cannot read the current folder: {e}")))?;
+    working_folder().map_err(Fatal)
+}
+
+/// The current folder, canonical when it can be.
+pub(crate) fn working_folder() -> Result<PathBuf, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
     Ok(cwd.canonicalize().unwrap_or(cwd))
 }
 
@@ -547,5 +592,34 @@ fn init() -> Result<u8, Fatal> {
     std::fs::write(config::FILE_NAMES[0], config::STARTER)
         .map_err(|e| Fatal(format!("cannot write walint.yaml: {e}")))?;
     println!("Wrote walint.yaml. Run `walint check` to lint this folder.");
+    Ok(EXIT_CLEAN)
+}
+
+fn man(dir: Option<&Path>) -> Result<u8, Fatal> {
+    match dir {
+        None => {
+            let page = generate::main_page(Cli::command())
+                .map_err(|e| Fatal(format!("cannot render the man page: {e}")))?;
+            print_bytes(&page)
+        }
+        Some(dir) => {
+            let written = generate::man_pages(Cli::command(), dir).map_err(|e| {
+                Fatal(format!(
+                    "cannot write man pages to `{}`: {e}",
+                    dir.display()
+                ))
+            })?;
+            for path in written {
+                println!("{}", path.display());
+            }
+            Ok(EXIT_CLEAN)
+        }
+    }
+}
+
+/// Generated text on stdout; a closed pipe (`walint man | head`) is not an error.
+fn print_bytes(bytes: &[u8]) -> Result<u8, Fatal> {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(bytes).and_then(|()| stdout.flush());
     Ok(EXIT_CLEAN)
 }

@@ -9,10 +9,12 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use crate::catalogue::{Catalogue, IntegerOption, NumberOption, RuleDoc, RuleId};
 use crate::date::{self, Date};
 use crate::diagnostic::Severity;
+use crate::model::flow::Duration;
 use crate::model::reader::Keyword;
-use crate::model::webhook::Environment;
+use crate::model::webhook::{Environment, GraphVersion};
 use crate::source::{parse, Format, LineIndex, NodeId, Span, Tree, Value};
 use crate::suggest::did_you_mean;
+use crate::templates_lock::DEFAULT_FILE as DEFAULT_LOCK_FILE;
 
 pub const FILE_NAMES: [&str; 2] = ["walint.yaml", ".walint.yaml"];
 
@@ -24,7 +26,11 @@ const TOP_KEYS: &[&str] = &[
     "environment",
     "rules",
     "overrides",
+    "meta",
+    "templates_lock",
+    "templates_lock_max_age",
 ];
+const META_KEYS: &[&str] = &["waba_id", "graph_api_version"];
 const OVERRIDE_KEYS: &[&str] = &["files", "pointer", "rules", "reason"];
 
 /// The lowest severity that fails a run; `Never` never does.
@@ -117,6 +123,24 @@ pub struct Config {
     /// The day date-dependent rules check against; `None` is the run's date
     /// ([`crate::date::today`]). Tests pin it so documented examples never expire.
     pub today: Option<Date>,
+    /// `meta:`: the WhatsApp Business Account `walint templates pull` reads.
+    pub meta: MetaSettings,
+    /// `templates_lock:` as written, relative to the config's folder.
+    pub templates_lock: Option<String>,
+    /// `templates_lock_max_age:`; `None` is the default, [`DEFAULT_LOCK_MAX_AGE_DAYS`].
+    pub templates_lock_max_age: Option<Duration>,
+}
+
+/// How old a templates lock may grow before `check` says so, unless configured.
+pub const DEFAULT_LOCK_MAX_AGE_DAYS: u64 = 7;
+
+/// `meta: {waba_id, graph_api_version}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MetaSettings {
+    /// Digits only.
+    pub waba_id: Option<String>,
+    /// Normalised (`v23.0`).
+    pub graph_api_version: Option<String>,
 }
 
 /// A config file that cannot be used: exit 2 with the file, line and a suggestion.
@@ -240,6 +264,35 @@ impl Config {
                 }
                 "rules" => config.rules = read.rules(node)?,
                 "overrides" => config.overrides = read.overrides(node)?,
+                "meta" => config.meta = read.meta(node)?,
+                "templates_lock" => {
+                    let value = read.string(node, "templates_lock")?;
+                    if value.trim().is_empty() {
+                        return Err(error(
+                            tree.span(node),
+                            "`templates_lock` must name a file".into(),
+                        ));
+                    }
+                    config.templates_lock = Some(value);
+                }
+                "templates_lock_max_age" => {
+                    let value = read.string(node, "templates_lock_max_age")?;
+                    let age = Duration::parse(&value)
+                        .and_then(|d| {
+                            if d.seconds == 0 {
+                                Err("is zero".to_string())
+                            } else {
+                                Ok(d)
+                            }
+                        })
+                        .map_err(|why| {
+                            error(
+                                tree.span(node),
+                                format!("`templates_lock_max_age: {value}` {why}; write a duration such as 7d or 36h"),
+                            )
+                        })?;
+                    config.templates_lock_max_age = Some(age);
+                }
                 other => {
                     return Err(error(
                         entry.key_span,
@@ -289,6 +342,20 @@ impl Config {
             .strip_prefix("./")
             .map(str::to_string)
             .unwrap_or(shown)
+    }
+
+    /// Where the templates lock is: `templates_lock:`, else [`DEFAULT_LOCK_FILE`] beside
+    /// the config (in the working folder without one).
+    pub fn templates_lock_path(&self) -> PathBuf {
+        self.root
+            .join(self.templates_lock.as_deref().unwrap_or(DEFAULT_LOCK_FILE))
+    }
+
+    /// `templates_lock_max_age` in seconds.
+    pub fn templates_lock_max_age_seconds(&self) -> u64 {
+        self.templates_lock_max_age
+            .as_ref()
+            .map_or(DEFAULT_LOCK_MAX_AGE_DAYS * Duration::DAY, |d| d.seconds)
     }
 
     pub fn today(&self) -> Date {
@@ -347,6 +414,45 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
                 format!("`{key}` must be a string"),
             )),
         }
+    }
+
+    fn meta(&self, node: NodeId) -> Result<MetaSettings, ConfigError> {
+        let mut meta = MetaSettings::default();
+        for entry in self.map(node, "`meta`")? {
+            let span = self.tree.span(entry.value);
+            match entry.key.as_str() {
+                "waba_id" => {
+                    let value = self.string(entry.value, "meta.waba_id")?;
+                    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+                        return Err((self.error)(
+                            span,
+                            format!("`meta.waba_id` must be the WhatsApp Business Account's id, a number, not `{value}`"),
+                        ));
+                    }
+                    meta.waba_id = Some(value);
+                }
+                "graph_api_version" => {
+                    let value = self.string(entry.value, "meta.graph_api_version")?;
+                    let version = GraphVersion::parse(&value).ok_or_else(|| {
+                        (self.error)(
+                            span,
+                            format!("`meta.graph_api_version` must look like v23.0, not `{value}`"),
+                        )
+                    })?;
+                    meta.graph_api_version = Some(version.to_string());
+                }
+                other => {
+                    return Err((self.error)(
+                        entry.key_span,
+                        format!(
+                            "unknown key `meta.{other}`{}",
+                            did_you_mean(other, META_KEYS.iter().copied())
+                        ),
+                    ))
+                }
+            }
+        }
+        Ok(meta)
     }
 
     fn globs(&self, node: NodeId, key: &str) -> Result<Vec<String>, ConfigError> {
@@ -627,5 +733,41 @@ mod tests {
         assert_eq!(odd.integer(options::WA213_MAX_DEPTH), 2);
         assert_eq!(odd.number(options::WA106_WORDS_PER_VARIABLE), 0.0);
         assert_eq!(odd.number(options::WA502_MAX_PER_WEEK), 2.0);
+    }
+
+    #[test]
+    fn meta_and_the_templates_lock_are_read_and_checked() {
+        let config = config(
+            "meta:\n  waba_id: 102290129340398\n  graph_api_version: V23.0\ntemplates_lock: locks/meta.json\ntemplates_lock_max_age: 36h\n",
+        );
+        assert_eq!(config.meta.waba_id.as_deref(), Some("102290129340398"));
+        assert_eq!(config.meta.graph_api_version.as_deref(), Some("v23.0"));
+        assert_eq!(
+            config.templates_lock_path(),
+            Path::new("./locks/meta.json").to_path_buf()
+        );
+        assert_eq!(config.templates_lock_max_age_seconds(), 36 * 3600);
+        let defaults = Config::default();
+        assert_eq!(defaults.templates_lock_max_age_seconds(), 7 * 86_400);
+        assert!(defaults
+            .templates_lock_path()
+            .ends_with("walint-templates.lock.json"));
+
+        let error = |text: &str| {
+            Config::parse(text, "walint.yaml", &builtin().unwrap())
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            error("meta:\n  waba: 1\n"),
+            "walint.yaml:2:3: unknown key `meta.waba`; did you mean `waba_id`?"
+        );
+        assert!(
+            error("meta: {waba_id: acme}\n").contains("must be the WhatsApp Business Account's id")
+        );
+        assert!(error("meta: {graph_api_version: latest}\n").contains("must look like v23.0"));
+        assert!(error("templates_lock_max_age: 7\n").contains("has a number without a unit"));
+        assert!(error("templates_lock_max_age: 0d\n").contains("is zero"));
+        assert!(error("templates_lock: ''\n").contains("must name a file"));
     }
 }
