@@ -22,4 +22,5 @@ mod suggest;
 pub mod suppress;
 mod templates_command;
 pub mod templates_lock;
+pub mod text;
 pub mod workspace;
