@@ -12,6 +12,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod exit;
 pub mod generate;
 pub mod graph_api;
 pub mod model;
