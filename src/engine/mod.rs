@@ -1,6 +1,6 @@
 //! The engine: checks files given as text, checks across files, and finishes a run into
-//! sorted diagnostics. It never touches the file system: reading files is [`run`]'s job, so a
-//! language server can call exactly this API with the text of an open editor.
+//! sorted diagnostics. It never touches the file system (reading files is [`lint`]'s job, in
+//! `run.rs`), so a language server can call exactly this API with the text of an editor.
 //!
 //! ```text
 //! text ──check_text──▶ FileResult ──check_across──▶ cross-file diagnostics ──finish──▶ Outcome
