@@ -169,6 +169,12 @@ impl TemplatesLock {
                     )
                 }
             })?;
+        if parse_rfc3339(&lock.fetched_at).is_none() {
+            return Err(format!(
+                "{shown}: `fetched_at` is `{}`, not a time like 2026-01-01T06:00:00Z",
+                lock.fetched_at
+            ));
+        }
         if lock.lock_version != LOCK_VERSION {
             return Err(format!(
                 "{shown}: lock_version {} is not {LOCK_VERSION}, the version this walint reads; run `walint templates pull` with this walint",
@@ -213,6 +219,11 @@ impl TemplatesLock {
             let _ = std::fs::remove_file(&partial);
             format!("cannot write {shown}: {e}")
         })
+    }
+
+    /// `fetched_at` in seconds since 1970 (a parsed lock always has one).
+    pub fn fetched_at_seconds(&self) -> i64 {
+        parse_rfc3339(&self.fetched_at).unwrap_or(0)
     }
 
     /// The entry for one template, when Meta has it.
@@ -294,6 +305,23 @@ impl TemplatesLock {
     }
 }
 
+/// `YYYY-MM-DDTHH:MM:SSZ` (what `pull` writes) in seconds since 1970.
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let (date, time) = text.split_once('T')?;
+    let date = crate::date::Date::parse(date)?;
+    let time = time.strip_suffix('Z')?;
+    let mut parts = time.split(':').map(|p| {
+        (p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<i64>().ok())
+            .flatten()
+    });
+    let (hours, minutes, seconds) = (parts.next()??, parts.next()??, parts.next()??);
+    if parts.next().is_some() || hours > 23 || minutes > 59 || seconds > 60 {
+        return None;
+    }
+    Some(date.unix_seconds() + hours * 3600 + minutes * 60 + seconds)
+}
+
 /// A serde message without its trailing position (reported separately).
 fn one_sentence(message: &str) -> String {
     match message.rfind(" at line ") {
@@ -348,6 +376,34 @@ mod tests {
             .unwrap();
         assert_eq!(lock.to_json(), again.to_json());
         assert_eq!(TemplatesLock::parse(&lock.to_json(), "lock").unwrap(), lock);
+    }
+
+    #[test]
+    fn fetch_times_are_read_back_exactly() {
+        for seconds in [0, 1_767_225_600, 1_767_247_199] {
+            let text = crate::report::meta::rfc3339(seconds);
+            assert_eq!(parse_rfc3339(&text), Some(seconds), "{text}");
+        }
+        for bad in [
+            "2026-01-01",
+            "2026-01-01T00:00:00",
+            "2026-01-01T24:00:00Z",
+            "2026-01-01T1:00:00Z",
+            "yesterday",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+        let mut lock = TemplatesLock::from_api("1", "v23.0", "soon".into(), &[]).unwrap();
+        assert!(TemplatesLock::parse(&lock.to_json(), "l.json")
+            .unwrap_err()
+            .contains("`fetched_at` is `soon`"));
+        lock.fetched_at = "2026-01-01T06:00:00Z".into();
+        assert_eq!(
+            TemplatesLock::parse(&lock.to_json(), "l.json")
+                .unwrap()
+                .fetched_at_seconds(),
+            1_767_247_200
+        );
     }
 
     #[test]
@@ -406,7 +462,8 @@ mod tests {
             TemplatesLock::parse("{\"lock_version\": 1,\n \"extra\": 2}", "l.json").unwrap_err();
         assert!(error.starts_with("l.json:2:"), "{error}");
         assert!(error.contains("unknown field `extra`"), "{error}");
-        let mut lock = TemplatesLock::from_api("1", "v1.0", "x".into(), &[]).unwrap();
+        let mut lock =
+            TemplatesLock::from_api("1", "v1.0", "2026-01-01T00:00:00Z".into(), &[]).unwrap();
         lock.lock_version = 2;
         let error = TemplatesLock::parse(&lock.to_json(), "l.json").unwrap_err();
         assert!(error.contains("lock_version 2"), "{error}");
