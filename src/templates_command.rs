@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
 
+use crate::catalogue::Catalogue;
 use crate::cli::{load_config_from, working_folder, EXIT_CLEAN, EXIT_FINDINGS};
 use crate::config::Config;
 use crate::discover;
@@ -15,7 +16,6 @@ use crate::graph_api::{self, Client, Limits, Token, DEFAULT_BASE_URL};
 use crate::model::reader::Keyword;
 use crate::model::webhook::GraphVersion;
 use crate::model::{self, Document};
-use crate::rules::catalogue::Catalogue;
 use crate::source::{self, Format, LineIndex, MAX_FILE_BYTES};
 use crate::templates_lock::drift::{self, Drift};
 use crate::templates_lock::{LockedTemplate, TemplatesLock};
