@@ -3,16 +3,25 @@
 //!
 //! The file is JSON, pretty-printed with sorted keys and templates sorted by name, language
 //! and id, so the same answer from Meta gives the same bytes and a pull request shows what
-//! changed. It holds no secret: no token, no URL with one.
+//! changed. It holds no secret: no token, no URL with one. Read back, an entry needs only
+//! `name`, `language` and `status` (a hand-written lock in a test or an example).
 
 pub mod drift;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+
+use crate::catalogue::RuleId;
+use crate::config::Config;
+
+/// The rules that have nothing to check without a lock (WA101 reads the repository's
+/// `status` fields then).
+pub const LOCK_RULES: [RuleId; 3] = [RuleId::WA117, RuleId::WA118, RuleId::WA119];
 
 /// The lock's file name beside walint.yaml unless `templates_lock:` says otherwise.
 pub const DEFAULT_FILE: &str = "walint-templates.lock.json";
@@ -51,9 +60,15 @@ pub struct LockedTemplate {
     pub rejected_reason: Option<String>,
     pub parameter_format: Option<String>,
     /// SHA-256 of the components as compact JSON with sorted keys: what Meta reviewed.
+    #[serde(default)]
     pub components_sha256: String,
     /// The components as Meta holds them, keys sorted.
+    #[serde(default = "no_components")]
     pub components: Value,
+}
+
+fn no_components() -> Value {
+    Value::Array(Vec::new())
 }
 
 impl LockedTemplate {
@@ -302,6 +317,26 @@ impl TemplatesLock {
             }
         }
         lines
+    }
+}
+
+/// Reads the run's lock (`templates_lock:`, else the default file beside the config) into
+/// `config.lock`; the lock's path when there is one. `cwd` is where paths in errors are
+/// relative to. A lock that cannot be read is an error: `check` must not quietly fall back
+/// on the repository's stale `status` fields.
+pub fn load_for(config: &mut Config, cwd: &Path) -> Result<Option<PathBuf>, String> {
+    let path = config.templates_lock_path();
+    let shown = crate::discover::shown(&path, cwd);
+    match TemplatesLock::read(&path, &shown)? {
+        Some(lock) => {
+            config.lock = Some(Arc::new(lock));
+            Ok(Some(path))
+        }
+        None if config.templates_lock.is_some() => Err(format!(
+            "walint.yaml names the templates lock `{}`, which does not exist; `walint templates pull` writes it",
+            shown
+        )),
+        None => Ok(None),
     }
 }
 
