@@ -190,6 +190,9 @@ impl TemplatesLock {
                 lock.fetched_at
             ));
         }
+        let mut lock = lock;
+        // Sorted as `pull` writes it, so lookups are binary searches whoever wrote the file.
+        lock.templates.sort_by(|a, b| a.key().cmp(&b.key()));
         if lock.lock_version != LOCK_VERSION {
             return Err(format!(
                 "{shown}: lock_version {} is not {LOCK_VERSION}, the version this walint reads; run `walint templates pull` with this walint",
@@ -243,9 +246,12 @@ impl TemplatesLock {
 
     /// The entry for one template, when Meta has it.
     pub fn find(&self, name: &str, language: &str) -> Option<&LockedTemplate> {
+        let at = self
+            .templates
+            .partition_point(|t| (t.name.as_str(), t.language.as_str()) < (name, language));
         self.templates
-            .iter()
-            .find(|t| t.name == name && t.language == language)
+            .get(at)
+            .filter(|t| t.name == name && t.language == language)
     }
 
     /// What changed from `self` to `newer`, one line each; empty when only `fetched_at`
@@ -439,6 +445,23 @@ mod tests {
                 .fetched_at_seconds(),
             1_767_247_200
         );
+    }
+
+    #[test]
+    fn a_hand_written_lock_in_any_order_is_found_by_name_and_language() {
+        let text = r#"{"lock_version": 1, "waba_id": "1", "graph_api_version": "v23.0",
+            "fetched_at": "2026-01-01T00:00:00Z", "templates": [
+              {"name": "b", "language": "en", "status": "PAUSED"},
+              {"name": "a", "language": "pt_BR", "status": "APPROVED"},
+              {"name": "a", "language": "en", "status": "REJECTED"}]}"#;
+        let lock = TemplatesLock::parse(text, "l.json").unwrap();
+        let status = |n: &str, l: &str| lock.find(n, l).map(|t| t.status.as_str());
+        assert_eq!(status("a", "en"), Some("REJECTED"));
+        assert_eq!(status("a", "pt_BR"), Some("APPROVED"));
+        assert_eq!(status("b", "en"), Some("PAUSED"));
+        assert_eq!(status("b", "pt_BR"), None);
+        assert_eq!(status("c", "en"), None);
+        assert_eq!(lock.templates[0].components, Value::Array(Vec::new()));
     }
 
     #[test]
