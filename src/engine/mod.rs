@@ -142,6 +142,17 @@ pub struct Outcome {
     pub config_file: Option<SourceFile>,
     /// Files found but left out, with the reason, in id order.
     pub skipped: Vec<(String, Skipped)>,
+    /// With a templates lock: every template of the run and its file, for the audit
+    /// reports' inventory of Meta's status (empty without a lock).
+    pub templates: Vec<TemplateSeen>,
+}
+
+/// A template of the run: its name, language and file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateSeen {
+    pub file: FileId,
+    pub name: String,
+    pub language: String,
 }
 
 impl Outcome {
