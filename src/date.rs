@@ -37,6 +37,11 @@ impl Date {
     pub fn from_unix_seconds(seconds: i64) -> Date {
         civil_from_days(seconds.div_euclid(SECONDS_PER_DAY))
     }
+
+    /// The Unix timestamp of the day's start (00:00 UTC).
+    pub fn unix_seconds(self) -> i64 {
+        days_from_civil(self) * SECONDS_PER_DAY
+    }
 }
 
 impl fmt::Display for Date {
@@ -74,6 +79,18 @@ fn civil_from_days(days: i64) -> Date {
         month,
         day,
     }
+}
+
+/// Howard Hinnant's `days_from_civil`: a calendar date to days since 1970-01-01.
+fn days_from_civil(date: Date) -> i64 {
+    let year = i64::from(date.year) - i64::from(date.month <= 2);
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let month = i64::from(date.month);
+    let doy =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(date.day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// Today from `SOURCE_DATE_EPOCH` when it holds a whole number of seconds, else the clock.
@@ -118,6 +135,15 @@ mod tests {
             Date::from_unix_seconds(951_782_400).to_string(),
             "2000-02-29"
         );
+    }
+
+    #[test]
+    fn calendar_dates_become_unix_days_and_back() {
+        for seconds in [0, -86_400, 951_782_400, 1_757_635_200, 4_102_444_800] {
+            let date = Date::from_unix_seconds(seconds);
+            assert_eq!(date.unix_seconds(), seconds, "{date}");
+        }
+        assert_eq!(Date::new(2026, 1, 1).unwrap().unix_seconds(), 1_767_225_600);
     }
 
     #[test]

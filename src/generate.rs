@@ -85,7 +85,7 @@ fn extra_sections(subcommands: &[String]) -> Roff {
         (
             "walint-templates.lock.json",
             "Meta's status of the templates, written by walint templates pull beside walint.yaml \
-             (or at its templates_lock), read by templates status",
+             (or at its templates_lock), read by check and templates status",
         ),
     ] {
         roff.control("TP", []);

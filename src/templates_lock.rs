@@ -3,16 +3,25 @@
 //!
 //! The file is JSON, pretty-printed with sorted keys and templates sorted by name, language
 //! and id, so the same answer from Meta gives the same bytes and a pull request shows what
-//! changed. It holds no secret: no token, no URL with one.
+//! changed. It holds no secret: no token, no URL with one. Read back, an entry needs only
+//! `name`, `language` and `status` (a hand-written lock in a test or an example).
 
 pub mod drift;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+
+use crate::catalogue::RuleId;
+use crate::config::Config;
+
+/// The rules that have nothing to check without a lock (WA101 reads the repository's
+/// `status` fields then).
+pub const LOCK_RULES: [RuleId; 3] = [RuleId::WA117, RuleId::WA118, RuleId::WA119];
 
 /// The lock's file name beside walint.yaml unless `templates_lock:` says otherwise.
 pub const DEFAULT_FILE: &str = "walint-templates.lock.json";
@@ -51,9 +60,15 @@ pub struct LockedTemplate {
     pub rejected_reason: Option<String>,
     pub parameter_format: Option<String>,
     /// SHA-256 of the components as compact JSON with sorted keys: what Meta reviewed.
+    #[serde(default)]
     pub components_sha256: String,
     /// The components as Meta holds them, keys sorted.
+    #[serde(default = "no_components")]
     pub components: Value,
+}
+
+fn no_components() -> Value {
+    Value::Array(Vec::new())
 }
 
 impl LockedTemplate {
@@ -169,6 +184,15 @@ impl TemplatesLock {
                     )
                 }
             })?;
+        if parse_rfc3339(&lock.fetched_at).is_none() {
+            return Err(format!(
+                "{shown}: `fetched_at` is `{}`, not a time like 2026-01-01T06:00:00Z",
+                lock.fetched_at
+            ));
+        }
+        let mut lock = lock;
+        // Sorted as `pull` writes it, so lookups are binary searches whoever wrote the file.
+        lock.templates.sort_by(|a, b| a.key().cmp(&b.key()));
         if lock.lock_version != LOCK_VERSION {
             return Err(format!(
                 "{shown}: lock_version {} is not {LOCK_VERSION}, the version this walint reads; run `walint templates pull` with this walint",
@@ -215,11 +239,19 @@ impl TemplatesLock {
         })
     }
 
+    /// `fetched_at` in seconds since 1970 (a parsed lock always has one).
+    pub fn fetched_at_seconds(&self) -> i64 {
+        parse_rfc3339(&self.fetched_at).unwrap_or(0)
+    }
+
     /// The entry for one template, when Meta has it.
     pub fn find(&self, name: &str, language: &str) -> Option<&LockedTemplate> {
+        let at = self
+            .templates
+            .partition_point(|t| (t.name.as_str(), t.language.as_str()) < (name, language));
         self.templates
-            .iter()
-            .find(|t| t.name == name && t.language == language)
+            .get(at)
+            .filter(|t| t.name == name && t.language == language)
     }
 
     /// What changed from `self` to `newer`, one line each; empty when only `fetched_at`
@@ -294,6 +326,43 @@ impl TemplatesLock {
     }
 }
 
+/// Reads the run's lock (`templates_lock:`, else the default file beside the config) into
+/// `config.lock`; the lock's path when there is one. `cwd` is where paths in errors are
+/// relative to. A lock that cannot be read is an error: `check` must not quietly fall back
+/// on the repository's stale `status` fields.
+pub fn load_for(config: &mut Config, cwd: &Path) -> Result<Option<PathBuf>, String> {
+    let path = config.templates_lock_path();
+    let shown = crate::discover::shown(&path, cwd);
+    match TemplatesLock::read(&path, &shown)? {
+        Some(lock) => {
+            config.lock = Some(Arc::new(lock));
+            Ok(Some(path))
+        }
+        None if config.templates_lock.is_some() => Err(format!(
+            "walint.yaml names the templates lock `{}`, which does not exist; `walint templates pull` writes it",
+            shown
+        )),
+        None => Ok(None),
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` (what `pull` writes) in seconds since 1970.
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let (date, time) = text.split_once('T')?;
+    let date = crate::date::Date::parse(date)?;
+    let time = time.strip_suffix('Z')?;
+    let mut parts = time.split(':').map(|p| {
+        (p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<i64>().ok())
+            .flatten()
+    });
+    let (hours, minutes, seconds) = (parts.next()??, parts.next()??, parts.next()??);
+    if parts.next().is_some() || hours > 23 || minutes > 59 || seconds > 60 {
+        return None;
+    }
+    Some(date.unix_seconds() + hours * 3600 + minutes * 60 + seconds)
+}
+
 /// A serde message without its trailing position (reported separately).
 fn one_sentence(message: &str) -> String {
     match message.rfind(" at line ") {
@@ -348,6 +417,51 @@ mod tests {
             .unwrap();
         assert_eq!(lock.to_json(), again.to_json());
         assert_eq!(TemplatesLock::parse(&lock.to_json(), "lock").unwrap(), lock);
+    }
+
+    #[test]
+    fn fetch_times_are_read_back_exactly() {
+        for seconds in [0, 1_767_225_600, 1_767_247_199] {
+            let text = crate::report::meta::rfc3339(seconds);
+            assert_eq!(parse_rfc3339(&text), Some(seconds), "{text}");
+        }
+        for bad in [
+            "2026-01-01",
+            "2026-01-01T00:00:00",
+            "2026-01-01T24:00:00Z",
+            "2026-01-01T1:00:00Z",
+            "yesterday",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+        let mut lock = TemplatesLock::from_api("1", "v23.0", "soon".into(), &[]).unwrap();
+        assert!(TemplatesLock::parse(&lock.to_json(), "l.json")
+            .unwrap_err()
+            .contains("`fetched_at` is `soon`"));
+        lock.fetched_at = "2026-01-01T06:00:00Z".into();
+        assert_eq!(
+            TemplatesLock::parse(&lock.to_json(), "l.json")
+                .unwrap()
+                .fetched_at_seconds(),
+            1_767_247_200
+        );
+    }
+
+    #[test]
+    fn a_hand_written_lock_in_any_order_is_found_by_name_and_language() {
+        let text = r#"{"lock_version": 1, "waba_id": "1", "graph_api_version": "v23.0",
+            "fetched_at": "2026-01-01T00:00:00Z", "templates": [
+              {"name": "b", "language": "en", "status": "PAUSED"},
+              {"name": "a", "language": "pt_BR", "status": "APPROVED"},
+              {"name": "a", "language": "en", "status": "REJECTED"}]}"#;
+        let lock = TemplatesLock::parse(text, "l.json").unwrap();
+        let status = |n: &str, l: &str| lock.find(n, l).map(|t| t.status.as_str());
+        assert_eq!(status("a", "en"), Some("REJECTED"));
+        assert_eq!(status("a", "pt_BR"), Some("APPROVED"));
+        assert_eq!(status("b", "en"), Some("PAUSED"));
+        assert_eq!(status("b", "pt_BR"), None);
+        assert_eq!(status("c", "en"), None);
+        assert_eq!(lock.templates[0].components, Value::Array(Vec::new()));
     }
 
     #[test]
@@ -406,7 +520,8 @@ mod tests {
             TemplatesLock::parse("{\"lock_version\": 1,\n \"extra\": 2}", "l.json").unwrap_err();
         assert!(error.starts_with("l.json:2:"), "{error}");
         assert!(error.contains("unknown field `extra`"), "{error}");
-        let mut lock = TemplatesLock::from_api("1", "v1.0", "x".into(), &[]).unwrap();
+        let mut lock =
+            TemplatesLock::from_api("1", "v1.0", "2026-01-01T00:00:00Z".into(), &[]).unwrap();
         lock.lock_version = 2;
         let error = TemplatesLock::parse(&lock.to_json(), "l.json").unwrap_err();
         assert!(error.contains("lock_version 2"), "{error}");

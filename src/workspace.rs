@@ -126,6 +126,19 @@ pub struct ExportedTemplate {
     pub language: Option<AtNode<String>>,
     pub category: Option<AtNode<Category>>,
     pub status: Option<AtNode<Status>>,
+    /// Where the components first differ from what Meta approved, when the run has a
+    /// templates lock that holds the template (WA117).
+    pub drift: Option<ExportedDrift>,
+}
+
+/// A template's first difference from Meta's approved components.
+#[derive(Clone, Debug)]
+pub struct ExportedDrift {
+    /// The repository's node that differs (located).
+    pub node: NodeId,
+    pub place: String,
+    pub repository: String,
+    pub approved: String,
 }
 
 impl ExportedTemplate {
@@ -201,6 +214,11 @@ impl<'t> Exporter<'t> {
             documents: Vec::new(),
             nodes: Vec::new(),
         }
+    }
+
+    /// The file's tree, for exports computed from more than read values (template drift).
+    pub fn tree(&self) -> &'t Tree {
+        self.tree
     }
 
     /// The node, its location recorded.

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::catalogue::{Catalogue, CONTROLS, RULE_DOCUMENTS};
 use crate::diagnostic::fingerprint::hex;
+use crate::templates_lock::TemplatesLock;
 use crate::workspace::SourceFile;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -28,6 +29,90 @@ pub struct RunMeta {
     pub timestamp: String,
     /// The timestamp came from `SOURCE_DATE_EPOCH`.
     pub reproducible: bool,
+    /// The templates lock the run read Meta's status from, when it had one.
+    pub templates_lock: Option<LockMeta>,
+}
+
+/// What the audit reports say of the templates lock: which snapshot of Meta's review the
+/// findings rest on, and each template's status in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LockMeta {
+    pub file: String,
+    pub sha256: String,
+    pub waba_id: String,
+    pub graph_api_version: String,
+    pub fetched_at: String,
+    /// The run's templates, then those only Meta has; by name and language.
+    pub templates: Vec<LockedRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LockedRow {
+    pub name: String,
+    pub language: String,
+    /// Where the repository defines it; `None` for a template only Meta has.
+    pub file: Option<String>,
+    /// Meta's status; `None` when the lock does not hold the template.
+    pub status: Option<String>,
+    pub quality: Option<String>,
+    pub rejected_reason: Option<String>,
+}
+
+impl LockMeta {
+    /// `templates` are the run's (name, language, file), in any order.
+    pub fn new(
+        lock: &TemplatesLock,
+        file: String,
+        sha256: String,
+        templates: impl IntoIterator<Item = (String, String, String)>,
+    ) -> LockMeta {
+        let mut rows: Vec<LockedRow> = templates
+            .into_iter()
+            .map(|(name, language, path)| {
+                let locked = lock.find(&name, &language);
+                LockedRow {
+                    status: locked.map(|l| l.status.clone()),
+                    quality: locked.and_then(|l| l.quality.clone()),
+                    rejected_reason: locked.and_then(|l| l.rejected_reason.clone()),
+                    file: Some(path),
+                    name,
+                    language,
+                }
+            })
+            .collect();
+        for locked in &lock.templates {
+            if !rows
+                .iter()
+                .any(|r| r.name == locked.name && r.language == locked.language)
+            {
+                rows.push(LockedRow {
+                    name: locked.name.clone(),
+                    language: locked.language.clone(),
+                    file: None,
+                    status: Some(locked.status.clone()),
+                    quality: locked.quality.clone(),
+                    rejected_reason: locked.rejected_reason.clone(),
+                });
+            }
+        }
+        rows.sort_by(|a, b| {
+            (&a.name, &a.language, a.file.is_none(), &a.file).cmp(&(
+                &b.name,
+                &b.language,
+                b.file.is_none(),
+                &b.file,
+            ))
+        });
+        rows.dedup();
+        LockMeta {
+            file,
+            sha256,
+            waba_id: lock.waba_id.clone(),
+            graph_api_version: lock.graph_api_version.clone(),
+            fetched_at: lock.fetched_at.clone(),
+            templates: rows,
+        }
+    }
 }
 
 impl RunMeta {
@@ -58,6 +143,7 @@ impl RunMeta {
             command_line: command_line(args),
             timestamp: rfc3339(seconds),
             reproducible: epoch.is_some(),
+            templates_lock: None,
         }
     }
 }

@@ -39,7 +39,9 @@ mod wording;
 use crate::catalogue::RuleId;
 use crate::config::Config;
 use crate::diagnostic::{FileFinding, FileId, Finding};
-use crate::model::{Campaign, ConversationFlow, Document, Template, Webhook, WhatsAppFlow};
+use crate::model::{
+    Campaign, ConversationFlow, Document, LockDocument, Template, Webhook, WhatsAppFlow,
+};
 use crate::source::Tree;
 use crate::workspace::{Export, Exporter, Exports, Workspace};
 
@@ -83,6 +85,8 @@ pub enum Check {
     Webhook(DocumentCheck<Webhook>),
     /// Runs on each campaign.
     Campaign(DocumentCheck<Campaign>),
+    /// Runs on each templates lock among the run's files.
+    TemplatesLock(DocumentCheck<LockDocument>),
     /// Runs once over every file, for references across files. It sees the files'
     /// [`Exports`] (see [`export`]), not their trees and documents, which are gone by then.
     Workspace(WorkspaceCheck),
@@ -128,6 +132,9 @@ pub static REGISTRY: &[Rule] = &[
     rule!(WA114, Template, templates::authentication_template_content),
     rule!(WA115, Template, templates::brand_inconsistent),
     rule!(WA116, Template, templates::impersonal_marketing),
+    rule!(WA117, Workspace, templates::template_drift),
+    rule!(WA118, Workspace, templates::template_quality_low),
+    rule!(WA119, TemplatesLock, templates::templates_lock_stale),
     rule!(WA201, Flow, flows::menu_overloaded),
     rule!(WA202, Flow, flows::option_title_too_long),
     rule!(WA203, Flow, flows::no_human_escalation),
@@ -172,6 +179,7 @@ pub struct DocumentChecks {
     whatsapp_flow: Vec<(RuleId, DocumentCheck<WhatsAppFlow>)>,
     webhook: Vec<(RuleId, DocumentCheck<Webhook>)>,
     campaign: Vec<(RuleId, DocumentCheck<Campaign>)>,
+    templates_lock: Vec<(RuleId, DocumentCheck<LockDocument>)>,
 }
 
 impl DocumentChecks {
@@ -185,6 +193,7 @@ impl DocumentChecks {
                 Check::WhatsAppFlow(check) => checks.whatsapp_flow.push((id, check)),
                 Check::Webhook(check) => checks.webhook.push((id, check)),
                 Check::Campaign(check) => checks.campaign.push((id, check)),
+                Check::TemplatesLock(check) => checks.templates_lock.push((id, check)),
                 Check::Loader | Check::File(_) | Check::Workspace(_) => {}
             }
         }
@@ -208,6 +217,7 @@ impl DocumentChecks {
             Document::WhatsAppFlow(flow) => each(&self.whatsapp_flow, flow, ctx, out),
             Document::Webhook(webhook) => each(&self.webhook, webhook, ctx, out),
             Document::Campaign(campaign) => each(&self.campaign, campaign, ctx, out),
+            Document::TemplatesLock(lock) => each(&self.templates_lock, lock, ctx, out),
         }
     }
 }
@@ -240,14 +250,18 @@ pub fn debug_assert_own<'f>(id: RuleId, found: impl IntoIterator<Item = &'f Find
 
 /// What the workspace rules read of a file's documents: the templates, flows and campaigns,
 /// each cut down to the fields those rules use, with the location of every node kept.
-pub fn export(tree: &Tree, documents: &[Document]) -> Exports {
+pub fn export(tree: &Tree, documents: &[Document], config: &Config) -> Exports {
     let mut x = Exporter::new(tree);
     for document in documents {
         let export = match document {
-            Document::Template(template) => Export::Template(templates::export(template, &mut x)),
+            Document::Template(template) => {
+                Export::Template(templates::export(template, &mut x, config))
+            }
             Document::Flow(flow) => Export::Flow(flows::export(flow, &mut x)),
             Document::Campaign(campaign) => Export::Campaign(campaigns::export(campaign, &mut x)),
-            Document::WhatsAppFlow(_) | Document::Webhook(_) => continue,
+            Document::WhatsAppFlow(_) | Document::Webhook(_) | Document::TemplatesLock(_) => {
+                continue
+            }
         };
         x.push(export);
     }
@@ -349,7 +363,7 @@ mod tests {
     fn exports(text: &str, format: Format) -> (Tree, Exports) {
         let tree = parse(text, format).unwrap();
         let contents = crate::model::read(&tree);
-        let exports = export(&tree, &contents.documents);
+        let exports = export(&tree, &contents.documents, &Config::default());
         (tree, exports)
     }
 

@@ -3,12 +3,14 @@
 //! `templates/content.rs`; all of them read texts through [`Template::texts`].
 
 mod content;
+mod lock;
 mod variables;
 
 pub use content::{
     brand_inconsistent, marketing_without_opt_out, sensitive_data_request,
     sensitive_data_request_in_flow, template_category_mismatch,
 };
+pub use lock::{template_drift, template_quality_low, templates_lock_stale};
 pub use variables::{
     template_variable_example_missing, template_variable_placement, template_variable_sequence,
 };
@@ -33,8 +35,9 @@ use crate::text;
 use crate::workspace::{Export, ExportedTemplate, Exporter, Workspace};
 
 /// What cross-file rules read of a template.
-pub(crate) fn export(template: &Template, x: &mut Exporter) -> ExportedTemplate {
+pub(crate) fn export(template: &Template, x: &mut Exporter, config: &Config) -> ExportedTemplate {
     ExportedTemplate {
+        drift: lock::drift_of(template, x, config),
         node: x.node(template.node),
         name: x.optional(&template.name),
         language: x.optional(&template.language),
@@ -44,8 +47,12 @@ pub(crate) fn export(template: &Template, x: &mut Exporter) -> ExportedTemplate 
 }
 
 /// WA101 template-not-approved: references to templates that cannot be sent, and
-/// stand-alone templates Meta has rejected, paused or disabled.
-pub fn template_not_approved(workspace: &Workspace, _config: &Config, out: &mut Vec<FileFinding>) {
+/// stand-alone templates Meta has rejected, paused or disabled. With a templates lock, Meta's
+/// status comes from it (`lock.rs`); without one, from the repository's `status` fields.
+pub fn template_not_approved(workspace: &Workspace, config: &Config, out: &mut Vec<FileFinding>) {
+    if let Some(lock) = &config.lock {
+        return lock::not_approved(workspace, lock, out);
+    }
     for (file, document) in workspace.documents() {
         match document {
             Export::Flow(flow) => {
