@@ -19,7 +19,6 @@ use crate::report::meta::LockMeta;
 use crate::report::{self, ReportFormat, ReportInput, RunMeta};
 use crate::suggest::did_you_mean;
 use crate::templates_command::{self, TemplatesCommand};
-use crate::templates_lock;
 
 #[derive(Parser)]
 #[command(
@@ -223,7 +222,7 @@ fn run_lint(
     catalogue: Arc<Catalogue>,
 ) -> Result<(Engine, Outcome), Fatal> {
     let mut config = load_config(args, cwd, &catalogue)?;
-    let lock = templates_lock::load_for(&mut config, cwd).map_err(Fatal)?;
+    let lock = discover::load_lock(&mut config, cwd).map_err(Fatal)?;
     for code in args.select.iter().chain(&args.ignore) {
         let known = catalogue
             .rules()

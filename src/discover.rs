@@ -1,8 +1,9 @@
 //! Turning the paths on the command line into a sorted list of files to lint, and finding
-//! the walint.yaml that applies to them.
+//! the walint.yaml and the templates lock that apply to them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::WalkBuilder;
@@ -10,6 +11,7 @@ use ignore::WalkBuilder;
 use crate::catalogue::Catalogue;
 use crate::config::{self, Config};
 use crate::source::Format;
+use crate::templates_lock::TemplatesLock;
 
 /// Folders no WhatsApp configuration lives in, skipped even without a .gitignore.
 const SKIPPED_DIRS: [&str; 3] = [".git", "target", "node_modules"];
@@ -92,6 +94,26 @@ pub fn load_config(
             config.shown = shown;
             Ok(config)
         }
+    }
+}
+
+/// Reads the run's lock (`templates_lock:`, else the default file beside the config) into
+/// `config.lock`; the lock's path when there is one. `cwd` is where paths in errors are
+/// relative to. A lock that cannot be read is an error: `check` must not quietly fall back
+/// on the repository's stale `status` fields.
+pub fn load_lock(config: &mut Config, cwd: &Path) -> Result<Option<PathBuf>, String> {
+    let path = config.templates_lock_path();
+    let shown = shown(&path, cwd);
+    match TemplatesLock::read(&path, &shown)? {
+        Some(lock) => {
+            config.lock = Some(Arc::new(lock));
+            Ok(Some(path))
+        }
+        None if config.templates_lock.is_some() => Err(format!(
+            "walint.yaml names the templates lock `{}`, which does not exist; `walint templates pull` writes it",
+            shown
+        )),
+        None => Ok(None),
     }
 }
 

@@ -215,7 +215,7 @@ fn fetched_at() -> String {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs() as i64)
         });
-    crate::report::meta::rfc3339(seconds)
+    crate::date::rfc3339(seconds)
 }
 
 /// "12 templates of WhatsApp Business Account 1 (Graph API v23.0): 10 APPROVED, 2 PAUSED"
