@@ -386,7 +386,7 @@ fn repository_templates(path: &Path, shown: &str, lock: &TemplatesLock) -> Optio
                 return None;
             };
             let name = template.name.as_ref()?.value.clone();
-            let language = template.language.as_ref()?.value.clone();
+            let language = template.language.as_ref()?.value.as_str().to_string();
             let locked = lock.find(&name, &language);
             let drift = locked.and_then(|locked| {
                 let components = tree.get(template.node, "components")?;

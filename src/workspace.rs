@@ -13,7 +13,7 @@ use crate::diagnostic::FileId;
 use crate::model::campaign::FrequencyCap;
 use crate::model::flow::TemplateRef;
 use crate::model::template::{Category, Status};
-use crate::model::{AtNode, Kind};
+use crate::model::{AtNode, Kind, LanguageCode};
 use crate::source::{LineIndex, NodeId, Span, Tree};
 
 /// One file of the run, as reports see it.
@@ -123,7 +123,7 @@ impl Locations {
 pub struct ExportedTemplate {
     pub node: NodeId,
     pub name: Option<AtNode<String>>,
-    pub language: Option<AtNode<String>>,
+    pub language: Option<AtNode<LanguageCode>>,
     pub category: Option<AtNode<Category>>,
     pub status: Option<AtNode<Status>>,
     /// Where the components first differ from what Meta approved, when the run has a
@@ -288,15 +288,12 @@ struct WorkspaceFile<'a> {
 /// language server) can check across files again after re-checking one.
 pub struct Workspace<'a> {
     files: Vec<WorkspaceFile<'a>>,
-    /// Templates by (name, language); language codes compare case-insensitively.
+    /// Templates by name and [`LanguageCode::key`].
     templates: HashMap<(String, String), Vec<TemplateLocation>>,
 }
 
-fn template_key(name: &str, language: &str) -> (String, String) {
-    (
-        name.to_string(),
-        language.to_ascii_lowercase().replace('-', "_"),
-    )
+fn template_key(name: &str, language: &LanguageCode) -> (String, String) {
+    (name.to_string(), language.key())
 }
 
 impl<'a> Workspace<'a> {
@@ -330,8 +327,13 @@ impl<'a> Workspace<'a> {
             .flat_map(|f| f.exports.documents.iter().map(move |d| (f.id, d)))
     }
 
-    /// The first definition of a template, with its file's id.
-    pub fn template(&self, name: &str, language: &str) -> Option<(FileId, &ExportedTemplate)> {
+    /// The first definition of a template, with its file's id; languages compare as
+    /// [`LanguageCode::matches`] does.
+    pub fn template(
+        &self,
+        name: &str,
+        language: &LanguageCode,
+    ) -> Option<(FileId, &ExportedTemplate)> {
         let location = self.templates.get(&template_key(name, language))?.first()?;
         let file = self.files.get(location.file)?;
         match file.exports.documents.get(location.document)? {

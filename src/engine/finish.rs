@@ -136,7 +136,7 @@ impl Engine {
                     seen.push(TemplateSeen {
                         file: checked.file.id,
                         name: name.value.clone(),
-                        language: language.value.clone(),
+                        language: language.value.as_str().to_string(),
                     });
                 }
             }

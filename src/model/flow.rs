@@ -10,6 +10,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use super::reader::{keyword_enum, AtNode, Keyword, Reader};
+use super::LanguageCode;
 use crate::diagnostic::At;
 use crate::source::NodeId;
 
@@ -53,7 +54,7 @@ keyword_enum! {
 pub struct TemplateRef {
     pub node: NodeId,
     pub name: AtNode<String>,
-    pub language: AtNode<String>,
+    pub language: AtNode<LanguageCode>,
 }
 
 #[derive(Clone, Debug)]
@@ -529,7 +530,7 @@ pub fn read_template_ref(r: &mut Reader, node: NodeId, owner: &str) -> Option<Te
     Some(TemplateRef {
         node: map,
         name: name?,
-        language: language?,
+        language: language?.map(LanguageCode::new),
     })
 }
 

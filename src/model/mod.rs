@@ -2,6 +2,7 @@
 
 pub mod campaign;
 pub mod flow;
+mod language;
 pub mod lock;
 pub mod reader;
 pub mod template;
@@ -10,6 +11,7 @@ pub mod whatsapp_flow;
 
 pub use campaign::Campaign;
 pub use flow::ConversationFlow;
+pub use language::LanguageCode;
 pub use lock::LockDocument;
 pub use reader::AtNode;
 pub use template::Template;

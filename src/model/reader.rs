@@ -14,6 +14,16 @@ pub struct AtNode<T> {
     pub node: NodeId,
 }
 
+impl<T> AtNode<T> {
+    /// The value made into another, at the same node.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> AtNode<U> {
+        AtNode {
+            value: f(self.value),
+            node: self.node,
+        }
+    }
+}
+
 /// A closed set of values compared case-insensitively, as Meta's payloads mix cases.
 pub trait Keyword: Sized + Copy + 'static {
     const WHAT: &'static str;

@@ -15,7 +15,7 @@ use crate::diagnostic::{At, FileFinding, FileId, Finding, Severity};
 use crate::model::flow::{Duration, FlowNode, MenuStyle, NodeType, TemplateRef, Via};
 use crate::model::reader::Keyword;
 use crate::model::template::Category;
-use crate::model::ConversationFlow;
+use crate::model::{ConversationFlow, LanguageCode};
 use crate::source::{parse, Format};
 use crate::suggest;
 use crate::workspace::{
@@ -722,25 +722,15 @@ pub fn no_opt_out_keyword(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<
     out.push(finding);
 }
 
-/// Template languages compare case-insensitively, `en-US` as `en_US`.
-fn language_key(language: &str) -> String {
-    language.to_ascii_lowercase().replace('-', "_")
-}
-
 /// The language to suggest for `language` among those a template exists in: one of the
 /// same base language first (`de` → `de_DE`, `en_GB` → `en_US`), else the closest spelling.
-fn closest_language<'a>(language: &str, languages: &[&'a str]) -> &'a str {
-    let base = |l: &str| {
-        let key = language_key(l);
-        key.split('_').next().unwrap_or_default().to_string()
-    };
-    let wanted = base(language);
+fn closest_language<'a>(language: &LanguageCode, languages: &[&'a LanguageCode]) -> &'a str {
     languages
         .iter()
-        .copied()
-        .find(|l| base(l) == wanted)
-        .or_else(|| suggest::closest(language, languages.iter().copied()))
-        .or(languages.first().copied())
+        .find(|l| l.same_language(language))
+        .map(|l| l.as_str())
+        .or_else(|| suggest::closest(language.as_str(), languages.iter().map(|l| l.as_str())))
+        .or(languages.first().map(|l| l.as_str()))
         .unwrap_or("")
 }
 
@@ -748,15 +738,15 @@ fn closest_language<'a>(language: &str, languages: &[&'a str]) -> &'a str {
 /// template file of the run defines. Silent when the run holds no template at all: the
 /// templates then live only in Meta's manager, and every reference would be reported.
 pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<FileFinding>) {
-    let mut by_name: HashMap<&str, Vec<(FileId, &ExportedTemplate, &str)>> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<(FileId, &ExportedTemplate, &LanguageCode)>> =
+        HashMap::new();
     for (file, document) in workspace.documents() {
         if let Export::Template(t) = document {
             if let (Some(name), Some(language)) = (&t.name, &t.language) {
-                by_name.entry(name.value.as_str()).or_default().push((
-                    file,
-                    t,
-                    language.value.as_str(),
-                ));
+                by_name
+                    .entry(name.value.as_str())
+                    .or_default()
+                    .push((file, t, &language.value));
             }
         }
     }
@@ -779,10 +769,12 @@ pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<F
             }
             let finding = match by_name.get(name.as_str()) {
                 Some(others) => {
-                    let mut languages: Vec<&str> = others.iter().map(|(_, _, l)| *l).collect();
+                    let mut languages: Vec<&LanguageCode> =
+                        others.iter().map(|(_, _, l)| *l).collect();
                     languages.sort_unstable();
                     languages.dedup();
                     let closest = closest_language(language, &languages);
+                    let languages: Vec<&str> = languages.iter().map(|l| l.as_str()).collect();
                     let mut finding = Finding::new(
                         RuleId::WA211,
                         At::Node(reference.language.node),
@@ -819,7 +811,7 @@ pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<F
                         Some((close, defined)) => {
                             let same_language = defined
                                 .iter()
-                                .find(|(_, _, l)| language_key(l) == language_key(language))
+                                .find(|(_, _, l)| l.matches(language))
                                 .or(defined.first());
                             finding = finding.help(format!(
                                 "did you mean `{close}`? Otherwise add the template file for `{name}` ({language})"
@@ -1167,10 +1159,16 @@ mod tests {
 
     #[test]
     fn languages_are_suggested_by_their_base_first() {
-        assert_eq!(closest_language("de", &["en_US", "de_DE"]), "de_DE");
-        assert_eq!(closest_language("en-GB", &["de_DE", "en_US"]), "en_US");
-        assert_eq!(closest_language("pt_BR", &["es", "fr"]), "es");
-        assert_eq!(closest_language("pt_BR", &[]), "");
+        let closest = |language: &str, languages: &[&str]| {
+            let languages: Vec<LanguageCode> =
+                languages.iter().map(|l| LanguageCode::new(*l)).collect();
+            let languages: Vec<&LanguageCode> = languages.iter().collect();
+            closest_language(&LanguageCode::new(language), &languages).to_string()
+        };
+        assert_eq!(closest("de", &["en_US", "de_DE"]), "de_DE");
+        assert_eq!(closest("en-GB", &["de_DE", "en_US"]), "en_US");
+        assert_eq!(closest("pt_BR", &["es", "fr"]), "es");
+        assert_eq!(closest("pt_BR", &[]), "");
     }
 
     #[test]

@@ -322,6 +322,7 @@ mod tests {
     use super::*;
     use crate::diagnostic::At;
     use crate::model::template::{Category, Status};
+    use crate::model::LanguageCode;
     use crate::source::{parse, Format};
 
     /// A WA201 check that reports WA202: a copy-paste slip the engine must catch.
@@ -420,11 +421,15 @@ mod tests {
         let workspace =
             Workspace::new([(bot, "bot.yaml", &flow), (promo, "promo.json", &template)]);
         // Language codes compare case-insensitively, `-` as `_`.
-        let (file, found) = workspace.template("promo", "en_US").unwrap();
+        let (file, found) = workspace
+            .template("promo", &LanguageCode::new("en_US"))
+            .unwrap();
         assert_eq!(file, promo);
         assert_eq!(workspace.path(file), "promo.json");
         assert_eq!(found.status.as_ref().map(|s| s.value), Some(Status::Paused));
-        assert!(workspace.template("promo", "de").is_none());
+        assert!(workspace
+            .template("promo", &LanguageCode::new("de"))
+            .is_none());
         let files: Vec<FileId> = workspace.documents().map(|(file, _)| file).collect();
         assert_eq!(files, [promo, bot], "documents come in file order");
     }

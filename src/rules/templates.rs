@@ -30,7 +30,7 @@ use crate::model::template::{
     variables, Button, ButtonType, Category, ComponentType, Field, HeaderFormat, OtpType, Status,
     TextField, Variable, VariableKind,
 };
-use crate::model::Template;
+use crate::model::{LanguageCode, Template};
 use crate::text;
 use crate::workspace::{Export, ExportedTemplate, Exporter, Workspace};
 
@@ -412,7 +412,7 @@ pub fn template_button_limits(template: &Template, _ctx: &Context, out: &mut Vec
 
 // --- WA112 invalid-language-code --------------------------------------------------------------
 
-static LANGUAGES: LazyLock<Vec<String>> = LazyLock::new(|| {
+static LANGUAGES: LazyLock<Vec<LanguageCode>> = LazyLock::new(|| {
     let yaml = include_str!("../../rules/data/languages.yaml");
     crate::source::parse(yaml, crate::source::Format::Yaml)
         .ok()
@@ -420,7 +420,7 @@ static LANGUAGES: LazyLock<Vec<String>> = LazyLock::new(|| {
             let root = *tree.documents.first()?;
             let list = tree.get(root, "languages")?;
             let codes = wording::strings(&tree, list).ok()?;
-            Some(codes.into_iter().map(str::to_string).collect())
+            Some(codes.into_iter().map(LanguageCode::new).collect())
         })
         .unwrap_or_default()
 });
@@ -442,14 +442,11 @@ pub fn invalid_language_code(template: &Template, _ctx: &Context, out: &mut Vec<
         return;
     };
     let code = language.value.as_str();
-    if LANGUAGES.iter().any(|l| l == code) || (is_placeholder(code) && !code.trim().is_empty()) {
+    if LANGUAGES.contains(&language.value) || (is_placeholder(code) && !code.trim().is_empty()) {
         return;
     }
-    let normalised = code.trim().replace('-', "_");
-    if let Some(listed) = LANGUAGES
-        .iter()
-        .find(|l| l.eq_ignore_ascii_case(&normalised))
-    {
+    let trimmed = LanguageCode::new(code.trim());
+    if let Some(listed) = LANGUAGES.iter().find(|l| l.matches(&trimmed)) {
         out.push(
             Finding::new(
                 RuleId::WA112,
@@ -460,17 +457,16 @@ pub fn invalid_language_code(template: &Template, _ctx: &Context, out: &mut Vec<
         );
         return;
     }
-    let prefix = wording::language_prefix(code);
     let regional: Vec<&str> = LANGUAGES
         .iter()
-        .filter(|l| wording::language_prefix(l) == prefix)
-        .map(String::as_str)
+        .filter(|l| l.same_language(&language.value))
+        .map(LanguageCode::as_str)
         .collect();
     let suggestion = if !regional.is_empty() {
         let listed: Vec<String> = regional.iter().take(4).map(|l| format!("`{l}`")).collect();
         format!("; did you mean {}?", listed.join(" or "))
     } else {
-        crate::suggest::did_you_mean(code, LANGUAGES.iter().map(String::as_str))
+        crate::suggest::did_you_mean(code, LANGUAGES.iter().map(LanguageCode::as_str))
     };
     let mut finding = Finding::new(
         RuleId::WA112,
@@ -501,10 +497,7 @@ pub fn duplicate_template(workspace: &Workspace, _config: &Config, out: &mut Vec
         if is_placeholder(&name.value) {
             continue;
         }
-        let key = (
-            name.value.clone(),
-            language.value.to_ascii_lowercase().replace('-', "_"),
-        );
+        let key = (name.value.clone(), language.value.key());
         match first.get(&key) {
             None => {
                 first.insert(key, (file, template));

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::model::LanguageCode;
 use crate::source::{parse, Format, NodeId, Tree, Value};
 
 /// One character of a text folded to lower case, with the bytes it came from.
@@ -217,14 +218,6 @@ impl PhraseSet {
     }
 }
 
-/// The language part of a code: `pt_BR` → `pt`, `en-US` → `en`.
-pub fn language_prefix(code: &str) -> String {
-    code.split(['_', '-'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase()
-}
-
 /// Per-language lists merged the way texts use them: a text in language L is checked
 /// against L's list and the English one (English only for a language without a list),
 /// a text of unknown language (conversation flows carry none) against every list.
@@ -261,14 +254,16 @@ impl<T> ByLanguage<T> {
         }
     }
 
-    pub fn for_language(&self, code: Option<&str>) -> &T {
-        let Some(code) = code else {
+    /// The lists for a text in `language` (its base language's and English), or every list
+    /// for a text of unknown language.
+    pub fn for_language(&self, language: Option<&LanguageCode>) -> &T {
+        let Some(language) = language else {
             return &self.all;
         };
-        let prefix = language_prefix(code);
+        let base = language.base();
         self.with_english
             .iter()
-            .find(|(l, _)| *l == prefix)
+            .find(|(l, _)| l.eq_ignore_ascii_case(base))
             .map_or(&self.english, |(_, t)| t)
     }
 }
@@ -585,7 +580,8 @@ mod tests {
     #[test]
     fn requests_for_sensitive_data_but_not_advice() {
         let lists = requests_by_language(include_str!("../../rules/data/sensitive_requests.yaml"));
-        let english = lists.for_language(Some("en_US"));
+        let code = |text: &str| LanguageCode::new(text);
+        let english = lists.for_language(Some(&code("en_US")));
         let check = |text: &str| -> Option<String> {
             sensitive_request(text, english).map(|(s, e, _)| text[s..e].to_string())
         };
@@ -604,11 +600,12 @@ mod tests {
         // A German request is only read as one in German text (or in a flow).
         let de = "Bitte senden Sie uns Ihre PIN.";
         assert_eq!(sensitive_request(de, english), None);
-        assert!(sensitive_request(de, lists.for_language(Some("de"))).is_some());
+        assert!(sensitive_request(de, lists.for_language(Some(&code("de")))).is_some());
         assert!(sensitive_request(de, lists.for_language(None)).is_some());
         let pt = "Olá! Digite seu CPF para continuar.";
         assert_eq!(
-            sensitive_request(pt, lists.for_language(Some("pt_BR"))).map(|(s, e, _)| &pt[s..e]),
+            sensitive_request(pt, lists.for_language(Some(&code("pt_BR"))))
+                .map(|(s, e, _)| &pt[s..e]),
             Some("Digite seu CPF")
         );
     }

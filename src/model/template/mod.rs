@@ -14,6 +14,7 @@ pub use read::read;
 pub use variables::{variables, Malformed, Variable, VariableKind};
 
 use super::reader::{AtNode, Keyword};
+use super::LanguageCode;
 use crate::source::NodeId;
 
 #[derive(Clone, Debug)]
@@ -22,7 +23,7 @@ pub struct Template {
     /// Meta's id, in templates read back from the API.
     pub id: Option<AtNode<String>>,
     pub name: Option<AtNode<String>>,
-    pub language: Option<AtNode<String>>,
+    pub language: Option<AtNode<LanguageCode>>,
     pub category: Option<AtNode<Category>>,
     /// The category before Meta's automatic recategorisation (API exports only).
     pub previous_category: Option<AtNode<Category>>,

@@ -7,13 +7,16 @@ use super::{
 };
 use crate::diagnostic::At;
 use crate::model::reader::{AtNode, Keyword, Reader};
+use crate::model::LanguageCode;
 use crate::source::{NodeId, Value};
 
 const WHAT: &str = "template";
 
 pub fn read(r: &mut Reader, node: NodeId) -> Template {
     let name = r.required_string(node, "name", WHAT);
-    let language = r.required_string(node, "language", WHAT);
+    let language = r
+        .required_string(node, "language", WHAT)
+        .map(|l| l.map(LanguageCode::new));
     let category = r.required_keyword::<Category>(node, "category", WHAT);
     if let Some(category) = &category {
         if category.value == Category::Legacy {

@@ -8,7 +8,7 @@ use crate::catalogue::RuleId;
 use crate::diagnostic::{At, Finding};
 use crate::model::reader::Keyword;
 use crate::model::template::{variables, ButtonType, Category, ComponentType, Field};
-use crate::model::{ConversationFlow, Template};
+use crate::model::{ConversationFlow, LanguageCode, Template};
 use crate::rules::wording::{self, ByLanguage, FoldedText, PhraseSet, RequestLists};
 use crate::rules::Context;
 use crate::source::NodeId;
@@ -92,7 +92,7 @@ pub fn template_category_mismatch(template: &Template, _ctx: &Context, out: &mut
     else {
         return;
     };
-    let language = template.language.as_ref().map(|l| l.value.as_str());
+    let language = template.language.as_ref().map(|l| &l.value);
     for field in template.texts() {
         if field.field == Field::Url {
             continue;
@@ -145,7 +145,7 @@ static SENSITIVE: LazyLock<ByLanguage<RequestLists>> = LazyLock::new(|| {
 pub(crate) fn sensitive_finding(
     node: NodeId,
     text: &str,
-    language: Option<&str>,
+    language: Option<&LanguageCode>,
     what: &str,
 ) -> Option<Finding> {
     let lists = SENSITIVE.for_language(language);
@@ -167,7 +167,7 @@ pub(crate) fn sensitive_finding(
 /// WA111 sensitive-data-request in a template (word lists in
 /// `rules/data/sensitive_requests.yaml`).
 pub fn sensitive_data_request(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
-    let language = template.language.as_ref().map(|l| l.value.as_str());
+    let language = template.language.as_ref().map(|l| &l.value);
     for field in template.texts() {
         if field.field == Field::Url {
             continue;

@@ -7,12 +7,11 @@ use std::collections::HashMap;
 
 use crate::catalogue::RuleId;
 use crate::config::Config;
-use crate::date::parse_rfc3339;
-use crate::date::Date;
+use crate::date::{parse_rfc3339, Date};
 use crate::diagnostic::{At, FileFinding, FileId, Finding, Severity};
 use crate::model::flow::TemplateRef;
 use crate::model::reader::Keyword;
-use crate::model::{LockDocument, Template};
+use crate::model::{LanguageCode, LockDocument, Template};
 use crate::rules::Context;
 use crate::templates_lock::{drift, LockedTemplate, TemplatesLock};
 use crate::workspace::{Export, ExportedDrift, ExportedTemplate, Exporter, Workspace};
@@ -30,7 +29,7 @@ pub(crate) fn drift_of(
 ) -> Option<ExportedDrift> {
     let lock = config.lock.as_ref()?;
     let (name, language) = (template.name.as_ref()?, template.language.as_ref()?);
-    let locked = lock.find(&name.value, &language.value)?;
+    let locked = lock.find(&name.value, language.value.as_str())?;
     if !APPROVED_CONTENT.contains(&locked.status.as_str()) {
         return None;
     }
@@ -63,7 +62,7 @@ fn references<'w>(workspace: &'w Workspace) -> Vec<(FileId, &'w TemplateRef)> {
     out
 }
 
-fn label(name: &str, language: &str) -> String {
+fn label(name: &str, language: &LanguageCode) -> String {
     format!("`{name}` ({language})")
 }
 
@@ -100,7 +99,7 @@ pub(crate) fn not_approved(
         let Some((template_file, template)) = workspace.template(name, language) else {
             continue;
         };
-        let message = match lock.find(name, language) {
+        let message = match lock.find(name, language.as_str()) {
             Some(locked) if locked.status == "APPROVED" => continue,
             Some(locked) => {
                 let mut message = format!(
@@ -158,7 +157,7 @@ fn template_against_lock(
     let label = label(&name.value, &language.value);
     let ours = template.status.as_ref();
     let at = ours.map_or(At::Node(name.node), |s| At::Node(s.node));
-    let Some(locked) = lock.find(&name.value, &language.value) else {
+    let Some(locked) = lock.find(&name.value, language.value.as_str()) else {
         let ours = ours?;
         return Some(
             Finding::new(
@@ -209,7 +208,7 @@ fn template_against_lock(
 pub fn template_drift(workspace: &Workspace, _config: &Config, out: &mut Vec<FileFinding>) {
     let mut sent: HashMap<(&str, &str), Vec<(FileId, &TemplateRef)>> = HashMap::new();
     for (file, reference) in references(workspace) {
-        sent.entry((&reference.name.value, &reference.language.value))
+        sent.entry((&reference.name.value, reference.language.value.as_str()))
             .or_default()
             .push((file, reference));
     }
@@ -271,7 +270,7 @@ pub fn template_quality_low(workspace: &Workspace, config: &Config, out: &mut Ve
     let date = lock_date(lock);
     for (file, reference) in references(workspace) {
         let (name, language) = (&reference.name.value, &reference.language.value);
-        let Some(locked) = lock.find(name, language) else {
+        let Some(locked) = lock.find(name, language.as_str()) else {
             continue;
         };
         let quality = locked.quality.as_deref().unwrap_or("");
