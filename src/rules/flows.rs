@@ -11,12 +11,12 @@ use super::thousands;
 use super::Context;
 use crate::catalogue::{options, RuleId};
 use crate::config::Config;
+use crate::data::{self, OptOutKeywords};
 use crate::diagnostic::{At, FileFinding, FileId, Finding, Severity};
 use crate::model::flow::{Duration, FlowNode, MenuStyle, NodeType, TemplateRef, Via};
 use crate::model::reader::Keyword;
 use crate::model::template::Category;
 use crate::model::{ConversationFlow, LanguageCode};
-use crate::source::{parse, Format};
 use crate::suggest;
 use crate::workspace::{
     Export, ExportedFlow, ExportedTemplate, Exporter, FlowReference, Workspace,
@@ -621,20 +621,10 @@ pub fn missing_opt_in(workspace: &Workspace, _config: &Config, out: &mut Vec<Fil
 
 /// The opt-out words of `rules/data/opt_out_keywords.yaml`, normalised.
 static OPT_OUT_WORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    let text = include_str!("../../rules/data/opt_out_keywords.yaml");
-    let Ok(tree) = parse(text, Format::Yaml) else {
-        return HashSet::new();
-    };
-    let Some(&root) = tree.documents.first() else {
-        return HashSet::new();
-    };
-    let Some(list) = tree.get(root, "opt_out_keywords") else {
-        return HashSet::new();
-    };
-    tree.items(list)
+    let data: OptOutKeywords = data::load(data::OPT_OUT_KEYWORDS);
+    data.opt_out_keywords
         .iter()
-        .filter_map(|&item| tree.as_str(item))
-        .map(normalise_keyword)
+        .map(|word| normalise_keyword(word))
         .collect()
 });
 
@@ -1058,6 +1048,7 @@ mod tests {
     use super::*;
     use crate::model::Document;
     use crate::rules::Rule;
+    use crate::source::{parse, Format};
 
     /// The messages of one registry line's check on a flow written in YAML.
     fn run(rule: Rule, yaml: &str) -> Vec<String> {

@@ -25,7 +25,6 @@ macro_rules! rule {
 }
 
 mod campaigns;
-mod data;
 mod flows;
 mod graph;
 mod links;

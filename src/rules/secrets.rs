@@ -8,9 +8,9 @@
 
 use std::sync::LazyLock;
 
-use super::data::{Data, SECRETS, VERIFY_TOKENS};
 use super::{is_placeholder, FileContext};
 use crate::catalogue::RuleId;
+use crate::data::{self, Secrets, VerifyTokens, SECRETS, VERIFY_TOKENS};
 use crate::diagnostic::{At, Finding};
 use crate::source::{NodeId, Tree, Value};
 
@@ -107,30 +107,28 @@ struct Rules {
 }
 
 static RULES: LazyLock<Rules> = LazyLock::new(|| {
-    let secrets = Data::load(SECRETS);
-    let tokens = Data::load(VERIFY_TOKENS);
+    let secrets: Secrets = data::load(SECRETS);
+    let tokens: VerifyTokens = data::load(VERIFY_TOKENS);
     let lower = |list: Vec<String>| -> Vec<String> {
         list.into_iter().map(|s| s.to_ascii_lowercase()).collect()
     };
     Rules {
-        meta_prefix: secrets
-            .text("meta_token_prefix")
-            .unwrap_or_else(|| "EAA".into()),
-        meta_min_tail: secrets.number("meta_token_min_tail").unwrap_or(30.0) as usize,
-        app_id_digits: secrets.range("app_token_id_digits").unwrap_or((15, 16)),
-        app_secret_length: secrets.range("app_token_secret_length").unwrap_or((27, 40)),
-        hex_length: secrets.number("app_secret_hex_length").unwrap_or(32.0) as usize,
-        secret_words: lower(secrets.list("secret_key_words")),
-        not_secret_keys: lower(secrets.list("not_secret_keys")),
+        meta_prefix: secrets.meta_token_prefix,
+        meta_min_tail: secrets.meta_token_min_tail,
+        app_id_digits: secrets.app_token_id_digits,
+        app_secret_length: secrets.app_token_secret_length,
+        hex_length: secrets.app_secret_hex_length,
+        secret_words: lower(secrets.secret_key_words),
+        not_secret_keys: lower(secrets.not_secret_keys),
         verify_token_keys: secrets
-            .list("verify_token_keys")
+            .verify_token_keys
             .iter()
             .map(|k| normalise_key(k))
             .collect(),
-        generic_min_length: secrets.number("generic_min_length").unwrap_or(16.0) as usize,
-        generic_min_entropy: secrets.number("generic_min_entropy_bits").unwrap_or(3.0),
-        weak_words: lower(tokens.list("words")),
-        placeholder_markers: lower(tokens.list("placeholder_markers")),
+        generic_min_length: secrets.generic_min_length,
+        generic_min_entropy: secrets.generic_min_entropy_bits,
+        weak_words: lower(tokens.words),
+        placeholder_markers: lower(tokens.placeholder_markers),
     }
 });
 

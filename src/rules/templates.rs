@@ -19,10 +19,10 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::thousands;
-use super::wording;
 use super::{is_placeholder, Context};
 use crate::catalogue::RuleId;
 use crate::config::Config;
+use crate::data::{self, Languages};
 use crate::diagnostic::{At, FileFinding, FileId, Finding, Severity};
 use crate::model::flow::TemplateRef;
 use crate::model::reader::{AtNode, Keyword};
@@ -413,16 +413,8 @@ pub fn template_button_limits(template: &Template, _ctx: &Context, out: &mut Vec
 // --- WA112 invalid-language-code --------------------------------------------------------------
 
 static LANGUAGES: LazyLock<Vec<LanguageCode>> = LazyLock::new(|| {
-    let yaml = include_str!("../../rules/data/languages.yaml");
-    crate::source::parse(yaml, crate::source::Format::Yaml)
-        .ok()
-        .and_then(|tree| {
-            let root = *tree.documents.first()?;
-            let list = tree.get(root, "languages")?;
-            let codes = wording::strings(&tree, list).ok()?;
-            Some(codes.into_iter().map(LanguageCode::new).collect())
-        })
-        .unwrap_or_default()
+    let data: Languages = data::load(data::LANGUAGES);
+    data.languages.into_iter().map(LanguageCode::new).collect()
 });
 
 /// `ll`, `lll` or `ll_CC`: the shape of a language code.

@@ -4,10 +4,12 @@
 
 use std::sync::LazyLock;
 
-use super::data::{Data, FLOW_JSON_VERSIONS, GRAPH_API_VERSIONS};
 use super::secrets::each_scalar;
 use super::FileContext;
 use crate::catalogue::RuleId;
+use crate::data::{
+    self, FlowJsonVersions, GraphApiVersions, FLOW_JSON_VERSIONS, GRAPH_API_VERSIONS,
+};
 use crate::date::Date;
 use crate::diagnostic::{At, Finding};
 use crate::model::webhook::GraphVersion;
@@ -32,21 +34,15 @@ struct GraphTable {
 }
 
 static GRAPH: LazyLock<GraphTable> = LazyLock::new(|| {
-    let data = Data::load(GRAPH_API_VERSIONS);
-    let mut releases: Vec<Release> = data
-        .records("versions")
-        .into_iter()
-        .filter_map(|record| {
-            let field = |name: &str| {
-                record
-                    .iter()
-                    .find(|(k, _)| k == name)
-                    .map(|(_, v)| v.as_str())
-            };
+    let table: GraphApiVersions = data::load(GRAPH_API_VERSIONS);
+    let mut releases: Vec<Release> = table
+        .versions
+        .iter()
+        .filter_map(|release| {
             Some(Release {
-                version: GraphVersion::parse(field("version")?)?,
-                introduced: field("introduced").and_then(Date::parse),
-                available_until: field("available_until").and_then(Date::parse),
+                version: GraphVersion::parse(&release.version)?,
+                introduced: release.introduced.as_deref().and_then(Date::parse),
+                available_until: release.available_until.as_deref().and_then(Date::parse),
             })
         })
         .collect();
@@ -179,11 +175,11 @@ struct FlowTable {
 }
 
 static FLOW: LazyLock<FlowTable> = LazyLock::new(|| {
-    let data = Data::load(FLOW_JSON_VERSIONS);
+    let table: FlowJsonVersions = data::load(FLOW_JSON_VERSIONS);
     FlowTable {
-        sending: data.list("sending"),
-        publishing: data.list("publishing"),
-        recommended: data.text("recommended").unwrap_or_default(),
+        sending: table.sending,
+        publishing: table.publishing,
+        recommended: table.recommended,
     }
 });
 

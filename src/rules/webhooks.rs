@@ -10,10 +10,10 @@ use std::sync::LazyLock;
 
 use url::{Host, Url};
 
-use super::data::{Data, VERIFY_TOKENS, WEBHOOK_HOSTS};
 use super::secrets::{entropy_bits, is_placeholder_value};
 use super::{is_placeholder, Context};
 use crate::catalogue::RuleId;
+use crate::data::{self, VerifyTokens, WebhookHosts, VERIFY_TOKENS, WEBHOOK_HOSTS};
 use crate::diagnostic::{At, Finding};
 use crate::model::webhook::{Environment, Origin, Webhook};
 
@@ -171,10 +171,10 @@ struct Hosts {
 }
 
 static HOSTS: LazyLock<Hosts> = LazyLock::new(|| {
-    let data = Data::load(WEBHOOK_HOSTS);
+    let hosts: WebhookHosts = data::load(WEBHOOK_HOSTS);
     Hosts {
-        local: data.list("local_suffixes"),
-        tunnels: data.list("tunnel_suffixes"),
+        local: hosts.local_suffixes,
+        tunnels: hosts.tunnel_suffixes,
     }
 });
 
@@ -355,11 +355,11 @@ struct TokenRules {
 }
 
 static TOKENS: LazyLock<TokenRules> = LazyLock::new(|| {
-    let data = Data::load(VERIFY_TOKENS);
+    let tokens: VerifyTokens = data::load(VERIFY_TOKENS);
     TokenRules {
-        min_length: data.number("min_length").unwrap_or(16.0) as usize,
-        min_entropy: data.number("min_entropy_bits").unwrap_or(3.0),
-        min_distinct: data.number("min_distinct").unwrap_or(6.0) as usize,
+        min_length: tokens.min_length,
+        min_entropy: tokens.min_entropy_bits,
+        min_distinct: tokens.min_distinct,
     }
 });
 

@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
+use crate::data::{PhrasesByLanguage, RequestsByLanguage};
 use crate::model::LanguageCode;
-use crate::source::{parse, Format, NodeId, Tree, Value};
 
 /// One character of a text folded to lower case, with the bytes it came from.
 #[derive(Clone, Copy, Debug)]
@@ -115,11 +115,6 @@ impl PhraseSet {
             });
         }
         set
-    }
-
-    #[cfg(test)]
-    pub fn is_empty(&self) -> bool {
-        self.phrases.is_empty()
     }
 
     /// One set holding the phrases of several.
@@ -268,83 +263,56 @@ impl<T> ByLanguage<T> {
     }
 }
 
-/// Phrase lists by language, merged for use.
-pub fn phrases_by_language(yaml: &str) -> ByLanguage<PhraseSet> {
-    let lists = phrase_lists(yaml).unwrap_or_default();
-    ByLanguage::new(&lists, |parts| PhraseSet::merged(parts.iter().copied()))
-}
-
-/// WA111's lists by language, merged for use.
-pub fn requests_by_language(yaml: &str) -> ByLanguage<RequestLists> {
-    let lists = request_lists(yaml).unwrap_or_default();
-    ByLanguage::new(&lists, |parts| RequestLists {
-        requests: PhraseSet::merged(parts.iter().map(|p| &p.requests)),
-        subjects: PhraseSet::merged(parts.iter().map(|p| &p.subjects)),
-        negations: PhraseSet::merged(parts.iter().map(|p| &p.negations)),
-    })
-}
-
-/// A YAML mapping of language → list of phrases.
-pub fn phrase_lists(yaml: &str) -> Result<Vec<(String, PhraseSet)>, String> {
-    let tree = parse(yaml, Format::Yaml).map_err(|e| e.message)?;
-    let root = *tree.documents.first().ok_or("empty document")?;
-    tree.entries(root)
+/// One phrase set per language of a word list, in the list's order.
+pub fn phrase_sets(lists: &PhrasesByLanguage) -> Vec<(String, PhraseSet)> {
+    lists
+        .0
         .iter()
-        .map(|entry| {
-            Ok((
-                entry.key.clone(),
-                PhraseSet::new(strings(&tree, entry.value)?),
-            ))
+        .map(|(language, phrases)| {
+            let set = PhraseSet::new(phrases.iter().map(String::as_str));
+            (language.clone(), set)
         })
         .collect()
 }
 
-/// The strings of a YAML list (numbers kept as written).
-pub fn strings(tree: &Tree, list: NodeId) -> Result<Vec<&str>, String> {
-    match tree.value(list) {
-        Value::Seq(items) => items
-            .iter()
-            .map(|&i| match tree.value(i) {
-                Value::String(s) | Value::Number(s) => Ok(s.as_str()),
-                _ => Err("list items must be strings".to_string()),
-            })
-            .collect(),
-        _ => Err("expected a list".to_string()),
-    }
+/// Phrase lists by language, merged for use.
+pub fn phrases_by_language(lists: &PhrasesByLanguage) -> ByLanguage<PhraseSet> {
+    ByLanguage::new(&phrase_sets(lists), |parts| {
+        PhraseSet::merged(parts.iter().copied())
+    })
 }
 
 /// The lists of WA111: a request, a question, the data it asks for, and the negations that
 /// turn a sentence into advice.
 #[derive(Debug, Default)]
 pub struct RequestLists {
+    /// Requests and questions.
     pub requests: PhraseSet,
     pub subjects: PhraseSet,
     pub negations: PhraseSet,
 }
 
-pub fn request_lists(yaml: &str) -> Result<Vec<(String, RequestLists)>, String> {
-    let tree = parse(yaml, Format::Yaml).map_err(|e| e.message)?;
-    let root = *tree.documents.first().ok_or("empty document")?;
-    let mut out = Vec::new();
-    for entry in tree.entries(root) {
-        let list = |key: &str| -> Result<Vec<&str>, String> {
-            let node = tree
-                .get(entry.value, key)
-                .ok_or_else(|| format!("{}: no `{key}`", entry.key))?;
-            strings(&tree, node).map_err(|e| format!("{}.{key}: {e}", entry.key))
-        };
-        let mut requests = list("requests")?;
-        requests.extend(list("questions")?);
-        out.push((
-            entry.key.clone(),
-            RequestLists {
-                requests: PhraseSet::new(requests),
-                subjects: PhraseSet::new(list("subjects")?),
-                negations: PhraseSet::new(list("negations")?),
-            },
-        ));
-    }
-    Ok(out)
+/// WA111's lists by language, merged for use.
+pub fn requests_by_language(lists: &RequestsByLanguage) -> ByLanguage<RequestLists> {
+    let lists: Vec<(String, RequestLists)> = lists
+        .0
+        .iter()
+        .map(|(language, words)| {
+            let set = |list: &[String]| PhraseSet::new(list.iter().map(String::as_str));
+            let asks = words.requests.iter().chain(&words.questions);
+            let lists = RequestLists {
+                requests: PhraseSet::new(asks.map(String::as_str)),
+                subjects: set(&words.subjects),
+                negations: set(&words.negations),
+            };
+            (language.clone(), lists)
+        })
+        .collect();
+    ByLanguage::new(&lists, |parts| RequestLists {
+        requests: PhraseSet::merged(parts.iter().map(|p| &p.requests)),
+        subjects: PhraseSet::merged(parts.iter().map(|p| &p.subjects)),
+        negations: PhraseSet::merged(parts.iter().map(|p| &p.negations)),
+    })
 }
 
 /// Byte ranges of the sentences of a text: they end at `.`, `!`, `?` or a line break.
@@ -518,6 +486,7 @@ fn match_initials(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data;
 
     fn found<'a>(set: &'a PhraseSet, text: &'a str) -> Vec<&'a str> {
         set.find(&FoldedText::new(text))
@@ -579,7 +548,7 @@ mod tests {
 
     #[test]
     fn requests_for_sensitive_data_but_not_advice() {
-        let lists = requests_by_language(include_str!("../../rules/data/sensitive_requests.yaml"));
+        let lists = requests_by_language(&data::load(data::SENSITIVE_REQUESTS));
         let code = |text: &str| LanguageCode::new(text);
         let english = lists.for_language(Some(&code("en_US")));
         let check = |text: &str| -> Option<String> {
@@ -608,21 +577,5 @@ mod tests {
                 .map(|(s, e, _)| &pt[s..e]),
             Some("Digite seu CPF")
         );
-    }
-
-    #[test]
-    fn every_word_list_loads() {
-        for yaml in [
-            include_str!("../../rules/data/promotional_wording.yaml"),
-            include_str!("../../rules/data/opt_out_wording.yaml"),
-        ] {
-            let lists = phrase_lists(yaml).unwrap();
-            let languages: Vec<&str> = lists.iter().map(|(l, _)| l.as_str()).collect();
-            assert_eq!(languages, ["en", "de", "es", "pt", "fr", "id"]);
-            assert!(lists.iter().all(|(_, set)| !set.is_empty()));
-        }
-        let lists =
-            request_lists(include_str!("../../rules/data/sensitive_requests.yaml")).unwrap();
-        assert_eq!(lists.len(), 6);
     }
 }

@@ -5,6 +5,7 @@
 use std::sync::LazyLock;
 
 use crate::catalogue::RuleId;
+use crate::data;
 use crate::diagnostic::{At, Finding};
 use crate::model::reader::Keyword;
 use crate::model::template::{variables, ButtonType, Category, ComponentType, Field};
@@ -17,8 +18,7 @@ use crate::text;
 // --- WA109 marketing-without-opt-out ----------------------------------------------------------
 
 static OPT_OUT: LazyLock<PhraseSet> = LazyLock::new(|| {
-    let lists = wording::phrase_lists(include_str!("../../../rules/data/opt_out_wording.yaml"))
-        .unwrap_or_default();
+    let lists = wording::phrase_sets(&data::load(data::OPT_OUT_WORDING));
     PhraseSet::merged(lists.iter().map(|(_, set)| set))
 });
 
@@ -66,9 +66,8 @@ pub fn marketing_without_opt_out(template: &Template, _ctx: &Context, out: &mut 
 
 // --- WA110 template-category-mismatch ---------------------------------------------------------
 
-static PROMOTIONAL: LazyLock<ByLanguage<PhraseSet>> = LazyLock::new(|| {
-    wording::phrases_by_language(include_str!("../../../rules/data/promotional_wording.yaml"))
-});
+static PROMOTIONAL: LazyLock<ByLanguage<PhraseSet>> =
+    LazyLock::new(|| wording::phrases_by_language(&data::load(data::PROMOTIONAL_WORDING)));
 
 /// Byte ranges a word list must not match in: web addresses and variables.
 fn masked(text: &str) -> Vec<(usize, usize)> {
@@ -138,9 +137,8 @@ pub fn template_category_mismatch(template: &Template, _ctx: &Context, out: &mut
 
 // --- WA111 sensitive-data-request -------------------------------------------------------------
 
-static SENSITIVE: LazyLock<ByLanguage<RequestLists>> = LazyLock::new(|| {
-    wording::requests_by_language(include_str!("../../../rules/data/sensitive_requests.yaml"))
-});
+static SENSITIVE: LazyLock<ByLanguage<RequestLists>> =
+    LazyLock::new(|| wording::requests_by_language(&data::load(data::SENSITIVE_REQUESTS)));
 
 pub(crate) fn sensitive_finding(
     node: NodeId,

@@ -1,0 +1,277 @@
+//! Rule data (`rules/data/*.yaml`): word lists, host lists and version tables, embedded at
+//! build time and read by one loader, [`load`], into a type per file that says its shape.
+//!
+//! These files are walint's own, not the user's: they need no positions, only their values,
+//! so they are deserialized with serde-saphyr rather than read through the spanned tree.
+//! Every type refuses unknown keys and a test loads every file, so a misspelt key or a value
+//! of the wrong type in a data file fails the tests rather than quietly reading as empty in
+//! a user's run.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+/// One embedded data file.
+#[derive(Clone, Copy)]
+pub struct DataFile {
+    /// Its name in `rules/data/`.
+    pub name: &'static str,
+    pub text: &'static str,
+}
+
+macro_rules! data_file {
+    ($name:literal) => {
+        DataFile {
+            name: $name,
+            text: include_str!(concat!("../rules/data/", $name)),
+        }
+    };
+}
+
+pub const SECRETS: DataFile = data_file!("secrets.yaml");
+pub const VERIFY_TOKENS: DataFile = data_file!("verify_tokens.yaml");
+pub const WEBHOOK_HOSTS: DataFile = data_file!("webhook_hosts.yaml");
+pub const GRAPH_API_VERSIONS: DataFile = data_file!("graph_api_versions.yaml");
+pub const FLOW_JSON_VERSIONS: DataFile = data_file!("flow_json_versions.yaml");
+pub const LANGUAGES: DataFile = data_file!("languages.yaml");
+pub const OPT_OUT_KEYWORDS: DataFile = data_file!("opt_out_keywords.yaml");
+pub const OPT_OUT_WORDING: DataFile = data_file!("opt_out_wording.yaml");
+pub const PROMOTIONAL_WORDING: DataFile = data_file!("promotional_wording.yaml");
+pub const SENSITIVE_REQUESTS: DataFile = data_file!("sensitive_requests.yaml");
+
+/// Reads a data file into its type. A file that does not fit its type reads as the type's
+/// default; `every_data_file_loads` keeps that from shipping.
+pub fn load<T: DeserializeOwned + Default>(file: DataFile) -> T {
+    try_load(file).unwrap_or_default()
+}
+
+/// Reads a data file into its type, or says why it does not fit.
+pub fn try_load<T: DeserializeOwned>(file: DataFile) -> Result<T, String> {
+    serde_saphyr::from_str(file.text).map_err(|e| format!("rules/data/{}: {e}", file.name))
+}
+
+/// A mapping read in the order it is written (`en:`, `de:`, … of the word lists), keys once.
+#[derive(Debug, PartialEq)]
+pub struct Ordered<T>(pub Vec<(String, T)>);
+
+impl<T> Default for Ordered<T> {
+    fn default() -> Self {
+        Ordered(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Entries<T> {
+            type Value = Ordered<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries: Vec<(String, T)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, T>()? {
+                    if entries.iter().any(|(k, _)| *k == key) {
+                        return Err(serde::de::Error::custom(format!("`{key}` appears twice")));
+                    }
+                    entries.push((key, value));
+                }
+                Ok(Ordered(entries))
+            }
+        }
+        deserializer.deserialize_map(Entries(PhantomData))
+    }
+}
+
+/// `secrets.yaml`: what WA003 takes for a secret.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Secrets {
+    pub meta_token_prefix: String,
+    pub meta_token_min_tail: usize,
+    pub app_token_id_digits: (usize, usize),
+    pub app_token_secret_length: (usize, usize),
+    pub app_secret_hex_length: usize,
+    pub secret_key_words: Vec<String>,
+    pub not_secret_keys: Vec<String>,
+    pub verify_token_keys: Vec<String>,
+    pub generic_min_length: usize,
+    pub generic_min_entropy_bits: f64,
+}
+
+/// `verify_tokens.yaml`: what makes a verify token weak, and what marks a placeholder.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyTokens {
+    pub min_length: usize,
+    pub min_entropy_bits: f64,
+    pub min_distinct: usize,
+    pub words: Vec<String>,
+    pub placeholder_markers: Vec<String>,
+}
+
+/// `webhook_hosts.yaml`: host names a production webhook must not point at.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookHosts {
+    pub local_suffixes: Vec<String>,
+    pub tunnel_suffixes: Vec<String>,
+}
+
+/// `graph_api_versions.yaml`: each Graph API version and when Meta stops serving it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraphApiVersions {
+    /// Where the table comes from, and Meta's versioning policy: required, so a table never
+    /// loses its citation.
+    pub source: String,
+    pub policy: String,
+    pub versions: Vec<GraphApiRelease>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraphApiRelease {
+    pub version: String,
+    pub introduced: Option<String>,
+    pub available_until: Option<String>,
+}
+
+/// `flow_json_versions.yaml`: the Flow JSON versions Meta still sends and publishes.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowJsonVersions {
+    /// Where the table comes from (as for [`GraphApiVersions`]).
+    pub source: String,
+    pub versioning: String,
+    pub recommended: String,
+    pub sending: Vec<String>,
+    pub publishing: Vec<String>,
+}
+
+/// `languages.yaml`: the template language codes WhatsApp accepts.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Languages {
+    pub languages: Vec<String>,
+}
+
+/// `opt_out_keywords.yaml`: the words that ask a conversation flow to stop messaging.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptOutKeywords {
+    pub opt_out_keywords: Vec<String>,
+}
+
+/// `opt_out_wording.yaml` and `promotional_wording.yaml`: phrases by language.
+pub type PhrasesByLanguage = Ordered<Vec<String>>;
+
+/// `sensitive_requests.yaml`: WA111's lists, by language.
+pub type RequestsByLanguage = Ordered<RequestWords>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestWords {
+    pub requests: Vec<String>,
+    pub questions: Vec<String>,
+    pub subjects: Vec<String>,
+    pub negations: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loads<T: DeserializeOwned>(file: DataFile) -> T {
+        try_load(file).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn every_data_file_loads() {
+        let secrets: Secrets = loads(SECRETS);
+        assert_eq!(secrets.app_token_secret_length, (27, 40));
+        assert_eq!(secrets.app_secret_hex_length, 32);
+        assert!(secrets.secret_key_words.contains(&"token".to_string()));
+        let tokens: VerifyTokens = loads(VERIFY_TOKENS);
+        assert!(tokens.min_length > 0 && !tokens.words.is_empty());
+        let hosts: WebhookHosts = loads(WEBHOOK_HOSTS);
+        assert!(hosts.local_suffixes.contains(&"localhost".to_string()));
+        let graph: GraphApiVersions = loads(GRAPH_API_VERSIONS);
+        assert!(graph.versions.len() > 20);
+        assert!(graph.source.starts_with("https://") && graph.policy.starts_with("https://"));
+        let flow_json: FlowJsonVersions = loads(FLOW_JSON_VERSIONS);
+        assert!(flow_json.sending.contains(&flow_json.recommended));
+        assert!(flow_json.source.starts_with("https://"));
+        assert!(flow_json.versioning.starts_with("https://"));
+        let languages: Languages = loads(LANGUAGES);
+        assert!(languages.languages.contains(&"pt_BR".to_string()));
+        let keywords: OptOutKeywords = loads(OPT_OUT_KEYWORDS);
+        assert!(keywords.opt_out_keywords.contains(&"STOP".to_string()));
+        for file in [OPT_OUT_WORDING, PROMOTIONAL_WORDING] {
+            let lists: PhrasesByLanguage = loads(file);
+            let languages: Vec<&str> = lists.0.iter().map(|(l, _)| l.as_str()).collect();
+            assert_eq!(
+                languages,
+                ["en", "de", "es", "pt", "fr", "id"],
+                "{}",
+                file.name
+            );
+            assert!(lists.0.iter().all(|(_, phrases)| !phrases.is_empty()));
+        }
+        let requests: RequestsByLanguage = loads(SENSITIVE_REQUESTS);
+        assert_eq!(requests.0.len(), 6);
+    }
+
+    #[test]
+    fn every_data_file_is_one_of_these() {
+        let listed = [
+            SECRETS,
+            VERIFY_TOKENS,
+            WEBHOOK_HOSTS,
+            GRAPH_API_VERSIONS,
+            FLOW_JSON_VERSIONS,
+            LANGUAGES,
+            OPT_OUT_KEYWORDS,
+            OPT_OUT_WORDING,
+            PROMOTIONAL_WORDING,
+            SENSITIVE_REQUESTS,
+        ];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/data");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            // Read by the WhatsApp Flow rules' own catalogue loader.
+            .filter(|name| name != "whatsapp_flow_components.yaml")
+            .collect();
+        on_disk.sort();
+        let mut names: Vec<String> = listed.iter().map(|f| f.name.to_string()).collect();
+        names.sort();
+        assert_eq!(names, on_disk);
+    }
+
+    #[test]
+    fn a_misspelt_key_or_a_wrong_type_is_refused() {
+        let file = |text: &'static str| DataFile {
+            name: "x.yaml",
+            text,
+        };
+        let misspelt = try_load::<WebhookHosts>(file("local_sufixes: []\ntunnel_suffixes: []\n"));
+        assert!(misspelt.unwrap_err().contains("local_sufixes"));
+        assert!(try_load::<VerifyTokens>(file(
+            "min_length: many\nmin_entropy_bits: 3\nmin_distinct: 6\nwords: []\nplaceholder_markers: []\n"
+        ))
+        .is_err());
+        let twice = try_load::<PhrasesByLanguage>(file("en: [a]\nde: [b]\nen: [c]\n"));
+        assert!(twice.is_err());
+        let ordered = try_load::<PhrasesByLanguage>(file("id: [a]\nen: [b, c]\n")).unwrap();
+        assert_eq!(
+            ordered.0,
+            [
+                ("id".to_string(), vec!["a".to_string()]),
+                ("en".to_string(), vec!["b".to_string(), "c".to_string()])
+            ]
+        );
+    }
+}
