@@ -8,10 +8,11 @@ use serde::Serialize;
 
 use super::{ReportInput, RunMeta};
 use crate::baseline::BaselineStats;
+use crate::catalogue::CATEGORIES;
 use crate::config::FailOn;
+use crate::diagnostic::FileId;
 use crate::diagnostic::{Counts, Diagnostic, Severity, SuppressionKind};
 use crate::model::Kind;
-use crate::rules::catalogue::CATEGORIES;
 use crate::workspace::SourceFile;
 
 /// Lines of a finding shown at most (the first ones of a longer span).
@@ -111,8 +112,8 @@ pub struct FileFindings {
 #[derive(Serialize)]
 pub struct FindingView {
     pub severity: &'static str,
-    pub code: &'static str,
-    pub name: &'static str,
+    pub code: String,
+    pub name: String,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -264,13 +265,13 @@ fn snippet(file: &SourceFile, d: &Diagnostic) -> (Vec<SnippetLine>, String) {
 
 fn finding(input: &ReportInput, d: &Diagnostic) -> FindingView {
     let (snippet, snippet_text) = input
-        .source(d.file_index)
+        .source(d.file_id)
         .map(|file| snippet(file, d))
         .unwrap_or_default();
     FindingView {
         severity: d.severity.as_str(),
-        code: d.code,
-        name: d.name,
+        code: d.code.to_string(),
+        name: d.name.to_string(),
         line: d.start.line,
         column: d.start.column,
         end_line: d.end.line,
@@ -337,7 +338,7 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
         })
         .collect();
     for d in input.diagnostics {
-        let category = category_of(d.code);
+        let category = category_of(&d.code);
         if let Some(row) = categories.iter_mut().find(|r| r.name == category) {
             if d.is_active() {
                 match d.severity {
@@ -390,9 +391,9 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
         let suppressed = reasons.values().sum();
         let baselined = input
             .baseline
-            .and_then(|b| b.hidden_by_rule.get(&doc.code).copied())
+            .and_then(|b| b.hidden_by_rule.get(&*doc.code).copied())
             .unwrap_or(0);
-        let ran = input.enabled.contains(&doc.code.as_str());
+        let ran = input.enabled.contains(&doc.id);
         let applicable = match category_kind(&doc.category) {
             Some(kind) => kinds.contains(&kind),
             None => !input.files.is_empty(),
@@ -435,8 +436,8 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
             _ => parts.join(", "),
         };
         Some(RuleView {
-            code: doc.code.clone(),
-            name: doc.name.clone(),
+            code: doc.code.to_string(),
+            name: doc.name.to_string(),
             status,
             errors,
             warnings,
@@ -459,7 +460,7 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
         .iter()
         .map(|control| {
             let rules: Vec<RuleView> = catalogue
-                .rules
+                .rules()
                 .iter()
                 .filter(|r| r.controls.contains(&control.id))
                 .filter_map(|r| rule_view(&r.code))
@@ -494,17 +495,16 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
     }
     control_counts.sort_by_key(|c| std::cmp::Reverse(rank(c.status)));
 
-    let per_file = |index: usize| {
-        let mine = input.diagnostics.iter().filter(|d| d.file_index == index);
+    let per_file = |id: FileId| {
+        let mine = input.diagnostics.iter().filter(|d| d.file_id == id);
         let active = mine.clone().filter(|d| d.is_active()).count();
         (active, mine.count() - active)
     };
     let inventory = input
         .files
         .iter()
-        .enumerate()
-        .map(|(index, file)| {
-            let (findings, suppressed) = per_file(index);
+        .map(|file| {
+            let (findings, suppressed) = per_file(file.id);
             FileView {
                 path: file.path.clone(),
                 kind: file_kind(file),
@@ -515,7 +515,7 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
         })
         .collect();
     let config = input.config_file.map(|file| {
-        let (findings, suppressed) = per_file(input.files.len());
+        let (findings, suppressed) = per_file(FileId::CONFIG);
         FileView {
             path: file.path.clone(),
             kind: "walint config".to_string(),
@@ -532,9 +532,9 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
             Some(group) if group.path == d.file => group.items.push(view),
             _ => {
                 let kind = input
-                    .source(d.file_index)
+                    .source(d.file_id)
                     .map(|f| {
-                        if d.file_index == input.files.len() {
+                        if d.file_id == FileId::CONFIG {
                             "walint config".to_string()
                         } else {
                             file_kind(f)
@@ -563,7 +563,7 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
         suppressed: input.suppressed_count(),
         baseline: input.baseline,
         rules_run: input.enabled.len(),
-        rules_total: catalogue.rules.len(),
+        rules_total: catalogue.rules().len(),
         categories,
         controls,
         control_counts,

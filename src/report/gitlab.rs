@@ -47,7 +47,7 @@ pub fn render(input: &ReportInput) -> String {
         .map(|d| Issue {
             kind: "issue",
             description: format!("{} {}: {}", d.code, d.name, d.message),
-            check_name: d.code,
+            check_name: &d.code,
             fingerprint: &d.fingerprint,
             severity: severity(d.severity),
             categories: ["Bug Risk"],

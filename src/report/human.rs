@@ -134,14 +134,14 @@ pub fn render(input: &ReportInput) -> String {
         .with_links(false);
     let mut out = String::new();
     for diagnostic in input.active() {
-        let Some(file) = input.source(diagnostic.file_index) else {
+        let Some(file) = input.source(diagnostic.file_id) else {
             continue;
         };
         let related = diagnostic
             .related
             .iter()
             .filter_map(|r| {
-                let other = input.source(r.file_index)?;
+                let other = input.source(r.file_id)?;
                 Some(RelatedShown {
                     message: r.message.clone(),
                     source: named(other),

@@ -72,8 +72,8 @@ pub fn render(input: &ReportInput) -> String {
             .diagnostics
             .iter()
             .map(|d| Entry {
-                rule: d.code,
-                name: d.name,
+                rule: &d.code,
+                name: &d.name,
                 severity: d.severity,
                 message: &d.message,
                 help: d.help.as_deref(),

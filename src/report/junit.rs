@@ -5,7 +5,7 @@
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::ReportInput;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, FileId};
 
 /// The name of the passing testcase of a clean file.
 const CLEAN: &str = "walint";
@@ -21,7 +21,7 @@ fn failure(d: &Diagnostic) -> TestCase {
     }
     status
         .set_message(d.message.as_str())
-        .set_type(d.code)
+        .set_type(&*d.code)
         .set_description(description);
     let mut case = TestCase::new(
         format!(
@@ -36,23 +36,21 @@ fn failure(d: &Diagnostic) -> TestCase {
 
 pub fn render(input: &ReportInput) -> String {
     let mut report = Report::new("walint");
-    let config_index = input.files.len();
-    let mut files: Vec<(usize, &str)> = input
+    let mut files: Vec<(FileId, &str)> = input
         .files
         .iter()
-        .enumerate()
-        .map(|(i, f)| (i, f.path.as_str()))
+        .map(|f| (f.id, f.path.as_str()))
         .collect();
     if let Some(config) = input.config_file {
-        if input.active().any(|d| d.file_index == config_index) {
-            files.push((config_index, config.path.as_str()));
+        if input.active().any(|d| d.file_id == FileId::CONFIG) {
+            files.push((FileId::CONFIG, config.path.as_str()));
         }
     }
-    for (index, path) in files {
+    for (id, path) in files {
         let mut suite = TestSuite::new(path);
         let failures: Vec<TestCase> = input
             .active()
-            .filter(|d| d.file_index == index && input.fail_on.fails(d.severity))
+            .filter(|d| d.file_id == id && input.fail_on.fails(d.severity))
             .map(failure)
             .collect();
         if failures.is_empty() {
