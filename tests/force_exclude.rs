@@ -75,8 +75,14 @@ fn named_files_follow_the_configs_include_and_exclude() {
     args.extend(named);
 
     let report = stdout(&walint_in(root, &args));
-    assert!(report.contains("docs/webhooks.yaml:3:19: error[WA401]"), "{report}");
-    assert!(report.contains("whatsapp/fixtures/webhooks.yaml:"), "{report}");
+    assert!(
+        report.contains("docs/webhooks.yaml:3:19: error[WA401]"),
+        "{report}"
+    );
+    assert!(
+        report.contains("whatsapp/fixtures/webhooks.yaml:"),
+        "{report}"
+    );
 
     args.push("--force-exclude");
     let output = walint_in(root, &args);
