@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
@@ -14,7 +15,7 @@ use crate::model::reader::Keyword;
 use crate::model::webhook::{Environment, GraphVersion};
 use crate::source::{parse, Format, LineIndex, NodeId, Span, Tree, Value};
 use crate::suggest::did_you_mean;
-use crate::templates_lock::DEFAULT_FILE as DEFAULT_LOCK_FILE;
+use crate::templates_lock::{TemplatesLock, DEFAULT_FILE as DEFAULT_LOCK_FILE};
 
 pub const FILE_NAMES: [&str; 2] = ["walint.yaml", ".walint.yaml"];
 
@@ -129,6 +130,10 @@ pub struct Config {
     pub templates_lock: Option<String>,
     /// `templates_lock_max_age:`; `None` is the default, [`DEFAULT_LOCK_MAX_AGE_DAYS`].
     pub templates_lock_max_age: Option<Duration>,
+    /// The templates lock of the run (`walint templates pull`), when there is one: Meta's
+    /// status of each template, which WA101, WA117 and WA118 read. Read by
+    /// [`crate::discover::load_lock`], not by [`Config::load`].
+    pub lock: Option<Arc<TemplatesLock>>,
 }
 
 /// How old a templates lock may grow before `check` says so, unless configured.

@@ -2,6 +2,7 @@
 
 pub mod campaign;
 pub mod flow;
+pub mod lock;
 pub mod reader;
 pub mod template;
 pub mod webhook;
@@ -9,6 +10,7 @@ pub mod whatsapp_flow;
 
 pub use campaign::Campaign;
 pub use flow::ConversationFlow;
+pub use lock::LockDocument;
 pub use reader::AtNode;
 pub use template::Template;
 pub use webhook::Webhook;
@@ -27,6 +29,8 @@ pub enum Kind {
     WhatsAppFlow,
     Webhook,
     Campaign,
+    /// `walint templates pull`'s lock file.
+    TemplatesLock,
 }
 
 impl Kind {
@@ -37,6 +41,7 @@ impl Kind {
             Kind::WhatsAppFlow => "whatsapp-flow",
             Kind::Webhook => "webhook",
             Kind::Campaign => "campaign",
+            Kind::TemplatesLock => "templates-lock",
         }
     }
 }
@@ -48,6 +53,7 @@ pub enum Document {
     WhatsAppFlow(WhatsAppFlow),
     Webhook(Webhook),
     Campaign(Campaign),
+    TemplatesLock(LockDocument),
 }
 
 impl Document {
@@ -58,6 +64,7 @@ impl Document {
             Document::WhatsAppFlow(_) => Kind::WhatsAppFlow,
             Document::Webhook(_) => Kind::Webhook,
             Document::Campaign(_) => Kind::Campaign,
+            Document::TemplatesLock(_) => Kind::TemplatesLock,
         }
     }
 }
@@ -128,6 +135,9 @@ pub fn recognise(tree: &Tree, root: NodeId) -> Option<Kind> {
             return Some(Kind::Template);
         }
     }
+    if has(tree, root, &["lock_version", "fetched_at", "templates"]) {
+        return Some(Kind::TemplatesLock);
+    }
     if has(tree, root, &["flow", "nodes"]) || flow_list(tree, root).is_some() {
         return Some(Kind::Flow);
     }
@@ -194,6 +204,9 @@ pub fn read(tree: &Tree) -> Contents {
                 }
             }
             Kind::Campaign => documents.push(Document::Campaign(campaign::read(&mut r, root))),
+            Kind::TemplatesLock => {
+                documents.push(Document::TemplatesLock(lock::read(&mut r, root)))
+            }
         }
     }
     let mut problems = r.problems;

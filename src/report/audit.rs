@@ -13,6 +13,7 @@ use crate::config::FailOn;
 use crate::diagnostic::FileId;
 use crate::diagnostic::{Counts, Diagnostic, Severity, SuppressionKind};
 use crate::model::Kind;
+use crate::templates_lock::LOCK_RULES;
 use crate::workspace::SourceFile;
 
 /// Lines of a finding shown at most (the first ones of a longer span).
@@ -394,10 +395,12 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
             .and_then(|b| b.hidden_by_rule.get(&*doc.code).copied())
             .unwrap_or(0);
         let ran = input.enabled.contains(&doc.id);
-        let applicable = match category_kind(&doc.category) {
-            Some(kind) => kinds.contains(&kind),
-            None => !input.files.is_empty(),
-        };
+        let without_lock = LOCK_RULES.contains(&doc.id) && input.meta.templates_lock.is_none();
+        let applicable = !without_lock
+            && match category_kind(&doc.category) {
+                Some(kind) => kinds.contains(&kind),
+                None => !input.files.is_empty(),
+            };
         // Errors and warnings fail a control; infos alone are advice.
         let status = if !ran {
             "not run"
@@ -428,6 +431,7 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
         }
         let detail = match status {
             "not run" => "disabled in this run (--select, --ignore or config)".to_string(),
+            "not applicable" if without_lock => "no templates lock".to_string(),
             "not applicable" => match category_kind(&doc.category) {
                 Some(kind) => format!("no {} files checked", kind.as_str()),
                 None => "no files checked".to_string(),
