@@ -13,17 +13,12 @@ use crate::catalogue::{self, Catalogue, ExampleKind};
 use crate::config::{self, Config, FailOn};
 use crate::discover::{self, Candidate};
 use crate::engine::{self, Engine, Options, Outcome, Selection, StdinFile};
+use crate::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::generate;
 use crate::report::meta::LockMeta;
 use crate::report::{self, ReportFormat, ReportInput, RunMeta};
 use crate::suggest::did_you_mean;
 use crate::templates_command::{self, TemplatesCommand};
-use crate::templates_lock;
-
-/// Exit codes of spec §1.
-pub const EXIT_CLEAN: u8 = 0;
-pub const EXIT_FINDINGS: u8 = 1;
-pub const EXIT_ERROR: u8 = 2;
 
 #[derive(Parser)]
 #[command(
@@ -206,7 +201,7 @@ fn load_config(args: &LintArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Con
             .map(Path::to_path_buf)
             .unwrap_or(cwd.to_path_buf())
     };
-    load_config_from(
+    discover::load_config(
         args.config.as_deref(),
         args.no_config,
         &start,
@@ -216,52 +211,8 @@ fn load_config(args: &LintArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Con
     .map_err(Fatal)
 }
 
-/// The config of a run: `explicit` (`--config`), none (`--no-config`), or the walint.yaml
-/// discovered from `start`, then from `cwd`.
-pub(crate) fn load_config_from(
-    explicit: Option<&Path>,
-    no_config: bool,
-    start: &Path,
-    cwd: &Path,
-    catalogue: &Catalogue,
-) -> Result<Config, String> {
-    let path = if no_config {
-        None
-    } else if let Some(path) = explicit {
-        if !path.is_file() {
-            return Err(format!("config file `{}` does not exist", path.display()));
-        }
-        Some(path.to_path_buf())
-    } else {
-        config::discover(start).or_else(|| config::discover(cwd))
-    };
-    match path {
-        None => Ok(Config {
-            root: cwd.to_path_buf(),
-            ..Config::default()
-        }),
-        Some(path) => {
-            let shown = discover::shown(&path, cwd);
-            let mut config = Config::load(&path, catalogue).map_err(|mut e| {
-                e.path = shown.clone();
-                e.to_string()
-            })?;
-            config.root = config.root.canonicalize().unwrap_or(config.root);
-            config.shown = shown;
-            Ok(config)
-        }
-    }
-}
-
 fn current_dir() -> Result<PathBuf, Fatal> {
-    working_folder().map_err(Fatal)
-}
-
-/// The current folder, canonical when it can be.
-pub(crate) fn working_folder() -> Result<PathBuf, String> {
-    let cwd =
-        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
-    Ok(cwd.canonicalize().unwrap_or(cwd))
+    discover::working_folder().map_err(Fatal)
 }
 
 /// Config, discovery and the lint run itself, as `check` and `baseline` share them.
@@ -271,7 +222,7 @@ fn run_lint(
     catalogue: Arc<Catalogue>,
 ) -> Result<(Engine, Outcome), Fatal> {
     let mut config = load_config(args, cwd, &catalogue)?;
-    let lock = templates_lock::load_for(&mut config, cwd).map_err(Fatal)?;
+    let lock = discover::load_lock(&mut config, cwd).map_err(Fatal)?;
     for code in args.select.iter().chain(&args.ignore) {
         let known = catalogue
             .rules()

@@ -125,7 +125,7 @@ pub struct Config {
     pub templates_lock_max_age: Option<Duration>,
     /// The templates lock of the run (`walint templates pull`), when there is one: Meta's
     /// status of each template, which WA101, WA117 and WA118 read. Read by
-    /// [`crate::templates_lock::load_for`], not by [`Config::load`].
+    /// [`crate::discover::load_lock`], not by [`Config::load`].
     pub lock: Option<Arc<TemplatesLock>>,
 }
 

@@ -1,13 +1,17 @@
-//! Turning the paths on the command line into a sorted list of files to lint.
+//! Turning the paths on the command line into a sorted list of files to lint, and finding
+//! the walint.yaml and the templates lock that apply to them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::WalkBuilder;
 
-use crate::config::Config;
+use crate::catalogue::Catalogue;
+use crate::config::{self, Config};
 use crate::source::Format;
+use crate::templates_lock::TemplatesLock;
 
 /// Folders no WhatsApp configuration lives in, skipped even without a .gitignore.
 const SKIPPED_DIRS: [&str; 3] = [".git", "target", "node_modules"];
@@ -54,6 +58,70 @@ pub fn shown(path: &Path, cwd: &Path) -> String {
         text = rest;
     }
     text.to_string()
+}
+
+/// The config of a run: `explicit` (`--config`), none (`--no-config`), or the walint.yaml
+/// discovered from `start`, then from `cwd`.
+pub fn load_config(
+    explicit: Option<&Path>,
+    no_config: bool,
+    start: &Path,
+    cwd: &Path,
+    catalogue: &Catalogue,
+) -> Result<Config, String> {
+    let path = if no_config {
+        None
+    } else if let Some(path) = explicit {
+        if !path.is_file() {
+            return Err(format!("config file `{}` does not exist", path.display()));
+        }
+        Some(path.to_path_buf())
+    } else {
+        config::discover(start).or_else(|| config::discover(cwd))
+    };
+    match path {
+        None => Ok(Config {
+            root: cwd.to_path_buf(),
+            ..Config::default()
+        }),
+        Some(path) => {
+            let shown = shown(&path, cwd);
+            let mut config = Config::load(&path, catalogue).map_err(|mut e| {
+                e.path = shown.clone();
+                e.to_string()
+            })?;
+            config.root = config.root.canonicalize().unwrap_or(config.root);
+            config.shown = shown;
+            Ok(config)
+        }
+    }
+}
+
+/// Reads the run's lock (`templates_lock:`, else the default file beside the config) into
+/// `config.lock`; the lock's path when there is one. `cwd` is where paths in errors are
+/// relative to. A lock that cannot be read is an error: `check` must not quietly fall back
+/// on the repository's stale `status` fields.
+pub fn load_lock(config: &mut Config, cwd: &Path) -> Result<Option<PathBuf>, String> {
+    let path = config.templates_lock_path();
+    let shown = shown(&path, cwd);
+    match TemplatesLock::read(&path, &shown)? {
+        Some(lock) => {
+            config.lock = Some(Arc::new(lock));
+            Ok(Some(path))
+        }
+        None if config.templates_lock.is_some() => Err(format!(
+            "walint.yaml names the templates lock `{}`, which does not exist; `walint templates pull` writes it",
+            shown
+        )),
+        None => Ok(None),
+    }
+}
+
+/// The current folder, canonical when it can be.
+pub fn working_folder() -> Result<PathBuf, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    Ok(cwd.canonicalize().unwrap_or(cwd))
 }
 
 pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path) -> Result<Discovery, MissingPath> {

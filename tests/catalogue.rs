@@ -106,7 +106,7 @@ fn run_example(files: &[(String, String)]) -> Vec<String> {
     };
     config.today = walint::date::Date::new(2026, 11, 25);
     // An example may carry a templates lock (the rules that read Meta's status).
-    walint::templates_lock::load_for(&mut config, &root).unwrap();
+    walint::discover::load_lock(&mut config, &root).unwrap();
     let found = discover(std::slice::from_ref(&root), &config, &root).unwrap();
     let engine = Engine::new(builtin().unwrap(), config, Options::default());
     let outcome = engine::lint(&engine, &found.files, None);

@@ -7,6 +7,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::catalogue::{Catalogue, CONTROLS, RULE_DOCUMENTS};
+use crate::date::rfc3339;
 use crate::diagnostic::fingerprint::hex;
 use crate::templates_lock::TemplatesLock;
 use crate::workspace::SourceFile;
@@ -181,28 +182,6 @@ fn shell_quote(arg: &str) -> String {
     }
 }
 
-/// `seconds` since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn rfc3339(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    let rest = seconds.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
 /// The commit checked out in the repository around `start`, read from `.git` directly (a
 /// worktree's `gitdir:` file, loose refs and packed-refs), else from `git rev-parse HEAD`.
 /// `None` outside a repository or before the first commit.
@@ -264,14 +243,6 @@ fn is_object_id(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timestamps_are_utc_rfc3339() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
-        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
-    }
 
     #[test]
     fn arguments_are_quoted_only_when_needed() {

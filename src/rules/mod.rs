@@ -321,7 +321,8 @@ pub(crate) fn check_text(
 mod tests {
     use super::*;
     use crate::diagnostic::At;
-    use crate::source::Format;
+    use crate::model::template::{Category, Status};
+    use crate::source::{parse, Format};
 
     /// A WA201 check that reports WA202: a copy-paste slip the engine must catch.
     fn reports_another_rule(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
@@ -354,5 +355,77 @@ mod tests {
         assert!(on_flow.iter().any(|f| f.rule == RuleId::WA201));
         let (_, on_template) = check_text(template, Format::Json, &every_flow_rule);
         assert!(on_template.is_empty(), "{on_template:?}");
+    }
+
+    const FLOW: &str = "flow: bot\nentry: hi\nnodes:\n  hi:\n    type: template\n    template: {name: promo, language: en_US}\n    next: bye\n  bye: {type: end}\n";
+    const TEMPLATE: &str = r#"{"name": "promo", "language": "en-us", "category": "MARKETING", "status": "PAUSED", "components": []}"#;
+
+    fn exports(text: &str, format: Format) -> (Tree, Exports) {
+        let tree = parse(text, format).unwrap();
+        let contents = crate::model::read(&tree);
+        let exports = export(&tree, &contents.documents, &Config::default());
+        (tree, exports)
+    }
+
+    #[test]
+    fn every_node_an_export_holds_is_located_as_the_tree_locates_it() {
+        let (tree, exports) = exports(FLOW, Format::Yaml);
+        let [Export::Flow(flow)] = exports.documents.as_slice() else {
+            panic!("{:?}", exports.documents);
+        };
+        let [reference] = flow.references.as_slice() else {
+            panic!("{:?}", flow.references);
+        };
+        assert_eq!(reference.node_id, "hi");
+        assert_eq!(reference.path_without_opt_in.as_deref(), Some("hi"));
+        let nodes = [
+            reference.template.node,
+            reference.template.name.node,
+            reference.template.language.node,
+        ];
+        for node in nodes {
+            let location = exports.locations.get(node).unwrap();
+            assert_eq!(location.span, tree.span(node));
+            assert_eq!(location.key_span, tree.key_span(node));
+            assert_eq!(location.pointer, tree.pointer(node));
+        }
+        let name = exports.locations.get(reference.template.name.node).unwrap();
+        assert_eq!(name.pointer, "/nodes/hi/template/name");
+        assert_eq!(&FLOW[name.span.start..name.span.end], "promo");
+        // A node no export holds has no location.
+        assert!(exports.locations.get(tree.documents[0]).is_none());
+    }
+
+    #[test]
+    fn only_templates_flows_and_campaigns_are_exported() {
+        let (_, webhook) = exports("webhooks:\n  - name: a\n", Format::Yaml);
+        assert!(webhook.documents.is_empty());
+        let (_, template) = exports(TEMPLATE, Format::Json);
+        let [Export::Template(t)] = template.documents.as_slice() else {
+            panic!("{:?}", template.documents);
+        };
+        assert!(!t.is_approved());
+        assert_eq!(
+            t.category.as_ref().map(|c| c.value),
+            Some(Category::Marketing)
+        );
+    }
+
+    #[test]
+    fn templates_are_found_by_name_and_language_across_files() {
+        let (_, flow) = exports(FLOW, Format::Yaml);
+        let (_, template) = exports(TEMPLATE, Format::Json);
+        // Ids need not be consecutive (skipped files keep theirs) nor come in order.
+        let (bot, promo) = (FileId::input(3), FileId::input(1));
+        let workspace =
+            Workspace::new([(bot, "bot.yaml", &flow), (promo, "promo.json", &template)]);
+        // Language codes compare case-insensitively, `-` as `_`.
+        let (file, found) = workspace.template("promo", "en_US").unwrap();
+        assert_eq!(file, promo);
+        assert_eq!(workspace.path(file), "promo.json");
+        assert_eq!(found.status.as_ref().map(|s| s.value), Some(Status::Paused));
+        assert!(workspace.template("promo", "de").is_none());
+        let files: Vec<FileId> = workspace.documents().map(|(file, _)| file).collect();
+        assert_eq!(files, [promo, bot], "documents come in file order");
     }
 }

@@ -7,13 +7,14 @@ use std::collections::HashMap;
 
 use crate::catalogue::RuleId;
 use crate::config::Config;
+use crate::date::parse_rfc3339;
 use crate::date::Date;
 use crate::diagnostic::{At, FileFinding, FileId, Finding, Severity};
 use crate::model::flow::TemplateRef;
 use crate::model::reader::Keyword;
 use crate::model::{LockDocument, Template};
 use crate::rules::Context;
-use crate::templates_lock::{drift, parse_rfc3339, LockedTemplate, TemplatesLock};
+use crate::templates_lock::{drift, LockedTemplate, TemplatesLock};
 use crate::workspace::{Export, ExportedDrift, ExportedTemplate, Exporter, Workspace};
 
 /// Statuses whose components are ones Meta approved (a paused template keeps them).
