@@ -48,13 +48,6 @@ fn findings(report: &Value) -> Vec<(String, String, u64)> {
         .unwrap_or_default()
 }
 
-fn rules_of(report: &Value) -> Vec<String> {
-    findings(report)
-        .into_iter()
-        .map(|(rule, _, _)| rule)
-        .collect()
-}
-
 fn code(output: &Output) -> i32 {
     output.status.code().unwrap_or(-1)
 }

@@ -399,8 +399,7 @@ pub fn sensitive_request(text: &str, lists: &RequestLists) -> Option<(usize, usi
         let hit = subjects.iter().find_map(|subject| {
             requests
                 .iter()
-                .filter(|r| r.end <= subject.start)
-                .next_back()
+                .rfind(|r| r.end <= subject.start)
                 .map(|request| (request.start, subject.end, subject.start))
         });
         if hit.is_some() && lists.negations.find_in(&folded, start, end).is_empty() {
