@@ -548,9 +548,13 @@ fn explain(rule: &str, catalogue: &Catalogue) -> Result<u8, Fatal> {
     if !doc.options.is_empty() {
         text.push_str("\nOptions (walint.yaml `rules:`)\n");
         for option in &doc.options {
+            // The same words a config value outside the range is refused with.
             text.push_str(&format!(
-                "  {} (default {}): {}\n",
-                option.name, option.default, option.description
+                "  {}: {}, default {}\n    {}\n",
+                option.name,
+                option.expected(),
+                option.default,
+                option.description
             ));
         }
     }
