@@ -107,6 +107,10 @@ struct LintArgs {
     /// List the files left out (not a kind walint recognises, empty, ...) on stderr
     #[arg(short, long)]
     verbose: bool,
+    /// Treat named files as files found in folders: the config's include/exclude apply and
+    /// only walint's kinds are reported (for pre-commit and lint-staged)
+    #[arg(long)]
+    force_exclude: bool,
 }
 
 #[derive(clap::Args)]
@@ -243,8 +247,11 @@ fn run_lint(
         .filter(|p| p.as_os_str() != "-")
         .cloned()
         .collect();
-    let discovery = discover::discover(&paths, &config, cwd)
+    let mut discovery = discover::discover(&paths, &config, cwd)
         .map_err(|missing| Fatal(format!("path `{}` does not exist", missing.0)))?;
+    if args.force_exclude {
+        discover::force_exclude(&mut discovery.files, &config);
+    }
     for warning in &discovery.warnings {
         eprintln!("walint: warning: {warning}");
     }
@@ -541,9 +548,13 @@ fn explain(rule: &str, catalogue: &Catalogue) -> Result<u8, Fatal> {
     if !doc.options.is_empty() {
         text.push_str("\nOptions (walint.yaml `rules:`)\n");
         for option in &doc.options {
+            // The same words a config value outside the range is refused with.
             text.push_str(&format!(
-                "  {} (default {}): {}\n",
-                option.name, option.default, option.description
+                "  {}: {}, default {}\n    {}\n",
+                option.name,
+                option.expected(),
+                option.default,
+                option.description
             ));
         }
     }

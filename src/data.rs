@@ -34,7 +34,6 @@ pub const SECRETS: DataFile = data_file!("secrets.yaml");
 pub const VERIFY_TOKENS: DataFile = data_file!("verify_tokens.yaml");
 pub const WEBHOOK_HOSTS: DataFile = data_file!("webhook_hosts.yaml");
 pub const GRAPH_API_VERSIONS: DataFile = data_file!("graph_api_versions.yaml");
-pub const FLOW_JSON_VERSIONS: DataFile = data_file!("flow_json_versions.yaml");
 pub const LANGUAGES: DataFile = data_file!("languages.yaml");
 pub const OPT_OUT_KEYWORDS: DataFile = data_file!("opt_out_keywords.yaml");
 pub const OPT_OUT_WORDING: DataFile = data_file!("opt_out_wording.yaml");
@@ -139,18 +138,6 @@ pub struct GraphApiRelease {
     pub available_until: Option<String>,
 }
 
-/// `flow_json_versions.yaml`: the Flow JSON versions Meta still sends and publishes.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FlowJsonVersions {
-    /// Where the table comes from (as for [`GraphApiVersions`]).
-    pub source: String,
-    pub versioning: String,
-    pub recommended: String,
-    pub sending: Vec<String>,
-    pub publishing: Vec<String>,
-}
-
 /// `languages.yaml`: the template language codes WhatsApp accepts.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -201,10 +188,6 @@ mod tests {
         let graph: GraphApiVersions = loads(GRAPH_API_VERSIONS);
         assert!(graph.versions.len() > 20);
         assert!(graph.source.starts_with("https://") && graph.policy.starts_with("https://"));
-        let flow_json: FlowJsonVersions = loads(FLOW_JSON_VERSIONS);
-        assert!(flow_json.sending.contains(&flow_json.recommended));
-        assert!(flow_json.source.starts_with("https://"));
-        assert!(flow_json.versioning.starts_with("https://"));
         let languages: Languages = loads(LANGUAGES);
         assert!(languages.languages.contains(&"pt_BR".to_string()));
         let keywords: OptOutKeywords = loads(OPT_OUT_KEYWORDS);
@@ -231,7 +214,6 @@ mod tests {
             VERIFY_TOKENS,
             WEBHOOK_HOSTS,
             GRAPH_API_VERSIONS,
-            FLOW_JSON_VERSIONS,
             LANGUAGES,
             OPT_OUT_KEYWORDS,
             OPT_OUT_WORDING,
@@ -242,8 +224,10 @@ mod tests {
         let mut on_disk: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            // Read by the WhatsApp Flow rules' own catalogue loader.
-            .filter(|name| name != "whatsapp_flow_components.yaml")
+            // Read by the WhatsApp Flow model's own catalogue loader.
+            .filter(|name| {
+                name != "whatsapp_flow_components.yaml" && name != "flow_json_versions.yaml"
+            })
             .collect();
         on_disk.sort();
         let mut names: Vec<String> = listed.iter().map(|f| f.name.to_string()).collect();

@@ -209,6 +209,25 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path) -> Result<Discov
     })
 }
 
+/// `check --force-exclude`: the files named on the command line follow the rules of files
+/// found in folders, for tools that name every changed file (pre-commit, lint-staged): the
+/// config's `exclude` and `include` apply, and a file that does not parse is reported only
+/// when `include` matches it or it carries a walint marker (a `tsconfig.json` with comments
+/// or a Helm template is not walint's business). Files found in folders already follow
+/// these rules, so applying them to every candidate changes only the named ones.
+pub fn force_exclude(files: &mut Vec<Candidate>, config: &Config) {
+    let include = globset(&config.include);
+    let exclude = globset(&config.exclude);
+    files.retain_mut(|file| {
+        if exclude.is_match(&file.config_path) {
+            return false;
+        }
+        let included = include.is_match(&file.config_path);
+        file.explicit = included;
+        config.include.is_empty() || included
+    });
+}
+
 /// The path of a file the walker could not open, unless the error is a loop.
 fn unreadable_file(error: &ignore::Error) -> Option<PathBuf> {
     match error {

@@ -104,7 +104,8 @@ pub struct Reader<'t> {
     pub problems: Vec<Finding>,
 }
 
-fn kind_of(value: &Value) -> &'static str {
+/// What a value is, in words, for "must be X, found Y".
+pub(crate) fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -48,7 +48,9 @@ struct Driver<'a> {
     name: &'static str,
     version: &'static str,
     semantic_version: &'static str,
-    information_uri: &'static str,
+    /// The package's `repository`, when it has one (walint has no public home yet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'static str>,
     rules: Vec<Rule<'a>>,
 }
 
@@ -406,7 +408,7 @@ pub fn render(input: &ReportInput) -> String {
                     name: "walint",
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: env!("CARGO_PKG_REPOSITORY"),
+                    information_uri: Some(env!("CARGO_PKG_REPOSITORY")).filter(|u| !u.is_empty()),
                     rules: docs.iter().map(|doc| rule(doc)).collect(),
                 },
             },
