@@ -1,5 +1,7 @@
-//! Rule data (`rules/data/*.yaml`): word lists, host lists and version tables, embedded at
-//! build time and read by one loader, [`load`], into a type per file that says its shape.
+//! Rule data (`rules/data/*.yaml`): word lists, host lists, version tables and the WhatsApp
+//! Flow component catalogue, embedded at build time and read by one loader ([`load`], or
+//! [`parse`] for a text) into a type per file that says its shape: here, or beside its one
+//! reader (`model::whatsapp_flow::catalogue` for the two Flow JSON files).
 //!
 //! These files are walint's own, not the user's: they need no positions, only their values,
 //! so they are deserialized with serde-saphyr rather than read through the spanned tree.
@@ -34,6 +36,8 @@ pub const SECRETS: DataFile = data_file!("secrets.yaml");
 pub const VERIFY_TOKENS: DataFile = data_file!("verify_tokens.yaml");
 pub const WEBHOOK_HOSTS: DataFile = data_file!("webhook_hosts.yaml");
 pub const GRAPH_API_VERSIONS: DataFile = data_file!("graph_api_versions.yaml");
+pub const FLOW_JSON_VERSIONS: DataFile = data_file!("flow_json_versions.yaml");
+pub const WHATSAPP_FLOW_COMPONENTS: DataFile = data_file!("whatsapp_flow_components.yaml");
 pub const LANGUAGES: DataFile = data_file!("languages.yaml");
 pub const OPT_OUT_KEYWORDS: DataFile = data_file!("opt_out_keywords.yaml");
 pub const OPT_OUT_WORDING: DataFile = data_file!("opt_out_wording.yaml");
@@ -48,7 +52,12 @@ pub fn load<T: DeserializeOwned + Default>(file: DataFile) -> T {
 
 /// Reads a data file into its type, or says why it does not fit.
 pub fn try_load<T: DeserializeOwned>(file: DataFile) -> Result<T, String> {
-    serde_saphyr::from_str(file.text).map_err(|e| format!("rules/data/{}: {e}", file.name))
+    parse(file.name, file.text)
+}
+
+/// Reads the text of data file `name` into its type, or says why it does not fit.
+pub fn parse<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, String> {
+    serde_saphyr::from_str(text).map_err(|e| format!("rules/data/{name}: {e}"))
 }
 
 /// A mapping read in the order it is written (`en:`, `de:`, … of the word lists), keys once.
@@ -219,15 +228,14 @@ mod tests {
             OPT_OUT_WORDING,
             PROMOTIONAL_WORDING,
             SENSITIVE_REQUESTS,
+            // Read into the WhatsApp Flow model's catalogue (`model::whatsapp_flow::catalogue`).
+            FLOW_JSON_VERSIONS,
+            WHATSAPP_FLOW_COMPONENTS,
         ];
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/data");
         let mut on_disk: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            // Read by the WhatsApp Flow model's own catalogue loader.
-            .filter(|name| {
-                name != "whatsapp_flow_components.yaml" && name != "flow_json_versions.yaml"
-            })
             .collect();
         on_disk.sort();
         let mut names: Vec<String> = listed.iter().map(|f| f.name.to_string()).collect();

@@ -1,15 +1,14 @@
 //! What Meta's Flow JSON is, version by version: the versions Meta accepts, the actions and
 //! components of each version, and the components' limits. Data, not code:
 //! `rules/data/flow_json_versions.yaml` (the one list of versions) and
-//! `rules/data/whatsapp_flow_components.yaml`, embedded at build time and read once, here.
+//! `rules/data/whatsapp_flow_components.yaml`, read once with [`crate::data`]'s loader.
 
 use std::fmt;
 use std::sync::LazyLock;
 
-use crate::source::{self, Format, NodeId, Tree, Value};
+use serde::{Deserialize, Deserializer};
 
-const VERSIONS: &str = include_str!("../../../rules/data/flow_json_versions.yaml");
-const COMPONENTS: &str = include_str!("../../../rules/data/whatsapp_flow_components.yaml");
+use crate::data::{self, Ordered, FLOW_JSON_VERSIONS, WHATSAPP_FLOW_COMPONENTS};
 
 /// A Flow JSON version, `major.minor`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -32,8 +31,17 @@ impl fmt::Display for Version {
     }
 }
 
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Version::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a version")))
+    }
+}
+
 /// What Meta still does with flows of a version it accepts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Support {
     /// They can be published: new flows, and updates of drafts.
     Publish,
@@ -41,7 +49,8 @@ pub enum Support {
     Send,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(from = "WrittenLimit")]
 pub struct Limit {
     pub max: usize,
     /// Seen only in SDK code ([S]): a warning.
@@ -50,8 +59,47 @@ pub struct Limit {
     pub warn_above: Option<usize>,
 }
 
+/// A limit as the data file writes it: `80`, or `{max: 30, warn: true}`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum WrittenLimit {
+    Max(usize),
+    Detailed(DetailedLimit),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DetailedLimit {
+    max: usize,
+    #[serde(default)]
+    warn: bool,
+    warn_above: Option<usize>,
+}
+
+impl From<WrittenLimit> for Limit {
+    fn from(written: WrittenLimit) -> Limit {
+        match written {
+            WrittenLimit::Max(max) => Limit {
+                max,
+                warn: false,
+                warn_above: None,
+            },
+            WrittenLimit::Detailed(DetailedLimit {
+                max,
+                warn,
+                warn_above,
+            }) => Limit {
+                max,
+                warn,
+                warn_above,
+            },
+        }
+    }
+}
+
 /// The list property holding a component's options, and how many it may hold.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OptionSpec {
     pub property: String,
     pub min: usize,
@@ -61,20 +109,33 @@ pub struct OptionSpec {
 }
 
 /// One component `type`; the fields are those of the data file, documented there.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ComponentSpec {
     pub since: Option<Version>,
     pub required: Vec<String>,
+    #[serde(deserialize_with = "in_order")]
     pub required_from: Vec<(String, Version)>,
+    #[serde(deserialize_with = "in_order")]
     pub since_property: Vec<(String, Version)>,
     pub form_before: Option<Version>,
+    #[serde(deserialize_with = "in_order")]
     pub text: Vec<(String, Limit)>,
     pub min_text: Vec<String>,
     pub options: Option<OptionSpec>,
+    #[serde(deserialize_with = "in_order")]
     pub option_text: Vec<(String, Limit)>,
     pub per_screen: Option<usize>,
     pub per_flow: Option<usize>,
+    #[serde(deserialize_with = "in_order")]
     pub enums: Vec<(String, Vec<String>)>,
+}
+
+/// A mapping as `(key, value)` pairs in the order written.
+fn in_order<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Vec<(String, T)>, D::Error> {
+    Ordered::deserialize(deserializer).map(|ordered| ordered.0)
 }
 
 #[derive(Debug)]
@@ -129,194 +190,57 @@ impl FlowCatalogue {
 }
 
 static CATALOGUE: LazyLock<Result<FlowCatalogue, String>> =
-    LazyLock::new(|| load(VERSIONS, COMPONENTS));
+    LazyLock::new(|| load(FLOW_JSON_VERSIONS.text, WHATSAPP_FLOW_COMPONENTS.text));
 
 /// The embedded catalogue; `None` only if a data file is broken, which a test rules out.
 pub fn catalogue() -> Option<&'static FlowCatalogue> {
     CATALOGUE.as_ref().ok()
 }
 
+/// `flow_json_versions.yaml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VersionsFile {
+    /// Where the list comes from: required, so it never loses its citation.
+    #[allow(dead_code)]
+    source: String,
+    #[allow(dead_code)]
+    versioning: String,
+    recommended: Version,
+    /// Each version (as a key) and what Meta still does with it.
+    versions: Ordered<Support>,
+}
+
+/// `whatsapp_flow_components.yaml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ComponentsFile {
+    actions: Ordered<Version>,
+    components: Ordered<ComponentSpec>,
+}
+
 /// Reads the two data files, naming the first thing in them that is not as documented.
 fn load(versions: &str, components: &str) -> Result<FlowCatalogue, String> {
-    let versions = Data::parse(versions)?;
-    let components = Data::parse(components)?;
-    let mut catalogue = FlowCatalogue {
-        versions: Vec::new(),
-        recommended: versions.version(versions.get(versions.root, "recommended")?)?,
-        actions: Vec::new(),
-        components: Vec::new(),
-    };
-    for entry in versions.entries(versions.get(versions.root, "versions")?) {
-        let support = match versions.scalar(entry.value)? {
-            "publish" => Support::Publish,
-            "send" => Support::Send,
-            other => {
-                return Err(format!(
-                    "version {}: `{other}` is not publish or send",
-                    entry.key
-                ))
-            }
-        };
-        catalogue
-            .versions
-            .push((versions.parse_version(&entry.key)?, support));
-    }
-    let actions = components.get(components.root, "actions")?;
-    for entry in components.entries(actions) {
-        let since = components.version(entry.value)?;
-        catalogue.actions.push((entry.key.clone(), since));
-    }
-    for entry in components.entries(components.get(components.root, "components")?) {
-        let spec = components
-            .component(entry.value)
-            .map_err(|e| format!("{}: {e}", entry.key))?;
-        catalogue.components.push((entry.key.clone(), spec));
-    }
-    Ok(catalogue)
-}
-
-/// A parsed data file, read with errors that say where.
-struct Data {
-    tree: Tree,
-    root: NodeId,
-}
-
-impl Data {
-    fn parse(text: &str) -> Result<Data, String> {
-        let tree = source::parse(text, Format::Yaml).map_err(|e| e.message)?;
-        let root = *tree.documents.first().ok_or("an empty data file")?;
-        Ok(Data { tree, root })
-    }
-
-    /// Where a node is, for an error message.
-    fn place(&self, node: NodeId) -> String {
-        match self.tree.pointer(node) {
-            root if root.is_empty() => "the top level".to_string(),
-            pointer => pointer,
-        }
-    }
-
-    fn get(&self, map: NodeId, key: &str) -> Result<NodeId, String> {
-        self.tree
-            .get(map, key)
-            .ok_or_else(|| format!("no `{key}` at {}", self.place(map)))
-    }
-
-    fn entries(&self, map: NodeId) -> &[source::Entry] {
-        self.tree.entries(map)
-    }
-
-    fn scalar(&self, node: NodeId) -> Result<&str, String> {
-        match self.tree.value(node) {
-            Value::String(s) | Value::Number(s) => Ok(s),
-            _ => Err(format!("not a scalar at {}", self.place(node))),
-        }
-    }
-
-    fn strings(&self, node: NodeId) -> Result<Vec<String>, String> {
-        let items = self.tree.items(node);
-        items
-            .iter()
-            .map(|&n| Ok(self.scalar(n)?.to_string()))
-            .collect()
-    }
-
-    fn number(&self, node: NodeId) -> Result<usize, String> {
-        let text = self.scalar(node)?;
-        text.parse()
-            .map_err(|_| format!("`{text}` is not a number at {}", self.place(node)))
-    }
-
-    fn parse_version(&self, text: &str) -> Result<Version, String> {
-        Version::parse(text).ok_or_else(|| format!("`{text}` is not a version"))
-    }
-
-    fn version(&self, node: NodeId) -> Result<Version, String> {
-        self.parse_version(self.scalar(node)?)
-            .map_err(|e| format!("{e} at {}", self.place(node)))
-    }
-
-    /// `property: version` pairs.
-    fn versions(&self, map: NodeId) -> Result<Vec<(String, Version)>, String> {
-        let entries = self.entries(map);
-        entries
-            .iter()
-            .map(|e| Ok((e.key.clone(), self.version(e.value)?)))
-            .collect()
-    }
-
-    /// `property: N` or `property: {max: N, warn: true, warn_above: M}` pairs.
-    fn limits(&self, map: NodeId) -> Result<Vec<(String, Limit)>, String> {
-        let limit = |node: NodeId| -> Result<Limit, String> {
-            if !matches!(self.tree.value(node), Value::Map(_)) {
-                let max = self.number(node)?;
-                return Ok(Limit {
-                    max,
-                    warn: false,
-                    warn_above: None,
-                });
-            }
-            let warn = self.tree.get(node, "warn").map(|w| self.tree.value(w));
-            Ok(Limit {
-                max: self.number(self.get(node, "max")?)?,
-                warn: matches!(warn, Some(Value::Bool(true))),
-                warn_above: self.optional(node, "warn_above", Self::number)?,
-            })
-        };
-        let entries = self.entries(map);
-        entries
-            .iter()
-            .map(|e| Ok((e.key.clone(), limit(e.value)?)))
-            .collect()
-    }
-
-    fn optional<T>(
-        &self,
-        map: NodeId,
-        key: &str,
-        read: fn(&Self, NodeId) -> Result<T, String>,
-    ) -> Result<Option<T>, String> {
-        self.tree
-            .get(map, key)
-            .map(|node| read(self, node))
-            .transpose()
-    }
-
-    fn component(&self, node: NodeId) -> Result<ComponentSpec, String> {
-        let mut spec = ComponentSpec::default();
-        for field in self.entries(node) {
-            let value = field.value;
-            match field.key.as_str() {
-                "since" => spec.since = Some(self.version(value)?),
-                "required" => spec.required = self.strings(value)?,
-                "min_text" => spec.min_text = self.strings(value)?,
-                "required_from" => spec.required_from = self.versions(value)?,
-                "since_property" => spec.since_property = self.versions(value)?,
-                "form_before" => spec.form_before = Some(self.version(value)?),
-                "text" => spec.text = self.limits(value)?,
-                "option_text" => spec.option_text = self.limits(value)?,
-                "per_screen" => spec.per_screen = Some(self.number(value)?),
-                "per_flow" => spec.per_flow = Some(self.number(value)?),
-                "options" => {
-                    spec.options = Some(OptionSpec {
-                        property: self.scalar(self.get(value, "property")?)?.to_string(),
-                        min: self.number(self.get(value, "min")?)?,
-                        max: self.number(self.get(value, "max")?)?,
-                        max_with_images: self.optional(value, "max_with_images", Self::number)?,
-                    })
-                }
-                "enums" => {
-                    let entries = self.entries(value);
-                    spec.enums = entries
-                        .iter()
-                        .map(|e| Ok((e.key.clone(), self.strings(e.value)?)))
-                        .collect::<Result<_, String>>()?;
-                }
-                other => return Err(format!("unknown field `{other}`")),
-            }
-        }
-        Ok(spec)
-    }
+    let versions: VersionsFile = data::parse(FLOW_JSON_VERSIONS.name, versions)?;
+    let components: ComponentsFile = data::parse(WHATSAPP_FLOW_COMPONENTS.name, components)?;
+    let versions_of_meta = versions
+        .versions
+        .0
+        .into_iter()
+        .map(|(written, support)| match Version::parse(&written) {
+            Some(version) => Ok((version, support)),
+            None => Err(format!(
+                "rules/data/{}: `{written}` is not a version",
+                FLOW_JSON_VERSIONS.name
+            )),
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(FlowCatalogue {
+        versions: versions_of_meta,
+        recommended: versions.recommended,
+        actions: components.actions.0,
+        components: components.components.0,
+    })
 }
 
 #[cfg(test)]
@@ -325,7 +249,7 @@ mod tests {
 
     #[test]
     fn the_catalogue_loads_and_knows_every_component() {
-        let catalogue = load(VERSIONS, COMPONENTS).unwrap();
+        let catalogue = load(FLOW_JSON_VERSIONS.text, WHATSAPP_FLOW_COMPONENTS.text).unwrap();
         assert_eq!(
             catalogue.versions.first(),
             Some(&(Version(2, 1), Support::Send))
@@ -380,7 +304,7 @@ mod tests {
 
     #[test]
     fn the_versions_are_one_ascending_list_that_every_since_names() {
-        let catalogue = load(VERSIONS, COMPONENTS).unwrap();
+        let catalogue = load(FLOW_JSON_VERSIONS.text, WHATSAPP_FLOW_COMPONENTS.text).unwrap();
         let versions: Vec<Version> = catalogue.versions.iter().map(|(v, _)| *v).collect();
         assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
         // Once a version can no longer be published, neither can any older one.
@@ -403,14 +327,23 @@ mod tests {
 
     #[test]
     fn a_broken_data_file_says_what_is_wrong() {
-        let broken = VERSIONS.replace("\"5.0\": send", "\"5.0\": sent");
-        let error = load(&broken, COMPONENTS).unwrap_err();
-        assert_eq!(error, "version 5.0: `sent` is not publish or send");
-        let broken = COMPONENTS.replace("per_screen:", "per_scren:");
-        let error = load(VERSIONS, &broken).unwrap_err();
-        assert!(error.ends_with(": unknown field `per_scren`"), "{error}");
-        let error = load("recommended: \"7.3\"\n", COMPONENTS).unwrap_err();
-        assert_eq!(error, "no `versions` at the top level");
+        let (versions, components) = (FLOW_JSON_VERSIONS.text, WHATSAPP_FLOW_COMPONENTS.text);
+        let broken = versions.replace("\"5.0\": send", "\"5.0\": sent");
+        let error = load(&broken, components).unwrap_err();
+        assert!(
+            error.contains("flow_json_versions.yaml") && error.contains("sent"),
+            "{error}"
+        );
+        let broken = versions.replace("\"5.0\": send", "\"5.x\": send");
+        let error = load(&broken, components).unwrap_err();
+        assert!(error.ends_with("`5.x` is not a version"), "{error}");
+        let broken = components.replace("per_screen:", "per_scren:");
+        let error = load(versions, &broken).unwrap_err();
+        assert!(error.contains("per_scren"), "{error}");
+        let broken = components.replace("text: {text: 80}", "text: {text: eighty}");
+        assert!(load(versions, &broken).is_err());
+        let error = load("recommended: \"7.3\"\n", components).unwrap_err();
+        assert!(error.contains("versions"), "{error}");
     }
 
     #[test]
