@@ -46,9 +46,41 @@ fn globset(patterns: &[String]) -> GlobSet {
     builder.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
+/// A path as text that names it exactly, with `/` separators. On Unix a name is bytes: a
+/// byte that is not part of UTF-8 text, and a backslash (never a separator there), is
+/// written `\xNN` (`caf\xe9.yaml`), so no two files look alike and the name can be traced
+/// back (SARIF turns the escapes back into the bytes). A backslash in the result is always
+/// such an escape.
+pub fn path_text(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            for c in chunk.valid().chars() {
+                if c == '\\' {
+                    out.push_str("\\x5c");
+                } else {
+                    out.push(c);
+                }
+            }
+            for byte in chunk.invalid() {
+                let _ = write!(out, "\\x{byte:02x}");
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy().replace('\\', "/")
+    }
+}
+
+/// `path` as reports name it: relative to `cwd` where it is inside it, as [`path_text`].
 pub fn shown(path: &Path, cwd: &Path) -> String {
     let relative = path.strip_prefix(cwd).unwrap_or(path);
-    let text = relative.to_string_lossy().replace('\\', "/");
+    let text = path_text(relative);
     let mut text = text.as_str();
     while let Some(rest) = text.strip_prefix("./") {
         text = rest;
@@ -64,7 +96,7 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path) -> Result<Discov
     for path in paths {
         let metadata = std::fs::metadata(path);
         if metadata.is_err() && std::fs::symlink_metadata(path).is_err() {
-            return Err(MissingPath(path.to_string_lossy().into_owned()));
+            return Err(MissingPath(path_text(path)));
         }
         if !path.is_dir() {
             let shown = shown(path, cwd);
@@ -98,7 +130,7 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path) -> Result<Discov
                     // handed on, so loading reports it with the OS error; anything else
                     // (a symlink loop, an unreadable folder) is a warning.
                     match unreadable_file(&error) {
-                        Some(path) if Format::from_path(&path.to_string_lossy()).is_some() => {
+                        Some(path) if Format::from_path(&path_text(&path)).is_some() => {
                             let shown = shown(&path, cwd);
                             found.entry(shown.clone()).or_insert(Candidate {
                                 config_path: config.relative(&cwd.join(&path)),

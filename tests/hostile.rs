@@ -1,0 +1,299 @@
+//! Hostile input found by an outside test campaign (issue 14): each case once made walint
+//! panic, run out of memory, lose its report or print what it should not. The real binary
+//! on files made for each case.
+
+mod common;
+
+use std::path::Path;
+
+use common::{stderr, stdout, walint_in, walint_sh};
+
+/// Every format, written in one run: the main one on stdout, the others to files.
+const FORMATS: [&str; 9] = [
+    "human", "concise", "json", "sarif", "junit", "github", "gitlab", "markdown", "html",
+];
+
+/// `check --format human FILES... -o FORMAT=out.FORMAT` for the other eight formats; the
+/// reports by format.
+fn every_format(dir: &Path, script: &str, files: &[&str]) -> (Option<i32>, Vec<(String, Vec<u8>)>) {
+    let mut args = vec!["check", "--fail-on", "info", "--format", "human"];
+    let targets: Vec<String> = FORMATS[1..]
+        .iter()
+        .map(|f| format!("{f}=out.{f}"))
+        .collect();
+    for target in &targets {
+        args.extend(["-o", target.as_str()]);
+    }
+    args.extend_from_slice(files);
+    let output = walint_sh(dir, script, &args);
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+    let mut reports = vec![("human".to_string(), output.stdout.clone())];
+    for format in &FORMATS[1..] {
+        let text = std::fs::read(dir.join(format!("out.{format}"))).unwrap_or_else(|e| {
+            panic!("no {format} report ({e}): {}", stderr(&output));
+        });
+        reports.push((format.to_string(), text));
+    }
+    (output.status.code(), reports)
+}
+
+/// `n` MARKETING templates without opt-out or variable (WA109 and WA116 each), minified on
+/// one line, as Meta's list response is when saved straight from the API.
+fn one_line_templates(n: usize) -> String {
+    let templates: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"name":"spring_sale_{i}","language":"en_US","category":"MARKETING","status":"APPROVED","components":[{{"type":"BODY","text":"Big sale today, visit our shop!"}}]}}"#
+            )
+        })
+        .collect();
+    format!("{{\"data\":[{}]}}", templates.join(","))
+}
+
+#[test]
+fn two_thousand_templates_on_one_line_give_small_reports_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = one_line_templates(2000);
+    assert!(text.len() > 280_000 && !text.contains('\n'));
+    std::fs::write(dir.path().join("templates.json"), &text).unwrap();
+    // 512 MiB of address space: the run once needed gigabytes (1.35 GB of SARIF alone).
+    let (code, reports) = every_format(
+        dir.path(),
+        "ulimit -v 524288 && exec \"$0\" \"$@\"",
+        &["templates.json"],
+    );
+    assert_eq!(code, Some(1));
+    let findings = 4000;
+    for (format, report) in &reports {
+        // Each finding shows at most a window of its line, never the 300 KB line itself.
+        assert!(
+            report.len() < findings * 3000,
+            "{format}: {} bytes for {findings} findings",
+            report.len()
+        );
+        let longest = report.split(|&b| b == b'\n').map(<[u8]>::len).max();
+        assert!(
+            longest < Some(20_000),
+            "{format}: a line of {longest:?} bytes"
+        );
+    }
+    let json: serde_json::Value = serde_json::from_slice(&reports[2].1).unwrap();
+    assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(findings));
+}
+
+#[test]
+fn a_finding_past_column_65535_is_shown_in_the_default_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = one_line_templates(600);
+    assert!(text.len() > 66_000);
+    std::fs::write(dir.path().join("all.json"), &text).unwrap();
+    let output = walint_in(dir.path(), &["check", "all.json"]);
+    // Once a panic inside miette (`Formatting argument out of range`), the report lost.
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = stdout(&output);
+    let last_column = out
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("╭─[all.json:1:"))
+        .filter_map(|c| c.trim_end_matches(']').parse::<usize>().ok())
+        .max();
+    assert!(last_column > Some(90_000), "{last_column:?}");
+    assert!(
+        out.contains("Found 1200 problems"),
+        "{}",
+        &out[out.len() - 300..]
+    );
+    // The snippet is a window with an ellipsis on each side, not the 80 KB line.
+    let snippet = out
+        .lines()
+        .find(|l| l.starts_with(" 1 │ …"))
+        .expect("a cut snippet line");
+    assert!(
+        snippet.ends_with('…') && snippet.chars().count() < 500,
+        "{snippet}"
+    );
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_exit_2_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("c.yaml"),
+        "campaign: x\ntemplate: {name: a, language: en}\n",
+    )
+    .unwrap();
+    let full = "exec \"$0\" \"$@\" > /dev/full";
+    for args in [
+        &["check"][..],
+        &["check", "--format", "json"],
+        &["rules"],
+        &["rules", "--format", "json"],
+        &["explain", "WA201"],
+        &["init"],
+        &["--help"],
+    ] {
+        let output = walint_sh(dir.path(), full, args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert_eq!(
+            stderr(&output),
+            "walint: error: cannot write standard output: No space left on device\n",
+            "{args:?}"
+        );
+    }
+    // A closed stdout: the report is not silently dropped either.
+    for args in [&["check"][..], &["rules"]] {
+        let output = walint_sh(dir.path(), "exec \"$0\" \"$@\" >&-", args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("cannot write standard output: Bad file descriptor"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+    // /dev/null is a sink the user chose: the exit code is the run's.
+    let output = walint_sh(dir.path(), "exec \"$0\" \"$@\" > /dev/null", &["check"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+}
+
+#[cfg(unix)]
+#[test]
+fn control_characters_from_files_and_names_are_escaped_in_every_text_format() {
+    let dir = tempfile::tempdir().unwrap();
+    // A name that retitles the terminal, and one that starts a new line of output.
+    let name = "x\u{1b}]0;pwned\u{7}.json";
+    std::fs::write(
+        dir.path().join(name),
+        r#"{"name": "sale\u001b[2J", "language": "en_US", "category": "UTILITY", "components": [{"type": "BODY", "text": "Your order shipped"}]}"#,
+    )
+    .unwrap();
+    let broken = "a\nb.yaml";
+    std::fs::write(
+        dir.path().join(broken),
+        "campaign: x\ntemplate: {name: a, language: en}\n# note \u{1b}[31m red\n",
+    )
+    .unwrap();
+    let (_, reports) = every_format(dir.path(), "exec \"$0\" \"$@\"", &[name, broken]);
+    for (format, report) in &reports {
+        let text = String::from_utf8_lossy(report);
+        if ["json", "sarif", "gitlab"].contains(&format.as_str()) {
+            // JSON escapes them itself.
+            assert!(!report.contains(&0x1b), "{format}");
+            continue;
+        }
+        assert!(
+            !report.contains(&0x1b) && !report.contains(&0x07),
+            "{format}: {text}"
+        );
+        assert!(text.contains("sale\\e[2J"), "{format}: {text}");
+        assert!(text.contains("x\\e]0;pwned\\u{7}.json"), "{format}: {text}");
+        assert!(text.contains("a\\nb.yaml"), "{format}: {text}");
+    }
+    // The comment's escape sequence is in the human snippet, escaped.
+    let human = String::from_utf8_lossy(&reports[0].1);
+    assert!(human.contains("# note \\e[31m red"), "{human}");
+}
+
+#[test]
+fn a_carriage_return_alone_is_a_line_break_for_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("c.yaml"),
+        "campaign: ok\rtemplate: {name: a, language: en}\raudience: {requires_opt_in: false}\r",
+    )
+    .unwrap();
+    let output = walint_in(dir.path(), &["check", "--format", "concise"]);
+    assert!(
+        stdout(&output).contains("c.yaml:3:29: error[WA501]"),
+        "{}",
+        stdout(&output)
+    );
+    let output = walint_in(dir.path(), &["check"]);
+    let human = stdout(&output);
+    assert!(
+        human.contains(" 3 │ audience: {requires_opt_in: false}"),
+        "{human}"
+    );
+}
+
+#[test]
+fn raw_control_characters_in_json_strings_are_wa001_at_the_character() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("t.json"),
+        "{\"name\": \"order\tshipped\", \"language\": \"en_US\", \"category\": \"UTILITY\",\n \"components\": [{\"type\": \"BODY\", \"text\": \"line one\nline two\"}]}",
+    )
+    .unwrap();
+    let output = walint_in(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains(
+            "t.json:1:16: error[WA001] invalid JSON: control character U+0009 (tab) written raw inside a string; JSON requires it escaped, as `\\t`"
+        ),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_name_that_is_not_utf8_is_shown_escaped_and_sarif_has_its_bytes() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.yaml");
+    std::fs::write(
+        dir.path().join(name),
+        "campaign: ok\ntemplate: {name: a, language: en}\naudience: {requires_opt_in: false}\n",
+    )
+    .unwrap();
+    let output = walint_in(dir.path(), &["check", "--format", "concise"]);
+    assert!(
+        stdout(&output).contains("caf\\xe9.yaml:3:29: error[WA501]"),
+        "{}",
+        stdout(&output)
+    );
+    let output = walint_in(dir.path(), &["check", "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let run = &sarif["runs"][0];
+    assert_eq!(run["artifacts"][0]["location"]["uri"], "caf%E9.yaml");
+    // Named on the command line, it is an argument that is not UTF-8 either: the audit
+    // report's metadata quotes it escaped (this once panicked reading the arguments).
+    let output = common::command(dir.path(), &["check", "--format", "markdown"])
+        .arg(name)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let markdown = stdout(&output);
+    assert!(markdown.contains("caf\\xe9.yaml"), "{markdown}");
+    assert!(markdown.contains("### `caf\\xe9.yaml`"), "{markdown}");
+}
+
+#[test]
+fn markdown_code_spans_show_their_text_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("t.json"),
+        r#"{"name": "order<b>", "language": "en_US", "category": "UTILITY", "components": [{"type": "BODY", "text": "Your order shipped"}]}"#,
+    )
+    .unwrap();
+    let output = walint_in(dir.path(), &["check", "--format", "markdown"]);
+    let markdown = stdout(&output);
+    assert!(
+        markdown.contains("template name `order<b>` may use only"),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("`&lt;"), "{markdown}");
+    // The HTML report still escapes it.
+    let output = walint_in(dir.path(), &["check", "--format", "html"]);
+    let html = stdout(&output);
+    assert!(html.contains("<code>order&lt;b&gt;</code>"), "{html}");
+    assert!(!html.contains("order<b>"));
+}
