@@ -1,7 +1,194 @@
-//! Embeds every rule document of `rules/` (`WA*.yaml`) in the binary, so the catalogue is data that
-//! ships with the code that implements it.
+//! Generates the rule catalogue's code from the rule documents of `rules/` (`WA*.yaml`):
+//! the documents themselves, embedded in the binary so the catalogue ships with the code that
+//! implements it; a `RuleId` constant per rule, so a misspelt code does not compile; and a
+//! typed accessor per rule option, whose default and range are those of the YAML.
 
+use std::fmt::Write as _;
 use std::{env, fs, path::Path};
+
+use granit_parser::{Event, Parser};
+
+/// Just enough of a YAML value to read a rule document's code and options.
+enum Yaml {
+    Scalar(String),
+    Seq(Vec<Yaml>),
+    Map(Vec<(String, Yaml)>),
+}
+
+impl Yaml {
+    fn get(&self, key: &str) -> Option<&Yaml> {
+        match self {
+            Yaml::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn text(&self, key: &str) -> Option<&str> {
+        match self.get(key) {
+            Some(Yaml::Scalar(s)) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+fn read_yaml(text: &str) -> Result<Yaml, String> {
+    // Open collections; a map keeps the key that waits for its value.
+    enum Open {
+        Seq(Vec<Yaml>),
+        Map(Vec<(String, Yaml)>, Option<String>),
+    }
+    let mut stack: Vec<Open> = Vec::new();
+    let mut root = None;
+    let mut place = |stack: &mut Vec<Open>, value: Yaml| -> Result<(), String> {
+        match stack.last_mut() {
+            None => root = Some(value),
+            Some(Open::Seq(items)) => items.push(value),
+            Some(Open::Map(entries, key)) => match (key.take(), value) {
+                (Some(key), value) => entries.push((key, value)),
+                (None, Yaml::Scalar(text)) => *key = Some(text),
+                (None, _) => return Err("a key that is not a string".into()),
+            },
+        }
+        Ok(())
+    };
+    for event in Parser::new_from_str(text) {
+        let (event, _) = event.map_err(|e| e.to_string())?;
+        match event {
+            Event::Scalar(value, ..) => place(&mut stack, Yaml::Scalar(value.into_owned()))?,
+            Event::SequenceStart(..) => stack.push(Open::Seq(Vec::new())),
+            Event::MappingStart(..) => stack.push(Open::Map(Vec::new(), None)),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let value = match stack.pop() {
+                    Some(Open::Seq(items)) => Yaml::Seq(items),
+                    Some(Open::Map(entries, _)) => Yaml::Map(entries),
+                    None => return Err("unbalanced document".into()),
+                };
+                place(&mut stack, value)?;
+            }
+            Event::Alias(_) => return Err("aliases are not used in rule documents".into()),
+            _ => {}
+        }
+    }
+    root.ok_or_else(|| "empty document".into())
+}
+
+/// An option of a rule document, as its accessor is generated.
+struct RuleOption {
+    name: String,
+    kind: String,
+    default: String,
+    min: Option<String>,
+    max: Option<String>,
+    description: String,
+}
+
+fn read_options(doc: &Yaml) -> Result<Vec<RuleOption>, String> {
+    let Some(list) = doc.get("options") else {
+        return Ok(Vec::new());
+    };
+    let Yaml::Seq(items) = list else {
+        return Err("`options` must be a list".into());
+    };
+    items
+        .iter()
+        .map(|item| {
+            let field = |key: &str| {
+                item.text(key)
+                    .map(str::to_string)
+                    .ok_or(format!("an option without `{key}`"))
+            };
+            Ok(RuleOption {
+                name: field("name")?,
+                kind: field("type")?,
+                default: field("default")?,
+                min: item.text("min").map(str::to_string),
+                max: item.text("max").map(str::to_string),
+                description: field("description")?,
+            })
+        })
+        .collect()
+}
+
+/// `integer` options are counts (a u32 from `min`, at least 0, to `max`); `number` options are
+/// any finite f64 within `min..=max`.
+fn accessor(code: &str, option: &RuleOption) -> Result<String, String> {
+    let constant = format!("{code}_{}", option.name.to_ascii_uppercase());
+    let doc = format!(
+        "    /// {code} `{}` ({}, default {}): {}\n",
+        option.name, option.kind, option.default, option.description
+    );
+    let body = match option.kind.as_str() {
+        "integer" => {
+            let whole = |text: &str, what: &str| {
+                text.parse::<u32>().map_err(|_| {
+                    format!(
+                        "`{}`: {what} `{text}` is not a whole number from 0",
+                        option.name
+                    )
+                })
+            };
+            let default = whole(&option.default, "default")?;
+            let min = option
+                .min
+                .as_deref()
+                .map(|m| whole(m, "min"))
+                .transpose()?
+                .unwrap_or(0);
+            let max = option
+                .max
+                .as_deref()
+                .map(|m| whole(m, "max"))
+                .transpose()?
+                .unwrap_or(u32::MAX);
+            if !(min..=max).contains(&default) {
+                return Err(format!(
+                    "`{}`: default {default} is outside {min}..={max}",
+                    option.name
+                ));
+            }
+            format!(
+                "    pub const {constant}: IntegerOption = IntegerOption {{ rule: RuleId::{code}, name: {:?}, default: {default}, min: {min}, max: {max} }};\n",
+                option.name
+            )
+        }
+        "number" => {
+            let number = |text: &str, what: &str| {
+                text.parse::<f64>()
+                    .ok()
+                    .filter(|n| n.is_finite())
+                    .map(|n| format!("{n:?}"))
+                    .ok_or(format!(
+                        "`{}`: {what} `{text}` is not a finite number",
+                        option.name
+                    ))
+            };
+            let default = number(&option.default, "default")?;
+            let min = option
+                .min
+                .as_deref()
+                .map(|m| number(m, "min"))
+                .transpose()?
+                .unwrap_or("f64::NEG_INFINITY".into());
+            let max = option
+                .max
+                .as_deref()
+                .map(|m| number(m, "max"))
+                .transpose()?
+                .unwrap_or("f64::INFINITY".into());
+            format!(
+                "    pub const {constant}: NumberOption = NumberOption {{ rule: RuleId::{code}, name: {:?}, default: {default}, min: {min}, max: {max} }};\n",
+                option.name
+            )
+        }
+        other => {
+            return Err(format!(
+                "`{}`: unknown type `{other}` (integer or number)",
+                option.name
+            ))
+        }
+    };
+    Ok(doc + &body)
+}
 
 fn main() {
     println!("cargo:rerun-if-changed=rules");
@@ -15,14 +202,55 @@ fn main() {
         .unwrap_or_default();
     names.sort();
     let root = env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
-    let entries: String = names
-        .iter()
-        .map(|name| {
-            format!("    ({name:?}, include_str!(concat!({root:?}, \"/rules/\", {name:?}))),\n")
-        })
-        .collect();
+    let mut documents = String::new();
+    let mut ids = String::new();
+    let mut codes = String::new();
+    let mut options = String::new();
+    for (index, file) in names.iter().enumerate() {
+        let path = Path::new(&root).join("rules").join(file);
+        let text =
+            fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read rules/{file}: {e}"));
+        let fail = |message: String| -> ! { panic!("rules/{file}: {message}") };
+        let doc = read_yaml(&text).unwrap_or_else(|e| fail(e));
+        let code = doc.text("code").unwrap_or_else(|| fail("no `code`".into()));
+        let name = doc.text("name").unwrap_or_else(|| fail("no `name`".into()));
+        if file.strip_suffix(".yaml") != Some(code) {
+            fail(format!(
+                "the file of rule `{code}` must be named {code}.yaml"
+            ));
+        }
+        if !code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        {
+            fail(format!("`{code}` is not a rule code (capitals and digits)"));
+        }
+        let _ = writeln!(
+            documents,
+            "    ({file:?}, include_str!(concat!({root:?}, \"/rules/\", {file:?}))),"
+        );
+        let _ = write!(codes, "{code:?}, ");
+        let _ = writeln!(
+            ids,
+            "    /// {code} {name} (rules/{file}).\n    pub const {code}: RuleId = RuleId({index});"
+        );
+        for option in read_options(&doc).unwrap_or_else(|e| fail(e)) {
+            options.push_str(&accessor(code, &option).unwrap_or_else(|e| fail(e)));
+        }
+    }
+    let code = format!(
+        "/// Every rule document of `rules/`, by file name, in code order.\n\
+         pub static RULE_DOCUMENTS: &[(&str, &str)] = &[\n{documents}];\n\n\
+         /// How many rules are built in: their ids come first in every catalogue.\n\
+         pub const BUILTIN_RULES: usize = {};\n\n\
+         /// The codes of the built-in rules, by id.\n\
+         const BUILTIN_CODES: [&str; BUILTIN_RULES] = [{codes}];\n\n\
+         impl RuleId {{\n{ids}}}\n\n\
+         /// The options of the built-in rules, typed, with the defaults and ranges of their YAML.\n\
+         pub mod options {{\n    use super::{{IntegerOption, NumberOption, RuleId}};\n\n{options}}}\n",
+        names.len()
+    );
     let out = Path::new(&env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("catalogue.rs");
-    let code = format!("pub static RULE_DOCUMENTS: &[(&str, &str)] = &[\n{entries}];\n");
     if let Err(error) = fs::write(&out, code) {
         panic!("cannot write {}: {error}", out.display());
     }

@@ -8,14 +8,14 @@
 
 use std::time::{Duration, Instant};
 
+use walint::catalogue::builtin;
 use walint::config::Config;
-use walint::diagnostic::{FileFinding, Finding};
-use walint::lint::{lint, Selection};
-use walint::model::{self, Contents};
-use walint::rules::catalogue::catalogue;
-use walint::rules::{self, Check, DocumentContext, REGISTRY};
-use walint::source::{parse, Format, LineIndex, Tree};
-use walint::workspace::{SourceFile, Workspace};
+use walint::diagnostic::{FileFinding, FileId, Finding};
+use walint::engine::{self, Engine, Options};
+use walint::model::{self, Contents, Document};
+use walint::rules::{self, Check, Context, Rule, REGISTRY};
+use walint::source::{parse, Format, Tree};
+use walint::workspace::{Exports, Workspace};
 
 #[path = "../tests/support/big_flow.rs"]
 mod big_flow;
@@ -44,24 +44,24 @@ fn fresh(file: &(String, Tree, Contents)) -> Contents {
 
 /// The flow and the template file as the workspace rules see them: their exports, built
 /// from fresh documents (so the flow's graph is built again).
-fn workspace(flow: &(String, Tree, Contents), template: &(String, Tree, Contents)) -> Workspace {
-    let file = |(text, _, _): &(String, Tree, Contents), path: &str| SourceFile {
-        path: path.to_string(),
-        config_path: path.to_string(),
-        text: text.clone(),
-        lines: LineIndex::new(text),
-        kinds: Vec::new(),
-        secrets: Vec::new(),
-        sha256: String::new(),
-    };
+fn exports(flow: &(String, Tree, Contents), template: &(String, Tree, Contents)) -> [Exports; 2] {
     let exports = |f: &(String, Tree, Contents)| rules::export(&f.1, &fresh(f).documents);
-    Workspace::new(
-        vec![
-            file(flow, "big_bot.yaml"),
-            file(template, "spring_sale.json"),
-        ],
-        vec![exports(flow), exports(template)],
-    )
+    [exports(flow), exports(template)]
+}
+
+fn workspace(exports: &[Exports; 2]) -> Workspace<'_> {
+    Workspace::new([
+        (FileId::input(0), "big_bot.yaml", &exports[0]),
+        (FileId::input(1), "spring_sale.json", &exports[1]),
+    ])
+}
+
+/// The conversation-flow rules' registry lines.
+fn wa2() -> impl Iterator<Item = &'static Rule> {
+    let catalogue = builtin().expect("catalogue");
+    REGISTRY
+        .iter()
+        .filter(move |r| catalogue.rule(r.id).code.starts_with("WA2"))
 }
 
 fn main() {
@@ -94,48 +94,50 @@ fn main() {
     println!();
     println!("rule       cold (builds the graph)   warm (graph shared)   findings");
     let mut cold_total = Duration::ZERO;
-    for rule in REGISTRY.iter().filter(|r| r.code.starts_with("WA2")) {
+    let catalogue = builtin().expect("catalogue");
+    for rule in wa2() {
         let mut cold = Vec::new();
         let mut warm = Vec::new();
         let mut findings = 0;
         for _ in 0..RUNS {
             match rule.check {
-                Check::Document(check) => {
+                Check::Flow(check) => {
                     let contents = fresh(&flow);
-                    let Some(document) = contents.documents.first() else {
-                        panic!("the flow has no document");
+                    let Some(Document::Flow(document)) = contents.documents.first() else {
+                        panic!("the flow has no flow document");
                     };
-                    let ctx = DocumentContext {
-                        file: 0,
+                    let ctx = Context {
+                        file: FileId::input(0),
                         tree: &flow.1,
                         config: &config,
-                        document,
                     };
                     let mut out: Vec<Finding> = Vec::new();
-                    cold.push(time(|| check(&ctx, &mut out)).0);
+                    cold.push(time(|| check(document, &ctx, &mut out)).0);
                     findings = out.len();
                     let mut again: Vec<Finding> = Vec::new();
-                    warm.push(time(|| check(&ctx, &mut again)).0);
+                    warm.push(time(|| check(document, &ctx, &mut again)).0);
                 }
                 Check::Workspace(check) => {
                     // Cold: the files' exports are built too (the flow's graph, and the
                     // search WA209 shows its paths from).
-                    let (elapsed, ws) = time(|| workspace(&flow, &template));
+                    let (elapsed, exports) = time(|| exports(&flow, &template));
+                    let ws = workspace(&exports);
                     let mut out: Vec<FileFinding> = Vec::new();
                     cold.push(elapsed + time(|| check(&ws, &config, &mut out)).0);
                     findings = out.len();
                     let mut again: Vec<FileFinding> = Vec::new();
                     warm.push(time(|| check(&ws, &config, &mut again)).0);
                 }
-                // No flow rule is a whole-file or loader check.
-                Check::File(_) | Check::Loader => {}
+                // No flow rule reads another kind of document, a whole file or is the
+                // loader's.
+                _ => {}
             }
         }
         let (cold, warm) = (median(cold), median(warm));
         cold_total += cold;
         println!(
             "{}   {}              {}          {findings}",
-            rule.code,
+            catalogue.rule(rule.id).code,
             ms(cold),
             ms(warm)
         );
@@ -150,17 +152,15 @@ fn main() {
             time(|| {
                 let mut out = Vec::new();
                 let mut file_out = Vec::new();
-                let wa2 = || REGISTRY.iter().filter(|r| r.code.starts_with("WA2"));
-                if let Some(document) = contents.documents.first() {
-                    let ctx = DocumentContext {
-                        file: 0,
+                if let Some(Document::Flow(document)) = contents.documents.first() {
+                    let ctx = Context {
+                        file: FileId::input(0),
                         tree: &flow.1,
                         config: &config,
-                        document,
                     };
                     for rule in wa2() {
-                        if let Check::Document(check) = rule.check {
-                            check(&ctx, &mut out);
+                        if let Check::Flow(check) = rule.check {
+                            check(document, &ctx, &mut out);
                         }
                     }
                 }
@@ -168,11 +168,8 @@ fn main() {
                 let exports = |f: &(String, Tree, Contents), contents: &Contents| {
                     rules::export(&f.1, &contents.documents)
                 };
-                let file = |path: &str| SourceFile::empty(path.to_string(), path.to_string());
-                let ws = Workspace::new(
-                    vec![file("big_bot.yaml"), file("spring_sale.json")],
-                    vec![exports(&flow, &contents), exports(&template, &template.2)],
-                );
+                let exports = [exports(&flow, &contents), exports(&template, &template.2)];
+                let ws = workspace(&exports);
                 for rule in wa2() {
                     if let Check::Workspace(check) = rule.check {
                         check(&ws, &config, &mut file_out);
@@ -194,14 +191,13 @@ fn main() {
         root: dir.clone(),
         ..Config::default()
     };
-    let catalogue = catalogue().expect("catalogue");
     let found =
         walint::discover::discover(std::slice::from_ref(&dir), &config, &dir).expect("discover");
+    let engine = Engine::new(catalogue, config, Options::default());
     let mut diagnostics = 0;
     let pipeline: Vec<Duration> = (0..RUNS)
         .map(|_| {
-            let (elapsed, outcome) =
-                time(|| lint(&found.files, &config, &Selection::default(), catalogue));
+            let (elapsed, outcome) = time(|| engine::lint(&engine, &found.files, None));
             diagnostics = outcome.diagnostics.len();
             elapsed
         })

@@ -15,12 +15,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use walint::catalogue::{builtin, Catalogue};
 use walint::config::{Config, FailOn};
 use walint::diagnostic::Severity;
 use walint::discover::discover;
-use walint::lint::{lint, Outcome, Selection};
+use walint::engine::{self, Engine, Options, Outcome};
 use walint::report::{self, ReportFormat, ReportInput, RunMeta};
-use walint::rules::catalogue::{catalogue, Catalogue};
 
 /// The system allocator, counting the bytes it hands out.
 struct Counting;
@@ -92,7 +92,7 @@ fn render(
     format: ReportFormat,
     outcome: &Outcome,
     meta: &RunMeta,
-    catalogue: &'static Catalogue,
+    catalogue: &Catalogue,
 ) -> String {
     let input = ReportInput {
         files: &outcome.files,
@@ -128,7 +128,7 @@ fn main() -> ExitCode {
         eprintln!("usage: cargo bench --bench memory -- DIR [--max-mib N]");
         return ExitCode::from(2);
     };
-    let catalogue = match catalogue() {
+    let catalogue = match builtin() {
         Ok(catalogue) => catalogue,
         Err(error) => {
             eprintln!("memory: broken rule catalogue: {error}");
@@ -141,6 +141,7 @@ fn main() -> ExitCode {
         root: cwd.clone(),
         ..Config::default()
     };
+    let engine = Engine::new(catalogue.clone(), config.clone(), Options::default());
     let start = LIVE.load(Ordering::Relaxed);
 
     let (found, discover_peak) = peak_of(|| discover(std::slice::from_ref(&dir), &config, &cwd));
@@ -149,11 +150,10 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let after_discover = LIVE.load(Ordering::Relaxed);
-    let (outcome, lint_peak) =
-        peak_of(|| lint(&found.files, &config, &Selection::default(), catalogue));
+    let (outcome, lint_peak) = peak_of(|| engine::lint(&engine, &found.files, None));
     let after_lint = LIVE.load(Ordering::Relaxed);
-    let meta = RunMeta::collect(&cwd, None, catalogue, ["check".to_string()]);
-    let (json, json_peak) = peak_of(|| render(ReportFormat::Json, &outcome, &meta, catalogue));
+    let meta = RunMeta::collect(&cwd, None, &catalogue, ["check".to_string()]);
+    let (json, json_peak) = peak_of(|| render(ReportFormat::Json, &outcome, &meta, &catalogue));
     let json_bytes = json.len();
     drop(json);
 
@@ -194,7 +194,7 @@ fn main() -> ExitCode {
         ("render html", ReportFormat::Html),
     ];
     for (name, format) in formats {
-        let (text, peak) = peak_of(|| render(format, &outcome, &meta, catalogue));
+        let (text, peak) = peak_of(|| render(format, &outcome, &meta, &catalogue));
         let name = format!("{name} ({:.1} MiB)", text.len() as f64 / 1_048_576.0);
         drop(text);
         println!(

@@ -15,10 +15,10 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use walint::catalogue::builtin;
 use walint::config::Config;
 use walint::discover::{discover, Candidate};
-use walint::lint::{lint, Selection};
-use walint::rules::catalogue::catalogue;
+use walint::engine::{self, Engine, Options};
 use walint::source::{parse, Format, Tree};
 
 const WARMUP: usize = 1;
@@ -107,7 +107,7 @@ fn main() -> ExitCode {
         eprintln!("pipeline: `{}` is not a folder", dir.display());
         return ExitCode::from(2);
     }
-    let catalogue = match catalogue() {
+    let catalogue = match builtin() {
         Ok(catalogue) => catalogue,
         Err(error) => {
             eprintln!("pipeline: broken rule catalogue: {error}");
@@ -121,7 +121,8 @@ fn main() -> ExitCode {
         ..Config::default()
     };
     let paths = vec![dir.clone()];
-    let selection = Selection::default();
+    let engine = Engine::new(catalogue, config.clone(), Options::default());
+    let lint = |files: &[Candidate]| engine::lint(&engine, files, None);
     let run_discover =
         |paths: &[PathBuf], cwd: &Path| discover(paths, &config, cwd).expect("the folder exists");
 
@@ -138,7 +139,7 @@ fn main() -> ExitCode {
         .collect();
     let bytes = read_all_sequential(&files);
     let parsed = files.par_iter().filter_map(read_and_parse).count();
-    let outcome = lint(&files, &config, &selection, catalogue);
+    let outcome = lint(&files);
     let linted = outcome.files.len();
     let diagnostics = outcome.diagnostics.len();
     drop(outcome);
@@ -200,19 +201,19 @@ fn main() -> ExitCode {
         Row {
             stage: "(d) lint",
             files: n,
-            time: median(|| lint(&files, &config, &selection, catalogue)),
+            time: median(|| lint(&files)),
         },
         Row {
             stage: "(d) dropping lint's Outcome",
             files: n,
-            time: median_after(|| lint(&files, &config, &selection, catalogue), drop),
+            time: median_after(|| lint(&files), drop),
         },
         Row {
             stage: "(e) discover + lint + drop",
             files: n,
             time: median(|| {
                 let found = run_discover(&paths, &cwd);
-                drop(lint(&found.files, &config, &selection, catalogue));
+                drop(lint(&found.files));
             }),
         },
     ];

@@ -13,8 +13,9 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostic::fingerprint::fingerprint;
 use crate::diagnostic::Diagnostic;
-use crate::lint::{fingerprint, Outcome};
+use crate::engine::Outcome;
 
 /// The version of the baseline file format.
 pub const FORMAT: u32 = 1;
@@ -84,12 +85,12 @@ impl Anchor {
 fn entry(diagnostic: &Diagnostic, outcome: &Outcome, anchor: &Anchor) -> Entry {
     let file = anchor.relative(&diagnostic.file);
     let offending = outcome
-        .source(diagnostic.file_index)
+        .source(diagnostic.file_id)
         .and_then(|f| f.text.get(diagnostic.span.start..diagnostic.span.end))
         .unwrap_or("");
     Entry {
         rule: diagnostic.code.to_string(),
-        fingerprint: fingerprint(diagnostic.code, &file, &diagnostic.pointer, offending),
+        fingerprint: fingerprint(&diagnostic.code, &file, &diagnostic.pointer, offending),
         file,
         pointer: diagnostic.pointer.clone(),
         message: diagnostic.message.clone(),

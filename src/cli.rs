@@ -7,14 +7,17 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::baseline::{self, Anchor, BaselineFile};
+use std::sync::Arc;
+
+use crate::catalogue::{self, Catalogue, ExampleKind};
 use crate::config::{self, Config, FailOn};
 use crate::discover::{self, Candidate};
+use crate::engine::{self, Engine, Options, Outcome, Selection, StdinFile};
 use crate::generate;
-use crate::lint::{self, LintOptions, Outcome, Selection, StdinFile};
 use crate::report::text::printable;
 use crate::report::{self, ReportFormat, ReportInput, RunMeta};
-use crate::rules::catalogue::{catalogue, Catalogue, ExampleKind};
 use crate::suggest::did_you_mean;
+use crate::templates_command::{self, TemplatesCommand};
 
 /// Exit codes of spec §1.
 pub const EXIT_CLEAN: u8 = 0;
@@ -50,6 +53,10 @@ enum Command {
     Init,
     /// Record today's findings as accepted, for `check --baseline`
     Baseline(BaselineArgs),
+    /// Meta's review of the templates: `pull` it into a lock file (the only network use),
+    /// `status` of the repository's templates against it
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
     /// Print the completion script for a shell
     Completions {
         #[arg(value_enum)]
@@ -268,14 +275,17 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    let result = catalogue()
+    let result = catalogue::builtin()
         .map_err(Fatal)
         .and_then(|catalogue| match cli.command {
             Command::Check(args) => check(args, catalogue, &mut out),
-            Command::Rules { format } => rules(format, catalogue, &mut out),
-            Command::Explain { rule } => explain(&rule, catalogue, &mut out),
+            Command::Rules { format } => rules(format, &catalogue, &mut out),
+            Command::Explain { rule } => explain(&rule, &catalogue, &mut out),
             Command::Init => init(&mut out),
             Command::Baseline(args) => record_baseline(args, catalogue),
+            Command::Templates(command) => {
+                templates_command::run(command, &catalogue).map_err(Fatal)
+            }
             Command::Completions { shell } => out
                 .write_doc(&generate::completions(shell, Cli::command()))
                 .map(|()| EXIT_CLEAN),
@@ -291,36 +301,52 @@ pub fn main() -> ExitCode {
 }
 
 fn load_config(args: &LintArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Config, Fatal> {
-    let path = if args.no_config {
-        None
-    } else if let Some(path) = &args.config {
-        if !path.is_file() {
-            return Err(Fatal(format!(
-                "config file `{}` does not exist",
-                path.display()
-            )));
-        }
-        Some(path.clone())
+    // The folder being checked first (its own walint.yaml), then the current folder. For
+    // standard input, the folder of the name it stands for.
+    let first = args
+        .paths
+        .first()
+        .map(|p| match (&args.stdin_filename, p.as_os_str() == "-") {
+            (Some(name), true) => cwd.join(name),
+            _ => cwd.join(p),
+        })
+        .unwrap_or(cwd.to_path_buf());
+    let start = if first.is_dir() {
+        first
     } else {
-        // The folder being checked first (its own walint.yaml), then the current folder.
-        // For standard input, the folder of the name it stands for.
-        let first = args
-            .paths
-            .first()
-            .map(|p| match (&args.stdin_filename, p.as_os_str() == "-") {
-                (Some(name), true) => cwd.join(name),
-                _ => cwd.join(p),
-            })
-            .unwrap_or(cwd.to_path_buf());
-        let start = if first.is_dir() {
-            first
-        } else {
-            first
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or(cwd.to_path_buf())
-        };
-        config::discover(&start).or_else(|| config::discover(cwd))
+        first
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or(cwd.to_path_buf())
+    };
+    load_config_from(
+        args.config.as_deref(),
+        args.no_config,
+        &start,
+        cwd,
+        catalogue,
+    )
+    .map_err(Fatal)
+}
+
+/// The config of a run: `explicit` (`--config`), none (`--no-config`), or the walint.yaml
+/// discovered from `start`, then from `cwd`.
+pub(crate) fn load_config_from(
+    explicit: Option<&Path>,
+    no_config: bool,
+    start: &Path,
+    cwd: &Path,
+    catalogue: &Catalogue,
+) -> Result<Config, String> {
+    let path = if no_config {
+        None
+    } else if let Some(path) = explicit {
+        if !path.is_file() {
+            return Err(format!("config file `{}` does not exist", path.display()));
+        }
+        Some(path.to_path_buf())
+    } else {
+        config::discover(start).or_else(|| config::discover(cwd))
     };
     match path {
         None => Ok(Config {
@@ -331,7 +357,7 @@ fn load_config(args: &LintArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Con
             let shown = discover::shown(&path, cwd);
             let mut config = Config::load(&path, catalogue).map_err(|mut e| {
                 e.path = shown.clone();
-                Fatal(e.to_string())
+                e.to_string()
             })?;
             config.root = config.root.canonicalize().unwrap_or(config.root);
             config.shown = shown;
@@ -341,8 +367,13 @@ fn load_config(args: &LintArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Con
 }
 
 fn current_dir() -> Result<PathBuf, Fatal> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| Fatal(format!("cannot read the current folder: {e}")))?;
+    working_folder().map_err(Fatal)
+}
+
+/// The current folder, canonical when it can be.
+pub(crate) fn working_folder() -> Result<PathBuf, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
     Ok(cwd.canonicalize().unwrap_or(cwd))
 }
 
@@ -350,16 +381,16 @@ fn current_dir() -> Result<PathBuf, Fatal> {
 fn run_lint(
     args: &LintArgs,
     cwd: &Path,
-    catalogue: &'static Catalogue,
-) -> Result<(Config, Outcome), Fatal> {
-    let config = load_config(args, cwd, catalogue)?;
+    catalogue: Arc<Catalogue>,
+) -> Result<(Engine, Outcome), Fatal> {
+    let config = load_config(args, cwd, &catalogue)?;
     for code in args.select.iter().chain(&args.ignore) {
         let known = catalogue
-            .rules
+            .rules()
             .iter()
             .any(|r| r.code.starts_with(&code.to_ascii_uppercase()));
         if !known {
-            let codes = catalogue.rules.iter().map(|r| r.code.as_str());
+            let codes = catalogue.rules().iter().map(|r| &*r.code);
             return Err(Fatal(format!(
                 "no rule matches `{code}`{}",
                 did_you_mean(code, codes)
@@ -378,21 +409,21 @@ fn run_lint(
     for warning in &discovery.warnings {
         warn(&format!("walint: warning: {}", printable(warning)));
     }
-    let options = LintOptions {
+    let options = Options {
         selection: Selection {
             select: args.select.clone(),
             ignore: args.ignore.clone(),
         },
         inline_ignores: !args.no_inline_ignores,
-        stdin,
     };
-    let outcome = lint::lint_with(&discovery.files, &config, &options, catalogue);
+    let engine = Engine::new(catalogue, config, options);
+    let outcome = engine::lint(&engine, &discovery.files, stdin.as_ref());
     if args.verbose {
         for (path, reason) in &outcome.skipped {
             warn(&format!("walint: skipped {}: {reason}", printable(path)));
         }
     }
-    Ok((config, outcome))
+    Ok((engine, outcome))
 }
 
 /// `-` among the paths: standard input as the file `--stdin-filename` names (by default
@@ -434,7 +465,7 @@ fn read_stdin(args: &LintArgs, config: &Config, cwd: &Path) -> Result<Option<Std
     }))
 }
 
-fn check(args: CheckArgs, catalogue: &'static Catalogue, out: &mut Stdout) -> Result<u8, Fatal> {
+fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result<u8, Fatal> {
     let cwd = current_dir()?;
     let outputs = parse_outputs(&args)?;
     let baseline = match &args.baseline {
@@ -447,7 +478,8 @@ fn check(args: CheckArgs, catalogue: &'static Catalogue, out: &mut Stdout) -> Re
         }
         None => None,
     };
-    let (config, mut outcome) = run_lint(&args.lint, &cwd, catalogue)?;
+    let (engine, mut outcome) = run_lint(&args.lint, &cwd, catalogue)?;
+    let (config, catalogue) = (engine.config(), engine.catalogue());
     let stats = baseline.map(|(path, file)| {
         let anchor = Anchor::new(&path, &cwd);
         let shown = discover::shown(&cwd.join(&path), &cwd);
@@ -559,7 +591,7 @@ fn append_step_summary(input: &ReportInput) -> Result<(), Fatal> {
         .map_err(|e| Fatal(format!("cannot write GITHUB_STEP_SUMMARY: {e}")))
 }
 
-fn record_baseline(args: BaselineArgs, catalogue: &'static Catalogue) -> Result<u8, Fatal> {
+fn record_baseline(args: BaselineArgs, catalogue: Arc<Catalogue>) -> Result<u8, Fatal> {
     let cwd = current_dir()?;
     let (_, outcome) = run_lint(&args.lint, &cwd, catalogue)?;
     let anchor = Anchor::new(&args.output, &cwd);
@@ -603,12 +635,12 @@ fn rules(format: RulesFormat, catalogue: &Catalogue, out: &mut Stdout) -> Result
     let text = match format {
         RulesFormat::Json => {
             let rules: Vec<serde_json::Value> = catalogue
-                .rules
+                .rules()
                 .iter()
                 .map(|r| {
                     serde_json::json!({
-                        "code": r.code,
-                        "name": r.name,
+                        "code": &*r.code,
+                        "name": &*r.name,
                         "severity": r.severity,
                         "category": r.category,
                         "summary": r.summary,
@@ -630,7 +662,7 @@ fn rules(format: RulesFormat, catalogue: &Catalogue, out: &mut Stdout) -> Result
 pub fn rules_table(catalogue: &Catalogue) -> String {
     let mut text = String::from("| code | name | severity | category | summary |\n");
     text.push_str("| --- | --- | --- | --- | --- |\n");
-    for r in &catalogue.rules {
+    for r in catalogue.rules() {
         text.push_str(&format!(
             "| {} | {} | {} | {} | {} |\n",
             r.code,
@@ -645,10 +677,7 @@ pub fn rules_table(catalogue: &Catalogue) -> String {
 
 fn explain(rule: &str, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fatal> {
     let Some(doc) = catalogue.find(rule) else {
-        let names = catalogue
-            .rules
-            .iter()
-            .flat_map(|r| [r.code.as_str(), r.name.as_str()]);
+        let names = catalogue.rules().iter().flat_map(|r| [&*r.code, &*r.name]);
         return Err(Fatal(format!(
             "unknown rule `{rule}`{}; `walint rules` lists them",
             did_you_mean(rule, names)

@@ -6,13 +6,15 @@ use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
+use crate::catalogue::{Catalogue, IntegerOption, NumberOption, RuleDoc, RuleId};
 use crate::date::{self, Date};
 use crate::diagnostic::Severity;
+use crate::model::flow::Duration;
 use crate::model::reader::Keyword;
-use crate::model::webhook::Environment;
-use crate::rules::catalogue::Catalogue;
+use crate::model::webhook::{Environment, GraphVersion};
 use crate::source::{parse, Format, LineIndex, NodeId, Span, Tree, Value};
 use crate::suggest::did_you_mean;
+use crate::templates_lock::DEFAULT_FILE as DEFAULT_LOCK_FILE;
 
 pub const FILE_NAMES: [&str; 2] = ["walint.yaml", ".walint.yaml"];
 
@@ -24,7 +26,11 @@ const TOP_KEYS: &[&str] = &[
     "environment",
     "rules",
     "overrides",
+    "meta",
+    "templates_lock",
+    "templates_lock_max_age",
 ];
+const META_KEYS: &[&str] = &["waba_id", "graph_api_version"];
 const OVERRIDE_KEYS: &[&str] = &["files", "pointer", "rules", "reason"];
 
 /// The lowest severity that fails a run; `Never` never does.
@@ -73,12 +79,12 @@ pub struct Override {
     /// The `files` patterns as written, for messages.
     pub patterns: Vec<String>,
     pub pointer: Option<String>,
-    pub rules: BTreeMap<String, RuleSetting>,
+    pub rules: BTreeMap<RuleId, RuleSetting>,
     pub reason: Option<String>,
     /// Where the override item starts in the config text.
     pub span: Span,
     /// Where each rule code is written under the override's `rules:`.
-    pub rule_spans: BTreeMap<String, Span>,
+    pub rule_spans: BTreeMap<RuleId, Span>,
 }
 
 impl Override {
@@ -91,9 +97,9 @@ impl Override {
             })
     }
 
-    /// Turns `code` off (a suppression, when the override gives a reason).
-    pub fn turns_off(&self, code: &str) -> bool {
-        self.rules.get(code).is_some_and(|r| r.off)
+    /// Turns `rule` off (a suppression, when the override gives a reason).
+    pub fn turns_off(&self, rule: RuleId) -> bool {
+        self.rules.get(&rule).is_some_and(|r| r.off)
     }
 }
 
@@ -112,11 +118,29 @@ pub struct Config {
     pub fail_on: Option<FailOn>,
     pub brand: Option<String>,
     pub environment: Option<Environment>,
-    pub rules: BTreeMap<String, RuleSetting>,
+    pub rules: BTreeMap<RuleId, RuleSetting>,
     pub overrides: Vec<Override>,
     /// The day date-dependent rules check against; `None` is the run's date
     /// ([`crate::date::today`]). Tests pin it so documented examples never expire.
     pub today: Option<Date>,
+    /// `meta:`: the WhatsApp Business Account `walint templates pull` reads.
+    pub meta: MetaSettings,
+    /// `templates_lock:` as written, relative to the config's folder.
+    pub templates_lock: Option<String>,
+    /// `templates_lock_max_age:`; `None` is the default, [`DEFAULT_LOCK_MAX_AGE_DAYS`].
+    pub templates_lock_max_age: Option<Duration>,
+}
+
+/// How old a templates lock may grow before `check` says so, unless configured.
+pub const DEFAULT_LOCK_MAX_AGE_DAYS: u64 = 7;
+
+/// `meta: {waba_id, graph_api_version}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MetaSettings {
+    /// Digits only.
+    pub waba_id: Option<String>,
+    /// Normalised (`v23.0`).
+    pub graph_api_version: Option<String>,
 }
 
 /// A config file that cannot be used: exit 2 with the file, line and a suggestion.
@@ -240,6 +264,35 @@ impl Config {
                 }
                 "rules" => config.rules = read.rules(node)?,
                 "overrides" => config.overrides = read.overrides(node)?,
+                "meta" => config.meta = read.meta(node)?,
+                "templates_lock" => {
+                    let value = read.string(node, "templates_lock")?;
+                    if value.trim().is_empty() {
+                        return Err(error(
+                            tree.span(node),
+                            "`templates_lock` must name a file".into(),
+                        ));
+                    }
+                    config.templates_lock = Some(value);
+                }
+                "templates_lock_max_age" => {
+                    let value = read.string(node, "templates_lock_max_age")?;
+                    let age = Duration::parse(&value)
+                        .and_then(|d| {
+                            if d.seconds == 0 {
+                                Err("is zero".to_string())
+                            } else {
+                                Ok(d)
+                            }
+                        })
+                        .map_err(|why| {
+                            error(
+                                tree.span(node),
+                                format!("`templates_lock_max_age: {value}` {why}; write a duration such as 7d or 36h"),
+                            )
+                        })?;
+                    config.templates_lock_max_age = Some(age);
+                }
                 other => {
                     return Err(error(
                         entry.key_span,
@@ -256,23 +309,28 @@ impl Config {
 
     /// The severity configured for one finding: the last matching override that sets one
     /// wins over `rules:`. `relative` is the file's path relative to the config's folder.
-    pub fn severity_for(&self, code: &str, relative: &str, pointer: &str) -> Option<Severity> {
+    pub fn severity_for(&self, rule: RuleId, relative: &str, pointer: &str) -> Option<Severity> {
         self.overrides
             .iter()
             .rev()
             .filter(|o| o.applies(relative, pointer))
-            .find_map(|o| o.rules.get(code).and_then(|r| r.severity))
-            .or_else(|| self.rules.get(code).and_then(|r| r.severity))
+            .find_map(|o| o.rules.get(&rule).and_then(|r| r.severity))
+            .or_else(|| self.rules.get(&rule).and_then(|r| r.severity))
     }
 
-    /// The override that suppresses one finding: the last matching one that turns `code`
+    /// Whether `rules:` turns a rule off.
+    pub fn turns_off(&self, rule: RuleId) -> bool {
+        self.rules.get(&rule).is_some_and(|r| r.off)
+    }
+
+    /// The override that suppresses one finding: the last matching one that turns `rule`
     /// off and gives a reason (an override without a reason suppresses nothing; WA005).
-    pub fn suppression_for(&self, code: &str, relative: &str, pointer: &str) -> Option<usize> {
+    pub fn suppression_for(&self, rule: RuleId, relative: &str, pointer: &str) -> Option<usize> {
         self.overrides
             .iter()
             .enumerate()
             .rev()
-            .find(|(_, o)| o.reason.is_some() && o.turns_off(code) && o.applies(relative, pointer))
+            .find(|(_, o)| o.reason.is_some() && o.turns_off(rule) && o.applies(relative, pointer))
             .map(|(index, _)| index)
     }
 
@@ -286,16 +344,47 @@ impl Config {
             .unwrap_or(shown)
     }
 
+    /// Where the templates lock is: `templates_lock:`, else [`DEFAULT_LOCK_FILE`] beside
+    /// the config (in the working folder without one).
+    pub fn templates_lock_path(&self) -> PathBuf {
+        self.root
+            .join(self.templates_lock.as_deref().unwrap_or(DEFAULT_LOCK_FILE))
+    }
+
+    /// `templates_lock_max_age` in seconds.
+    pub fn templates_lock_max_age_seconds(&self) -> u64 {
+        self.templates_lock_max_age
+            .as_ref()
+            .map_or(DEFAULT_LOCK_MAX_AGE_DAYS * Duration::DAY, |d| d.seconds)
+    }
+
     pub fn today(&self) -> Date {
         self.today.unwrap_or_else(date::today)
     }
 
-    /// A numeric option of a rule, from the config or the default given.
-    pub fn number(&self, code: &str, option: &str, default: f64) -> f64 {
-        match self.rules.get(code).and_then(|r| r.options.get(option)) {
-            Some(OptionValue::Number(n)) => *n,
-            _ => default,
+    /// The value the config gives a rule option, if any.
+    fn option_value(&self, rule: RuleId, name: &str) -> Option<f64> {
+        match self.rules.get(&rule).and_then(|r| r.options.get(name)) {
+            Some(OptionValue::Number(n)) if n.is_finite() => Some(*n),
+            _ => None,
         }
+    }
+
+    /// A count option of a rule (`options::WA201_MAX_OPTIONS`): the config's value, whole
+    /// and within the option's range, or the option's default.
+    pub fn integer(&self, option: IntegerOption) -> u32 {
+        self.option_value(option.rule, option.name)
+            .map_or(option.default, |n| {
+                n.floor()
+                    .clamp(f64::from(option.min), f64::from(option.max)) as u32
+            })
+    }
+
+    /// A number option of a rule (`options::WA502_MAX_PER_WEEK`): the config's value, within
+    /// the option's range, or the option's default.
+    pub fn number(&self, option: NumberOption) -> f64 {
+        self.option_value(option.rule, option.name)
+            .map_or(option.default, |n| n.clamp(option.min, option.max))
     }
 }
 
@@ -327,6 +416,45 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
         }
     }
 
+    fn meta(&self, node: NodeId) -> Result<MetaSettings, ConfigError> {
+        let mut meta = MetaSettings::default();
+        for entry in self.map(node, "`meta`")? {
+            let span = self.tree.span(entry.value);
+            match entry.key.as_str() {
+                "waba_id" => {
+                    let value = self.string(entry.value, "meta.waba_id")?;
+                    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+                        return Err((self.error)(
+                            span,
+                            format!("`meta.waba_id` must be the WhatsApp Business Account's id, a number, not `{value}`"),
+                        ));
+                    }
+                    meta.waba_id = Some(value);
+                }
+                "graph_api_version" => {
+                    let value = self.string(entry.value, "meta.graph_api_version")?;
+                    let version = GraphVersion::parse(&value).ok_or_else(|| {
+                        (self.error)(
+                            span,
+                            format!("`meta.graph_api_version` must look like v23.0, not `{value}`"),
+                        )
+                    })?;
+                    meta.graph_api_version = Some(version.to_string());
+                }
+                other => {
+                    return Err((self.error)(
+                        entry.key_span,
+                        format!(
+                            "unknown key `meta.{other}`{}",
+                            did_you_mean(other, META_KEYS.iter().copied())
+                        ),
+                    ))
+                }
+            }
+        }
+        Ok(meta)
+    }
+
     fn globs(&self, node: NodeId, key: &str) -> Result<Vec<String>, ConfigError> {
         let items: Vec<NodeId> = match self.tree.value(node) {
             Value::Seq(items) => items.clone(),
@@ -350,7 +478,7 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
             .collect()
     }
 
-    fn rules(&self, node: NodeId) -> Result<BTreeMap<String, RuleSetting>, ConfigError> {
+    fn rules(&self, node: NodeId) -> Result<BTreeMap<RuleId, RuleSetting>, ConfigError> {
         Ok(self
             .rules_with_spans(node)?
             .into_iter()
@@ -362,15 +490,15 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
     fn rules_with_spans(
         &self,
         node: NodeId,
-    ) -> Result<BTreeMap<String, (RuleSetting, Span)>, ConfigError> {
+    ) -> Result<BTreeMap<RuleId, (RuleSetting, Span)>, ConfigError> {
         let mut rules = BTreeMap::new();
         for entry in self.map(node, "`rules`")? {
             let Some(doc) = self.catalogue.find(&entry.key) else {
                 let names = self
                     .catalogue
-                    .rules
+                    .rules()
                     .iter()
-                    .flat_map(|r| [r.code.as_str(), r.name.as_str()]);
+                    .flat_map(|r| [&*r.code, &*r.name]);
                 return Err((self.error)(
                     entry.key_span,
                     format!(
@@ -381,16 +509,12 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
                 ));
             };
             let setting = self.rule_setting(entry.value, doc)?;
-            rules.insert(doc.code.clone(), (setting, entry.key_span));
+            rules.insert(doc.id, (setting, entry.key_span));
         }
         Ok(rules)
     }
 
-    fn rule_setting(
-        &self,
-        node: NodeId,
-        doc: &crate::rules::catalogue::RuleDoc,
-    ) -> Result<RuleSetting, ConfigError> {
+    fn rule_setting(&self, node: NodeId, doc: &RuleDoc) -> Result<RuleSetting, ConfigError> {
         let span = self.tree.span(node);
         let mut setting = RuleSetting::default();
         match self.tree.value(node) {
@@ -503,9 +627,9 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
                         }
                         "pointer" => result.pointer = Some(self.string(entry.value, "pointer")?),
                         "rules" => {
-                            for (code, (setting, span)) in self.rules_with_spans(entry.value)? {
-                                result.rule_spans.insert(code.clone(), span);
-                                result.rules.insert(code, setting);
+                            for (rule, (setting, span)) in self.rules_with_spans(entry.value)? {
+                                result.rule_spans.insert(rule, span);
+                                result.rules.insert(rule, setting);
                             }
                         }
                         "reason" => {
@@ -544,10 +668,10 @@ pub const STARTER: &str = include_str!("starter.yaml");
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::catalogue::catalogue;
+    use crate::catalogue::{builtin, options};
 
     fn config(text: &str) -> Config {
-        Config::parse(text, "walint.yaml", catalogue().unwrap()).unwrap()
+        Config::parse(text, "walint.yaml", &builtin().unwrap()).unwrap()
     }
 
     #[test]
@@ -555,19 +679,20 @@ mod tests {
         let config = config(
             "overrides:\n  - files: [\"t/*.json\"]\n    pointer: /components/0\n    rules: {WA101: off}\n    reason: kept\n",
         );
-        let found = |path: &str, pointer: &str| config.suppression_for("WA101", path, pointer);
+        let found =
+            |path: &str, pointer: &str| config.suppression_for(RuleId::WA101, path, pointer);
         assert_eq!(found("t/a.json", "/components/0"), Some(0));
         assert_eq!(found("t/a.json", "/components/0/text"), Some(0));
         assert_eq!(found("t/a.json", "/components/01"), None);
         assert_eq!(found("t/a.json", "/components"), None);
         assert_eq!(found("u/a.json", "/components/0"), None);
         assert_eq!(
-            config.suppression_for("WA201", "t/a.json", "/components/0"),
+            config.suppression_for(RuleId::WA201, "t/a.json", "/components/0"),
             None
         );
         let rule = &config.overrides[0];
         assert_eq!(rule.patterns, ["t/*.json"]);
-        assert_eq!(rule.rule_spans["WA101"], Span::new(74, 79));
+        assert_eq!(rule.rule_spans[&RuleId::WA101], Span::new(74, 79));
     }
 
     #[test]
@@ -575,15 +700,74 @@ mod tests {
         let config = config(
             "rules:\n  WA201: warning\noverrides:\n  - files: [\"legacy/**\"]\n    rules: {WA201: off, WA101: info}\n",
         );
-        assert_eq!(config.suppression_for("WA201", "legacy/a.yaml", ""), None);
         assert_eq!(
-            config.severity_for("WA101", "legacy/a.yaml", ""),
+            config.suppression_for(RuleId::WA201, "legacy/a.yaml", ""),
+            None
+        );
+        assert_eq!(
+            config.severity_for(RuleId::WA101, "legacy/a.yaml", ""),
             Some(Severity::Info)
         );
         assert_eq!(
-            config.severity_for("WA201", "legacy/a.yaml", ""),
+            config.severity_for(RuleId::WA201, "legacy/a.yaml", ""),
             Some(Severity::Warning)
         );
-        assert_eq!(config.severity_for("WA101", "new/a.yaml", ""), None);
+        assert_eq!(config.severity_for(RuleId::WA101, "new/a.yaml", ""), None);
+    }
+
+    #[test]
+    fn typed_options_read_the_config_or_fall_back_to_the_yaml_default() {
+        let none = Config::default();
+        assert_eq!(none.integer(options::WA201_MAX_OPTIONS), 5);
+        assert_eq!(none.integer(options::WA213_MAX_DEPTH), 3);
+        assert_eq!(none.number(options::WA502_MAX_PER_WEEK), 2.0);
+        let set = config("rules:\n  WA201: {max_options: 7}\n  WA502: {max_per_week: 0.5}\n");
+        assert_eq!(set.integer(options::WA201_MAX_OPTIONS), 7);
+        assert_eq!(set.number(options::WA502_MAX_PER_WEEK), 0.5);
+        // Until the config is validated against the option types, a value out of range is
+        // brought into it and a value of the wrong type falls back to the default.
+        let odd = config(
+            "rules:\n  WA201: {max_options: 40}\n  WA213: {max_depth: 2.7}\n  WA106: {words_per_variable: -1}\n  WA502: {max_per_week: often}\n",
+        );
+        assert_eq!(odd.integer(options::WA201_MAX_OPTIONS), 10);
+        assert_eq!(odd.integer(options::WA213_MAX_DEPTH), 2);
+        assert_eq!(odd.number(options::WA106_WORDS_PER_VARIABLE), 0.0);
+        assert_eq!(odd.number(options::WA502_MAX_PER_WEEK), 2.0);
+    }
+
+    #[test]
+    fn meta_and_the_templates_lock_are_read_and_checked() {
+        let config = config(
+            "meta:\n  waba_id: 102290129340398\n  graph_api_version: V23.0\ntemplates_lock: locks/meta.json\ntemplates_lock_max_age: 36h\n",
+        );
+        assert_eq!(config.meta.waba_id.as_deref(), Some("102290129340398"));
+        assert_eq!(config.meta.graph_api_version.as_deref(), Some("v23.0"));
+        assert_eq!(
+            config.templates_lock_path(),
+            Path::new("./locks/meta.json").to_path_buf()
+        );
+        assert_eq!(config.templates_lock_max_age_seconds(), 36 * 3600);
+        let defaults = Config::default();
+        assert_eq!(defaults.templates_lock_max_age_seconds(), 7 * 86_400);
+        assert!(defaults
+            .templates_lock_path()
+            .ends_with("walint-templates.lock.json"));
+
+        let error = |text: &str| {
+            Config::parse(text, "walint.yaml", &builtin().unwrap())
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            error("meta:\n  waba: 1\n"),
+            "walint.yaml:2:3: unknown key `meta.waba`; did you mean `waba_id`?"
+        );
+        assert!(
+            error("meta: {waba_id: acme}\n").contains("must be the WhatsApp Business Account's id")
+        );
+        assert!(error("meta: {graph_api_version: latest}\n").contains("must look like v23.0"));
+        assert!(error("templates_lock_max_age: 7\n").contains("has a number without a unit"));
+        assert!(error("templates_lock_max_age: 0d\n").contains("is zero"));
+        assert!(error("templates_lock: ''\n").contains("must name a file"));
     }
 }

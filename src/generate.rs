@@ -83,6 +83,11 @@ fn extra_sections(subcommands: &[String]) -> Roff {
             "walint-baseline.json",
             "the findings recorded by walint baseline, hidden by check --baseline",
         ),
+        (
+            "walint-templates.lock.json",
+            "Meta's status of the templates, written by walint templates pull beside walint.yaml \
+             (or at its templates_lock), read by templates status",
+        ),
     ] {
         roff.control("TP", []);
         roff.text([bold(file)]);
@@ -102,6 +107,11 @@ fn extra_sections(subcommands: &[String]) -> Roff {
         (
             "GITHUB_STEP_SUMMARY",
             "with --format github, the Markdown report is appended to this file",
+        ),
+        (
+            "WHATSAPP_ACCESS_TOKEN",
+            "the access token walint templates pull sends to the Graph API (never taken from \
+             a flag, never printed or written)",
         ),
     ] {
         roff.control("TP", []);

@@ -12,14 +12,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use granit_parser::{Event, Options, Parser};
 
+use crate::catalogue::{Catalogue, RuleId};
 use crate::config::Config;
 use crate::diagnostic::{At, Diagnostic, FileFinding, Finding, Suppression, SuppressionKind};
-use crate::rules::catalogue::Catalogue;
 use crate::source::{LineIndex, Span, Tree, MAX_NESTING};
 use crate::suggest::did_you_mean;
 use crate::workspace::SourceFile;
 
-pub const SUPPRESSION_INVALID: &str = "WA005";
+pub const SUPPRESSION_INVALID: RuleId = RuleId::WA005;
 
 const LINE_MARKER: &str = "walint-ignore";
 const FILE_MARKER: &str = "walint-ignore-file";
@@ -42,8 +42,8 @@ pub enum Scope {
 pub struct NamedCode {
     /// As written (`WA201`, `menu-overloaded`).
     pub written: String,
-    /// The catalogue code it names, if it names one.
-    pub code: Option<&'static str>,
+    /// The rule it names, if it names one.
+    pub code: Option<RuleId>,
     /// Where it is written.
     pub span: Span,
 }
@@ -90,7 +90,7 @@ pub fn inline_ignores(
     text: &str,
     tree: Option<&Tree>,
     lines: &LineIndex,
-    catalogue: &'static Catalogue,
+    catalogue: &Catalogue,
 ) -> Vec<InlineIgnore> {
     if !text.contains(LINE_MARKER) {
         return Vec::new();
@@ -175,7 +175,7 @@ fn parse_comment(
     text: &str,
     span: Span,
     lines: &LineIndex,
-    catalogue: &'static Catalogue,
+    catalogue: &Catalogue,
 ) -> Option<InlineIgnore> {
     let comment = text.get(span.start..span.end)?;
     let payload = comment.strip_prefix('#')?;
@@ -204,7 +204,7 @@ fn parse_comment(
             let start = rest_start + at;
             codes.push(NamedCode {
                 written: token.to_string(),
-                code: catalogue.find(token).map(|doc| doc.code.as_str()),
+                code: catalogue.find(token).map(|doc| doc.id),
                 span: Span::new(start, start + token.len()),
             });
         }
@@ -299,20 +299,24 @@ pub struct ConfigProblem {
 }
 
 /// Marks every diagnostic a suppression covers (in-source comments first, they are the more
-/// specific), and reports the suppressions that are invalid or unused. `ignores[i]` belongs to
-/// `files[i]`; `enabled` tells whether a rule ran, so a suppression of a rule that was not
-/// run is not called unused.
+/// specific), and reports the suppressions that are invalid or unused. `files` come in id
+/// order and `ignores[i]` belongs to `files[i]`; `enabled` tells whether a rule ran, so a
+/// suppression of a rule that was not run is not called unused.
 pub fn apply(
     diagnostics: &mut [Diagnostic],
     files: &[SourceFile],
     ignores: &[Vec<InlineIgnore>],
     config: &Config,
-    enabled: &dyn Fn(&str) -> bool,
+    catalogue: &Catalogue,
+    enabled: &dyn Fn(RuleId) -> bool,
 ) -> Applied {
     let mut used_inline: BTreeSet<(usize, usize, usize)> = BTreeSet::new();
-    let mut used_override: BTreeSet<(usize, &str)> = BTreeSet::new();
+    let mut used_override: BTreeSet<(usize, RuleId)> = BTreeSet::new();
     for diagnostic in diagnostics.iter_mut() {
-        let file = diagnostic.file_index;
+        // The file's position among `files`; none for the config file.
+        let Ok(file) = files.binary_search_by_key(&diagnostic.file_id, |f| f.id) else {
+            continue;
+        };
         let in_file = ignores.get(file).map(Vec::as_slice).unwrap_or(&[]);
         // Entry and line comments before file-wide ones: the closest reason is shown.
         let mut order: Vec<usize> = (0..in_file.len()).collect();
@@ -323,7 +327,7 @@ pub fn apply(
                 continue;
             };
             for (k, named) in ignore.codes.iter().enumerate() {
-                if named.code != Some(diagnostic.code) || !ignore.covers(diagnostic) {
+                if named.code != Some(diagnostic.rule) || !ignore.covers(diagnostic) {
                     continue;
                 }
                 used_inline.insert((file, i, k));
@@ -341,21 +345,25 @@ pub fn apply(
             continue;
         };
         if let Some(index) =
-            config.suppression_for(diagnostic.code, &source.config_path, &diagnostic.pointer)
+            config.suppression_for(diagnostic.rule, &source.config_path, &diagnostic.pointer)
         {
-            used_override.insert((index, diagnostic.code));
+            used_override.insert((index, diagnostic.rule));
             if diagnostic.suppressed.is_none() {
                 diagnostic.suppressed = external(config, source, diagnostic);
             }
         }
     }
     let mut findings = Vec::new();
-    for (file, in_file) in ignores.iter().enumerate() {
+    for ((file, in_file), source) in ignores.iter().enumerate().zip(files) {
         for (i, ignore) in in_file.iter().enumerate() {
+            let used = |k| used_inline.contains(&(file, i, k));
             findings.extend(
-                inline_problems(ignore, |k| used_inline.contains(&(file, i, k)), enabled)
+                inline_problems(ignore, used, enabled, catalogue)
                     .into_iter()
-                    .map(|finding| FileFinding { file, finding }),
+                    .map(|finding| FileFinding {
+                        file: source.id,
+                        finding,
+                    }),
             );
         }
     }
@@ -363,11 +371,12 @@ pub fn apply(
     for (index, rule) in config.overrides.iter().enumerate() {
         let matched_a_file = files.iter().any(|f| rule.files.is_match(&f.config_path));
         let where_ = describe_override(rule);
-        for (code, setting) in &rule.rules {
+        for (&id, setting) in &rule.rules {
             if !setting.off {
                 continue;
             }
-            let span = rule.rule_spans.get(code).copied().unwrap_or(rule.span);
+            let code = &catalogue.rule(id).code;
+            let span = rule.rule_spans.get(&id).copied().unwrap_or(rule.span);
             if rule.reason.is_none() {
                 config_diagnostics.push(ConfigProblem {
                     span,
@@ -377,9 +386,9 @@ pub fn apply(
                     help: "add `reason:` to the override: why these findings are accepted, and by whom".into(),
                 });
             } else if matched_a_file
-                && enabled(code)
-                && code != SUPPRESSION_INVALID
-                && !used_override.contains(&(index, code.as_str()))
+                && enabled(id)
+                && id != SUPPRESSION_INVALID
+                && !used_override.contains(&(index, id))
             {
                 config_diagnostics.push(ConfigProblem {
                     span,
@@ -405,7 +414,7 @@ pub fn external(
     diagnostic: &Diagnostic,
 ) -> Option<Suppression> {
     let index =
-        config.suppression_for(diagnostic.code, &source.config_path, &diagnostic.pointer)?;
+        config.suppression_for(diagnostic.rule, &source.config_path, &diagnostic.pointer)?;
     let rule = config.overrides.get(index)?;
     Some(Suppression {
         kind: SuppressionKind::External,
@@ -436,7 +445,8 @@ fn describe_override(rule: &crate::config::Override) -> String {
 fn inline_problems(
     ignore: &InlineIgnore,
     used: impl Fn(usize) -> bool,
-    enabled: &dyn Fn(&str) -> bool,
+    enabled: &dyn Fn(RuleId) -> bool,
+    catalogue: &Catalogue,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let comment = At::Raw(ignore.comment);
@@ -478,14 +488,7 @@ fn inline_problems(
         let at = At::Raw(named.span);
         match named.code {
             None => {
-                let codes = crate::rules::catalogue::catalogue()
-                    .map(|c| {
-                        c.rules
-                            .iter()
-                            .flat_map(|r| [r.code.as_str(), r.name.as_str()])
-                            .collect::<Vec<_>>()
-                    })
-                    .unwrap_or_default();
+                let codes = catalogue.rules().iter().flat_map(|r| [&*r.code, &*r.name]);
                 out.push(
                     Finding::new(
                         SUPPRESSION_INVALID,
@@ -509,7 +512,8 @@ fn inline_problems(
                     "fix the suppression, or turn WA005 off in walint.yaml (`rules: {WA005: off}`)",
                 ),
             ),
-            Some(code) if ignore.reason.is_some() && !used(k) && enabled(code) => {
+            Some(id) if ignore.reason.is_some() && !used(k) && enabled(id) => {
+                let code = &catalogue.rule(id).code;
                 let place = match ignore.scope {
                     Scope::File => "this file".to_string(),
                     Scope::Nothing => "anything: nothing follows the comment".to_string(),
@@ -536,13 +540,13 @@ fn inline_problems(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::catalogue::catalogue;
+    use crate::catalogue::builtin;
     use crate::source::{parse, Format};
 
     fn ignores(text: &str) -> Vec<InlineIgnore> {
         let tree = parse(text, Format::Yaml).ok();
         let lines = LineIndex::new(text);
-        inline_ignores(text, tree.as_ref(), &lines, catalogue().unwrap())
+        inline_ignores(text, tree.as_ref(), &lines, &builtin().unwrap())
     }
 
     fn covered(text: &str, ignore: &InlineIgnore) -> String {
@@ -584,7 +588,7 @@ nodes:
         let second = &found[1];
         assert_eq!(covered(FLOW, second), "{title: a, next: b}");
         let codes: Vec<_> = second.codes.iter().map(|c| c.code).collect();
-        assert_eq!(codes, [None, Some("WA201")], "WA999 is no rule");
+        assert_eq!(codes, [None, Some(RuleId::WA201)], "WA999 is no rule");
         assert_eq!(
             &FLOW[second.codes[1].span.start..second.codes[1].span.end],
             "menu-overloaded"

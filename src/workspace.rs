@@ -9,15 +9,18 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::diagnostic::FileId;
 use crate::model::campaign::FrequencyCap;
 use crate::model::flow::TemplateRef;
 use crate::model::template::{Category, Status};
-use crate::model::{Kind, Spanned};
+use crate::model::{AtNode, Kind};
 use crate::source::{LineIndex, NodeId, Span, Tree};
 
 /// One file of the run, as reports see it.
 #[derive(Debug)]
 pub struct SourceFile {
+    /// The file's id in the run, which diagnostics name it by.
+    pub id: FileId,
     /// Relative to the working directory, with `/` separators.
     pub path: String,
     /// Relative to the config's folder, for per-file settings.
@@ -37,8 +40,9 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn empty(path: String, config_path: String) -> Self {
+    pub fn empty(id: FileId, path: String, config_path: String) -> Self {
         SourceFile {
+            id,
             path,
             config_path,
             text: String::new(),
@@ -78,6 +82,19 @@ impl SourceFile {
     }
 }
 
+/// A file by id among `files` (in id order) and the config file ([`FileId::CONFIG`]).
+pub fn file_by_id<'a>(
+    files: &'a [SourceFile],
+    config_file: Option<&'a SourceFile>,
+    id: FileId,
+) -> Option<&'a SourceFile> {
+    if id == FileId::CONFIG {
+        return config_file;
+    }
+    let at = files.binary_search_by_key(&id, |f| f.id).ok()?;
+    files.get(at)
+}
+
 /// Where a node is written, kept for when its tree is gone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
@@ -105,10 +122,10 @@ impl Locations {
 #[derive(Clone, Debug)]
 pub struct ExportedTemplate {
     pub node: NodeId,
-    pub name: Option<Spanned<String>>,
-    pub language: Option<Spanned<String>>,
-    pub category: Option<Spanned<Category>>,
-    pub status: Option<Spanned<Status>>,
+    pub name: Option<AtNode<String>>,
+    pub language: Option<AtNode<String>>,
+    pub category: Option<AtNode<Category>>,
+    pub status: Option<AtNode<Status>>,
 }
 
 impl ExportedTemplate {
@@ -140,11 +157,11 @@ pub struct ExportedFlow {
 #[derive(Clone, Debug)]
 pub struct ExportedCampaign {
     pub node: NodeId,
-    pub name: Option<Spanned<String>>,
+    pub name: Option<AtNode<String>>,
     pub template: Option<TemplateRef>,
     pub frequency_cap: Option<FrequencyCap>,
     /// `audience.countries`.
-    pub countries: Option<Vec<Spanned<String>>>,
+    pub countries: Option<Vec<AtNode<String>>>,
 }
 
 impl ExportedCampaign {
@@ -198,22 +215,22 @@ impl<'t> Exporter<'t> {
     }
 
     /// A copy of a read value, its node's location recorded.
-    pub fn spanned<T: Clone>(&mut self, value: &Spanned<T>) -> Spanned<T> {
-        Spanned {
+    pub fn value<T: Clone>(&mut self, value: &AtNode<T>) -> AtNode<T> {
+        AtNode {
             value: value.value.clone(),
             node: self.node(value.node),
         }
     }
 
-    pub fn optional<T: Clone>(&mut self, value: &Option<Spanned<T>>) -> Option<Spanned<T>> {
-        value.as_ref().map(|v| self.spanned(v))
+    pub fn optional<T: Clone>(&mut self, value: &Option<AtNode<T>>) -> Option<AtNode<T>> {
+        value.as_ref().map(|v| self.value(v))
     }
 
     pub fn template_ref(&mut self, reference: &TemplateRef) -> TemplateRef {
         TemplateRef {
             node: self.node(reference.node),
-            name: self.spanned(&reference.name),
-            language: self.spanned(&reference.language),
+            name: self.value(&reference.name),
+            language: self.value(&reference.language),
         }
     }
 
@@ -233,17 +250,26 @@ impl<'t> Exporter<'t> {
     }
 }
 
-/// Where a template is defined: file and document index.
+/// Where a template is defined: the file's position in the workspace, and the document's in
+/// the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TemplateLocation {
-    pub file: usize,
-    pub document: usize,
+struct TemplateLocation {
+    file: usize,
+    document: usize,
 }
 
-pub struct Workspace {
-    pub files: Vec<SourceFile>,
-    /// `exports[i]` belongs to `files[i]`.
-    exports: Vec<Exports>,
+/// One file as cross-file rules see it.
+struct WorkspaceFile<'a> {
+    id: FileId,
+    path: &'a str,
+    exports: &'a Exports,
+}
+
+/// What cross-file rules read: every checked file's exports, in file id order, and the
+/// templates by name and language. It borrows the exports, so a caller that keeps them (a
+/// language server) can check across files again after re-checking one.
+pub struct Workspace<'a> {
+    files: Vec<WorkspaceFile<'a>>,
     /// Templates by (name, language); language codes compare case-insensitively.
     templates: HashMap<(String, String), Vec<TemplateLocation>>,
 }
@@ -255,13 +281,17 @@ fn template_key(name: &str, language: &str) -> (String, String) {
     )
 }
 
-impl Workspace {
-    /// `exports[i]` belongs to `files[i]`; a file without one exports nothing.
-    pub fn new(files: Vec<SourceFile>, mut exports: Vec<Exports>) -> Self {
-        exports.resize_with(files.len(), Exports::default);
+impl<'a> Workspace<'a> {
+    /// The workspace of some files: each its id, path (as reports show it) and exports.
+    pub fn new(files: impl IntoIterator<Item = (FileId, &'a str, &'a Exports)>) -> Self {
+        let mut files: Vec<WorkspaceFile<'a>> = files
+            .into_iter()
+            .map(|(id, path, exports)| WorkspaceFile { id, path, exports })
+            .collect();
+        files.sort_by_key(|f| f.id);
         let mut templates: HashMap<_, Vec<_>> = HashMap::new();
-        for (file, exported) in exports.iter().enumerate() {
-            for (document, export) in exported.documents.iter().enumerate() {
+        for (file, exported) in files.iter().enumerate() {
+            for (document, export) in exported.exports.documents.iter().enumerate() {
                 if let Export::Template(t) = export {
                     if let (Some(name), Some(language)) = (&t.name, &t.language) {
                         templates
@@ -272,43 +302,33 @@ impl Workspace {
                 }
             }
         }
-        Workspace {
-            files,
-            exports,
-            templates,
-        }
+        Workspace { files, templates }
     }
 
-    /// Every exported document of the run with the index of its file.
-    pub fn documents(&self) -> impl Iterator<Item = (usize, &Export)> {
-        self.exports
+    /// Every exported document of the run with the id of its file, in file order.
+    pub fn documents(&self) -> impl Iterator<Item = (FileId, &Export)> {
+        self.files
             .iter()
-            .enumerate()
-            .flat_map(|(i, e)| e.documents.iter().map(move |d| (i, d)))
+            .flat_map(|f| f.exports.documents.iter().map(move |d| (f.id, d)))
     }
 
-    /// The first definition of a template, with its file index.
-    pub fn template(&self, name: &str, language: &str) -> Option<(usize, &ExportedTemplate)> {
+    /// The first definition of a template, with its file's id.
+    pub fn template(&self, name: &str, language: &str) -> Option<(FileId, &ExportedTemplate)> {
         let location = self.templates.get(&template_key(name, language))?.first()?;
-        match self
-            .exports
-            .get(location.file)?
-            .documents
-            .get(location.document)?
-        {
-            Export::Template(t) => Some((location.file, t)),
+        let file = self.files.get(location.file)?;
+        match file.exports.documents.get(location.document)? {
+            Export::Template(t) => Some((file.id, t)),
             _ => None,
         }
     }
 
-    /// Where the nodes of a file's exports are written.
-    pub fn locations(&self, file: usize) -> Option<&Locations> {
-        self.exports.get(file).map(|e| &e.locations)
-    }
-
-    /// The files, once cross-file rules are done with the exports.
-    pub fn into_files(self) -> Vec<SourceFile> {
+    /// A file's path as reports show it (empty for a file not in the workspace).
+    pub fn path(&self, file: FileId) -> &str {
         self.files
+            .binary_search_by_key(&file, |f| f.id)
+            .ok()
+            .and_then(|i| self.files.get(i))
+            .map_or("", |f| f.path)
     }
 }
 
@@ -376,17 +396,17 @@ mod tests {
     fn templates_are_found_by_name_and_language_across_files() {
         let (_, flow) = exports(FLOW, Format::Yaml);
         let (_, template) = exports(TEMPLATE, Format::Json);
-        let file = |path: &str| SourceFile::empty(path.into(), path.into());
-        let workspace = Workspace::new(
-            vec![file("bot.yaml"), file("promo.json")],
-            vec![flow, template],
-        );
+        // Ids need not be consecutive (skipped files keep theirs) nor come in order.
+        let (bot, promo) = (FileId::input(3), FileId::input(1));
+        let workspace =
+            Workspace::new([(bot, "bot.yaml", &flow), (promo, "promo.json", &template)]);
         // Language codes compare case-insensitively, `-` as `_`.
-        let (index, found) = workspace.template("promo", "en_US").unwrap();
-        assert_eq!(index, 1);
+        let (file, found) = workspace.template("promo", "en_US").unwrap();
+        assert_eq!(file, promo);
+        assert_eq!(workspace.path(file), "promo.json");
         assert_eq!(found.status.as_ref().map(|s| s.value), Some(Status::Paused));
         assert!(workspace.template("promo", "de").is_none());
-        assert_eq!(workspace.documents().count(), 2);
-        assert!(workspace.locations(1).is_some());
+        let files: Vec<FileId> = workspace.documents().map(|(file, _)| file).collect();
+        assert_eq!(files, [promo, bot], "documents come in file order");
     }
 }

@@ -259,3 +259,36 @@ fn the_real_webhook_corpus_has_findings_only_on_override_payloads() {
         assert!(text.contains("override_callback_uri"), "{line}");
     }
 }
+
+#[test]
+fn a_rule_turned_off_in_the_config_is_not_reported_even_when_it_reads_whole_files() {
+    let dir = tempfile::tempdir().unwrap();
+    // No callback_url (WA002, the loader's own) and an app secret (WA003, a whole-file check).
+    std::fs::write(
+        dir.path().join("hooks.yaml"),
+        "webhooks:\n  - name: a\n    url: https://hooks.example/wa\n    app_secret: \"8f3a9c2e7b1d4f6a0c5e9b2d7f1a3c8e\"\n",
+    )
+    .unwrap();
+    let folder = dir.path().to_string_lossy().into_owned();
+    let before = locations(&walint(&[
+        "check",
+        &folder,
+        "--no-config",
+        "--format",
+        "concise",
+    ]));
+    assert!(before.iter().any(|l| l.contains("[WA003]")), "{before:?}");
+    assert!(before.iter().any(|l| l.contains("[WA002]")), "{before:?}");
+    let config = dir.path().join("walint.yaml");
+    std::fs::write(&config, "rules:\n  WA003: off\n  WA002: off\n").unwrap();
+    let config = config.to_string_lossy().into_owned();
+    let after = locations(&walint(&[
+        "check", &folder, "-c", &config, "--format", "concise",
+    ]));
+    let others: Vec<&String> = before
+        .iter()
+        .filter(|l| !l.contains("[WA003]") && !l.contains("[WA002]"))
+        .collect();
+    assert!(!others.is_empty(), "{before:?}");
+    assert_eq!(after.iter().collect::<Vec<_>>(), others);
+}

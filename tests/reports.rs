@@ -949,3 +949,97 @@ fn no_report_shows_a_secret() {
         assert!(!baseline.contains(secret), "baseline shows {secret}");
     }
 }
+
+/// A rule defined at run time (as a project's own rules will be) is reported like a built-in
+/// one: its code and name in every format, its catalogue entry in SARIF's rule list.
+#[test]
+fn a_rule_defined_at_run_time_is_reported_in_every_format() {
+    use std::sync::Arc;
+    use walint::catalogue::{builtin, RuleId};
+    use walint::config::FailOn;
+    use walint::diagnostic::{Diagnostic, FileId, Severity};
+    use walint::report::{render, ReportFormat, ReportInput, RunMeta};
+    use walint::source::{LineIndex, Position, Span};
+    use walint::workspace::SourceFile;
+
+    let mut catalogue = (*builtin().unwrap()).clone();
+    let mut doc = catalogue.rule(RuleId::WA201).clone();
+    doc.code = "ACME001".into();
+    doc.name = "acme-menu-style".into();
+    doc.summary = "Menus follow the Acme style guide.".into();
+    let acme = catalogue.define(doc).unwrap();
+    let catalogue = Arc::new(catalogue);
+    let text = "flow: bot\nentry: hi\n";
+    let file = SourceFile {
+        id: FileId::input(0),
+        path: "bot.yaml".into(),
+        config_path: "bot.yaml".into(),
+        lines: LineIndex::new(text),
+        text: text.into(),
+        kinds: Vec::new(),
+        sha256: String::new(),
+        secrets: Vec::new(),
+    };
+    let rule = catalogue.rule(acme);
+    let diagnostic = Diagnostic {
+        rule: acme,
+        code: rule.code.clone(),
+        name: rule.name.clone(),
+        severity: Severity::Warning,
+        message: "menu `hi` breaks the style guide".into(),
+        help: None,
+        file: "bot.yaml".into(),
+        file_id: file.id,
+        span: Span::new(17, 19),
+        start: Position { line: 2, column: 8 },
+        end: Position {
+            line: 2,
+            column: 10,
+        },
+        pointer: "/entry".into(),
+        fingerprint: "0123456789abcdef".into(),
+        related: Vec::new(),
+        suppressed: None,
+    };
+    let meta = RunMeta::collect(Path::new("."), None, &catalogue, Vec::new());
+    let files = [file];
+    let diagnostics = [diagnostic];
+    let input = ReportInput {
+        files: &files,
+        config_file: None,
+        diagnostics: &diagnostics,
+        color: false,
+        fail_on: FailOn::At(Severity::Warning),
+        catalogue: &catalogue,
+        enabled: &[acme],
+        baseline: None,
+        meta: &meta,
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&render(ReportFormat::Json, &input).text).unwrap();
+    assert_eq!(json["diagnostics"][0]["rule"], "ACME001");
+    assert_eq!(json["diagnostics"][0]["name"], "acme-menu-style");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&render(ReportFormat::Sarif, &input).text).unwrap();
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["rules"][0]["id"], "ACME001");
+    assert_eq!(
+        run["tool"]["driver"]["rules"][0]["shortDescription"]["text"],
+        "Menus follow the Acme style guide."
+    );
+    assert_eq!(run["results"][0]["ruleId"], "ACME001");
+    for format in [
+        ReportFormat::Human,
+        ReportFormat::Concise,
+        ReportFormat::Junit,
+        ReportFormat::Github,
+        ReportFormat::Gitlab,
+        ReportFormat::Markdown,
+        ReportFormat::Html,
+    ] {
+        let rendered = render(format, &input);
+        assert!(rendered.failures.is_empty(), "{format:?}: {rendered:?}");
+        let text = rendered.text;
+        assert!(text.contains("ACME001"), "{format:?}: {text}");
+    }
+}

@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
+use walint::catalogue::builtin;
 use walint::config::Config;
 use walint::discover::discover;
-use walint::lint::{lint, Outcome, Selection};
+use walint::engine::{self, Engine, Options, Outcome};
 use walint::model::Kind;
-use walint::rules::catalogue::catalogue;
 
 fn run(dir: &Path) -> Outcome {
     let root = dir.canonicalize().unwrap();
@@ -17,12 +17,8 @@ fn run(dir: &Path) -> Outcome {
     };
     config.today = walint::date::Date::new(2026, 11, 25);
     let found = discover(std::slice::from_ref(&root), &config, &root).unwrap();
-    lint(
-        &found.files,
-        &config,
-        &Selection::default(),
-        catalogue().unwrap(),
-    )
+    let engine = Engine::new(builtin().unwrap(), config, Options::default());
+    engine::lint(&engine, &found.files, None)
 }
 
 /// The clean example in a temporary folder, `deals_bot.yaml` changed by `edit`.
@@ -82,7 +78,7 @@ fn files_diagnostics_point_into_keep_their_text_even_through_a_related_location(
     let wa209 = outcome
         .diagnostics
         .iter()
-        .find(|d| d.code == "WA209")
+        .find(|d| &*d.code == "WA209")
         .expect("WA209 fires");
     assert!(wa209.file.ends_with("deals_bot.yaml"));
     assert_eq!(wa209.pointer, "/nodes/deals/template/name");

@@ -297,34 +297,24 @@ fn the_real_template_corpus() {
 
 mod never_panics {
     use proptest::prelude::*;
+    use walint::catalogue::builtin;
     use walint::config::Config;
-    use walint::rules::{Check, DocumentContext, REGISTRY};
-    use walint::source::{parse, Format};
+    use walint::diagnostic::FileId;
+    use walint::engine::{Engine, FileName, Options};
 
-    /// Runs every per-document rule on one file's text.
+    /// Runs every rule of one file on its text, as the engine does.
     fn check_all(text: &str, brand: Option<&str>) {
-        let Ok(tree) = parse(text, Format::Json) else {
-            return;
-        };
-        let contents = walint::model::read(&tree);
         let config = Config {
             brand: brand.map(str::to_string),
             ..Config::default()
         };
-        for document in &contents.documents {
-            let ctx = DocumentContext {
-                file: 0,
-                tree: &tree,
-                config: &config,
-                document,
-            };
-            let mut out = Vec::new();
-            for rule in REGISTRY {
-                if let Check::Document(check) = rule.check {
-                    check(&ctx, &mut out);
-                }
-            }
-        }
+        let engine = Engine::new(builtin().unwrap(), config, Options::default());
+        let name = FileName {
+            shown: "template.json".into(),
+            config_path: "template.json".into(),
+            explicit: true,
+        };
+        engine.check_text(FileId::input(0), &name, text);
     }
 
     fn text() -> impl Strategy<Value = String> {

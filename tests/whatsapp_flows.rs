@@ -6,6 +6,9 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{root, stdout, walint_in};
+use walint::config::Config;
+use walint::diagnostic::FileId;
+use walint::engine::{Engine, FileName, Options};
 use walint::source::{parse, Format, NodeId, Tree, Value};
 
 const FIXTURES: &str = "tests/fixtures/whatsapp_flows";
@@ -272,27 +275,16 @@ fn every_flow_of_the_real_corpus_is_checked_without_false_errors() {
     }
 }
 
-/// Runs every per-document rule of the registry on a text, as the engine would.
+/// Runs every rule of one file on a text, as the engine does.
 fn run_every_rule(text: &str) {
-    let Ok(tree) = parse(text, Format::Json) else {
-        return;
+    let catalogue = walint::catalogue::builtin().unwrap();
+    let engine = Engine::new(catalogue, Config::default(), Options::default());
+    let name = FileName {
+        shown: "flow.json".into(),
+        config_path: "flow.json".into(),
+        explicit: true,
     };
-    let contents = walint::model::read(&tree);
-    let config = walint::config::Config::default();
-    for document in &contents.documents {
-        let ctx = walint::rules::DocumentContext {
-            file: 0,
-            tree: &tree,
-            config: &config,
-            document,
-        };
-        let mut out = Vec::new();
-        for rule in walint::rules::REGISTRY {
-            if let walint::rules::Check::Document(check) = rule.check {
-                check(&ctx, &mut out);
-            }
-        }
-    }
+    engine.check_text(FileId::input(0), &name, text);
 }
 
 proptest::proptest! {

@@ -5,19 +5,25 @@
 //! panic as a crash and an input that takes over `-timeout` seconds as a hang.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
+use walint::catalogue::{self, RuleId};
 use walint::config::{Config, FailOn};
 use walint::diagnostic::{Diagnostic, Severity};
 use walint::discover::Candidate;
-use walint::lint::{self, LintOptions, Outcome, StdinFile};
+use walint::engine::{self, Engine, Options, Outcome, StdinFile};
 use walint::model::reader::Reader;
 use walint::model::Document;
 use walint::report::{self, ReportFormat, ReportInput, RunMeta};
-use walint::rules::catalogue::{catalogue, Catalogue};
 use walint::source::{self, Format, Position, Span, Tree};
 
-fn the_catalogue() -> &'static Catalogue {
-    catalogue().expect("the embedded catalogue loads")
+/// One engine for the whole process: the built-in catalogue, the default config.
+fn the_engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let catalogue = catalogue::builtin().expect("the embedded catalogue loads");
+        Engine::new(catalogue, Config::default(), Options::default())
+    })
 }
 
 /// The name the first byte picks: JSON or YAML.
@@ -32,20 +38,16 @@ fn name_for(selector: u8) -> &'static str {
 /// Lints `bytes` as the file `name`, through everything a file on disk goes through (size
 /// and UTF-8 checks, parsing, reading, every rule, suppressions) but the disk.
 pub fn lint_file(name: &str, bytes: &[u8]) -> Outcome {
-    let path = PathBuf::from(name);
-    let options = LintOptions {
-        stdin: Some(StdinFile {
-            candidate: Candidate {
-                path,
-                shown: name.to_string(),
-                config_path: name.to_string(),
-                explicit: true,
-            },
-            bytes: bytes.to_vec(),
-        }),
-        ..LintOptions::default()
+    let stdin = StdinFile {
+        candidate: Candidate {
+            path: PathBuf::from(name),
+            shown: name.to_string(),
+            config_path: name.to_string(),
+            explicit: true,
+        },
+        bytes: bytes.to_vec(),
     };
-    lint::lint_with(&[], &Config::default(), &options, the_catalogue())
+    engine::lint(the_engine(), &[], Some(&stdin))
 }
 
 /// The loader target: one input, linted.
@@ -109,13 +111,14 @@ pub fn render(format: ReportFormat, data: &[u8]) {
         let message: String = String::from_utf8_lossy(rest).chars().take(80).collect();
         let at = |line| Position { line, column: 1 };
         outcome.diagnostics.push(Diagnostic {
-            code: "WA001",
-            name: "parse-error",
+            rule: RuleId::WA001,
+            code: "WA001".into(),
+            name: "parse-error".into(),
             severity: Severity::Error,
             message,
             help: Some("`a` | <b> & \u{1b}[31m".to_string()),
             file: file.path.clone(),
-            file_index: 0,
+            file_id: file.id,
             span: Span { start, end },
             start: at(usize::from(*a)),
             end: at(usize::from(*c)),
@@ -125,12 +128,12 @@ pub fn render(format: ReportFormat, data: &[u8]) {
             suppressed: None,
         });
     }
-    let catalogue = the_catalogue();
+    let catalogue = the_engine().catalogue();
     let meta = RunMeta {
         tool: "walint",
         version: "0",
         catalogue_version: "0",
-        catalogue_rules: catalogue.rules.len(),
+        catalogue_rules: catalogue.rules().len(),
         catalogue_sha256: String::new(),
         config: None,
         config_sha256: None,

@@ -1,25 +1,25 @@
 //! walint's outbound campaign format (spec §4.5).
 
 use super::flow::{read_template_ref, TemplateRef};
-use super::reader::{Reader, Spanned};
+use super::reader::{AtNode, Reader};
 use crate::diagnostic::At;
 use crate::source::{NodeId, Value};
 
 #[derive(Clone, Debug)]
 pub struct Audience {
     pub node: NodeId,
-    pub segment: Option<Spanned<String>>,
-    pub requires_opt_in: Option<Spanned<bool>>,
-    pub estimated_size: Option<Spanned<u64>>,
-    pub countries: Option<Vec<Spanned<String>>>,
+    pub segment: Option<AtNode<String>>,
+    pub requires_opt_in: Option<AtNode<bool>>,
+    pub estimated_size: Option<AtNode<u64>>,
+    pub countries: Option<Vec<AtNode<String>>>,
 }
 
 #[derive(Clone, Debug)]
 pub struct FrequencyCap {
     pub node: NodeId,
-    pub max_messages: Option<Spanned<u64>>,
+    pub max_messages: Option<AtNode<u64>>,
     /// The window as written (`7d`).
-    pub per: Option<Spanned<String>>,
+    pub per: Option<AtNode<String>>,
     /// The window in seconds, when `per` is a valid duration.
     pub per_seconds: Option<u64>,
 }
@@ -52,10 +52,10 @@ pub const TIERS: [u64; 4] = [250, 2_000, 10_000, 100_000];
 #[derive(Clone, Debug)]
 pub struct Campaign {
     pub node: NodeId,
-    pub name: Option<Spanned<String>>,
+    pub name: Option<AtNode<String>>,
     pub template: Option<TemplateRef>,
     pub audience: Option<Audience>,
-    pub messaging_tier: Option<Spanned<MessagingTier>>,
+    pub messaging_tier: Option<AtNode<MessagingTier>>,
     pub frequency_cap: Option<FrequencyCap>,
 }
 
@@ -124,7 +124,7 @@ fn read_frequency_cap(r: &mut Reader, node: NodeId) -> FrequencyCap {
     }
 }
 
-fn read_tier(r: &mut Reader, node: NodeId) -> Option<Spanned<MessagingTier>> {
+fn read_tier(r: &mut Reader, node: NodeId) -> Option<AtNode<MessagingTier>> {
     let tier = r.field(node, "messaging_tier")?;
     let value = match r.tree.value(tier) {
         Value::String(s) if s.eq_ignore_ascii_case("unlimited") => Some(MessagingTier::Unlimited),
@@ -142,7 +142,7 @@ fn read_tier(r: &mut Reader, node: NodeId) -> Option<Spanned<MessagingTier>> {
             "`messaging_tier` must be one of 250, 2000, 10000, 100000 or unlimited".into(),
         );
     }
-    value.map(|value| Spanned { value, node: tier })
+    value.map(|value| AtNode { value, node: tier })
 }
 
 #[cfg(test)]

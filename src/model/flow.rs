@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::OnceLock;
 
-use super::reader::{Keyword, Reader, Spanned};
+use super::reader::{AtNode, Keyword, Reader};
 use crate::diagnostic::At;
 use crate::source::NodeId;
 
@@ -83,16 +83,16 @@ impl Keyword for Channel {
 #[derive(Clone, Debug)]
 pub struct TemplateRef {
     pub node: NodeId,
-    pub name: Spanned<String>,
-    pub language: Spanned<String>,
+    pub name: AtNode<String>,
+    pub language: AtNode<String>,
 }
 
 #[derive(Clone, Debug)]
 pub struct MenuOption {
     pub node: NodeId,
-    pub title: Option<Spanned<String>>,
-    pub description: Option<Spanned<String>>,
-    pub next: Option<Spanned<String>>,
+    pub title: Option<AtNode<String>>,
+    pub description: Option<AtNode<String>>,
+    pub next: Option<AtNode<String>>,
 }
 
 /// A section of a list menu (`sections: [{title, options}]`), as WhatsApp list messages
@@ -100,15 +100,15 @@ pub struct MenuOption {
 #[derive(Clone, Debug)]
 pub struct Section {
     pub node: NodeId,
-    pub title: Option<Spanned<String>>,
+    pub title: Option<AtNode<String>>,
     pub options: Vec<MenuOption>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Branch {
     pub node: NodeId,
-    pub when: Option<Spanned<String>>,
-    pub next: Option<Spanned<String>>,
+    pub when: Option<AtNode<String>>,
+    pub next: Option<AtNode<String>>,
 }
 
 /// A `wait` duration such as `30m`, `26h`, `2d` or `1d12h`.
@@ -194,30 +194,30 @@ pub struct FlowNode {
     pub id: String,
     /// The node's mapping; its key is where "this node" findings point.
     pub node: NodeId,
-    pub kind: Option<Spanned<NodeType>>,
-    pub text: Option<Spanned<String>>,
-    pub next: Option<Spanned<String>>,
+    pub kind: Option<AtNode<NodeType>>,
+    pub text: Option<AtNode<String>>,
+    pub next: Option<AtNode<String>>,
     /// Menus: `buttons` (the default) or `list`; `sections:` implies a list.
-    pub style: Option<Spanned<MenuStyle>>,
-    pub options: Option<Spanned<Vec<MenuOption>>>,
+    pub style: Option<AtNode<MenuStyle>>,
+    pub options: Option<AtNode<Vec<MenuOption>>>,
     /// List menus may group their rows in sections instead of one `options` list.
-    pub sections: Option<Spanned<Vec<Section>>>,
+    pub sections: Option<AtNode<Vec<Section>>>,
     /// The label of the button that opens a list menu.
-    pub button: Option<Spanned<String>>,
+    pub button: Option<AtNode<String>>,
     /// Interactive messages (menus): optional text header and footer.
-    pub header: Option<Spanned<String>>,
-    pub footer: Option<Spanned<String>>,
-    pub fallback: Option<Spanned<String>>,
+    pub header: Option<AtNode<String>>,
+    pub footer: Option<AtNode<String>>,
+    pub fallback: Option<AtNode<String>>,
     pub template: Option<TemplateRef>,
     /// Handoffs: how the person is reached (agent by default), and where.
-    pub channel: Option<Spanned<Channel>>,
-    pub contact: Option<Spanned<String>>,
-    pub queue: Option<Spanned<String>>,
+    pub channel: Option<AtNode<Channel>>,
+    pub contact: Option<AtNode<String>>,
+    pub queue: Option<AtNode<String>>,
     /// Inputs: the variable the answer is stored in.
-    pub save_as: Option<Spanned<String>>,
-    pub duration: Option<Spanned<Duration>>,
+    pub save_as: Option<AtNode<String>>,
+    pub duration: Option<AtNode<Duration>>,
     pub branches: Vec<Branch>,
-    pub otherwise: Option<Spanned<String>>,
+    pub otherwise: Option<AtNode<String>>,
 }
 
 impl FlowNode {
@@ -252,7 +252,7 @@ impl FlowNode {
 
     /// Every transition out of this node with the key it is written under, in the order
     /// they are written.
-    pub fn edges(&self) -> impl Iterator<Item = (Via, &Spanned<String>)> {
+    pub fn edges(&self) -> impl Iterator<Item = (Via, &AtNode<String>)> {
         let options = self
             .all_options()
             .enumerate()
@@ -272,7 +272,7 @@ impl FlowNode {
     }
 
     /// Every transition out of this node, in the order they are written.
-    pub fn transitions(&self) -> impl Iterator<Item = &Spanned<String>> {
+    pub fn transitions(&self) -> impl Iterator<Item = &AtNode<String>> {
         self.edges().map(|(_, target)| target)
     }
 }
@@ -282,7 +282,7 @@ impl FlowNode {
 pub struct KeywordRoute {
     pub word: String,
     /// The target node name; its key is the keyword.
-    pub target: Spanned<String>,
+    pub target: AtNode<String>,
 }
 
 /// Values that rules derive from a flow once and share, such as its graph. The model
@@ -313,8 +313,8 @@ impl fmt::Debug for Memo {
 #[derive(Clone, Debug)]
 pub struct ConversationFlow {
     pub node: NodeId,
-    pub name: Option<Spanned<String>>,
-    pub entry: Option<Spanned<String>>,
+    pub name: Option<AtNode<String>>,
+    pub entry: Option<AtNode<String>>,
     /// The `keywords` mapping, if written.
     pub keywords_node: Option<NodeId>,
     pub keywords: Vec<KeywordRoute>,
@@ -428,10 +428,10 @@ fn read_sections(r: &mut Reader, list: NodeId, owner: &str) -> Option<Vec<Sectio
     Some(sections)
 }
 
-fn read_duration(r: &mut Reader, node: NodeId) -> Option<Spanned<Duration>> {
+fn read_duration(r: &mut Reader, node: NodeId) -> Option<AtNode<Duration>> {
     let text = r.string(node, "duration")?;
     match Duration::parse(&text.value) {
-        Ok(value) => Some(Spanned {
+        Ok(value) => Some(AtNode {
             value,
             node: text.node,
         }),
@@ -454,10 +454,10 @@ fn read_node(r: &mut Reader, id: String, node: NodeId) -> FlowNode {
     let kind_is = |k: NodeType| matches!(&kind, Some(s) if s.value == k);
     let options = r
         .field(node, "options")
-        .and_then(|list| read_options(r, list, &what).map(|value| Spanned { value, node: list }));
+        .and_then(|list| read_options(r, list, &what).map(|value| AtNode { value, node: list }));
     let sections = r
         .field(node, "sections")
-        .and_then(|list| read_sections(r, list, &what).map(|value| Spanned { value, node: list }));
+        .and_then(|list| read_sections(r, list, &what).map(|value| AtNode { value, node: list }));
     let style = r.keyword::<MenuStyle>(node, "style");
     if kind_is(NodeType::Menu) {
         match (&options, &sections) {

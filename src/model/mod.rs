@@ -9,7 +9,7 @@ pub mod whatsapp_flow;
 
 pub use campaign::Campaign;
 pub use flow::ConversationFlow;
-pub use reader::Spanned;
+pub use reader::AtNode;
 pub use template::Template;
 pub use webhook::Webhook;
 pub use whatsapp_flow::WhatsAppFlow;

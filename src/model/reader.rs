@@ -1,14 +1,15 @@
 //! Reads typed fields out of the spanned tree, collecting every schema problem (WA002)
 //! instead of stopping at the first.
 
+use crate::catalogue::RuleId;
 use crate::diagnostic::{At, Finding};
 use crate::source::{NodeId, Tree, Value};
 
-pub const SCHEMA_VIOLATION: &str = "WA002";
+pub const SCHEMA_VIOLATION: RuleId = RuleId::WA002;
 
 /// A value read from the tree, with the node it came from.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Spanned<T> {
+pub struct AtNode<T> {
     pub value: T,
     pub node: NodeId,
 }
@@ -125,16 +126,16 @@ impl<'t> Reader<'t> {
             .filter(|&node| !matches!(self.tree.value(node), Value::Null))
     }
 
-    pub fn string(&mut self, map: NodeId, key: &str) -> Option<Spanned<String>> {
+    pub fn string(&mut self, map: NodeId, key: &str) -> Option<AtNode<String>> {
         let node = self.present(map, key)?;
         match self.tree.value(node) {
-            Value::String(s) => Some(Spanned {
+            Value::String(s) => Some(AtNode {
                 value: s.clone(),
                 node,
             }),
             // A number or boolean where text is expected is almost always meant as text
             // (YAML reads `language: no` or `name: 2024` that way); keep it as written.
-            Value::Number(n) => Some(Spanned {
+            Value::Number(n) => Some(AtNode {
                 value: n.clone(),
                 node,
             }),
@@ -150,7 +151,7 @@ impl<'t> Reader<'t> {
         map: NodeId,
         key: &str,
         what: &str,
-    ) -> Option<Spanned<String>> {
+    ) -> Option<AtNode<String>> {
         if self.present(map, key).is_none() {
             self.missing(map, key, what);
             return None;
@@ -158,10 +159,10 @@ impl<'t> Reader<'t> {
         self.string(map, key)
     }
 
-    pub fn bool(&mut self, map: NodeId, key: &str) -> Option<Spanned<bool>> {
+    pub fn bool(&mut self, map: NodeId, key: &str) -> Option<AtNode<bool>> {
         let node = self.present(map, key)?;
         match self.tree.value(node) {
-            Value::Bool(b) => Some(Spanned { value: *b, node }),
+            Value::Bool(b) => Some(AtNode { value: *b, node }),
             _ => {
                 self.wrong_type(node, key, "true or false");
                 None
@@ -169,11 +170,11 @@ impl<'t> Reader<'t> {
         }
     }
 
-    pub fn unsigned(&mut self, map: NodeId, key: &str) -> Option<Spanned<u64>> {
+    pub fn unsigned(&mut self, map: NodeId, key: &str) -> Option<AtNode<u64>> {
         let node = self.present(map, key)?;
         match self.tree.value(node) {
             Value::Number(n) => match n.replace('_', "").parse::<u64>() {
-                Ok(value) => Some(Spanned { value, node }),
+                Ok(value) => Some(AtNode { value, node }),
                 Err(_) => {
                     self.wrong_type(node, key, "a whole number of at least 0");
                     None
@@ -187,11 +188,11 @@ impl<'t> Reader<'t> {
     }
 
     /// A whole number that may be negative (`message_send_ttl_seconds: -1`).
-    pub fn integer(&mut self, map: NodeId, key: &str) -> Option<Spanned<i64>> {
+    pub fn integer(&mut self, map: NodeId, key: &str) -> Option<AtNode<i64>> {
         let node = self.present(map, key)?;
         match self.tree.value(node) {
             Value::Number(n) => match n.replace('_', "").parse::<i64>() {
-                Ok(value) => Some(Spanned { value, node }),
+                Ok(value) => Some(AtNode { value, node }),
                 Err(_) => {
                     self.wrong_type(node, key, "a whole number");
                     None
@@ -206,7 +207,7 @@ impl<'t> Reader<'t> {
 
     /// Text items of a list, or a single text taken as a list of one; numbers are kept as
     /// written (YAML reads an unquoted `800` as a number), anything else is reported.
-    pub fn texts(&mut self, map: NodeId, key: &str) -> Option<Vec<Spanned<String>>> {
+    pub fn texts(&mut self, map: NodeId, key: &str) -> Option<Vec<AtNode<String>>> {
         let node = self.present(map, key)?;
         let items = match self.tree.value(node) {
             Value::String(_) | Value::Number(_) => vec![node],
@@ -219,7 +220,7 @@ impl<'t> Reader<'t> {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             match self.tree.value(item) {
-                Value::String(s) | Value::Number(s) => out.push(Spanned {
+                Value::String(s) | Value::Number(s) => out.push(AtNode {
                     value: s.clone(),
                     node: item,
                 }),
@@ -229,10 +230,10 @@ impl<'t> Reader<'t> {
         Some(out)
     }
 
-    pub fn keyword<K: Keyword>(&mut self, map: NodeId, key: &str) -> Option<Spanned<K>> {
+    pub fn keyword<K: Keyword>(&mut self, map: NodeId, key: &str) -> Option<AtNode<K>> {
         let text = self.string(map, key)?;
         match K::parse(&text.value) {
-            Some(value) => Some(Spanned {
+            Some(value) => Some(AtNode {
                 value,
                 node: text.node,
             }),
@@ -261,7 +262,7 @@ impl<'t> Reader<'t> {
         map: NodeId,
         key: &str,
         what: &str,
-    ) -> Option<Spanned<K>> {
+    ) -> Option<AtNode<K>> {
         if self.present(map, key).is_none() {
             self.missing(map, key, what);
             return None;
@@ -270,13 +271,13 @@ impl<'t> Reader<'t> {
     }
 
     /// A list of strings; non-string items are reported and skipped.
-    pub fn strings(&mut self, map: NodeId, key: &str) -> Option<Vec<Spanned<String>>> {
+    pub fn strings(&mut self, map: NodeId, key: &str) -> Option<Vec<AtNode<String>>> {
         let node = self.present(map, key)?;
         let items = self.expect_seq(node, key)?;
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             match self.tree.value(item) {
-                Value::String(s) => out.push(Spanned {
+                Value::String(s) => out.push(AtNode {
                     value: s.clone(),
                     node: item,
                 }),

@@ -1,7 +1,7 @@
 //! Meta's message template payload, as authored and as the API returns it: a single
 //! template, a list of them, or a `{"data": [...], "paging": ...}` list response.
 
-use super::reader::{Keyword, Reader, Spanned};
+use super::reader::{AtNode, Keyword, Reader};
 use crate::diagnostic::At;
 use crate::source::{NodeId, Value};
 
@@ -222,55 +222,55 @@ impl Keyword for FlowAction {
 pub struct Template {
     pub node: NodeId,
     /// Meta's id, in templates read back from the API.
-    pub id: Option<Spanned<String>>,
-    pub name: Option<Spanned<String>>,
-    pub language: Option<Spanned<String>>,
-    pub category: Option<Spanned<Category>>,
+    pub id: Option<AtNode<String>>,
+    pub name: Option<AtNode<String>>,
+    pub language: Option<AtNode<String>>,
+    pub category: Option<AtNode<Category>>,
     /// The category before Meta's automatic recategorisation (API exports only).
-    pub previous_category: Option<Spanned<Category>>,
-    pub status: Option<Spanned<Status>>,
-    pub parameter_format: Option<Spanned<ParameterFormat>>,
-    pub message_send_ttl_seconds: Option<Spanned<i64>>,
+    pub previous_category: Option<AtNode<Category>>,
+    pub status: Option<AtNode<Status>>,
+    pub parameter_format: Option<AtNode<ParameterFormat>>,
+    pub message_send_ttl_seconds: Option<AtNode<i64>>,
     /// `quality_score.score` (`GREEN`, `YELLOW`, `RED`, `UNKNOWN`) or a bare string.
-    pub quality_score: Option<Spanned<String>>,
-    pub rejected_reason: Option<Spanned<String>>,
+    pub quality_score: Option<AtNode<String>>,
+    pub rejected_reason: Option<AtNode<String>>,
     pub components: Vec<Component>,
 }
 
 /// Sample values as written, each with its node.
-pub type Texts = Vec<Spanned<String>>;
+pub type Texts = Vec<AtNode<String>>;
 
 /// `example` of a header or body.
 #[derive(Clone, Debug, Default)]
 pub struct Example {
     pub node: NodeId,
-    pub header_text: Option<Spanned<Vec<Spanned<String>>>>,
-    pub header_text_named_params: Option<Spanned<Vec<NamedParam>>>,
+    pub header_text: Option<AtNode<Vec<AtNode<String>>>>,
+    pub header_text_named_params: Option<AtNode<Vec<NamedParam>>>,
     /// `body_text: [["…", "…"]]`: rows of sample values (Meta uses the first).
-    pub body_text: Option<Spanned<Vec<Spanned<Texts>>>>,
-    pub body_text_named_params: Option<Spanned<Vec<NamedParam>>>,
-    pub header_handle: Option<Spanned<Vec<Spanned<String>>>>,
+    pub body_text: Option<AtNode<Vec<AtNode<Texts>>>>,
+    pub body_text_named_params: Option<AtNode<Vec<NamedParam>>>,
+    pub header_handle: Option<AtNode<Vec<AtNode<String>>>>,
 }
 
 /// `{"param_name": "first_name", "example": "Maria"}`.
 #[derive(Clone, Debug)]
 pub struct NamedParam {
     pub node: NodeId,
-    pub name: Option<Spanned<String>>,
-    pub example: Option<Spanned<String>>,
+    pub name: Option<AtNode<String>>,
+    pub example: Option<AtNode<String>>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Component {
     pub node: NodeId,
-    pub kind: Option<Spanned<ComponentType>>,
-    pub format: Option<Spanned<HeaderFormat>>,
-    pub text: Option<Spanned<String>>,
+    pub kind: Option<AtNode<ComponentType>>,
+    pub format: Option<AtNode<HeaderFormat>>,
+    pub text: Option<AtNode<String>>,
     pub example: Option<Example>,
     /// AUTHENTICATION body: adds Meta's security disclaimer.
-    pub add_security_recommendation: Option<Spanned<bool>>,
+    pub add_security_recommendation: Option<AtNode<bool>>,
     /// AUTHENTICATION footer: the expiry warning, 1–90 minutes.
-    pub code_expiration_minutes: Option<Spanned<i64>>,
+    pub code_expiration_minutes: Option<AtNode<i64>>,
     /// The `buttons` list node, when present.
     pub buttons_node: Option<NodeId>,
     pub buttons: Vec<Button>,
@@ -294,39 +294,39 @@ pub struct Card {
 #[derive(Clone, Debug)]
 pub struct LimitedTimeOffer {
     pub node: NodeId,
-    pub text: Option<Spanned<String>>,
-    pub has_expiration: Option<Spanned<bool>>,
+    pub text: Option<AtNode<String>>,
+    pub has_expiration: Option<AtNode<bool>>,
 }
 
 /// One app of a ONE_TAP / ZERO_TAP button.
 #[derive(Clone, Debug)]
 pub struct SupportedApp {
     pub node: NodeId,
-    pub package_name: Option<Spanned<String>>,
-    pub signature_hash: Option<Spanned<String>>,
+    pub package_name: Option<AtNode<String>>,
+    pub signature_hash: Option<AtNode<String>>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Button {
     pub node: NodeId,
-    pub kind: Option<Spanned<ButtonType>>,
-    pub text: Option<Spanned<String>>,
-    pub url: Option<Spanned<String>>,
-    pub phone_number: Option<Spanned<String>>,
+    pub kind: Option<AtNode<ButtonType>>,
+    pub text: Option<AtNode<String>>,
+    pub url: Option<AtNode<String>>,
+    pub phone_number: Option<AtNode<String>>,
     /// URL: `["https://…/A-1042"]`; COPY_CODE: `"SUMMER25"` (read as a list of one).
-    pub example: Option<Spanned<Vec<Spanned<String>>>>,
-    pub otp_type: Option<Spanned<OtpType>>,
-    pub autofill_text: Option<Spanned<String>>,
+    pub example: Option<AtNode<Vec<AtNode<String>>>>,
+    pub otp_type: Option<AtNode<OtpType>>,
+    pub autofill_text: Option<AtNode<String>>,
     /// The older one-app form of ONE_TAP buttons, still in Meta's v23 samples.
-    pub package_name: Option<Spanned<String>>,
-    pub signature_hash: Option<Spanned<String>>,
-    pub supported_apps: Option<Spanned<Vec<SupportedApp>>>,
-    pub zero_tap_terms_accepted: Option<Spanned<bool>>,
-    pub flow_id: Option<Spanned<String>>,
-    pub flow_name: Option<Spanned<String>>,
-    pub flow_json: Option<Spanned<String>>,
-    pub flow_action: Option<Spanned<FlowAction>>,
-    pub navigate_screen: Option<Spanned<String>>,
+    pub package_name: Option<AtNode<String>>,
+    pub signature_hash: Option<AtNode<String>>,
+    pub supported_apps: Option<AtNode<Vec<SupportedApp>>>,
+    pub zero_tap_terms_accepted: Option<AtNode<bool>>,
+    pub flow_id: Option<AtNode<String>>,
+    pub flow_name: Option<AtNode<String>>,
+    pub flow_json: Option<AtNode<String>>,
+    pub flow_action: Option<AtNode<FlowAction>>,
+    pub navigate_screen: Option<AtNode<String>>,
 }
 
 impl Button {
@@ -454,7 +454,7 @@ fn check_component_set(
     r: &mut Reader,
     list: NodeId,
     components: &[Component],
-    category: Option<&Spanned<Category>>,
+    category: Option<&AtNode<Category>>,
 ) {
     for kind in [
         ComponentType::Header,
@@ -587,13 +587,13 @@ fn read_component(r: &mut Reader, node: NodeId) -> Component {
     }
 }
 
-fn spanned_texts(r: &mut Reader, map: NodeId, key: &str) -> Option<Spanned<Vec<Spanned<String>>>> {
+fn node_texts(r: &mut Reader, map: NodeId, key: &str) -> Option<AtNode<Vec<AtNode<String>>>> {
     let node = r.field(map, key)?;
     let value = r.texts(map, key)?;
-    Some(Spanned { value, node })
+    Some(AtNode { value, node })
 }
 
-fn read_named_params(r: &mut Reader, map: NodeId, key: &str) -> Option<Spanned<Vec<NamedParam>>> {
+fn read_named_params(r: &mut Reader, map: NodeId, key: &str) -> Option<AtNode<Vec<NamedParam>>> {
     let list = r.field(map, key)?;
     let items = r.expect_seq(list, key)?;
     let mut params = Vec::with_capacity(items.len());
@@ -606,7 +606,7 @@ fn read_named_params(r: &mut Reader, map: NodeId, key: &str) -> Option<Spanned<V
             });
         }
     }
-    Some(Spanned {
+    Some(AtNode {
         value: params,
         node: list,
     })
@@ -622,7 +622,7 @@ fn read_example(r: &mut Reader, node: NodeId) -> Example {
                     let mut values = Vec::new();
                     for item in r.tree.items(row).to_vec() {
                         match r.tree.value(item) {
-                            Value::String(s) | Value::Number(s) => values.push(Spanned {
+                            Value::String(s) | Value::Number(s) => values.push(AtNode {
                                 value: s.clone(),
                                 node: item,
                             }),
@@ -634,7 +634,7 @@ fn read_example(r: &mut Reader, node: NodeId) -> Example {
                             }
                         }
                     }
-                    out.push(Spanned {
+                    out.push(AtNode {
                         value: values,
                         node: row,
                     });
@@ -645,18 +645,18 @@ fn read_example(r: &mut Reader, node: NodeId) -> Example {
                 ),
             }
         }
-        Some(Spanned {
+        Some(AtNode {
             value: out,
             node: list,
         })
     });
     Example {
         node,
-        header_text: spanned_texts(r, node, "header_text"),
+        header_text: node_texts(r, node, "header_text"),
         header_text_named_params: read_named_params(r, node, "header_text_named_params"),
         body_text,
         body_text_named_params: read_named_params(r, node, "body_text_named_params"),
-        header_handle: spanned_texts(r, node, "header_handle"),
+        header_handle: node_texts(r, node, "header_handle"),
     }
 }
 
@@ -674,7 +674,7 @@ fn read_button(r: &mut Reader, map: NodeId) -> Button {
                 });
             }
         }
-        Some(Spanned {
+        Some(AtNode {
             value: apps,
             node: list,
         })
@@ -684,7 +684,7 @@ fn read_button(r: &mut Reader, map: NodeId) -> Button {
         text: r.string(map, "text"),
         url: r.string(map, "url"),
         phone_number: r.string(map, "phone_number"),
-        example: spanned_texts(r, map, "example"),
+        example: node_texts(r, map, "example"),
         otp_type: r.keyword(map, "otp_type"),
         autofill_text: r.string(map, "autofill_text"),
         package_name: r.string(map, "package_name"),

@@ -1,7 +1,7 @@
 //! Webhook configurations: walint's `webhooks:` format (spec §4.4) and Meta's
 //! `POST /{waba-id}/subscribed_apps` body (`override_callback_uri`, `verify_token`).
 
-use super::reader::{Keyword, Reader, Spanned};
+use super::reader::{AtNode, Keyword, Reader};
 use crate::diagnostic::At;
 use crate::source::NodeId;
 
@@ -69,18 +69,18 @@ impl std::fmt::Display for GraphVersion {
 pub struct Webhook {
     pub node: NodeId,
     pub origin: Origin,
-    pub name: Option<Spanned<String>>,
-    pub environment: Option<Spanned<Environment>>,
+    pub name: Option<AtNode<String>>,
+    pub environment: Option<AtNode<Environment>>,
     /// `callback_url`, or `override_callback_uri` in Meta's payload.
-    pub callback_url: Option<Spanned<String>>,
-    pub verify_token: Option<Spanned<String>>,
-    pub app_secret: Option<Spanned<String>>,
-    pub verify_signature: Option<Spanned<bool>>,
+    pub callback_url: Option<AtNode<String>>,
+    pub verify_token: Option<AtNode<String>>,
+    pub app_secret: Option<AtNode<String>>,
+    pub verify_signature: Option<AtNode<bool>>,
     /// The subscribed fields (`messages`, `message_template_status_update`, ...).
-    pub fields: Option<Vec<Spanned<String>>>,
+    pub fields: Option<Vec<AtNode<String>>>,
     /// The node of the `fields` list itself, for findings about what it lacks.
     pub fields_node: Option<NodeId>,
-    pub graph_api_version: Option<Spanned<String>>,
+    pub graph_api_version: Option<AtNode<String>>,
 }
 
 impl Webhook {
@@ -137,7 +137,7 @@ fn read_one(r: &mut Reader, node: NodeId) -> Webhook {
 }
 
 /// `graph_api_version`, which must look like Meta's path segment (`v23.0`).
-fn read_version(r: &mut Reader, node: NodeId) -> Option<Spanned<String>> {
+fn read_version(r: &mut Reader, node: NodeId) -> Option<AtNode<String>> {
     let version = r.string(node, "graph_api_version")?;
     let templated = version.value.contains("${") || version.value.contains("{{");
     if GraphVersion::parse(&version.value).is_none() && !templated {

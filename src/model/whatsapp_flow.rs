@@ -7,7 +7,7 @@
 //! to the WA3xx rules, which know the file's version. Properties the model does not know are
 //! kept as they are: Meta adds some with every version.
 
-use super::reader::{Reader, Spanned};
+use super::reader::{AtNode, Reader};
 use crate::source::{NodeId, Tree, Value};
 
 /// Properties that hold a component's options, list items or images.
@@ -17,10 +17,10 @@ pub const OPTION_PROPERTIES: [&str; 3] = ["data-source", "list-items", "images"]
 pub struct WhatsAppFlow {
     pub node: NodeId,
     /// `"major.minor"`, as written (a number is kept as its text).
-    pub version: Option<Spanned<String>>,
-    pub data_api_version: Option<Spanned<String>>,
+    pub version: Option<AtNode<String>>,
+    pub data_api_version: Option<AtNode<String>>,
     /// Only valid below Flow JSON 3.0.
-    pub data_channel_uri: Option<Spanned<String>>,
+    pub data_channel_uri: Option<AtNode<String>>,
     pub routing_model: Option<RoutingModel>,
     /// The `screens` list, when it is one.
     pub screens_node: Option<NodeId>,
@@ -40,17 +40,17 @@ pub struct Route {
     pub from: String,
     /// The list under the key; its key span is where the screen id is written.
     pub node: NodeId,
-    pub to: Vec<Spanned<String>>,
+    pub to: Vec<AtNode<String>>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Screen {
     pub node: NodeId,
-    pub id: Option<Spanned<String>>,
-    pub title: Option<Spanned<String>>,
-    pub terminal: Option<Spanned<bool>>,
-    pub success: Option<Spanned<bool>>,
-    pub refresh_on_back: Option<Spanned<bool>>,
+    pub id: Option<AtNode<String>>,
+    pub title: Option<AtNode<String>>,
+    pub terminal: Option<AtNode<bool>>,
+    pub success: Option<AtNode<bool>>,
+    pub refresh_on_back: Option<AtNode<bool>>,
     /// The `data` mapping's fields.
     pub data: Vec<DataField>,
     pub layout: Option<Layout>,
@@ -83,14 +83,14 @@ pub struct DataField {
     pub name: String,
     /// The field's declaration (a mapping, when well formed).
     pub node: NodeId,
-    pub kind: Option<Spanned<String>>,
+    pub kind: Option<AtNode<String>>,
     pub has_example: bool,
 }
 
 #[derive(Clone, Debug)]
 pub struct Layout {
     pub node: NodeId,
-    pub kind: Option<Spanned<String>>,
+    pub kind: Option<AtNode<String>>,
     pub children: Vec<Component>,
 }
 
@@ -99,7 +99,7 @@ pub struct Layout {
 #[derive(Clone, Debug)]
 pub struct Property {
     pub key: String,
-    pub value: Spanned<String>,
+    pub value: AtNode<String>,
     pub in_list: bool,
 }
 
@@ -107,7 +107,7 @@ pub struct Property {
 pub struct Component {
     pub node: NodeId,
     /// `type`, as written: unknown types are kept for WA301 to name.
-    pub kind: Option<Spanned<String>>,
+    pub kind: Option<AtNode<String>>,
     /// String properties: `text`, `label`, `name`, `input-type`, `helper-text`, `src`, ...
     pub properties: Vec<Property>,
     pub options: Option<Options>,
@@ -129,7 +129,7 @@ impl Component {
     }
 
     /// The first string value of property `key`.
-    pub fn property(&self, key: &str) -> Option<&Spanned<String>> {
+    pub fn property(&self, key: &str) -> Option<&AtNode<String>> {
         self.properties
             .iter()
             .find(|p| p.key == key)
@@ -184,7 +184,7 @@ pub enum Options {
     },
     Dynamic {
         property: String,
-        value: Spanned<String>,
+        value: AtNode<String>,
     },
 }
 
@@ -198,7 +198,7 @@ pub struct OptionItem {
 }
 
 impl OptionItem {
-    pub fn property(&self, key: &str) -> Option<&Spanned<String>> {
+    pub fn property(&self, key: &str) -> Option<&AtNode<String>> {
         self.properties
             .iter()
             .find(|p| p.key == key)
@@ -212,10 +212,10 @@ pub struct Action {
     pub node: NodeId,
     /// The property it sits under (`on-click-action`).
     pub key: String,
-    pub name: Option<Spanned<String>>,
+    pub name: Option<AtNode<String>>,
     pub next: Option<Next>,
     /// `open_url`'s `url`.
-    pub url: Option<Spanned<String>>,
+    pub url: Option<AtNode<String>>,
 }
 
 impl Action {
@@ -228,13 +228,13 @@ impl Action {
 #[derive(Clone, Debug)]
 pub struct Next {
     pub node: NodeId,
-    pub kind: Option<Spanned<String>>,
-    pub name: Option<Spanned<String>>,
+    pub kind: Option<AtNode<String>>,
+    pub name: Option<AtNode<String>>,
 }
 
 impl Next {
     /// The screen this names, unless `type` says it is something else (a plugin).
-    pub fn screen(&self) -> Option<&Spanned<String>> {
+    pub fn screen(&self) -> Option<&AtNode<String>> {
         let is_screen = self
             .kind
             .as_ref()
@@ -440,7 +440,7 @@ fn string_properties(tree: &Tree, map: NodeId, prefix: &str) -> Vec<Property> {
         match tree.value(entry.value) {
             Value::String(s) => out.push(Property {
                 key,
-                value: Spanned {
+                value: AtNode {
                     value: s.clone(),
                     node: entry.value,
                 },
@@ -451,7 +451,7 @@ fn string_properties(tree: &Tree, map: NodeId, prefix: &str) -> Vec<Property> {
                     if let Value::String(s) = tree.value(item) {
                         out.push(Property {
                             key: key.clone(),
-                            value: Spanned {
+                            value: AtNode {
                                 value: s.clone(),
                                 node: item,
                             },
@@ -473,7 +473,7 @@ fn read_options(r: &mut Reader, node: NodeId, key: &str) -> Option<Options> {
     match r.tree.value(node) {
         Value::String(s) => Some(Options::Dynamic {
             property: key.to_string(),
-            value: Spanned {
+            value: AtNode {
                 value: s.clone(),
                 node,
             },

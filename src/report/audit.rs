@@ -11,10 +11,11 @@ use super::guard;
 use super::text::{printable, printable_line};
 use super::{RenderFailure, ReportInput, RunMeta};
 use crate::baseline::BaselineStats;
+use crate::catalogue::CATEGORIES;
 use crate::config::FailOn;
+use crate::diagnostic::FileId;
 use crate::diagnostic::{Counts, Diagnostic, Severity, SuppressionKind};
 use crate::model::Kind;
-use crate::rules::catalogue::CATEGORIES;
 use crate::source::Span;
 use crate::workspace::SourceFile;
 
@@ -110,8 +111,8 @@ pub struct FileFindings {
 #[derive(Serialize)]
 pub struct FindingView {
     pub severity: &'static str,
-    pub code: &'static str,
-    pub name: &'static str,
+    pub code: String,
+    pub name: String,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -255,8 +256,8 @@ fn finding(file: Option<&SourceFile>, shown: &str, d: &Diagnostic) -> FindingVie
     let text = |s: &str| printable(s).into_owned();
     FindingView {
         severity: d.severity.as_str(),
-        code: d.code,
-        name: d.name,
+        code: d.code.to_string(),
+        name: d.name.to_string(),
         line: d.start.line,
         column: d.start.column,
         end_line: d.end.line,
@@ -323,7 +324,7 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
         })
         .collect();
     for d in input.diagnostics {
-        let category = category_of(d.code);
+        let category = category_of(&d.code);
         if let Some(row) = categories.iter_mut().find(|r| r.name == category) {
             if d.is_active() {
                 match d.severity {
@@ -376,9 +377,9 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
         let suppressed = reasons.values().sum();
         let baselined = input
             .baseline
-            .and_then(|b| b.hidden_by_rule.get(&doc.code).copied())
+            .and_then(|b| b.hidden_by_rule.get(&*doc.code).copied())
             .unwrap_or(0);
-        let ran = input.enabled.contains(&doc.code.as_str());
+        let ran = input.enabled.contains(&doc.id);
         let applicable = match category_kind(&doc.category) {
             Some(kind) => kinds.contains(&kind),
             None => !input.files.is_empty(),
@@ -421,8 +422,8 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
             _ => parts.join(", "),
         };
         Some(RuleView {
-            code: doc.code.clone(),
-            name: doc.name.clone(),
+            code: doc.code.to_string(),
+            name: doc.name.to_string(),
             status,
             errors,
             warnings,
@@ -445,7 +446,7 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
         .iter()
         .map(|control| {
             let rules: Vec<RuleView> = catalogue
-                .rules
+                .rules()
                 .iter()
                 .filter(|r| r.controls.contains(&control.id))
                 .filter_map(|r| rule_view(&r.code))
@@ -480,17 +481,16 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
     }
     control_counts.sort_by_key(|c| std::cmp::Reverse(rank(c.status)));
 
-    let per_file = |index: usize| {
-        let mine = input.diagnostics.iter().filter(|d| d.file_index == index);
+    let per_file = |id: FileId| {
+        let mine = input.diagnostics.iter().filter(|d| d.file_id == id);
         let active = mine.clone().filter(|d| d.is_active()).count();
         (active, mine.count() - active)
     };
     let inventory = input
         .files
         .iter()
-        .enumerate()
-        .map(|(index, file)| {
-            let (findings, suppressed) = per_file(index);
+        .map(|file| {
+            let (findings, suppressed) = per_file(file.id);
             FileView {
                 path: printable(&file.path).into_owned(),
                 kind: file_kind(file),
@@ -501,7 +501,7 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
         })
         .collect();
     let config = input.config_file.map(|file| {
-        let (findings, suppressed) = per_file(input.files.len());
+        let (findings, suppressed) = per_file(FileId::CONFIG);
         FileView {
             path: printable(&file.path).into_owned(),
             kind: "walint config".to_string(),
@@ -513,10 +513,10 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
 
     let groups = guard::per_file(input.diagnostics.iter(), failures, |diagnostics| {
         let first = diagnostics[0];
-        let file = input.source(first.file_index);
+        let file = input.source(first.file_id);
         let shown = file.map(SourceFile::shown_text).unwrap_or_default();
         let kind = match file {
-            Some(_) if first.file_index == input.files.len() => "walint config".to_string(),
+            Some(_) if first.file_id == FileId::CONFIG => "walint config".to_string(),
             Some(file) => file_kind(file),
             None => String::new(),
         };
@@ -543,7 +543,7 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
         suppressed: input.suppressed_count(),
         baseline: input.baseline,
         rules_run: input.enabled.len(),
-        rules_total: catalogue.rules.len(),
+        rules_total: catalogue.rules().len(),
         categories,
         controls,
         control_counts,

@@ -46,7 +46,7 @@ fn issue(d: &Diagnostic) -> Issue<'_> {
     Issue {
         kind: "issue",
         description: format!("{} {}: {}", d.code, d.name, d.message),
-        check_name: d.code,
+        check_name: &d.code,
         fingerprint: &d.fingerprint,
         severity: severity(d.severity),
         categories: ["Bug Risk"],

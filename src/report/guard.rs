@@ -94,7 +94,7 @@ pub fn per_file<'a, T>(
     for diagnostic in diagnostics {
         if group
             .first()
-            .is_some_and(|first| first.file_index != diagnostic.file_index)
+            .is_some_and(|first| first.file_id != diagnostic.file_id)
         {
             flush(&mut group, &mut parts);
         }
@@ -107,19 +107,21 @@ pub fn per_file<'a, T>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Severity;
+    use crate::catalogue::RuleId;
+    use crate::diagnostic::{FileId, Severity};
     use crate::source::{Position, Span};
 
-    fn diagnostic(file: &str, file_index: usize) -> Diagnostic {
+    fn diagnostic(file: &str, index: usize) -> Diagnostic {
         let at = Position { line: 1, column: 1 };
         Diagnostic {
-            code: "WA001",
-            name: "parse-error",
+            rule: RuleId::WA001,
+            code: "WA001".into(),
+            name: "parse-error".into(),
             severity: Severity::Error,
             message: "m".into(),
             help: None,
             file: file.into(),
-            file_index,
+            file_id: FileId::input(index),
             span: Span::default(),
             start: at,
             end: at,

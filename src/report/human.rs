@@ -203,7 +203,7 @@ fn render_file(
     diagnostics: &[&Diagnostic],
 ) -> String {
     let mut out = String::new();
-    let Some(file) = diagnostics.first().and_then(|d| input.source(d.file_index)) else {
+    let Some(file) = diagnostics.first().and_then(|d| input.source(d.file_id)) else {
         return out;
     };
     // Secrets masked (see `SourceFile::shown_text`), once for all the file's findings.
@@ -213,7 +213,7 @@ fn render_file(
             .related
             .iter()
             .filter_map(|r| {
-                let other = input.source(r.file_index)?;
+                let other = input.source(r.file_id)?;
                 let at = Position {
                     line: r.line,
                     column: r.column,

@@ -59,8 +59,8 @@ struct Entry<'a> {
 
 fn entry(d: &Diagnostic) -> Entry<'_> {
     Entry {
-        rule: d.code,
-        name: d.name,
+        rule: &d.code,
+        name: &d.name,
         severity: d.severity,
         message: &d.message,
         help: d.help.as_deref(),

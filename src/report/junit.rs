@@ -8,7 +8,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use super::guard::catch;
 use super::text::printable;
 use super::{RenderFailure, ReportInput};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, FileId};
 
 /// The name of the passing testcase of a clean file.
 const CLEAN: &str = "walint";
@@ -29,7 +29,7 @@ fn failure(d: &Diagnostic) -> TestCase {
     }
     status
         .set_message(message.as_ref())
-        .set_type(d.code)
+        .set_type(&*d.code)
         .set_description(description);
     let mut case = TestCase::new(
         format!(
@@ -44,16 +44,14 @@ fn failure(d: &Diagnostic) -> TestCase {
 
 pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
     let mut report = Report::new("walint");
-    let config_index = input.files.len();
-    let mut files: Vec<(usize, &str)> = input
+    let mut files: Vec<(FileId, &str)> = input
         .files
         .iter()
-        .enumerate()
-        .map(|(i, f)| (i, f.path.as_str()))
+        .map(|f| (f.id, f.path.as_str()))
         .collect();
     if let Some(config) = input.config_file {
-        if input.active().any(|d| d.file_index == config_index) {
-            files.push((config_index, config.path.as_str()));
+        if input.active().any(|d| d.file_id == FileId::CONFIG) {
+            files.push((FileId::CONFIG, config.path.as_str()));
         }
     }
     for (index, path) in files {
@@ -62,7 +60,7 @@ pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String 
             let mut suite = TestSuite::new(path.as_ref());
             let failures: Vec<TestCase> = input
                 .active()
-                .filter(|d| d.file_index == index && input.fail_on.fails(d.severity))
+                .filter(|d| d.file_id == index && input.fail_on.fails(d.severity))
                 .map(failure)
                 .collect();
             if failures.is_empty() {

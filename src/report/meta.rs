@@ -6,11 +6,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::lint::hex;
-use crate::rules::catalogue::{Catalogue, RULE_DOCUMENTS};
+use crate::catalogue::{Catalogue, CONTROLS, RULE_DOCUMENTS};
+use crate::diagnostic::fingerprint::hex;
 use crate::workspace::SourceFile;
-
-const CONTROLS: &str = include_str!("../../rules/controls.yaml");
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RunMeta {
@@ -52,7 +50,7 @@ impl RunMeta {
             tool: "walint",
             version: env!("CARGO_PKG_VERSION"),
             catalogue_version: env!("CARGO_PKG_VERSION"),
-            catalogue_rules: catalogue.rules.len(),
+            catalogue_rules: catalogue.rules().len(),
             catalogue_sha256: catalogue_sha256(),
             config: config.map(|c| c.path.clone()),
             config_sha256: config.map(|c| c.sha256.clone()),

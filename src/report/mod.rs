@@ -19,9 +19,9 @@ mod sarif;
 pub mod text;
 
 use crate::baseline::BaselineStats;
+use crate::catalogue::{Catalogue, RuleId};
 use crate::config::FailOn;
-use crate::diagnostic::{Counts, Diagnostic};
-use crate::rules::catalogue::Catalogue;
+use crate::diagnostic::{Counts, Diagnostic, FileId};
 use crate::workspace::SourceFile;
 
 pub use guard::{RenderFailure, Rendered};
@@ -43,9 +43,9 @@ pub enum ReportFormat {
 
 /// Everything a report needs: the run's files, its sorted diagnostics and what the run was.
 pub struct ReportInput<'a> {
-    /// The files checked.
+    /// The files checked, in id order.
     pub files: &'a [SourceFile],
-    /// The config file; diagnostics in it have `file_index == files.len()`.
+    /// The config file; diagnostics in it have `file_id == FileId::CONFIG`.
     pub config_file: Option<&'a SourceFile>,
     /// Every diagnostic, suppressed ones included (baseline matches are gone already).
     pub diagnostics: &'a [Diagnostic],
@@ -53,8 +53,8 @@ pub struct ReportInput<'a> {
     pub color: bool,
     pub fail_on: FailOn,
     pub catalogue: &'a Catalogue,
-    /// Codes of the rules that ran.
-    pub enabled: &'a [&'static str],
+    /// The rules that ran.
+    pub enabled: &'a [RuleId],
     pub baseline: Option<&'a BaselineStats>,
     pub meta: &'a RunMeta,
 }
@@ -74,13 +74,16 @@ impl<'a> ReportInput<'a> {
         self.diagnostics.iter().filter(|d| !d.is_active()).count()
     }
 
-    /// A file by a diagnostic's `file_index`, the config file included.
-    pub fn source(&self, index: usize) -> Option<&'a SourceFile> {
-        self.files.get(index).or_else(|| {
-            (index == self.files.len())
-                .then_some(self.config_file)
-                .flatten()
-        })
+    /// A file by a diagnostic's `file_id`, the config file included.
+    pub fn source(&self, id: FileId) -> Option<&'a SourceFile> {
+        crate::workspace::file_by_id(self.files, self.config_file, id)
+    }
+
+    /// A file's place among `files`, the config file after them (as SARIF lists artifacts).
+    pub fn position(&self, id: FileId) -> usize {
+        self.files
+            .binary_search_by_key(&id, |f| f.id)
+            .unwrap_or(self.files.len())
     }
 
     /// True when the run fails: a finding that counts at or above `--fail-on`.

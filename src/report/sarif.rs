@@ -16,8 +16,8 @@ use serde::Serialize;
 use super::excerpt::excerpt;
 use super::guard::per_file;
 use super::{RenderFailure, ReportInput};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::catalogue::RuleDoc;
+use crate::catalogue::RuleDoc;
+use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::source::Span;
 use crate::workspace::SourceFile;
 
@@ -343,11 +343,10 @@ fn rule<'a>(doc: &'a RuleDoc) -> Rule<'a> {
 pub fn render<'a>(input: &ReportInput<'a>, failures: &mut Vec<RenderFailure>) -> String {
     // Artifacts: every file checked, then the config file when a finding points into it.
     let mut sources: Vec<&SourceFile> = input.files.iter().collect();
-    let config_index = input.files.len();
     let config_used = input
         .diagnostics
         .iter()
-        .any(|d| d.file_index == config_index);
+        .any(|d| d.file_id == FileId::CONFIG);
     if let (true, Some(config)) = (config_used, input.config_file) {
         sources.push(config);
     }
@@ -366,7 +365,8 @@ pub fn render<'a>(input: &ReportInput<'a>, failures: &mut Vec<RenderFailure>) ->
             },
         })
         .collect();
-    let location_of = |index: usize| -> ArtifactLocation {
+    let location_of = |id: FileId| -> ArtifactLocation {
+        let index = input.position(id);
         artifacts
             .get(index)
             .map(|a| a.location.clone())
@@ -376,17 +376,17 @@ pub fn render<'a>(input: &ReportInput<'a>, failures: &mut Vec<RenderFailure>) ->
             })
     };
 
-    let mut codes: Vec<&str> = input.diagnostics.iter().map(|d| d.code).collect();
+    let mut codes: Vec<&str> = input.diagnostics.iter().map(|d| &*d.code).collect();
     codes.sort_unstable();
     codes.dedup();
     let docs: Vec<&RuleDoc> = codes
         .iter()
         .filter_map(|code| input.catalogue.find(code))
         .collect();
-    let rule_index = |code: &str| docs.iter().position(|d| d.code == code).unwrap_or(0);
+    let rule_index = |code: &str| docs.iter().position(|d| &*d.code == code).unwrap_or(0);
 
     let result = |d: &'a Diagnostic| {
-        let file = input.source(d.file_index);
+        let file = input.source(d.file_id);
         let related_locations = d
             .related
             .iter()
@@ -395,9 +395,9 @@ pub fn render<'a>(input: &ReportInput<'a>, failures: &mut Vec<RenderFailure>) ->
                 id: Some(id + 1),
                 physical_location: {
                     let (region, context_region) =
-                        regions(input.source(r.file_index), r.span, (r.line, r.end_line));
+                        regions(input.source(r.file_id), r.span, (r.line, r.end_line));
                     PhysicalLocation {
-                        artifact_location: location_of(r.file_index),
+                        artifact_location: location_of(r.file_id),
                         region,
                         context_region,
                     }
@@ -408,8 +408,8 @@ pub fn render<'a>(input: &ReportInput<'a>, failures: &mut Vec<RenderFailure>) ->
             })
             .collect();
         SarifResult {
-            rule_id: d.code,
-            rule_index: rule_index(d.code),
+            rule_id: &d.code,
+            rule_index: rule_index(&d.code),
             level: level(d.severity),
             message: Text {
                 text: sentence(&d.message),
@@ -420,7 +420,7 @@ pub fn render<'a>(input: &ReportInput<'a>, failures: &mut Vec<RenderFailure>) ->
                     let (region, context_region) =
                         regions(file, d.span, (d.start.line, d.end.line));
                     PhysicalLocation {
-                        artifact_location: location_of(d.file_index),
+                        artifact_location: location_of(d.file_id),
                         region,
                         context_region,
                     }

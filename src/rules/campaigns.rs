@@ -1,39 +1,37 @@
 //! Campaign rules (WA5xx).
 
-use super::{thousands, DocumentContext};
+use super::{thousands, Context};
+use crate::catalogue::{options, RuleId};
 use crate::config::Config;
 use crate::date::Date;
-use crate::diagnostic::{At, FileFinding, Finding};
+use crate::diagnostic::{At, FileFinding, FileId, Finding};
 use crate::model::campaign::{FrequencyCap, MessagingTier};
 use crate::model::template::Category;
-use crate::model::{Campaign, Document};
+use crate::model::Campaign;
 use crate::workspace::{Export, ExportedCampaign, Exporter, Workspace};
 
 /// WA501 campaign-missing-opt-in.
-pub fn campaign_missing_opt_in(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Document::Campaign(campaign) = ctx.document else {
-        return;
-    };
+pub fn campaign_missing_opt_in(campaign: &Campaign, _ctx: &Context, out: &mut Vec<Finding>) {
     let name = campaign.name.as_ref().map_or("", |n| n.value.as_str());
     let help = "send only to people who opted in: set `audience.requires_opt_in: true` and \
                 build the segment from recorded consent";
     let finding = match &campaign.audience {
         None => Finding::new(
-            "WA501",
+            RuleId::WA501,
             At::Key(campaign.name.as_ref().map_or(campaign.node, |n| n.node)),
             format!("campaign `{name}` has no audience restricted to opted-in users"),
         ),
         Some(audience) => match &audience.requires_opt_in {
             Some(flag) if flag.value => return,
             Some(flag) => Finding::new(
-                "WA501",
+                RuleId::WA501,
                 At::Node(flag.node),
                 format!(
                     "campaign `{name}` sends to an audience that is not restricted to opted-in users (`requires_opt_in: false`)"
                 ),
             ),
             None => Finding::new(
-                "WA501",
+                RuleId::WA501,
                 At::Key(audience.node),
                 format!("the audience of campaign `{name}` does not require opt-in (`requires_opt_in` is not set)"),
             ),
@@ -58,7 +56,7 @@ pub(crate) fn export(campaign: &Campaign, x: &mut Exporter) -> ExportedCampaign 
             .audience
             .as_ref()
             .and_then(|a| a.countries.as_ref())
-            .map(|countries| countries.iter().map(|c| x.spanned(c)).collect()),
+            .map(|countries| countries.iter().map(|c| x.value(c)).collect()),
     }
 }
 
@@ -66,7 +64,7 @@ pub(crate) fn export(campaign: &Campaign, x: &mut Exporter) -> ExportedCampaign 
 fn template_category(
     workspace: &Workspace,
     campaign: &ExportedCampaign,
-) -> Option<(usize, Category)> {
+) -> Option<(FileId, Category)> {
     let reference = campaign.template.as_ref()?;
     let (file, template) = workspace.template(&reference.name.value, &reference.language.value)?;
     Some((file, template.category.as_ref()?.value))
@@ -96,7 +94,7 @@ const WEEK: u64 = 7 * 86_400;
 /// than the `max_per_week` option allows. Campaigns whose template is known to be UTILITY or
 /// AUTHENTICATION are transactional and not checked.
 pub fn campaign_frequency(workspace: &Workspace, config: &Config, out: &mut Vec<FileFinding>) {
-    let max_per_week = config.number("WA502", "max_per_week", 2.0);
+    let max_per_week = config.number(options::WA502_MAX_PER_WEEK);
     for (file, document) in workspace.documents() {
         let Export::Campaign(campaign) = document else {
             continue;
@@ -109,7 +107,7 @@ pub fn campaign_frequency(workspace: &Workspace, config: &Config, out: &mut Vec<
         let name = campaign.name_str();
         let finding = match &campaign.frequency_cap {
             None => Finding::new(
-                "WA502",
+                RuleId::WA502,
                 campaign_anchor(campaign),
                 format!("campaign `{name}` has no frequency cap; nothing limits how many marketing messages one person receives"),
             )
@@ -129,7 +127,7 @@ pub fn campaign_frequency(workspace: &Workspace, config: &Config, out: &mut Vec<
                     continue;
                 }
                 Finding::new(
-                    "WA502",
+                    RuleId::WA502,
                     At::Node(max.node),
                     format!(
                         "campaign `{name}` allows {} marketing messages per person per week ({} per {}); the configured maximum is {}",
@@ -147,10 +145,7 @@ pub fn campaign_frequency(workspace: &Workspace, config: &Config, out: &mut Vec<
 }
 
 /// WA503 campaign-exceeds-tier.
-pub fn campaign_exceeds_tier(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Document::Campaign(campaign) = ctx.document else {
-        return;
-    };
+pub fn campaign_exceeds_tier(campaign: &Campaign, ctx: &Context, out: &mut Vec<Finding>) {
     let (Some(audience), Some(tier)) = (&campaign.audience, &campaign.messaging_tier) else {
         return;
     };
@@ -165,7 +160,7 @@ pub fn campaign_exceeds_tier(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     }
     out.push(
         Finding::new(
-            "WA503",
+            RuleId::WA503,
             At::Node(size.node),
             format!(
                 "campaign `{}` targets about {} people, but the portfolio's messaging limit is {} people in 24 hours",
@@ -211,7 +206,7 @@ pub fn marketing_to_us_numbers(workspace: &Workspace, config: &Config, out: &mut
         };
         let template = &reference.name.value;
         let mut finding = Finding::new(
-            "WA504",
+            RuleId::WA504,
             At::Node(us.node),
             format!(
                 "campaign `{}` sends the MARKETING template `{template}` to US numbers; Meta has not delivered marketing templates to US numbers since April 1, 2025",

@@ -8,13 +8,14 @@ use std::sync::LazyLock;
 
 use super::graph::{self, FlowGraph, MenuDepth, Role, Step};
 use super::thousands;
-use super::DocumentContext;
+use super::Context;
+use crate::catalogue::{options, RuleId};
 use crate::config::Config;
-use crate::diagnostic::{At, FileFinding, Finding, Severity};
+use crate::diagnostic::{At, FileFinding, FileId, Finding, Severity};
 use crate::model::flow::{Duration, FlowNode, MenuStyle, NodeType, TemplateRef, Via};
 use crate::model::reader::Keyword;
 use crate::model::template::Category;
-use crate::model::{ConversationFlow, Document};
+use crate::model::ConversationFlow;
 use crate::source::{parse, Format};
 use crate::suggest;
 use crate::workspace::{
@@ -26,7 +27,6 @@ use crate::workspace::{
 const MAX_REPLY_BUTTONS: usize = 3;
 const MAX_LIST_ROWS: usize = 10;
 const MAX_LIST_SECTIONS: usize = 10;
-const DEFAULT_MAX_OPTIONS: f64 = 5.0;
 /// Title and label lengths (facts §2).
 const MAX_BUTTON_TITLE: usize = 20;
 const MAX_ROW_TITLE: usize = 24;
@@ -38,18 +38,9 @@ const MAX_TEXT: usize = 4096;
 const MAX_INTERACTIVE_BODY: usize = 1024;
 const MAX_HEADER: usize = 60;
 const MAX_FOOTER: usize = 60;
-/// WA213: three menus in a row before an answer (see rules/WA213.yaml).
-const DEFAULT_MAX_DEPTH: f64 = 3.0;
 /// WA206 and WA211 look for a close name at most this many times per flow or run, so a
 /// file full of broken references stays linear.
 const MAX_SUGGESTIONS: usize = 50;
-
-fn flow_of<'a>(ctx: &DocumentContext<'a>) -> Option<&'a ConversationFlow> {
-    match ctx.document {
-        Document::Flow(flow) => Some(flow),
-        _ => None,
-    }
-}
 
 fn chars(text: &str) -> usize {
     text.chars().count()
@@ -107,11 +98,8 @@ fn is_terminal(node: &FlowNode) -> bool {
 }
 
 /// WA201 menu-overloaded.
-pub fn menu_overloaded(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(flow) = flow_of(ctx) else { return };
-    let max_options = ctx
-        .config
-        .number("WA201", "max_options", DEFAULT_MAX_OPTIONS);
+pub fn menu_overloaded(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
+    let max_options = ctx.config.integer(options::WA201_MAX_OPTIONS);
     for node in flow.nodes.iter().filter(|n| n.is(NodeType::Menu)) {
         let Some(list_node) = node
             .options
@@ -136,7 +124,7 @@ pub fn menu_overloaded(ctx: &DocumentContext, out: &mut Vec<Finding>) {
         {
             out.push(
                 Finding::new(
-                    "WA201",
+                    RuleId::WA201,
                     At::Key(sections.node),
                     format!(
                         "list menu `{}` has {} sections; WhatsApp allows at most {MAX_LIST_SECTIONS}",
@@ -155,7 +143,7 @@ pub fn menu_overloaded(ctx: &DocumentContext, out: &mut Vec<Finding>) {
             };
             out.push(
                 Finding::new(
-                    "WA201",
+                    RuleId::WA201,
                     at,
                     format!(
                         "{kind} `{}` has {count} options; WhatsApp shows at most {limit}",
@@ -164,10 +152,10 @@ pub fn menu_overloaded(ctx: &DocumentContext, out: &mut Vec<Finding>) {
                 )
                 .help(help),
             );
-        } else if count as f64 > max_options {
+        } else if count > max_options as usize {
             out.push(
                 Finding::new(
-                    "WA201",
+                    RuleId::WA201,
                     at,
                     format!(
                         "{kind} `{}` has {count} options; the project allows at most {max_options} (`max_options`)",
@@ -183,8 +171,7 @@ pub fn menu_overloaded(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 
 /// WA202 option-title-too-long: button titles, list rows, descriptions, the list button and
 /// section titles over WhatsApp's limits.
-pub fn option_title_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(flow) = flow_of(ctx) else { return };
+pub fn option_title_too_long(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
     for node in flow.nodes.iter().filter(|n| n.is(NodeType::Menu)) {
         let list = node.menu_style() == MenuStyle::List;
         let (title_what, title_limit) = if list {
@@ -193,14 +180,14 @@ pub fn option_title_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
             ("button title", MAX_BUTTON_TITLE)
         };
         let mut check = |what: &str,
-                         text: &crate::model::Spanned<String>,
+                         text: &crate::model::AtNode<String>,
                          limit: usize,
                          help: &str| {
             let count = chars(&text.value);
             if count > limit {
                 out.push(
                     Finding::new(
-                        "WA202",
+                        RuleId::WA202,
                         At::Node(text.node),
                         format!(
                             "{what} `{}` of menu `{}` has {count} characters; WhatsApp allows at most {limit}",
@@ -255,8 +242,7 @@ pub fn option_title_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 }
 
 /// WA203 no-human-escalation.
-pub fn no_human_escalation(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(flow) = flow_of(ctx) else { return };
+pub fn no_human_escalation(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
     let Some(entry) = &flow.entry else { return };
     let graph = FlowGraph::of(flow);
     if graph.entry.is_none() {
@@ -275,14 +261,14 @@ pub fn no_human_escalation(ctx: &DocumentContext, out: &mut Vec<Finding>) {
                 e.g. a menu option or a global keyword such as `AGENT: human`";
     let finding = if handoffs.is_empty() {
         Finding::new(
-            "WA203",
+            RuleId::WA203,
             At::Node(entry.node),
             format!("flow `{name}` has no handoff node: customers can never reach a person"),
         )
     } else {
         let names: Vec<String> = handoffs.iter().map(|h| format!("`{}`", h.id)).collect();
         let mut finding = Finding::new(
-            "WA203",
+            RuleId::WA203,
             At::Node(entry.node),
             format!(
                 "no handoff node is reachable from entry `{}`: {} exists but no path leads to it",
@@ -308,8 +294,7 @@ fn handoff_reachable(flow: &ConversationFlow, graph: &FlowGraph) -> bool {
 
 /// WA204 escalation-unreachable: each node a customer can reach from which no handoff can
 /// be reached any more. Silent when WA203 already reports that no handoff is reachable.
-pub fn escalation_unreachable(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(flow) = flow_of(ctx) else { return };
+pub fn escalation_unreachable(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
     let graph = FlowGraph::of(flow);
     if graph.entry.is_none() || !handoff_reachable(flow, &graph) {
         return;
@@ -329,7 +314,7 @@ pub fn escalation_unreachable(ctx: &DocumentContext, out: &mut Vec<Finding>) {
         }
         out.push(
             Finding::new(
-                "WA204",
+                RuleId::WA204,
                 At::Key(node.node),
                 format!(
                     "no handoff can be reached from {} `{}` any more: a customer who gets here can no longer ask for a person",
@@ -346,8 +331,7 @@ pub fn escalation_unreachable(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 }
 
 /// WA205 missing-fallback.
-pub fn missing_fallback(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(flow) = flow_of(ctx) else { return };
+pub fn missing_fallback(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
     for node in &flow.nodes {
         if node.fallback.is_some() {
             continue;
@@ -363,7 +347,7 @@ pub fn missing_fallback(ctx: &DocumentContext, out: &mut Vec<Finding>) {
             ),
             _ => continue,
         };
-        out.push(Finding::new("WA205", At::Key(node.node), message).help(
+        out.push(Finding::new(RuleId::WA205, At::Key(node.node), message).help(
             "add `fallback: <node>` pointing at a node that explains the choices again or hands off to a person",
         ));
     }
@@ -382,8 +366,7 @@ fn via_key(via: Via) -> String {
 
 /// WA206 undefined-node: the entry, a transition or a keyword naming a node that does not
 /// exist.
-pub fn undefined_node(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(flow) = flow_of(ctx) else { return };
+pub fn undefined_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
     let graph = FlowGraph::of(flow);
     let mut suggestions = 0;
     let mut suggest = |name: &str| -> String {
@@ -400,7 +383,7 @@ pub fn undefined_node(ctx: &DocumentContext, out: &mut Vec<Finding>) {
             let hint = suggest(&entry.value);
             out.push(
                 Finding::new(
-                    "WA206",
+                    RuleId::WA206,
                     At::Node(entry.node),
                     format!(
                         "entry `{}` is not a node of flow `{flow_name}`{hint}",
@@ -416,7 +399,7 @@ pub fn undefined_node(ctx: &DocumentContext, out: &mut Vec<Finding>) {
             let hint = suggest(&keyword.target.value);
             out.push(
                 Finding::new(
-                    "WA206",
+                    RuleId::WA206,
                     At::Node(keyword.target.node),
                     format!(
                         "keyword `{}` leads to `{}`, which is not a node of flow `{flow_name}`{hint}",
@@ -435,7 +418,7 @@ pub fn undefined_node(ctx: &DocumentContext, out: &mut Vec<Finding>) {
             let hint = suggest(&target.value);
             out.push(
                 Finding::new(
-                    "WA206",
+                    RuleId::WA206,
                     At::Node(target.node),
                     format!(
                         "{} of node `{}` leads to `{}`, which is not a node of flow `{flow_name}`{hint}",
@@ -452,8 +435,7 @@ pub fn undefined_node(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 
 /// WA207 unreachable-node: one finding per unreachable region, at the node that leads into
 /// it, naming the nodes after it; a region that is a cycle is reported at its first node.
-pub fn unreachable_node(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(flow) = flow_of(ctx) else { return };
+pub fn unreachable_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
     let Some(entry) = &flow.entry else { return };
     let graph = FlowGraph::of(flow);
     if graph.entry.is_none() {
@@ -514,7 +496,7 @@ pub fn unreachable_node(ctx: &DocumentContext, out: &mut Vec<Finding>) {
         };
         out.push(
             Finding::new(
-                "WA207",
+                RuleId::WA207,
                 At::Key(node.node),
                 format!(
                     "node `{}` is unreachable: no path from entry `{}` leads to it{tail}",
@@ -528,8 +510,7 @@ pub fn unreachable_node(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 
 /// WA208 dead-end: a node that does not finish the conversation and has no transition.
 /// Keywords do not count as a way out: a customer cannot guess them.
-pub fn dead_end(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(flow) = flow_of(ctx) else { return };
+pub fn dead_end(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
     for node in &flow.nodes {
         if node.kind.is_none() || is_terminal(node) || node.transitions().next().is_some() {
             continue;
@@ -541,7 +522,7 @@ pub fn dead_end(ctx: &DocumentContext, out: &mut Vec<Finding>) {
         };
         out.push(
             Finding::new(
-                "WA208",
+                RuleId::WA208,
                 At::Key(node.node),
                 format!(
                     "{} `{}` is a dead end: {missing}, so the conversation stops here without an end, a handoff or an opt-out",
@@ -617,7 +598,7 @@ pub fn missing_opt_in(workspace: &Workspace, _config: &Config, out: &mut Vec<Fil
             out.push(FileFinding {
                 file,
                 finding: Finding::new(
-                    "WA209",
+                    RuleId::WA209,
                     At::Node(reference.name.node),
                     format!(
                         "customers who go {path} receive the marketing template `{}` without having agreed to marketing messages: no opt_in node asks for consent on the way",
@@ -671,8 +652,7 @@ fn is_opt_out_word(word: &str) -> bool {
 
 /// WA210 no-opt-out-keyword: no STOP (or similar) keyword leads to an `opt_out` node; each
 /// opt-out word that leads elsewhere is reported where it is written.
-pub fn no_opt_out_keyword(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(flow) = flow_of(ctx) else { return };
+pub fn no_opt_out_keyword(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
     let graph = FlowGraph::of(flow);
     let opt_out_node = flow.nodes.iter().find(|n| n.is(NodeType::OptOut));
     let mut honoured = false;
@@ -691,7 +671,7 @@ pub fn no_opt_out_keyword(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     }
     for (keyword, node) in misrouted {
         let mut finding = Finding::new(
-            "WA210",
+            RuleId::WA210,
             At::Node(keyword.target.node),
             format!(
                 "keyword `{}` leads to {} node `{}`, not to an opt_out node: the customer's request to stop is not recorded",
@@ -722,7 +702,7 @@ pub fn no_opt_out_keyword(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     };
     let target = opt_out_node.map_or("unsubscribe", |o| o.id.as_str());
     let mut finding = Finding::new(
-        "WA210",
+        RuleId::WA210,
         at,
         format!(
             "flow `{}` has no STOP keyword leading to an opt_out node: customers cannot stop the messages by sending STOP (or UNSUBSCRIBE, PARAR, STOPP, ARRÊT ...)",
@@ -768,7 +748,7 @@ fn closest_language<'a>(language: &str, languages: &[&'a str]) -> &'a str {
 /// template file of the run defines. Silent when the run holds no template at all: the
 /// templates then live only in Meta's manager, and every reference would be reported.
 pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<FileFinding>) {
-    let mut by_name: HashMap<&str, Vec<(usize, &ExportedTemplate, &str)>> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<(FileId, &ExportedTemplate, &str)>> = HashMap::new();
     for (file, document) in workspace.documents() {
         if let Export::Template(t) = document {
             if let (Some(name), Some(language)) = (&t.name, &t.language) {
@@ -804,7 +784,7 @@ pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<F
                     languages.dedup();
                     let closest = closest_language(language, &languages);
                     let mut finding = Finding::new(
-                        "WA211",
+                        RuleId::WA211,
                         At::Node(reference.language.node),
                         format!(
                             "template `{name}` has no {language} version in the template files; it is defined in {}",
@@ -831,7 +811,7 @@ pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<F
                         None
                     };
                     let mut finding = Finding::new(
-                        "WA211",
+                        RuleId::WA211,
                         At::Node(reference.name.node),
                         format!("no template file defines template `{name}` ({language})"),
                     );
@@ -897,8 +877,7 @@ fn long_wait(node: &FlowNode) -> Option<&Duration> {
 
 /// WA212 outside-service-window: free-form messages after a wait of 24 h or more, before
 /// the customer has replied. One search from all long waits at once.
-pub fn outside_service_window(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(flow) = flow_of(ctx) else { return };
+pub fn outside_service_window(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
     let is_wait: Vec<bool> = flow.nodes.iter().map(|n| long_wait(n).is_some()).collect();
     let waits: Vec<usize> = (0..is_wait.len()).filter(|&i| is_wait[i]).collect();
     if waits.is_empty() {
@@ -927,7 +906,7 @@ pub fn outside_service_window(ctx: &DocumentContext, out: &mut Vec<Finding>) {
         path.pop();
         path.extend(&tail);
         let mut finding = Finding::new(
-            "WA212",
+            RuleId::WA212,
             At::Key(node.node),
             format!(
                 "{} `{}` sends a free-form message {} after the customer's last reply ({}); outside the 24-hour customer service window WhatsApp delivers only templates",
@@ -962,14 +941,8 @@ fn depth_role(node: Option<&FlowNode>) -> Role {
 
 /// WA213 menu-too-deep: the first menu that makes more than `max_depth` menus in a row
 /// before any answer or person.
-pub fn menu_too_deep(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(flow) = flow_of(ctx) else { return };
-    let max = ctx.config.number("WA213", "max_depth", DEFAULT_MAX_DEPTH);
-    let limit = if max.is_finite() && max >= 0.0 {
-        max.floor().min(f64::from(u32::MAX - 1)) as u32
-    } else {
-        DEFAULT_MAX_DEPTH as u32
-    };
+pub fn menu_too_deep(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
+    let limit = ctx.config.integer(options::WA213_MAX_DEPTH);
     let graph = FlowGraph::of(flow);
     if graph.entry.is_none() {
         return;
@@ -977,18 +950,20 @@ pub fn menu_too_deep(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     let role = |n: usize| depth_role(flow.nodes.get(n));
     let depths: MenuDepth = graph::menu_depth(&graph, role);
     for (i, node) in flow.nodes.iter().enumerate() {
-        if role(i) != Role::Menu || depths.depth.get(i).copied().flatten() != Some(limit + 1) {
+        if role(i) != Role::Menu
+            || depths.depth.get(i).copied().flatten() != Some(limit.saturating_add(1))
+        {
             continue;
         }
         let chain = depths.chain(i, role);
         out.push(
             Finding::new(
-                "WA213",
+                RuleId::WA213,
                 At::Key(node.node),
                 format!(
                     "menu `{}` is the {} menu in a row before any answer ({}); the project allows at most {limit} (`max_depth`)",
                     node.id,
-                    ordinal(limit + 1),
+                    ordinal(limit.saturating_add(1)),
                     path_text(flow, &chain)
                 ),
             )
@@ -1003,8 +978,7 @@ pub fn menu_too_deep(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 /// WA214 message-too-long: text messages over 4096 characters, interactive bodies over
 /// 1024 (a list body is a warning up to 4096, where Meta's pages disagree), headers and
 /// footers over 60.
-pub fn message_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(flow) = flow_of(ctx) else { return };
+pub fn message_too_long(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
     for node in &flow.nodes {
         let Some(kind) = node.node_type() else {
             continue;
@@ -1018,7 +992,7 @@ pub fn message_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
             let list = menu && node.menu_style() == MenuStyle::List;
             let finding = if menu && !list && count > MAX_INTERACTIVE_BODY {
                 Some(Finding::new(
-                    "WA214",
+                    RuleId::WA214,
                     At::Node(text.node),
                     format!(
                         "text of menu `{}` has {} characters; WhatsApp allows at most {} in a reply-button message",
@@ -1029,7 +1003,7 @@ pub fn message_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
                 ))
             } else if count > MAX_TEXT {
                 Some(Finding::new(
-                    "WA214",
+                    RuleId::WA214,
                     At::Node(text.node),
                     format!(
                         "text of {} `{}` has {} characters; WhatsApp allows at most {MAX_TEXT}",
@@ -1041,7 +1015,7 @@ pub fn message_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
             } else if list && count > MAX_INTERACTIVE_BODY {
                 Some(
                     Finding::new(
-                        "WA214",
+                        RuleId::WA214,
                         At::Node(text.node),
                         format!(
                             "text of list menu `{}` has {} characters; Meta's API reference allows {} in a list message (its list guide says {MAX_TEXT})",
@@ -1073,7 +1047,7 @@ pub fn message_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
             if count > limit {
                 out.push(
                     Finding::new(
-                        "WA214",
+                        RuleId::WA214,
                         At::Node(text.node),
                         format!(
                             "{what} of menu `{}` has {count} characters; WhatsApp allows at most {limit}",
@@ -1090,11 +1064,12 @@ pub fn message_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::DocumentCheck;
+    use crate::model::Document;
+    use crate::rules::Rule;
 
-    /// The messages of one document check on a flow written in YAML.
-    fn run(check: DocumentCheck, yaml: &str) -> Vec<String> {
-        let (problems, findings) = super::super::check_text(yaml, Format::Yaml, &[check]);
+    /// The messages of one registry line's check on a flow written in YAML.
+    fn run(rule: Rule, yaml: &str) -> Vec<String> {
+        let (problems, findings) = super::super::check_text(yaml, Format::Yaml, &[rule]);
         assert!(problems.is_empty(), "{problems:?}");
         findings.into_iter().map(|f| f.message).collect()
     }
@@ -1105,7 +1080,7 @@ mod tests {
     fn an_unreachable_cycle_is_reported_once() {
         let yaml = format!("{HEAD}  a: {{type: message, text: hi, next: done}}\n  b: {{type: message, text: x, next: c}}\n  c: {{type: message, text: y, next: b}}\n");
         assert_eq!(
-            run(unreachable_node, &yaml),
+            run(rule!(WA207, Flow, unreachable_node), &yaml),
             ["node `b` is unreachable: no path from entry `a` leads to it, nor to the 1 node after it (`c`)"]
         );
     }
@@ -1117,8 +1092,8 @@ mod tests {
                 "{HEAD}  a: {{type: wait, duration: {duration}, next: b}}\n  b: {{type: message, text: hi, next: m}}\n  m: {{type: menu, text: q, options: [{{title: x, next: c}}], fallback: c}}\n  c: {{type: message, text: after the reply, next: done}}\n"
             )
         };
-        assert!(run(outside_service_window, &flow("23h59m")).is_empty());
-        let found = run(outside_service_window, &flow("1d"));
+        assert!(run(rule!(WA212, Flow, outside_service_window), &flow("23h59m")).is_empty());
+        let found = run(rule!(WA212, Flow, outside_service_window), &flow("1d"));
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].starts_with(
             "message `b` sends a free-form message 1d after the customer's last reply (a → b)"
@@ -1126,7 +1101,7 @@ mod tests {
         assert!(found[1].starts_with("menu `m` sends"), "{found:?}");
         // A keyword is the customer writing: what it leads to is inside a new window.
         let keyword = "flow: f\nentry: a\nkeywords: {STOP: out, AGENT: human}\nnodes:\n  a: {type: wait, duration: 2d, next: t}\n  t: {type: template, template: {name: x, language: en}, next: done}\n  human: {type: handoff, text: An agent will reply here.}\n  out: {type: opt_out, text: Bye}\n  done: {type: end}\n";
-        assert!(run(outside_service_window, keyword).is_empty());
+        assert!(run(rule!(WA212, Flow, outside_service_window), keyword).is_empty());
     }
 
     #[test]
@@ -1135,7 +1110,7 @@ mod tests {
             "{HEAD}  a: {{type: menu, text: q, options: [{{title: x, next: b}}], fallback: a}}\n  b: {{type: condition, branches: [{{when: v, next: c}}], else: c}}\n  c: {{type: menu, text: q, options: [{{title: x, next: d}}], fallback: a}}\n  d: {{type: wait, duration: 5m, next: e}}\n  e: {{type: menu, text: q, options: [{{title: x, next: f}}], fallback: a}}\n  f: {{type: menu, text: q, options: [{{title: x, next: done}}], fallback: a}}\n"
         );
         assert_eq!(
-            run(menu_too_deep, &yaml),
+            run(rule!(WA213, Flow, menu_too_deep), &yaml),
             ["menu `f` is the 4th menu in a row before any answer (a → b → c → d → e → f); the project allows at most 3 (`max_depth`)"]
         );
     }
@@ -1145,10 +1120,10 @@ mod tests {
         // `trap` loops without a way out; `dead` is WA208's; `lost` is WA207's.
         let yaml = "flow: f\nentry: a\nkeywords: {STOP: out}\nnodes:\n  a: {type: menu, text: q, options: [{title: x, next: human}, {title: y, next: trap}, {title: z, next: dead}], fallback: a}\n  trap: {type: input, text: q, next: trap, fallback: trap}\n  dead: {type: message, text: bye}\n  lost: {type: message, text: x, next: lost}\n  human: {type: handoff}\n  out: {type: opt_out}\n";
         assert_eq!(
-            run(escalation_unreachable, yaml),
+            run(rule!(WA204, Flow, escalation_unreachable), yaml),
             ["no handoff can be reached from input `trap` any more: a customer who gets here can no longer ask for a person"]
         );
-        assert_eq!(run(dead_end, yaml).len(), 1);
+        assert_eq!(run(rule!(WA208, Flow, dead_end), yaml).len(), 1);
     }
 
     #[test]
@@ -1156,16 +1131,16 @@ mod tests {
         let yaml = format!(
             "{HEAD}  a: {{type: condition, branches: [{{when: v, next: b}}]}}\n  b: {{type: menu, text: q, options: [{{title: x, next: done}}]}}\n"
         );
-        assert!(run(dead_end, &yaml).is_empty());
+        assert!(run(rule!(WA208, Flow, dead_end), &yaml).is_empty());
     }
 
     #[test]
     fn opt_out_words_are_matched_loosely_and_undefined_targets_left_to_wa206() {
         let spaced = "flow: f\nentry: a\nkeywords: {Opt-Out: out}\nnodes:\n  a: {type: end}\n  out: {type: opt_out}\n";
-        assert!(run(no_opt_out_keyword, spaced).is_empty());
+        assert!(run(rule!(WA210, Flow, no_opt_out_keyword), spaced).is_empty());
         let undefined = "flow: f\nentry: a\nkeywords: {STOP: gone}\nnodes:\n  a: {type: end}\n";
-        assert!(run(no_opt_out_keyword, undefined).is_empty());
-        assert_eq!(run(undefined_node, undefined).len(), 1);
+        assert!(run(rule!(WA210, Flow, no_opt_out_keyword), undefined).is_empty());
+        assert_eq!(run(rule!(WA206, Flow, undefined_node), undefined).len(), 1);
     }
 
     #[test]

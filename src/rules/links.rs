@@ -2,9 +2,10 @@
 //! buttons) and in conversation flows (node texts, menu option titles and descriptions).
 
 use super::templates::{text_fields, Field};
-use super::DocumentContext;
+use super::Context;
+use crate::catalogue::RuleId;
 use crate::diagnostic::{At, Finding};
-use crate::model::Document;
+use crate::model::{ConversationFlow, Template};
 use crate::source::NodeId;
 
 /// A web address found in a text: bytes `start..end`.
@@ -90,8 +91,8 @@ fn insecure_links(node: NodeId, text: &str, what: &str, out: &mut Vec<Finding>) 
         let shown = text.get(link.start..link.end).unwrap_or("");
         out.push(
             Finding::new(
-                "WA108",
-                At::Within(node, link.start, link.end),
+                RuleId::WA108,
+                At::InString(node, link.start, link.end),
                 format!("the {what} links to `{shown}` over plain HTTP"),
             )
             .help("serve the page over HTTPS and link to https://…; a plain http:// link can be read and changed on the way"),
@@ -99,58 +100,58 @@ fn insecure_links(node: NodeId, text: &str, what: &str, out: &mut Vec<Finding>) 
     }
 }
 
-/// WA108 insecure-url.
-pub fn insecure_url(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    match ctx.document {
-        Document::Template(template) => {
-            for field in text_fields(template) {
-                if field.field == Field::Url {
-                    // A URL button's link is the whole value.
-                    let url = field.text;
-                    let value = url.value.trim_start();
-                    if value
-                        .get(..7)
-                        .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
-                    {
-                        let start = url.value.len() - value.len();
-                        let end = start + value.trim_end().len();
-                        out.push(
-                            Finding::new(
-                                "WA108",
-                                At::Within(url.node, start, end),
-                                format!("the URL button links to `{}` over plain HTTP", value.trim_end()),
-                            )
-                            .help("serve the page over HTTPS and change the button's link to https://…"),
-                        );
-                    }
-                    continue;
-                }
-                insecure_links(field.text.node, &field.text.value, &field.what, out);
+/// WA108 insecure-url, in a template's texts and URL buttons.
+pub fn insecure_url_in_template(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
+    for field in text_fields(template) {
+        if field.field == Field::Url {
+            // A URL button's link is the whole value.
+            let url = field.text;
+            let value = url.value.trim_start();
+            if value
+                .get(..7)
+                .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+            {
+                let start = url.value.len() - value.len();
+                let end = start + value.trim_end().len();
+                out.push(
+                    Finding::new(
+                        RuleId::WA108,
+                        At::InString(url.node, start, end),
+                        format!(
+                            "the URL button links to `{}` over plain HTTP",
+                            value.trim_end()
+                        ),
+                    )
+                    .help("serve the page over HTTPS and change the button's link to https://…"),
+                );
+            }
+            continue;
+        }
+        insecure_links(field.text.node, &field.text.value, &field.what, out);
+    }
+}
+
+/// WA108 insecure-url, in a conversation flow's texts and menu options.
+pub fn insecure_url_in_flow(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
+    for node in &flow.nodes {
+        if let Some(text) = &node.text {
+            insecure_links(
+                text.node,
+                &text.value,
+                &format!("text of node `{}`", node.id),
+                out,
+            );
+        }
+        for (i, option) in node.options.iter().flat_map(|o| o.value.iter()).enumerate() {
+            if let Some(title) = &option.title {
+                let what = format!("title of option {} of node `{}`", i + 1, node.id);
+                insecure_links(title.node, &title.value, &what, out);
+            }
+            if let Some(description) = &option.description {
+                let what = format!("description of option {} of node `{}`", i + 1, node.id);
+                insecure_links(description.node, &description.value, &what, out);
             }
         }
-        Document::Flow(flow) => {
-            for node in &flow.nodes {
-                if let Some(text) = &node.text {
-                    insecure_links(
-                        text.node,
-                        &text.value,
-                        &format!("text of node `{}`", node.id),
-                        out,
-                    );
-                }
-                for (i, option) in node.options.iter().flat_map(|o| o.value.iter()).enumerate() {
-                    if let Some(title) = &option.title {
-                        let what = format!("title of option {} of node `{}`", i + 1, node.id);
-                        insecure_links(title.node, &title.value, &what, out);
-                    }
-                    if let Some(description) = &option.description {
-                        let what = format!("description of option {} of node `{}`", i + 1, node.id);
-                        insecure_links(description.node, &description.value, &what, out);
-                    }
-                }
-            }
-        }
-        _ => {}
     }
 }
 

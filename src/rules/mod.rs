@@ -1,10 +1,30 @@
-//! The rules: a registry pairing each catalogue entry with its check.
+//! The rules: a registry pairing each catalogue entry with its checks.
 //!
 //! Adding a rule means one YAML file in `rules/`, one function in its group file and one
-//! line in [`REGISTRY`]; a test keeps the registry and the catalogue in step.
+//! line in [`REGISTRY`]: `rule!(WA201, Flow, flows::menu_overloaded)` registers a check that
+//! receives each conversation flow of a file, typed, with the file's [`Context`]. A rule that
+//! reads several kinds of document has a line per kind. A test keeps the registry and the
+//! catalogue in step.
+
+/// A registry line: `rule!(CODE, Kind, check)` for a check of documents of one kind (`Template`,
+/// `Flow`, `WhatsAppFlow`, `Webhook`, `Campaign`), of a whole file (`File`) or of every file
+/// (`Workspace`); `rule!(CODE, Loader)` for a rule the engine reports itself.
+macro_rules! rule {
+    ($code:ident, Loader) => {
+        $crate::rules::Rule {
+            id: $crate::catalogue::RuleId::$code,
+            check: $crate::rules::Check::Loader,
+        }
+    };
+    ($code:ident, $kind:ident, $check:path) => {
+        $crate::rules::Rule {
+            id: $crate::catalogue::RuleId::$code,
+            check: $crate::rules::Check::$kind($check),
+        }
+    };
+}
 
 mod campaigns;
-pub mod catalogue;
 mod data;
 mod flows;
 mod graph;
@@ -16,262 +36,207 @@ mod webhooks;
 mod whatsapp_flows;
 mod wording;
 
+use crate::catalogue::RuleId;
 use crate::config::Config;
-use crate::diagnostic::{FileFinding, Finding};
-use crate::model::Document;
+use crate::diagnostic::{FileFinding, FileId, Finding};
+use crate::model::{Campaign, ConversationFlow, Document, Template, Webhook, WhatsAppFlow};
 use crate::source::Tree;
 use crate::workspace::{Export, Exporter, Exports, Workspace};
 
-/// What a per-document check sees.
-pub struct DocumentContext<'a> {
-    pub file: usize,
+/// What a document check sees besides its document: the file it is in and the file's tree.
+pub struct Context<'a> {
+    pub file: FileId,
     pub tree: &'a Tree,
     pub config: &'a Config,
-    pub document: &'a Document,
 }
 
 /// What a whole-file check sees: the file's tree, every value of it, not only its documents.
 pub struct FileContext<'a> {
-    pub file: usize,
+    pub file: FileId,
     pub tree: &'a Tree,
     pub config: &'a Config,
     pub documents: &'a [Document],
 }
 
-pub type DocumentCheck = fn(&DocumentContext, &mut Vec<Finding>);
+/// A check of one kind of document `D`.
+pub type DocumentCheck<D> = fn(&D, &Context, &mut Vec<Finding>);
 pub type FileCheck = fn(&FileContext, &mut Vec<Finding>);
 pub type WorkspaceCheck = fn(&Workspace, &Config, &mut Vec<FileFinding>);
 
+#[derive(Clone, Copy)]
 pub enum Check {
     /// Reported by the engine itself (parse and schema errors while loading, invalid
     /// suppressions while filtering), not by a check of its own.
     Loader,
-    /// Runs on each document, files in parallel.
-    Document(DocumentCheck),
     /// Runs once on each recognised file's whole tree, files in parallel. File checks run even
     /// when their rule is not reported: a sensitive finding must mask its secret in every
     /// report, whichever rules are selected (the findings of a disabled rule are dropped later).
     File(FileCheck),
+    /// Runs on each template, files in parallel.
+    Template(DocumentCheck<Template>),
+    /// Runs on each conversation flow.
+    Flow(DocumentCheck<ConversationFlow>),
+    /// Runs on each WhatsApp Flow: a Flow JSON file, or the `flow_json` of a template's FLOW
+    /// button.
+    WhatsAppFlow(DocumentCheck<WhatsAppFlow>),
+    /// Runs on each webhook configuration.
+    Webhook(DocumentCheck<Webhook>),
+    /// Runs on each campaign.
+    Campaign(DocumentCheck<Campaign>),
     /// Runs once over every file, for references across files. It sees the files'
     /// [`Exports`] (see [`export`]), not their trees and documents, which are gone by then.
     Workspace(WorkspaceCheck),
 }
 
+/// A registry line: a rule and one of its checks.
+#[derive(Clone, Copy)]
 pub struct Rule {
-    pub code: &'static str,
+    pub id: RuleId,
     pub check: Check,
 }
 
 pub static REGISTRY: &[Rule] = &[
-    Rule {
-        code: "WA001",
-        check: Check::Loader,
-    },
-    Rule {
-        code: "WA002",
-        check: Check::Loader,
-    },
-    Rule {
-        code: "WA003",
-        check: Check::File(secrets::hardcoded_secret),
-    },
-    Rule {
-        code: "WA004",
-        check: Check::File(versions::deprecated_api_version),
-    },
-    Rule {
-        code: "WA005",
-        check: Check::Loader,
-    },
-    Rule {
-        code: "WA101",
-        check: Check::Workspace(templates::template_not_approved),
-    },
-    Rule {
-        code: "WA102",
-        check: Check::Document(templates::template_name_invalid),
-    },
-    Rule {
-        code: "WA103",
-        check: Check::Document(templates::template_text_too_long),
-    },
-    Rule {
-        code: "WA104",
-        check: Check::Document(templates::template_variable_sequence),
-    },
-    Rule {
-        code: "WA105",
-        check: Check::Document(templates::template_variable_example_missing),
-    },
-    Rule {
-        code: "WA106",
-        check: Check::Document(templates::template_variable_placement),
-    },
-    Rule {
-        code: "WA107",
-        check: Check::Document(templates::template_button_limits),
-    },
-    Rule {
-        code: "WA108",
-        check: Check::Document(links::insecure_url),
-    },
-    Rule {
-        code: "WA108",
-        check: Check::Document(whatsapp_flows::insecure_url_in_flow_json),
-    },
-    Rule {
-        code: "WA109",
-        check: Check::Document(templates::marketing_without_opt_out),
-    },
-    Rule {
-        code: "WA110",
-        check: Check::Document(templates::template_category_mismatch),
-    },
-    Rule {
-        code: "WA111",
-        check: Check::Document(templates::sensitive_data_request),
-    },
-    Rule {
-        code: "WA112",
-        check: Check::Document(templates::invalid_language_code),
-    },
-    Rule {
-        code: "WA113",
-        check: Check::Workspace(templates::duplicate_template),
-    },
-    Rule {
-        code: "WA114",
-        check: Check::Document(templates::authentication_template_content),
-    },
-    Rule {
-        code: "WA115",
-        check: Check::Document(templates::brand_inconsistent),
-    },
-    Rule {
-        code: "WA116",
-        check: Check::Document(templates::impersonal_marketing),
-    },
-    Rule {
-        code: "WA201",
-        check: Check::Document(flows::menu_overloaded),
-    },
-    Rule {
-        code: "WA202",
-        check: Check::Document(flows::option_title_too_long),
-    },
-    Rule {
-        code: "WA203",
-        check: Check::Document(flows::no_human_escalation),
-    },
-    Rule {
-        code: "WA204",
-        check: Check::Document(flows::escalation_unreachable),
-    },
-    Rule {
-        code: "WA205",
-        check: Check::Document(flows::missing_fallback),
-    },
-    Rule {
-        code: "WA206",
-        check: Check::Document(flows::undefined_node),
-    },
-    Rule {
-        code: "WA207",
-        check: Check::Document(flows::unreachable_node),
-    },
-    Rule {
-        code: "WA208",
-        check: Check::Document(flows::dead_end),
-    },
-    Rule {
-        code: "WA209",
-        check: Check::Workspace(flows::missing_opt_in),
-    },
-    Rule {
-        code: "WA210",
-        check: Check::Document(flows::no_opt_out_keyword),
-    },
-    Rule {
-        code: "WA211",
-        check: Check::Workspace(flows::unknown_template),
-    },
-    Rule {
-        code: "WA212",
-        check: Check::Document(flows::outside_service_window),
-    },
-    Rule {
-        code: "WA213",
-        check: Check::Document(flows::menu_too_deep),
-    },
-    Rule {
-        code: "WA214",
-        check: Check::Document(flows::message_too_long),
-    },
-    Rule {
-        code: "WA301",
-        check: Check::Document(whatsapp_flows::flow_json_structure),
-    },
-    Rule {
-        code: "WA302",
-        check: Check::Document(whatsapp_flows::terminal_screen_footer),
-    },
-    Rule {
-        code: "WA303",
-        check: Check::Document(whatsapp_flows::component_limits),
-    },
-    Rule {
-        code: "WA304",
-        check: Check::Document(whatsapp_flows::unknown_screen),
-    },
-    Rule {
-        code: "WA305",
-        check: Check::Document(whatsapp_flows::unreachable_screen),
-    },
-    Rule {
-        code: "WA306",
-        check: Check::Document(whatsapp_flows::personal_data_without_consent),
-    },
-    Rule {
-        code: "WA401",
-        check: Check::Document(webhooks::webhook_not_https),
-    },
-    Rule {
-        code: "WA402",
-        check: Check::Document(webhooks::webhook_signature_unverified),
-    },
-    Rule {
-        code: "WA403",
-        check: Check::Document(webhooks::webhook_private_address),
-    },
-    Rule {
-        code: "WA404",
-        check: Check::Document(webhooks::webhook_missing_subscription),
-    },
-    Rule {
-        code: "WA405",
-        check: Check::Document(webhooks::weak_verify_token),
-    },
-    Rule {
-        code: "WA406",
-        check: Check::Document(webhooks::webhook_url_invalid),
-    },
-    Rule {
-        code: "WA501",
-        check: Check::Document(campaigns::campaign_missing_opt_in),
-    },
-    Rule {
-        code: "WA502",
-        check: Check::Workspace(campaigns::campaign_frequency),
-    },
-    Rule {
-        code: "WA503",
-        check: Check::Document(campaigns::campaign_exceeds_tier),
-    },
-    Rule {
-        code: "WA504",
-        check: Check::Workspace(campaigns::marketing_to_us_numbers),
-    },
+    rule!(WA001, Loader),
+    rule!(WA002, Loader),
+    rule!(WA003, File, secrets::hardcoded_secret),
+    rule!(WA004, File, versions::deprecated_api_version),
+    rule!(WA005, Loader),
+    rule!(WA101, Workspace, templates::template_not_approved),
+    rule!(WA102, Template, templates::template_name_invalid),
+    rule!(WA103, Template, templates::template_text_too_long),
+    rule!(WA104, Template, templates::template_variable_sequence),
+    rule!(
+        WA105,
+        Template,
+        templates::template_variable_example_missing
+    ),
+    rule!(WA106, Template, templates::template_variable_placement),
+    rule!(WA107, Template, templates::template_button_limits),
+    rule!(WA108, Template, links::insecure_url_in_template),
+    rule!(WA108, Flow, links::insecure_url_in_flow),
+    rule!(
+        WA108,
+        WhatsAppFlow,
+        whatsapp_flows::insecure_url_in_flow_json
+    ),
+    rule!(WA109, Template, templates::marketing_without_opt_out),
+    rule!(WA110, Template, templates::template_category_mismatch),
+    rule!(WA111, Template, templates::sensitive_data_request),
+    rule!(WA111, Flow, templates::sensitive_data_request_in_flow),
+    rule!(WA112, Template, templates::invalid_language_code),
+    rule!(WA113, Workspace, templates::duplicate_template),
+    rule!(WA114, Template, templates::authentication_template_content),
+    rule!(WA115, Template, templates::brand_inconsistent),
+    rule!(WA116, Template, templates::impersonal_marketing),
+    rule!(WA201, Flow, flows::menu_overloaded),
+    rule!(WA202, Flow, flows::option_title_too_long),
+    rule!(WA203, Flow, flows::no_human_escalation),
+    rule!(WA204, Flow, flows::escalation_unreachable),
+    rule!(WA205, Flow, flows::missing_fallback),
+    rule!(WA206, Flow, flows::undefined_node),
+    rule!(WA207, Flow, flows::unreachable_node),
+    rule!(WA208, Flow, flows::dead_end),
+    rule!(WA209, Workspace, flows::missing_opt_in),
+    rule!(WA210, Flow, flows::no_opt_out_keyword),
+    rule!(WA211, Workspace, flows::unknown_template),
+    rule!(WA212, Flow, flows::outside_service_window),
+    rule!(WA213, Flow, flows::menu_too_deep),
+    rule!(WA214, Flow, flows::message_too_long),
+    rule!(WA301, WhatsAppFlow, whatsapp_flows::flow_json_structure),
+    rule!(WA302, WhatsAppFlow, whatsapp_flows::terminal_screen_footer),
+    rule!(WA303, WhatsAppFlow, whatsapp_flows::component_limits),
+    rule!(WA304, WhatsAppFlow, whatsapp_flows::unknown_screen),
+    rule!(WA305, WhatsAppFlow, whatsapp_flows::unreachable_screen),
+    rule!(
+        WA306,
+        WhatsAppFlow,
+        whatsapp_flows::personal_data_without_consent
+    ),
+    rule!(WA401, Webhook, webhooks::webhook_not_https),
+    rule!(WA402, Webhook, webhooks::webhook_signature_unverified),
+    rule!(WA403, Webhook, webhooks::webhook_private_address),
+    rule!(WA404, Webhook, webhooks::webhook_missing_subscription),
+    rule!(WA405, Webhook, webhooks::weak_verify_token),
+    rule!(WA406, Webhook, webhooks::webhook_url_invalid),
+    rule!(WA501, Campaign, campaigns::campaign_missing_opt_in),
+    rule!(WA502, Workspace, campaigns::campaign_frequency),
+    rule!(WA503, Campaign, campaigns::campaign_exceeds_tier),
+    rule!(WA504, Workspace, campaigns::marketing_to_us_numbers),
 ];
+
+/// The document checks of some rules, by the kind of document they read, in registry order.
+#[derive(Default)]
+pub struct DocumentChecks {
+    template: Vec<(RuleId, DocumentCheck<Template>)>,
+    flow: Vec<(RuleId, DocumentCheck<ConversationFlow>)>,
+    whatsapp_flow: Vec<(RuleId, DocumentCheck<WhatsAppFlow>)>,
+    webhook: Vec<(RuleId, DocumentCheck<Webhook>)>,
+    campaign: Vec<(RuleId, DocumentCheck<Campaign>)>,
+}
+
+impl DocumentChecks {
+    pub fn of<'r>(rules: impl IntoIterator<Item = &'r Rule>) -> DocumentChecks {
+        let mut checks = DocumentChecks::default();
+        for rule in rules {
+            let id = rule.id;
+            match rule.check {
+                Check::Template(check) => checks.template.push((id, check)),
+                Check::Flow(check) => checks.flow.push((id, check)),
+                Check::WhatsAppFlow(check) => checks.whatsapp_flow.push((id, check)),
+                Check::Webhook(check) => checks.webhook.push((id, check)),
+                Check::Campaign(check) => checks.campaign.push((id, check)),
+                Check::Loader | Check::File(_) | Check::Workspace(_) => {}
+            }
+        }
+        checks
+    }
+
+    /// Runs the checks of the document's kind on it. A template's FLOW buttons may carry a
+    /// whole Flow JSON (`flow_json`): the WhatsApp Flow checks run on it too, after the
+    /// template checks, with their findings mapped into the string.
+    pub fn run(&self, document: &Document, ctx: &Context, out: &mut Vec<Finding>) {
+        match document {
+            Document::Template(template) => {
+                each(&self.template, template, ctx, out);
+                for &(id, check) in &self.whatsapp_flow {
+                    let before = out.len();
+                    whatsapp_flows::each_embedded(template, ctx, id, check, out);
+                    debug_assert_own(id, &out[before..]);
+                }
+            }
+            Document::Flow(flow) => each(&self.flow, flow, ctx, out),
+            Document::WhatsAppFlow(flow) => each(&self.whatsapp_flow, flow, ctx, out),
+            Document::Webhook(webhook) => each(&self.webhook, webhook, ctx, out),
+            Document::Campaign(campaign) => each(&self.campaign, campaign, ctx, out),
+        }
+    }
+}
+
+fn each<D>(
+    checks: &[(RuleId, DocumentCheck<D>)],
+    document: &D,
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+) {
+    for &(id, check) in checks {
+        let before = out.len();
+        check(document, ctx, out);
+        debug_assert_own(id, &out[before..]);
+    }
+}
+
+/// A check reports its own rule only: another rule's findings would escape that rule's
+/// selection, severity and suppressions.
+pub fn debug_assert_own<'f>(id: RuleId, found: impl IntoIterator<Item = &'f Finding>) {
+    if cfg!(debug_assertions) {
+        if let Some(other) = found.into_iter().find(|f| f.rule != id) {
+            panic!(
+                "a check of {id:?} reported a finding of {:?}: {}",
+                other.rule, other.message
+            );
+        }
+    }
+}
 
 /// What the workspace rules read of a file's documents: the templates, flows and campaigns,
 /// each cut down to the fields those rules use, with the location of every node kept.
@@ -311,30 +276,69 @@ pub(crate) fn thousands(n: impl std::fmt::Display) -> String {
     out
 }
 
-/// Runs document checks on a text as the engine would, for the rules' unit tests: the
-/// schema problems of the text, and the findings of `checks` on each of its documents.
+/// Runs the document checks of some registry lines on a text as the engine would, for the
+/// rules' unit tests: the schema problems of the text, and the findings of `rules` on each of
+/// its documents.
 #[cfg(test)]
 pub(crate) fn check_text(
     text: &str,
     format: crate::source::Format,
-    checks: &[DocumentCheck],
+    rules: &[Rule],
 ) -> (Vec<Finding>, Vec<Finding>) {
     let Ok(tree) = crate::source::parse(text, format) else {
         panic!("test input does not parse: {text}");
     };
     let contents = crate::model::read(&tree);
     let config = Config::default();
+    let checks = DocumentChecks::of(rules);
     let mut out = Vec::new();
+    let ctx = Context {
+        file: FileId::input(0),
+        tree: &tree,
+        config: &config,
+    };
     for document in &contents.documents {
-        let ctx = DocumentContext {
-            file: 0,
-            tree: &tree,
-            config: &config,
-            document,
-        };
-        for check in checks {
-            check(&ctx, &mut out);
-        }
+        checks.run(document, &ctx, &mut out);
     }
     (contents.problems, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::At;
+    use crate::source::Format;
+
+    /// A WA201 check that reports WA202: a copy-paste slip the engine must catch.
+    fn reports_another_rule(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
+        out.push(Finding::new(RuleId::WA202, At::Key(flow.node), "slip"));
+    }
+
+    #[test]
+    #[should_panic(expected = "a check of WA201 reported a finding of WA202")]
+    #[cfg(debug_assertions)]
+    fn a_check_that_reports_another_rule_is_caught() {
+        let rule = rule!(WA201, Flow, reports_another_rule);
+        check_text(
+            "flow: f\nentry: a\nnodes: {a: {type: end}}\n",
+            Format::Yaml,
+            &[rule],
+        );
+    }
+
+    #[test]
+    fn checks_receive_the_documents_of_their_kind_only() {
+        let flow = "flow: f\nentry: a\nnodes: {a: {type: menu, text: hi, options: [{title: a, next: a}, {title: b, next: a}, {title: c, next: a}, {title: d, next: a}]}}\n";
+        let template =
+            r#"{"name": "x", "language": "en", "components": [{"type": "BODY", "text": "hi"}]}"#;
+        let every_flow_rule: Vec<Rule> = REGISTRY
+            .iter()
+            .filter(|r| matches!(r.check, Check::Flow(_)))
+            .copied()
+            .collect();
+        let (_, on_flow) = check_text(flow, Format::Yaml, &every_flow_rule);
+        assert!(on_flow.iter().any(|f| f.rule == RuleId::WA201));
+        let (_, on_template) = check_text(template, Format::Json, &every_flow_rule);
+        assert!(on_template.is_empty(), "{on_template:?}");
+    }
 }

@@ -10,10 +10,11 @@ use std::sync::LazyLock;
 
 use super::data::{Data, SECRETS, VERIFY_TOKENS};
 use super::{is_placeholder, FileContext};
+use crate::catalogue::RuleId;
 use crate::diagnostic::{At, Finding};
 use crate::source::{NodeId, Tree, Value};
 
-pub const CODE: &str = "WA003";
+pub const CODE: RuleId = RuleId::WA003;
 
 /// Visits every scalar (string, or number as written) of a tree once, with the key it sits
 /// under (a list's items get the list's key). Iterates over the arena: no recursion, so input
@@ -409,7 +410,7 @@ pub fn hardcoded_secret(ctx: &FileContext, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     CODE,
-                    At::Within(node, secret.start, secret.end),
+                    At::InString(node, secret.start, secret.end),
                     describe(&secret.kind, &shown, key),
                 )
                 .help(

@@ -7,7 +7,7 @@ mod variables;
 
 pub use content::{
     brand_inconsistent, marketing_without_opt_out, sensitive_data_request,
-    template_category_mismatch,
+    sensitive_data_request_in_flow, template_category_mismatch,
 };
 pub use variables::{
     template_variable_example_missing, template_variable_placement, template_variable_sequence,
@@ -18,16 +18,17 @@ use std::sync::LazyLock;
 
 use super::thousands;
 use super::wording;
-use super::{is_placeholder, links, DocumentContext};
+use super::{is_placeholder, links, Context};
+use crate::catalogue::RuleId;
 use crate::config::Config;
-use crate::diagnostic::{At, FileFinding, Finding, Severity};
+use crate::diagnostic::{At, FileFinding, FileId, Finding, Severity};
 use crate::model::flow::TemplateRef;
-use crate::model::reader::{Keyword, Spanned};
+use crate::model::reader::{AtNode, Keyword};
 use crate::model::template::{
     variables, Button, ButtonType, Category, ComponentType, HeaderFormat, OtpType, Status,
     Variable, VariableKind,
 };
-use crate::model::{Document, Template};
+use crate::model::Template;
 use crate::workspace::{Export, ExportedTemplate, Exporter, Workspace};
 
 /// What cross-file rules read of a template.
@@ -68,7 +69,7 @@ pub fn template_not_approved(workspace: &Workspace, _config: &Config, out: &mut 
                     out.push(FileFinding {
                         file,
                         finding: Finding::new(
-                            "WA101",
+                            RuleId::WA101,
                             At::Node(status.node),
                             format!(
                                 "template `{name}` is {}; Meta refuses to send it",
@@ -86,7 +87,7 @@ pub fn template_not_approved(workspace: &Workspace, _config: &Config, out: &mut 
 
 fn check_reference(
     workspace: &Workspace,
-    file: usize,
+    file: FileId,
     reference: &TemplateRef,
     out: &mut Vec<FileFinding>,
 ) {
@@ -107,7 +108,7 @@ fn check_reference(
     out.push(FileFinding {
         file,
         finding: Finding::new(
-            "WA101",
+            RuleId::WA101,
             At::Node(reference.name.node),
             format!("template `{name}` ({language}) {state}; only APPROVED templates can be sent"),
         )
@@ -124,13 +125,6 @@ fn check_reference(
 // Per-template rules (WA102–WA116). Numbers come from docs/whatsapp-platform-facts.md §1:
 // [D] documented limits are errors, [S]/[U] ones warnings.
 // ---------------------------------------------------------------------------------------
-
-fn template_of<'a>(ctx: &DocumentContext<'a>) -> Option<&'a Template> {
-    match ctx.document {
-        Document::Template(template) => Some(template),
-        _ => None,
-    }
-}
 
 /// Which text of a template a field is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,7 +145,7 @@ pub(crate) struct TextField<'t> {
     pub field: Field,
     /// "body text", "carousel card 2 body text", "QUICK_REPLY button text", ...
     pub what: String,
-    pub text: &'t Spanned<String>,
+    pub text: &'t AtNode<String>,
 }
 
 /// Every text of a template customers read: header, body, footer, card bodies, button
@@ -245,10 +239,7 @@ pub(crate) fn variable_texts(template: &Template) -> Vec<TextField<'_>> {
 const MAX_NAME: usize = 512;
 
 /// WA102 template-name-invalid: `^[a-z0-9_]{1,512}$`.
-pub fn template_name_invalid(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(template) = template_of(ctx) else {
-        return;
-    };
+pub fn template_name_invalid(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
     let Some(name) = &template.name else { return };
     let value = &name.value;
     if is_placeholder(value) && !value.trim().is_empty() {
@@ -257,14 +248,16 @@ pub fn template_name_invalid(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     let help =
         "template names use only lowercase letters, digits and underscores, e.g. `order_shipped`";
     if value.is_empty() {
-        out.push(Finding::new("WA102", At::Node(name.node), "template name is empty").help(help));
+        out.push(
+            Finding::new(RuleId::WA102, At::Node(name.node), "template name is empty").help(help),
+        );
         return;
     }
     let length = value.chars().count();
     if length > MAX_NAME {
         out.push(
             Finding::new(
-                "WA102",
+                RuleId::WA102,
                 At::Node(name.node),
                 format!(
                     "template name has {} characters; Meta allows at most {MAX_NAME}",
@@ -307,7 +300,7 @@ pub fn template_name_invalid(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     };
     out.push(
         Finding::new(
-            "WA102",
+            RuleId::WA102,
             At::Node(name.node),
             format!(
                 "template name `{value}` may use only lowercase letters, digits and underscores; it contains {}",
@@ -323,17 +316,14 @@ pub fn template_name_invalid(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 /// WA103 template-text-too-long: header 60, body 1024, card body 160, footer 60, button
 /// labels 25, URL 2000, phone number 20, copy code 15 ([D]); FLOW/CATALOG/MPM/SPM labels 25
 /// and the limited-time-offer text 16 are only seen in SDKs ([S], warnings).
-pub fn template_text_too_long(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(template) = template_of(ctx) else {
-        return;
-    };
-    let mut check = |what: &str, text: &Spanned<String>, limit: usize, documented: bool| {
+pub fn template_text_too_long(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
+    let mut check = |what: &str, text: &AtNode<String>, limit: usize, documented: bool| {
         let length = text.value.chars().count();
         if length <= limit {
             return;
         }
         let mut finding = Finding::new(
-            "WA103",
+            RuleId::WA103,
             At::Node(text.node),
             format!(
                 "{what} has {} characters; WhatsApp allows at most {limit}",
@@ -400,10 +390,7 @@ const MAX_CARD_BUTTONS: usize = 2;
 
 /// WA107 template-button-limits: at most 10 buttons, 2 URL, 1 phone number, 1 copy code
 /// ([D]), 1 voice call ([S]); quick replies in one block; at most 2 buttons per carousel card.
-pub fn template_button_limits(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(template) = template_of(ctx) else {
-        return;
-    };
+pub fn template_button_limits(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
     for component in template
         .components
         .iter()
@@ -416,7 +403,7 @@ pub fn template_button_limits(ctx: &DocumentContext, out: &mut Vec<Finding>) {
                 .map_or(At::Key(component.node), At::Node);
             out.push(
                 Finding::new(
-                    "WA107",
+                    RuleId::WA107,
                     at,
                     format!(
                         "the template has {} buttons; WhatsApp allows at most {MAX_BUTTONS}",
@@ -440,7 +427,7 @@ pub fn template_button_limits(ctx: &DocumentContext, out: &mut Vec<Finding>) {
                     continue;
                 };
                 let mut finding = Finding::new(
-                    "WA107",
+                    RuleId::WA107,
                     At::Node(extra.node),
                     format!(
                         "the template has {} {} buttons; WhatsApp allows at most {cap}",
@@ -465,7 +452,7 @@ pub fn template_button_limits(ctx: &DocumentContext, out: &mut Vec<Finding>) {
                     if let Some(kind) = &button.kind {
                         out.push(
                             Finding::new(
-                                "WA107",
+                                RuleId::WA107,
                                 At::Node(kind.node),
                                 format!("this QUICK_REPLY button is separated from the other quick replies by a {between} button; quick replies must stay together"),
                             )
@@ -488,7 +475,7 @@ pub fn template_button_limits(ctx: &DocumentContext, out: &mut Vec<Finding>) {
                 .map_or(At::Key(component.node), At::Node);
             out.push(
                 Finding::new(
-                    "WA107",
+                    RuleId::WA107,
                     at,
                     format!(
                         "carousel card {} has {} buttons; WhatsApp allows at most {MAX_CARD_BUTTONS} per card",
@@ -529,10 +516,7 @@ fn well_formed(code: &str) -> bool {
 }
 
 /// WA112 invalid-language-code: the codes of `rules/data/languages.yaml`.
-pub fn invalid_language_code(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(template) = template_of(ctx) else {
-        return;
-    };
+pub fn invalid_language_code(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
     let Some(language) = &template.language else {
         return;
     };
@@ -547,7 +531,7 @@ pub fn invalid_language_code(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     {
         out.push(
             Finding::new(
-                "WA112",
+                RuleId::WA112,
                 At::Node(language.node),
                 format!("language code `{code}` is not written the way WhatsApp expects; did you mean `{listed}`?"),
             )
@@ -568,7 +552,7 @@ pub fn invalid_language_code(ctx: &DocumentContext, out: &mut Vec<Finding>) {
         crate::suggest::did_you_mean(code, LANGUAGES.iter().map(String::as_str))
     };
     let mut finding = Finding::new(
-        "WA112",
+        RuleId::WA112,
         At::Node(language.node),
         format!("WhatsApp does not support the language code `{code}`{suggestion}"),
     )
@@ -585,7 +569,7 @@ pub fn invalid_language_code(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 
 /// WA113 duplicate-template: the same name and language defined twice, in one file or two.
 pub fn duplicate_template(workspace: &Workspace, _config: &Config, out: &mut Vec<FileFinding>) {
-    let mut first: HashMap<(String, String), (usize, &ExportedTemplate)> = HashMap::new();
+    let mut first: HashMap<(String, String), (FileId, &ExportedTemplate)> = HashMap::new();
     for (file, document) in workspace.documents() {
         let Export::Template(template) = document else {
             continue;
@@ -608,7 +592,7 @@ pub fn duplicate_template(workspace: &Workspace, _config: &Config, out: &mut Vec
                 let where_ = if first_file == file {
                     "earlier in this file".to_string()
                 } else {
-                    format!("in {}", workspace.files[first_file].path)
+                    format!("in {}", workspace.path(first_file))
                 };
                 let original_at = original
                     .name
@@ -617,7 +601,7 @@ pub fn duplicate_template(workspace: &Workspace, _config: &Config, out: &mut Vec
                 out.push(FileFinding {
                     file,
                     finding: Finding::new(
-                        "WA113",
+                        RuleId::WA113,
                         At::Node(name.node),
                         format!(
                             "template `{}` ({}) is defined twice; the first definition is {where_}",
@@ -680,10 +664,11 @@ fn valid_signature_hash(hash: &str) -> bool {
 /// WA114 authentication-template-content: AUTHENTICATION templates carry an OTP button and
 /// no media, URLs or emojis; expiry 1–90 minutes, TTL 30–900 s; one-tap apps well formed.
 /// An OTP button outside AUTHENTICATION is reported too.
-pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(template) = template_of(ctx) else {
-        return;
-    };
+pub fn authentication_template_content(
+    template: &Template,
+    _ctx: &Context,
+    out: &mut Vec<Finding>,
+) {
     let name = template.name_str();
     if !template.is(Category::Authentication) {
         if !template.is(Category::Legacy) {
@@ -691,7 +676,7 @@ pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Find
                 if let Some(kind) = &button.kind {
                     out.push(
                         Finding::new(
-                            "WA114",
+                            RuleId::WA114,
                             At::Node(kind.node),
                             format!("template `{name}` has an OTP button but is not in the AUTHENTICATION category; only authentication templates may deliver one-time passcodes"),
                         )
@@ -712,7 +697,7 @@ pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Find
                 At::Key(c.buttons_node.unwrap_or(c.node))
             });
         let mut finding = Finding::new(
-            "WA114",
+            RuleId::WA114,
             at,
             format!("AUTHENTICATION template `{name}` has no OTP button; Meta requires a copy-code, one-tap or zero-tap button"),
         )
@@ -734,7 +719,7 @@ pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Find
         {
             out.push(
                 Finding::new(
-                    "WA114",
+                    RuleId::WA114,
                     At::Node(format.node),
                     format!(
                         "AUTHENTICATION template `{name}` has {} {} header; authentication templates carry no media",
@@ -755,7 +740,7 @@ pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Find
             {
                 out.push(
                     Finding::new(
-                        "WA114",
+                        RuleId::WA114,
                         At::Node(text.node),
                         format!("AUTHENTICATION template `{name}` has its own body text; Meta uses the fixed text \"<code> is your verification code\""),
                     )
@@ -773,7 +758,7 @@ pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Find
                 if length > 15 {
                     out.push(
                         Finding::new(
-                            "WA114",
+                            RuleId::WA114,
                             At::Node(value.node),
                             format!("the passcode sample has {length} characters; authentication parameters are at most 15"),
                         )
@@ -786,7 +771,7 @@ pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Find
             if !(1..=90).contains(&minutes.value) {
                 out.push(
                     Finding::new(
-                        "WA114",
+                        RuleId::WA114,
                         At::Node(minutes.node),
                         format!(
                             "`code_expiration_minutes` is {}; Meta accepts 1 to 90",
@@ -806,8 +791,8 @@ pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Find
         if let Some(url) = links::urls(text).first() {
             out.push(
                 Finding::new(
-                    "WA114",
-                    At::Within(field.text.node, url.start, url.end),
+                    RuleId::WA114,
+                    At::InString(field.text.node, url.start, url.end),
                     format!("AUTHENTICATION template `{name}` has a link in its {}; authentication templates may not contain URLs", field.what),
                 )
                 .help("remove the link"),
@@ -816,8 +801,8 @@ pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Find
         if let Some((i, c)) = text.char_indices().find(|&(_, c)| is_emoji(c)) {
             out.push(
                 Finding::new(
-                    "WA114",
-                    At::Within(field.text.node, i, i + c.len_utf8()),
+                    RuleId::WA114,
+                    At::InString(field.text.node, i, i + c.len_utf8()),
                     format!("AUTHENTICATION template `{name}` has an emoji in its {}; authentication templates may not contain emojis", field.what),
                 )
                 .help("remove the emoji"),
@@ -829,7 +814,7 @@ pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Find
             if let Some(kind) = &button.kind {
                 out.push(
                     Finding::new(
-                        "WA114",
+                        RuleId::WA114,
                         At::Node(kind.node),
                         format!("AUTHENTICATION template `{name}` has a URL button; authentication templates may not contain URLs"),
                     )
@@ -843,7 +828,7 @@ pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Find
         if ttl.value != -1 && !(30..=900).contains(&ttl.value) {
             out.push(
                 Finding::new(
-                    "WA114",
+                    RuleId::WA114,
                     At::Node(ttl.node),
                     format!("`message_send_ttl_seconds` is {}; authentication templates take 30 to 900 seconds (or -1)", ttl.value),
                 )
@@ -854,7 +839,7 @@ pub fn authentication_template_content(ctx: &DocumentContext, out: &mut Vec<Find
 }
 
 /// An app's package name and signature hash, from `supported_apps` or the older one-app form.
-type AppFields<'a> = (Option<&'a Spanned<String>>, Option<&'a Spanned<String>>);
+type AppFields<'a> = (Option<&'a AtNode<String>>, Option<&'a AtNode<String>>);
 
 /// ONE_TAP and ZERO_TAP buttons name the apps that may autofill the code.
 fn check_one_tap(button: &Button, out: &mut Vec<Finding>) {
@@ -867,7 +852,7 @@ fn check_one_tap(button: &Button, out: &mut Vec<Finding>) {
             if apps.value.len() > 5 {
                 out.push(
                     Finding::new(
-                        "WA114",
+                        RuleId::WA114,
                         At::Node(apps.node),
                         format!(
                             "`supported_apps` lists {} apps; Meta allows at most 5",
@@ -888,7 +873,7 @@ fn check_one_tap(button: &Button, out: &mut Vec<Finding>) {
         None => {
             out.push(
                 Finding::new(
-                    "WA114",
+                    RuleId::WA114,
                     At::Node(otp.node),
                     format!("{} button has no `supported_apps`; Meta needs the Android app that autofills the code", otp.value.name()),
                 )
@@ -901,7 +886,7 @@ fn check_one_tap(button: &Button, out: &mut Vec<Finding>) {
         if let Some(package) = package.filter(|p| !valid_package_name(&p.value)) {
             out.push(
                 Finding::new(
-                    "WA114",
+                    RuleId::WA114,
                     At::Node(package.node),
                     format!("`{}` is not an Android package name", package.value),
                 )
@@ -916,7 +901,7 @@ fn check_one_tap(button: &Button, out: &mut Vec<Finding>) {
             };
             out.push(
                 Finding::new(
-                    "WA114",
+                    RuleId::WA114,
                     At::Node(hash.node),
                     format!(
                         "signature hash `{}` has {} characters; it must be exactly 11 characters of A-Z, a-z, 0-9, +, / and ={encoded}",
@@ -936,7 +921,7 @@ fn check_one_tap(button: &Button, out: &mut Vec<Finding>) {
     {
         out.push(
             Finding::new(
-                "WA114",
+                RuleId::WA114,
                 At::Node(otp.node),
                 "ZERO_TAP button without `zero_tap_terms_accepted: true`; Meta refuses zero-tap until its terms are accepted",
             )
@@ -948,10 +933,7 @@ fn check_one_tap(button: &Button, out: &mut Vec<Finding>) {
 // --- WA116 impersonal-marketing ---------------------------------------------------------------
 
 /// WA116 impersonal-marketing: a MARKETING template with no variable at all.
-pub fn impersonal_marketing(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(template) = template_of(ctx) else {
-        return;
-    };
+pub fn impersonal_marketing(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
     if !template.is(Category::Marketing) {
         return;
     }
@@ -969,7 +951,7 @@ pub fn impersonal_marketing(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     };
     out.push(
         Finding::new(
-            "WA116",
+            RuleId::WA116,
             At::Node(body.node),
             format!(
                 "MARKETING template `{}` has no personalisation variable: every customer gets the same text",

@@ -7,12 +7,13 @@ use std::sync::LazyLock;
 use super::data::{Data, FLOW_JSON_VERSIONS, GRAPH_API_VERSIONS};
 use super::secrets::each_scalar;
 use super::FileContext;
+use crate::catalogue::RuleId;
 use crate::date::Date;
 use crate::diagnostic::{At, Finding};
 use crate::model::webhook::GraphVersion;
 use crate::model::{Document, WhatsAppFlow};
 
-pub const CODE: &str = "WA004";
+pub const CODE: RuleId = RuleId::WA004;
 
 /// Fields that name the Graph API version a deployment calls.
 const VERSION_KEYS: [&str; 2] = ["graph_api_version", "cloud_api_version"];
@@ -161,7 +162,7 @@ fn graph_api_version(ctx: &FileContext, out: &mut Vec<Finding>) {
             };
             if let Some(why) = graph_expired(version, today) {
                 out.push(graph_finding(
-                    At::Within(node, start, end),
+                    At::InString(node, start, end),
                     written,
                     why,
                     today,

@@ -12,10 +12,10 @@ use url::{Host, Url};
 
 use super::data::{Data, VERIFY_TOKENS, WEBHOOK_HOSTS};
 use super::secrets::{entropy_bits, is_placeholder_value};
-use super::{is_placeholder, DocumentContext};
+use super::{is_placeholder, Context};
+use crate::catalogue::RuleId;
 use crate::diagnostic::{At, Finding};
 use crate::model::webhook::{Environment, Origin, Webhook};
-use crate::model::Document;
 
 /// Meta's documented maximum for `override_callback_uri`.
 const MAX_OVERRIDE_URI: usize = 200;
@@ -23,13 +23,6 @@ const MAX_OVERRIDE_URI: usize = 200;
 const MESSAGES_FIELD: &str = "messages";
 /// Template review and quality changes (PAUSED, DISABLED, REJECTED) arrive only here.
 const TEMPLATE_STATUS_FIELD: &str = "message_template_status_update";
-
-fn webhook<'a>(ctx: &DocumentContext<'a>) -> Option<&'a Webhook> {
-    match ctx.document {
-        Document::Webhook(webhook) => Some(webhook),
-        _ => None,
-    }
-}
 
 /// Byte ranges of a URL's parts as written: `scheme://userinfo@host:port/path?query#fragment`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -108,10 +101,7 @@ fn shown_url(value: &str) -> String {
 }
 
 /// WA401 webhook-not-https.
-pub fn webhook_not_https(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(webhook) = webhook(ctx) else {
-        return;
-    };
+pub fn webhook_not_https(webhook: &Webhook, _ctx: &Context, out: &mut Vec<Finding>) {
     let Some(url) = &webhook.callback_url else {
         return;
     };
@@ -125,7 +115,7 @@ pub fn webhook_not_https(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     if !is_https {
         out.push(
             Finding::new(
-                "WA401",
+                RuleId::WA401,
                 At::Node(url.node),
                 format!(
                     "callback URL `{}` is not HTTPS; Meta delivers webhooks only to https:// endpoints with a valid certificate",
@@ -138,10 +128,7 @@ pub fn webhook_not_https(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 }
 
 /// WA402 webhook-signature-unverified.
-pub fn webhook_signature_unverified(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(webhook) = webhook(ctx) else {
-        return;
-    };
+pub fn webhook_signature_unverified(webhook: &Webhook, _ctx: &Context, out: &mut Vec<Finding>) {
     // Meta's override body has no such settings: signatures are the app's concern.
     if webhook.origin != Origin::Config {
         return;
@@ -151,12 +138,12 @@ pub fn webhook_signature_unverified(ctx: &DocumentContext, out: &mut Vec<Finding
                 every POST, set `verify_signature: true` and `app_secret: ${WA_APP_SECRET}`";
     let finding = match &webhook.verify_signature {
         None => Finding::new(
-            "WA402",
+            RuleId::WA402,
             webhook.anchor(),
             format!("{label} does not verify the X-Hub-Signature-256 header (`verify_signature` is not set); anyone can post forged events to it"),
         ),
         Some(flag) if !flag.value => Finding::new(
-            "WA402",
+            RuleId::WA402,
             At::Node(flag.node),
             format!("{label} has `verify_signature: false`; anyone who knows the URL can post forged events to it"),
         ),
@@ -169,7 +156,7 @@ pub fn webhook_signature_unverified(ctx: &DocumentContext, out: &mut Vec<Finding
                 return;
             }
             Finding::new(
-                "WA402",
+                RuleId::WA402,
                 At::Key(flag.node),
                 format!("{label} sets `verify_signature: true` but has no `app_secret` to compute the signature with"),
             )
@@ -259,7 +246,7 @@ fn unreachable_host(host: &Host<String>) -> Option<String> {
     }
 }
 
-fn environment_of(ctx: &DocumentContext, webhook: &Webhook) -> Option<Environment> {
+fn environment_of(ctx: &Context, webhook: &Webhook) -> Option<Environment> {
     webhook
         .environment
         .as_ref()
@@ -268,10 +255,7 @@ fn environment_of(ctx: &DocumentContext, webhook: &Webhook) -> Option<Environmen
 }
 
 /// WA403 webhook-private-address.
-pub fn webhook_private_address(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(webhook) = webhook(ctx) else {
-        return;
-    };
+pub fn webhook_private_address(webhook: &Webhook, ctx: &Context, out: &mut Vec<Finding>) {
     if environment_of(ctx, webhook) != Some(Environment::Production) {
         return;
     }
@@ -293,7 +277,7 @@ pub fn webhook_private_address(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     let leading = url.value.len() - url.value.trim_start().len();
     let at = match parts(url.value.trim()) {
         Some(p) if p.host.1 > p.host.0 => {
-            At::Within(url.node, leading + p.host.0, leading + p.host.1)
+            At::InString(url.node, leading + p.host.0, leading + p.host.1)
         }
         _ => At::Node(url.node),
     };
@@ -304,7 +288,7 @@ pub fn webhook_private_address(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     };
     out.push(
         Finding::new(
-            "WA403",
+            RuleId::WA403,
             at,
             format!(
                 "{} sends production events to `{host}`, {why}{source}; Meta's servers cannot reach it, or customers' messages leave your infrastructure",
@@ -316,10 +300,7 @@ pub fn webhook_private_address(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 }
 
 /// WA404 webhook-missing-subscription.
-pub fn webhook_missing_subscription(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(webhook) = webhook(ctx) else {
-        return;
-    };
+pub fn webhook_missing_subscription(webhook: &Webhook, _ctx: &Context, out: &mut Vec<Finding>) {
     // Template fields always go to the app callback, never to an override.
     if webhook.origin != Origin::Config {
         return;
@@ -328,7 +309,7 @@ pub fn webhook_missing_subscription(ctx: &DocumentContext, out: &mut Vec<Finding
     let (Some(fields), Some(node)) = (&webhook.fields, webhook.fields_node) else {
         out.push(
             Finding::new(
-                "WA404",
+                RuleId::WA404,
                 webhook.anchor(),
                 format!("{label} subscribes to no fields: it receives neither messages nor status events"),
             )
@@ -348,7 +329,7 @@ pub fn webhook_missing_subscription(ctx: &DocumentContext, out: &mut Vec<Finding
             .unwrap_or_default();
         out.push(
             Finding::new(
-                "WA404",
+                RuleId::WA404,
                 At::Node(node),
                 format!("{label} does not subscribe to `{MESSAGES_FIELD}`: customers' messages and the delivery status of yours never arrive"),
             )
@@ -358,7 +339,7 @@ pub fn webhook_missing_subscription(ctx: &DocumentContext, out: &mut Vec<Finding
     if !has(TEMPLATE_STATUS_FIELD) {
         out.push(
             Finding::new(
-                "WA404",
+                RuleId::WA404,
                 At::Node(node),
                 format!("{label} does not subscribe to `{TEMPLATE_STATUS_FIELD}`: templates Meta pauses, disables or rejects go unnoticed"),
             )
@@ -410,10 +391,7 @@ fn weak_token(token: &str) -> Option<String> {
 }
 
 /// WA405 weak-verify-token.
-pub fn weak_verify_token(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(webhook) = webhook(ctx) else {
-        return;
-    };
+pub fn weak_verify_token(webhook: &Webhook, _ctx: &Context, out: &mut Vec<Finding>) {
     let Some(token) = &webhook.verify_token else {
         return;
     };
@@ -424,8 +402,8 @@ pub fn weak_verify_token(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     if let Some(why) = weak_token(token.value.trim()) {
         out.push(
             Finding::new(
-                "WA405",
-                At::Within(token.node, 0, token.value.len()),
+                RuleId::WA405,
+                At::InString(token.node, 0, token.value.len()),
                 format!("the verify token of {} {why}", webhook.label()),
             )
             .help("generate a random token of 32 characters or more (e.g. `openssl rand -hex 32`), keep it in the environment and reference it: ${WA_VERIFY_TOKEN}")
@@ -435,10 +413,7 @@ pub fn weak_verify_token(ctx: &DocumentContext, out: &mut Vec<Finding>) {
 }
 
 /// WA406 webhook-url-invalid.
-pub fn webhook_url_invalid(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(webhook) = webhook(ctx) else {
-        return;
-    };
+pub fn webhook_url_invalid(webhook: &Webhook, _ctx: &Context, out: &mut Vec<Finding>) {
     let Some(url) = &webhook.callback_url else {
         return;
     };
@@ -452,7 +427,7 @@ pub fn webhook_url_invalid(ctx: &DocumentContext, out: &mut Vec<Finding>) {
         Origin::MetaOverride => "override_callback_uri",
     };
     let finding = |at: At, message: String, help: &str| {
-        Finding::new("WA406", at, message).help(help.to_string())
+        Finding::new(RuleId::WA406, at, message).help(help.to_string())
     };
     if webhook.origin == Origin::MetaOverride {
         let chars = raw.chars().count();
@@ -513,14 +488,14 @@ pub fn webhook_url_invalid(ctx: &DocumentContext, out: &mut Vec<Finding>) {
     }
     if let Some((start, end)) = parts.userinfo {
         out.push(finding(
-            At::Within(url.node, leading + start, leading + end),
+            At::InString(url.node, leading + start, leading + end),
             format!("the {field} of {label} carries credentials before its host (`…@`); they end up in logs and Meta does not send them as authentication"),
             "remove the credentials from the URL; authenticate requests by their X-Hub-Signature-256 signature",
         ));
     }
     if let Some(start) = parts.fragment {
         out.push(finding(
-            At::Within(url.node, leading + start, leading + value.len()),
+            At::InString(url.node, leading + start, leading + value.len()),
             format!(
                 "the {field} of {label} has a fragment (`#…`), which is never sent to the server"
             ),

@@ -9,22 +9,23 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::sync::LazyLock;
 
-use super::DocumentContext;
-use crate::diagnostic::{At, Finding, Related, Severity};
-use crate::model::reader::{Reader, Spanned};
+use super::{Context, DocumentCheck};
+use crate::catalogue::RuleId;
+use crate::diagnostic::{At, FileId, Finding, Related, Severity};
+use crate::model::reader::{AtNode, Reader};
 use crate::model::template::ButtonType;
 use crate::model::whatsapp_flow::{self, is_dynamic, Action, Component, Options, Screen};
-use crate::model::{Document, WhatsAppFlow};
+use crate::model::{Template, WhatsAppFlow};
 use crate::source::{self, Format, NodeId, Span, Tree, Value};
 use crate::suggest::did_you_mean;
 
-const STRUCTURE: &str = "WA301";
-const TERMINAL: &str = "WA302";
-const LIMITS: &str = "WA303";
-const UNKNOWN_SCREEN: &str = "WA304";
-const UNREACHABLE: &str = "WA305";
-const CONSENT: &str = "WA306";
-const INSECURE_URL: &str = "WA108";
+const STRUCTURE: RuleId = RuleId::WA301;
+const TERMINAL: RuleId = RuleId::WA302;
+const LIMITS: RuleId = RuleId::WA303;
+const UNKNOWN_SCREEN: RuleId = RuleId::WA304;
+const UNREACHABLE: RuleId = RuleId::WA305;
+const CONSENT: RuleId = RuleId::WA306;
+const INSECURE_URL: RuleId = RuleId::WA108;
 
 /// [D] at most 50 components on one screen ([flow-comp]).
 const MAX_COMPONENTS_PER_SCREEN: usize = 50;
@@ -275,10 +276,19 @@ pub struct FlowDoc<'a> {
     pub flow: &'a WhatsAppFlow,
     /// The file's version, or the newest known when it has none or an unreadable one.
     pub version: Version,
-    pub file: usize,
+    pub file: FileId,
 }
 
-impl FlowDoc<'_> {
+impl<'a> FlowDoc<'a> {
+    fn new(flow: &'a WhatsAppFlow, ctx: &Context<'a>) -> Self {
+        FlowDoc {
+            tree: ctx.tree,
+            flow,
+            version: effective_version(flow),
+            file: ctx.file,
+        }
+    }
+
     fn version_text(&self) -> String {
         match &self.flow.version {
             Some(v) => v.value.clone(),
@@ -300,50 +310,40 @@ impl FlowDoc<'_> {
     }
 }
 
-type FlowCheck = fn(&FlowDoc, &mut Vec<Finding>);
-
-/// Runs `check` on the Flow JSON of the document: a Flow JSON file itself, or each FLOW
-/// button's `flow_json` in a template. Problems of the embedded text itself (not JSON, not a
-/// Flow, wrong types) are reported once, by the structure rule.
-fn each_flow(ctx: &DocumentContext, code: &'static str, check: FlowCheck, out: &mut Vec<Finding>) {
-    match ctx.document {
-        Document::WhatsAppFlow(flow) => {
-            let doc = FlowDoc {
-                tree: ctx.tree,
-                flow,
-                version: effective_version(flow),
-                file: ctx.file,
-            };
-            check(&doc, out);
+/// Runs the WhatsApp Flow check `check` of rule `rule` on each FLOW button's `flow_json` of a
+/// template, mapping findings into the string. Problems of the embedded text itself (not
+/// JSON, not a Flow, wrong types) are reported once, by the structure rule.
+pub fn each_embedded(
+    template: &Template,
+    ctx: &Context,
+    rule: RuleId,
+    check: DocumentCheck<WhatsAppFlow>,
+    out: &mut Vec<Finding>,
+) {
+    for button in template.components.iter().flat_map(|c| &c.buttons) {
+        if !matches!(&button.kind, Some(k) if k.value == ButtonType::Flow) {
+            continue;
         }
-        Document::Template(template) => {
-            for button in template.components.iter().flat_map(|c| &c.buttons) {
-                if !matches!(&button.kind, Some(k) if k.value == ButtonType::Flow) {
-                    continue;
-                }
-                let Some(node) = ctx.tree.get(button.node, "flow_json") else {
-                    continue;
-                };
-                let Some(text) = ctx.tree.as_str(node) else {
-                    continue;
-                };
-                embedded(ctx, node, text, code, check, out);
-            }
-        }
-        _ => {}
+        let Some(node) = ctx.tree.get(button.node, "flow_json") else {
+            continue;
+        };
+        let Some(text) = ctx.tree.as_str(node) else {
+            continue;
+        };
+        embedded(ctx, node, text, rule, check, out);
     }
 }
 
 /// Checks the Flow JSON held by string node `outer`, mapping findings into the string.
 fn embedded(
-    ctx: &DocumentContext,
+    ctx: &Context,
     outer: NodeId,
     text: &str,
-    code: &'static str,
-    check: FlowCheck,
+    rule: RuleId,
+    check: DocumentCheck<WhatsAppFlow>,
     out: &mut Vec<Finding>,
 ) {
-    let report_problems = code == STRUCTURE;
+    let report_problems = rule == STRUCTURE;
     let tree = match source::parse(text, Format::Json) {
         Ok(tree) => tree,
         Err(failure) => {
@@ -352,7 +352,7 @@ fn embedded(
                 out.push(
                     Finding::new(
                         STRUCTURE,
-                        At::Within(outer, failure.span.start.min(end), end),
+                        At::InString(outer, failure.span.start.min(end), end),
                         format!("flow_json is not valid Flow JSON: {}", failure.message),
                     )
                     .help("`flow_json` must hold the whole Flow JSON as one escaped JSON string"),
@@ -385,17 +385,16 @@ fn embedded(
     let mut inner = Vec::new();
     if report_problems {
         inner.extend(reader.problems.into_iter().map(|mut p| {
-            p.code = STRUCTURE;
+            p.rule = STRUCTURE;
             p
         }));
     }
-    let doc = FlowDoc {
-        tree: &tree,
-        flow: &flow,
-        version: effective_version(&flow),
+    let inner_ctx = Context {
         file: ctx.file,
+        tree: &tree,
+        config: ctx.config,
     };
-    check(&doc, &mut inner);
+    check(&flow, &inner_ctx, &mut inner);
     for mut finding in inner {
         finding.at = map_into(&tree, text, outer, finding.at);
         finding.message = format!("flow_json: {}", finding.message);
@@ -423,10 +422,10 @@ fn map_into(inner: &Tree, text: &str, outer: NodeId, at: At) -> At {
             let span = inner.span(node);
             Span::new(span.start, span.start)
         }),
-        At::Within(node, start, end) => source::locate_in_string(text, inner, node, start..end),
-        At::Text(_, span) | At::Raw(span) => span,
+        At::InString(node, start, end) => source::locate_in_string(text, inner, node, start..end),
+        At::InFile(_, span) | At::Raw(span) => span,
     };
-    At::Within(outer, span.start, span.end)
+    At::InString(outer, span.start, span.end)
 }
 
 fn effective_version(flow: &WhatsAppFlow) -> Version {
@@ -442,39 +441,39 @@ fn effective_version(flow: &WhatsAppFlow) -> Version {
 // ---------------------------------------------------------------------------------------
 
 /// WA301 flow-json-structure.
-pub fn flow_json_structure(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    each_flow(ctx, STRUCTURE, structure, out);
+pub fn flow_json_structure(flow: &WhatsAppFlow, ctx: &Context, out: &mut Vec<Finding>) {
+    structure(&FlowDoc::new(flow, ctx), out);
 }
 
 /// WA302 terminal-screen-footer.
-pub fn terminal_screen_footer(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    each_flow(ctx, TERMINAL, terminal, out);
+pub fn terminal_screen_footer(flow: &WhatsAppFlow, ctx: &Context, out: &mut Vec<Finding>) {
+    terminal(&FlowDoc::new(flow, ctx), out);
 }
 
 /// WA303 flow-json-component-limits.
-pub fn component_limits(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    each_flow(ctx, LIMITS, limits_check, out);
+pub fn component_limits(flow: &WhatsAppFlow, ctx: &Context, out: &mut Vec<Finding>) {
+    limits_check(&FlowDoc::new(flow, ctx), out);
 }
 
 /// WA304 unknown-screen.
-pub fn unknown_screen(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    each_flow(ctx, UNKNOWN_SCREEN, unknown_screens, out);
+pub fn unknown_screen(flow: &WhatsAppFlow, ctx: &Context, out: &mut Vec<Finding>) {
+    unknown_screens(&FlowDoc::new(flow, ctx), out);
 }
 
 /// WA305 unreachable-screen.
-pub fn unreachable_screen(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    each_flow(ctx, UNREACHABLE, unreachable, out);
+pub fn unreachable_screen(flow: &WhatsAppFlow, ctx: &Context, out: &mut Vec<Finding>) {
+    unreachable(&FlowDoc::new(flow, ctx), out);
 }
 
 /// WA306 personal-data-without-consent.
-pub fn personal_data_without_consent(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    each_flow(ctx, CONSENT, consent, out);
+pub fn personal_data_without_consent(flow: &WhatsAppFlow, ctx: &Context, out: &mut Vec<Finding>) {
+    consent(&FlowDoc::new(flow, ctx), out);
 }
 
-/// WA108 insecure-url, for Flow JSON (and `flow_json` in templates). Registered with the
-/// template checks of WA108, whose catalogue entry lives with them.
-pub fn insecure_url_in_flow_json(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    each_flow(ctx, INSECURE_URL, insecure_urls, out);
+/// WA108 insecure-url, for Flow JSON (and `flow_json` in templates). Registered beside the
+/// template and conversation-flow checks of WA108.
+pub fn insecure_url_in_flow_json(flow: &WhatsAppFlow, ctx: &Context, out: &mut Vec<Finding>) {
+    insecure_urls(&FlowDoc::new(flow, ctx), out);
 }
 
 // ----- WA301 ---------------------------------------------------------------------------
@@ -564,7 +563,7 @@ fn structure(doc: &FlowDoc, out: &mut Vec<Finding>) {
                 out.push(
                     Finding::new(
                         STRUCTURE,
-                        At::Within(node, start, start + "${screen.".len()),
+                        At::InString(node, start, start + "${screen.".len()),
                         format!(
                             "global references (`${{screen...}}`) need Flow JSON 4.0 or later; this flow is version {}",
                             doc.version_text()
@@ -673,7 +672,7 @@ fn screen_structure(
                 out.push(
                     Finding::new(
                         STRUCTURE,
-                        At::Within(id.node, at, at + ch.len_utf8()),
+                        At::InString(id.node, at, at + ch.len_utf8()),
                         format!(
                             "screen id `{}` contains `{ch}`; Meta's Flow Builder accepts only letters and underscores in screen ids",
                             id.value
@@ -1072,7 +1071,7 @@ fn binding_structure(
     out.push(
         Finding::new(
             STRUCTURE,
-            At::Within(property.value.node, offset, end),
+            At::InString(property.value.node, offset, end),
             format!(
                 "`{}` of `{component}` mixes static text with a dynamic binding; Meta refuses that at compile time",
                 property.key
@@ -1436,7 +1435,7 @@ fn limits_check(doc: &FlowDoc, out: &mut Vec<Finding>) {
     routing_limits(doc, out);
 }
 
-fn text_limit(what: String, value: &Spanned<String>, limit: Limit, out: &mut Vec<Finding>) {
+fn text_limit(what: String, value: &AtNode<String>, limit: Limit, out: &mut Vec<Finding>) {
     if is_dynamic(&value.value) {
         return;
     }
@@ -1741,7 +1740,7 @@ fn unknown_screens(doc: &FlowDoc, out: &mut Vec<Finding>) {
                 out.push(
                     Finding::new(
                         UNKNOWN_SCREEN,
-                        At::Within(node, start, start + length),
+                        At::InString(node, start, start + length),
                         format!(
                             "`${{screen.{name}...}}` refers to screen `{name}`, which does not exist{}",
                             suggest_screen(name, &ids)
@@ -1950,7 +1949,7 @@ fn insecure_urls(doc: &FlowDoc, out: &mut Vec<Finding>) {
                     let url = value.get(start..end).unwrap_or("");
                     if is_http(url) {
                         out.push(finding(
-                            At::Within(property.value.node, start, end),
+                            At::InString(property.value.node, start, end),
                             &format!("link in `{kind}` {}", property.key),
                             url,
                         ));
@@ -1965,7 +1964,7 @@ fn insecure_urls(doc: &FlowDoc, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::DocumentCheck;
+    use crate::rules::Rule;
     use crate::source::parse;
 
     #[test]
@@ -2026,8 +2025,8 @@ mod tests {
     }
 
     /// Runs one check on a document (a Flow JSON or a template) and returns the findings.
-    fn run(text: &str, check: DocumentCheck) -> Vec<Finding> {
-        crate::rules::check_text(text, Format::Json, &[check]).1
+    fn run(text: &str, rule: Rule) -> Vec<Finding> {
+        crate::rules::check_text(text, Format::Json, &[rule]).1
     }
 
     fn spans(text: &str, findings: &[Finding]) -> Vec<String> {
@@ -2038,8 +2037,8 @@ mod tests {
                 let span = match f.at {
                     At::Node(n) => tree.span(n),
                     At::Key(n) => tree.key_span(n).unwrap_or_default(),
-                    At::Within(n, s, e) => source::locate_in_string(text, &tree, n, s..e),
-                    At::Text(_, s) | At::Raw(s) => s,
+                    At::InString(n, s, e) => source::locate_in_string(text, &tree, n, s..e),
+                    At::InFile(_, s) | At::Raw(s) => s,
                 };
                 text[span.start..span.end].to_string()
             })
@@ -2055,8 +2054,8 @@ mod tests {
 
     #[test]
     fn insecure_urls_in_flow_json_are_found_where_written() {
-        let findings = run(HTTP_FLOW, insecure_url_in_flow_json);
-        assert!(findings.iter().all(|f| f.code == "WA108"));
+        let findings = run(HTTP_FLOW, INSECURE_URL_RULE);
+        assert!(findings.iter().all(|f| f.rule == RuleId::WA108));
         assert_eq!(
             spans(HTTP_FLOW, &findings),
             [
@@ -2076,7 +2075,7 @@ mod tests {
                 {{"type": "BODY", "text": "Hi"}},
                 {{"type": "BUTTONS", "buttons": [{{"type": "FLOW", "text": "Open", "flow_json": {escaped}}}]}}]}}"#
         );
-        let findings = run(&template, insecure_url_in_flow_json);
+        let findings = run(&template, INSECURE_URL_RULE);
         let found = spans(&template, &findings);
         assert_eq!(found.len(), 3, "{found:?}");
         assert_eq!(found[0], "http://acme.example/terms");
@@ -2087,17 +2086,20 @@ mod tests {
     #[test]
     fn https_and_dynamic_urls_are_fine() {
         let flow = HTTP_FLOW.replace("http://", "https://");
-        assert!(run(&flow, insecure_url_in_flow_json).is_empty());
+        assert!(run(&flow, INSECURE_URL_RULE).is_empty());
     }
 
-    const ALL: [fn(&DocumentContext, &mut Vec<Finding>); 7] = [
-        flow_json_structure,
-        terminal_screen_footer,
-        component_limits,
-        unknown_screen,
-        unreachable_screen,
-        personal_data_without_consent,
-        insecure_url_in_flow_json,
+    /// WA108's check of Flow JSON alone (not its template and conversation-flow checks).
+    const INSECURE_URL_RULE: Rule = rule!(WA108, WhatsAppFlow, insecure_url_in_flow_json);
+
+    const ALL: [Rule; 7] = [
+        rule!(WA301, WhatsAppFlow, flow_json_structure),
+        rule!(WA302, WhatsAppFlow, terminal_screen_footer),
+        rule!(WA303, WhatsAppFlow, component_limits),
+        rule!(WA304, WhatsAppFlow, unknown_screen),
+        rule!(WA305, WhatsAppFlow, unreachable_screen),
+        rule!(WA306, WhatsAppFlow, personal_data_without_consent),
+        INSECURE_URL_RULE,
     ];
 
     /// Every WA3xx (and WA108) finding on a document, as `CODE severity message`.
@@ -2106,7 +2108,9 @@ mod tests {
         for check in ALL {
             for f in run(text, check) {
                 let severity = f.severity.map_or("", |s| s.as_str());
-                found.push(format!("{} {severity} {}", f.code, f.message));
+                let catalogue = crate::catalogue::builtin().unwrap();
+                let code = &catalogue.rule(f.rule).code;
+                found.push(format!("{code} {severity} {}", f.message));
             }
         }
         found
@@ -2316,7 +2320,10 @@ mod tests {
         let (problems, out) = crate::rules::check_text(
             text,
             Format::Yaml,
-            &[flow_json_structure, terminal_screen_footer],
+            &[
+                rule!(WA301, WhatsAppFlow, flow_json_structure),
+                rule!(WA302, WhatsAppFlow, terminal_screen_footer),
+            ],
         );
         assert!(problems.is_empty(), "{problems:?}");
         let messages: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();

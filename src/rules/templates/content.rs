@@ -4,14 +4,15 @@
 
 use std::sync::LazyLock;
 
-use super::{template_of, text_fields, Field};
+use super::{text_fields, Field};
+use crate::catalogue::RuleId;
 use crate::diagnostic::{At, Finding};
 use crate::model::reader::Keyword;
 use crate::model::template::{variables, ButtonType, Category, ComponentType};
-use crate::model::Document;
+use crate::model::{ConversationFlow, Template};
 use crate::rules::links;
 use crate::rules::wording::{self, ByLanguage, FoldedText, PhraseSet, RequestLists};
-use crate::rules::DocumentContext;
+use crate::rules::Context;
 use crate::source::NodeId;
 
 // --- WA109 marketing-without-opt-out ----------------------------------------------------------
@@ -24,10 +25,7 @@ static OPT_OUT: LazyLock<PhraseSet> = LazyLock::new(|| {
 
 /// WA109 marketing-without-opt-out: no quick reply, footer or body line that lets the
 /// customer stop marketing messages (word lists in `rules/data/opt_out_wording.yaml`).
-pub fn marketing_without_opt_out(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(template) = template_of(ctx) else {
-        return;
-    };
+pub fn marketing_without_opt_out(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
     if !template.is(Category::Marketing) {
         return;
     }
@@ -56,7 +54,7 @@ pub fn marketing_without_opt_out(ctx: &DocumentContext, out: &mut Vec<Finding>) 
     }
     out.push(
         Finding::new(
-            "WA109",
+            RuleId::WA109,
             At::Node(category.node),
             format!(
                 "MARKETING template `{}` offers no way to stop marketing messages: no opt-out button and no STOP instruction",
@@ -87,10 +85,7 @@ fn overlaps(ranges: &[(usize, usize)], start: usize, end: usize) -> bool {
 
 /// WA110 template-category-mismatch: promotional wording in a UTILITY or AUTHENTICATION
 /// template (word lists in `rules/data/promotional_wording.yaml`).
-pub fn template_category_mismatch(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(template) = template_of(ctx) else {
-        return;
-    };
+pub fn template_category_mismatch(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
     let Some(category) = template
         .category
         .as_ref()
@@ -127,8 +122,8 @@ pub fn template_category_mismatch(ctx: &DocumentContext, out: &mut Vec<Finding>)
         let hit = wording::Match { start, ..hit };
         out.push(
             Finding::new(
-                "WA110",
-                At::Within(field.text.node, hit.start, hit.end),
+                RuleId::WA110,
+                At::InString(field.text.node, hit.start, hit.end),
                 format!(
                     "{} template `{}` uses promotional wording (`{}`) in its {}; Meta approves such templates as MARKETING",
                     category.value.name(),
@@ -159,8 +154,8 @@ pub(crate) fn sensitive_finding(
     let subject = text.get(subject..end).unwrap_or("");
     Some(
         Finding::new(
-            "WA111",
-            At::Within(node, start, end),
+            RuleId::WA111,
+            At::InString(node, start, end),
             format!(
                 "the {what} asks the customer for their {subject} (`{}`); WhatsApp's policy forbids asking for card numbers, PINs, passwords or national ID numbers in a chat",
                 text.get(start..end).unwrap_or("")
@@ -171,42 +166,40 @@ pub(crate) fn sensitive_finding(
 }
 
 /// WA111 sensitive-data-request in a template (word lists in
-/// `rules/data/sensitive_requests.yaml`); conversation flows are checked too.
-pub fn sensitive_data_request(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    match ctx.document {
-        Document::Template(template) => {
-            let language = template.language.as_ref().map(|l| l.value.as_str());
-            for field in text_fields(template) {
-                if field.field == Field::Url {
-                    continue;
-                }
-                out.extend(sensitive_finding(
-                    field.text.node,
-                    &field.text.value,
-                    language,
-                    &field.what,
-                ));
-            }
+/// `rules/data/sensitive_requests.yaml`).
+pub fn sensitive_data_request(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
+    let language = template.language.as_ref().map(|l| l.value.as_str());
+    for field in text_fields(template) {
+        if field.field == Field::Url {
+            continue;
         }
-        Document::Flow(flow) => {
-            for node in &flow.nodes {
-                if let Some(text) = &node.text {
-                    let what = format!("text of node `{}`", node.id);
-                    out.extend(sensitive_finding(text.node, &text.value, None, &what));
-                }
-            }
+        out.extend(sensitive_finding(
+            field.text.node,
+            &field.text.value,
+            language,
+            &field.what,
+        ));
+    }
+}
+
+/// WA111 sensitive-data-request in a conversation flow's node texts.
+pub fn sensitive_data_request_in_flow(
+    flow: &ConversationFlow,
+    _ctx: &Context,
+    out: &mut Vec<Finding>,
+) {
+    for node in &flow.nodes {
+        if let Some(text) = &node.text {
+            let what = format!("text of node `{}`", node.id);
+            out.extend(sensitive_finding(text.node, &text.value, None, &what));
         }
-        _ => {}
     }
 }
 
 // --- WA115 brand-inconsistent -----------------------------------------------------------------
 
 /// WA115 brand-inconsistent: `brand:` from walint.yaml spelled another way as a word.
-pub fn brand_inconsistent(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(template) = template_of(ctx) else {
-        return;
-    };
+pub fn brand_inconsistent(template: &Template, ctx: &Context, out: &mut Vec<Finding>) {
     let Some(brand) = ctx
         .config
         .brand
@@ -228,8 +221,8 @@ pub fn brand_inconsistent(ctx: &DocumentContext, out: &mut Vec<Finding>) {
             }
             out.push(
                 Finding::new(
-                    "WA115",
-                    At::Within(field.text.node, start, end),
+                    RuleId::WA115,
+                    At::InString(field.text.node, start, end),
                     format!(
                         "`{}` in the {} spells the brand differently from `{brand}`",
                         text.get(start..end).unwrap_or(""),

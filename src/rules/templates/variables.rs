@@ -1,15 +1,17 @@
 //! Template variables: WA104 template-variable-sequence, WA105
 //! template-variable-example-missing, WA106 template-variable-placement.
 
-use super::{shown, template_of, text_fields, valid_variables, Field, TextField};
+use super::{shown, text_fields, valid_variables, Field, TextField};
+use crate::catalogue::{options, RuleId};
 use crate::diagnostic::{At, Finding, Severity};
-use crate::model::reader::{Keyword, Spanned};
+use crate::model::reader::{AtNode, Keyword};
 use crate::model::template::{
     variables, ButtonType, Category, ComponentType, Malformed, NamedParam, ParameterFormat,
     Variable, VariableKind,
 };
+use crate::model::Template;
 use crate::rules::wording::word_count;
-use crate::rules::DocumentContext;
+use crate::rules::Context;
 use crate::source::NodeId;
 
 // --- WA104 template-variable-sequence -------------------------------------------------------
@@ -46,10 +48,7 @@ fn repaired(written: &str) -> Option<String> {
 /// WA104 template-variable-sequence: broken placeholders, positional variables not numbered
 /// 1..n, named variables with bad names, and variables of the other kind than the template's
 /// `parameter_format`.
-pub fn template_variable_sequence(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(template) = template_of(ctx) else {
-        return;
-    };
+pub fn template_variable_sequence(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
     let format = template.format();
     for field in text_fields(template) {
         let text = &field.text.value;
@@ -73,8 +72,8 @@ pub fn template_variable_sequence(ctx: &DocumentContext, out: &mut Vec<Finding>)
             };
             out.push(
                 Finding::new(
-                    "WA104",
-                    At::Within(node, v.start, v.end),
+                    RuleId::WA104,
+                    At::InString(node, v.start, v.end),
                     format!("`{written}` in the {} {problem}", field.what),
                 )
                 .help(help),
@@ -88,8 +87,8 @@ pub fn template_variable_sequence(ctx: &DocumentContext, out: &mut Vec<Finding>)
                 if v.kind != VariableKind::Positional(1) {
                     out.push(
                         Finding::new(
-                            "WA104",
-                            At::Within(node, v.start, v.end),
+                            RuleId::WA104,
+                            At::InString(node, v.start, v.end),
                             format!("the URL button variable is `{}`; it must be `{{{{1}}}}`", shown(v, text)),
                         )
                         .help("write the URL variable as `{{1}}`, whatever the template's parameter format"),
@@ -121,8 +120,8 @@ fn check_variable_kinds(
                 if !is_named_ok(name) {
                     out.push(
                         Finding::new(
-                            "WA104",
-                            At::Within(node, v.start, v.end),
+                            RuleId::WA104,
+                            At::InString(node, v.start, v.end),
                             format!("variable name `{name}` may use only lowercase letters and underscores"),
                         )
                         .help(format!("rename it, e.g. `{{{{{}}}}}`", snake_case(name))),
@@ -130,8 +129,8 @@ fn check_variable_kinds(
                 } else if name.len() > 20 {
                     out.push(
                         Finding::new(
-                            "WA104",
-                            At::Within(node, v.start, v.end),
+                            RuleId::WA104,
+                            At::InString(node, v.start, v.end),
                             format!(
                                 "variable name `{name}` has {} characters; SDKs allow at most 20",
                                 name.len()
@@ -146,8 +145,8 @@ fn check_variable_kinds(
                 reported_mismatch = true;
                 out.push(
                     Finding::new(
-                        "WA104",
-                        At::Within(node, v.start, v.end),
+                        RuleId::WA104,
+                        At::InString(node, v.start, v.end),
                         format!(
                             "`{}` in the {} is a named variable, but the template is positional (no `parameter_format: named`)",
                             shown(v, text),
@@ -161,8 +160,8 @@ fn check_variable_kinds(
                 reported_mismatch = true;
                 out.push(
                     Finding::new(
-                        "WA104",
-                        At::Within(node, v.start, v.end),
+                        RuleId::WA104,
+                        At::InString(node, v.start, v.end),
                         format!(
                             "`{}` in the {} is a positional variable, but the template uses `parameter_format: named`",
                             shown(v, text),
@@ -193,8 +192,8 @@ fn check_numbering(field: &TextField, found: &[Variable], out: &mut Vec<Finding>
     if let Some((_, zero)) = positional.iter().find(|(n, _)| *n == 0) {
         out.push(
             Finding::new(
-                "WA104",
-                At::Within(node, zero.start, zero.end),
+                RuleId::WA104,
+                At::InString(node, zero.start, zero.end),
                 format!(
                     "`{}` in the {}: positional variables start at {{{{1}}}}",
                     shown(zero, text),
@@ -234,8 +233,8 @@ fn check_numbering(field: &TextField, found: &[Variable], out: &mut Vec<Finding>
             .collect();
         out.push(
             Finding::new(
-                "WA104",
-                At::Within(node, after_gap.start, after_gap.end),
+                RuleId::WA104,
+                At::InString(node, after_gap.start, after_gap.end),
                 format!(
                     "the {} skips {}: its variables are {}; number them {{{{1}}}} to {{{{{}}}}} without gaps",
                     field.what,
@@ -254,8 +253,8 @@ fn check_numbering(field: &TextField, found: &[Variable], out: &mut Vec<Finding>
         if *n > highest + 1 {
             out.push(
                 Finding::new(
-                    "WA104",
-                    At::Within(node, v.start, v.end),
+                    RuleId::WA104,
+                    At::InString(node, v.start, v.end),
                     format!(
                         "`{}` comes before `{{{{{}}}}}` in the {}; Meta expects variables numbered in the order they appear",
                         shown(v, text),
@@ -276,10 +275,11 @@ fn check_numbering(field: &TextField, found: &[Variable], out: &mut Vec<Finding>
 
 /// WA105 template-variable-example-missing: every variable needs a sample value, in the
 /// example block its component uses, and a media header needs a sample asset.
-pub fn template_variable_example_missing(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(template) = template_of(ctx) else {
-        return;
-    };
+pub fn template_variable_example_missing(
+    template: &Template,
+    _ctx: &Context,
+    out: &mut Vec<Finding>,
+) {
     let format = template.format();
     for (card, component) in template.all_components() {
         let prefix = card.map_or(String::new(), |i| format!("carousel card {} ", i + 1));
@@ -292,7 +292,7 @@ pub fn template_variable_example_missing(ctx: &DocumentContext, out: &mut Vec<Fi
                     if handles.is_none_or(|h| h.value.iter().all(|v| v.value.trim().is_empty())) {
                         out.push(
                             Finding::new(
-                                "WA105",
+                                RuleId::WA105,
                                 At::Node(f.node),
                                 format!(
                                     "{prefix}{} header has no sample asset (`example.header_handle`)",
@@ -360,8 +360,8 @@ pub fn template_variable_example_missing(ctx: &DocumentContext, out: &mut Vec<Fi
             match (vars.first(), samples) {
                 (Some(v), None) => out.push(
                     Finding::new(
-                        "WA105",
-                        At::Within(url.node, v.start, v.end),
+                        RuleId::WA105,
+                        At::InString(url.node, v.start, v.end),
                         format!(
                             "URL variable `{}` has no sample value (`example`)",
                             shown(v, &url.value)
@@ -372,7 +372,7 @@ pub fn template_variable_example_missing(ctx: &DocumentContext, out: &mut Vec<Fi
                 (Some(v), Some(s)) if s.value.iter().all(|x| x.value.trim().is_empty()) => out
                     .push(
                         Finding::new(
-                            "WA105",
+                            RuleId::WA105,
                             At::Node(s.node),
                             format!(
                                 "the sample of URL variable `{}` is empty",
@@ -383,7 +383,7 @@ pub fn template_variable_example_missing(ctx: &DocumentContext, out: &mut Vec<Fi
                     ),
                 (None, Some(s)) if !s.value.is_empty() => out.push(
                     Finding::new(
-                        "WA105",
+                        RuleId::WA105,
                         At::Node(s.node),
                         "URL button has a sample value but its URL has no variable",
                     )
@@ -399,8 +399,8 @@ pub fn template_variable_example_missing(ctx: &DocumentContext, out: &mut Vec<Fi
 /// Positional variables against one row of sample values.
 fn positional_samples(
     what: &str,
-    text: &Spanned<String>,
-    samples: Option<(NodeId, &[Spanned<String>])>,
+    text: &AtNode<String>,
+    samples: Option<(NodeId, &[AtNode<String>])>,
     field: &str,
     out: &mut Vec<Finding>,
 ) {
@@ -431,8 +431,8 @@ fn positional_samples(
             let (_, first) = &vars[0];
             out.push(
                 Finding::new(
-                    "WA105",
-                    At::Within(text.node, first.start, first.end),
+                    RuleId::WA105,
+                    At::InString(text.node, first.start, first.end),
                     format!(
                         "the {what} has {} but no sample values (`{field}`)",
                         plural(count, "variable")
@@ -451,11 +451,11 @@ fn positional_samples(
                     .iter()
                     .find(|(n, _)| *n == missing)
                     .map_or(At::Node(text.node), |(_, v)| {
-                        At::Within(text.node, v.start, v.end)
+                        At::InString(text.node, v.start, v.end)
                     });
                 out.push(
                     Finding::new(
-                        "WA105",
+                        RuleId::WA105,
                         at,
                         format!(
                             "{what} variable `{{{{{missing}}}}}` has no sample value: `{field}` has {} for {}",
@@ -467,7 +467,7 @@ fn positional_samples(
                 );
             } else if values.len() > count && !has_other_placeholders {
                 let mut finding = Finding::new(
-                    "WA105",
+                    RuleId::WA105,
                     At::Node(node),
                     format!(
                         "`{field}` has {} for {} in the {what}",
@@ -485,7 +485,7 @@ fn positional_samples(
                 if value.value.trim().is_empty() {
                     out.push(
                         Finding::new(
-                            "WA105",
+                            RuleId::WA105,
                             At::Node(value.node),
                             format!(
                                 "the sample value of `{{{{{}}}}}` in the {what} is empty",
@@ -504,8 +504,8 @@ fn positional_samples(
 /// Named variables against `[{param_name, example}]`.
 fn named_samples(
     what: &str,
-    text: &Spanned<String>,
-    samples: Option<&Spanned<Vec<NamedParam>>>,
+    text: &AtNode<String>,
+    samples: Option<&AtNode<Vec<NamedParam>>>,
     field: &str,
     out: &mut Vec<Finding>,
 ) {
@@ -520,8 +520,8 @@ fn named_samples(
         if let Some((_, first)) = vars.first() {
             out.push(
                 Finding::new(
-                    "WA105",
-                    At::Within(text.node, first.start, first.end),
+                    RuleId::WA105,
+                    At::InString(text.node, first.start, first.end),
                     format!("the {what} has named variables but no samples (`{field}`)"),
                 )
                 .help(format!("add `{field}`: [{{\"param_name\": \"…\", \"example\": \"…\"}}] for each variable")),
@@ -535,7 +535,7 @@ fn named_samples(
         if seen.contains(&name.value.as_str()) {
             out.push(
                 Finding::new(
-                    "WA105",
+                    RuleId::WA105,
                     At::Node(name.node),
                     format!(
                         "`{}` has two samples in `{field}`; parameter names must be unique",
@@ -550,7 +550,7 @@ fn named_samples(
         if !vars.iter().any(|(n, _)| *n == name.value) {
             out.push(
                 Finding::new(
-                    "WA105",
+                    RuleId::WA105,
                     At::Node(name.node),
                     format!(
                         "the sample for `{}` matches no variable in the {what}",
@@ -563,7 +563,7 @@ fn named_samples(
         if let Some(example) = param.example.as_ref().filter(|e| e.value.trim().is_empty()) {
             out.push(
                 Finding::new(
-                    "WA105",
+                    RuleId::WA105,
                     At::Node(example.node),
                     format!("the sample value of `{}` is empty", name.value),
                 )
@@ -577,8 +577,8 @@ fn named_samples(
             reported.push(name);
             out.push(
                 Finding::new(
-                    "WA105",
-                    At::Within(text.node, v.start, v.end),
+                    RuleId::WA105,
+                    At::InString(text.node, v.start, v.end),
                     format!("{what} variable `{{{{{name}}}}}` has no sample in `{field}`"),
                 )
                 .help(format!(
@@ -591,8 +591,6 @@ fn named_samples(
 
 // --- WA106 template-variable-placement --------------------------------------------------------
 
-const DEFAULT_WORDS_PER_VARIABLE: f64 = 2.0;
-
 /// Characters that do not count as text around a dangling variable.
 fn is_filler(c: char) -> bool {
     c.is_whitespace()
@@ -603,14 +601,8 @@ fn is_filler(c: char) -> bool {
 /// WA106 template-variable-placement: dangling and side-by-side variables, too many
 /// variables for the text; variables where WhatsApp takes none (footer, a second header
 /// variable, a URL variable that is not at the end) are errors.
-pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>) {
-    let Some(template) = template_of(ctx) else {
-        return;
-    };
-    let per_variable = ctx
-        .config
-        .number("WA106", "words_per_variable", DEFAULT_WORDS_PER_VARIABLE)
-        .max(0.0);
+pub fn template_variable_placement(template: &Template, ctx: &Context, out: &mut Vec<Finding>) {
+    let per_variable = ctx.config.number(options::WA106_WORDS_PER_VARIABLE);
     for field in text_fields(template) {
         let text = &field.text.value;
         let node = field.text.node;
@@ -623,8 +615,8 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
                 let v = &vars[0];
                 out.push(
                     Finding::new(
-                        "WA106",
-                        At::Within(node, v.start, v.end),
+                        RuleId::WA106,
+                        At::InString(node, v.start, v.end),
                         format!(
                             "the footer has a variable `{}`; footers are plain text",
                             shown(v, text)
@@ -639,8 +631,8 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
                 let v = &vars[1];
                 out.push(
                     Finding::new(
-                        "WA106",
-                        At::Within(node, v.start, v.end),
+                        RuleId::WA106,
+                        At::InString(node, v.start, v.end),
                         format!(
                             "the header text has {} variables; WhatsApp allows at most 1",
                             vars.len()
@@ -655,8 +647,8 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
                     let v = &vars[1];
                     out.push(
                         Finding::new(
-                            "WA106",
-                            At::Within(node, v.start, v.end),
+                            RuleId::WA106,
+                            At::InString(node, v.start, v.end),
                             format!(
                                 "the URL has {} variables; a URL button takes 1, at the end",
                                 vars.len()
@@ -669,8 +661,8 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
                     let v = &vars[0];
                     out.push(
                         Finding::new(
-                            "WA106",
-                            At::Within(node, v.start, v.end),
+                            RuleId::WA106,
+                            At::InString(node, v.start, v.end),
                             format!("the URL variable `{}` is not at the end of the URL; WhatsApp appends the value to the URL", shown(v, text)),
                         )
                         .severity(Severity::Error)
@@ -690,8 +682,8 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
             {
                 out.push(
                     Finding::new(
-                        "WA106",
-                        At::Within(node, a.start, b.end),
+                        RuleId::WA106,
+                        At::InString(node, a.start, b.end),
                         format!(
                             "variables `{}` and `{}` stand side by side in the {}; Meta rejects variables with no text between them",
                             shown(a, text),
@@ -716,8 +708,8 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
         if content_start == Some(first.start) {
             out.push(
                 Finding::new(
-                    "WA106",
-                    At::Within(node, first.start, first.end),
+                    RuleId::WA106,
+                    At::InString(node, first.start, first.end),
                     format!("the body starts with the variable `{}`; Meta rejects a body that starts or ends with a variable", shown(first, text)),
                 )
                 .help("start the body with fixed text, e.g. `Hi {{1}}, …`"),
@@ -728,8 +720,8 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
             if after.chars().all(is_filler) {
                 out.push(
                     Finding::new(
-                        "WA106",
-                        At::Within(node, last.start, last.end),
+                        RuleId::WA106,
+                        At::InString(node, last.start, last.end),
                         format!("the body ends with the variable `{}`; Meta rejects a body that starts or ends with a variable", shown(last, text)),
                     )
                     .help("end the body with fixed text after the variable, e.g. a closing sentence"),
@@ -749,7 +741,7 @@ pub fn template_variable_placement(ctx: &DocumentContext, out: &mut Vec<Finding>
         if words < needed {
             out.push(
                 Finding::new(
-                    "WA106",
+                    RuleId::WA106,
                     At::Node(node),
                     format!(
                         "the body has {} and {} other words; Meta rejects templates with too many variables for their length (walint asks for at least {needed} words)",

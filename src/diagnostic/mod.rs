@@ -1,41 +1,32 @@
 //! Findings as rules report them, and diagnostics as reports print them.
 
-use std::fmt;
+pub mod fingerprint;
+
+use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use crate::catalogue::Severity;
+
+use crate::catalogue::RuleId;
 use crate::source::{NodeId, Position, Span};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
+/// A file of a run, as findings and diagnostics name it. The engine gives each input its id
+/// before reading it, and skipping a file renumbers nothing; the config file has its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(u32);
 
-impl Severity {
-    pub fn parse(text: &str) -> Option<Severity> {
-        match text.to_ascii_lowercase().as_str() {
-            "error" => Some(Severity::Error),
-            "warning" => Some(Severity::Warning),
-            "info" => Some(Severity::Info),
-            _ => None,
-        }
-    }
+impl FileId {
+    /// The config file (walint.yaml), which diagnostics about its overrides point into.
+    pub const CONFIG: FileId = FileId(u32::MAX);
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+    /// The id of the input at `index` of a run (never [`FileId::CONFIG`]).
+    pub fn input(index: usize) -> FileId {
+        FileId(
+            u32::try_from(index)
+                .unwrap_or(u32::MAX - 1)
+                .min(u32::MAX - 1),
+        )
     }
 }
 
@@ -47,11 +38,11 @@ pub enum At {
     Node(NodeId),
     /// The key under which a node sits (the node itself when it has no key).
     Key(NodeId),
-    /// Bytes `start..end` of a string node's decoded value (`{{3}}` inside a body text);
-    /// the engine maps them to the characters as written in the file.
-    Within(NodeId, usize, usize),
-    /// An absolute byte range in the file, reported with the pointer of a node.
-    Text(NodeId, Span),
+    /// Bytes `start..end` of a string node's decoded value (`{{3}}` inside a body text),
+    /// relative to the value; the engine maps them to the characters as written in the file.
+    InString(NodeId, usize, usize),
+    /// Bytes of the file itself (absolute), reported with the pointer of a node.
+    InFile(NodeId, Span),
     /// A byte range with no node, e.g. where a parser stopped.
     Raw(Span),
 }
@@ -59,15 +50,15 @@ pub enum At {
 /// A location in another (or the same) file, shown beside a finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Related {
-    pub file: usize,
+    pub file: FileId,
     pub at: At,
     pub message: String,
 }
 
-/// What a rule reports: the engine adds the rule's name, severity and the position.
+/// What a rule reports: the engine adds the rule's code, name, severity and the position.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
-    pub code: &'static str,
+    pub rule: RuleId,
     pub message: String,
     pub help: Option<String>,
     pub at: At,
@@ -80,9 +71,9 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(code: &'static str, at: At, message: impl Into<String>) -> Self {
+    pub fn new(rule: RuleId, at: At, message: impl Into<String>) -> Self {
         Finding {
-            code,
+            rule,
             message: message.into(),
             help: None,
             at,
@@ -108,7 +99,7 @@ impl Finding {
         self
     }
 
-    pub fn related(mut self, file: usize, at: At, message: impl Into<String>) -> Self {
+    pub fn related(mut self, file: FileId, at: At, message: impl Into<String>) -> Self {
         self.related.push(Related {
             file,
             at,
@@ -121,7 +112,7 @@ impl Finding {
 /// A finding of a cross-file rule, with the file it belongs to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileFinding {
-    pub file: usize,
+    pub file: FileId,
     pub finding: Finding,
 }
 
@@ -129,7 +120,7 @@ pub struct FileFinding {
 pub struct RelatedLocation {
     pub file: String,
     #[serde(skip)]
-    pub file_index: usize,
+    pub file_id: FileId,
     #[serde(skip)]
     pub span: Span,
     pub line: usize,
@@ -181,15 +172,18 @@ pub struct Suppression {
 /// A finding resolved to a file, line and column, ready for any report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub code: &'static str,
-    pub name: &'static str,
+    pub rule: RuleId,
+    /// The rule's code (`WA201`), shared with its catalogue entry.
+    pub code: Arc<str>,
+    /// The rule's name (`menu-overloaded`), shared with its catalogue entry.
+    pub name: Arc<str>,
     pub severity: Severity,
     pub message: String,
     pub help: Option<String>,
     /// Path relative to the working directory, with `/` separators.
     pub file: String,
-    /// Index of the file in the run's file list, for renderers that show source.
-    pub file_index: usize,
+    /// The file of the run it points into, for renderers that show source.
+    pub file_id: FileId,
     pub span: Span,
     pub start: Position,
     pub end: Position,
@@ -209,7 +203,7 @@ impl Diagnostic {
 
     /// The order every report uses: file, line, column, rule, then message for ties.
     pub fn sort_key(&self) -> (&str, Position, &str, &str) {
-        (&self.file, self.start, self.code, &self.message)
+        (&self.file, self.start, &self.code, &self.message)
     }
 }
 

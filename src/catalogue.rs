@@ -1,0 +1,565 @@
+//! The rule catalogue: what walint knows about each rule (code, name, severity, docs, options,
+//! examples), one YAML document per built-in rule in `rules/`, embedded at build time.
+//!
+//! A rule is named by a [`RuleId`]: the built-in ones are constants generated from `rules/`
+//! (`RuleId::WA201`), so a misspelt code does not compile. The catalogue is an owned value
+//! (shared as `Arc<Catalogue>`): rules defined at run time ([`Catalogue::define`]) get ids after
+//! the built-in ones and are reported like them.
+
+use std::fmt;
+use std::sync::{Arc, LazyLock};
+
+use serde::Serialize;
+
+use crate::source::{parse, Format, NodeId, Tree, Value};
+
+/// A rule of a catalogue: an index into it. The built-in rules come first, in code order, in
+/// every catalogue, so their ids are constants; a rule defined at run time is only known to
+/// the catalogue that defined it.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleId(u16);
+
+impl RuleId {
+    /// The rule's position in its catalogue.
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+/// A built-in rule shows as its code (`WA201`), one defined at run time as its index.
+impl fmt::Debug for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match BUILTIN_CODES.get(self.index()) {
+            Some(code) => f.write_str(code),
+            None => write!(f, "RuleId({})", self.0),
+        }
+    }
+}
+
+/// How serious a rule's findings are: its default severity, or a finding's own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text.to_ascii_lowercase().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule option that is a count: a whole number within `min..=max`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IntegerOption {
+    pub rule: RuleId,
+    pub name: &'static str,
+    pub default: u32,
+    pub min: u32,
+    pub max: u32,
+}
+
+/// A rule option that is a finite number within `min..=max`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NumberOption {
+    pub rule: RuleId,
+    pub name: &'static str,
+    pub default: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
+
+/// The value type of a rule option (`type:` in its YAML).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptionType {
+    /// A whole number from 0: a count.
+    Integer,
+    /// Any finite number.
+    Number,
+}
+
+impl OptionType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OptionType::Integer => "integer",
+            OptionType::Number => "number",
+        }
+    }
+}
+
+/// A rule option as documented: what config values are valid for it, and its default.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptionDoc {
+    pub name: String,
+    pub kind: OptionType,
+    pub default: f64,
+    /// The smallest valid value, when there is one.
+    pub min: Option<f64>,
+    /// The largest valid value, when there is one.
+    pub max: Option<f64>,
+    pub description: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExampleKind {
+    Failing,
+    Passing,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Example {
+    pub kind: ExampleKind,
+    pub description: String,
+    /// File name → content; the extension decides the format.
+    pub files: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleDoc {
+    /// Its place in the catalogue; set when the catalogue takes the rule in.
+    pub id: RuleId,
+    /// `WA201`; shared with every diagnostic of the rule.
+    pub code: Arc<str>,
+    /// `menu-overloaded`; shared with every diagnostic of the rule.
+    pub name: Arc<str>,
+    pub severity: Severity,
+    pub category: String,
+    pub summary: String,
+    pub rationale: String,
+    pub fix: String,
+    pub sources: Vec<String>,
+    pub controls: Vec<String>,
+    pub options: Vec<OptionDoc>,
+    pub examples: Vec<Example>,
+}
+
+pub const CATEGORIES: &[&str] = &[
+    "general",
+    "template",
+    "conversation-flow",
+    "whatsapp-flow",
+    "webhook",
+    "campaign",
+];
+
+const FIELDS: &[&str] = &[
+    "code",
+    "name",
+    "severity",
+    "category",
+    "summary",
+    "rationale",
+    "fix",
+    "sources",
+    "controls",
+    "options",
+    "examples",
+];
+
+const OPTION_FIELDS: &[&str] = &["name", "type", "default", "min", "max", "description"];
+
+/// A policy clause or practice that rules evidence (`rules/controls.yaml`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Control {
+    pub id: String,
+    pub title: String,
+    pub source: String,
+}
+
+pub const CONTROLS: &str = include_str!("../rules/controls.yaml");
+
+#[derive(Clone, Debug)]
+pub struct Catalogue {
+    /// `rules[i]` has id `i`: the built-in rules in code order, then those defined at run time.
+    rules: Vec<RuleDoc>,
+    pub controls: Vec<Control>,
+}
+
+static BUILTIN: LazyLock<Result<Arc<Catalogue>, String>> =
+    LazyLock::new(|| Catalogue::from_documents(RULE_DOCUMENTS, CONTROLS).map(Arc::new));
+
+/// The catalogue of the built-in rules, or why it is broken (which the catalogue test rules
+/// out).
+pub fn builtin() -> Result<Arc<Catalogue>, String> {
+    BUILTIN.clone()
+}
+
+impl Catalogue {
+    /// A catalogue of the rule documents given, in code order, and the controls they cite.
+    pub fn from_documents(documents: &[(&str, &str)], controls: &str) -> Result<Catalogue, String> {
+        let mut rules = documents
+            .iter()
+            .map(|(file, text)| parse_rule(text).map_err(|e| format!("rules/{file}: {e}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        rules.sort_by(|a, b| a.code.cmp(&b.code));
+        let controls = parse_controls(controls).map_err(|e| format!("rules/controls.yaml: {e}"))?;
+        let mut catalogue = Catalogue {
+            rules: Vec::with_capacity(rules.len()),
+            controls,
+        };
+        for rule in rules {
+            let code = rule.code.clone();
+            catalogue
+                .define(rule)
+                .map_err(|e| format!("rules/{code}.yaml: {e}"))?;
+        }
+        Ok(catalogue)
+    }
+
+    /// Takes in a rule defined at run time (or a built-in one, while building the catalogue)
+    /// and gives it the next id. Its code and name must be new, and its controls known.
+    pub fn define(&mut self, mut rule: RuleDoc) -> Result<RuleId, String> {
+        if let Some(other) = self.find(&rule.code).or_else(|| self.find(&rule.name)) {
+            return Err(format!(
+                "rule {} {} clashes with {} {}",
+                rule.code, rule.name, other.code, other.name
+            ));
+        }
+        if let Some(unknown) = rule
+            .controls
+            .iter()
+            .find(|c| !self.controls.iter().any(|k| &k.id == *c))
+        {
+            return Err(format!("unknown control `{unknown}`"));
+        }
+        let id = u16::try_from(self.rules.len())
+            .map(RuleId)
+            .map_err(|_| "too many rules".to_string())?;
+        rule.id = id;
+        self.rules.push(rule);
+        Ok(id)
+    }
+
+    /// Every rule, by id: the built-in ones in code order, then those defined at run time.
+    pub fn rules(&self) -> &[RuleDoc] {
+        &self.rules
+    }
+
+    /// The rule of an id. Ids come from this catalogue (or are built in), so each names one.
+    pub fn rule(&self, id: RuleId) -> &RuleDoc {
+        &self.rules[id.index()]
+    }
+
+    /// A rule by code (`WA201`) or name (`menu-overloaded`), case-insensitively.
+    pub fn find(&self, code_or_name: &str) -> Option<&RuleDoc> {
+        self.rules.iter().find(|r| {
+            r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name)
+        })
+    }
+}
+
+fn parse_rule(text: &str) -> Result<RuleDoc, String> {
+    let tree = parse(text, Format::Yaml).map_err(|e| e.message)?;
+    let root = *tree.documents.first().ok_or("empty document")?;
+    for entry in tree.entries(root) {
+        if !FIELDS.contains(&entry.key.as_str()) {
+            return Err(format!("unknown field `{}`", entry.key));
+        }
+    }
+    let text_field = |key: &str| -> Result<String, String> {
+        match tree.get(root, key).map(|n| tree.value(n)) {
+            Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim_end().to_string()),
+            _ => Err(format!("missing or invalid `{key}`")),
+        }
+    };
+    let code = text_field("code")?;
+    let name = text_field("name")?;
+    let severity = text_field("severity")?;
+    let severity = Severity::parse(&severity).ok_or(format!("bad severity `{severity}`"))?;
+    let category = text_field("category")?;
+    if !CATEGORIES.contains(&category.as_str()) {
+        return Err(format!("unknown category `{category}`"));
+    }
+    let strings = |key: &str| -> Result<Vec<String>, String> {
+        let Some(list) = tree.get(root, key) else {
+            return Ok(Vec::new());
+        };
+        let Value::Seq(items) = tree.value(list) else {
+            return Err(format!("`{key}` must be a list of strings"));
+        };
+        items
+            .iter()
+            .map(|&item| match tree.value(item) {
+                Value::String(s) => Ok(s.clone()),
+                _ => Err(format!("`{key}` must be a list of strings")),
+            })
+            .collect()
+    };
+    let options = tree
+        .get(root, "options")
+        .map(|list| read_options(&tree, list))
+        .transpose()?
+        .unwrap_or_default();
+    let examples = tree
+        .get(root, "examples")
+        .map(|list| read_examples(&tree, list))
+        .transpose()?
+        .unwrap_or_default();
+    Ok(RuleDoc {
+        id: RuleId(0),
+        code: code.into(),
+        name: name.into(),
+        severity,
+        category,
+        summary: text_field("summary")?,
+        rationale: text_field("rationale")?,
+        fix: text_field("fix")?,
+        sources: strings("sources")?,
+        controls: strings("controls")?,
+        options,
+        examples,
+    })
+}
+
+fn parse_controls(document: &str) -> Result<Vec<Control>, String> {
+    let tree = parse(document, Format::Yaml).map_err(|e| e.message)?;
+    let root = *tree.documents.first().ok_or("empty document")?;
+    let list = tree.get(root, "controls").ok_or("no `controls` list")?;
+    tree.items(list)
+        .iter()
+        .map(|&item| {
+            Ok(Control {
+                id: text(&tree, item, "id")?,
+                title: text(&tree, item, "title")?,
+                source: text(&tree, item, "source")?,
+            })
+        })
+        .collect()
+}
+
+fn text(tree: &Tree, map: NodeId, key: &str) -> Result<String, String> {
+    match tree.get(map, key).map(|n| tree.value(n)) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(Value::Number(n)) => Ok(n.clone()),
+        _ => Err(format!("`{key}` must be a string")),
+    }
+}
+
+/// A number of an option's entry: `default`, `min` or `max`.
+fn number(tree: &Tree, map: NodeId, key: &str, kind: OptionType) -> Result<Option<f64>, String> {
+    let Some(node) = tree.get(map, key) else {
+        return Ok(None);
+    };
+    let value = match tree.value(node) {
+        Value::Number(n) => n.parse::<f64>().ok().filter(|n| n.is_finite()),
+        _ => None,
+    };
+    match (value, kind) {
+        (Some(n), OptionType::Integer)
+            if n >= 0.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) =>
+        {
+            Ok(Some(n))
+        }
+        (Some(n), OptionType::Number) => Ok(Some(n)),
+        _ => Err(format!(
+            "`{key}` of an {} option must be {}",
+            kind.as_str(),
+            match kind {
+                OptionType::Integer => "a whole number from 0",
+                OptionType::Number => "a finite number",
+            }
+        )),
+    }
+}
+
+fn read_options(tree: &Tree, list: NodeId) -> Result<Vec<OptionDoc>, String> {
+    tree.items(list)
+        .iter()
+        .map(|&item| {
+            let name = text(tree, item, "name")?;
+            if let Some(unknown) = tree
+                .entries(item)
+                .iter()
+                .find(|e| !OPTION_FIELDS.contains(&e.key.as_str()))
+            {
+                return Err(format!("option `{name}`: unknown field `{}`", unknown.key));
+            }
+            let kind = match text(tree, item, "type")?.as_str() {
+                "integer" => OptionType::Integer,
+                "number" => OptionType::Number,
+                other => {
+                    return Err(format!(
+                        "option `{name}`: unknown type `{other}` (integer or number)"
+                    ))
+                }
+            };
+            let at =
+                |key| number(tree, item, key, kind).map_err(|e| format!("option `{name}`: {e}"));
+            let default = at("default")?.ok_or(format!("option `{name}` has no `default`"))?;
+            let (min, max) = (at("min")?, at("max")?);
+            if min.is_some_and(|m| default < m) || max.is_some_and(|m| default > m) {
+                return Err(format!("option `{name}`: the default is out of its range"));
+            }
+            Ok(OptionDoc {
+                name,
+                kind,
+                default,
+                min,
+                max,
+                description: text(tree, item, "description")?,
+            })
+        })
+        .collect()
+}
+
+fn read_examples(tree: &Tree, list: NodeId) -> Result<Vec<Example>, String> {
+    tree.items(list)
+        .iter()
+        .map(|&item| {
+            let kind = match text(tree, item, "kind")?.as_str() {
+                "failing" => ExampleKind::Failing,
+                "passing" => ExampleKind::Passing,
+                other => return Err(format!("example kind `{other}`")),
+            };
+            let files_node = tree.get(item, "files").ok_or("example without `files`")?;
+            let files = tree
+                .entries(files_node)
+                .iter()
+                .map(|e| Ok((e.key.clone(), text(tree, files_node, &e.key)?)))
+                .collect::<Result<Vec<_>, String>>()?;
+            Ok(Example {
+                kind,
+                description: text(tree, item, "description").unwrap_or_default(),
+                files,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_ids_name_their_rules() {
+        let catalogue = builtin().unwrap();
+        assert_eq!(catalogue.rules().len(), BUILTIN_RULES);
+        for (index, rule) in catalogue.rules().iter().enumerate() {
+            assert_eq!(rule.id.index(), index);
+            assert_eq!(catalogue.rule(rule.id).code, rule.code);
+            assert_eq!(format!("{:?}", rule.id), *rule.code);
+        }
+        assert_eq!(&*catalogue.rule(RuleId::WA201).code, "WA201");
+        assert_eq!(&*catalogue.rule(RuleId::WA201).name, "menu-overloaded");
+        assert_eq!(&*catalogue.rule(RuleId::WA504).code, "WA504");
+    }
+
+    #[test]
+    fn the_typed_options_are_those_of_the_yaml() {
+        let catalogue = builtin().unwrap();
+        let integers = [options::WA201_MAX_OPTIONS, options::WA213_MAX_DEPTH];
+        let numbers = [
+            options::WA106_WORDS_PER_VARIABLE,
+            options::WA502_MAX_PER_WEEK,
+        ];
+        let documented = |rule: RuleId, name: &str| {
+            let doc = catalogue.rule(rule).options.iter().find(|o| o.name == name);
+            doc.unwrap_or_else(|| panic!("{rule:?} has no option {name}"))
+                .clone()
+        };
+        for option in integers {
+            let doc = documented(option.rule, option.name);
+            assert_eq!(doc.kind, OptionType::Integer);
+            assert_eq!(doc.default, f64::from(option.default));
+            assert_eq!(doc.min.unwrap_or(0.0), f64::from(option.min));
+            assert_eq!(
+                doc.max.unwrap_or(f64::from(u32::MAX)),
+                f64::from(option.max)
+            );
+        }
+        for option in numbers {
+            let doc = documented(option.rule, option.name);
+            assert_eq!(doc.kind, OptionType::Number);
+            assert_eq!(doc.default, option.default);
+            assert_eq!(doc.min.unwrap_or(f64::NEG_INFINITY), option.min);
+            assert_eq!(doc.max.unwrap_or(f64::INFINITY), option.max);
+        }
+        let count: usize = catalogue.rules().iter().map(|r| r.options.len()).sum();
+        assert_eq!(
+            count,
+            integers.len() + numbers.len(),
+            "an option without a test"
+        );
+        assert_eq!(options::WA201_MAX_OPTIONS.default, 5);
+        assert_eq!(options::WA213_MAX_DEPTH.default, 3);
+    }
+
+    fn runtime_rule(code: &str, name: &str) -> RuleDoc {
+        let mut rule = builtin().unwrap().rule(RuleId::WA201).clone();
+        rule.code = code.into();
+        rule.name = name.into();
+        rule
+    }
+
+    #[test]
+    fn rules_defined_at_run_time_get_ids_after_the_built_in_ones() {
+        let mut catalogue = (*builtin().unwrap()).clone();
+        let id = catalogue
+            .define(runtime_rule("ACME001", "acme-menu"))
+            .unwrap();
+        assert_eq!(id.index(), BUILTIN_RULES);
+        assert_eq!(format!("{id:?}"), format!("RuleId({BUILTIN_RULES})"));
+        assert_eq!(&*catalogue.rule(id).code, "ACME001");
+        assert_eq!(catalogue.find("acme-menu").map(|r| r.id), Some(id));
+        // A built-in id still names the same rule.
+        assert_eq!(&*catalogue.rule(RuleId::WA201).code, "WA201");
+        let clash = catalogue.define(runtime_rule("acme001", "other"));
+        assert!(clash.unwrap_err().contains("clashes with ACME001"));
+        let clash = catalogue.define(runtime_rule("ACME002", "menu-overloaded"));
+        assert!(clash.unwrap_err().contains("clashes with WA201"));
+    }
+
+    #[test]
+    fn option_types_and_ranges_are_checked() {
+        let rule = |option: &str| {
+            format!(
+                "code: X1\nname: x\nseverity: error\ncategory: general\nsummary: s\nrationale: r\nfix: f\noptions:\n  - {{name: n, description: d, {option}}}\n"
+            )
+        };
+        let parsed = parse_rule(&rule("type: integer, default: 4, min: 1, max: 9")).unwrap();
+        assert_eq!(parsed.options[0].kind, OptionType::Integer);
+        assert_eq!(
+            (
+                parsed.options[0].default,
+                parsed.options[0].min,
+                parsed.options[0].max
+            ),
+            (4.0, Some(1.0), Some(9.0))
+        );
+        for (option, error) in [
+            ("type: integer, default: 2.5", "a whole number from 0"),
+            ("type: integer, default: -1", "a whole number from 0"),
+            ("type: number, default: \"2\"", "a finite number"),
+            ("type: text, default: 2", "unknown type `text`"),
+            ("type: integer, default: 12, max: 10", "out of its range"),
+            ("type: number", "has no `default`"),
+            ("type: number, default: 1, step: 2", "unknown field `step`"),
+        ] {
+            let found = parse_rule(&rule(option)).unwrap_err();
+            assert!(found.contains(error), "{option}: {found}");
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Finishing a run: one sorted list of every file's diagnostics and the cross-file ones,
+//! suppressions applied (with the WA005 findings they give, in linted files and in the config
+//! file), and the text kept only of the files the diagnostics point into.
+
+use crate::diagnostic::fingerprint::sha256;
+use crate::diagnostic::{At, Diagnostic, FileFinding, FileId, Finding};
+use crate::source;
+use crate::suppress::{self, SUPPRESSION_INVALID};
+use crate::workspace::{file_by_id, SourceFile};
+
+use super::resolve::{resolve, Nodes};
+use super::{Engine, FileResult, Outcome};
+
+impl Engine {
+    /// The run's outcome from every file's result (in any order) and the cross-file
+    /// diagnostics. The order of the diagnostics depends on nothing but their content.
+    pub fn finish(&self, mut results: Vec<FileResult>, across: Vec<Diagnostic>) -> Outcome {
+        results.sort_by_key(FileResult::id);
+        let count = results.iter().filter(|r| r.checked().is_some()).count();
+        let mut files = Vec::with_capacity(count);
+        let mut ignores = Vec::with_capacity(count);
+        let mut own = Vec::with_capacity(count);
+        let mut skipped = Vec::new();
+        for result in results {
+            match result {
+                FileResult::Checked(checked) => {
+                    files.push(checked.file);
+                    ignores.push(checked.ignores);
+                    own.push(checked.diagnostics);
+                }
+                FileResult::Skipped { path, reason, .. } => skipped.push((path, reason)),
+            }
+        }
+        // One list: each file's own diagnostics, then those of the cross-file rules.
+        let mut diagnostics =
+            Vec::with_capacity(own.iter().map(Vec::len).sum::<usize>() + across.len());
+        diagnostics.extend(own.into_iter().flatten());
+        diagnostics.extend(across);
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.end == b.end);
+
+        let config = &self.config;
+        let enabled = |rule| self.is_enabled(rule);
+        let applied = suppress::apply(
+            &mut diagnostics,
+            &files,
+            &ignores,
+            config,
+            &self.catalogue,
+            &enabled,
+        );
+        let config_file = config.path.as_ref().map(|_| {
+            let text = config.text.clone();
+            SourceFile {
+                id: FileId::CONFIG,
+                path: config.shown.clone(),
+                config_path: String::new(),
+                lines: source::LineIndex::new(&text),
+                kinds: Vec::new(),
+                sha256: sha256(text.as_bytes()),
+                secrets: Vec::new(),
+                text,
+            }
+        });
+        if self.is_enabled(SUPPRESSION_INVALID) {
+            // Suppression comments and config overrides are raw text: no node to locate.
+            let unlocated =
+                |id: FileId| Some((file_by_id(&files, config_file.as_ref(), id)?, Nodes::None));
+            for found in applied.findings {
+                if let Some(mut diagnostic) = resolve(unlocated, config, &self.catalogue, found) {
+                    if let Some(source) = file_by_id(&files, None, diagnostic.file_id) {
+                        diagnostic.suppressed = suppress::external(config, source, &diagnostic);
+                    }
+                    diagnostics.push(diagnostic);
+                }
+            }
+            for problem in applied.config_diagnostics {
+                let finding =
+                    Finding::new(SUPPRESSION_INVALID, At::Raw(problem.span), problem.message)
+                        .help(problem.help);
+                let found = FileFinding {
+                    file: FileId::CONFIG,
+                    finding,
+                };
+                diagnostics.extend(resolve(unlocated, config, &self.catalogue, found));
+            }
+            diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        }
+        // Reports show the text of the files diagnostics point into, and no other.
+        let mut shown = vec![false; files.len()];
+        for diagnostic in &diagnostics {
+            let related = diagnostic.related.iter().map(|r| r.file_id);
+            for id in std::iter::once(diagnostic.file_id).chain(related) {
+                if let Ok(at) = files.binary_search_by_key(&id, |f: &SourceFile| f.id) {
+                    if let Some(shown) = shown.get_mut(at) {
+                        *shown = true;
+                    }
+                }
+            }
+        }
+        for (file, shown) in files.iter_mut().zip(shown) {
+            if !shown {
+                file.drop_text();
+            }
+        }
+        let enabled = self
+            .catalogue
+            .rules()
+            .iter()
+            .map(|rule| rule.id)
+            .filter(|&rule| self.is_enabled(rule))
+            .collect();
+        Outcome {
+            files,
+            diagnostics,
+            enabled,
+            config_file,
+            skipped,
+        }
+    }
+}

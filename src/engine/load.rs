@@ -1,0 +1,209 @@
+//! From bytes or text to a file's tree and documents: what is left out of the run (too
+//! large, not text, empty, not walint's), parse errors (WA001), duplicate keys and schema
+//! problems (WA002), and the file's suppression comments.
+
+use crate::catalogue::{Catalogue, RuleId};
+use crate::diagnostic::fingerprint::sha256;
+use crate::diagnostic::{At, FileId, Finding};
+use crate::model::{self, reader::SCHEMA_VIOLATION};
+use crate::source::{self, Format, Span, Tree, MAX_FILE_BYTES};
+use crate::suppress::{self, InlineIgnore};
+use crate::workspace::SourceFile;
+
+use super::FileName;
+
+pub const PARSE_ERROR: RuleId = RuleId::WA001;
+
+/// Text that marks a file as meant for walint, so a parse error in it is worth reporting.
+const MARKERS: [&str; 8] = [
+    "\"components\"",
+    "components:",
+    "\"screens\"",
+    "screens:",
+    "webhooks:",
+    "nodes:",
+    "campaign:",
+    "override_callback_uri",
+];
+
+/// Why a file was left out of the run (shown with `--verbose`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Skipped {
+    /// Over the size limit, with no walint marker and not named on the command line.
+    TooLarge,
+    /// Not UTF-8, with no walint marker and not named on the command line.
+    NotText,
+    Empty,
+    /// Does not parse, with no walint marker and not named on the command line.
+    Unparsable,
+    /// Parses, but holds nothing walint recognises.
+    NotRecognised,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Skipped::TooLarge => "larger than 5 MiB and not a walint file",
+            Skipped::NotText => "not UTF-8 text and not a walint file",
+            Skipped::Empty => "empty",
+            Skipped::Unparsable => "does not parse and carries no walint marker",
+            Skipped::NotRecognised => "not a kind walint recognises",
+        })
+    }
+}
+
+fn has_marker(text: &str) -> bool {
+    MARKERS.iter().any(|m| text.contains(m))
+}
+
+/// A file as read: its tree and documents (none if it did not parse), its WA001/WA002
+/// findings and its suppression comments.
+pub(super) struct Loaded {
+    pub file: SourceFile,
+    pub tree: Option<Tree>,
+    pub contents: model::Contents,
+    pub findings: Vec<Finding>,
+    pub ignores: Vec<InlineIgnore>,
+}
+
+impl Loaded {
+    /// A file walint must report but cannot read: one WA001 at its start.
+    pub fn unreadable(id: FileId, name: &FileName, message: String) -> Loaded {
+        Loaded {
+            file: SourceFile::empty(id, name.shown.clone(), name.config_path.clone()),
+            tree: None,
+            contents: model::Contents::default(),
+            findings: vec![Finding::new(PARSE_ERROR, At::Raw(Span::default()), message)],
+            ignores: Vec::new(),
+        }
+    }
+}
+
+/// Why some bytes are not parsed: a file to report as unreadable (WA001), or one to leave
+/// out.
+pub(super) enum Refused {
+    Unreadable(String),
+    Skipped(Skipped),
+}
+
+/// A file over the size limit: reported when it is walint's (`marked`) or asked for.
+fn too_large(size: usize, marked: bool, explicit: bool) -> Refused {
+    if explicit || marked {
+        Refused::Unreadable(format!(
+            "file is {:.1} MiB; walint reads files up to {} MiB",
+            size as f64 / 1_048_576.0,
+            MAX_FILE_BYTES / 1_048_576
+        ))
+    } else {
+        Refused::Skipped(Skipped::TooLarge)
+    }
+}
+
+/// Bytes as read from a file or standard input, as text.
+pub(super) fn decode(bytes: Vec<u8>, explicit: bool) -> Result<String, Refused> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let marked = has_marker(&String::from_utf8_lossy(&bytes));
+        return Err(too_large(bytes.len(), marked, explicit));
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        if explicit || has_marker(&String::from_utf8_lossy(error.as_bytes())) {
+            Refused::Unreadable(format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                error.utf8_error().valid_up_to()
+            ))
+        } else {
+            Refused::Skipped(Skipped::NotText)
+        }
+    })
+}
+
+/// A text given as is (an editor's buffer): only its size can rule it out before parsing.
+pub(super) fn check_size(text: &str, explicit: bool) -> Result<(), Refused> {
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(text.len(), has_marker(text), explicit));
+    }
+    Ok(())
+}
+
+/// Parses one file's text and reads its documents.
+pub(super) fn load(
+    id: FileId,
+    name: &FileName,
+    text: String,
+    inline_ignores: bool,
+    catalogue: &Catalogue,
+) -> Result<Loaded, Skipped> {
+    // The digest is of the file as read, byte-order mark included.
+    let sha256 = sha256(text.as_bytes());
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    if text.trim().is_empty() {
+        return Err(Skipped::Empty);
+    }
+    let format = Format::from_path(&name.shown).unwrap_or(Format::Yaml);
+    let lines = source::LineIndex::new(&text);
+    let file = SourceFile {
+        id,
+        path: name.shown.clone(),
+        config_path: name.config_path.clone(),
+        lines,
+        kinds: Vec::new(),
+        secrets: Vec::new(),
+        text,
+        sha256,
+    };
+    let ignores = |file: &SourceFile, tree: Option<&Tree>| {
+        if inline_ignores && format == Format::Yaml {
+            suppress::inline_ignores(&file.text, tree, &file.lines, catalogue)
+        } else {
+            Vec::new()
+        }
+    };
+    match source::parse(&file.text, format) {
+        Err(failure) => {
+            if !(name.explicit || has_marker(&file.text)) {
+                return Err(Skipped::Unparsable);
+            }
+            let finding = Finding::new(PARSE_ERROR, At::Raw(failure.span), failure.message);
+            let ignores = ignores(&file, None);
+            Ok(Loaded {
+                file,
+                tree: None,
+                contents: model::Contents::default(),
+                findings: vec![finding],
+                ignores,
+            })
+        }
+        Ok(tree) => {
+            let contents = model::read(&tree);
+            if contents.documents.is_empty() {
+                return Err(Skipped::NotRecognised);
+            }
+            let mut findings = contents.problems.clone();
+            for duplicate in &tree.duplicate_keys {
+                let first = file.lines.position(&file.text, duplicate.first.start);
+                findings.push(
+                    Finding::new(
+                        SCHEMA_VIOLATION,
+                        At::InFile(duplicate.map, duplicate.second),
+                        format!(
+                            "duplicate key `{}`: already defined at line {}, column {}; walint reads the first one",
+                            duplicate.key, first.line, first.column
+                        ),
+                    )
+                    .help("remove or rename one of the two keys"),
+                );
+            }
+            let ignores = ignores(&file, Some(&tree));
+            Ok(Loaded {
+                file,
+                tree: Some(tree),
+                contents,
+                findings,
+                ignores,
+            })
+        }
+    }
+}

@@ -1,0 +1,383 @@
+//! The engine: checks files given as text, checks across files, and finishes a run into
+//! sorted diagnostics. It never touches the file system: reading files is [`run`]'s job, so a
+//! language server can call exactly this API with the text of an open editor.
+//!
+//! ```text
+//! text ──check_text──▶ FileResult ──check_across──▶ cross-file diagnostics ──finish──▶ Outcome
+//!        (load: parse, read documents;     (over the files' exports,    (suppressions, sort,
+//!         check: per-file rules;            no tree or text re-read)     dedup, config file)
+//!         resolve: positions)
+//! ```
+//!
+//! Each input has a [`FileId`] the caller gives it; skipping a file renumbers nothing, and the
+//! config file is [`FileId::CONFIG`]. Re-checking one file is one `check_text`, after which
+//! `check_across` runs again over the kept results of every file.
+
+mod check;
+mod finish;
+mod load;
+mod resolve;
+mod run;
+
+use std::sync::Arc;
+
+pub use load::Skipped;
+pub use run::{lint, StdinFile};
+
+use crate::catalogue::{Catalogue, RuleId};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::discover::Candidate;
+use crate::rules::{self, Check, DocumentChecks, FileCheck, WorkspaceCheck};
+use crate::suppress::InlineIgnore;
+use crate::workspace::{file_by_id, Exports, SourceFile};
+
+/// `--select` / `--ignore`: rule codes or prefixes (`WA2`, `WA201`).
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    pub fn allows(&self, code: &str) -> bool {
+        let matches = |p: &String| code.starts_with(&p.to_ascii_uppercase());
+        (self.select.is_empty() || self.select.iter().any(matches))
+            && !self.ignore.iter().any(matches)
+    }
+}
+
+/// How a run treats its input beyond the config.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub selection: Selection,
+    /// Honour `# walint-ignore` comments; off for an audit run (`--no-inline-ignores`).
+    pub inline_ignores: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            selection: Selection::default(),
+            inline_ignores: true,
+        }
+    }
+}
+
+/// How a run names a file, besides its id: as reports show it and as config globs see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileName {
+    /// Relative to the working directory, with `/` separators; the extension decides the
+    /// format.
+    pub shown: String,
+    /// Relative to the config's folder, for per-file settings.
+    pub config_path: String,
+    /// Named on the command line or matched by `include`: reported (WA001) even when it does
+    /// not parse and carries no walint marker.
+    pub explicit: bool,
+}
+
+impl FileName {
+    pub fn of(candidate: &Candidate) -> FileName {
+        FileName {
+            shown: candidate.shown.clone(),
+            config_path: candidate.config_path.clone(),
+            explicit: candidate.explicit,
+        }
+    }
+}
+
+/// A file once checked: the diagnostics of its own rules, and what the run keeps of it.
+#[derive(Debug)]
+pub struct CheckedFile {
+    /// Its text only while something may point into it (a diagnostic, a suppression, an
+    /// export).
+    pub file: SourceFile,
+    /// Resolved, in rule order; suppressions are applied by [`Engine::finish`].
+    pub diagnostics: Vec<Diagnostic>,
+    pub ignores: Vec<InlineIgnore>,
+    /// What the cross-file rules read of it.
+    pub exports: Exports,
+}
+
+/// What checking one file gave.
+// Most results are checked files: boxing them would add an allocation each and save nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum FileResult {
+    Checked(CheckedFile),
+    /// Left out of the run (shown with `--verbose`).
+    Skipped {
+        id: FileId,
+        path: String,
+        reason: Skipped,
+    },
+}
+
+impl FileResult {
+    pub fn id(&self) -> FileId {
+        match self {
+            FileResult::Checked(checked) => checked.file.id,
+            FileResult::Skipped { id, .. } => *id,
+        }
+    }
+
+    pub fn checked(&self) -> Option<&CheckedFile> {
+        match self {
+            FileResult::Checked(checked) => Some(checked),
+            FileResult::Skipped { .. } => None,
+        }
+    }
+}
+
+/// A finished run.
+pub struct Outcome {
+    /// The files checked, in id order; only those a diagnostic points into keep their text.
+    pub files: Vec<SourceFile>,
+    /// Every finding, sorted; suppressed ones carry their suppression.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The rules that ran, in catalogue order.
+    pub enabled: Vec<RuleId>,
+    /// The config file (id [`FileId::CONFIG`]), when there is one.
+    pub config_file: Option<SourceFile>,
+    /// Files found but left out, with the reason, in id order.
+    pub skipped: Vec<(String, Skipped)>,
+}
+
+impl Outcome {
+    /// A file of the run by id, the config file included.
+    pub fn source(&self, id: FileId) -> Option<&SourceFile> {
+        file_by_id(&self.files, self.config_file.as_ref(), id)
+    }
+}
+
+/// Checks files with one catalogue, config and selection.
+pub struct Engine {
+    catalogue: Arc<Catalogue>,
+    config: Config,
+    inline_ignores: bool,
+    /// By rule id: the selection allows the rule and the config does not turn it off.
+    enabled: Vec<bool>,
+    /// Every file check, enabled or not: see [`Check::File`].
+    file_checks: Vec<(RuleId, FileCheck)>,
+    document_checks: DocumentChecks,
+    workspace_checks: Vec<(RuleId, WorkspaceCheck)>,
+}
+
+impl Engine {
+    pub fn new(catalogue: Arc<Catalogue>, config: Config, options: Options) -> Engine {
+        let enabled: Vec<bool> = catalogue
+            .rules()
+            .iter()
+            .map(|rule| options.selection.allows(&rule.code) && !config.turns_off(rule.id))
+            .collect();
+        let is_enabled = |id: RuleId| enabled.get(id.index()).copied().unwrap_or(false);
+        let file_checks = rules::REGISTRY
+            .iter()
+            .filter_map(|rule| match rule.check {
+                Check::File(check) => Some((rule.id, check)),
+                _ => None,
+            })
+            .collect();
+        let document_checks =
+            DocumentChecks::of(rules::REGISTRY.iter().filter(|rule| is_enabled(rule.id)));
+        let workspace_checks = rules::REGISTRY
+            .iter()
+            .filter(|rule| is_enabled(rule.id))
+            .filter_map(|rule| match rule.check {
+                Check::Workspace(check) => Some((rule.id, check)),
+                _ => None,
+            })
+            .collect();
+        Engine {
+            catalogue,
+            config,
+            inline_ignores: options.inline_ignores,
+            enabled,
+            file_checks,
+            document_checks,
+            workspace_checks,
+        }
+    }
+
+    pub fn catalogue(&self) -> &Arc<Catalogue> {
+        &self.catalogue
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The rule runs and is reported.
+    pub fn is_enabled(&self, rule: RuleId) -> bool {
+        self.enabled.get(rule.index()).copied().unwrap_or(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::builtin;
+
+    const FLOW: &str = "flow: bot\nentry: hi\nkeywords: {STOP: out, AGENT: human}\nnodes:\n  hi:\n    type: template\n    template: {name: promo, language: en_US}\n    next: human\n  human: {type: handoff}\n  out: {type: opt_out}\n";
+    const TEMPLATE: &str = r#"{"name": "promo", "language": "en_US", "category": "UTILITY", "status": "APPROVED", "components": [{"type": "BODY", "text": "Your order has shipped and arrives on Friday."}]}"#;
+
+    fn engine(config: Config) -> Engine {
+        Engine::new(builtin().unwrap(), config, Options::default())
+    }
+
+    fn name(path: &str) -> FileName {
+        FileName {
+            shown: path.into(),
+            config_path: path.into(),
+            explicit: false,
+        }
+    }
+
+    fn codes(diagnostics: &[Diagnostic]) -> Vec<(FileId, &str)> {
+        diagnostics.iter().map(|d| (d.file_id, &*d.code)).collect()
+    }
+
+    #[test]
+    fn text_is_checked_without_the_file_system_and_ids_stay_as_given() {
+        let engine = engine(Config::default());
+        // The paths exist nowhere: only the text is read.
+        let results = vec![
+            engine.check_text(FileId::input(0), &name("nowhere/bot.yaml"), FLOW),
+            engine.check_text(FileId::input(1), &name("nowhere/notes.yaml"), "a: 1\n"),
+            engine.check_text(FileId::input(2), &name("nowhere/promo.json"), TEMPLATE),
+        ];
+        assert!(matches!(
+            &results[1],
+            FileResult::Skipped {
+                reason: Skipped::NotRecognised,
+                ..
+            }
+        ));
+        let across = engine.check_across(results.iter().filter_map(FileResult::checked));
+        let outcome = engine.finish(results, across);
+        assert_eq!(
+            outcome.skipped,
+            [("nowhere/notes.yaml".to_string(), Skipped::NotRecognised)]
+        );
+        // The skipped file keeps its id: nothing after it is renumbered.
+        let ids: Vec<FileId> = outcome.files.iter().map(|f| f.id).collect();
+        assert_eq!(ids, [FileId::input(0), FileId::input(2)]);
+        assert_eq!(
+            outcome.source(FileId::input(2)).map(|f| f.path.as_str()),
+            Some("nowhere/promo.json")
+        );
+        assert!(outcome.source(FileId::input(1)).is_none());
+        assert!(
+            outcome.diagnostics.is_empty(),
+            "{:?}",
+            codes(&outcome.diagnostics)
+        );
+    }
+
+    #[test]
+    fn one_file_is_checked_again_and_the_cross_file_rules_rerun_on_the_kept_results() {
+        let engine = engine(Config::default());
+        let bot = FileId::input(0);
+        let promo = FileId::input(1);
+        let mut results = vec![
+            engine.check_text(bot, &name("bot.yaml"), FLOW),
+            engine.check_text(promo, &name("promo.json"), TEMPLATE),
+        ];
+        let across = |results: &[FileResult]| {
+            engine.check_across(results.iter().filter_map(FileResult::checked))
+        };
+        assert!(across(&results).is_empty());
+        // The template is renamed in the editor: only its text is checked again, and the
+        // flow's reference (WA211) now names no template of the run.
+        let renamed = TEMPLATE.replace("\"promo\"", "\"promo_v2\"");
+        results[1] = engine.check_text(promo, &name("promo.json"), &renamed);
+        let found = across(&results);
+        assert_eq!(codes(&found), [(bot, "WA211")]);
+        assert_eq!(found[0].start.line, 7, "{:?}", found[0]);
+        assert_eq!(found[0].pointer, "/nodes/hi/template/name");
+    }
+
+    #[test]
+    fn config_diagnostics_point_into_the_config_file_by_its_own_id() {
+        let text = "overrides:\n  - files: [\"*.yaml\"]\n    rules: {WA203: off}\n";
+        let mut config = Config::parse(text, "walint.yaml", &builtin().unwrap()).unwrap();
+        config.path = Some("walint.yaml".into());
+        config.shown = "walint.yaml".into();
+        config.text = text.into();
+        let engine = engine(config);
+        let results = vec![engine.check_text(FileId::input(0), &name("bot.yaml"), FLOW)];
+        let outcome = engine.finish(results, Vec::new());
+        assert_eq!(codes(&outcome.diagnostics), [(FileId::CONFIG, "WA005")]);
+        let d = &outcome.diagnostics[0];
+        assert_eq!(
+            (d.file.as_str(), d.start.line, d.start.column),
+            ("walint.yaml", 3, 13)
+        );
+        assert_eq!(
+            outcome.source(FileId::CONFIG).map(|f| f.path.as_str()),
+            Some("walint.yaml")
+        );
+    }
+
+    #[test]
+    fn a_rule_turned_off_in_the_config_reports_nothing_even_from_a_whole_file_check() {
+        let secret = "webhooks:\n  - name: a\n    callback_url: https://hooks.example/wa\n    app_secret: \"8f3a9c2e7b1d4f6a0c5e9b2d7f1a3c8e\"\n";
+        let on = engine(Config::default());
+        let found = on.check_text(FileId::input(0), &name("hooks.yaml"), secret);
+        let checked = found.checked().unwrap();
+        assert!(checked.diagnostics.iter().any(|d| d.rule == RuleId::WA003));
+        let config =
+            Config::parse("rules:\n  WA003: off\n", "walint.yaml", &builtin().unwrap()).unwrap();
+        let off = engine(config);
+        let found = off.check_text(FileId::input(0), &name("hooks.yaml"), secret);
+        let checked = found.checked().unwrap();
+        assert!(checked.diagnostics.iter().all(|d| d.rule != RuleId::WA003));
+        // The check still ran: the secret stays masked in every report.
+        assert_eq!(checked.file.secrets.len(), 1);
+    }
+
+    #[test]
+    fn a_rule_defined_at_run_time_is_resolved_like_a_built_in_one() {
+        let mut catalogue = (*builtin().unwrap()).clone();
+        let mut doc = catalogue.rule(RuleId::WA201).clone();
+        doc.code = "ACME001".into();
+        doc.name = "acme-menu-style".into();
+        doc.severity = crate::diagnostic::Severity::Info;
+        let acme = catalogue.define(doc).unwrap();
+        let catalogue = Arc::new(catalogue);
+        let config =
+            Config::parse("rules:\n  ACME001: warning\n", "walint.yaml", &catalogue).unwrap();
+        let engine = Engine::new(catalogue, config, Options::default());
+        assert!(engine.is_enabled(acme));
+        let tree = crate::source::parse(FLOW, crate::source::Format::Yaml).unwrap();
+        let file = SourceFile {
+            id: FileId::input(0),
+            path: "bot.yaml".into(),
+            config_path: "bot.yaml".into(),
+            lines: crate::source::LineIndex::new(FLOW),
+            text: FLOW.into(),
+            kinds: Vec::new(),
+            sha256: String::new(),
+            secrets: Vec::new(),
+        };
+        let node = tree.get(tree.documents[0], "entry").unwrap();
+        let finding = crate::diagnostic::Finding::new(acme, crate::diagnostic::At::Node(node), "x");
+        let found = crate::diagnostic::FileFinding {
+            file: file.id,
+            finding,
+        };
+        let located = |id: FileId| (id == file.id).then_some((&file, resolve::Nodes::Tree(&tree)));
+        let diagnostic =
+            resolve::resolve(located, engine.config(), engine.catalogue(), found).unwrap();
+        assert_eq!(
+            (&*diagnostic.code, &*diagnostic.name),
+            ("ACME001", "acme-menu-style")
+        );
+        assert_eq!(diagnostic.severity, crate::diagnostic::Severity::Warning);
+        assert_eq!(
+            (diagnostic.start.line, diagnostic.pointer.as_str()),
+            (2, "/entry")
+        );
+    }
+}

@@ -1,0 +1,173 @@
+//! From findings to diagnostics: where an [`At`] is (byte span, line and column, JSON
+//! pointer), the severity the config gives it, the rule's code and name, its fingerprint.
+
+use crate::catalogue::Catalogue;
+use crate::config::Config;
+use crate::diagnostic::fingerprint::fingerprint;
+use crate::diagnostic::{At, Diagnostic, FileFinding, FileId, RelatedLocation};
+use crate::source::{self, Span, Tree};
+use crate::workspace::{Locations, SourceFile};
+
+/// What locates a file's nodes: its tree while the file is checked, afterwards the
+/// locations its exports kept.
+#[derive(Clone, Copy)]
+pub(super) enum Nodes<'a> {
+    Tree(&'a Tree),
+    Kept(&'a Locations),
+    None,
+}
+
+/// Byte span and JSON pointer of a location.
+pub(super) fn locate(text: &str, nodes: Nodes, at: At) -> (Span, String) {
+    // A key's span, or an empty span at the start of a node without a key.
+    let key = |key: Option<Span>, node: Span| key.unwrap_or(Span::new(node.start, node.start));
+    match (nodes, at) {
+        (_, At::Raw(span)) => (span, String::new()),
+        (Nodes::Tree(tree), At::Node(node)) => (tree.span(node), tree.pointer(node)),
+        (Nodes::Tree(tree), At::Key(node)) => (
+            key(tree.key_span(node), tree.span(node)),
+            tree.pointer(node),
+        ),
+        (Nodes::Tree(tree), At::InFile(node, span)) => (span, tree.pointer(node)),
+        (Nodes::Tree(tree), At::InString(node, start, end)) => (
+            source::locate_in_string(text, tree, node, start..end),
+            tree.pointer(node),
+        ),
+        (
+            Nodes::Kept(kept),
+            At::Node(node) | At::Key(node) | At::InFile(node, _) | At::InString(node, ..),
+        ) => {
+            let location = kept.get(node);
+            debug_assert!(
+                location.is_some(),
+                "a workspace rule points at node {node}, which no export holds"
+            );
+            let Some(location) = location else {
+                return (Span::default(), String::new());
+            };
+            let span = match at {
+                At::Key(_) => key(location.key_span, location.span),
+                At::InFile(_, span) => span,
+                // Inside a string only the tree can tell; no workspace rule points there.
+                _ => location.span,
+            };
+            (span, location.pointer.clone())
+        }
+        (Nodes::None, At::InFile(_, span)) => (span, String::new()),
+        (Nodes::None, _) => (Span::default(), String::new()),
+    }
+}
+
+/// Resolves a finding to a diagnostic; `files` gives a file by id with what locates its
+/// nodes. `None` only for a finding in a file `files` does not know.
+pub(super) fn resolve<'a>(
+    files: impl Fn(FileId) -> Option<(&'a SourceFile, Nodes<'a>)>,
+    config: &Config,
+    catalogue: &Catalogue,
+    found: FileFinding,
+) -> Option<Diagnostic> {
+    let FileFinding { file: id, finding } = found;
+    let (file, nodes) = files(id)?;
+    let doc = catalogue.rule(finding.rule);
+    let (span, pointer) = locate(&file.text, nodes, finding.at);
+    let severity = config
+        .severity_for(finding.rule, &file.config_path, &pointer)
+        .or(finding.severity)
+        .unwrap_or(doc.severity);
+    let start = file.lines.position(&file.text, span.start);
+    let end = file.lines.position(&file.text, span.end);
+    let offending = file.text.get(span.start..span.end).unwrap_or("");
+    let related = finding
+        .related
+        .iter()
+        .filter_map(|related| {
+            let (other, nodes) = files(related.file)?;
+            let (span, _) = locate(&other.text, nodes, related.at);
+            let start = other.lines.position(&other.text, span.start);
+            let end = other.lines.position(&other.text, span.end);
+            Some(RelatedLocation {
+                file: other.path.clone(),
+                file_id: related.file,
+                span,
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                message: related.message.clone(),
+            })
+        })
+        .collect();
+    Some(Diagnostic {
+        rule: finding.rule,
+        code: doc.code.clone(),
+        name: doc.name.clone(),
+        severity,
+        fingerprint: fingerprint(&doc.code, &file.path, &pointer, offending),
+        message: finding.message,
+        help: finding.help,
+        file: file.path.clone(),
+        file_id: id,
+        span,
+        start,
+        end,
+        pointer,
+        related,
+        suppressed: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model;
+    use crate::source::{parse, Format};
+    use crate::workspace::Export;
+
+    const TEXT: &str = "campaign: sale\ntemplate: {name: promo, language: en_US}\n";
+
+    #[test]
+    fn kept_locations_resolve_as_the_tree_does() {
+        let tree = parse(TEXT, Format::Yaml).unwrap();
+        let contents = model::read(&tree);
+        let exports = crate::rules::export(&tree, &contents.documents);
+        let Some(Export::Campaign(campaign)) = exports.documents.first() else {
+            panic!("{:?}", exports.documents);
+        };
+        let name = campaign.name.as_ref().unwrap().node;
+        let language = campaign.template.as_ref().unwrap().language.node;
+        let kept = Nodes::Kept(&exports.locations);
+        for at in [
+            At::Node(name),
+            At::Key(name),
+            At::Key(campaign.node),
+            At::Node(language),
+            At::InFile(language, Span::new(3, 5)),
+        ] {
+            assert_eq!(
+                locate(TEXT, kept, at),
+                locate(TEXT, Nodes::Tree(&tree), at),
+                "{at:?}"
+            );
+        }
+        let (span, pointer) = locate(TEXT, kept, At::Key(name));
+        assert_eq!(&TEXT[span.start..span.end], "campaign");
+        assert_eq!(pointer, "/campaign");
+    }
+
+    #[test]
+    fn without_nodes_only_byte_ranges_locate() {
+        let span = Span::new(2, 4);
+        assert_eq!(
+            locate(TEXT, Nodes::None, At::Raw(span)),
+            (span, String::new())
+        );
+        assert_eq!(
+            locate(TEXT, Nodes::None, At::InFile(0, span)),
+            (span, String::new())
+        );
+        assert_eq!(
+            locate(TEXT, Nodes::None, At::Node(0)),
+            (Span::default(), String::new())
+        );
+    }
+}

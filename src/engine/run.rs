@@ -1,0 +1,49 @@
+//! A `walint check` run: the discovered files read from disk (and standard input), checked
+//! in parallel, then across files, then finished. The only part of the engine that reads
+//! files.
+
+use rayon::prelude::*;
+
+use crate::diagnostic::FileId;
+use crate::discover::Candidate;
+
+use super::{Engine, FileName, FileResult, Outcome};
+
+/// Standard input, linted as if it were the file `candidate` (`check - --stdin-filename`).
+#[derive(Clone, Debug)]
+pub struct StdinFile {
+    pub candidate: Candidate,
+    pub bytes: Vec<u8>,
+}
+
+/// Lints `candidates` (sorted, as discovery gives them) and standard input, which replaces
+/// (or adds) the file of its name. Each input's id is its position among the inputs.
+pub fn lint(engine: &Engine, candidates: &[Candidate], stdin: Option<&StdinFile>) -> Outcome {
+    let mut inputs: Vec<(&Candidate, Option<&[u8]>)> = candidates
+        .iter()
+        .filter(|c| stdin.is_none_or(|s| s.candidate.shown != c.shown))
+        .map(|c| (c, None))
+        .collect();
+    if let Some(stdin) = stdin {
+        inputs.push((&stdin.candidate, Some(stdin.bytes.as_slice())));
+        inputs.sort_by(|a, b| a.0.shown.cmp(&b.0.shown));
+    }
+    // One slot per input, written in place: no per-thread vectors to grow and merge.
+    let results: Vec<FileResult> = inputs
+        .par_iter()
+        .enumerate()
+        .map(|(index, (candidate, given))| {
+            let id = FileId::input(index);
+            let name = FileName::of(candidate);
+            match given {
+                Some(bytes) => engine.check_bytes(id, &name, bytes.to_vec()),
+                None => match std::fs::read(&candidate.path) {
+                    Ok(bytes) => engine.check_bytes(id, &name, bytes),
+                    Err(error) => engine.unreadable(id, &name, &error),
+                },
+            }
+        })
+        .collect();
+    let across = engine.check_across(results.iter().filter_map(FileResult::checked));
+    engine.finish(results, across)
+}
