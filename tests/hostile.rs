@@ -297,3 +297,96 @@ fn markdown_code_spans_show_their_text_as_written() {
     assert!(html.contains("<code>order&lt;b&gt;</code>"), "{html}");
     assert!(!html.contains("order<b>"));
 }
+
+/// A realistic Meta access token, different for each place it is planted.
+fn token(tag: char) -> String {
+    format!("EAAG{tag}m0PX4ZCpsBAKZBqZAhZCZCZAvWQZDZD1x9yKZBqs8Jd7ZAnZCmBZAwLZBZC5Xk3{tag}")
+}
+
+#[test]
+fn no_secret_shows_in_any_format_nor_in_the_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let (query, name, comment, key, broken, body) = (
+        token('Q'),
+        token('N'),
+        token('C'),
+        token('K'),
+        token('B'),
+        token('T'),
+    );
+    let password = "Hunter2Correct9Horse";
+    let verify = "k8Jq2vX9pLm4nR7sT1wY";
+    let app_secret = "6dca4e8f0b2a4c1d9e7f3a5b8c0d2e4f";
+    std::fs::write(
+        dir.path().join("webhooks.yaml"),
+        format!(
+            "# rotated on Monday, the old one was {comment}\nwebhooks:\n  - name: {name}\n    callback_url: http://hooks.acme.example/wa?access_token={query}\n    verify_token: \"{verify}\"\n    app_secret: {app_secret}\n  - name: second\n    callback_url: http://bot:{password}@hooks.acme.example/wa\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("template.json"),
+        format!(
+            r#"{{"name": "{name}", "language": "en_US", "category": "MARKETING", "components": [{{"type": "BODY", "text": "Sale! http://shop.example/?t={body} today"}}]}}"#
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("keyed.yaml"),
+        format!("campaign: x\ntemplate: {{name: a, language: en}}\naudience:\n  {key}: true\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("broken.json"),
+        format!("{{\"components\": [{{\"access_token\": \"{broken}\" \"type\": \"BODY\"}}]}}"),
+    )
+    .unwrap();
+    let (_, reports) = every_format(dir.path(), "exec \"$0\" \"$@\"", &["."]);
+    let baseline = walint_in(dir.path(), &["baseline", "-o", "baseline.json"]);
+    assert_eq!(baseline.status.code(), Some(0), "{}", stderr(&baseline));
+    let mut all = reports;
+    all.push((
+        "baseline".to_string(),
+        std::fs::read(dir.path().join("baseline.json")).unwrap(),
+    ));
+    let secrets = [
+        &query[..],
+        &name,
+        &comment,
+        &key,
+        &broken,
+        &body,
+        password,
+        verify,
+        app_secret,
+    ];
+    for (format, report) in &all {
+        let text = String::from_utf8_lossy(report).to_lowercase();
+        assert!(text.len() > 500, "{format}: {text}");
+        for secret in secrets {
+            // Whole, or any 12 characters of it, in any letter case.
+            let secret = secret.to_lowercase();
+            for start in 0..=secret.len().saturating_sub(12) {
+                let piece = &secret[start..(start + 12).min(secret.len())];
+                assert!(
+                    !text.contains(piece),
+                    "{format} shows `{piece}` of a secret:\n{}",
+                    &text[text.find(piece).unwrap().saturating_sub(300)..]
+                        [..600.min(text.len() - text.find(piece).unwrap().saturating_sub(300))]
+                );
+            }
+        }
+    }
+    // The findings are all there, masked: the HTTP webhooks, the token used as a name, the
+    // parse error right after a secret.
+    let json: serde_json::Value = serde_json::from_slice(&all[2].1).unwrap();
+    let rules: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["rule"].as_str())
+        .collect();
+    for rule in ["WA001", "WA003", "WA102", "WA401"] {
+        assert!(rules.contains(&rule), "{rule} missing: {rules:?}");
+    }
+}

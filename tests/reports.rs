@@ -979,6 +979,7 @@ fn a_rule_defined_at_run_time_is_reported_in_every_format() {
         kinds: Vec::new(),
         sha256: String::new(),
         secrets: Vec::new(),
+        redaction: Default::default(),
     };
     let rule = catalogue.rule(acme);
     let diagnostic = Diagnostic {

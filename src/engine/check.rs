@@ -3,7 +3,8 @@
 
 use crate::diagnostic::{Diagnostic, FileFinding, FileId};
 use crate::model::Document;
-use crate::rules::{self, debug_assert_own, Context, FileContext};
+use crate::redact::Redaction;
+use crate::rules::{self, debug_assert_own, secrets, Context, FileContext};
 use crate::workspace::{Exports, Workspace};
 
 use super::load::{self, Loaded, Refused};
@@ -91,12 +92,45 @@ impl Engine {
                 self.document_checks.run(document, &ctx, &mut findings);
             }
         }
-        let nodes = tree.as_ref().map_or(Nodes::None, Nodes::Tree);
-        // Secrets are masked before any rule or report sees the file again.
-        for finding in findings.iter().filter(|f| f.sensitive) {
-            let (span, _) = super::resolve::locate(&file.text, nodes, finding.at);
-            file.secrets.push(span);
+        // Secrets: every one written anywhere in the text (a comment, a file that does not
+        // parse), and those WA003 found in values. The file's text is masked once, here:
+        // resolving and every report read the masked text; only a place inside a string is
+        // found in the text as written.
+        let mut secrets = secrets::find_in_text(&file.text);
+        {
+            let nodes = tree
+                .as_ref()
+                .map_or(Nodes::None, |tree| Nodes::Tree(tree, &file.text));
+            for finding in findings.iter().filter(|f| f.sensitive) {
+                let (span, _) = super::resolve::locate(nodes, finding.at);
+                let value = file.text.get(span.start..span.end).unwrap_or("");
+                secrets.push((span, secrets::kind_of(value)));
+            }
         }
+        secrets.sort_by_key(|(span, _)| (span.start, std::cmp::Reverse(span.end)));
+        secrets.dedup_by(|later, earlier| {
+            let overlaps = later.0.start < earlier.0.end;
+            if overlaps {
+                earlier.0.end = earlier.0.end.max(later.0.end);
+            }
+            overlaps
+        });
+        let written = if secrets.is_empty() {
+            None
+        } else {
+            let written = file.text.clone();
+            file.redaction = Redaction::apply(&mut file.text, &secrets);
+            file.secrets = secrets.iter().map(|(span, _)| *span).collect();
+            Some(written)
+        };
+        let mut ignores = ignores;
+        for reason in ignores.iter_mut().filter_map(|i| i.reason.as_mut()) {
+            file.redaction.scrub_in_place(reason);
+        }
+        let written_text = written.as_deref().unwrap_or(&file.text);
+        let nodes = tree
+            .as_ref()
+            .map_or(Nodes::None, |tree| Nodes::Tree(tree, written_text));
         let mut diagnostics: Vec<Diagnostic> = findings
             .into_iter()
             .filter(|finding| self.is_enabled(finding.rule))
@@ -160,10 +194,26 @@ impl Engine {
             let checked = files.get(at)?;
             Some((&checked.file, Nodes::Kept(&checked.exports.locations)))
         };
+        // A cross-file message may quote another file's value: scrubbed of every file's
+        // secrets.
+        let mut every = Redaction::default();
+        for file in &files {
+            every.extend(&file.file.redaction);
+        }
         findings
             .into_iter()
             .filter(|f| self.is_enabled(f.finding.rule))
             .filter_map(|f| resolve(located, &self.config, &self.catalogue, f))
+            .map(|mut diagnostic| {
+                every.scrub_in_place(&mut diagnostic.message);
+                if let Some(help) = &mut diagnostic.help {
+                    every.scrub_in_place(help);
+                }
+                for related in &mut diagnostic.related {
+                    every.scrub_in_place(&mut related.message);
+                }
+                diagnostic
+            })
             .collect()
     }
 }

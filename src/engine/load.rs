@@ -6,6 +6,7 @@ use crate::catalogue::{Catalogue, RuleId};
 use crate::diagnostic::fingerprint::sha256;
 use crate::diagnostic::{At, FileId, Finding};
 use crate::model::{self, reader::SCHEMA_VIOLATION};
+use crate::redact::Redaction;
 use crate::source::{self, Format, Span, Tree, MAX_FILE_BYTES};
 use crate::suppress::{self, InlineIgnore};
 use crate::workspace::SourceFile;
@@ -151,6 +152,7 @@ pub(super) fn load(
         lines,
         kinds: Vec::new(),
         secrets: Vec::new(),
+        redaction: Redaction::default(),
         text,
         sha256,
     };

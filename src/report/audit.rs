@@ -514,7 +514,7 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
     let groups = guard::per_file(input.diagnostics.iter(), failures, |diagnostics| {
         let first = diagnostics[0];
         let file = input.source(first.file_id);
-        let shown = file.map(SourceFile::shown_text).unwrap_or_default();
+        let shown = file.map_or("", |f| f.text.as_str());
         let kind = match file {
             Some(_) if first.file_id == FileId::CONFIG => "walint config".to_string(),
             Some(file) => file_kind(file),
@@ -526,7 +526,7 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
             anchor: anchor(&first.file),
             items: diagnostics
                 .iter()
-                .map(|d| finding(file, &shown, d))
+                .map(|d| finding(file, shown, d))
                 .collect(),
         }
     });

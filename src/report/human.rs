@@ -206,8 +206,8 @@ fn render_file(
     let Some(file) = diagnostics.first().and_then(|d| input.source(d.file_id)) else {
         return out;
     };
-    // Secrets masked (see `SourceFile::shown_text`), once for all the file's findings.
-    let shown = file.shown_text();
+    // The text is masked already (see `crate::redact`).
+    let shown = file.text.as_str();
     for &diagnostic in diagnostics {
         let related = diagnostic
             .related
@@ -220,7 +220,7 @@ fn render_file(
                 };
                 Some(RelatedShown {
                     message: printable(&r.message).into_owned(),
-                    source: Window::new(other, &other.shown_text(), r.span, at),
+                    source: Window::new(other, &other.text, r.span, at),
                 })
             })
             .collect();
@@ -228,7 +228,7 @@ fn render_file(
             diagnostic,
             message: printable(&diagnostic.message),
             help: diagnostic.help.as_deref().map(printable),
-            source: Window::new(file, &shown, diagnostic.span, diagnostic.start),
+            source: Window::new(file, shown, diagnostic.span, diagnostic.start),
             related,
         };
         if handler.render_report(&mut out, &shown).is_err() {

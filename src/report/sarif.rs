@@ -261,9 +261,9 @@ fn regions(
         };
         return (region, None);
     };
-    // Secrets are masked in every snippet (same byte layout as the text).
-    let shown = file.shown_text();
-    let cut = excerpt(&shown, &file.lines, span, 1);
+    // Secrets are masked in the text already (see `crate::redact`).
+    let shown = file.text.as_str();
+    let cut = excerpt(shown, &file.lines, span, 1);
     let text = |s: Span| shown.get(s.start..s.end);
     if !cut.complete {
         return (region(file, span, None), None);
