@@ -16,6 +16,7 @@ use crate::engine::{self, Engine, Options, Outcome, Selection, StdinFile};
 use crate::generate;
 use crate::report::text::printable;
 use crate::report::{self, ReportFormat, ReportInput, RunMeta};
+use crate::source::MAX_FILE_BYTES;
 use crate::suggest::did_you_mean;
 use crate::templates_command::{self, TemplatesCommand};
 
@@ -341,8 +342,23 @@ pub(crate) fn load_config_from(
     let path = if no_config {
         None
     } else if let Some(path) = explicit {
-        if !path.is_file() {
-            return Err(format!("config file `{}` does not exist", path.display()));
+        // The real reason: missing, a broken or looping link, or not a regular file.
+        let shown = discover::path_text(path);
+        match std::fs::metadata(path) {
+            Ok(metadata) => {
+                if let Some(what) = crate::read::what_it_is(metadata.file_type()) {
+                    return Err(format!(
+                        "config file `{shown}` is not a regular file ({what})"
+                    ));
+                }
+            }
+            Err(error) if path.symlink_metadata().is_ok() => {
+                return Err(format!(
+                    "config file `{shown}` is a symbolic link that leads nowhere: {}",
+                    crate::read::reason(&error)
+                ));
+            }
+            Err(_) => return Err(format!("config file `{shown}` does not exist")),
         }
         Some(path.to_path_buf())
     } else {
@@ -404,8 +420,8 @@ fn run_lint(
         .filter(|p| p.as_os_str() != "-")
         .cloned()
         .collect();
-    let discovery = discover::discover(&paths, &config, cwd)
-        .map_err(|missing| Fatal(format!("path `{}` does not exist", missing.0)))?;
+    let discovery =
+        discover::discover(&paths, &config, cwd).map_err(|refused| Fatal(refused.to_string()))?;
     for warning in &discovery.warnings {
         warn(&format!("walint: warning: {}", printable(warning)));
     }
@@ -439,8 +455,8 @@ fn read_stdin(args: &LintArgs, config: &Config, cwd: &Path) -> Result<Option<Std
             None => Ok(None),
         };
     }
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+    // The limit and one byte at most: `cat /dev/zero | walint check -` ends.
+    let bytes = crate::read::read_stream_capped(std::io::stdin().lock(), MAX_FILE_BYTES)
         .map_err(|e| Fatal(format!("cannot read standard input: {e}")))?;
     let name = match &args.stdin_filename {
         Some(name) => name.clone(),
@@ -460,6 +476,7 @@ fn read_stdin(args: &LintArgs, config: &Config, cwd: &Path) -> Result<Option<Std
             config_path: config.relative(&path),
             path,
             explicit: true,
+            unreadable: None,
         },
         bytes,
     }))
@@ -470,8 +487,17 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
     let outputs = parse_outputs(&args)?;
     let baseline = match &args.baseline {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Fatal(format!("cannot read baseline `{}`: {e}", path.display())))?;
+            let shown = discover::path_text(path);
+            let (bytes, size) = crate::read::read_capped(path, MAX_FILE_BYTES)
+                .map_err(|e| Fatal(format!("cannot read baseline `{shown}`: {e}")))?;
+            if size > MAX_FILE_BYTES {
+                return Err(Fatal(format!(
+                    "baseline `{shown}` is larger than {} MiB",
+                    MAX_FILE_BYTES / 1_048_576
+                )));
+            }
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Fatal(format!("baseline `{shown}` is not UTF-8 text")))?;
             let file = BaselineFile::parse(&text)
                 .map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
             Some((path.clone(), file))

@@ -15,6 +15,7 @@ pub mod engine;
 pub mod generate;
 pub mod graph_api;
 pub mod model;
+pub mod read;
 pub mod redact;
 pub mod report;
 pub mod rules;

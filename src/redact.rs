@@ -131,10 +131,15 @@ impl Redaction {
                 let end = text[start..]
                     .find(|c: char| !is_run_char(c))
                     .map_or(text.len(), |n| start + n);
-                let run = text[start..end].to_lowercase();
+                let written = &text[start..end];
+                let run = written.to_lowercase();
+                // A word in lower case ("placeholder") is prose, even inside a secret.
+                let word = written.chars().all(|c| c.is_lowercase());
                 let part = self.secrets.iter().find(|(secret, _)| {
                     *secret == run
-                        || (run.chars().count() >= MIN_PARTIAL && secret.contains(run.as_str()))
+                        || (!word
+                            && run.chars().count() >= MIN_PARTIAL
+                            && secret.contains(run.as_str()))
                 });
                 if let Some((_, shown)) = part {
                     out.push_str(&text[at..start]);
@@ -226,7 +231,14 @@ mod tests {
             redaction.scrub(&format!("/webhooks/{TOKEN}/url")),
             format!("/webhooks/{shown}/url")
         );
-        // The redacted form itself, and other text, stay.
+        // The redacted form itself, prose and other text stay.
+        let mut text = "YOUR_VERIFY_TOKEN_PLACEHOLDER".to_string();
+        let placeholder =
+            Redaction::apply(&mut text, &[(Span::new(0, 29), SecretKind::VerifyToken)]);
+        assert_eq!(
+            placeholder.scrub("a well-known placeholder (29 characters)"),
+            "a well-known placeholder (29 characters)"
+        );
         assert_eq!(redaction.scrub(shown), shown);
         assert!(matches!(
             redaction.scrub("menu has 4 options"),

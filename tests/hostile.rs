@@ -390,3 +390,208 @@ fn no_secret_shows_in_any_format_nor_in_the_baseline() {
         assert!(rules.contains(&rule), "{rule} missing: {rules:?}");
     }
 }
+
+const CAMPAIGN: &str =
+    "campaign: ok\ntemplate: {name: a, language: en}\naudience: {requires_opt_in: false}\n";
+
+fn mkfifo(path: &Path) -> bool {
+    std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_are_not_read_anywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    if !mkfifo(&dir.path().join("x.yaml")) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("t.json")).unwrap();
+    std::fs::write(dir.path().join("c.yaml"), CAMPAIGN).unwrap();
+    // Found while walking, and named: WA001 each, the rest linted, in well under the time
+    // limit (a FIFO once blocked forever, /dev/zero grew memory until killed).
+    for args in [&["."][..], &["x.yaml", "t.json", "c.yaml"]] {
+        let mut all = vec!["check", "--format", "concise"];
+        all.extend_from_slice(args);
+        let output = walint_in(dir.path(), &all);
+        let out = stdout(&output);
+        assert!(
+            out.contains("x.yaml:1:1: error[WA001] not a regular file (a named pipe)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("t.json:1:1: error[WA001] not a regular file (a character device)"),
+            "{out}"
+        );
+        assert!(out.contains("c.yaml:3:29: error[WA501]"), "{out}");
+    }
+    // As the config, or the baseline: exit 2 with the reason.
+    for (args, message) in [
+        (
+            &["check", "-c", "x.yaml", "c.yaml"][..],
+            "config file `x.yaml` is not a regular file (a named pipe)",
+        ),
+        (
+            &["check", "-c", ".", "c.yaml"],
+            "config file `.` is not a regular file (a folder)",
+        ),
+        (
+            &["check", "-c", "/dev/zero", "c.yaml"],
+            "config file `/dev/zero` is not a regular file (a character device)",
+        ),
+        (
+            &["check", "--baseline", "x.yaml", "c.yaml"],
+            "cannot read baseline `x.yaml`: not a regular file (a named pipe)",
+        ),
+    ] {
+        let output = walint_in(dir.path(), args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&output).contains(message),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+    // A walint.yaml that is a FIFO, a dangling or a looping link is no reason to use the
+    // defaults.
+    std::fs::rename(dir.path().join("x.yaml"), dir.path().join("walint.yaml")).unwrap();
+    let output = walint_in(dir.path(), &["check", "c.yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not a regular file (a named pipe)"),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::remove_file(dir.path().join("walint.yaml")).unwrap();
+    std::os::unix::fs::symlink("walint.yaml", dir.path().join("walint.yaml")).unwrap();
+    let output = walint_in(dir.path(), &["check", "c.yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("a symbolic link that leads nowhere"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn standard_input_is_read_up_to_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let endless = "exec head -c 6000000 /dev/zero | \"$0\" \"$@\"";
+    let output = walint_sh(dir.path(), endless, &["check", "--format", "concise", "-"]);
+    assert!(
+        stdout(&output)
+            .contains("error[WA001] file is larger than 5 MiB; walint reads files up to 5 MiB"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_that_cannot_be_read_is_never_a_clean_pass() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::write(locked.join("c.yaml"), CAMPAIGN).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // Root reads any folder: run as nobody where walint runs as root.
+    let as_user = if is_root() {
+        "exec setpriv --reuid=nobody --regid=nogroup --clear-groups \"$0\" \"$@\""
+    } else {
+        "exec \"$0\" \"$@\""
+    };
+    let output = walint_sh(dir.path(), as_user, &["check", "--format", "concise", "."]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if stderr(&output).contains("setpriv") {
+        eprintln!(
+            "skipped: setpriv cannot change user here: {}",
+            stderr(&output)
+        );
+        return;
+    }
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("locked:1:1: error[WA001] cannot read folder:"),
+        "{}",
+        stdout(&output)
+    );
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let output = walint_sh(dir.path(), as_user, &["check", "locked"]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot read folder `locked`: Permission denied"),
+        "{}",
+        stderr(&output)
+    );
+    // A path over the system's limit, named: exit 2 with the reason, not "0 files".
+    let long = vec!["d".repeat(200); 25].join("/");
+    let output = walint_in(dir.path(), &["check", &long]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("File name too long"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// Whether this process runs as root (who reads folders whatever their mode).
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_seen_through_a_symlinked_folder_is_linted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/promo.json"),
+        r#"{"name": "promo", "language": "en_US", "category": "UTILITY", "components": [{"type": "BODY", "text": "Your order shipped"}]}"#,
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("templates", dir.path().join("current")).unwrap();
+    let output = walint_in(dir.path(), &["check", "--format", "json", "."]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["summary"]["files"], 1, "{json}");
+    // No false duplicate (WA113) of the file with itself.
+    assert_eq!(
+        json["diagnostics"].as_array().map(Vec::len),
+        Some(0),
+        "{json}"
+    );
+}
+
+#[test]
+fn utf16_and_utf32_files_are_named_for_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut utf16 = vec![0xff, 0xfe];
+    for unit in CAMPAIGN.encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    std::fs::write(dir.path().join("c16.yaml"), &utf16).unwrap();
+    let mut utf32 = vec![0, 0, 0xfe, 0xff];
+    for c in CAMPAIGN.chars() {
+        utf32.extend((c as u32).to_be_bytes());
+    }
+    std::fs::write(dir.path().join("c32.yaml"), &utf32).unwrap();
+    // Found while walking, each carries a walint marker: both reported.
+    let output = walint_in(dir.path(), &["check", "--format", "concise"]);
+    let out = stdout(&output);
+    assert!(
+        out.contains("c16.yaml:1:1: error[WA001] UTF-16 (little-endian) text; walint reads UTF-8: convert it, e.g. with `iconv -f UTF-16 -t UTF-8`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("c32.yaml:1:1: error[WA001] UTF-32 (big-endian) text; walint reads UTF-8"),
+        "{out}"
+    );
+}

@@ -44,6 +44,7 @@ pub fn lint_file(name: &str, bytes: &[u8]) -> Outcome {
             shown: name.to_string(),
             config_path: name.to_string(),
             explicit: true,
+            unreadable: None,
         },
         bytes: bytes.to_vec(),
     };

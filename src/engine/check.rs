@@ -24,7 +24,20 @@ impl Engine {
     /// Checks one file's bytes as read from disk or standard input: text that is too large
     /// or not UTF-8 is left out, or reported (WA001) when it is walint's or asked for.
     pub fn check_bytes(&self, id: FileId, name: &FileName, bytes: Vec<u8>) -> FileResult {
-        match load::decode(bytes, name.explicit) {
+        let size = bytes.len() as u64;
+        self.check_read(id, name, bytes, Some(size))
+    }
+
+    /// As [`Engine::check_bytes`], for bytes a bounded reader read of a file of `size` bytes
+    /// (`None`: more than it read).
+    pub fn check_read(
+        &self,
+        id: FileId,
+        name: &FileName,
+        bytes: Vec<u8>,
+        size: Option<u64>,
+    ) -> FileResult {
+        match load::decode(bytes, size, name.explicit) {
             Ok(text) => self.check_decoded(id, name, text),
             Err(refused) => self.refused(id, name, refused),
         }
@@ -32,8 +45,12 @@ impl Engine {
 
     /// A file that could not be read: WA001 says why.
     pub fn unreadable(&self, id: FileId, name: &FileName, error: &std::io::Error) -> FileResult {
-        let loaded = Loaded::unreadable(id, name, format!("cannot read file: {error}"));
-        FileResult::Checked(self.check_loaded(loaded))
+        self.cannot_read(id, name, format!("cannot read file: {error}"))
+    }
+
+    /// A file walint was handed but cannot read (not a regular file): WA001 with `message`.
+    pub fn cannot_read(&self, id: FileId, name: &FileName, message: String) -> FileResult {
+        FileResult::Checked(self.check_loaded(Loaded::unreadable(id, name, message)))
     }
 
     fn refused(&self, id: FileId, name: &FileName, refused: Refused) -> FileResult {
