@@ -45,7 +45,13 @@ fn fresh(file: &(String, Tree, Contents)) -> Contents {
 /// The flow and the template file as the workspace rules see them: their exports, built
 /// from fresh documents (so the flow's graph is built again).
 fn exports(flow: &(String, Tree, Contents), template: &(String, Tree, Contents)) -> [Exports; 2] {
-    let exports = |f: &(String, Tree, Contents)| rules::export(&f.1, &fresh(f).documents);
+    let exports = |f: &(String, Tree, Contents)| {
+        rules::export(
+            &f.1,
+            &fresh(f).documents,
+            &walint::config::Config::default(),
+        )
+    };
     [exports(flow), exports(template)]
 }
 
@@ -166,7 +172,11 @@ fn main() {
                 }
                 // As the pipeline does: exports once the file's own rules are done.
                 let exports = |f: &(String, Tree, Contents), contents: &Contents| {
-                    rules::export(&f.1, &contents.documents)
+                    rules::export(
+                        &f.1,
+                        &contents.documents,
+                        &walint::config::Config::default(),
+                    )
                 };
                 let exports = [exports(&flow, &contents), exports(&template, &template.2)];
                 let ws = workspace(&exports);

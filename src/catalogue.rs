@@ -123,6 +123,68 @@ pub struct OptionDoc {
     pub description: String,
 }
 
+impl OptionDoc {
+    /// The smallest and largest valid values, the type's own bounds where the YAML sets none
+    /// (an integer is a `u32` count).
+    pub fn bounds(&self) -> (f64, f64) {
+        match self.kind {
+            OptionType::Integer => (
+                self.min.unwrap_or(0.0),
+                self.max.unwrap_or(f64::from(u32::MAX)),
+            ),
+            OptionType::Number => (
+                self.min.unwrap_or(f64::NEG_INFINITY),
+                self.max.unwrap_or(f64::INFINITY),
+            ),
+        }
+    }
+
+    /// The valid range in words: "from 1 to 10", "of at least 0"; empty for any number.
+    pub fn range(&self) -> String {
+        match (self.min, self.max, self.kind) {
+            (Some(min), Some(max), _) => format!("from {min} to {max}"),
+            (Some(min), None, _) => format!("of at least {min}"),
+            (None, Some(max), OptionType::Integer) => format!("from 0 to {max}"),
+            (None, Some(max), OptionType::Number) => format!("of at most {max}"),
+            (None, None, OptionType::Integer) => "of at least 0".to_string(),
+            (None, None, OptionType::Number) => String::new(),
+        }
+    }
+
+    /// What a valid value is, in words: "a whole number from 1 to 10", "a number of at least 0".
+    pub fn expected(&self) -> String {
+        let what = match self.kind {
+            OptionType::Integer => "a whole number",
+            OptionType::Number => "a number",
+        };
+        let range = self.range();
+        if range.is_empty() {
+            what.to_string()
+        } else {
+            format!("{what} {range}")
+        }
+    }
+
+    /// The value of `written` (a YAML number as written) if it is valid for this option,
+    /// else why not.
+    pub fn check(&self, written: &str) -> Result<f64, String> {
+        let expected = self.expected();
+        let value = written
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .ok_or_else(|| format!("must be {expected}, not `{written}`"))?;
+        if self.kind == OptionType::Integer && value.fract() != 0.0 {
+            return Err(format!("must be {expected}, not `{written}`"));
+        }
+        let (min, max) = self.bounds();
+        if value < min || value > max {
+            return Err(format!("must be {expected}, not `{written}`"));
+        }
+        Ok(value)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExampleKind {
     Failing,

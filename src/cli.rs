@@ -13,17 +13,14 @@ use crate::catalogue::{self, Catalogue, ExampleKind};
 use crate::config::{self, Config, FailOn};
 use crate::discover::{self, Candidate};
 use crate::engine::{self, Engine, Options, Outcome, Selection, StdinFile};
+use crate::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::generate;
+use crate::report::meta::LockMeta;
 use crate::report::text::printable;
 use crate::report::{self, ReportFormat, ReportInput, RunMeta};
 use crate::source::MAX_FILE_BYTES;
 use crate::suggest::did_you_mean;
 use crate::templates_command::{self, TemplatesCommand};
-
-/// Exit codes of spec §1.
-pub const EXIT_CLEAN: u8 = 0;
-pub const EXIT_FINDINGS: u8 = 1;
-pub const EXIT_ERROR: u8 = 2;
 
 #[derive(Parser)]
 #[command(
@@ -112,6 +109,10 @@ struct LintArgs {
     /// List the files left out (not a kind walint recognises, empty, ...) on stderr
     #[arg(short, long)]
     verbose: bool,
+    /// Treat named files as files found in folders: the config's include/exclude apply and
+    /// only walint's kinds are reported (for pre-commit and lint-staged)
+    #[arg(long)]
+    force_exclude: bool,
 }
 
 #[derive(clap::Args)]
@@ -320,7 +321,7 @@ fn load_config(args: &LintArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Con
             .map(Path::to_path_buf)
             .unwrap_or(cwd.to_path_buf())
     };
-    load_config_from(
+    discover::load_config(
         args.config.as_deref(),
         args.no_config,
         &start,
@@ -330,67 +331,8 @@ fn load_config(args: &LintArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Con
     .map_err(Fatal)
 }
 
-/// The config of a run: `explicit` (`--config`), none (`--no-config`), or the walint.yaml
-/// discovered from `start`, then from `cwd`.
-pub(crate) fn load_config_from(
-    explicit: Option<&Path>,
-    no_config: bool,
-    start: &Path,
-    cwd: &Path,
-    catalogue: &Catalogue,
-) -> Result<Config, String> {
-    let path = if no_config {
-        None
-    } else if let Some(path) = explicit {
-        // The real reason: missing, a broken or looping link, or not a regular file.
-        let shown = discover::path_text(path);
-        match std::fs::metadata(path) {
-            Ok(metadata) => {
-                if let Some(what) = crate::read::what_it_is(metadata.file_type()) {
-                    return Err(format!(
-                        "config file `{shown}` is not a regular file ({what})"
-                    ));
-                }
-            }
-            Err(error) if path.symlink_metadata().is_ok() => {
-                return Err(format!(
-                    "config file `{shown}` is a symbolic link that leads nowhere: {}",
-                    crate::read::reason(&error)
-                ));
-            }
-            Err(_) => return Err(format!("config file `{shown}` does not exist")),
-        }
-        Some(path.to_path_buf())
-    } else {
-        config::discover(start).or_else(|| config::discover(cwd))
-    };
-    match path {
-        None => Ok(Config {
-            root: cwd.to_path_buf(),
-            ..Config::default()
-        }),
-        Some(path) => {
-            let shown = discover::shown(&path, cwd);
-            let mut config = Config::load(&path, catalogue).map_err(|mut e| {
-                e.path = shown.clone();
-                e.to_string()
-            })?;
-            config.root = config.root.canonicalize().unwrap_or(config.root);
-            config.shown = shown;
-            Ok(config)
-        }
-    }
-}
-
 fn current_dir() -> Result<PathBuf, Fatal> {
-    working_folder().map_err(Fatal)
-}
-
-/// The current folder, canonical when it can be.
-pub(crate) fn working_folder() -> Result<PathBuf, String> {
-    let cwd =
-        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
-    Ok(cwd.canonicalize().unwrap_or(cwd))
+    discover::working_folder().map_err(Fatal)
 }
 
 /// Config, discovery and the lint run itself, as `check` and `baseline` share them.
@@ -399,7 +341,8 @@ fn run_lint(
     cwd: &Path,
     catalogue: Arc<Catalogue>,
 ) -> Result<(Engine, Outcome), Fatal> {
-    let config = load_config(args, cwd, &catalogue)?;
+    let mut config = load_config(args, cwd, &catalogue)?;
+    let lock = discover::load_lock(&mut config, cwd).map_err(Fatal)?;
     for code in args.select.iter().chain(&args.ignore) {
         let known = catalogue
             .rules()
@@ -420,8 +363,11 @@ fn run_lint(
         .filter(|p| p.as_os_str() != "-")
         .cloned()
         .collect();
-    let discovery =
+    let mut discovery =
         discover::discover(&paths, &config, cwd).map_err(|refused| Fatal(refused.to_string()))?;
+    if args.force_exclude {
+        discover::force_exclude(&mut discovery.files, &config);
+    }
     for warning in &discovery.warnings {
         warn(&format!("walint: warning: {}", printable(warning)));
     }
@@ -432,14 +378,41 @@ fn run_lint(
         },
         inline_ignores: !args.no_inline_ignores,
     };
+    let mut files = discovery.files;
+    if let Some(path) = lock {
+        with_lock(&mut files, path, &config, cwd);
+    }
     let engine = Engine::new(catalogue, config, options);
-    let outcome = engine::lint(&engine, &discovery.files, stdin.as_ref());
+    let outcome = engine::lint(&engine, &files, stdin.as_ref());
     if args.verbose {
         for (path, reason) in &outcome.skipped {
             warn(&format!("walint: skipped {}: {reason}", printable(path)));
         }
     }
     Ok((engine, outcome))
+}
+
+/// The templates lock is a file of every run that has one, wherever the paths point: its
+/// age is checked (WA119) and the audit reports list it among the evidence.
+fn with_lock(files: &mut Vec<Candidate>, path: PathBuf, config: &Config, cwd: &Path) {
+    let canonical = path.canonicalize().ok();
+    let same = |candidate: &Candidate| {
+        candidate.path == path
+            || (candidate.path.file_name() == path.file_name()
+                && candidate.path.canonicalize().ok() == canonical)
+    };
+    if files.iter().any(same) {
+        return;
+    }
+    let candidate = Candidate {
+        shown: discover::shown(&path, cwd),
+        config_path: config.relative(&path),
+        path,
+        explicit: true,
+        unreadable: None,
+    };
+    let at = files.partition_point(|c| c.shown < candidate.shown);
+    files.insert(at, candidate);
 }
 
 /// `-` among the paths: standard input as the file `--stdin-filename` names (by default
@@ -511,7 +484,7 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         let shown = discover::shown(&cwd.join(&path), &cwd);
         baseline::apply(&mut outcome, &file, &anchor, shown)
     });
-    let meta = RunMeta::collect(
+    let mut meta = RunMeta::collect(
         &cwd,
         outcome.config_file.as_ref(),
         catalogue,
@@ -521,6 +494,7 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
             .skip(1)
             .map(|arg| printable(&discover::path_text(Path::new(&arg))).into_owned()),
     );
+    meta.templates_lock = lock_meta(engine.config(), &outcome, &cwd);
     let fail_on = match args.fail_on {
         Some(FailOnArg::Error) => FailOn::At(crate::diagnostic::Severity::Error),
         Some(FailOnArg::Warning) => FailOn::At(crate::diagnostic::Severity::Warning),
@@ -594,6 +568,23 @@ fn format_name(format: ReportFormat) -> String {
     format
         .to_possible_value()
         .map_or_else(String::new, |v| v.get_name().to_string())
+}
+
+/// The templates lock as the audit reports show it, with the run's templates against it.
+fn lock_meta(config: &Config, outcome: &Outcome, cwd: &Path) -> Option<LockMeta> {
+    let lock = config.lock.as_ref()?;
+    let shown = discover::shown(&config.templates_lock_path(), cwd);
+    let sha256 = outcome
+        .files
+        .iter()
+        .find(|f| f.path == shown)
+        .map(|f| f.sha256.clone())
+        .unwrap_or_default();
+    let templates = outcome.templates.iter().filter_map(|t| {
+        let file = outcome.source(t.file)?;
+        Some((t.name.clone(), t.language.clone(), file.path.clone()))
+    });
+    Some(LockMeta::new(lock, shown, sha256, templates))
 }
 
 /// In GitHub Actions, the Markdown report goes to the job summary as well.
@@ -716,9 +707,13 @@ fn explain(rule: &str, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fa
     if !doc.options.is_empty() {
         text.push_str("\nOptions (walint.yaml `rules:`)\n");
         for option in &doc.options {
+            // The same words a config value outside the range is refused with.
             text.push_str(&format!(
-                "  {} (default {}): {}\n",
-                option.name, option.default, option.description
+                "  {}: {}, default {}\n    {}\n",
+                option.name,
+                option.expected(),
+                option.default,
+                option.description
             ));
         }
     }

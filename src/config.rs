@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
@@ -15,7 +16,7 @@ use crate::model::webhook::{Environment, GraphVersion};
 use crate::source::MAX_FILE_BYTES;
 use crate::source::{parse, Format, LineIndex, NodeId, Span, Tree, Value};
 use crate::suggest::did_you_mean;
-use crate::templates_lock::DEFAULT_FILE as DEFAULT_LOCK_FILE;
+use crate::templates_lock::{TemplatesLock, DEFAULT_FILE as DEFAULT_LOCK_FILE};
 
 pub const FILE_NAMES: [&str; 2] = ["walint.yaml", ".walint.yaml"];
 
@@ -57,19 +58,12 @@ impl FailOn {
     }
 }
 
-/// A rule option's value as written in the config.
-#[derive(Clone, Debug, PartialEq)]
-pub enum OptionValue {
-    Number(f64),
-    Text(String),
-    Bool(bool),
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RuleSetting {
     pub off: bool,
     pub severity: Option<Severity>,
-    pub options: BTreeMap<String, OptionValue>,
+    /// Option values by name, each checked against the option's type and range when read.
+    pub options: BTreeMap<String, f64>,
 }
 
 /// `overrides:` — rule settings for some files, optionally below one JSON pointer. A rule
@@ -130,6 +124,10 @@ pub struct Config {
     pub templates_lock: Option<String>,
     /// `templates_lock_max_age:`; `None` is the default, [`DEFAULT_LOCK_MAX_AGE_DAYS`].
     pub templates_lock_max_age: Option<Duration>,
+    /// The templates lock of the run (`walint templates pull`), when there is one: Meta's
+    /// status of each template, which WA101, WA117 and WA118 read. Read by
+    /// [`crate::discover::load_lock`], not by [`Config::load`].
+    pub lock: Option<Arc<TemplatesLock>>,
 }
 
 /// How old a templates lock may grow before `check` says so, unless configured.
@@ -379,26 +377,25 @@ impl Config {
         self.today.unwrap_or_else(date::today)
     }
 
-    /// The value the config gives a rule option, if any.
+    /// The value the config gives a rule option, if any (valid: checked when read).
     fn option_value(&self, rule: RuleId, name: &str) -> Option<f64> {
-        match self.rules.get(&rule).and_then(|r| r.options.get(name)) {
-            Some(OptionValue::Number(n)) if n.is_finite() => Some(*n),
-            _ => None,
-        }
+        self.rules
+            .get(&rule)
+            .and_then(|r| r.options.get(name))
+            .copied()
     }
 
-    /// A count option of a rule (`options::WA201_MAX_OPTIONS`): the config's value, whole
-    /// and within the option's range, or the option's default.
+    /// A count option of a rule (`options::WA201_MAX_OPTIONS`): the config's value or the
+    /// option's default. The clamp only guards a value set in code, not read from a file.
     pub fn integer(&self, option: IntegerOption) -> u32 {
         self.option_value(option.rule, option.name)
             .map_or(option.default, |n| {
-                n.floor()
-                    .clamp(f64::from(option.min), f64::from(option.max)) as u32
+                n.clamp(f64::from(option.min), f64::from(option.max)) as u32
             })
     }
 
-    /// A number option of a rule (`options::WA502_MAX_PER_WEEK`): the config's value, within
-    /// the option's range, or the option's default.
+    /// A number option of a rule (`options::WA502_MAX_PER_WEEK`): the config's value or the
+    /// option's default.
     pub fn number(&self, option: NumberOption) -> f64 {
         self.option_value(option.rule, option.name)
             .map_or(option.default, |n| n.clamp(option.min, option.max))
@@ -431,6 +428,23 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
                 format!("`{key}` must be a string"),
             )),
         }
+    }
+
+    /// An override's `pointer`: an RFC 6901 JSON pointer (`/components/0/text`, or empty for
+    /// the whole file), as every report writes them.
+    fn pointer(&self, node: NodeId) -> Result<String, ConfigError> {
+        let span = self.tree.span(node);
+        let problem = match self.tree.value(node) {
+            Value::String(p) => match json_pointer_problem(p) {
+                None => return Ok(p.clone()),
+                Some(why) => format!("`pointer: {p}` is not a JSON pointer: {why}"),
+            },
+            other => format!(
+                "`pointer` must be a JSON pointer such as /components/0/text, not {}",
+                crate::model::reader::kind_of(other)
+            ),
+        };
+        Err((self.error)(span, problem))
     }
 
     fn meta(&self, node: NodeId) -> Result<MetaSettings, ConfigError> {
@@ -573,7 +587,8 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
                             ))
                         }
                         (option, value) => {
-                            if !doc.options.iter().any(|o| o.name == option) {
+                            let Some(option_doc) = doc.options.iter().find(|o| o.name == option)
+                            else {
                                 let known = ["off", "severity"]
                                     .into_iter()
                                     .chain(doc.options.iter().map(|o| o.name.as_str()));
@@ -585,15 +600,21 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
                                         did_you_mean(option, known)
                                     ),
                                 ));
-                            }
-                            let value = match value {
-                                Value::Number(n) => n.parse().ok().map(OptionValue::Number),
-                                Value::String(s) => Some(OptionValue::Text(s.clone())),
-                                Value::Bool(b) => Some(OptionValue::Bool(*b)),
-                                _ => None,
-                            }
-                            .ok_or_else(|| {
-                                (self.error)(value_span, format!("bad value for `{option}`"))
+                            };
+                            let checked = match value {
+                                Value::Number(n) => option_doc.check(n),
+                                Value::String(s) => Err(format!(
+                                    "must be {}, not the string `{s}`",
+                                    option_doc.expected()
+                                )),
+                                other => Err(format!(
+                                    "must be {}, not {}",
+                                    option_doc.expected(),
+                                    crate::model::reader::kind_of(other)
+                                )),
+                            };
+                            let value = checked.map_err(|why| {
+                                (self.error)(value_span, format!("`{}.{option}` {why}", doc.code))
                             })?;
                             setting.options.insert(option.to_string(), value);
                         }
@@ -642,7 +663,7 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
                                 }
                             }
                         }
-                        "pointer" => result.pointer = Some(self.string(entry.value, "pointer")?),
+                        "pointer" => result.pointer = Some(self.pointer(entry.value)?),
                         "rules" => {
                             for (rule, (setting, span)) in self.rules_with_spans(entry.value)? {
                                 result.rule_spans.insert(rule, span);
@@ -677,6 +698,22 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
             })
             .collect()
     }
+}
+
+/// Why `pointer` is not an RFC 6901 JSON pointer, if it is not one: it is empty or starts
+/// with `/`, and `~` is only ever `~0` (a `~`) or `~1` (a `/`).
+fn json_pointer_problem(pointer: &str) -> Option<&'static str> {
+    if !pointer.is_empty() && !pointer.starts_with('/') {
+        return Some("it must start with `/` (or be empty for the whole file)");
+    }
+    let mut rest = pointer;
+    while let Some(at) = rest.find('~') {
+        rest = &rest[at + 1..];
+        if !rest.starts_with(['0', '1']) {
+            return Some("`~` must be followed by 0 (for `~`) or 1 (for `/`)");
+        }
+    }
+    None
 }
 
 /// The commented starter config `walint init` writes.
@@ -741,15 +778,65 @@ mod tests {
         let set = config("rules:\n  WA201: {max_options: 7}\n  WA502: {max_per_week: 0.5}\n");
         assert_eq!(set.integer(options::WA201_MAX_OPTIONS), 7);
         assert_eq!(set.number(options::WA502_MAX_PER_WEEK), 0.5);
-        // Until the config is validated against the option types, a value out of range is
-        // brought into it and a value of the wrong type falls back to the default.
-        let odd = config(
-            "rules:\n  WA201: {max_options: 40}\n  WA213: {max_depth: 2.7}\n  WA106: {words_per_variable: -1}\n  WA502: {max_per_week: often}\n",
+    }
+
+    #[test]
+    fn an_option_value_outside_its_type_or_range_is_an_error_at_the_value() {
+        let error = |text: &str| {
+            Config::parse(text, "walint.yaml", &builtin().unwrap())
+                .unwrap_err()
+                .to_string()
+        };
+        let cases = [
+            ("WA201: {max_options: five}", 24, "`WA201.max_options` must be a whole number from 1 to 10, not the string `five`"),
+            ("WA201: {max_options: 5.5}", 24, "`WA201.max_options` must be a whole number from 1 to 10, not `5.5`"),
+            ("WA201: {max_options: 99999999999999999999}", 24, "`WA201.max_options` must be a whole number from 1 to 10, not `99999999999999999999`"),
+            ("WA201: {max_options: -1}", 24, "`WA201.max_options` must be a whole number from 1 to 10, not `-1`"),
+            ("WA201: {max_options: 0}", 24, "`WA201.max_options` must be a whole number from 1 to 10, not `0`"),
+            ("WA201: {max_options: 11}", 24, "`WA201.max_options` must be a whole number from 1 to 10, not `11`"),
+            ("WA201: {max_options: true}", 24, "`WA201.max_options` must be a whole number from 1 to 10, not a boolean"),
+            ("WA213: {max_depth: 99999999999999999999}", 22, "`WA213.max_depth` must be a whole number of at least 1, not `99999999999999999999`"),
+            ("WA213: {max_depth: 2.7}", 22, "`WA213.max_depth` must be a whole number of at least 1, not `2.7`"),
+            ("WA106: {words_per_variable: -1}", 31, "`WA106.words_per_variable` must be a number of at least 0, not `-1`"),
+            ("WA502: {max_per_week: often}", 25, "`WA502.max_per_week` must be a number of at least 0, not the string `often`"),
+            ("WA502: {max_per_week: .nan}", 25, "`WA502.max_per_week` must be a number of at least 0, not `.nan`"),
+        ];
+        for (rule, column, message) in cases {
+            assert_eq!(
+                error(&format!("rules:\n  {rule}\n")),
+                format!("walint.yaml:2:{column}: {message}"),
+                "{rule}"
+            );
+        }
+        let fine = config("rules:\n  WA201: {max_options: 10}\n  WA213: {max_depth: 1000}\n  WA502: {max_per_week: 0.5}\n");
+        assert_eq!(fine.integer(options::WA201_MAX_OPTIONS), 10);
+        assert_eq!(fine.integer(options::WA213_MAX_DEPTH), 1000);
+        assert_eq!(fine.number(options::WA502_MAX_PER_WEEK), 0.5);
+    }
+
+    #[test]
+    fn an_override_pointer_must_be_a_json_pointer() {
+        let error = |pointer: &str| {
+            let text = format!("overrides:\n  - files: [\"*.json\"]\n    pointer: {pointer}\n    rules: {{WA101: off}}\n    reason: kept\n");
+            Config::parse(&text, "walint.yaml", &builtin().unwrap())
+                .err()
+                .map(|e| e.to_string())
+        };
+        assert_eq!(
+            error("5").as_deref(),
+            Some("walint.yaml:3:14: `pointer` must be a JSON pointer such as /components/0/text, not a number")
         );
-        assert_eq!(odd.integer(options::WA201_MAX_OPTIONS), 10);
-        assert_eq!(odd.integer(options::WA213_MAX_DEPTH), 2);
-        assert_eq!(odd.number(options::WA106_WORDS_PER_VARIABLE), 0.0);
-        assert_eq!(odd.number(options::WA502_MAX_PER_WEEK), 2.0);
+        assert_eq!(
+            error("components/0").as_deref(),
+            Some("walint.yaml:3:14: `pointer: components/0` is not a JSON pointer: it must start with `/` (or be empty for the whole file)")
+        );
+        assert_eq!(
+            error("/a~2b").as_deref(),
+            Some("walint.yaml:3:14: `pointer: /a~2b` is not a JSON pointer: `~` must be followed by 0 (for `~`) or 1 (for `/`)")
+        );
+        assert_eq!(error("/components/0/text"), None);
+        assert_eq!(error("/nodes/a~1b~0c"), None);
+        assert_eq!(error("''"), None);
     }
 
     #[test]

@@ -1,14 +1,18 @@
-//! Turning the paths on the command line into a sorted list of files to lint.
+//! Turning the paths on the command line into a sorted list of files to lint, and finding
+//! the walint.yaml and the templates lock that apply to them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::WalkBuilder;
 
-use crate::config::Config;
+use crate::catalogue::Catalogue;
+use crate::config::{self, Config};
 use crate::read;
 use crate::source::Format;
+use crate::templates_lock::TemplatesLock;
 
 /// Folders no WhatsApp configuration lives in, skipped even without a .gitignore.
 const SKIPPED_DIRS: [&str; 3] = [".git", "target", "node_modules"];
@@ -96,6 +100,85 @@ pub fn shown(path: &Path, cwd: &Path) -> String {
         text = rest;
     }
     text.to_string()
+}
+
+/// The config of a run: `explicit` (`--config`), none (`--no-config`), or the walint.yaml
+/// discovered from `start`, then from `cwd`.
+pub fn load_config(
+    explicit: Option<&Path>,
+    no_config: bool,
+    start: &Path,
+    cwd: &Path,
+    catalogue: &Catalogue,
+) -> Result<Config, String> {
+    let path = if no_config {
+        None
+    } else if let Some(path) = explicit {
+        // The real reason: missing, a broken or looping link, or not a regular file.
+        let shown = path_text(path);
+        match std::fs::metadata(path) {
+            Ok(metadata) => {
+                if let Some(what) = read::what_it_is(metadata.file_type()) {
+                    return Err(format!(
+                        "config file `{shown}` is not a regular file ({what})"
+                    ));
+                }
+            }
+            Err(error) if path.symlink_metadata().is_ok() => {
+                return Err(format!(
+                    "config file `{shown}` is a symbolic link that leads nowhere: {}",
+                    read::reason(&error)
+                ));
+            }
+            Err(_) => return Err(format!("config file `{shown}` does not exist")),
+        }
+        Some(path.to_path_buf())
+    } else {
+        config::discover(start).or_else(|| config::discover(cwd))
+    };
+    match path {
+        None => Ok(Config {
+            root: cwd.to_path_buf(),
+            ..Config::default()
+        }),
+        Some(path) => {
+            let shown = shown(&path, cwd);
+            let mut config = Config::load(&path, catalogue).map_err(|mut e| {
+                e.path = shown.clone();
+                e.to_string()
+            })?;
+            config.root = config.root.canonicalize().unwrap_or(config.root);
+            config.shown = shown;
+            Ok(config)
+        }
+    }
+}
+
+/// Reads the run's lock (`templates_lock:`, else the default file beside the config) into
+/// `config.lock`; the lock's path when there is one. `cwd` is where paths in errors are
+/// relative to. A lock that cannot be read is an error: `check` must not quietly fall back
+/// on the repository's stale `status` fields.
+pub fn load_lock(config: &mut Config, cwd: &Path) -> Result<Option<PathBuf>, String> {
+    let path = config.templates_lock_path();
+    let shown = shown(&path, cwd);
+    match TemplatesLock::read(&path, &shown)? {
+        Some(lock) => {
+            config.lock = Some(Arc::new(lock));
+            Ok(Some(path))
+        }
+        None if config.templates_lock.is_some() => Err(format!(
+            "walint.yaml names the templates lock `{}`, which does not exist; `walint templates pull` writes it",
+            shown
+        )),
+        None => Ok(None),
+    }
+}
+
+/// The current folder, canonical when it can be.
+pub fn working_folder() -> Result<PathBuf, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    Ok(cwd.canonicalize().unwrap_or(cwd))
 }
 
 pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path) -> Result<Discovery, MissingPath> {
@@ -215,6 +298,25 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path) -> Result<Discov
         })
         .collect();
     Ok(Discovery { files, warnings })
+}
+
+/// `check --force-exclude`: the files named on the command line follow the rules of files
+/// found in folders, for tools that name every changed file (pre-commit, lint-staged): the
+/// config's `exclude` and `include` apply, and a file that does not parse is reported only
+/// when `include` matches it or it carries a walint marker (a `tsconfig.json` with comments
+/// or a Helm template is not walint's business). Files found in folders already follow
+/// these rules, so applying them to every candidate changes only the named ones.
+pub fn force_exclude(files: &mut Vec<Candidate>, config: &Config) {
+    let include = globset(&config.include);
+    let exclude = globset(&config.exclude);
+    files.retain_mut(|file| {
+        if exclude.is_match(&file.config_path) {
+            return false;
+        }
+        let included = include.is_match(&file.config_path);
+        file.explicit = included;
+        config.include.is_empty() || included
+    });
 }
 
 /// The path the walker could not open, with the reason, unless the error is a loop.

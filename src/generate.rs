@@ -8,6 +8,8 @@ use clap_complete::Shell;
 use clap_mangen::roff::{bold, roman, Roff};
 use clap_mangen::Man;
 
+use crate::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+
 /// The completion script for `shell`, for the program named `walint`.
 pub fn completions(shell: Shell, mut command: clap::Command) -> Vec<u8> {
     let mut script = Vec::new();
@@ -54,16 +56,13 @@ fn extra_sections(subcommands: &[String]) -> Roff {
     let mut roff = Roff::new();
     roff.control("SH", ["EXIT STATUS"]);
     for (code, meaning) in [
+        (EXIT_CLEAN, "no finding at or above the --fail-on severity"),
         (
-            crate::cli::EXIT_CLEAN,
-            "no finding at or above the --fail-on severity",
-        ),
-        (
-            crate::cli::EXIT_FINDINGS,
+            EXIT_FINDINGS,
             "at least one such finding (a file that does not parse is one, WA001)",
         ),
         (
-            crate::cli::EXIT_ERROR,
+            EXIT_ERROR,
             "walint could not do its job: bad arguments, an unreadable or invalid config, \
              a path that does not exist",
         ),
@@ -86,7 +85,7 @@ fn extra_sections(subcommands: &[String]) -> Roff {
         (
             "walint-templates.lock.json",
             "Meta's status of the templates, written by walint templates pull beside walint.yaml \
-             (or at its templates_lock), read by templates status",
+             (or at its templates_lock), read by check and templates status",
         ),
     ] {
         roff.control("TP", []);

@@ -9,9 +9,9 @@ use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::catalogue::Catalogue;
-use crate::cli::{load_config_from, working_folder, EXIT_CLEAN, EXIT_FINDINGS};
 use crate::config::Config;
-use crate::discover;
+use crate::discover::{self, load_config, working_folder};
+use crate::exit::{EXIT_CLEAN, EXIT_FINDINGS};
 use crate::graph_api::{self, Client, Limits, Token, DEFAULT_BASE_URL};
 use crate::model::reader::Keyword;
 use crate::model::webhook::GraphVersion;
@@ -106,7 +106,7 @@ fn config_for(
     cwd: &Path,
     catalogue: &Catalogue,
 ) -> Result<Config, String> {
-    load_config_from(
+    load_config(
         args.config.as_deref(),
         args.no_config,
         start,
@@ -215,7 +215,7 @@ fn fetched_at() -> String {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs() as i64)
         });
-    crate::report::meta::rfc3339(seconds)
+    crate::date::rfc3339(seconds)
 }
 
 /// "12 templates of WhatsApp Business Account 1 (Graph API v23.0): 10 APPROVED, 2 PAUSED"
@@ -303,8 +303,8 @@ fn status(args: &StatusArgs, cwd: &Path, catalogue: &Catalogue) -> Result<u8, St
     let lock = TemplatesLock::read(&path, &shown)?.ok_or_else(|| {
         format!("no templates lock at {shown}; `walint templates pull` writes it")
     })?;
-    let discovery = discover::discover(&args.paths, &config, cwd)
-        .map_err(|missing| format!("path `{}` does not exist", missing.0))?;
+    let discovery =
+        discover::discover(&args.paths, &config, cwd).map_err(|refused| refused.to_string())?;
     for warning in &discovery.warnings {
         eprintln!("walint: warning: {warning}");
     }

@@ -3,7 +3,8 @@
 //!
 //! The file is JSON, pretty-printed with sorted keys and templates sorted by name, language
 //! and id, so the same answer from Meta gives the same bytes and a pull request shows what
-//! changed. It holds no secret: no token, no URL with one.
+//! changed. It holds no secret: no token, no URL with one. Read back, an entry needs only
+//! `name`, `language` and `status` (a hand-written lock in a test or an example).
 
 pub mod drift;
 
@@ -13,6 +14,13 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+
+use crate::catalogue::RuleId;
+use crate::date::parse_rfc3339;
+
+/// The rules that have nothing to check without a lock (WA101 reads the repository's
+/// `status` fields then).
+pub const LOCK_RULES: [RuleId; 3] = [RuleId::WA117, RuleId::WA118, RuleId::WA119];
 
 /// The lock's file name beside walint.yaml unless `templates_lock:` says otherwise.
 pub const DEFAULT_FILE: &str = "walint-templates.lock.json";
@@ -51,9 +59,15 @@ pub struct LockedTemplate {
     pub rejected_reason: Option<String>,
     pub parameter_format: Option<String>,
     /// SHA-256 of the components as compact JSON with sorted keys: what Meta reviewed.
+    #[serde(default)]
     pub components_sha256: String,
     /// The components as Meta holds them, keys sorted.
+    #[serde(default = "no_components")]
     pub components: Value,
+}
+
+fn no_components() -> Value {
+    Value::Array(Vec::new())
 }
 
 impl LockedTemplate {
@@ -169,6 +183,15 @@ impl TemplatesLock {
                     )
                 }
             })?;
+        if parse_rfc3339(&lock.fetched_at).is_none() {
+            return Err(format!(
+                "{shown}: `fetched_at` is `{}`, not a time like 2026-01-01T06:00:00Z",
+                lock.fetched_at
+            ));
+        }
+        let mut lock = lock;
+        // Sorted as `pull` writes it, so lookups are binary searches whoever wrote the file.
+        lock.templates.sort_by(|a, b| a.key().cmp(&b.key()));
         if lock.lock_version != LOCK_VERSION {
             return Err(format!(
                 "{shown}: lock_version {} is not {LOCK_VERSION}, the version this walint reads; run `walint templates pull` with this walint",
@@ -215,11 +238,19 @@ impl TemplatesLock {
         })
     }
 
+    /// `fetched_at` in seconds since 1970 (a parsed lock always has one).
+    pub fn fetched_at_seconds(&self) -> i64 {
+        parse_rfc3339(&self.fetched_at).unwrap_or(0)
+    }
+
     /// The entry for one template, when Meta has it.
     pub fn find(&self, name: &str, language: &str) -> Option<&LockedTemplate> {
+        let at = self
+            .templates
+            .partition_point(|t| (t.name.as_str(), t.language.as_str()) < (name, language));
         self.templates
-            .iter()
-            .find(|t| t.name == name && t.language == language)
+            .get(at)
+            .filter(|t| t.name == name && t.language == language)
     }
 
     /// What changed from `self` to `newer`, one line each; empty when only `fetched_at`
@@ -351,6 +382,38 @@ mod tests {
     }
 
     #[test]
+    fn a_fetch_time_walint_cannot_read_back_is_refused() {
+        let mut lock = TemplatesLock::from_api("1", "v23.0", "soon".into(), &[]).unwrap();
+        assert!(TemplatesLock::parse(&lock.to_json(), "l.json")
+            .unwrap_err()
+            .contains("`fetched_at` is `soon`"));
+        lock.fetched_at = "2026-01-01T06:00:00Z".into();
+        assert_eq!(
+            TemplatesLock::parse(&lock.to_json(), "l.json")
+                .unwrap()
+                .fetched_at_seconds(),
+            1_767_247_200
+        );
+    }
+
+    #[test]
+    fn a_hand_written_lock_in_any_order_is_found_by_name_and_language() {
+        let text = r#"{"lock_version": 1, "waba_id": "1", "graph_api_version": "v23.0",
+            "fetched_at": "2026-01-01T00:00:00Z", "templates": [
+              {"name": "b", "language": "en", "status": "PAUSED"},
+              {"name": "a", "language": "pt_BR", "status": "APPROVED"},
+              {"name": "a", "language": "en", "status": "REJECTED"}]}"#;
+        let lock = TemplatesLock::parse(text, "l.json").unwrap();
+        let status = |n: &str, l: &str| lock.find(n, l).map(|t| t.status.as_str());
+        assert_eq!(status("a", "en"), Some("REJECTED"));
+        assert_eq!(status("a", "pt_BR"), Some("APPROVED"));
+        assert_eq!(status("b", "en"), Some("PAUSED"));
+        assert_eq!(status("b", "pt_BR"), None);
+        assert_eq!(status("c", "en"), None);
+        assert_eq!(lock.templates[0].components, Value::Array(Vec::new()));
+    }
+
+    #[test]
     fn the_components_hash_ignores_key_order_only() {
         let a = json!([{"type": "BODY", "text": "Hi"}]);
         let b = json!([{"text": "Hi", "type": "BODY"}]);
@@ -406,7 +469,8 @@ mod tests {
             TemplatesLock::parse("{\"lock_version\": 1,\n \"extra\": 2}", "l.json").unwrap_err();
         assert!(error.starts_with("l.json:2:"), "{error}");
         assert!(error.contains("unknown field `extra`"), "{error}");
-        let mut lock = TemplatesLock::from_api("1", "v1.0", "x".into(), &[]).unwrap();
+        let mut lock =
+            TemplatesLock::from_api("1", "v1.0", "2026-01-01T00:00:00Z".into(), &[]).unwrap();
         lock.lock_version = 2;
         let error = TemplatesLock::parse(&lock.to_json(), "l.json").unwrap_err();
         assert!(error.contains("lock_version 2"), "{error}");

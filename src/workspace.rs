@@ -108,6 +108,19 @@ pub struct ExportedTemplate {
     pub language: Option<AtNode<String>>,
     pub category: Option<AtNode<Category>>,
     pub status: Option<AtNode<Status>>,
+    /// Where the components first differ from what Meta approved, when the run has a
+    /// templates lock that holds the template (WA117).
+    pub drift: Option<ExportedDrift>,
+}
+
+/// A template's first difference from Meta's approved components.
+#[derive(Clone, Debug)]
+pub struct ExportedDrift {
+    /// The repository's node that differs (located).
+    pub node: NodeId,
+    pub place: String,
+    pub repository: String,
+    pub approved: String,
 }
 
 impl ExportedTemplate {
@@ -183,6 +196,11 @@ impl<'t> Exporter<'t> {
             documents: Vec::new(),
             nodes: Vec::new(),
         }
+    }
+
+    /// The file's tree, for exports computed from more than read values (template drift).
+    pub fn tree(&self) -> &'t Tree {
+        self.tree
     }
 
     /// The node, its location recorded.
@@ -311,84 +329,5 @@ impl<'a> Workspace<'a> {
             .ok()
             .and_then(|i| self.files.get(i))
             .map_or("", |f| f.path)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model;
-    use crate::source::{parse, Format};
-
-    const FLOW: &str = "flow: bot\nentry: hi\nnodes:\n  hi:\n    type: template\n    template: {name: promo, language: en_US}\n    next: bye\n  bye: {type: end}\n";
-    const TEMPLATE: &str = r#"{"name": "promo", "language": "en-us", "category": "MARKETING", "status": "PAUSED", "components": []}"#;
-
-    fn exports(text: &str, format: Format) -> (Tree, Exports) {
-        let tree = parse(text, format).unwrap();
-        let contents = model::read(&tree);
-        let exports = crate::rules::export(&tree, &contents.documents);
-        (tree, exports)
-    }
-
-    #[test]
-    fn every_node_an_export_holds_is_located_as_the_tree_locates_it() {
-        let (tree, exports) = exports(FLOW, Format::Yaml);
-        let [Export::Flow(flow)] = exports.documents.as_slice() else {
-            panic!("{:?}", exports.documents);
-        };
-        let [reference] = flow.references.as_slice() else {
-            panic!("{:?}", flow.references);
-        };
-        assert_eq!(reference.node_id, "hi");
-        assert_eq!(reference.path_without_opt_in.as_deref(), Some("hi"));
-        let nodes = [
-            reference.template.node,
-            reference.template.name.node,
-            reference.template.language.node,
-        ];
-        for node in nodes {
-            let location = exports.locations.get(node).unwrap();
-            assert_eq!(location.span, tree.span(node));
-            assert_eq!(location.key_span, tree.key_span(node));
-            assert_eq!(location.pointer, tree.pointer(node));
-        }
-        let name = exports.locations.get(reference.template.name.node).unwrap();
-        assert_eq!(name.pointer, "/nodes/hi/template/name");
-        assert_eq!(&FLOW[name.span.start..name.span.end], "promo");
-        // A node no export holds has no location.
-        assert!(exports.locations.get(tree.documents[0]).is_none());
-    }
-
-    #[test]
-    fn only_templates_flows_and_campaigns_are_exported() {
-        let (_, webhook) = exports("webhooks:\n  - name: a\n", Format::Yaml);
-        assert!(webhook.documents.is_empty());
-        let (_, template) = exports(TEMPLATE, Format::Json);
-        let [Export::Template(t)] = template.documents.as_slice() else {
-            panic!("{:?}", template.documents);
-        };
-        assert!(!t.is_approved());
-        assert_eq!(
-            t.category.as_ref().map(|c| c.value),
-            Some(Category::Marketing)
-        );
-    }
-
-    #[test]
-    fn templates_are_found_by_name_and_language_across_files() {
-        let (_, flow) = exports(FLOW, Format::Yaml);
-        let (_, template) = exports(TEMPLATE, Format::Json);
-        // Ids need not be consecutive (skipped files keep theirs) nor come in order.
-        let (bot, promo) = (FileId::input(3), FileId::input(1));
-        let workspace =
-            Workspace::new([(bot, "bot.yaml", &flow), (promo, "promo.json", &template)]);
-        // Language codes compare case-insensitively, `-` as `_`.
-        let (file, found) = workspace.template("promo", "en_US").unwrap();
-        assert_eq!(file, promo);
-        assert_eq!(workspace.path(file), "promo.json");
-        assert_eq!(found.status.as_ref().map(|s| s.value), Some(Status::Paused));
-        assert!(workspace.template("promo", "de").is_none());
-        let files: Vec<FileId> = workspace.documents().map(|(file, _)| file).collect();
-        assert_eq!(files, [promo, bot], "documents come in file order");
     }
 }

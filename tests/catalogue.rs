@@ -84,7 +84,7 @@ fn every_entry_is_complete() {
 }
 
 /// Writes an example's files to a fresh folder and lints it (with the example's own
-/// walint.yaml, if it has one); returns the codes of the findings that count (a finding
+/// walint.yaml and templates lock, if it has them); returns the codes of the findings that count (a finding
 /// suppressed with a reason is accepted, not found).
 fn run_example(files: &[(String, String)]) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
@@ -105,6 +105,8 @@ fn run_example(files: &[(String, String)]) -> Vec<String> {
         }
     };
     config.today = walint::date::Date::new(2026, 11, 25);
+    // An example may carry a templates lock (the rules that read Meta's status).
+    walint::discover::load_lock(&mut config, &root).unwrap();
     let found = discover(std::slice::from_ref(&root), &config, &root).unwrap();
     let engine = Engine::new(builtin().unwrap(), config, Options::default());
     let outcome = engine::lint(&engine, &found.files, None);

@@ -103,6 +103,56 @@ fn bash_accepts_the_bash_script_and_it_completes_subcommands_and_values() {
     );
 }
 
+/// zsh and fish read their scripts (`zsh -n`, `fish --no-execute`), and fish completes with
+/// its script, when those shells are installed (.ci/run installs them and sets
+/// WALINT_REQUIRE_SHELLS, so there a missing shell fails).
+#[test]
+fn zsh_and_fish_accept_their_scripts_and_fish_completes_with_it() {
+    let required = std::env::var_os("WALINT_REQUIRE_SHELLS").is_some();
+    let dir = tempfile::tempdir().unwrap();
+    for (shell, check) in [("zsh", "-n"), ("fish", "--no-execute")] {
+        if Command::new(shell).arg("--version").output().is_err() {
+            assert!(
+                !required,
+                "WALINT_REQUIRE_SHELLS is set but {shell} cannot be run"
+            );
+            eprintln!("skipped: {shell} is not installed");
+            continue;
+        }
+        let path = dir.path().join(format!("walint.{shell}"));
+        std::fs::write(&path, stdout(&walint(&["completions", shell]))).unwrap();
+        let output = Command::new(shell).arg(check).arg(&path).output().unwrap();
+        assert!(
+            output.status.success(),
+            "{shell} {check}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        if shell == "fish" {
+            let complete = |line: &str| {
+                let script = format!(
+                    "source '{}'; complete --do-complete '{line}'",
+                    path.display()
+                );
+                let output = Command::new("fish")
+                    .args(["--no-config", "-c", &script])
+                    .output()
+                    .unwrap();
+                String::from_utf8(output.stdout).unwrap()
+            };
+            let values: Vec<String> = complete("walint check --fail-on ")
+                .lines()
+                .map(|l| l.split('\t').next().unwrap_or("").to_string())
+                .collect();
+            assert_eq!(values, ["error", "info", "never", "warning"]);
+            let subcommands = complete("walint ");
+            assert!(
+                subcommands.lines().any(|l| l.starts_with("check")),
+                "{subcommands}"
+            );
+        }
+    }
+}
+
 #[test]
 fn the_man_page_is_roff_generated_from_the_command_line() {
     let output = walint(&["man"]);

@@ -529,3 +529,125 @@ fn status_without_a_lock_says_how_to_get_one() {
         "walint: error: no templates lock at walint-templates.lock.json; `walint templates pull` writes it\n"
     );
 }
+
+/// `walint check ARGS` in a copy of the fixture repository, with the lock the stub gives.
+fn pulled_repository() -> tempfile::TempDir {
+    let templates = meta_templates();
+    let stub = Stub::start(move |request, _| page(request, &templates, 2));
+    let dir = repository();
+    assert_eq!(pull(dir.path(), &stub, &[]).status.code(), Some(0));
+    dir
+}
+
+#[test]
+fn check_reads_meta_status_quality_and_drift_from_the_lock() {
+    let dir = pulled_repository();
+    let output = walint_with_token(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    insta::assert_snapshot!("check_with_lock", stdout(&output));
+
+    // The same repository without the lock: the repository's own `status` fields, as before.
+    std::fs::remove_file(lock_path(dir.path())).unwrap();
+    let output = walint_with_token(dir.path(), &["check", "--format", "concise"]);
+    let text = stdout(&output);
+    assert_eq!(
+        text.lines().filter(|l| l.contains("has no status")).count(),
+        4,
+        "{text}"
+    );
+    assert!(!text.contains("WA117") && !text.contains("WA118") && !text.contains("WA119"));
+    assert!(text.ends_with("in 5 files.\n"), "{text}");
+}
+
+#[test]
+fn an_old_lock_or_one_of_another_account_is_reported_in_the_lock() {
+    let dir = pulled_repository();
+    // 30 days after the pull; the default maximum age is 7 days.
+    let output = command(
+        dir.path(),
+        &["check", "--format", "concise", "--select", "WA119"],
+    )
+    .env("SOURCE_DATE_EPOCH", "1769817600")
+    .output()
+    .unwrap();
+    assert_eq!(
+        stdout(&output),
+        "walint-templates.lock.json:5:17: info[WA119] the templates lock was pulled on 2026-01-01, 30 days ago; its status of Meta's templates may be out of date (`templates_lock_max_age` is 7 days)\n\
+         Found 1 problem (0 errors, 0 warnings, 1 info) in 6 files.\n"
+    );
+    // A longer allowance in walint.yaml, and another account.
+    let config = dir.path().join("walint.yaml");
+    std::fs::write(
+        &config,
+        "meta:\n  waba_id: \"999\"\ntemplates_lock_max_age: 60d\n",
+    )
+    .unwrap();
+    let output = command(
+        dir.path(),
+        &["check", "--format", "concise", "--select", "WA119"],
+    )
+    .env("SOURCE_DATE_EPOCH", "1769817600")
+    .output()
+    .unwrap();
+    assert_eq!(
+        stdout(&output),
+        "walint-templates.lock.json:3:14: info[WA119] the templates lock is of WhatsApp Business Account 102290129340398, but walint.yaml's `meta.waba_id` is 999\n\
+         Found 1 problem (0 errors, 0 warnings, 1 info) in 6 files.\n"
+    );
+}
+
+#[test]
+fn the_audit_report_states_the_lock_and_each_template_s_meta_status() {
+    let dir = pulled_repository();
+    let output = walint_with_token(dir.path(), &["check", "--format", "markdown"]);
+    let report = stdout(&output);
+    let lock_row = report
+        .lines()
+        .find(|l| l.starts_with("| Templates lock |"))
+        .expect("a Templates lock row");
+    assert!(
+        lock_row.contains("WhatsApp Business Account 102290129340398, fetched 2026-01-01T00:00:00Z (Graph API v23.0)"),
+        "{lock_row}"
+    );
+    let start = report.find("## Templates at Meta").expect("the section");
+    let end = report[start..].find("## Findings").unwrap() + start;
+    insta::assert_snapshot!("audit_templates_at_meta", &report[start..end]);
+    // The lock is evidence: it is in the inventory with its hash.
+    assert!(report.contains("| `walint-templates.lock.json` | templates-lock |"));
+
+    let html = stdout(&walint_with_token(
+        dir.path(),
+        &["check", "--format", "html"],
+    ));
+    assert!(html.contains("<h2>Templates at Meta</h2>"));
+    assert!(html.contains("<td><code>welcome_offer</code></td><td>en_US</td><td><code>whatsapp&#x2f;templates&#x2f;marketing.yaml</code></td><td>REJECTED (PROMOTIONAL)</td><td>UNKNOWN</td></tr>"));
+}
+
+#[test]
+fn a_lock_check_cannot_read_is_exit_2() {
+    let dir = repository();
+    std::fs::write(
+        lock_path(dir.path()),
+        "{\"lock_version\": 1,\n \"templates\": 3}\n",
+    )
+    .unwrap();
+    let output = command(dir.path(), &["check"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("walint: error: walint-templates.lock.json:2:15: not a templates lock: invalid type: integer `3`"),
+        "{}",
+        stderr(&output)
+    );
+    let dir = repository();
+    std::fs::write(
+        dir.path().join("walint.yaml"),
+        "templates_lock: meta/lock.json\n",
+    )
+    .unwrap();
+    let output = command(dir.path(), &["check"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "walint: error: walint.yaml names the templates lock `meta/lock.json`, which does not exist; `walint templates pull` writes it\n"
+    );
+}

@@ -166,7 +166,7 @@ impl Engine {
         diagnostics.shrink_to_fit();
         let exports = match &tree {
             Some(tree) if !self.workspace_checks.is_empty() => {
-                rules::export(tree, &contents.documents)
+                rules::export(tree, &contents.documents, &self.config)
             }
             _ => Exports::default(),
         };

@@ -8,16 +8,17 @@ use crate::redact::Redaction;
 use crate::rules::secrets;
 use crate::source;
 use crate::suppress::{self, SUPPRESSION_INVALID};
-use crate::workspace::{file_by_id, SourceFile};
+use crate::workspace::{file_by_id, Export, SourceFile};
 
 use super::resolve::{resolve, Nodes};
-use super::{Engine, FileResult, Outcome};
+use super::{Engine, FileResult, Outcome, TemplateSeen};
 
 impl Engine {
     /// The run's outcome from every file's result (in any order) and the cross-file
     /// diagnostics. The order of the diagnostics depends on nothing but their content.
     pub fn finish(&self, mut results: Vec<FileResult>, across: Vec<Diagnostic>) -> Outcome {
         results.sort_by_key(FileResult::id);
+        let templates = self.templates_seen(&results);
         let count = results.iter().filter(|r| r.checked().is_some()).count();
         let mut files = Vec::with_capacity(count);
         let mut ignores = Vec::with_capacity(count);
@@ -122,6 +123,30 @@ impl Engine {
             enabled,
             config_file,
             skipped,
+            templates,
         }
+    }
+
+    /// The templates of the run, when it has a templates lock to list them against.
+    fn templates_seen(&self, results: &[FileResult]) -> Vec<TemplateSeen> {
+        if self.config.lock.is_none() {
+            return Vec::new();
+        }
+        let mut seen = Vec::new();
+        for checked in results.iter().filter_map(FileResult::checked) {
+            for export in &checked.exports.documents {
+                let Export::Template(template) = export else {
+                    continue;
+                };
+                if let (Some(name), Some(language)) = (&template.name, &template.language) {
+                    seen.push(TemplateSeen {
+                        file: checked.file.id,
+                        name: name.value.clone(),
+                        language: language.value.clone(),
+                    });
+                }
+            }
+        }
+        seen
     }
 }

@@ -1,6 +1,6 @@
 //! The engine: checks files given as text, checks across files, and finishes a run into
-//! sorted diagnostics. It never touches the file system: reading files is [`run`]'s job, so a
-//! language server can call exactly this API with the text of an open editor.
+//! sorted diagnostics. It never touches the file system (reading files is [`lint`]'s job, in
+//! `run.rs`), so a language server can call exactly this API with the text of an editor.
 //!
 //! ```text
 //! text ──check_text──▶ FileResult ──check_across──▶ cross-file diagnostics ──finish──▶ Outcome
@@ -142,6 +142,17 @@ pub struct Outcome {
     pub config_file: Option<SourceFile>,
     /// Files found but left out, with the reason, in id order.
     pub skipped: Vec<(String, Skipped)>,
+    /// With a templates lock: every template of the run and its file, for the audit
+    /// reports' inventory of Meta's status (empty without a lock).
+    pub templates: Vec<TemplateSeen>,
+}
+
+/// A template of the run: its name, language and file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateSeen {
+    pub file: FileId,
+    pub name: String,
+    pub language: String,
 }
 
 impl Outcome {

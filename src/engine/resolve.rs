@@ -146,7 +146,11 @@ mod tests {
     fn kept_locations_resolve_as_the_tree_does() {
         let tree = parse(TEXT, Format::Yaml).unwrap();
         let contents = model::read(&tree);
-        let exports = crate::rules::export(&tree, &contents.documents);
+        let exports = crate::rules::export(
+            &tree,
+            &contents.documents,
+            &crate::config::Config::default(),
+        );
         let Some(Export::Campaign(campaign)) = exports.documents.first() else {
             panic!("{:?}", exports.documents);
         };

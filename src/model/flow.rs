@@ -9,74 +9,43 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::OnceLock;
 
-use super::reader::{AtNode, Keyword, Reader};
+use super::reader::{keyword_enum, AtNode, Keyword, Reader};
 use crate::diagnostic::At;
 use crate::source::NodeId;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NodeType {
-    Message,
-    Menu,
-    Input,
-    Template,
-    OptIn,
-    OptOut,
-    Handoff,
-    Wait,
-    Condition,
-    End,
+keyword_enum! {
+    pub enum NodeType: "node type" {
+        Message = "message",
+        Menu = "menu",
+        Input = "input",
+        Template = "template",
+        OptIn = "opt_in",
+        OptOut = "opt_out",
+        Handoff = "handoff",
+        Wait = "wait",
+        Condition = "condition",
+        End = "end",
+    }
 }
 
-impl Keyword for NodeType {
-    const WHAT: &'static str = "node type";
-    const ALL: &'static [(&'static str, Self)] = &[
-        ("message", NodeType::Message),
-        ("menu", NodeType::Menu),
-        ("input", NodeType::Input),
-        ("template", NodeType::Template),
-        ("opt_in", NodeType::OptIn),
-        ("opt_out", NodeType::OptOut),
-        ("handoff", NodeType::Handoff),
-        ("wait", NodeType::Wait),
-        ("condition", NodeType::Condition),
-        ("end", NodeType::End),
-    ];
+keyword_enum! {
+    pub enum MenuStyle: "menu style" {
+        Buttons = "buttons",
+        List = "list",
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MenuStyle {
-    Buttons,
-    List,
-}
-
-impl Keyword for MenuStyle {
-    const WHAT: &'static str = "menu style";
-    const ALL: &'static [(&'static str, Self)] =
-        &[("buttons", MenuStyle::Buttons), ("list", MenuStyle::List)];
-}
-
-/// How a `handoff` node reaches a person (the escalation paths the WhatsApp Business
-/// Messaging Policy lists).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Channel {
-    Agent,
-    Phone,
-    Email,
-    Web,
-    Store,
-    Form,
-}
-
-impl Keyword for Channel {
-    const WHAT: &'static str = "handoff channel";
-    const ALL: &'static [(&'static str, Self)] = &[
-        ("agent", Channel::Agent),
-        ("phone", Channel::Phone),
-        ("email", Channel::Email),
-        ("web", Channel::Web),
-        ("store", Channel::Store),
-        ("form", Channel::Form),
-    ];
+keyword_enum! {
+    /// How a `handoff` node reaches a person (the escalation paths the WhatsApp Business
+    /// Messaging Policy lists).
+    pub enum Channel: "handoff channel" {
+        Agent = "agent",
+        Phone = "phone",
+        Email = "email",
+        Web = "web",
+        Store = "store",
+        Form = "form",
+    }
 }
 
 /// A reference to a template by name and language, from a flow node or a campaign.

@@ -2,6 +2,7 @@
 
 pub mod campaign;
 pub mod flow;
+pub mod lock;
 pub mod reader;
 pub mod template;
 pub mod webhook;
@@ -9,6 +10,7 @@ pub mod whatsapp_flow;
 
 pub use campaign::Campaign;
 pub use flow::ConversationFlow;
+pub use lock::LockDocument;
 pub use reader::AtNode;
 pub use template::Template;
 pub use webhook::Webhook;
@@ -26,6 +28,8 @@ pub enum Kind {
     WhatsAppFlow,
     Webhook,
     Campaign,
+    /// `walint templates pull`'s lock file.
+    TemplatesLock,
 }
 
 impl Kind {
@@ -36,6 +40,7 @@ impl Kind {
             Kind::WhatsAppFlow => "whatsapp-flow",
             Kind::Webhook => "webhook",
             Kind::Campaign => "campaign",
+            Kind::TemplatesLock => "templates-lock",
         }
     }
 }
@@ -47,6 +52,7 @@ pub enum Document {
     WhatsAppFlow(WhatsAppFlow),
     Webhook(Webhook),
     Campaign(Campaign),
+    TemplatesLock(LockDocument),
 }
 
 impl Document {
@@ -57,6 +63,7 @@ impl Document {
             Document::WhatsAppFlow(_) => Kind::WhatsAppFlow,
             Document::Webhook(_) => Kind::Webhook,
             Document::Campaign(_) => Kind::Campaign,
+            Document::TemplatesLock(_) => Kind::TemplatesLock,
         }
     }
 }
@@ -108,6 +115,9 @@ pub fn recognise(tree: &Tree, root: NodeId) -> Option<Kind> {
         if template_list(tree, data).is_some() {
             return Some(Kind::Template);
         }
+    }
+    if has(tree, root, &["lock_version", "fetched_at", "templates"]) {
+        return Some(Kind::TemplatesLock);
     }
     if has(tree, root, &["flow", "nodes"]) || flow_list(tree, root).is_some() {
         return Some(Kind::Flow);
@@ -175,6 +185,9 @@ pub fn read(tree: &Tree) -> Contents {
                 }
             }
             Kind::Campaign => documents.push(Document::Campaign(campaign::read(&mut r, root))),
+            Kind::TemplatesLock => {
+                documents.push(Document::TemplatesLock(lock::read(&mut r, root)))
+            }
         }
     }
     Contents {

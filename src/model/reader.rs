@@ -40,12 +40,62 @@ pub trait Keyword: Sized + Copy + 'static {
     }
 }
 
+/// An enum of a closed set of values and its [`Keyword`] table, each variant with the
+/// spellings it is written as (the first is its name):
+///
+/// ```ignore
+/// keyword_enum! {
+///     /// A FLOW button's `flow_action`.
+///     pub enum FlowAction: "flow action" {
+///         Navigate = "NAVIGATE",
+///         DataExchange = "DATA_EXCHANGE",
+///     }
+/// }
+/// ```
+///
+/// `pub enum Category: "template category", expected "AUTHENTICATION, MARKETING, UTILITY"`
+/// sets what an error message offers instead of every spelling, and
+/// `Legacy = "TRANSACTIONAL" | "OTP"` gives a variant several spellings.
+macro_rules! keyword_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident : $what:literal $(, expected $expected:literal)? {
+            $(
+                $(#[$variant_meta:meta])*
+                $variant:ident = $first:literal $(| $more:literal)*
+            ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $(
+                $(#[$variant_meta])*
+                $variant,
+            )+
+        }
+
+        impl $crate::model::reader::Keyword for $name {
+            const WHAT: &'static str = $what;
+            const ALL: &'static [(&'static str, Self)] = &[
+                $(
+                    ($first, $name::$variant),
+                    $(($more, $name::$variant),)*
+                )+
+            ];
+            $(const EXPECTED: &'static str = $expected;)?
+        }
+    };
+}
+pub(crate) use keyword_enum;
+
 pub struct Reader<'t> {
     pub tree: &'t Tree,
     pub problems: Vec<Finding>,
 }
 
-fn kind_of(value: &Value) -> &'static str {
+/// What a value is, in words, for "must be X, found Y".
+pub(crate) fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -1,24 +1,16 @@
 //! Webhook configurations: walint's `webhooks:` format (spec §4.4) and Meta's
 //! `POST /{waba-id}/subscribed_apps` body (`override_callback_uri`, `verify_token`).
 
-use super::reader::{AtNode, Keyword, Reader};
+use super::reader::{keyword_enum, AtNode, Reader};
 use crate::diagnostic::At;
 use crate::source::NodeId;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Environment {
-    Production,
-    Staging,
-    Development,
-}
-
-impl Keyword for Environment {
-    const WHAT: &'static str = "environment";
-    const ALL: &'static [(&'static str, Self)] = &[
-        ("production", Environment::Production),
-        ("staging", Environment::Staging),
-        ("development", Environment::Development),
-    ];
+keyword_enum! {
+    pub enum Environment: "environment" {
+        Production = "production",
+        Staging = "staging",
+        Development = "development",
+    }
 }
 
 /// Where a webhook definition comes from: the two formats carry different fields.

@@ -17,6 +17,7 @@ use crate::diagnostic::FileId;
 use crate::diagnostic::{Counts, Diagnostic, Severity, SuppressionKind};
 use crate::model::Kind;
 use crate::source::Span;
+use crate::templates_lock::LOCK_RULES;
 use crate::workspace::SourceFile;
 
 #[derive(Serialize)]
@@ -380,10 +381,12 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
             .and_then(|b| b.hidden_by_rule.get(&*doc.code).copied())
             .unwrap_or(0);
         let ran = input.enabled.contains(&doc.id);
-        let applicable = match category_kind(&doc.category) {
-            Some(kind) => kinds.contains(&kind),
-            None => !input.files.is_empty(),
-        };
+        let without_lock = LOCK_RULES.contains(&doc.id) && input.meta.templates_lock.is_none();
+        let applicable = !without_lock
+            && match category_kind(&doc.category) {
+                Some(kind) => kinds.contains(&kind),
+                None => !input.files.is_empty(),
+            };
         // Errors and warnings fail a control; infos alone are advice.
         let status = if !ran {
             "not run"
@@ -414,6 +417,7 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
         }
         let detail = match status {
             "not run" => "disabled in this run (--select, --ignore or config)".to_string(),
+            "not applicable" if without_lock => "no templates lock".to_string(),
             "not applicable" => match category_kind(&doc.category) {
                 Some(kind) => format!("no {} files checked", kind.as_str()),
                 None => "no files checked".to_string(),

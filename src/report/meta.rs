@@ -7,7 +7,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::catalogue::{Catalogue, CONTROLS, RULE_DOCUMENTS};
+use crate::date::rfc3339;
 use crate::diagnostic::fingerprint::hex;
+use crate::templates_lock::TemplatesLock;
 use crate::workspace::SourceFile;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -28,6 +30,90 @@ pub struct RunMeta {
     pub timestamp: String,
     /// The timestamp came from `SOURCE_DATE_EPOCH`.
     pub reproducible: bool,
+    /// The templates lock the run read Meta's status from, when it had one.
+    pub templates_lock: Option<LockMeta>,
+}
+
+/// What the audit reports say of the templates lock: which snapshot of Meta's review the
+/// findings rest on, and each template's status in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LockMeta {
+    pub file: String,
+    pub sha256: String,
+    pub waba_id: String,
+    pub graph_api_version: String,
+    pub fetched_at: String,
+    /// The run's templates, then those only Meta has; by name and language.
+    pub templates: Vec<LockedRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LockedRow {
+    pub name: String,
+    pub language: String,
+    /// Where the repository defines it; `None` for a template only Meta has.
+    pub file: Option<String>,
+    /// Meta's status; `None` when the lock does not hold the template.
+    pub status: Option<String>,
+    pub quality: Option<String>,
+    pub rejected_reason: Option<String>,
+}
+
+impl LockMeta {
+    /// `templates` are the run's (name, language, file), in any order.
+    pub fn new(
+        lock: &TemplatesLock,
+        file: String,
+        sha256: String,
+        templates: impl IntoIterator<Item = (String, String, String)>,
+    ) -> LockMeta {
+        let mut rows: Vec<LockedRow> = templates
+            .into_iter()
+            .map(|(name, language, path)| {
+                let locked = lock.find(&name, &language);
+                LockedRow {
+                    status: locked.map(|l| l.status.clone()),
+                    quality: locked.and_then(|l| l.quality.clone()),
+                    rejected_reason: locked.and_then(|l| l.rejected_reason.clone()),
+                    file: Some(path),
+                    name,
+                    language,
+                }
+            })
+            .collect();
+        for locked in &lock.templates {
+            if !rows
+                .iter()
+                .any(|r| r.name == locked.name && r.language == locked.language)
+            {
+                rows.push(LockedRow {
+                    name: locked.name.clone(),
+                    language: locked.language.clone(),
+                    file: None,
+                    status: Some(locked.status.clone()),
+                    quality: locked.quality.clone(),
+                    rejected_reason: locked.rejected_reason.clone(),
+                });
+            }
+        }
+        rows.sort_by(|a, b| {
+            (&a.name, &a.language, a.file.is_none(), &a.file).cmp(&(
+                &b.name,
+                &b.language,
+                b.file.is_none(),
+                &b.file,
+            ))
+        });
+        rows.dedup();
+        LockMeta {
+            file,
+            sha256,
+            waba_id: lock.waba_id.clone(),
+            graph_api_version: lock.graph_api_version.clone(),
+            fetched_at: lock.fetched_at.clone(),
+            templates: rows,
+        }
+    }
 }
 
 impl RunMeta {
@@ -58,6 +144,7 @@ impl RunMeta {
             command_line: command_line(args),
             timestamp: rfc3339(seconds),
             reproducible: epoch.is_some(),
+            templates_lock: None,
         }
     }
 }
@@ -93,28 +180,6 @@ fn shell_quote(arg: &str) -> String {
     } else {
         format!("'{}'", arg.replace('\'', r"'\''"))
     }
-}
-
-/// `seconds` since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn rfc3339(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    let rest = seconds.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
 }
 
 /// The commit checked out in the repository around `start`, read from `.git` directly (a
@@ -178,14 +243,6 @@ fn is_object_id(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timestamps_are_utc_rfc3339() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
-        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
-    }
 
     #[test]
     fn arguments_are_quoted_only_when_needed() {

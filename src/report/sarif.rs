@@ -54,7 +54,9 @@ struct Driver<'a> {
     name: &'static str,
     version: &'static str,
     semantic_version: &'static str,
-    information_uri: &'static str,
+    /// The package's `repository`, when it has one (walint has no public home yet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'static str>,
     rules: Vec<Rule<'a>>,
 }
 
@@ -456,7 +458,7 @@ pub fn render<'a>(input: &ReportInput<'a>, failures: &mut Vec<RenderFailure>) ->
                     name: "walint",
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: env!("CARGO_PKG_REPOSITORY"),
+                    information_uri: Some(env!("CARGO_PKG_REPOSITORY")).filter(|u| !u.is_empty()),
                     rules: docs.iter().map(|doc| rule(doc)).collect(),
                 },
             },

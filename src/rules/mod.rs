@@ -39,7 +39,9 @@ mod wording;
 use crate::catalogue::RuleId;
 use crate::config::Config;
 use crate::diagnostic::{FileFinding, FileId, Finding};
-use crate::model::{Campaign, ConversationFlow, Document, Template, Webhook, WhatsAppFlow};
+use crate::model::{
+    Campaign, ConversationFlow, Document, LockDocument, Template, Webhook, WhatsAppFlow,
+};
 use crate::source::Tree;
 use crate::workspace::{Export, Exporter, Exports, Workspace};
 
@@ -83,6 +85,8 @@ pub enum Check {
     Webhook(DocumentCheck<Webhook>),
     /// Runs on each campaign.
     Campaign(DocumentCheck<Campaign>),
+    /// Runs on each templates lock among the run's files.
+    TemplatesLock(DocumentCheck<LockDocument>),
     /// Runs once over every file, for references across files. It sees the files'
     /// [`Exports`] (see [`export`]), not their trees and documents, which are gone by then.
     Workspace(WorkspaceCheck),
@@ -128,6 +132,9 @@ pub static REGISTRY: &[Rule] = &[
     rule!(WA114, Template, templates::authentication_template_content),
     rule!(WA115, Template, templates::brand_inconsistent),
     rule!(WA116, Template, templates::impersonal_marketing),
+    rule!(WA117, Workspace, templates::template_drift),
+    rule!(WA118, Workspace, templates::template_quality_low),
+    rule!(WA119, TemplatesLock, templates::templates_lock_stale),
     rule!(WA201, Flow, flows::menu_overloaded),
     rule!(WA202, Flow, flows::option_title_too_long),
     rule!(WA203, Flow, flows::no_human_escalation),
@@ -172,6 +179,7 @@ pub struct DocumentChecks {
     whatsapp_flow: Vec<(RuleId, DocumentCheck<WhatsAppFlow>)>,
     webhook: Vec<(RuleId, DocumentCheck<Webhook>)>,
     campaign: Vec<(RuleId, DocumentCheck<Campaign>)>,
+    templates_lock: Vec<(RuleId, DocumentCheck<LockDocument>)>,
 }
 
 impl DocumentChecks {
@@ -185,6 +193,7 @@ impl DocumentChecks {
                 Check::WhatsAppFlow(check) => checks.whatsapp_flow.push((id, check)),
                 Check::Webhook(check) => checks.webhook.push((id, check)),
                 Check::Campaign(check) => checks.campaign.push((id, check)),
+                Check::TemplatesLock(check) => checks.templates_lock.push((id, check)),
                 Check::Loader | Check::File(_) | Check::Workspace(_) => {}
             }
         }
@@ -208,6 +217,7 @@ impl DocumentChecks {
             Document::WhatsAppFlow(flow) => each(&self.whatsapp_flow, flow, ctx, out),
             Document::Webhook(webhook) => each(&self.webhook, webhook, ctx, out),
             Document::Campaign(campaign) => each(&self.campaign, campaign, ctx, out),
+            Document::TemplatesLock(lock) => each(&self.templates_lock, lock, ctx, out),
         }
     }
 }
@@ -240,14 +250,18 @@ pub fn debug_assert_own<'f>(id: RuleId, found: impl IntoIterator<Item = &'f Find
 
 /// What the workspace rules read of a file's documents: the templates, flows and campaigns,
 /// each cut down to the fields those rules use, with the location of every node kept.
-pub fn export(tree: &Tree, documents: &[Document]) -> Exports {
+pub fn export(tree: &Tree, documents: &[Document], config: &Config) -> Exports {
     let mut x = Exporter::new(tree);
     for document in documents {
         let export = match document {
-            Document::Template(template) => Export::Template(templates::export(template, &mut x)),
+            Document::Template(template) => {
+                Export::Template(templates::export(template, &mut x, config))
+            }
             Document::Flow(flow) => Export::Flow(flows::export(flow, &mut x)),
             Document::Campaign(campaign) => Export::Campaign(campaigns::export(campaign, &mut x)),
-            Document::WhatsAppFlow(_) | Document::Webhook(_) => continue,
+            Document::WhatsAppFlow(_) | Document::Webhook(_) | Document::TemplatesLock(_) => {
+                continue
+            }
         };
         x.push(export);
     }
@@ -307,7 +321,8 @@ pub(crate) fn check_text(
 mod tests {
     use super::*;
     use crate::diagnostic::At;
-    use crate::source::Format;
+    use crate::model::template::{Category, Status};
+    use crate::source::{parse, Format};
 
     /// A WA201 check that reports WA202: a copy-paste slip the engine must catch.
     fn reports_another_rule(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
@@ -340,5 +355,77 @@ mod tests {
         assert!(on_flow.iter().any(|f| f.rule == RuleId::WA201));
         let (_, on_template) = check_text(template, Format::Json, &every_flow_rule);
         assert!(on_template.is_empty(), "{on_template:?}");
+    }
+
+    const FLOW: &str = "flow: bot\nentry: hi\nnodes:\n  hi:\n    type: template\n    template: {name: promo, language: en_US}\n    next: bye\n  bye: {type: end}\n";
+    const TEMPLATE: &str = r#"{"name": "promo", "language": "en-us", "category": "MARKETING", "status": "PAUSED", "components": []}"#;
+
+    fn exports(text: &str, format: Format) -> (Tree, Exports) {
+        let tree = parse(text, format).unwrap();
+        let contents = crate::model::read(&tree);
+        let exports = export(&tree, &contents.documents, &Config::default());
+        (tree, exports)
+    }
+
+    #[test]
+    fn every_node_an_export_holds_is_located_as_the_tree_locates_it() {
+        let (tree, exports) = exports(FLOW, Format::Yaml);
+        let [Export::Flow(flow)] = exports.documents.as_slice() else {
+            panic!("{:?}", exports.documents);
+        };
+        let [reference] = flow.references.as_slice() else {
+            panic!("{:?}", flow.references);
+        };
+        assert_eq!(reference.node_id, "hi");
+        assert_eq!(reference.path_without_opt_in.as_deref(), Some("hi"));
+        let nodes = [
+            reference.template.node,
+            reference.template.name.node,
+            reference.template.language.node,
+        ];
+        for node in nodes {
+            let location = exports.locations.get(node).unwrap();
+            assert_eq!(location.span, tree.span(node));
+            assert_eq!(location.key_span, tree.key_span(node));
+            assert_eq!(location.pointer, tree.pointer(node));
+        }
+        let name = exports.locations.get(reference.template.name.node).unwrap();
+        assert_eq!(name.pointer, "/nodes/hi/template/name");
+        assert_eq!(&FLOW[name.span.start..name.span.end], "promo");
+        // A node no export holds has no location.
+        assert!(exports.locations.get(tree.documents[0]).is_none());
+    }
+
+    #[test]
+    fn only_templates_flows_and_campaigns_are_exported() {
+        let (_, webhook) = exports("webhooks:\n  - name: a\n", Format::Yaml);
+        assert!(webhook.documents.is_empty());
+        let (_, template) = exports(TEMPLATE, Format::Json);
+        let [Export::Template(t)] = template.documents.as_slice() else {
+            panic!("{:?}", template.documents);
+        };
+        assert!(!t.is_approved());
+        assert_eq!(
+            t.category.as_ref().map(|c| c.value),
+            Some(Category::Marketing)
+        );
+    }
+
+    #[test]
+    fn templates_are_found_by_name_and_language_across_files() {
+        let (_, flow) = exports(FLOW, Format::Yaml);
+        let (_, template) = exports(TEMPLATE, Format::Json);
+        // Ids need not be consecutive (skipped files keep theirs) nor come in order.
+        let (bot, promo) = (FileId::input(3), FileId::input(1));
+        let workspace =
+            Workspace::new([(bot, "bot.yaml", &flow), (promo, "promo.json", &template)]);
+        // Language codes compare case-insensitively, `-` as `_`.
+        let (file, found) = workspace.template("promo", "en_US").unwrap();
+        assert_eq!(file, promo);
+        assert_eq!(workspace.path(file), "promo.json");
+        assert_eq!(found.status.as_ref().map(|s| s.value), Some(Status::Paused));
+        assert!(workspace.template("promo", "de").is_none());
+        let files: Vec<FileId> = workspace.documents().map(|(file, _)| file).collect();
+        assert_eq!(files, [promo, bot], "documents come in file order");
     }
 }

@@ -1,14 +1,16 @@
 //! Message template rules (WA1xx). The variable rules (WA104–WA106) live in
 //! `templates/variables.rs`, the wording rules (WA109–WA111, WA115) in
-//! `templates/content.rs`; all of them read texts through [`text_fields`].
+//! `templates/content.rs`; all of them read texts through [`Template::texts`].
 
 mod content;
+mod lock;
 mod variables;
 
 pub use content::{
     brand_inconsistent, marketing_without_opt_out, sensitive_data_request,
     sensitive_data_request_in_flow, template_category_mismatch,
 };
+pub use lock::{template_drift, template_quality_low, templates_lock_stale};
 pub use variables::{
     template_variable_example_missing, template_variable_placement, template_variable_sequence,
 };
@@ -18,22 +20,24 @@ use std::sync::LazyLock;
 
 use super::thousands;
 use super::wording;
-use super::{is_placeholder, links, Context};
+use super::{is_placeholder, Context};
 use crate::catalogue::RuleId;
 use crate::config::Config;
 use crate::diagnostic::{At, FileFinding, FileId, Finding, Severity};
 use crate::model::flow::TemplateRef;
 use crate::model::reader::{AtNode, Keyword};
 use crate::model::template::{
-    variables, Button, ButtonType, Category, ComponentType, HeaderFormat, OtpType, Status,
-    Variable, VariableKind,
+    variables, Button, ButtonType, Category, ComponentType, Field, HeaderFormat, OtpType, Status,
+    TextField, Variable, VariableKind,
 };
 use crate::model::Template;
+use crate::text;
 use crate::workspace::{Export, ExportedTemplate, Exporter, Workspace};
 
 /// What cross-file rules read of a template.
-pub(crate) fn export(template: &Template, x: &mut Exporter) -> ExportedTemplate {
+pub(crate) fn export(template: &Template, x: &mut Exporter, config: &Config) -> ExportedTemplate {
     ExportedTemplate {
+        drift: lock::drift_of(template, x, config),
         node: x.node(template.node),
         name: x.optional(&template.name),
         language: x.optional(&template.language),
@@ -43,8 +47,12 @@ pub(crate) fn export(template: &Template, x: &mut Exporter) -> ExportedTemplate 
 }
 
 /// WA101 template-not-approved: references to templates that cannot be sent, and
-/// stand-alone templates Meta has rejected, paused or disabled.
-pub fn template_not_approved(workspace: &Workspace, _config: &Config, out: &mut Vec<FileFinding>) {
+/// stand-alone templates Meta has rejected, paused or disabled. With a templates lock, Meta's
+/// status comes from it (`lock.rs`); without one, from the repository's `status` fields.
+pub fn template_not_approved(workspace: &Workspace, config: &Config, out: &mut Vec<FileFinding>) {
+    if let Some(lock) = &config.lock {
+        return lock::not_approved(workspace, lock, out);
+    }
     for (file, document) in workspace.documents() {
         match document {
             Export::Flow(flow) => {
@@ -126,94 +134,6 @@ fn check_reference(
 // [D] documented limits are errors, [S]/[U] ones warnings.
 // ---------------------------------------------------------------------------------------
 
-/// Which text of a template a field is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Field {
-    Header,
-    Body,
-    Footer,
-    /// A carousel card's body.
-    CardBody,
-    ButtonText,
-    AutofillText,
-    Url,
-    OfferText,
-}
-
-/// A text of a template with what it is, for the rules that read every text.
-pub(crate) struct TextField<'t> {
-    pub field: Field,
-    /// "body text", "carousel card 2 body text", "QUICK_REPLY button text", ...
-    pub what: String,
-    pub text: &'t AtNode<String>,
-}
-
-/// Every text of a template customers read: header, body, footer, card bodies, button
-/// labels, URLs and the limited-time-offer text.
-pub(crate) fn text_fields(template: &Template) -> Vec<TextField<'_>> {
-    let mut out = Vec::new();
-    for (card, component) in template.all_components() {
-        let prefix = card.map_or(String::new(), |i| format!("carousel card {} ", i + 1));
-        if let Some(text) = &component.text {
-            let field = match component.kind.as_ref().map(|k| k.value) {
-                Some(ComponentType::Header) => Some(Field::Header),
-                Some(ComponentType::Body) if card.is_some() => Some(Field::CardBody),
-                Some(ComponentType::Body) => Some(Field::Body),
-                Some(ComponentType::Footer) => Some(Field::Footer),
-                _ => None,
-            };
-            if let Some(field) = field {
-                let name = match field {
-                    Field::Header => "header",
-                    Field::Footer => "footer",
-                    _ => "body",
-                };
-                out.push(TextField {
-                    field,
-                    what: format!("{prefix}{name} text"),
-                    text,
-                });
-            }
-        }
-        if let Some(text) = component
-            .limited_time_offer
-            .as_ref()
-            .and_then(|o| o.text.as_ref())
-        {
-            out.push(TextField {
-                field: Field::OfferText,
-                what: "limited-time offer text".into(),
-                text,
-            });
-        }
-        for button in &component.buttons {
-            let kind = button.kind.as_ref().map_or("", |k| k.value.name());
-            if let Some(text) = &button.text {
-                out.push(TextField {
-                    field: Field::ButtonText,
-                    what: format!("{prefix}{kind} button text"),
-                    text,
-                });
-            }
-            if let Some(text) = &button.autofill_text {
-                out.push(TextField {
-                    field: Field::AutofillText,
-                    what: format!("{prefix}{kind} button autofill text"),
-                    text,
-                });
-            }
-            if let Some(url) = &button.url {
-                out.push(TextField {
-                    field: Field::Url,
-                    what: format!("{prefix}URL button link"),
-                    text: url,
-                });
-            }
-        }
-    }
-    out
-}
-
 /// The variables of a text that are real variables (not broken placeholders).
 fn valid_variables(text: &str) -> Vec<Variable> {
     variables(text)
@@ -228,7 +148,8 @@ fn shown(v: &Variable, text: &str) -> String {
 
 /// Texts that may hold variables: header, body and card bodies.
 pub(crate) fn variable_texts(template: &Template) -> Vec<TextField<'_>> {
-    text_fields(template)
+    template
+        .texts()
         .into_iter()
         .filter(|f| matches!(f.field, Field::Header | Field::Body | Field::CardBody))
         .collect()
@@ -339,7 +260,7 @@ pub fn template_text_too_long(template: &Template, _ctx: &Context, out: &mut Vec
         }
         out.push(finding);
     };
-    for field in text_fields(template) {
+    for field in template.texts() {
         let (limit, documented) = match field.field {
             Field::Header => (60, true),
             Field::Body => (1024, true),
@@ -783,12 +704,12 @@ pub fn authentication_template_content(
             }
         }
     }
-    for field in text_fields(template) {
+    for field in template.texts() {
         if field.field == Field::Url {
             continue;
         }
         let text = &field.text.value;
-        if let Some(url) = links::urls(text).first() {
+        if let Some(url) = text::urls(text).first() {
             out.push(
                 Finding::new(
                     RuleId::WA114,

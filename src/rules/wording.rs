@@ -384,11 +384,10 @@ pub fn word_count(text: &str) -> usize {
     count
 }
 
-/// The most words a request may stand before the data it asks for.
-const REQUEST_WINDOW: usize = 4;
-
 /// The first sentence of `text` that asks for sensitive data: the bytes from the request to
-/// the end of what it asks for, and where the data named starts.
+/// the end of what it asks for, and where the data named starts. The request may stand
+/// anywhere before the data in the sentence ("send your order number and the card number you
+/// paid with"): a sentence is one request, and its negations make it advice.
 pub fn sensitive_request(text: &str, lists: &RequestLists) -> Option<(usize, usize, usize)> {
     let folded = FoldedText::new(text);
     for (start, end) in sentences(text) {
@@ -400,12 +399,7 @@ pub fn sensitive_request(text: &str, lists: &RequestLists) -> Option<(usize, usi
         let hit = subjects.iter().find_map(|subject| {
             requests
                 .iter()
-                .find(|r| {
-                    r.end <= subject.start
-                        && text
-                            .get(r.end..subject.start)
-                            .is_some_and(|between| word_count(between) <= REQUEST_WINDOW)
-                })
+                .rfind(|r| r.end <= subject.start)
                 .map(|request| (request.start, subject.end, subject.start))
         });
         if hit.is_some() && lists.negations.find_in(&folded, start, end).is_empty() {
@@ -600,6 +594,17 @@ mod tests {
             Some("Reply with your PIN")
         );
         assert_eq!(check("Send your order number and we will check."), None);
+        // The request and the data may be far apart in one sentence; the nearest request
+        // before the data starts the finding.
+        assert_eq!(
+            check("Please send your order number and the card number you paid with.").as_deref(),
+            Some("send your order number and the card number")
+        );
+        assert_eq!(check("We never ask for your card number.").as_deref(), None);
+        assert_eq!(
+            check("Send your order number. Your card number is safe with us.").as_deref(),
+            None
+        );
         assert_eq!(check("Use this code to reset your password."), None);
         // A German request is only read as one in German text (or in a flow).
         let de = "Bitte senden Sie uns Ihre PIN.";

@@ -16,8 +16,13 @@ pub fn root() -> PathBuf {
 }
 
 /// `walint ARGS` in `dir`: no colour, the fixed date, no CI summary file, a time limit.
+/// `WALINT_BIN=/path/to/walint` runs another build instead (an older release, to see a
+/// regression test fail there).
 pub fn command(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::cargo_bin("walint").unwrap();
+    let mut command = match std::env::var_os("WALINT_BIN") {
+        Some(binary) => Command::new(binary),
+        None => Command::cargo_bin("walint").unwrap(),
+    };
     command
         .current_dir(dir)
         .env("NO_COLOR", "1")

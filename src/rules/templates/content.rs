@@ -4,16 +4,15 @@
 
 use std::sync::LazyLock;
 
-use super::{text_fields, Field};
 use crate::catalogue::RuleId;
 use crate::diagnostic::{At, Finding};
 use crate::model::reader::Keyword;
-use crate::model::template::{variables, ButtonType, Category, ComponentType};
+use crate::model::template::{variables, ButtonType, Category, ComponentType, Field};
 use crate::model::{ConversationFlow, Template};
-use crate::rules::links;
 use crate::rules::wording::{self, ByLanguage, FoldedText, PhraseSet, RequestLists};
 use crate::rules::Context;
 use crate::source::NodeId;
+use crate::text;
 
 // --- WA109 marketing-without-opt-out ----------------------------------------------------------
 
@@ -74,7 +73,7 @@ static PROMOTIONAL: LazyLock<ByLanguage<PhraseSet>> = LazyLock::new(|| {
 /// Byte ranges a word list must not match in: web addresses and variables.
 fn masked(text: &str) -> Vec<(usize, usize)> {
     let mut ranges: Vec<(usize, usize)> =
-        links::urls(text).iter().map(|u| (u.start, u.end)).collect();
+        text::urls(text).iter().map(|u| (u.start, u.end)).collect();
     ranges.extend(variables(text).iter().map(|v| (v.start, v.end)));
     ranges
 }
@@ -94,7 +93,7 @@ pub fn template_category_mismatch(template: &Template, _ctx: &Context, out: &mut
         return;
     };
     let language = template.language.as_ref().map(|l| l.value.as_str());
-    for field in text_fields(template) {
+    for field in template.texts() {
         if field.field == Field::Url {
             continue;
         }
@@ -169,7 +168,7 @@ pub(crate) fn sensitive_finding(
 /// `rules/data/sensitive_requests.yaml`).
 pub fn sensitive_data_request(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
     let language = template.language.as_ref().map(|l| l.value.as_str());
-    for field in text_fields(template) {
+    for field in template.texts() {
         if field.field == Field::Url {
             continue;
         }
@@ -209,7 +208,7 @@ pub fn brand_inconsistent(template: &Template, ctx: &Context, out: &mut Vec<Find
     else {
         return;
     };
-    for field in text_fields(template) {
+    for field in template.texts() {
         if field.field == Field::Url {
             continue;
         }

@@ -1,13 +1,13 @@
 //! Template variables: WA104 template-variable-sequence, WA105
 //! template-variable-example-missing, WA106 template-variable-placement.
 
-use super::{shown, text_fields, valid_variables, Field, TextField};
+use super::{shown, valid_variables};
 use crate::catalogue::{options, RuleId};
 use crate::diagnostic::{At, Finding, Severity};
 use crate::model::reader::{AtNode, Keyword};
 use crate::model::template::{
-    variables, ButtonType, Category, ComponentType, Malformed, NamedParam, ParameterFormat,
-    Variable, VariableKind,
+    variables, ButtonType, Category, ComponentType, Field, Malformed, NamedParam, ParameterFormat,
+    TextField, Variable, VariableKind,
 };
 use crate::model::Template;
 use crate::rules::wording::word_count;
@@ -50,7 +50,7 @@ fn repaired(written: &str) -> Option<String> {
 /// `parameter_format`.
 pub fn template_variable_sequence(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
     let format = template.format();
-    for field in text_fields(template) {
+    for field in template.texts() {
         let text = &field.text.value;
         let node = field.text.node;
         let found = variables(text);
@@ -603,7 +603,7 @@ fn is_filler(c: char) -> bool {
 /// variable, a URL variable that is not at the end) are errors.
 pub fn template_variable_placement(template: &Template, ctx: &Context, out: &mut Vec<Finding>) {
     let per_variable = ctx.config.number(options::WA106_WORDS_PER_VARIABLE);
-    for field in text_fields(template) {
+    for field in template.texts() {
         let text = &field.text.value;
         let node = field.text.node;
         let vars = valid_variables(text);
