@@ -6,7 +6,6 @@
 
 use std::borrow::Cow;
 
-use crate::rules::secrets::{self, SecretKind};
 use crate::source::Span;
 
 /// What stands in for each character of a secret in the masked text: a character of the
@@ -40,9 +39,13 @@ pub struct Redaction {
 }
 
 impl Redaction {
-    /// Masks `spans` of `text` (the secrets `secrets::find_in_text` and WA003 found) and
-    /// records their values.
-    pub fn apply(text: &mut String, spans: &[(Span, SecretKind)]) -> Redaction {
+    /// Masks `spans` of `text` (the secrets `rules::secrets::find_in_text` and WA003 found,
+    /// each with its kind) and records their values with the form `redact` shows them in.
+    pub fn apply<K: Clone>(
+        text: &mut String,
+        spans: &[(Span, K)],
+        redact: impl Fn(&str, &K) -> String,
+    ) -> Redaction {
         let mut redaction = Redaction::default();
         if spans.is_empty() {
             return redaction;
@@ -59,7 +62,7 @@ impl Redaction {
             };
             masked.push_str(&text[at..start]);
             masked.extend(value.chars().map(mask_char));
-            redaction.add(value, &kind);
+            redaction.add(value, redact(value, &kind));
             at = end;
         }
         masked.push_str(&text[at..]);
@@ -67,10 +70,10 @@ impl Redaction {
         redaction
     }
 
-    fn add(&mut self, value: &str, kind: &SecretKind) {
+    fn add(&mut self, value: &str, shown: String) {
         let lower = value.to_lowercase();
         if !self.secrets.iter().any(|(known, _)| *known == lower) {
-            self.secrets.push((lower, secrets::redact(value, kind)));
+            self.secrets.push((lower, shown));
             // Longest first: a secret that holds another is replaced whole.
             self.secrets
                 .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.cmp(b)));
@@ -181,6 +184,30 @@ fn floor(text: &str, mut offset: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// Kinds as `rules::secrets` shows them: a token keeps its first four characters.
+    #[derive(Clone)]
+    enum SecretKind {
+        MetaAccessToken,
+        VerifyToken,
+        Generic,
+        UrlPassword,
+    }
+
+    fn redact(value: &str, kind: &SecretKind) -> String {
+        let chars = value.chars().count();
+        match kind {
+            SecretKind::MetaAccessToken => {
+                format!(
+                    "{}…({chars} chars)",
+                    value.chars().take(4).collect::<String>()
+                )
+            }
+            SecretKind::VerifyToken | SecretKind::Generic | SecretKind::UrlPassword => {
+                format!("…({chars} chars)")
+            }
+        }
+    }
+
     const TOKEN: &str = "EAAGm0PX4ZCpsBAKZBqZAhZCZCZAvWQZDZD1x9yKZBqs8Jd7ZAnZCmBZAwLZBZC5Xk3";
 
     #[test]
@@ -195,7 +222,7 @@ mod tests {
                 SecretKind::Generic,
             ),
         ];
-        let redaction = Redaction::apply(&mut text, &spans);
+        let redaction = Redaction::apply(&mut text, &spans, redact);
         assert_eq!(text.len(), original.len());
         assert_eq!(text.chars().count(), original.chars().count());
         assert!(!text.contains(TOKEN) && !text.contains("pässwörd"));
@@ -210,6 +237,7 @@ mod tests {
         let redaction = Redaction::apply(
             &mut text,
             &[(Span::new(0, TOKEN.len()), SecretKind::MetaAccessToken)],
+            redact,
         );
         let shown = "EAAG…(67 chars)";
         assert_eq!(
@@ -233,8 +261,11 @@ mod tests {
         );
         // The redacted form itself, prose and other text stay.
         let mut text = "YOUR_VERIFY_TOKEN_PLACEHOLDER".to_string();
-        let placeholder =
-            Redaction::apply(&mut text, &[(Span::new(0, 29), SecretKind::VerifyToken)]);
+        let placeholder = Redaction::apply(
+            &mut text,
+            &[(Span::new(0, 29), SecretKind::VerifyToken)],
+            redact,
+        );
         assert_eq!(
             placeholder.scrub("a well-known placeholder (29 characters)"),
             "a well-known placeholder (29 characters)"
@@ -249,7 +280,11 @@ mod tests {
     #[test]
     fn short_secrets_are_replaced_only_whole() {
         let mut text = "pw".to_string();
-        let redaction = Redaction::apply(&mut text, &[(Span::new(0, 2), SecretKind::UrlPassword)]);
+        let redaction = Redaction::apply(
+            &mut text,
+            &[(Span::new(0, 2), SecretKind::UrlPassword)],
+            redact,
+        );
         assert_eq!(
             redaction.scrub("the pwd `pw` in https://u:pw@h"),
             "the pwd `…(2 chars)` in https://u:…(2 chars)@h"

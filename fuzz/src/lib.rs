@@ -142,6 +142,7 @@ pub fn render(format: ReportFormat, data: &[u8]) {
         command_line: "walint check fuzz".to_string(),
         timestamp: "2026-01-01T00:00:00Z".to_string(),
         reproducible: true,
+        templates_lock: None,
     };
     let input = ReportInput {
         files: &outcome.files,

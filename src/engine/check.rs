@@ -136,7 +136,7 @@ impl Engine {
             None
         } else {
             let written = file.text.clone();
-            file.redaction = Redaction::apply(&mut file.text, &secrets);
+            file.redaction = Redaction::apply(&mut file.text, &secrets, secrets::redact);
             file.secrets = secrets.iter().map(|(span, _)| *span).collect();
             Some(written)
         };

@@ -56,7 +56,7 @@ impl Engine {
             // The config is shown (a WA005 about an override) masked, as every file is.
             let mut text = config.text.clone();
             let secrets = secrets::find_in_text(&text);
-            let redaction = Redaction::apply(&mut text, &secrets);
+            let redaction = Redaction::apply(&mut text, &secrets, secrets::redact);
             SourceFile {
                 id: FileId::CONFIG,
                 path: config.shown.clone(),
