@@ -8,7 +8,7 @@ use crate::rules::{self, debug_assert_own, secrets, Context, FileContext};
 use crate::workspace::{Exports, Workspace};
 
 use super::load::{self, Loaded, Refused};
-use super::resolve::{resolve, Nodes};
+use super::resolve::{from_embedded, resolve, Nodes};
 use super::{CheckedFile, Engine, FileName, FileResult};
 
 impl Engine {
@@ -83,7 +83,7 @@ impl Engine {
         let Loaded {
             mut file,
             tree,
-            contents,
+            mut contents,
             mut findings,
             ignores,
         } = loaded;
@@ -107,6 +107,23 @@ impl Engine {
             };
             for document in &contents.documents {
                 self.document_checks.run(document, &ctx, &mut findings);
+            }
+            // Documents written inside strings: checked on their own trees, their findings
+            // then mapped into the strings.
+            for mut embedded in std::mem::take(&mut contents.embedded) {
+                let mut found = std::mem::take(&mut embedded.problems);
+                let inner = Context {
+                    file: id,
+                    tree: &embedded.tree,
+                    config: &self.config,
+                };
+                self.document_checks
+                    .run(&embedded.document, &inner, &mut found);
+                findings.extend(
+                    found
+                        .into_iter()
+                        .map(|finding| from_embedded(tree, &embedded, id, finding)),
+                );
             }
         }
         // Secrets: every one written anywhere in the text (a comment, a file that does not
@@ -232,5 +249,138 @@ impl Engine {
                 diagnostic
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalogue::builtin;
+    use crate::config::Config;
+    use crate::diagnostic::{Diagnostic, FileId};
+    use crate::engine::{Engine, FileName, Options, Selection};
+
+    /// The diagnostics of the rules `select` picks on a template file's text.
+    fn check(text: &str, select: &[&str]) -> Vec<Diagnostic> {
+        let selection = Selection {
+            select: select.iter().map(|s| s.to_string()).collect(),
+            ignore: Vec::new(),
+        };
+        let options = Options {
+            selection,
+            inline_ignores: true,
+        };
+        let engine = Engine::new(builtin().unwrap(), Config::default(), options);
+        let name = FileName {
+            shown: "offer.json".into(),
+            config_path: "offer.json".into(),
+            explicit: true,
+        };
+        let result = engine.check_text(FileId::input(0), &name, text);
+        result.checked().unwrap().diagnostics.clone()
+    }
+
+    /// A template with one FLOW button carrying `flow_json` (the Flow JSON's text).
+    fn template(flow_json: &str) -> String {
+        let escaped = serde_json::to_string(flow_json).unwrap();
+        format!(
+            r#"{{"name": "offer", "language": "en_US", "category": "MARKETING", "components": [
+                {{"type": "BODY", "text": "Hi"}},
+                {{"type": "BUTTONS", "buttons": [{{"type": "FLOW", "text": "Open", "flow_json": {escaped}}}]}}]}}"#
+        )
+    }
+
+    fn shown<'t>(text: &'t str, d: &Diagnostic) -> &'t str {
+        &text[d.span.start..d.span.end]
+    }
+
+    #[test]
+    fn the_findings_of_a_flow_json_point_into_the_string_as_written() {
+        let flow = r#"{"version": "6.0", "screens": [{"id": "A", "terminal": true, "layout": {"type": "SingleColumnLayout", "children": [
+            {"type": "TextBody", "markdown": true, "text": "See [terms](http://acme.example/terms)"},
+            {"type": "Image", "src": "http://acme.example/logo.png"},
+            {"type": "Footer", "label": "Done", "on-click-action": {"name": "complete", "payload": {}}}]}}]}"#;
+        let text = template(&flow.replace('\n', " "));
+        let found = check(&text, &["WA108"]);
+        let spans: Vec<&str> = found.iter().map(|d| shown(&text, d)).collect();
+        assert_eq!(
+            spans,
+            [
+                "http://acme.example/terms",
+                "\\\"http://acme.example/logo.png\\\""
+            ]
+        );
+        assert!(found[0].message.starts_with("flow_json: "), "{found:?}");
+        assert_eq!(found[0].pointer, "/components/1/buttons/0/flow_json");
+        assert_eq!(found[0].start.line, 3);
+    }
+
+    #[test]
+    fn related_locations_of_a_flow_json_point_into_the_string_too() {
+        let screen = r#"{"id": "A", "terminal": true, "layout": {"type": "SingleColumnLayout", "children": [{"type": "Footer", "label": "Done", "on-click-action": {"name": "complete", "payload": {}}}]}}"#;
+        let text = template(&format!(
+            r#"{{"version": "7.3", "screens": [{screen}, {screen}]}}"#
+        ));
+        let found = check(&text, &["WA301"]);
+        let [duplicate] = found.as_slice() else {
+            panic!("{found:?}");
+        };
+        assert_eq!(duplicate.message, "flow_json: screen id `A` is used twice");
+        let first = &duplicate.related[0];
+        assert_eq!(first.message, "first used here");
+        assert!(first.span.start < duplicate.span.start);
+        assert_eq!(&text[first.span.start..first.span.end], "\\\"A\\\"");
+        assert_eq!(shown(&text, duplicate), "\\\"A\\\"");
+    }
+
+    #[test]
+    fn a_flow_json_that_is_not_a_flow_is_the_structure_rule_s_alone() {
+        let not_json = template(r#"{"version": "7.3", "screens": [}"#);
+        let found = check(&not_json, &["WA3"]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "flow_json is not valid Flow JSON: invalid JSON: unexpected close brace"
+        );
+        assert_eq!(shown(&not_json, &found[0]), "}");
+        let not_a_flow = template(r#"{"name": "x"}"#);
+        let found = check(&not_a_flow, &["WA3"]);
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["flow_json holds no Flow JSON: it needs `version` and `screens`"]
+        );
+        // Wrong types are WA301's too, not the schema rule of the template file.
+        let wrong_type = template(
+            r#"{"version": "7.3", "screens": [{"id": "A", "terminal": "yes", "layout": {"type": "SingleColumnLayout", "children": []}}]}"#,
+        );
+        let found = check(&wrong_type, &["WA002", "WA301"]);
+        let messages: Vec<(&str, &str)> = found
+            .iter()
+            .map(|d| (&*d.code, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [(
+                "WA301",
+                "flow_json: `terminal` must be true or false, found a string"
+            )]
+        );
+        assert_eq!(shown(&wrong_type, &found[0]), "\\\"yes\\\"");
+        // Other rules alone report none of it.
+        for text in [&not_json, &not_a_flow, &wrong_type] {
+            assert!(check(text, &["WA304", "WA305", "WA306"]).is_empty());
+        }
+    }
+
+    #[test]
+    fn a_flow_named_by_id_or_name_is_not_read() {
+        for button in [r#""flow_name": "survey""#, r#""flow_id": "123""#] {
+            let text = format!(
+                r#"{{"name": "t", "language": "en", "category": "UTILITY", "components": [
+                    {{"type": "BODY", "text": "Hi"}},
+                    {{"type": "BUTTONS", "buttons": [{{"type": "FLOW", "text": "Open", {button}}}]}}]}}"#
+            );
+            assert!(check(&text, &["WA3", "WA108"]).is_empty());
+        }
     }
 }

@@ -4,7 +4,8 @@
 use crate::catalogue::Catalogue;
 use crate::config::Config;
 use crate::diagnostic::fingerprint::fingerprint;
-use crate::diagnostic::{At, Diagnostic, FileFinding, FileId, RelatedLocation};
+use crate::diagnostic::{At, Diagnostic, FileFinding, FileId, Finding, RelatedLocation};
+use crate::model::Embedded;
 use crate::source::{self, Span, Tree};
 use crate::workspace::{Locations, SourceFile};
 
@@ -18,22 +19,29 @@ pub(super) enum Nodes<'a> {
     None,
 }
 
+/// A key's span, or an empty span at the start of a node without a key.
+fn key_or_start(key: Option<Span>, node: Span) -> Span {
+    key.unwrap_or(Span::new(node.start, node.start))
+}
+
+/// Byte span of a location in `text`, parsed as `tree`.
+fn span_in_tree(text: &str, tree: &Tree, at: At) -> Span {
+    match at {
+        At::Node(node) => tree.span(node),
+        At::Key(node) => key_or_start(tree.key_span(node), tree.span(node)),
+        At::InString(node, start, end) => source::locate_in_string(text, tree, node, start..end),
+        At::InFile(_, span) | At::Raw(span) => span,
+    }
+}
+
 /// Byte span and JSON pointer of a location.
 pub(super) fn locate(nodes: Nodes, at: At) -> (Span, String) {
-    // A key's span, or an empty span at the start of a node without a key.
-    let key = |key: Option<Span>, node: Span| key.unwrap_or(Span::new(node.start, node.start));
     match (nodes, at) {
         (_, At::Raw(span)) => (span, String::new()),
-        (Nodes::Tree(tree, _), At::Node(node)) => (tree.span(node), tree.pointer(node)),
-        (Nodes::Tree(tree, _), At::Key(node)) => (
-            key(tree.key_span(node), tree.span(node)),
-            tree.pointer(node),
-        ),
-        (Nodes::Tree(tree, _), At::InFile(node, span)) => (span, tree.pointer(node)),
-        (Nodes::Tree(tree, text), At::InString(node, start, end)) => (
-            source::locate_in_string(text, tree, node, start..end),
-            tree.pointer(node),
-        ),
+        (
+            Nodes::Tree(tree, text),
+            At::Node(node) | At::Key(node) | At::InFile(node, _) | At::InString(node, ..),
+        ) => (span_in_tree(text, tree, at), tree.pointer(node)),
         (
             Nodes::Kept(kept),
             At::Node(node) | At::Key(node) | At::InFile(node, _) | At::InString(node, ..),
@@ -47,7 +55,7 @@ pub(super) fn locate(nodes: Nodes, at: At) -> (Span, String) {
                 return (Span::default(), String::new());
             };
             let span = match at {
-                At::Key(_) => key(location.key_span, location.span),
+                At::Key(_) => key_or_start(location.key_span, location.span),
                 At::InFile(_, span) => span,
                 // Inside a string only the tree can tell; no workspace rule points there.
                 _ => location.span,
@@ -57,6 +65,29 @@ pub(super) fn locate(nodes: Nodes, at: At) -> (Span, String) {
         (Nodes::None, At::InFile(_, span)) => (span, String::new()),
         (Nodes::None, _) => (Span::default(), String::new()),
     }
+}
+
+/// A finding of a document written inside a string of the file, as a finding of the file:
+/// each location in the document's tree becomes bytes of the string's value (which the
+/// resolving maps to the characters as written), and the message starts with the field the
+/// document is written under (`flow_json: ...`).
+pub(super) fn from_embedded(
+    file_tree: &Tree,
+    embedded: &Embedded,
+    file: FileId,
+    mut finding: Finding,
+) -> Finding {
+    let text = file_tree.as_str(embedded.origin).unwrap_or("");
+    let into_string = |at: At| {
+        let span = span_in_tree(text, &embedded.tree, at);
+        At::InString(embedded.origin, span.start, span.end)
+    };
+    finding.at = into_string(finding.at);
+    finding.message = format!("{}: {}", embedded.field, finding.message);
+    for related in finding.related.iter_mut().filter(|r| r.file == file) {
+        related.at = into_string(related.at);
+    }
+    finding
 }
 
 /// Resolves a finding to a diagnostic; `files` gives a file by id with what locates its

@@ -19,6 +19,7 @@ pub use whatsapp_flow::WhatsAppFlow;
 use crate::diagnostic::Finding;
 use crate::source::{NodeId, Tree, Value};
 use reader::Reader;
+use template::ButtonType;
 
 /// The kinds of file walint understands (spec §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -68,10 +69,28 @@ impl Document {
     }
 }
 
-/// What a file holds once read: its documents and every schema problem found on the way.
+/// A document written as the value of a string of a file (the Flow JSON of a template FLOW
+/// button's `flow_json`), read once into a tree of its own. Its nodes, and so the findings of
+/// its checks and its problems, are of that tree; the engine maps them to the characters of
+/// the string (`origin`).
+#[derive(Clone, Debug)]
+pub struct Embedded {
+    /// The string node, in the file's tree, whose value is the document's text.
+    pub origin: NodeId,
+    /// The field the string is written under, which messages about the document start with.
+    pub field: &'static str,
+    pub tree: Tree,
+    pub document: Document,
+    /// Its schema problems, at nodes of `tree`.
+    pub problems: Vec<Finding>,
+}
+
+/// What a file holds once read: its documents, the documents written inside its strings, and
+/// every schema problem found on the way (those of embedded documents are theirs).
 #[derive(Clone, Debug, Default)]
 pub struct Contents {
     pub documents: Vec<Document>,
+    pub embedded: Vec<Embedded>,
     pub problems: Vec<Finding>,
 }
 
@@ -190,9 +209,31 @@ pub fn read(tree: &Tree) -> Contents {
             }
         }
     }
+    let mut problems = r.problems;
+    let mut embedded = Vec::new();
+    for document in &documents {
+        let Document::Template(template) = document else {
+            continue;
+        };
+        for button in template.components.iter().flat_map(|c| &c.buttons) {
+            let Some(node) = button
+                .is(ButtonType::Flow)
+                .then(|| tree.get(button.node, "flow_json"))
+                .flatten()
+            else {
+                continue;
+            };
+            match whatsapp_flow::read_in_string(tree, node, "flow_json") {
+                Some(Ok(flow)) => embedded.push(flow),
+                Some(Err(problem)) => problems.push(problem),
+                None => {}
+            }
+        }
+    }
     Contents {
         documents,
-        problems: r.problems,
+        embedded,
+        problems,
     }
 }
 
@@ -263,6 +304,61 @@ mod tests {
         assert!(messages[1].contains("unknown node type `menuu`"));
         assert!(messages[2].contains("node `b` is missing the required field `type`"));
         assert!(messages[3].contains("node `c` is missing the required field `options`"));
+    }
+
+    #[test]
+    fn a_flow_json_is_read_once_into_a_document_of_its_own_tree() {
+        let button = |kind: &str, flow_json: &str| {
+            format!(
+                r#"{{"type": "{kind}", "text": "Open", "url": "https://a.example", "flow_json": {flow_json}}}"#
+            )
+        };
+        let flow = r#""{\"version\": \"7.3\", \"screens\": [{\"terminal\": \"yes\"}]}""#;
+        let buttons = [
+            button("FLOW", flow),
+            button("flow", r#""{\"name\": \"x\"}""#),
+            button("URL", flow),
+            button("FLOW", r#""""#),
+            button("FLOW", "3"),
+        ];
+        let text = format!(
+            r#"{{"name": "a", "language": "en", "components": [{{"type": "BUTTONS", "buttons": [{}]}}]}}"#,
+            buttons.join(", ")
+        );
+        let tree = parse(&text, Format::Json).unwrap();
+        let contents = read(&tree);
+        // The FLOW buttons' strings only; an empty one holds nothing to read.
+        let [embedded] = contents.embedded.as_slice() else {
+            panic!("{:?}", contents.embedded);
+        };
+        let Document::WhatsAppFlow(flow) = &embedded.document else {
+            panic!("{:?}", embedded.document);
+        };
+        assert_eq!(flow.screens.len(), 1);
+        assert_eq!(
+            tree.pointer(embedded.origin),
+            "/components/0/buttons/0/flow_json"
+        );
+        assert_eq!(embedded.field, "flow_json");
+        // Its problems are of its own tree, and WA301's.
+        let [problem] = embedded.problems.as_slice() else {
+            panic!("{:?}", embedded.problems);
+        };
+        assert_eq!(problem.rule, crate::catalogue::RuleId::WA301);
+        let crate::diagnostic::At::Node(node) = problem.at else {
+            panic!("{problem:?}");
+        };
+        assert_eq!(embedded.tree.pointer(node), "/screens/0/terminal");
+        let messages: Vec<&str> = contents
+            .problems
+            .iter()
+            .filter(|p| p.rule == crate::catalogue::RuleId::WA301)
+            .map(|p| p.message.as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            ["flow_json holds no Flow JSON: it needs `version` and `screens`"]
+        );
     }
 
     #[test]

@@ -89,7 +89,6 @@ pub const SECRETS: &str = include_str!("../../rules/data/secrets.yaml");
 pub const VERIFY_TOKENS: &str = include_str!("../../rules/data/verify_tokens.yaml");
 pub const WEBHOOK_HOSTS: &str = include_str!("../../rules/data/webhook_hosts.yaml");
 pub const GRAPH_API_VERSIONS: &str = include_str!("../../rules/data/graph_api_versions.yaml");
-pub const FLOW_JSON_VERSIONS: &str = include_str!("../../rules/data/flow_json_versions.yaml");
 
 #[cfg(test)]
 mod tests {
@@ -102,7 +101,6 @@ mod tests {
             ("verify_tokens", VERIFY_TOKENS),
             ("webhook_hosts", WEBHOOK_HOSTS),
             ("graph_api_versions", GRAPH_API_VERSIONS),
-            ("flow_json_versions", FLOW_JSON_VERSIONS),
         ] {
             let data = Data::load(text);
             assert!(data.is_loaded(), "rules/data/{name}.yaml does not load");

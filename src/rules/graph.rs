@@ -216,11 +216,53 @@ impl Paths {
     }
 }
 
+/// What the searches walk: nodes `0..len()`, each with its own successors, and the targets
+/// every node leads to (a flow's global keywords), which a search expands once. A flow's
+/// [`FlowGraph`] is one; so is any other graph a rule builds (a WhatsApp Flow's screens).
+pub trait Successors {
+    fn len(&self) -> usize;
+    /// The node's own successors, in order.
+    fn successors(&self, node: usize) -> impl Iterator<Item = usize> + '_;
+    /// The targets of edges from every node; none unless the graph has such edges.
+    fn targets_from_every_node(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::empty()
+    }
+}
+
+impl Successors for FlowGraph {
+    fn len(&self) -> usize {
+        FlowGraph::len(self)
+    }
+
+    fn successors(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
+        self.out(node).iter().map(|e| e.to)
+    }
+
+    fn targets_from_every_node(&self) -> impl Iterator<Item = usize> + '_ {
+        self.keywords.iter().map(|e| e.to)
+    }
+}
+
+/// A flow's graph as [`FlowGraph::of`] lends it.
+impl Successors for Cow<'_, FlowGraph> {
+    fn len(&self) -> usize {
+        FlowGraph::len(self)
+    }
+
+    fn successors(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
+        (**self).successors(node)
+    }
+
+    fn targets_from_every_node(&self) -> impl Iterator<Item = usize> + '_ {
+        (**self).targets_from_every_node()
+    }
+}
+
 /// Breadth-first search from `starts` (in order). `step` decides for each node met whether
 /// the search enters it and goes on from it; starts are subject to it too. With
 /// `keywords`, the keyword targets count as successors of every entered node.
 pub fn search(
-    graph: &FlowGraph,
+    graph: &impl Successors,
     starts: &[usize],
     keywords: bool,
     step: impl Fn(usize) -> Step,
@@ -239,21 +281,25 @@ pub fn search(
         if step(node) == Step::Stop {
             continue;
         }
-        let keyword_edges: &[Edge] = if keywords_taken {
-            &[]
-        } else {
-            // Keywords lead to the same targets from every node: expand them once.
-            keywords_taken = true;
-            graph.keywords()
-        };
-        for next in graph.out(node).iter().chain(keyword_edges).map(|e| e.to) {
+        let mut enter = |next: usize| {
             if next < n && parent[next] == NONE && step(next) != Step::Avoid {
                 parent[next] = node;
                 queue.push_back(next);
             }
+        };
+        graph.successors(node).for_each(&mut enter);
+        if !keywords_taken {
+            // Keywords lead to the same targets from every node: expand them once.
+            keywords_taken = true;
+            graph.targets_from_every_node().for_each(&mut enter);
         }
     }
     Paths { parent }
+}
+
+/// Forward reachability from `starts` over the graph's own edges: what can be got to.
+pub fn reachable(graph: &impl Successors, starts: &[usize]) -> Paths {
+    search(graph, starts, false, |_| Step::Pass)
 }
 
 /// Forward reachability from the entry, keywords included: the nodes a customer can get to.
@@ -525,7 +571,7 @@ mod tests {
     }
 
     #[test]
-    fn keywords_are_edges_from_every_node() {
+    fn keywords_are_edges_targets_from_every_node() {
         let g = graph(&[&[], &[], &[]], &[2]);
         let paths = reachable_from_entry(&g);
         assert_eq!(paths.path(2), vec![0, 2]);
@@ -617,5 +663,33 @@ mod tests {
         assert!(d.depth.iter().all(Option::is_some));
         // Generous: quadratic work on 200,000 nodes would take minutes.
         assert!(start.elapsed().as_secs() < 20);
+    }
+
+    /// A graph that is not a conversation flow's: nodes and their successors, nothing else.
+    struct Adjacency(Vec<Vec<usize>>);
+
+    impl Successors for Adjacency {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+
+        fn successors(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
+            self.0[node].iter().copied()
+        }
+    }
+
+    #[test]
+    fn any_graph_of_successors_is_searched_alike() {
+        // 0 → 1 → 2 ⇄ 0, and 3 → 0 that nothing reaches; an edge to 9 leads nowhere.
+        let graph = Adjacency(vec![vec![1, 9], vec![2], vec![0], vec![0]]);
+        let paths = reachable(&graph, &[0]);
+        assert_eq!(
+            (0..4).map(|n| paths.reached(n)).collect::<Vec<_>>(),
+            [true, true, true, false]
+        );
+        assert_eq!(paths.path(2), [0, 1, 2]);
+        // Starts outside the graph are ignored.
+        assert_eq!(reachable(&graph, &[7]).count(), 0);
+        assert_eq!(reachable(&graph, &[3]).count(), 4);
     }
 }

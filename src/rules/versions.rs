@@ -1,16 +1,18 @@
 //! WA004 deprecated-api-version: Graph API versions past their end of life (in
 //! `graph_api_version` fields and in Graph URLs anywhere), and Flow JSON versions Meta no
-//! longer accepts. Tables: `rules/data/graph_api_versions.yaml`, `rules/data/flow_json_versions.yaml`.
+//! longer accepts. Tables: `rules/data/graph_api_versions.yaml`, and the Flow JSON versions of
+//! the WhatsApp Flow model's catalogue (`rules/data/flow_json_versions.yaml`).
 
 use std::sync::LazyLock;
 
-use super::data::{Data, FLOW_JSON_VERSIONS, GRAPH_API_VERSIONS};
+use super::data::{Data, GRAPH_API_VERSIONS};
 use super::secrets::each_scalar;
 use super::FileContext;
 use crate::catalogue::RuleId;
 use crate::date::Date;
 use crate::diagnostic::{At, Finding};
 use crate::model::webhook::GraphVersion;
+use crate::model::whatsapp_flow::catalogue::{catalogue, Support, Version};
 use crate::model::{Document, WhatsAppFlow};
 
 pub const CODE: RuleId = RuleId::WA004;
@@ -172,63 +174,39 @@ fn graph_api_version(ctx: &FileContext, out: &mut Vec<Finding>) {
     });
 }
 
-struct FlowTable {
-    sending: Vec<String>,
-    publishing: Vec<String>,
-    recommended: String,
-}
-
-static FLOW: LazyLock<FlowTable> = LazyLock::new(|| {
-    let data = Data::load(FLOW_JSON_VERSIONS);
-    FlowTable {
-        sending: data.list("sending"),
-        publishing: data.list("publishing"),
-        recommended: data.text("recommended").unwrap_or_default(),
-    }
-});
-
-/// `"7.3"` as (7, 3).
-fn flow_version(text: &str) -> Option<(u32, u32)> {
-    let (major, minor) = text.trim().split_once('.')?;
-    Some((major.parse().ok()?, minor.parse().ok()?))
-}
-
 /// Meta's Flow JSON `version`.
 fn flow_json_version(flow: &WhatsAppFlow, out: &mut Vec<Finding>) {
-    let Some(version) = &flow.version else {
+    let (Some(version), Some(catalogue)) = (&flow.version, catalogue()) else {
         return;
     };
-    let Some(number) = flow_version(&version.value) else {
+    let Some(number) = Version::parse(&version.value) else {
         return;
     };
-    let table = &*FLOW;
-    let oldest_sending = table.sending.iter().filter_map(|v| flow_version(v)).min();
-    let oldest_publishing = table
-        .publishing
-        .iter()
-        .filter_map(|v| flow_version(v))
-        .min();
     let written = version.value.trim();
-    let recommended = &table.recommended;
-    let message = if oldest_sending.is_some_and(|oldest| number < oldest) {
+    let (oldest_sent, oldest_published) = (
+        catalogue.oldest(Support::Send),
+        catalogue.oldest(Support::Publish),
+    );
+    let shown = |version: Option<Version>| version.map_or(String::new(), |v| v.to_string());
+    let message = if oldest_sent.is_some_and(|oldest| number < oldest) {
         format!(
             "Flow JSON version {written} is no longer accepted by Meta; the oldest version it still sends is {}",
-            table.sending.first().map_or("", String::as_str)
+            shown(oldest_sent)
         )
-    } else if table.sending.iter().any(|v| v == written)
-        && !table.publishing.iter().any(|v| v == written)
-        && oldest_publishing.is_some_and(|oldest| number < oldest)
+    } else if catalogue.support(written) == Some(Support::Send)
+        && oldest_published.is_some_and(|oldest| number < oldest)
     {
         format!(
             "Flow JSON version {written} can no longer be published; Meta publishes {} and later",
-            table.publishing.first().map_or("", String::as_str)
+            shown(oldest_published)
         )
     } else {
         return;
     };
     out.push(
         Finding::new(CODE, At::Node(version.node), message).help(format!(
-            "migrate the flow to Flow JSON {recommended} (Meta's recommended version) and publish it again"
+            "migrate the flow to Flow JSON {} (Meta's recommended version) and publish it again",
+            catalogue.recommended
         )),
     );
 }

@@ -6,9 +6,24 @@
 //! (a missing `id`, an unknown component `type`, an action name Meta does not know) is left
 //! to the WA3xx rules, which know the file's version. Properties the model does not know are
 //! kept as they are: Meta adds some with every version.
+//!
+//! A template's FLOW button may carry a whole Flow JSON as a string (`flow_json`): it is read
+//! here too, once, into a document of its own tree whose origin is that string
+//! ([`read_in_string`]).
+
+pub mod catalogue;
 
 use super::reader::{AtNode, Reader};
-use crate::source::{NodeId, Tree, Value};
+use super::{Document, Embedded};
+use crate::catalogue::RuleId;
+use crate::diagnostic::{At, Finding};
+use crate::source::{self, Format, NodeId, Tree, Value};
+use catalogue::Version;
+
+/// What reports the problems of a Flow JSON written in a string (it is not JSON, not a Flow, or
+/// has values of the wrong type): WA301 flow-json-structure, not the schema rule of the file
+/// the string is in.
+pub const EMBEDDED_PROBLEM: RuleId = RuleId::WA301;
 
 /// Properties that hold a component's options, list items or images.
 pub const OPTION_PROPERTIES: [&str; 3] = ["data-source", "list-items", "images"];
@@ -18,6 +33,9 @@ pub struct WhatsAppFlow {
     pub node: NodeId,
     /// `"major.minor"`, as written (a number is kept as its text).
     pub version: Option<AtNode<String>>,
+    /// The version the flow is checked against: `version` when it reads as one; the newest
+    /// the catalogue knows when there is none, it does not read, or it is newer than that.
+    pub checked_version: Version,
     pub data_api_version: Option<AtNode<String>>,
     /// Only valid below Flow JSON 3.0.
     pub data_channel_uri: Option<AtNode<String>>,
@@ -25,6 +43,30 @@ pub struct WhatsAppFlow {
     /// The `screens` list, when it is one.
     pub screens_node: Option<NodeId>,
     pub screens: Vec<Screen>,
+}
+
+impl WhatsAppFlow {
+    /// The version as messages name it: as written, or the one it is checked against when
+    /// none is written.
+    pub fn version_text(&self) -> String {
+        match &self.version {
+            Some(v) => v.value.clone(),
+            None => self.checked_version.to_string(),
+        }
+    }
+
+    pub fn screen_ids(&self) -> Vec<&str> {
+        self.screens.iter().filter_map(Screen::id).collect()
+    }
+
+    /// The first `data_exchange` action: the flow talks to an endpoint.
+    pub fn data_exchange(&self) -> Option<&Action> {
+        self.screens
+            .iter()
+            .flat_map(Screen::components)
+            .flat_map(Component::all_actions)
+            .find(|a| a.is("data_exchange"))
+    }
 }
 
 /// `routing_model`: each screen id mapped to the screens it may go to next.
@@ -252,6 +294,11 @@ pub fn is_dynamic(value: &str) -> bool {
 /// Reads one Flow JSON document.
 pub fn read(r: &mut Reader, node: NodeId) -> WhatsAppFlow {
     let version = r.string(node, "version");
+    let latest = catalogue::catalogue().map_or(Version(7, 3), |c| c.latest());
+    let checked_version = version
+        .as_ref()
+        .and_then(|v| Version::parse(&v.value))
+        .map_or(latest, |v| v.min(latest));
     let data_api_version = r.string(node, "data_api_version");
     let data_channel_uri = r.string(node, "data_channel_uri");
     let routing_model = r
@@ -273,12 +320,64 @@ pub fn read(r: &mut Reader, node: NodeId) -> WhatsAppFlow {
     WhatsAppFlow {
         node,
         version,
+        checked_version,
         data_api_version,
         data_channel_uri,
         routing_model,
         screens_node,
         screens,
     }
+}
+
+/// Reads the Flow JSON written in string node `node` of `tree` (a template FLOW button's
+/// `flow_json`, named `field` in messages) into a document of its own tree, its schema
+/// problems reported by [`EMBEDDED_PROBLEM`]. Text that is not JSON, or not a Flow, is one
+/// problem at the string; a string that holds no JSON value at all (`""`) is nothing.
+pub fn read_in_string(
+    tree: &Tree,
+    node: NodeId,
+    field: &'static str,
+) -> Option<Result<Embedded, Finding>> {
+    let text = tree.as_str(node)?;
+    let inner = match source::parse(text, Format::Json) {
+        Ok(inner) => inner,
+        Err(failure) => {
+            let end = failure.span.end.max(failure.span.start + 1).min(text.len());
+            return Some(Err(Finding::new(
+                EMBEDDED_PROBLEM,
+                At::InString(node, failure.span.start.min(end), end),
+                format!("{field} is not valid Flow JSON: {}", failure.message),
+            )
+            .help(format!(
+                "`{field}` must hold the whole Flow JSON as one escaped JSON string"
+            ))));
+        }
+    };
+    let root = *inner.documents.first()?;
+    let is_flow = matches!(inner.value(root), Value::Map(_))
+        && inner.get(root, "version").is_some()
+        && inner.get(root, "screens").is_some();
+    if !is_flow {
+        return Some(Err(Finding::new(
+            EMBEDDED_PROBLEM,
+            At::Node(node),
+            format!("{field} holds no Flow JSON: it needs `version` and `screens`"),
+        )
+        .help(format!("put the Flow JSON (`{{\"version\": \"7.3\", \"screens\": [...]}}`) in `{field}`, or use `flow_id` or `flow_name`"))));
+    }
+    let mut r = Reader::new(&inner);
+    let flow = read(&mut r, root);
+    let mut problems = r.problems;
+    for problem in &mut problems {
+        problem.rule = EMBEDDED_PROBLEM;
+    }
+    Some(Ok(Embedded {
+        origin: node,
+        field,
+        document: Document::WhatsAppFlow(flow),
+        problems,
+        tree: inner,
+    }))
 }
 
 fn is_null(tree: &Tree, node: NodeId) -> bool {
