@@ -105,7 +105,7 @@ fn render(
         baseline: None,
         meta,
     };
-    report::render(format, &input)
+    report::render(format, &input).text
 }
 
 fn main() -> ExitCode {

@@ -214,7 +214,7 @@ fn relative_path(path: &Path, base: &Path) -> String {
         parts.push("..".into());
     }
     for component in path.iter().skip(common) {
-        parts.push(component.as_os_str().to_string_lossy().into_owned());
+        parts.push(crate::discover::path_text(Path::new(component.as_os_str())));
     }
     parts.join("/")
 }

@@ -1,6 +1,6 @@
 //! The command line: argument parsing, wiring the pipeline, exit codes.
 
-use std::io::{IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -16,7 +16,9 @@ use crate::engine::{self, Engine, Options, Outcome, Selection, StdinFile};
 use crate::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::generate;
 use crate::report::meta::LockMeta;
+use crate::report::text::printable;
 use crate::report::{self, ReportFormat, ReportInput, RunMeta};
+use crate::source::MAX_FILE_BYTES;
 use crate::suggest::did_you_mean;
 use crate::templates_command::{self, TemplatesCommand};
 
@@ -149,38 +151,152 @@ struct BaselineArgs {
 /// A failure to do the job at all: exit 2 with one line.
 struct Fatal(String);
 
+/// An I/O error as a reason in a sentence: "No space left on device", without the
+/// "(os error 28)" the standard library appends.
+fn reason(error: &io::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => text[..at].to_string(),
+        _ => text,
+    }
+}
+
+/// Standard output with every write checked: a closed stdout, a full disk or a closed pipe
+/// is an error walint reports (exit 2), never a report lost without a word.
+struct Stdout {
+    /// Descriptor 1, or why it cannot be written.
+    #[cfg(unix)]
+    handle: Result<std::fs::File, io::Error>,
+}
+
+/// Whether `file` is the stand-in Rust's runtime puts in place of a standard descriptor that
+/// was closed when the program started: `/dev/null`, opened read and write. (A shell's
+/// `> /dev/null` opens it write-only, and stays a sink.)
+#[cfg(unix)]
+fn closed_at_start(file: &std::fs::File) -> bool {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let (Ok(out), Ok(null)) = (file.metadata(), std::fs::metadata("/dev/null")) else {
+        return false;
+    };
+    // SAFETY: F_GETFL reads the flags of a descriptor `file` owns; no memory is involved.
+    let flags = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETFL) };
+    out.file_type().is_char_device()
+        && out.rdev() == null.rdev()
+        && flags >= 0
+        && flags & libc::O_ACCMODE == libc::O_RDWR
+}
+
+impl Stdout {
+    /// Claims descriptor 1 before any file is opened. Its writes go through a duplicate: the
+    /// standard library's own handle takes a failing descriptor for a sink.
+    fn claim() -> Stdout {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsFd;
+            let handle = io::stdout()
+                .as_fd()
+                .try_clone_to_owned()
+                .map(std::fs::File::from)
+                .and_then(|file| {
+                    if closed_at_start(&file) {
+                        Err(io::Error::from_raw_os_error(libc::EBADF))
+                    } else {
+                        Ok(file)
+                    }
+                });
+            Stdout { handle }
+        }
+        #[cfg(not(unix))]
+        {
+            Stdout {}
+        }
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            let file = self.handle.as_mut().map_err(|e| {
+                io::Error::from_raw_os_error(e.raw_os_error().unwrap_or(libc::EBADF))
+            })?;
+            file.write_all(bytes)
+        }
+        #[cfg(not(unix))]
+        {
+            let mut stdout = io::stdout().lock();
+            stdout.write_all(bytes).and_then(|()| stdout.flush())
+        }
+    }
+
+    /// A report: any failure, a closed pipe included, loses it and is an error.
+    fn write(&mut self, text: &str) -> Result<(), Fatal> {
+        self.write_all(text.as_bytes())
+            .map_err(|e| Fatal(format!("cannot write standard output: {}", reason(&e))))
+    }
+
+    /// Documentation (help, rules, man pages): a reader that closed the pipe early
+    /// (`walint man | head`) has what it wanted; any other failure is an error.
+    fn write_doc(&mut self, bytes: &[u8]) -> Result<(), Fatal> {
+        match self.write_all(bytes) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) => Err(Fatal(format!(
+                "cannot write standard output: {}",
+                reason(&e)
+            ))),
+            Ok(()) => Ok(()),
+        }
+    }
+}
+
+/// A line on standard error. Nothing is left to tell when that fails, so it does not panic.
+fn warn(line: &str) {
+    let _ = writeln!(io::stderr(), "{line}");
+}
+
 pub fn main() -> ExitCode {
+    let mut out = Stdout::claim();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(error) => {
+        Err(error) if error.use_stderr() => {
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() {
-                EXIT_ERROR
+            return ExitCode::from(EXIT_ERROR);
+        }
+        // --help and --version: the text goes to standard output, checked as every report.
+        Err(error) => {
+            let text = if io::stdout().is_terminal() {
+                error.render().ansi().to_string()
             } else {
-                EXIT_CLEAN
-            });
+                error.render().to_string()
+            };
+            return match out.write_doc(text.as_bytes()) {
+                Ok(()) => ExitCode::from(EXIT_CLEAN),
+                Err(Fatal(message)) => {
+                    warn(&format!("walint: error: {message}"));
+                    ExitCode::from(EXIT_ERROR)
+                }
+            };
         }
     };
     let result = catalogue::builtin()
         .map_err(Fatal)
         .and_then(|catalogue| match cli.command {
-            Command::Check(args) => check(args, catalogue),
-            Command::Rules { format } => rules(format, &catalogue),
-            Command::Explain { rule } => explain(&rule, &catalogue),
-            Command::Init => init(),
+            Command::Check(args) => check(args, catalogue, &mut out),
+            Command::Rules { format } => rules(format, &catalogue, &mut out),
+            Command::Explain { rule } => explain(&rule, &catalogue, &mut out),
+            Command::Init => init(&mut out),
             Command::Baseline(args) => record_baseline(args, catalogue),
             Command::Templates(command) => {
                 templates_command::run(command, &catalogue).map_err(Fatal)
             }
-            Command::Completions { shell } => {
-                print_bytes(&generate::completions(shell, Cli::command()))
-            }
-            Command::Man { dir } => man(dir.as_deref()),
+            Command::Completions { shell } => out
+                .write_doc(&generate::completions(shell, Cli::command()))
+                .map(|()| EXIT_CLEAN),
+            Command::Man { dir } => man(dir.as_deref(), &mut out),
         });
     match result {
         Ok(code) => ExitCode::from(code),
         Err(Fatal(message)) => {
-            eprintln!("walint: error: {message}");
+            warn(&format!("walint: error: {}", printable(&message)));
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -247,13 +363,13 @@ fn run_lint(
         .filter(|p| p.as_os_str() != "-")
         .cloned()
         .collect();
-    let mut discovery = discover::discover(&paths, &config, cwd)
-        .map_err(|missing| Fatal(format!("path `{}` does not exist", missing.0)))?;
+    let mut discovery =
+        discover::discover(&paths, &config, cwd).map_err(|refused| Fatal(refused.to_string()))?;
     if args.force_exclude {
         discover::force_exclude(&mut discovery.files, &config);
     }
     for warning in &discovery.warnings {
-        eprintln!("walint: warning: {warning}");
+        warn(&format!("walint: warning: {}", printable(warning)));
     }
     let options = Options {
         selection: Selection {
@@ -270,7 +386,7 @@ fn run_lint(
     let outcome = engine::lint(&engine, &files, stdin.as_ref());
     if args.verbose {
         for (path, reason) in &outcome.skipped {
-            eprintln!("walint: skipped {path}: {reason}");
+            warn(&format!("walint: skipped {}: {reason}", printable(path)));
         }
     }
     Ok((engine, outcome))
@@ -293,6 +409,7 @@ fn with_lock(files: &mut Vec<Candidate>, path: PathBuf, config: &Config, cwd: &P
         config_path: config.relative(&path),
         path,
         explicit: true,
+        unreadable: None,
     };
     let at = files.partition_point(|c| c.shown < candidate.shown);
     files.insert(at, candidate);
@@ -311,8 +428,8 @@ fn read_stdin(args: &LintArgs, config: &Config, cwd: &Path) -> Result<Option<Std
             None => Ok(None),
         };
     }
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+    // The limit and one byte at most: `cat /dev/zero | walint check -` ends.
+    let bytes = crate::read::read_stream_capped(std::io::stdin().lock(), MAX_FILE_BYTES)
         .map_err(|e| Fatal(format!("cannot read standard input: {e}")))?;
     let name = match &args.stdin_filename {
         Some(name) => name.clone(),
@@ -332,18 +449,28 @@ fn read_stdin(args: &LintArgs, config: &Config, cwd: &Path) -> Result<Option<Std
             config_path: config.relative(&path),
             path,
             explicit: true,
+            unreadable: None,
         },
         bytes,
     }))
 }
 
-fn check(args: CheckArgs, catalogue: Arc<Catalogue>) -> Result<u8, Fatal> {
+fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result<u8, Fatal> {
     let cwd = current_dir()?;
     let outputs = parse_outputs(&args)?;
     let baseline = match &args.baseline {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Fatal(format!("cannot read baseline `{}`: {e}", path.display())))?;
+            let shown = discover::path_text(path);
+            let (bytes, size) = crate::read::read_capped(path, MAX_FILE_BYTES)
+                .map_err(|e| Fatal(format!("cannot read baseline `{shown}`: {e}")))?;
+            if size > MAX_FILE_BYTES {
+                return Err(Fatal(format!(
+                    "baseline `{shown}` is larger than {} MiB",
+                    MAX_FILE_BYTES / 1_048_576
+                )));
+            }
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Fatal(format!("baseline `{shown}` is not UTF-8 text")))?;
             let file = BaselineFile::parse(&text)
                 .map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
             Some((path.clone(), file))
@@ -361,7 +488,11 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>) -> Result<u8, Fatal> {
         &cwd,
         outcome.config_file.as_ref(),
         catalogue,
-        std::env::args().skip(1),
+        // Arguments need not be UTF-8 (a file name), and may hold control characters:
+        // escaped as names are.
+        std::env::args_os()
+            .skip(1)
+            .map(|arg| printable(&discover::path_text(Path::new(&arg))).into_owned()),
     );
     meta.templates_lock = lock_meta(engine.config(), &outcome, &cwd);
     let fail_on = match args.fail_on {
@@ -374,6 +505,7 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>) -> Result<u8, Fatal> {
             .unwrap_or(FailOn::At(crate::diagnostic::Severity::Error)),
     };
     let color_allowed = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut failed_parts = Vec::new();
     for (format, target) in outputs {
         let color = target.is_none() && color_allowed && std::io::stdout().is_terminal();
         let input = ReportInput {
@@ -387,28 +519,55 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>) -> Result<u8, Fatal> {
             baseline: stats.as_ref(),
             meta: &meta,
         };
-        let text = report::render(format, &input);
+        let rendered = report::render(format, &input);
+        failed_parts.extend(rendered.failures.into_iter().map(|f| (format, f)));
         if format == ReportFormat::Github {
             // The job summary is a courtesy: failing to write it must not fail the job.
             if let Err(Fatal(message)) = append_step_summary(&input) {
-                eprintln!("walint: warning: {message}");
+                warn(&format!("walint: warning: {message}"));
             }
         }
         match target {
-            Some(path) => std::fs::write(&path, text)
-                .map_err(|e| Fatal(format!("cannot write `{}`: {e}", path.display())))?,
-            None => {
-                let mut stdout = std::io::stdout().lock();
-                let _ = stdout.write_all(text.as_bytes());
-                let _ = stdout.flush();
-            }
+            Some(path) => std::fs::write(&path, rendered.text).map_err(|e| {
+                Fatal(format!(
+                    "cannot write `{}`: {}",
+                    discover::path_text(&path),
+                    reason(&e)
+                ))
+            })?,
+            None => out.write(&rendered.text)?,
         }
+    }
+    if !failed_parts.is_empty() {
+        // Every other finding is out; the missing ones make the run an error, not a pass.
+        for (format, failure) in &failed_parts {
+            let format = format_name(*format);
+            let what = match &failure.file {
+                Some(file) => format!(
+                    "the {format} report leaves out the findings of `{}`",
+                    printable(file)
+                ),
+                None => format!("cannot render the {format} report"),
+            };
+            warn(&format!(
+                "walint: internal error: {what}: {}; please report this bug",
+                printable(&failure.message)
+            ));
+        }
+        return Ok(EXIT_ERROR);
     }
     let failed = outcome
         .diagnostics
         .iter()
         .any(|d| d.is_active() && fail_on.fails(d.severity));
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// A format's name as `--format` takes it.
+fn format_name(format: ReportFormat) -> String {
+    format
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_string())
 }
 
 /// The templates lock as the audit reports show it, with the run's templates against it.
@@ -433,7 +592,8 @@ fn append_step_summary(input: &ReportInput) -> Result<(), Fatal> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return Ok(());
     };
-    let text = report::render(ReportFormat::Markdown, input);
+    // A renderer failure is reported with the github report's own.
+    let text = report::render(ReportFormat::Markdown, input).text;
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -456,12 +616,11 @@ fn record_baseline(args: BaselineArgs, catalogue: Arc<Catalogue>) -> Result<u8, 
     std::fs::write(&args.output, recorded.to_json())
         .map_err(|e| Fatal(format!("cannot write `{}`: {e}", args.output.display())))?;
     let n = recorded.findings.len();
-    eprintln!(
-        "Recorded {n} finding{} in {}; `walint check --baseline {}` hides them.",
+    let file = discover::path_text(&args.output);
+    warn(&format!(
+        "Recorded {n} finding{} in {file}; `walint check --baseline {file}` hides them.",
         if n == 1 { "" } else { "s" },
-        args.output.display(),
-        args.output.display()
-    );
+    ));
     Ok(EXIT_CLEAN)
 }
 
@@ -489,7 +648,7 @@ fn parse_outputs(args: &CheckArgs) -> Result<Vec<(ReportFormat, Option<PathBuf>)
     Ok(outputs)
 }
 
-fn rules(format: RulesFormat, catalogue: &Catalogue) -> Result<u8, Fatal> {
+fn rules(format: RulesFormat, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fatal> {
     let text = match format {
         RulesFormat::Json => {
             let rules: Vec<serde_json::Value> = catalogue
@@ -512,7 +671,7 @@ fn rules(format: RulesFormat, catalogue: &Catalogue) -> Result<u8, Fatal> {
         }
         RulesFormat::Table => rules_table(catalogue),
     };
-    print!("{text}");
+    out.write_doc(text.as_bytes())?;
     Ok(EXIT_CLEAN)
 }
 
@@ -533,7 +692,7 @@ pub fn rules_table(catalogue: &Catalogue) -> String {
     text
 }
 
-fn explain(rule: &str, catalogue: &Catalogue) -> Result<u8, Fatal> {
+fn explain(rule: &str, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fatal> {
     let Some(doc) = catalogue.find(rule) else {
         let names = catalogue.rules().iter().flat_map(|r| [&*r.code, &*r.name]);
         return Err(Fatal(format!(
@@ -588,11 +747,11 @@ fn explain(rule: &str, catalogue: &Catalogue) -> Result<u8, Fatal> {
             }
         }
     }
-    print!("{text}");
+    out.write_doc(text.as_bytes())?;
     Ok(EXIT_CLEAN)
 }
 
-fn init() -> Result<u8, Fatal> {
+fn init(out: &mut Stdout) -> Result<u8, Fatal> {
     if let Some(existing) = config::FILE_NAMES.iter().find(|n| Path::new(n).exists()) {
         return Err(Fatal(format!(
             "{existing} already exists; not overwriting it"
@@ -600,16 +759,16 @@ fn init() -> Result<u8, Fatal> {
     }
     std::fs::write(config::FILE_NAMES[0], config::STARTER)
         .map_err(|e| Fatal(format!("cannot write walint.yaml: {e}")))?;
-    println!("Wrote walint.yaml. Run `walint check` to lint this folder.");
+    out.write("Wrote walint.yaml. Run `walint check` to lint this folder.\n")?;
     Ok(EXIT_CLEAN)
 }
 
-fn man(dir: Option<&Path>) -> Result<u8, Fatal> {
+fn man(dir: Option<&Path>, out: &mut Stdout) -> Result<u8, Fatal> {
     match dir {
         None => {
             let page = generate::main_page(Cli::command())
                 .map_err(|e| Fatal(format!("cannot render the man page: {e}")))?;
-            print_bytes(&page)
+            out.write_doc(&page)?;
         }
         Some(dir) => {
             let written = generate::man_pages(Cli::command(), dir).map_err(|e| {
@@ -619,16 +778,9 @@ fn man(dir: Option<&Path>) -> Result<u8, Fatal> {
                 ))
             })?;
             for path in written {
-                println!("{}", path.display());
+                out.write_doc(format!("{}\n", discover::path_text(&path)).as_bytes())?;
             }
-            Ok(EXIT_CLEAN)
         }
     }
-}
-
-/// Generated text on stdout; a closed pipe (`walint man | head`) is not an error.
-fn print_bytes(bytes: &[u8]) -> Result<u8, Fatal> {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(bytes).and_then(|()| stdout.flush());
     Ok(EXIT_CLEAN)
 }

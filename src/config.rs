@@ -13,6 +13,7 @@ use crate::diagnostic::Severity;
 use crate::model::flow::Duration;
 use crate::model::reader::Keyword;
 use crate::model::webhook::{Environment, GraphVersion};
+use crate::source::MAX_FILE_BYTES;
 use crate::source::{parse, Format, LineIndex, NodeId, Span, Tree, Value};
 use crate::suggest::did_you_mean;
 use crate::templates_lock::{TemplatesLock, DEFAULT_FILE as DEFAULT_LOCK_FILE};
@@ -170,18 +171,34 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
         FILE_NAMES
             .iter()
             .map(|name| folder.join(name))
-            .find(|candidate| candidate.is_file())
+            // Whatever is there by that name, so one that cannot be read (a broken link,
+            // a FIFO) is an error that says why, not a silent fall-back to the defaults.
+            .find(|candidate| candidate.symlink_metadata().is_ok())
     })
 }
 
 impl Config {
     pub fn load(path: &Path, catalogue: &Catalogue) -> Result<Config, ConfigError> {
         let shown = path.to_string_lossy().replace('\\', "/");
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let failed = |message: String| ConfigError {
             path: shown.clone(),
             line: 0,
             column: 0,
-            message: format!("cannot read config: {e}"),
+            message,
+        };
+        let (bytes, size) = crate::read::read_capped(path, MAX_FILE_BYTES)
+            .map_err(|e| failed(format!("cannot read config: {e}")))?;
+        if size > MAX_FILE_BYTES {
+            return Err(failed(format!(
+                "config is larger than {} MiB",
+                MAX_FILE_BYTES / 1_048_576
+            )));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            failed(format!(
+                "config is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ))
         })?;
         let root = path
             .parent()

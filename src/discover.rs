@@ -10,6 +10,7 @@ use ignore::WalkBuilder;
 
 use crate::catalogue::Catalogue;
 use crate::config::{self, Config};
+use crate::read;
 use crate::source::Format;
 use crate::templates_lock::TemplatesLock;
 
@@ -26,6 +27,9 @@ pub struct Candidate {
     pub config_path: String,
     /// Named on the command line or matched by `include`: a parse error is always reported.
     pub explicit: bool,
+    /// Found while walking but cannot be read (a folder without permission, a name over
+    /// the system's limit): reported (WA001) with this reason, never passed over.
+    pub unreadable: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -35,9 +39,15 @@ pub struct Discovery {
     pub warnings: Vec<String>,
 }
 
-/// A path on the command line that does not exist.
+/// A path on the command line that cannot be linted: exit 2 with this message.
 #[derive(Debug, PartialEq, Eq)]
 pub struct MissingPath(pub String);
+
+impl std::fmt::Display for MissingPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 fn globset(patterns: &[String]) -> GlobSet {
     let mut builder = GlobSetBuilder::new();
@@ -50,9 +60,41 @@ fn globset(patterns: &[String]) -> GlobSet {
     builder.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
+/// A path as text that names it exactly, with `/` separators. On Unix a name is bytes: a
+/// byte that is not part of UTF-8 text, and a backslash (never a separator there), is
+/// written `\xNN` (`caf\xe9.yaml`), so no two files look alike and the name can be traced
+/// back (SARIF turns the escapes back into the bytes). A backslash in the result is always
+/// such an escape.
+pub fn path_text(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            for c in chunk.valid().chars() {
+                if c == '\\' {
+                    out.push_str("\\x5c");
+                } else {
+                    out.push(c);
+                }
+            }
+            for byte in chunk.invalid() {
+                let _ = write!(out, "\\x{byte:02x}");
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy().replace('\\', "/")
+    }
+}
+
+/// `path` as reports name it: relative to `cwd` where it is inside it, as [`path_text`].
 pub fn shown(path: &Path, cwd: &Path) -> String {
     let relative = path.strip_prefix(cwd).unwrap_or(path);
-    let text = relative.to_string_lossy().replace('\\', "/");
+    let text = path_text(relative);
     let mut text = text.as_str();
     while let Some(rest) = text.strip_prefix("./") {
         text = rest;
@@ -72,8 +114,23 @@ pub fn load_config(
     let path = if no_config {
         None
     } else if let Some(path) = explicit {
-        if !path.is_file() {
-            return Err(format!("config file `{}` does not exist", path.display()));
+        // The real reason: missing, a broken or looping link, or not a regular file.
+        let shown = path_text(path);
+        match std::fs::metadata(path) {
+            Ok(metadata) => {
+                if let Some(what) = read::what_it_is(metadata.file_type()) {
+                    return Err(format!(
+                        "config file `{shown}` is not a regular file ({what})"
+                    ));
+                }
+            }
+            Err(error) if path.symlink_metadata().is_ok() => {
+                return Err(format!(
+                    "config file `{shown}` is a symbolic link that leads nowhere: {}",
+                    read::reason(&error)
+                ));
+            }
+            Err(_) => return Err(format!("config file `{shown}` does not exist")),
         }
         Some(path.to_path_buf())
     } else {
@@ -131,8 +188,12 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path) -> Result<Discov
     let mut warnings = Vec::new();
     for path in paths {
         let metadata = std::fs::metadata(path);
-        if metadata.is_err() && std::fs::symlink_metadata(path).is_err() {
-            return Err(MissingPath(path.to_string_lossy().into_owned()));
+        if let (Err(error), Err(_)) = (&metadata, std::fs::symlink_metadata(path)) {
+            let shown = path_text(path);
+            return Err(MissingPath(match error.kind() {
+                std::io::ErrorKind::NotFound => format!("path `{shown}` does not exist"),
+                _ => format!("cannot read `{shown}`: {}", read::reason(error)),
+            }));
         }
         if !path.is_dir() {
             let shown = shown(path, cwd);
@@ -143,9 +204,19 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path) -> Result<Discov
                     config_path: config.relative(&cwd.join(path)),
                     shown,
                     explicit: true,
+                    unreadable: None,
                 },
             );
             continue;
+        }
+        // A folder named on the command line that cannot be listed: nothing of it would be
+        // checked, which is no pass.
+        if let Err(error) = std::fs::read_dir(path) {
+            return Err(MissingPath(format!(
+                "cannot read folder `{}`: {}",
+                path_text(path),
+                read::reason(&error)
+            )));
         }
         let walker = WalkBuilder::new(path)
             .hidden(false)
@@ -163,16 +234,28 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path) -> Result<Discov
                 Ok(entry) => entry,
                 Err(error) => {
                     // A linted-looking file that cannot be opened (a dangling symlink) is
-                    // handed on, so loading reports it with the OS error; anything else
-                    // (a symlink loop, an unreadable folder) is a warning.
+                    // handed on, so loading reports it with the OS error; a folder that
+                    // cannot be read (no permission, a name too long) is reported as
+                    // unreadable; a symlink loop is a warning, its target linted once.
                     match unreadable_file(&error) {
-                        Some(path) if Format::from_path(&path.to_string_lossy()).is_some() => {
+                        Some((path, _)) if Format::from_path(&path_text(&path)).is_some() => {
                             let shown = shown(&path, cwd);
                             found.entry(shown.clone()).or_insert(Candidate {
                                 config_path: config.relative(&cwd.join(&path)),
                                 path,
                                 shown,
                                 explicit: true,
+                                unreadable: None,
+                            });
+                        }
+                        Some((path, reason)) if !path.is_file() => {
+                            let shown = shown(&path, cwd);
+                            found.entry(shown.clone()).or_insert(Candidate {
+                                config_path: config.relative(&cwd.join(&path)),
+                                path,
+                                shown,
+                                explicit: true,
+                                unreadable: Some(format!("cannot read folder: {reason}")),
                             });
                         }
                         _ => warnings.push(error.to_string()),
@@ -200,13 +283,21 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path) -> Result<Discov
                 shown,
                 config_path: relative,
                 explicit: included,
+                unreadable: None,
             });
         }
     }
-    Ok(Discovery {
-        files: found.into_values().collect(),
-        warnings,
-    })
+    // Each real file once (through a symlinked folder it is found twice), under the first
+    // of its names in path order.
+    let mut seen = std::collections::HashSet::new();
+    let files = found
+        .into_values()
+        .filter(|candidate| match std::fs::canonicalize(&candidate.path) {
+            Ok(real) => seen.insert(real),
+            Err(_) => true,
+        })
+        .collect();
+    Ok(Discovery { files, warnings })
 }
 
 /// `check --force-exclude`: the files named on the command line follow the rules of files
@@ -228,10 +319,10 @@ pub fn force_exclude(files: &mut Vec<Candidate>, config: &Config) {
     });
 }
 
-/// The path of a file the walker could not open, unless the error is a loop.
-fn unreadable_file(error: &ignore::Error) -> Option<PathBuf> {
+/// The path the walker could not open, with the reason, unless the error is a loop.
+fn unreadable_file(error: &ignore::Error) -> Option<(PathBuf, String)> {
     match error {
-        ignore::Error::WithPath { path, err } => is_io(err).then(|| path.clone()),
+        ignore::Error::WithPath { path, err } => io_reason(err).map(|r| (path.clone(), r)),
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             unreadable_file(err)
         }
@@ -239,12 +330,12 @@ fn unreadable_file(error: &ignore::Error) -> Option<PathBuf> {
     }
 }
 
-fn is_io(error: &ignore::Error) -> bool {
+fn io_reason(error: &ignore::Error) -> Option<String> {
     match error {
-        ignore::Error::Io(_) => true,
+        ignore::Error::Io(error) => Some(read::reason(error)),
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            is_io(err)
+            io_reason(err)
         }
-        _ => false,
+        _ => None,
     }
 }

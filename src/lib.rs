@@ -17,6 +17,8 @@ pub mod exit;
 pub mod generate;
 pub mod graph_api;
 pub mod model;
+pub mod read;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod source;

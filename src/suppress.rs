@@ -158,7 +158,8 @@ fn byte_offset(text: &str, byte: Option<usize>, char_index: usize) -> usize {
 fn own_line_comments(text: &str) -> Vec<Span> {
     let mut found = Vec::new();
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    // CRLF splits into a line and an empty one, which holds no comment.
+    for line in text.split_inclusive(['\n', '\r']) {
         let content = line.trim_end_matches(['\n', '\r']);
         let indent = content.len() - content.trim_start().len();
         if content.trim_start().starts_with('#') {

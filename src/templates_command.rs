@@ -303,8 +303,8 @@ fn status(args: &StatusArgs, cwd: &Path, catalogue: &Catalogue) -> Result<u8, St
     let lock = TemplatesLock::read(&path, &shown)?.ok_or_else(|| {
         format!("no templates lock at {shown}; `walint templates pull` writes it")
     })?;
-    let discovery = discover::discover(&args.paths, &config, cwd)
-        .map_err(|missing| format!("path `{}` does not exist", missing.0))?;
+    let discovery =
+        discover::discover(&args.paths, &config, cwd).map_err(|refused| refused.to_string())?;
     for warning in &discovery.warnings {
         eprintln!("walint: warning: {warning}");
     }

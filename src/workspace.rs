@@ -6,7 +6,6 @@
 //! the fields those rules read, and the location of every node the copies hold, so their
 //! findings still resolve to a line, a column and a JSON pointer.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::diagnostic::FileId;
@@ -14,6 +13,7 @@ use crate::model::campaign::FrequencyCap;
 use crate::model::flow::TemplateRef;
 use crate::model::template::{Category, Status};
 use crate::model::{AtNode, Kind, LanguageCode};
+use crate::redact::Redaction;
 use crate::source::{LineIndex, NodeId, Span, Tree};
 
 /// One file of the run, as reports see it.
@@ -34,9 +34,12 @@ pub struct SourceFile {
     pub kinds: Vec<Kind>,
     /// SHA-256 of the file's bytes as read (hex), for the audit report's inventory.
     pub sha256: String,
-    /// Byte ranges holding secrets (from sensitive findings, whether or not their rule is
-    /// reported): reports that show source show [`SourceFile::shown_text`], never `text`.
+    /// Byte ranges that held secrets, masked in `text` (see [`crate::redact`]) once the file
+    /// is checked: whether or not a rule reports them, no report shows them.
     pub secrets: Vec<Span>,
+    /// The secrets' values, which every message, help and pointer about the file is
+    /// scrubbed of.
+    pub redaction: Redaction,
 }
 
 impl SourceFile {
@@ -50,6 +53,7 @@ impl SourceFile {
             kinds: Vec::new(),
             sha256: String::new(),
             secrets: Vec::new(),
+            redaction: Redaction::default(),
         }
     }
 
@@ -57,28 +61,6 @@ impl SourceFile {
     pub fn drop_text(&mut self) {
         self.text = String::new();
         self.lines = LineIndex::new("");
-    }
-
-    /// The text as reports may show it: every character of a secret replaced by `*` (one per
-    /// byte, so every span and line still points at the same place).
-    pub fn shown_text(&self) -> Cow<'_, str> {
-        if self.secrets.is_empty() {
-            return Cow::Borrowed(&self.text);
-        }
-        let mut bytes = self.text.clone().into_bytes();
-        for span in &self.secrets {
-            let end = span.end.min(bytes.len());
-            for byte in bytes.iter_mut().take(end).skip(span.start) {
-                // Every byte of the span, including the continuation bytes of a multi-byte
-                // character: the result stays valid UTF-8 with the same length.
-                *byte = b'*';
-            }
-        }
-        match String::from_utf8(bytes) {
-            Ok(text) => Cow::Owned(text),
-            // Unreachable: a span covers whole characters. Show nothing rather than a secret.
-            Err(_) => Cow::Owned(String::new()),
-        }
     }
 }
 

@@ -979,6 +979,7 @@ fn a_rule_defined_at_run_time_is_reported_in_every_format() {
         kinds: Vec::new(),
         sha256: String::new(),
         secrets: Vec::new(),
+        redaction: Default::default(),
     };
     let rule = catalogue.rule(acme);
     let diagnostic = Diagnostic {
@@ -1016,11 +1017,11 @@ fn a_rule_defined_at_run_time_is_reported_in_every_format() {
         meta: &meta,
     };
     let json: serde_json::Value =
-        serde_json::from_str(&render(ReportFormat::Json, &input)).unwrap();
+        serde_json::from_str(&render(ReportFormat::Json, &input).text).unwrap();
     assert_eq!(json["diagnostics"][0]["rule"], "ACME001");
     assert_eq!(json["diagnostics"][0]["name"], "acme-menu-style");
     let sarif: serde_json::Value =
-        serde_json::from_str(&render(ReportFormat::Sarif, &input)).unwrap();
+        serde_json::from_str(&render(ReportFormat::Sarif, &input).text).unwrap();
     let run = &sarif["runs"][0];
     assert_eq!(run["tool"]["driver"]["rules"][0]["id"], "ACME001");
     assert_eq!(
@@ -1037,7 +1038,9 @@ fn a_rule_defined_at_run_time_is_reported_in_every_format() {
         ReportFormat::Markdown,
         ReportFormat::Html,
     ] {
-        let text = render(format, &input);
+        let rendered = render(format, &input);
+        assert!(rendered.failures.is_empty(), "{format:?}: {rendered:?}");
+        let text = rendered.text;
         assert!(text.contains("ACME001"), "{format:?}: {text}");
     }
 }

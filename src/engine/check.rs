@@ -3,7 +3,8 @@
 
 use crate::diagnostic::{Diagnostic, FileFinding, FileId};
 use crate::model::Document;
-use crate::rules::{self, debug_assert_own, Context, FileContext};
+use crate::redact::Redaction;
+use crate::rules::{self, debug_assert_own, secrets, Context, FileContext};
 use crate::workspace::{Exports, Workspace};
 
 use super::load::{self, Loaded, Refused};
@@ -23,7 +24,20 @@ impl Engine {
     /// Checks one file's bytes as read from disk or standard input: text that is too large
     /// or not UTF-8 is left out, or reported (WA001) when it is walint's or asked for.
     pub fn check_bytes(&self, id: FileId, name: &FileName, bytes: Vec<u8>) -> FileResult {
-        match load::decode(bytes, name.explicit) {
+        let size = bytes.len() as u64;
+        self.check_read(id, name, bytes, Some(size))
+    }
+
+    /// As [`Engine::check_bytes`], for bytes a bounded reader read of a file of `size` bytes
+    /// (`None`: more than it read).
+    pub fn check_read(
+        &self,
+        id: FileId,
+        name: &FileName,
+        bytes: Vec<u8>,
+        size: Option<u64>,
+    ) -> FileResult {
+        match load::decode(bytes, size, name.explicit) {
             Ok(text) => self.check_decoded(id, name, text),
             Err(refused) => self.refused(id, name, refused),
         }
@@ -31,8 +45,12 @@ impl Engine {
 
     /// A file that could not be read: WA001 says why.
     pub fn unreadable(&self, id: FileId, name: &FileName, error: &std::io::Error) -> FileResult {
-        let loaded = Loaded::unreadable(id, name, format!("cannot read file: {error}"));
-        FileResult::Checked(self.check_loaded(loaded))
+        self.cannot_read(id, name, format!("cannot read file: {error}"))
+    }
+
+    /// A file walint was handed but cannot read (not a regular file): WA001 with `message`.
+    pub fn cannot_read(&self, id: FileId, name: &FileName, message: String) -> FileResult {
+        FileResult::Checked(self.check_loaded(Loaded::unreadable(id, name, message)))
     }
 
     fn refused(&self, id: FileId, name: &FileName, refused: Refused) -> FileResult {
@@ -108,12 +126,45 @@ impl Engine {
                 );
             }
         }
-        let nodes = tree.as_ref().map_or(Nodes::None, Nodes::Tree);
-        // Secrets are masked before any rule or report sees the file again.
-        for finding in findings.iter().filter(|f| f.sensitive) {
-            let (span, _) = super::resolve::locate(&file.text, nodes, finding.at);
-            file.secrets.push(span);
+        // Secrets: every one written anywhere in the text (a comment, a file that does not
+        // parse), and those WA003 found in values. The file's text is masked once, here:
+        // resolving and every report read the masked text; only a place inside a string is
+        // found in the text as written.
+        let mut secrets = secrets::find_in_text(&file.text);
+        {
+            let nodes = tree
+                .as_ref()
+                .map_or(Nodes::None, |tree| Nodes::Tree(tree, &file.text));
+            for finding in findings.iter().filter(|f| f.sensitive) {
+                let (span, _) = super::resolve::locate(nodes, finding.at);
+                let value = file.text.get(span.start..span.end).unwrap_or("");
+                secrets.push((span, secrets::kind_of(value)));
+            }
         }
+        secrets.sort_by_key(|(span, _)| (span.start, std::cmp::Reverse(span.end)));
+        secrets.dedup_by(|later, earlier| {
+            let overlaps = later.0.start < earlier.0.end;
+            if overlaps {
+                earlier.0.end = earlier.0.end.max(later.0.end);
+            }
+            overlaps
+        });
+        let written = if secrets.is_empty() {
+            None
+        } else {
+            let written = file.text.clone();
+            file.redaction = Redaction::apply(&mut file.text, &secrets, secrets::redact);
+            file.secrets = secrets.iter().map(|(span, _)| *span).collect();
+            Some(written)
+        };
+        let mut ignores = ignores;
+        for reason in ignores.iter_mut().filter_map(|i| i.reason.as_mut()) {
+            file.redaction.scrub_in_place(reason);
+        }
+        let written_text = written.as_deref().unwrap_or(&file.text);
+        let nodes = tree
+            .as_ref()
+            .map_or(Nodes::None, |tree| Nodes::Tree(tree, written_text));
         let mut diagnostics: Vec<Diagnostic> = findings
             .into_iter()
             .filter(|finding| self.is_enabled(finding.rule))
@@ -177,10 +228,26 @@ impl Engine {
             let checked = files.get(at)?;
             Some((&checked.file, Nodes::Kept(&checked.exports.locations)))
         };
+        // A cross-file message may quote another file's value: scrubbed of every file's
+        // secrets.
+        let mut every = Redaction::default();
+        for file in &files {
+            every.extend(&file.file.redaction);
+        }
         findings
             .into_iter()
             .filter(|f| self.is_enabled(f.finding.rule))
             .filter_map(|f| resolve(located, &self.config, &self.catalogue, f))
+            .map(|mut diagnostic| {
+                every.scrub_in_place(&mut diagnostic.message);
+                if let Some(help) = &mut diagnostic.help {
+                    every.scrub_in_place(help);
+                }
+                for related in &mut diagnostic.related {
+                    every.scrub_in_place(&mut related.message);
+                }
+                diagnostic
+            })
             .collect()
     }
 }

@@ -4,6 +4,8 @@
 
 use crate::diagnostic::fingerprint::sha256;
 use crate::diagnostic::{At, Diagnostic, FileFinding, FileId, Finding};
+use crate::redact::Redaction;
+use crate::rules::secrets;
 use crate::source;
 use crate::suppress::{self, SUPPRESSION_INVALID};
 use crate::workspace::{file_by_id, Export, SourceFile};
@@ -51,15 +53,19 @@ impl Engine {
             &enabled,
         );
         let config_file = config.path.as_ref().map(|_| {
-            let text = config.text.clone();
+            // The config is shown (a WA005 about an override) masked, as every file is.
+            let mut text = config.text.clone();
+            let secrets = secrets::find_in_text(&text);
+            let redaction = Redaction::apply(&mut text, &secrets, secrets::redact);
             SourceFile {
                 id: FileId::CONFIG,
                 path: config.shown.clone(),
                 config_path: String::new(),
                 lines: source::LineIndex::new(&text),
                 kinds: Vec::new(),
-                sha256: sha256(text.as_bytes()),
-                secrets: Vec::new(),
+                sha256: sha256(config.text.as_bytes()),
+                secrets: secrets.into_iter().map(|(span, _)| span).collect(),
+                redaction,
                 text,
             }
         });

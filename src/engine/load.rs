@@ -6,6 +6,7 @@ use crate::catalogue::{Catalogue, RuleId};
 use crate::diagnostic::fingerprint::sha256;
 use crate::diagnostic::{At, FileId, Finding};
 use crate::model::{self, reader::SCHEMA_VIOLATION};
+use crate::redact::Redaction;
 use crate::source::{self, Format, Span, Tree, MAX_FILE_BYTES};
 use crate::suppress::{self, InlineIgnore};
 use crate::workspace::SourceFile;
@@ -86,24 +87,83 @@ pub(super) enum Refused {
     Skipped(Skipped),
 }
 
-/// A file over the size limit: reported when it is walint's (`marked`) or asked for.
-fn too_large(size: usize, marked: bool, explicit: bool) -> Refused {
+/// A file over the size limit (of `size` bytes; `None`: more than was read): reported when
+/// it is walint's (`marked`) or asked for.
+fn too_large(size: Option<u64>, marked: bool, explicit: bool) -> Refused {
     if explicit || marked {
-        Refused::Unreadable(format!(
-            "file is {:.1} MiB; walint reads files up to {} MiB",
-            size as f64 / 1_048_576.0,
-            MAX_FILE_BYTES / 1_048_576
-        ))
+        let limit = MAX_FILE_BYTES / 1_048_576;
+        Refused::Unreadable(match size {
+            Some(size) => format!(
+                "file is {:.1} MiB; walint reads files up to {limit} MiB",
+                size as f64 / 1_048_576.0,
+            ),
+            None => {
+                format!("file is larger than {limit} MiB; walint reads files up to {limit} MiB")
+            }
+        })
     } else {
         Refused::Skipped(Skipped::TooLarge)
     }
 }
 
-/// Bytes as read from a file or standard input, as text.
-pub(super) fn decode(bytes: Vec<u8>, explicit: bool) -> Result<String, Refused> {
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+/// UTF-16 and UTF-32 text, by its byte-order mark: its name, and the text for markers.
+fn wide_text(bytes: &[u8]) -> Option<(&'static str, String)> {
+    let units16 = |big: bool| -> String {
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|p| {
+                if big {
+                    u16::from_be_bytes([p[0], p[1]])
+                } else {
+                    u16::from_le_bytes([p[0], p[1]])
+                }
+            })
+            .collect();
+        String::from_utf16_lossy(&units)
+    };
+    let units32 = |big: bool| -> String {
+        bytes[4..]
+            .chunks_exact(4)
+            .map(|q| {
+                let q = [q[0], q[1], q[2], q[3]];
+                char::from_u32(if big {
+                    u32::from_be_bytes(q)
+                } else {
+                    u32::from_le_bytes(q)
+                })
+                .unwrap_or('\u{fffd}')
+            })
+            .collect()
+    };
+    if bytes.starts_with(&[0xff, 0xfe, 0, 0]) {
+        Some(("UTF-32 (little-endian)", units32(false)))
+    } else if bytes.starts_with(&[0, 0, 0xfe, 0xff]) {
+        Some(("UTF-32 (big-endian)", units32(true)))
+    } else if bytes.starts_with(&[0xff, 0xfe]) {
+        Some(("UTF-16 (little-endian)", units16(false)))
+    } else if bytes.starts_with(&[0xfe, 0xff]) {
+        Some(("UTF-16 (big-endian)", units16(true)))
+    } else {
+        None
+    }
+}
+
+/// Bytes as read from a file or standard input (all of it, or the limit and one byte of a
+/// file of `size` bytes), as text.
+pub(super) fn decode(bytes: Vec<u8>, size: Option<u64>, explicit: bool) -> Result<String, Refused> {
+    if bytes.len() as u64 > MAX_FILE_BYTES || size.is_none_or(|s| s > MAX_FILE_BYTES) {
         let marked = has_marker(&String::from_utf8_lossy(&bytes));
-        return Err(too_large(bytes.len(), marked, explicit));
+        return Err(too_large(size, marked, explicit));
+    }
+    if let Some((encoding, text)) = wide_text(&bytes) {
+        return Err(if explicit || has_marker(&text) {
+            Refused::Unreadable(format!(
+                "{encoding} text; walint reads UTF-8: convert it, e.g. with `iconv -f {} -t UTF-8`",
+                encoding.split(' ').next().unwrap_or(encoding)
+            ))
+        } else {
+            Refused::Skipped(Skipped::NotText)
+        });
     }
     String::from_utf8(bytes).map_err(|error| {
         if explicit || has_marker(&String::from_utf8_lossy(error.as_bytes())) {
@@ -120,7 +180,11 @@ pub(super) fn decode(bytes: Vec<u8>, explicit: bool) -> Result<String, Refused> 
 /// A text given as is (an editor's buffer): only its size can rule it out before parsing.
 pub(super) fn check_size(text: &str, explicit: bool) -> Result<(), Refused> {
     if text.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(text.len(), has_marker(text), explicit));
+        return Err(too_large(
+            Some(text.len() as u64),
+            has_marker(text),
+            explicit,
+        ));
     }
     Ok(())
 }
@@ -151,6 +215,7 @@ pub(super) fn load(
         lines,
         kinds: Vec::new(),
         secrets: Vec::new(),
+        redaction: Redaction::default(),
         text,
         sha256,
     };

@@ -371,6 +371,7 @@ mod tests {
             kinds: Vec::new(),
             sha256: String::new(),
             secrets: Vec::new(),
+            redaction: Default::default(),
         };
         let node = tree.get(tree.documents[0], "entry").unwrap();
         let finding = crate::diagnostic::Finding::new(acme, crate::diagnostic::At::Node(node), "x");
@@ -378,7 +379,8 @@ mod tests {
             file: file.id,
             finding,
         };
-        let located = |id: FileId| (id == file.id).then_some((&file, resolve::Nodes::Tree(&tree)));
+        let located =
+            |id: FileId| (id == file.id).then_some((&file, resolve::Nodes::Tree(&tree, FLOW)));
         let diagnostic =
             resolve::resolve(located, engine.config(), engine.catalogue(), found).unwrap();
         assert_eq!(

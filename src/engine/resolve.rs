@@ -9,11 +9,12 @@ use crate::model::Embedded;
 use crate::source::{self, Span, Tree};
 use crate::workspace::{Locations, SourceFile};
 
-/// What locates a file's nodes: its tree while the file is checked, afterwards the
+/// What locates a file's nodes: its tree while the file is checked (with the text it was
+/// parsed from, as written: a place inside a string is found in it), afterwards the
 /// locations its exports kept.
 #[derive(Clone, Copy)]
 pub(super) enum Nodes<'a> {
-    Tree(&'a Tree),
+    Tree(&'a Tree, &'a str),
     Kept(&'a Locations),
     None,
 }
@@ -34,11 +35,11 @@ fn span_in_tree(text: &str, tree: &Tree, at: At) -> Span {
 }
 
 /// Byte span and JSON pointer of a location.
-pub(super) fn locate(text: &str, nodes: Nodes, at: At) -> (Span, String) {
+pub(super) fn locate(nodes: Nodes, at: At) -> (Span, String) {
     match (nodes, at) {
         (_, At::Raw(span)) => (span, String::new()),
         (
-            Nodes::Tree(tree),
+            Nodes::Tree(tree, text),
             At::Node(node) | At::Key(node) | At::InFile(node, _) | At::InString(node, ..),
         ) => (span_in_tree(text, tree, at), tree.pointer(node)),
         (
@@ -100,20 +101,31 @@ pub(super) fn resolve<'a>(
     let FileFinding { file: id, finding } = found;
     let (file, nodes) = files(id)?;
     let doc = catalogue.rule(finding.rule);
-    let (span, pointer) = locate(&file.text, nodes, finding.at);
+    let (span, pointer) = locate(nodes, finding.at);
     let severity = config
         .severity_for(finding.rule, &file.config_path, &pointer)
         .or(finding.severity)
         .unwrap_or(doc.severity);
     let start = file.lines.position(&file.text, span.start);
     let end = file.lines.position(&file.text, span.end);
+    // The file's text is masked: the fingerprint is of the redacted form, as is every word
+    // of the diagnostic (a key in the pointer, a value in the message).
     let offending = file.text.get(span.start..span.end).unwrap_or("");
+    let scrub = |text: &mut String| file.redaction.scrub_in_place(text);
+    let mut pointer = pointer;
+    scrub(&mut pointer);
+    let mut message = finding.message;
+    scrub(&mut message);
+    let mut help = finding.help;
+    if let Some(help) = &mut help {
+        scrub(help);
+    }
     let related = finding
         .related
         .iter()
         .filter_map(|related| {
             let (other, nodes) = files(related.file)?;
-            let (span, _) = locate(&other.text, nodes, related.at);
+            let (span, _) = locate(nodes, related.at);
             let start = other.lines.position(&other.text, span.start);
             let end = other.lines.position(&other.text, span.end);
             Some(RelatedLocation {
@@ -124,7 +136,12 @@ pub(super) fn resolve<'a>(
                 column: start.column,
                 end_line: end.line,
                 end_column: end.column,
-                message: related.message.clone(),
+                message: {
+                    let mut message = related.message.clone();
+                    file.redaction.scrub_in_place(&mut message);
+                    other.redaction.scrub_in_place(&mut message);
+                    message
+                },
             })
         })
         .collect();
@@ -134,8 +151,8 @@ pub(super) fn resolve<'a>(
         name: doc.name.clone(),
         severity,
         fingerprint: fingerprint(&doc.code, &file.path, &pointer, offending),
-        message: finding.message,
-        help: finding.help,
+        message,
+        help,
         file: file.path.clone(),
         file_id: id,
         span,
@@ -179,12 +196,12 @@ mod tests {
             At::InFile(language, Span::new(3, 5)),
         ] {
             assert_eq!(
-                locate(TEXT, kept, at),
-                locate(TEXT, Nodes::Tree(&tree), at),
+                locate(kept, at),
+                locate(Nodes::Tree(&tree, TEXT), at),
                 "{at:?}"
             );
         }
-        let (span, pointer) = locate(TEXT, kept, At::Key(name));
+        let (span, pointer) = locate(kept, At::Key(name));
         assert_eq!(&TEXT[span.start..span.end], "campaign");
         assert_eq!(pointer, "/campaign");
     }
@@ -192,16 +209,13 @@ mod tests {
     #[test]
     fn without_nodes_only_byte_ranges_locate() {
         let span = Span::new(2, 4);
+        assert_eq!(locate(Nodes::None, At::Raw(span)), (span, String::new()));
         assert_eq!(
-            locate(TEXT, Nodes::None, At::Raw(span)),
+            locate(Nodes::None, At::InFile(0, span)),
             (span, String::new())
         );
         assert_eq!(
-            locate(TEXT, Nodes::None, At::InFile(0, span)),
-            (span, String::new())
-        );
-        assert_eq!(
-            locate(TEXT, Nodes::None, At::Node(0)),
+            locate(Nodes::None, At::Node(0)),
             (Span::default(), String::new())
         );
     }

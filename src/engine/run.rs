@@ -6,6 +6,8 @@ use rayon::prelude::*;
 
 use crate::diagnostic::FileId;
 use crate::discover::Candidate;
+use crate::read::{read_capped, ReadError};
+use crate::source::MAX_FILE_BYTES;
 
 use super::{Engine, FileName, FileResult, Outcome};
 
@@ -35,11 +37,24 @@ pub fn lint(engine: &Engine, candidates: &[Candidate], stdin: Option<&StdinFile>
         .map(|(index, (candidate, given))| {
             let id = FileId::input(index);
             let name = FileName::of(candidate);
+            if let Some(reason) = &candidate.unreadable {
+                return engine.cannot_read(id, &name, reason.clone());
+            }
             match given {
-                Some(bytes) => engine.check_bytes(id, &name, bytes.to_vec()),
-                None => match std::fs::read(&candidate.path) {
-                    Ok(bytes) => engine.check_bytes(id, &name, bytes),
-                    Err(error) => engine.unreadable(id, &name, &error),
+                // Standard input was read up to the limit and one byte: longer is "over".
+                Some(bytes) => {
+                    let size = bytes.len() as u64;
+                    let size = (size <= MAX_FILE_BYTES).then_some(size);
+                    engine.check_read(id, &name, bytes.to_vec(), size)
+                }
+                // Regular files only, and never more than the limit and one byte of them.
+                None => match read_capped(&candidate.path, MAX_FILE_BYTES) {
+                    Ok((bytes, size)) => engine.check_read(id, &name, bytes, Some(size)),
+                    Err(ReadError::Io(error)) => engine.unreadable(id, &name, &error),
+                    Err(refused @ ReadError::BrokenLink(_)) => {
+                        engine.cannot_read(id, &name, format!("cannot read file: {refused}"))
+                    }
+                    Err(refused) => engine.cannot_read(id, &name, refused.to_string()),
                 },
             }
         })

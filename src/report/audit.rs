@@ -6,20 +6,19 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::{ReportInput, RunMeta};
+use super::excerpt::{excerpt, ELLIPSIS};
+use super::guard;
+use super::text::{printable, printable_line};
+use super::{RenderFailure, ReportInput, RunMeta};
 use crate::baseline::BaselineStats;
 use crate::catalogue::CATEGORIES;
 use crate::config::FailOn;
 use crate::diagnostic::FileId;
 use crate::diagnostic::{Counts, Diagnostic, Severity, SuppressionKind};
 use crate::model::Kind;
+use crate::source::Span;
 use crate::templates_lock::LOCK_RULES;
 use crate::workspace::SourceFile;
-
-/// Lines of a finding shown at most (the first ones of a longer span).
-const MAX_SNIPPET_LINES: usize = 8;
-/// Characters of a source line shown at most.
-const MAX_LINE_CHARS: usize = 240;
 
 #[derive(Serialize)]
 pub struct Audit<'a> {
@@ -201,60 +200,48 @@ fn rank(status: &str) -> u8 {
     }
 }
 
-fn truncate(text: &str) -> String {
-    if text.chars().count() > MAX_LINE_CHARS {
-        let mut cut: String = text.chars().take(MAX_LINE_CHARS).collect();
-        cut.push('…');
-        cut
-    } else {
-        text.to_string()
-    }
-}
-
-/// The lines a finding points at, its span marked. Cut by byte offsets on the text as reports
-/// may show it (secrets masked, same byte layout), so a masked secret never leaks.
-fn snippet(file: &SourceFile, d: &Diagnostic) -> (Vec<SnippetLine>, String) {
+/// The lines a finding points at (the first ones of a longer span), its span marked, each
+/// cut to the excerpt's window around the span. Cut by byte offsets on the text as reports
+/// may show it (`shown`: secrets masked, same byte layout), so a masked secret never leaks.
+fn snippet(file: &SourceFile, shown: &str, d: &Diagnostic) -> (Vec<SnippetLine>, String) {
     let mut lines = Vec::new();
     if file.text.is_empty() {
         return (lines, String::new());
     }
-    let shown = file.shown_text();
-    let last = file.lines.line_count();
-    let first_line = d.start.line.clamp(1, last);
-    let end_line = d
-        .end
-        .line
-        .clamp(first_line, first_line + MAX_SNIPPET_LINES - 1)
-        .min(last);
-    for number in first_line..=end_line {
-        let line = file.lines.line_span(&file.text, number);
-        let from = if number == d.start.line {
-            d.span.start.clamp(line.start, line.end)
-        } else {
-            line.start
-        };
-        let to = if number == d.end.line {
-            d.span.end.clamp(from, line.end)
-        } else {
-            line.end
-        };
-        let part = |a: usize, b: usize| shown.get(a..b).unwrap_or("").to_string();
+    let part = |s: Span| printable_line(shown.get(s.start..s.end).unwrap_or("")).into_owned();
+    let cut = excerpt(shown, &file.lines, d.span, 0);
+    for line in cut.span_lines() {
+        let mut before = String::new();
+        if line.cut_before {
+            before.push_str(ELLIPSIS);
+        }
+        before.push_str(&part(line.before));
+        let mut marked = part(line.marked);
+        let mut after = part(line.after);
+        if line.cut_after {
+            // Nothing shown after the span: the span itself was cut.
+            if line.after.is_empty() {
+                marked.push_str(ELLIPSIS);
+            } else {
+                after.push_str(ELLIPSIS);
+            }
+        }
         lines.push(SnippetLine {
-            number,
-            before: part(line.start, from),
-            marked: truncate(&part(from, to)),
-            after: truncate(&part(to, line.end)),
+            number: line.number,
+            before,
+            marked,
+            after,
         });
     }
-    let width = end_line.to_string().len();
+    let width = lines.last().map_or(1, |l| l.number.to_string().len());
     let mut text = String::new();
     for line in &lines {
-        let before = truncate(&line.before);
         text.push_str(&format!(
             "{:>width$} | {}{}{}\n",
-            line.number, before, line.marked, line.after
+            line.number, line.before, line.marked, line.after
         ));
-        let pad: String = before
+        let pad: String = line
+            .before
             .chars()
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
@@ -264,11 +251,10 @@ fn snippet(file: &SourceFile, d: &Diagnostic) -> (Vec<SnippetLine>, String) {
     (lines, text)
 }
 
-fn finding(input: &ReportInput, d: &Diagnostic) -> FindingView {
-    let (snippet, snippet_text) = input
-        .source(d.file_id)
-        .map(|file| snippet(file, d))
-        .unwrap_or_default();
+/// A finding as the audit reports show it; `shown` is its file's text as reports may show it.
+fn finding(file: Option<&SourceFile>, shown: &str, d: &Diagnostic) -> FindingView {
+    let (snippet, snippet_text) = file.map(|file| snippet(file, shown, d)).unwrap_or_default();
+    let text = |s: &str| printable(s).into_owned();
     FindingView {
         severity: d.severity.as_str(),
         code: d.code.to_string(),
@@ -277,15 +263,15 @@ fn finding(input: &ReportInput, d: &Diagnostic) -> FindingView {
         column: d.start.column,
         end_line: d.end.line,
         end_column: d.end.column,
-        message: d.message.clone(),
-        help: d.help.clone(),
-        pointer: d.pointer.clone(),
+        message: text(&d.message),
+        help: d.help.as_deref().map(text),
+        pointer: text(&d.pointer),
         fingerprint: d.fingerprint.clone(),
         suppression: d.suppressed.as_ref().map(|s| SuppressionView {
             kind: s.kind.as_str(),
             label: s.kind.describe(),
-            reason: s.reason.clone(),
-            file: s.file.clone(),
+            reason: text(&s.reason),
+            file: text(&s.file),
             line: s.line,
         }),
         snippet,
@@ -294,10 +280,10 @@ fn finding(input: &ReportInput, d: &Diagnostic) -> FindingView {
             .related
             .iter()
             .map(|r| RelatedView {
-                file: r.file.clone(),
+                file: text(&r.file),
                 line: r.line,
                 column: r.column,
-                message: r.message.clone(),
+                message: text(&r.message),
             })
             .collect(),
     }
@@ -317,7 +303,7 @@ fn anchor(path: &str) -> String {
     format!("file-{slug}")
 }
 
-pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
+pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> Audit<'a> {
     let catalogue = input.catalogue;
     let counts = input.counts();
     let category_of = |code: &str| {
@@ -510,7 +496,7 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
         .map(|file| {
             let (findings, suppressed) = per_file(file.id);
             FileView {
-                path: file.path.clone(),
+                path: printable(&file.path).into_owned(),
                 kind: file_kind(file),
                 findings,
                 suppressed,
@@ -521,7 +507,7 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
     let config = input.config_file.map(|file| {
         let (findings, suppressed) = per_file(FileId::CONFIG);
         FileView {
-            path: file.path.clone(),
+            path: printable(&file.path).into_owned(),
             kind: "walint config".to_string(),
             findings,
             suppressed,
@@ -529,31 +515,25 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
         }
     });
 
-    let mut groups: Vec<FileFindings> = Vec::new();
-    for d in input.diagnostics {
-        let view = finding(input, d);
-        match groups.last_mut() {
-            Some(group) if group.path == d.file => group.items.push(view),
-            _ => {
-                let kind = input
-                    .source(d.file_id)
-                    .map(|f| {
-                        if d.file_id == FileId::CONFIG {
-                            "walint config".to_string()
-                        } else {
-                            file_kind(f)
-                        }
-                    })
-                    .unwrap_or_default();
-                groups.push(FileFindings {
-                    path: d.file.clone(),
-                    kind,
-                    anchor: anchor(&d.file),
-                    items: vec![view],
-                })
-            }
+    let groups = guard::per_file(input.diagnostics.iter(), failures, |diagnostics| {
+        let first = diagnostics[0];
+        let file = input.source(first.file_id);
+        let shown = file.map_or("", |f| f.text.as_str());
+        let kind = match file {
+            Some(_) if first.file_id == FileId::CONFIG => "walint config".to_string(),
+            Some(file) => file_kind(file),
+            None => String::new(),
+        };
+        FileFindings {
+            path: printable(&first.file).into_owned(),
+            kind,
+            anchor: anchor(&first.file),
+            items: diagnostics
+                .iter()
+                .map(|d| finding(file, shown, d))
+                .collect(),
         }
-    }
+    });
 
     let passed = !input.failed();
     Audit {
@@ -577,21 +557,86 @@ pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
     }
 }
 
-/// Escapes text for a Markdown table cell: pipes, line breaks and HTML.
-fn cell(text: String) -> String {
+/// HTML-escapes running Markdown text: no raw HTML gets through (GitHub shows the entities
+/// as the characters).
+fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-        .replace('|', "\\|")
+}
+
+/// `text` as one Markdown code span. Nothing inside a code span is markup, so it is not
+/// escaped (an entity would show literally); the delimiter is a run of backticks longer
+/// than any inside, padded with a space where the text starts or ends with one.
+fn code_span(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    let ticks = "`".repeat(longest_tick_run(text) + 1);
+    let pad = if text.starts_with(['`', ' ']) || text.ends_with(['`', ' ']) {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
+}
+
+fn longest_tick_run(text: &str) -> usize {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest
+}
+
+/// Markdown for a message: its `backtick spans` as code spans, as written; the rest
+/// HTML-escaped, with `escape` applied to each part (table cells escape pipes). An odd
+/// backtick is shown as one.
+fn message_markdown(text: &str, escape: impl Fn(String) -> String) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len() % 2 == 0 {
+        return escape(html_escape(text).replace('`', "\\`"));
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                escape(code_span(part))
+            } else {
+                escape(html_escape(part))
+            }
+        })
+        .collect()
+}
+
+/// A table cell's pipes and line breaks (GitHub reads `\|` as a pipe inside code spans too).
+fn cell_escape(text: String) -> String {
+    text.replace('|', "\\|")
         .replace("\r\n", "<br>")
         .replace('\n', "<br>")
 }
 
-/// Escapes running Markdown text: no raw HTML gets through.
+/// A message in a Markdown table cell.
+fn cell(text: String) -> String {
+    message_markdown(&text, cell_escape)
+}
+
+/// A message in running Markdown text.
 fn md(text: String) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    message_markdown(&text, |part| part)
+}
+
+/// A value (a path, a command line) as a code span.
+fn code(text: String) -> String {
+    code_span(&text)
+}
+
+/// A value as a code span in a table cell.
+fn code_cell(text: String) -> String {
+    cell_escape(code_span(&text))
 }
 
 /// HTML-escapes `text` and shows its `backtick spans` as `<code>`, as the terminal shows them
@@ -624,13 +669,7 @@ fn ticks(text: String) -> minijinja::Value {
 
 /// A code fence longer than any run of backticks in `text`.
 fn fence(text: String) -> String {
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    "`".repeat((longest + 1).max(3))
+    "`".repeat((longest_tick_run(&text) + 1).max(3))
 }
 
 /// Renders an embedded template over the audit data; `chart` is trusted SVG markup.
@@ -651,6 +690,8 @@ pub fn render_template(
     }
     env.add_filter("cell", cell);
     env.add_filter("md", md);
+    env.add_filter("code", code);
+    env.add_filter("code_cell", code_cell);
     env.add_filter("fence", fence);
     env.add_filter("ticks", ticks);
     let rendered = env.add_template(name, source).and_then(|()| {
@@ -682,6 +723,19 @@ mod tests {
             "menu <code>a&lt;b&gt;</code> has 4 options"
         );
         assert_eq!(ticks("odd ` tick".into()).to_string(), "odd ` tick");
+    }
+
+    #[test]
+    fn markdown_code_spans_are_not_html_escaped() {
+        assert_eq!(
+            md("image `<img src=x>` & more".into()),
+            "image `<img src=x>` &amp; more"
+        );
+        assert_eq!(md("odd ` <b>".into()), "odd \\` &lt;b&gt;");
+        assert_eq!(code("a``b".into()), "```a``b```");
+        assert_eq!(code("`x".into()), "`` `x ``");
+        assert_eq!(code_cell("a|b".into()), "`a\\|b`");
+        assert_eq!(cell("`a|<b>` | c".into()), "`a\\|<b>` \\| c");
     }
 
     #[test]

@@ -4,7 +4,9 @@
 
 use std::fmt::Write;
 
-use super::{full_summary, ReportInput};
+use super::guard::per_file;
+use super::text::printable;
+use super::{full_summary, RenderFailure, ReportInput};
 use crate::diagnostic::Severity;
 
 /// Escapes a command's message (`%`, CR, LF), as `escapeData` in @actions/core.
@@ -19,31 +21,37 @@ pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(input: &ReportInput) -> String {
-    let mut out = String::new();
-    for d in input.active() {
-        let command = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "notice",
-        };
-        let mut message = d.message.clone();
-        if let Some(help) = &d.help {
-            message.push_str("\nhelp: ");
-            message.push_str(help);
+pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
+    let parts = per_file(input.active(), failures, |diagnostics| {
+        let mut out = String::new();
+        for d in diagnostics {
+            let command = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            // Control characters from the files are escaped before the toolkit's escaping,
+            // so only the line break before `help:` is a real one.
+            let mut message = printable(&d.message).into_owned();
+            if let Some(help) = &d.help {
+                message.push_str("\nhelp: ");
+                message.push_str(&printable(help));
+            }
+            let _ = writeln!(
+                out,
+                "::{command} file={},line={},endLine={},col={},endColumn={},title={}::{}",
+                escape_property(&printable(&d.file)),
+                d.start.line,
+                d.end.line,
+                d.start.column,
+                d.end.column,
+                escape_property(&format!("{} {}", d.code, d.name)),
+                escape_data(&message)
+            );
         }
-        let _ = writeln!(
-            out,
-            "::{command} file={},line={},endLine={},col={},endColumn={},title={}::{}",
-            escape_property(&d.file),
-            d.start.line,
-            d.end.line,
-            d.start.column,
-            d.end.column,
-            escape_property(&format!("{} {}", d.code, d.name)),
-            escape_data(&message)
-        );
-    }
+        out
+    });
+    let mut out = parts.concat();
     let _ = writeln!(out, "{}", full_summary(input));
     out
 }

@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-use super::ReportInput;
-use crate::diagnostic::Severity;
+use super::guard::per_file;
+use super::{RenderFailure, ReportInput};
+use crate::diagnostic::{Diagnostic, Severity};
 
 #[derive(Serialize)]
 struct Issue<'a> {
@@ -41,25 +42,31 @@ fn severity(severity: Severity) -> &'static str {
     }
 }
 
-pub fn render(input: &ReportInput) -> String {
-    let issues: Vec<Issue> = input
-        .active()
-        .map(|d| Issue {
-            kind: "issue",
-            description: format!("{} {}: {}", d.code, d.name, d.message),
-            check_name: &d.code,
-            fingerprint: &d.fingerprint,
-            severity: severity(d.severity),
-            categories: ["Bug Risk"],
-            location: Location {
-                path: &d.file,
-                lines: Lines {
-                    begin: d.start.line,
-                    end: d.end.line,
-                },
+fn issue(d: &Diagnostic) -> Issue<'_> {
+    Issue {
+        kind: "issue",
+        description: format!("{} {}: {}", d.code, d.name, d.message),
+        check_name: &d.code,
+        fingerprint: &d.fingerprint,
+        severity: severity(d.severity),
+        categories: ["Bug Risk"],
+        location: Location {
+            path: &d.file,
+            lines: Lines {
+                begin: d.start.line,
+                end: d.end.line,
             },
-        })
-        .collect();
+        },
+    }
+}
+
+pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
+    let issues: Vec<Issue> = per_file(input.active(), failures, |diagnostics| {
+        diagnostics.iter().map(|d| issue(d)).collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     let mut text = serde_json::to_string_pretty(&issues).unwrap_or_default();
     text.push('\n');
     text

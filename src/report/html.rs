@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::audit::{build, render_template, CategoryRow};
-use super::ReportInput;
+use super::{RenderFailure, ReportInput};
 
 const TEMPLATE: &str = include_str!("templates/report.html");
 
@@ -91,8 +91,8 @@ pub fn chart(rows: &[CategoryRow]) -> String {
     svg
 }
 
-pub fn render(input: &ReportInput) -> String {
-    let audit = build(input);
+pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
+    let audit = build(input, failures);
     let chart = chart(&audit.categories);
     render_template("report.html", TEMPLATE, &audit, &chart)
 }

@@ -1,42 +1,125 @@
 //! rustc-style reports with the source snippet, through miette's graphical handler.
+//!
+//! miette is given an excerpt of each file (see [`super::excerpt`]), never the file: lines
+//! cut to a window around the finding, control characters escaped, the header still giving
+//! the finding's own line and column.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity as MietteSeverity,
-    SourceSpan,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    Severity as MietteSeverity, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{full_summary, ReportInput};
+use super::excerpt::{excerpt, ELLIPSIS};
+use super::text::{printable, printable_line};
+use super::{full_summary, RenderFailure, ReportInput};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::Span;
+use crate::source::{Position, Span};
 use crate::workspace::SourceFile;
 
 /// Width the snippets are wrapped at: fixed, so output does not depend on the terminal.
 const WIDTH: usize = 100;
+/// Lines shown before and after a finding's own, as miette shows them.
+const CONTEXT_LINES: usize = 1;
+
+/// What miette is given of a file: the excerpt's lines as a text of their own.
+struct Window {
+    name: String,
+    text: String,
+    /// 1-based number in the file of the window's first line.
+    first_line: usize,
+    /// The finding's span in `text`.
+    label: SourceSpan,
+    /// 0-based line and column of the finding in the file, for the header.
+    start: (usize, usize),
+}
+
+impl Window {
+    /// The excerpt of `span` in `file` (whose text as shown is `shown`), starting at `start`.
+    fn new(file: &SourceFile, shown: &str, span: Span, start: Position) -> Window {
+        let cut = excerpt(shown, &file.lines, span, CONTEXT_LINES);
+        let part = |s: Span| printable_line(shown.get(s.start..s.end).unwrap_or(""));
+        let mut text = String::new();
+        let mut label: Option<(usize, usize)> = None;
+        for line in &cut.lines {
+            if line.cut_before {
+                text.push_str(ELLIPSIS);
+            }
+            text.push_str(&part(line.before));
+            let from = text.len();
+            text.push_str(&part(line.marked));
+            if line.in_span {
+                label = Some((label.map_or(from, |(a, _)| a), text.len()));
+            }
+            text.push_str(&part(line.after));
+            if line.cut_after {
+                text.push_str(ELLIPSIS);
+            }
+            if line.broken {
+                text.push('\n');
+            }
+        }
+        let (a, b) = label.unwrap_or((0, 0));
+        Window {
+            name: printable(&file.path).into_owned(),
+            text,
+            first_line: cut.lines.first().map_or(1, |l| l.number),
+            label: SourceSpan::new(a.into(), b - a),
+            start: (start.line.saturating_sub(1), start.column.saturating_sub(1)),
+        }
+    }
+}
+
+impl SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let read = self.text.as_str().read_span(span, before, after)?;
+        // The header names the finding's position in the file, not in the window.
+        let (line, column) = if *span == self.label && before == 0 {
+            self.start
+        } else {
+            (read.line() + self.first_line - 1, read.column())
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            read.data(),
+            *read.span(),
+            line,
+            column,
+            read.line_count(),
+        )))
+    }
+}
 
 struct Shown<'a> {
     diagnostic: &'a Diagnostic,
-    source: NamedSource<String>,
+    message: Cow<'a, str>,
+    help: Option<Cow<'a, str>>,
+    source: Window,
     related: Vec<RelatedShown>,
 }
 
 /// A related location in another file, rendered as a note under the main report.
 struct RelatedShown {
     message: String,
-    source: NamedSource<String>,
-    span: SourceSpan,
+    source: Window,
 }
 
 impl fmt::Debug for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -57,8 +140,7 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic
-            .help
+        self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
@@ -68,9 +150,8 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = source_span(self.diagnostic.span);
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(Some("here".to_string()), span),
+            LabeledSpan::new_primary_with_span(Some("here".to_string()), self.source.label),
         )))
     }
 
@@ -109,21 +190,64 @@ impl miette::Diagnostic for RelatedShown {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            None, self.span,
+            None,
+            self.source.label,
         ))))
     }
 }
 
-fn source_span(span: Span) -> SourceSpan {
-    SourceSpan::new(span.start.into(), span.len())
+/// One file's findings, each with its related locations.
+fn render_file(
+    input: &ReportInput,
+    handler: &GraphicalReportHandler,
+    diagnostics: &[&Diagnostic],
+) -> String {
+    let mut out = String::new();
+    let Some(file) = diagnostics.first().and_then(|d| input.source(d.file_id)) else {
+        return out;
+    };
+    // The text is masked already (see `crate::redact`).
+    let shown = file.text.as_str();
+    for &diagnostic in diagnostics {
+        let related = diagnostic
+            .related
+            .iter()
+            .filter_map(|r| {
+                let other = input.source(r.file_id)?;
+                let at = Position {
+                    line: r.line,
+                    column: r.column,
+                };
+                Some(RelatedShown {
+                    message: printable(&r.message).into_owned(),
+                    source: Window::new(other, &other.text, r.span, at),
+                })
+            })
+            .collect();
+        let shown = Shown {
+            diagnostic,
+            message: printable(&diagnostic.message),
+            help: diagnostic.help.as_deref().map(printable),
+            source: Window::new(file, shown, diagnostic.span, diagnostic.start),
+            related,
+        };
+        if handler.render_report(&mut out, &shown).is_err() {
+            out.push_str(&format!(
+                "{}:{}:{}: {}[{}] {}\n",
+                printable(&diagnostic.file),
+                diagnostic.start.line,
+                diagnostic.start.column,
+                diagnostic.severity,
+                diagnostic.code,
+                shown.message
+            ));
+        }
+        out.push('\n');
+    }
+    out
 }
 
-/// The file as the report shows it: secrets masked (see `SourceFile::shown_text`).
-fn named(file: &SourceFile) -> NamedSource<String> {
-    NamedSource::new(file.path.clone(), file.shown_text().into_owned())
-}
-
-pub fn render(input: &ReportInput) -> String {
+pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
     let theme = if input.color {
         GraphicalTheme::unicode()
     } else {
@@ -132,41 +256,10 @@ pub fn render(input: &ReportInput) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(WIDTH)
         .with_links(false);
-    let mut out = String::new();
-    for diagnostic in input.active() {
-        let Some(file) = input.source(diagnostic.file_id) else {
-            continue;
-        };
-        let related = diagnostic
-            .related
-            .iter()
-            .filter_map(|r| {
-                let other = input.source(r.file_id)?;
-                Some(RelatedShown {
-                    message: r.message.clone(),
-                    source: named(other),
-                    span: source_span(r.span),
-                })
-            })
-            .collect();
-        let shown = Shown {
-            diagnostic,
-            source: named(file),
-            related,
-        };
-        if handler.render_report(&mut out, &shown).is_err() {
-            out.push_str(&format!(
-                "{}:{}:{}: {}[{}] {}\n",
-                diagnostic.file,
-                diagnostic.start.line,
-                diagnostic.start.column,
-                diagnostic.severity,
-                diagnostic.code,
-                diagnostic.message
-            ));
-        }
-        out.push('\n');
-    }
+    let parts = super::guard::per_file(input.active(), failures, |diagnostics| {
+        render_file(input, &handler, diagnostics)
+    });
+    let mut out = parts.concat();
     out.push_str(&full_summary(input));
     out.push('\n');
     out

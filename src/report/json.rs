@@ -2,9 +2,10 @@
 
 use serde::Serialize;
 
-use super::ReportInput;
+use super::guard::per_file;
+use super::{RenderFailure, ReportInput};
 use crate::baseline::BaselineStats;
-use crate::diagnostic::{Counts, RelatedLocation, Severity, Suppression};
+use crate::diagnostic::{Counts, Diagnostic, RelatedLocation, Severity, Suppression};
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -56,7 +57,29 @@ struct Entry<'a> {
     suppression: Option<&'a Suppression>,
 }
 
-pub fn render(input: &ReportInput) -> String {
+fn entry(d: &Diagnostic) -> Entry<'_> {
+    Entry {
+        rule: &d.code,
+        name: &d.name,
+        severity: d.severity,
+        message: &d.message,
+        help: d.help.as_deref(),
+        file: &d.file,
+        line: d.start.line,
+        column: d.start.column,
+        end_line: d.end.line,
+        end_column: d.end.column,
+        pointer: &d.pointer,
+        fingerprint: &d.fingerprint,
+        related: &d.related,
+        suppression: d.suppressed.as_ref(),
+    }
+}
+
+pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
+    let diagnostics = per_file(input.diagnostics.iter(), failures, |diagnostics| {
+        diagnostics.iter().map(|d| entry(d)).collect::<Vec<_>>()
+    });
     let report = Report {
         tool: Tool {
             name: "walint",
@@ -68,26 +91,7 @@ pub fn render(input: &ReportInput) -> String {
             suppressed: input.suppressed_count(),
             baseline: input.baseline,
         },
-        diagnostics: input
-            .diagnostics
-            .iter()
-            .map(|d| Entry {
-                rule: &d.code,
-                name: &d.name,
-                severity: d.severity,
-                message: &d.message,
-                help: d.help.as_deref(),
-                file: &d.file,
-                line: d.start.line,
-                column: d.start.column,
-                end_line: d.end.line,
-                end_column: d.end.column,
-                pointer: &d.pointer,
-                fingerprint: &d.fingerprint,
-                related: &d.related,
-                suppression: d.suppressed.as_ref(),
-            })
-            .collect(),
+        diagnostics: diagnostics.into_iter().flatten().collect(),
     };
     // Serialising these plain structs cannot fail.
     let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();

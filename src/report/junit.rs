@@ -1,10 +1,13 @@
 //! JUnit XML for CI test dashboards: one testsuite per file, one failing testcase per finding
 //! at or above `--fail-on`, one passing testcase for a file without such a finding.
-//! Suppressed findings and findings below the threshold are not test failures.
+//! Suppressed findings and findings below the threshold are not test failures. Control
+//! characters, which XML 1.0 cannot carry at all, are escaped as in the text reports.
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::ReportInput;
+use super::guard::catch;
+use super::text::printable;
+use super::{RenderFailure, ReportInput};
 use crate::diagnostic::{Diagnostic, FileId};
 
 /// The name of the passing testcase of a clean file.
@@ -12,15 +15,20 @@ const CLEAN: &str = "walint";
 
 fn failure(d: &Diagnostic) -> TestCase {
     let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+    let message = printable(&d.message);
     let mut description = format!(
-        "{}:{}:{}: {}[{}] {}",
-        d.file, d.start.line, d.start.column, d.severity, d.code, d.message
+        "{}:{}:{}: {}[{}] {message}",
+        printable(&d.file),
+        d.start.line,
+        d.start.column,
+        d.severity,
+        d.code,
     );
     if let Some(help) = &d.help {
-        description.push_str(&format!("\nhelp: {help}"));
+        description.push_str(&format!("\nhelp: {}", printable(help)));
     }
     status
-        .set_message(d.message.as_str())
+        .set_message(message.as_ref())
         .set_type(&*d.code)
         .set_description(description);
     let mut case = TestCase::new(
@@ -30,11 +38,11 @@ fn failure(d: &Diagnostic) -> TestCase {
         ),
         status,
     );
-    case.set_classname(d.file.as_str());
+    case.set_classname(printable(&d.file).as_ref());
     case
 }
 
-pub fn render(input: &ReportInput) -> String {
+pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
     let mut report = Report::new("walint");
     let mut files: Vec<(FileId, &str)> = input
         .files
@@ -46,21 +54,33 @@ pub fn render(input: &ReportInput) -> String {
             files.push((FileId::CONFIG, config.path.as_str()));
         }
     }
-    for (id, path) in files {
-        let mut suite = TestSuite::new(path);
-        let failures: Vec<TestCase> = input
-            .active()
-            .filter(|d| d.file_id == id && input.fail_on.fails(d.severity))
-            .map(failure)
-            .collect();
-        if failures.is_empty() {
-            let mut case = TestCase::new(CLEAN, TestCaseStatus::success());
-            case.set_classname(path);
-            suite.add_test_case(case);
-        } else {
-            suite.add_test_cases(failures);
+    for (index, path) in files {
+        let suite = catch(|| {
+            let path = printable(path);
+            let mut suite = TestSuite::new(path.as_ref());
+            let failures: Vec<TestCase> = input
+                .active()
+                .filter(|d| d.file_id == index && input.fail_on.fails(d.severity))
+                .map(failure)
+                .collect();
+            if failures.is_empty() {
+                let mut case = TestCase::new(CLEAN, TestCaseStatus::success());
+                case.set_classname(path.as_ref());
+                suite.add_test_case(case);
+            } else {
+                suite.add_test_cases(failures);
+            }
+            suite
+        });
+        match suite {
+            Ok(suite) => {
+                report.add_test_suite(suite);
+            }
+            Err(message) => failures.push(RenderFailure {
+                file: Some(path.to_string()),
+                message,
+            }),
         }
-        report.add_test_suite(suite);
     }
     report.to_string().unwrap_or_else(|error| {
         format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- walint: cannot write JUnit: {error} -->\n")

@@ -3,10 +3,10 @@
 //! renderers (GitHub's among them) strip inline SVG.
 
 use super::audit::{build, render_template};
-use super::ReportInput;
+use super::{RenderFailure, ReportInput};
 
 const TEMPLATE: &str = include_str!("templates/report.md");
 
-pub fn render(input: &ReportInput) -> String {
-    render_template("report.md", TEMPLATE, &build(input), "")
+pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
+    render_template("report.md", TEMPLATE, &build(input, failures), "")
 }

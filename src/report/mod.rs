@@ -5,8 +5,10 @@
 
 mod audit;
 mod concise;
+pub mod excerpt;
 mod github;
 mod gitlab;
+mod guard;
 mod html;
 mod human;
 mod json;
@@ -14,6 +16,7 @@ mod junit;
 mod markdown;
 pub mod meta;
 mod sarif;
+pub mod text;
 
 use crate::baseline::BaselineStats;
 use crate::catalogue::{Catalogue, RuleId};
@@ -21,6 +24,7 @@ use crate::config::FailOn;
 use crate::diagnostic::{Counts, Diagnostic, FileId};
 use crate::workspace::SourceFile;
 
+pub use guard::{RenderFailure, Rendered};
 pub use meta::RunMeta;
 
 /// Output formats of `walint check`.
@@ -88,17 +92,33 @@ impl<'a> ReportInput<'a> {
     }
 }
 
-pub fn render(format: ReportFormat, input: &ReportInput) -> String {
-    match format {
-        ReportFormat::Human => human::render(input),
-        ReportFormat::Concise => concise::render(input),
-        ReportFormat::Json => json::render(input),
-        ReportFormat::Sarif => sarif::render(input),
-        ReportFormat::Junit => junit::render(input),
-        ReportFormat::Github => github::render(input),
-        ReportFormat::Gitlab => gitlab::render(input),
-        ReportFormat::Markdown => markdown::render(input),
-        ReportFormat::Html => html::render(input),
+/// The report in `format`. Each file's findings are rendered on their own: should a renderer
+/// panic on one file, the report holds every other file's findings and `failures` names it.
+pub fn render(format: ReportFormat, input: &ReportInput) -> Rendered {
+    let mut failures = Vec::new();
+    let whole = guard::catch(|| {
+        let failures = &mut failures;
+        match format {
+            ReportFormat::Human => human::render(input, failures),
+            ReportFormat::Concise => concise::render(input, failures),
+            ReportFormat::Json => json::render(input, failures),
+            ReportFormat::Sarif => sarif::render(input, failures),
+            ReportFormat::Junit => junit::render(input, failures),
+            ReportFormat::Github => github::render(input, failures),
+            ReportFormat::Gitlab => gitlab::render(input, failures),
+            ReportFormat::Markdown => markdown::render(input, failures),
+            ReportFormat::Html => html::render(input, failures),
+        }
+    });
+    match whole {
+        Ok(text) => Rendered { text, failures },
+        Err(message) => Rendered {
+            text: String::new(),
+            failures: vec![RenderFailure {
+                file: None,
+                message,
+            }],
+        },
     }
 }
 
@@ -120,6 +140,7 @@ pub fn summary_line(counts: Counts, files: usize) -> String {
 }
 
 /// The summary line with what suppressions and the baseline hid, when they hid anything.
+/// Plain text: the baseline's file name is escaped as every text report escapes names.
 pub fn full_summary(input: &ReportInput) -> String {
     let mut line = summary_line(input.counts(), input.files.len());
     let suppressed = input.suppressed_count();
@@ -131,7 +152,9 @@ pub fn full_summary(input: &ReportInput) -> String {
     if let Some(baseline) = input.baseline {
         line.push_str(&format!(
             " Baseline {}: {} hidden, {} fixed.",
-            baseline.file, baseline.hidden, baseline.fixed
+            text::printable(&baseline.file),
+            baseline.hidden,
+            baseline.fixed
         ));
     }
     line

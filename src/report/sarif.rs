@@ -4,12 +4,18 @@
 //! the column after the last character. Suppressed findings are results with `suppressions`
 //! (kind `inSource` for a walint-ignore comment, `external` for a config override) and their
 //! reason as `justification`. Only rules that have results are listed in `tool.driver.rules`.
+//!
+//! A region's `snippet` is its text, given only when it is short (see [`excerpt`]); its
+//! `contextRegion` is the lines around it, pulled in to `CONTEXT_CHARS` characters
+//! either side of it on a long line, so a minified file's findings do not each copy its line.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::ReportInput;
+use super::excerpt::excerpt;
+use super::guard::per_file;
+use super::{RenderFailure, ReportInput};
 use crate::catalogue::RuleDoc;
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::source::Span;
@@ -169,11 +175,38 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
+/// The bytes a shown path stands for: its `\xNN` escapes (see `discover::path_text`) turned
+/// back into the bytes of the file's real name.
+fn name_bytes(path: &str) -> Vec<u8> {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = bytes
+            .get(i..i + 4)
+            .filter(|e| e.starts_with(b"\\x"))
+            .and_then(|e| std::str::from_utf8(&e[2..]).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 4;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// A path as a URI reference: relative paths stay relative (to the working directory, which
-/// is the repository root in CI), absolute ones become `file://` URIs.
+/// is the repository root in CI), absolute ones become `file://` URIs. Percent-encoded from
+/// the bytes of the real name, which need not be UTF-8.
 pub(super) fn uri(path: &str) -> String {
     let mut out = String::new();
-    for byte in path.bytes() {
+    for byte in name_bytes(path) {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 out.push(byte as char)
@@ -197,35 +230,30 @@ fn sentence(message: &str) -> String {
     }
 }
 
-/// The region of `span`, with its text as snippet; `None` for a file without text.
-fn text_region(file: &SourceFile, span: Span) -> Option<Region> {
-    if file.text.is_empty() {
-        return None;
-    }
+/// The region of `span`, with `snippet` as its text.
+fn region(file: &SourceFile, span: Span, snippet: Option<&str>) -> Region {
     let start = file.lines.position(&file.text, span.start);
     let end = file.lines.position(&file.text, span.end);
-    Some(Region {
+    Region {
         start_line: start.line,
         start_column: file.lines.utf16_column(&file.text, span.start),
         end_line: end.line,
         end_column: file.lines.utf16_column(&file.text, span.end),
-        // Secrets are masked in every snippet (same byte layout as the text).
-        snippet: file
-            .shown_text()
-            .get(span.start..span.end)
-            .map(|text| Text {
-                text: text.to_string(),
-            }),
-    })
+        snippet: snippet.map(|text| Text {
+            text: text.to_string(),
+        }),
+    }
 }
 
-/// The region and its context (the whole lines around it, one more on each side).
+/// The region and its context: the line before and the line after, cut as
+/// [`excerpt`] cuts them. A region too long to show whole has neither snippet nor context
+/// (a context holds its region).
 fn regions(
     file: Option<&SourceFile>,
     span: Span,
     lines: (usize, usize),
 ) -> (Region, Option<Region>) {
-    let Some(region) = file.and_then(|f| text_region(f, span)) else {
+    let Some(file) = file.filter(|f| !f.text.is_empty()) else {
         let region = Region {
             start_line: lines.0.max(1),
             start_column: 1,
@@ -235,14 +263,34 @@ fn regions(
         };
         return (region, None);
     };
-    let context = file.and_then(|file| {
-        let first = region.start_line.saturating_sub(1).max(1);
-        let last = (region.end_line + 1).min(file.lines.line_count());
-        let start = file.lines.line_span(&file.text, first).start;
-        let end = file.lines.line_span(&file.text, last).end;
-        text_region(file, Span::new(start, end))
-    });
-    (region, context)
+    // Secrets are masked in the text already (see `crate::redact`).
+    let shown = file.text.as_str();
+    let cut = excerpt(shown, &file.lines, span, 1);
+    let text = |s: Span| shown.get(s.start..s.end);
+    if !cut.complete {
+        return (region(file, span, None), None);
+    }
+    let mut span_lines = cut.span_lines();
+    let (Some(first), Some(last)) = (span_lines.next(), cut.span_lines().last()) else {
+        return (region(file, span, None), None);
+    };
+    // A context is one range: it takes the line before only when that line is shown whole
+    // to its end, and the line after up to where it is cut.
+    let before = cut.lines.iter().find(|l| l.number + 1 == first.number);
+    let start = match before {
+        Some(line) if !first.cut_before && !line.cut_after => line.start(),
+        _ => first.start(),
+    };
+    let after = cut.lines.iter().find(|l| l.number == last.number + 1);
+    let end = match after {
+        Some(line) if !last.cut_after => line.end(),
+        _ => last.end(),
+    };
+    let context = Span::new(start, end);
+    (
+        region(file, span, text(span)),
+        Some(region(file, context, text(context))),
+    )
 }
 
 /// The catalogue's texts are wrapped at 100 columns; plain-text viewers should wrap them
@@ -294,7 +342,7 @@ fn rule<'a>(doc: &'a RuleDoc) -> Rule<'a> {
     }
 }
 
-pub fn render(input: &ReportInput) -> String {
+pub fn render<'a>(input: &ReportInput<'a>, failures: &mut Vec<RenderFailure>) -> String {
     // Artifacts: every file checked, then the config file when a finding points into it.
     let mut sources: Vec<&SourceFile> = input.files.iter().collect();
     let config_used = input
@@ -339,65 +387,67 @@ pub fn render(input: &ReportInput) -> String {
         .collect();
     let rule_index = |code: &str| docs.iter().position(|d| &*d.code == code).unwrap_or(0);
 
-    let results = input
-        .diagnostics
-        .iter()
-        .map(|d: &Diagnostic| {
-            let file = input.source(d.file_id);
-            let related_locations = d
-                .related
-                .iter()
-                .enumerate()
-                .map(|(id, r)| Location {
-                    id: Some(id + 1),
-                    physical_location: {
-                        let (region, context_region) =
-                            regions(input.source(r.file_id), r.span, (r.line, r.end_line));
-                        PhysicalLocation {
-                            artifact_location: location_of(r.file_id),
-                            region,
-                            context_region,
-                        }
-                    },
-                    message: Some(Text {
-                        text: sentence(&r.message),
-                    }),
-                })
-                .collect();
-            SarifResult {
-                rule_id: &d.code,
-                rule_index: rule_index(&d.code),
-                level: level(d.severity),
-                message: Text {
-                    text: sentence(&d.message),
+    let result = |d: &'a Diagnostic| {
+        let file = input.source(d.file_id);
+        let related_locations = d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(id, r)| Location {
+                id: Some(id + 1),
+                physical_location: {
+                    let (region, context_region) =
+                        regions(input.source(r.file_id), r.span, (r.line, r.end_line));
+                    PhysicalLocation {
+                        artifact_location: location_of(r.file_id),
+                        region,
+                        context_region,
+                    }
                 },
-                locations: vec![Location {
-                    id: None,
-                    physical_location: {
-                        let (region, context_region) =
-                            regions(file, d.span, (d.start.line, d.end.line));
-                        PhysicalLocation {
-                            artifact_location: location_of(d.file_id),
-                            region,
-                            context_region,
-                        }
-                    },
-                    message: None,
-                }],
-                partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, d.fingerprint.as_str())]),
-                related_locations,
-                suppressions: d
-                    .suppressed
-                    .iter()
-                    .map(|s| Suppression {
-                        kind: s.kind.as_str(),
-                        status: "accepted",
-                        justification: s.reason.clone(),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
+                message: Some(Text {
+                    text: sentence(&r.message),
+                }),
+            })
+            .collect();
+        SarifResult {
+            rule_id: &d.code,
+            rule_index: rule_index(&d.code),
+            level: level(d.severity),
+            message: Text {
+                text: sentence(&d.message),
+            },
+            locations: vec![Location {
+                id: None,
+                physical_location: {
+                    let (region, context_region) =
+                        regions(file, d.span, (d.start.line, d.end.line));
+                    PhysicalLocation {
+                        artifact_location: location_of(d.file_id),
+                        region,
+                        context_region,
+                    }
+                },
+                message: None,
+            }],
+            partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, d.fingerprint.as_str())]),
+            related_locations,
+            suppressions: d
+                .suppressed
+                .iter()
+                .map(|s| Suppression {
+                    kind: s.kind.as_str(),
+                    status: "accepted",
+                    justification: s.reason.clone(),
+                })
+                .collect(),
+        }
+    };
+    let results: Vec<SarifResult> = per_file(input.diagnostics.iter(), failures, |diagnostics| {
+        diagnostics.iter().map(|d| result(d)).collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
 
     let log = Log {
         schema: SCHEMA,
@@ -434,6 +484,9 @@ mod tests {
         assert_eq!(uri("flows/support bot.yaml"), "flows/support%20bot.yaml");
         assert_eq!(uri("/tmp/x#1.json"), "file:///tmp/x%231.json");
         assert_eq!(uri("templates/crème.json"), "templates/cr%C3%A8me.json");
+        // A name that is not UTF-8, as `discover::path_text` writes it: the real bytes.
+        assert_eq!(uri("caf\\xe9.yaml"), "caf%E9.yaml");
+        assert_eq!(uri("a\\x5cb.json"), "a%5Cb.json");
     }
 
     #[test]

@@ -363,6 +363,114 @@ pub fn find(value: &str, key: Option<&str>) -> Vec<Secret> {
     out
 }
 
+/// Characters that end a chunk of raw text when looking for tokens: whitespace, quotes and
+/// the punctuation around values in JSON and YAML, so a URL's userinfo never runs on into
+/// the next value.
+fn ends_chunk(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '"' | '\'' | '`' | ',' | '{' | '}' | '[' | ']' | '(' | ')' | '<' | '>' | '\\' | ';'
+        )
+}
+
+/// A key's characters, as written before `:` or `=`.
+fn is_key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
+}
+
+/// Secrets written anywhere in a file's raw text: tokens of a known shape wherever they are
+/// (a value, a key, a comment, a file that does not parse), and the value of a
+/// `key: value`, `"key": "value"` or `KEY=value` pair whose key names a secret. Byte spans
+/// into `text`, sorted, not overlapping.
+pub fn find_in_text(text: &str) -> Vec<(crate::source::Span, SecretKind)> {
+    use crate::source::Span;
+    let mut out: Vec<(Span, SecretKind)> = Vec::new();
+    let mut push = |start: usize, secret: Secret| {
+        out.push((
+            Span::new(start + secret.start, start + secret.end),
+            secret.kind,
+        ));
+    };
+    // Shaped tokens, chunk by chunk.
+    let mut chunk_start = 0;
+    for (at, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if !ends_chunk(c) {
+            continue;
+        }
+        if let Some(chunk) = text.get(chunk_start..at).filter(|c| c.len() >= 8) {
+            let mut found = Vec::new();
+            meta_tokens(chunk, &mut found);
+            app_tokens(chunk, &mut found);
+            url_passwords(chunk, &mut found);
+            for secret in found {
+                push(chunk_start, secret);
+            }
+        }
+        chunk_start = at + c.len_utf8();
+    }
+    // Values under secret-named keys, line by line.
+    let mut line_start = 0;
+    for line in text.split_inclusive(['\n', '\r']) {
+        for (at, c) in line.char_indices().filter(|&(_, c)| c == ':' || c == '=') {
+            let before = line[..at].trim_end();
+            let before = before.strip_suffix(['"', '\'']).unwrap_or(before);
+            let key_start = before
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| is_key_char(c))
+                .last()
+                .map_or(before.len(), |(i, _)| i);
+            let key = &before[key_start..];
+            if key.is_empty() || !mentions_secret_word(key) {
+                continue;
+            }
+            let after = &line[at + c.len_utf8()..];
+            let skipped = after.len() - after.trim_start().len();
+            let rest = &after[skipped..];
+            let (value, offset) = match rest.chars().next() {
+                Some(quote @ ('"' | '\'')) => {
+                    let body = &rest[1..];
+                    (&body[..body.find(quote).unwrap_or(body.len())], 1)
+                }
+                _ => {
+                    let end = rest
+                        .find(|c: char| c.is_whitespace() || matches!(c, ',' | '}' | ']' | '#'))
+                        .unwrap_or(rest.len());
+                    (&rest[..end], 0)
+                }
+            };
+            let value_start = line_start + at + c.len_utf8() + skipped + offset;
+            for secret in find(value, Some(key)) {
+                push(value_start, secret);
+            }
+        }
+        line_start += line.len();
+    }
+    out.sort_by_key(|(span, _)| (span.start, std::cmp::Reverse(span.end)));
+    // One span for overlapping finds (a token that is also a key's value).
+    let mut merged: Vec<(Span, SecretKind)> = Vec::with_capacity(out.len());
+    for (span, kind) in out {
+        match merged.last_mut() {
+            Some((last, _)) if span.start < last.end => last.end = last.end.max(span.end),
+            _ => merged.push((span, kind)),
+        }
+    }
+    merged
+}
+
+/// The kind of a secret WA003 found: its shape if it has one, else a value known to be a
+/// secret by where it is written.
+pub fn kind_of(value: &str) -> SecretKind {
+    find(value, None)
+        .into_iter()
+        .find(|s| s.start == 0 && s.end == value.len())
+        .map_or(SecretKind::Generic, |s| s.kind)
+}
+
 /// The form a secret may be shown in: a public-looking prefix for tokens whose first
 /// characters are structure (`EAAG…(68 chars)`), nothing but the length for the rest.
 pub fn redact(secret: &str, kind: &SecretKind) -> String {
@@ -524,6 +632,30 @@ mod tests {
         // A URL with a user but no password, or a placeholder password.
         assert!(kinds("https://bot@hooks.acme.example/wa", None).is_empty());
         assert!(kinds("https://bot:${HOOK_PASSWORD}@hooks.acme.example/wa", None).is_empty());
+    }
+
+    #[test]
+    fn secrets_are_found_in_raw_text_wherever_they_are_written() {
+        let text = format!(
+            "# the old token: {TOKEN}\nwebhooks:\n  - callback_url: https://bot:hunter2pass@hooks.example/wa\n    verify_token: \"k8Jq2vX9pLm4nR7sT1wY\"\n    {{\"app_secret\": \"6dca4e8f0b2a4c1d9e7f3a5b8c0d2e4f\", broken\nAPI_KEY=sk_live_51Hx9Qa2Lk8Zp3Rt6Vw\n"
+        );
+        let found: Vec<(&str, SecretKind)> = find_in_text(&text)
+            .into_iter()
+            .map(|(span, kind)| (&text[span.start..span.end], kind))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (TOKEN, SecretKind::MetaAccessToken),
+                ("hunter2pass", SecretKind::UrlPassword),
+                ("k8Jq2vX9pLm4nR7sT1wY", SecretKind::VerifyToken),
+                ("6dca4e8f0b2a4c1d9e7f3a5b8c0d2e4f", SecretKind::AppSecret),
+                ("sk_live_51Hx9Qa2Lk8Zp3Rt6Vw", SecretKind::Generic),
+            ]
+        );
+        // Prose, references and placeholders are not secrets here either.
+        let quiet = "verify_token: ${WA_VERIFY_TOKEN}\ntext: \"Never share your password: it is yours\"\ntoken_url: https://auth.example/oauth/token\n";
+        assert!(find_in_text(quiet).is_empty(), "{:?}", find_in_text(quiet));
     }
 
     #[test]

@@ -29,16 +29,43 @@ pub fn parse(text: &str) -> Result<Tree, ParseFailure> {
         })?;
     let mut builder = TreeBuilder::new(text);
     if let Some(value) = &parsed.value {
-        add(&mut builder, value)?;
+        add(&mut builder, text, value)?;
     }
     Ok(builder.finish())
 }
 
+/// RFC 8259 §7: a control character (U+0000 to U+001F) inside a string must be escaped.
+/// jsonc-parser takes one written raw; Meta's API does not.
+fn raw_control(text: &str, literal: Span) -> Result<(), ParseFailure> {
+    let Some(written) = text.get(literal.start..literal.end) else {
+        return Ok(());
+    };
+    let Some(at) = written.bytes().position(|b| b < 0x20) else {
+        return Ok(());
+    };
+    let byte = written.as_bytes()[at];
+    let (name, escape) = match byte {
+        b'\t' => (" (tab)", "\\t".to_string()),
+        b'\n' => (" (line feed)", "\\n".to_string()),
+        b'\r' => (" (carriage return)", "\\r".to_string()),
+        0 => (" (NUL)", "\\u0000".to_string()),
+        other => ("", format!("\\u{other:04X}")),
+    };
+    let start = literal.start + at;
+    Err(ParseFailure {
+        message: format!(
+            "control character U+{byte:04X}{name} written raw inside a string; JSON requires it escaped, as `{escape}`"
+        ),
+        span: Span::new(start, start + 1),
+    })
+}
+
 /// Recursion depth is bounded by jsonc-parser's own nesting cap and by the builder's.
-fn add(builder: &mut TreeBuilder, value: &ast::Value) -> Result<(), ParseFailure> {
+fn add(builder: &mut TreeBuilder, text: &str, value: &ast::Value) -> Result<(), ParseFailure> {
     let range = |r: &jsonc_parser::common::Range| Span::new(r.start, r.end);
     match value {
         ast::Value::StringLit(s) => {
+            raw_control(text, range(&s.range))?;
             builder.leaf(Value::String(s.value.to_string()), range(&s.range))?;
         }
         ast::Value::NumberLit(n) => {
@@ -53,7 +80,7 @@ fn add(builder: &mut TreeBuilder, value: &ast::Value) -> Result<(), ParseFailure
         ast::Value::Array(array) => {
             builder.open_seq(array.range.start)?;
             for element in &array.elements {
-                add(builder, element)?;
+                add(builder, text, element)?;
             }
             builder.close(array.range.end)?;
         }
@@ -64,8 +91,9 @@ fn add(builder: &mut TreeBuilder, value: &ast::Value) -> Result<(), ParseFailure
                     ObjectPropName::String(s) => (s.value.to_string(), range(&s.range)),
                     ObjectPropName::Word(w) => (w.value.to_string(), range(&w.range)),
                 };
+                raw_control(text, span)?;
                 builder.key(key, span)?;
-                add(builder, &property.value)?;
+                add(builder, text, &property.value)?;
             }
             builder.close(object.range.end)?;
         }
@@ -95,6 +123,20 @@ mod tests {
         assert!(parse("{\"a\": 1, // c\n}").is_err());
         let error = parse("{\"a\": 1,}").unwrap_err();
         assert_eq!(error.span.start, 7, "{error:?}");
+    }
+
+    #[test]
+    fn raw_control_characters_in_strings_are_errors_at_the_character() {
+        let text = "{\"name\": \"a\tb\"}";
+        let error = parse(text).unwrap_err();
+        assert_eq!(error.span, Span::new(11, 12), "{error:?}");
+        assert!(error.message.contains("U+0009 (tab)"), "{error:?}");
+        assert!(error.message.contains("`\\t`"), "{error:?}");
+        let error = parse("{\"k\u{1b}\": 1}").unwrap_err();
+        assert_eq!(error.span, Span::new(3, 4));
+        assert!(error.message.contains("`\\u001B`"), "{error:?}");
+        // Escaped, and between tokens, they are fine.
+        assert!(parse("{\n\t\"a\": \"x\\ty\\n\"\r\n}").is_ok());
     }
 
     #[test]

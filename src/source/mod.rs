@@ -118,12 +118,20 @@ pub struct Position {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let breaks = text.bytes().filter(|&b| b == b'\n').count();
+        let bytes = text.as_bytes();
+        // A line ends at LF, CRLF, or a CR alone (old Mac files), as YAML and editors see it.
+        let is_break =
+            |i: usize, b: u8| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        let breaks = bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| is_break(i, b))
+            .count();
         let mut starts = Vec::with_capacity(breaks + 1);
         let mut non_ascii = vec![0u64; (breaks + 1).div_ceil(64)];
         starts.push(0);
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
+        for (i, &b) in bytes.iter().enumerate() {
+            if is_break(i, b) {
                 // A text past 4 GiB (never a linted file) is indexed up to there.
                 let Ok(start) = u32::try_from(i + 1) else {
                     break;
@@ -161,6 +169,11 @@ impl LineIndex {
         }
     }
 
+    /// 1-based number of the line holding `offset`.
+    pub fn line_number(&self, offset: usize) -> usize {
+        self.line_of(offset) + 1
+    }
+
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
@@ -189,14 +202,14 @@ impl LineIndex {
 
     /// The byte range of 1-based `line`, without its line break.
     pub fn line_span(&self, text: &str, line: usize) -> Span {
+        let bytes = text.as_bytes();
         let start = self.start(line.saturating_sub(1)).unwrap_or(text.len());
-        let end = self.start(line).map(|s| s - 1).unwrap_or(text.len());
-        let end = if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
-            end - 1
-        } else {
-            end
-        };
-        Span::new(start, end)
+        // The next line starts after this one's break: LF, CR, or CRLF.
+        let mut end = self.start(line).map(|s| s - 1).unwrap_or(text.len());
+        if bytes.get(end) == Some(&b'\n') && end > start && bytes.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        Span::new(start, end.min(text.len()))
     }
 
     pub fn line_count(&self) -> usize {
@@ -264,6 +277,24 @@ mod tests {
         let offset = text.find('y').unwrap();
         assert_eq!(index.position(text, offset).column, 6);
         assert_eq!(index.utf16_column(text, offset), 7);
+    }
+
+    #[test]
+    fn a_carriage_return_alone_ends_a_line() {
+        let text = "flow: x\rnodes:\r  a: 1\r\nb: 2";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 4);
+        let offset = text.find("a:").unwrap();
+        assert_eq!(
+            index.position(text, offset),
+            Position { line: 3, column: 3 }
+        );
+        let lines: Vec<&str> = (1..=4)
+            .map(|n| index.line_span(text, n))
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(lines, ["flow: x", "nodes:", "  a: 1", "b: 2"]);
+        assert_eq!(index.line_number(text.find('b').unwrap()), 4);
     }
 
     #[test]

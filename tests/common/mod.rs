@@ -49,3 +49,20 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
 }
+
+/// `walint ARGS` in `dir` through `sh -c SCRIPT`, where the script runs the binary as
+/// `"$0" "$@"` (`exec "$0" "$@" > /dev/full`, `ulimit -v N && exec "$0" "$@"`).
+pub fn walint_sh(dir: &Path, script: &str, args: &[&str]) -> Output {
+    let mut command = Command::new("sh");
+    command
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .arg("-c")
+        .arg(script)
+        .arg(assert_cmd::cargo::cargo_bin("walint"))
+        .args(args)
+        .timeout(Duration::from_secs(120));
+    command.output().unwrap()
+}

@@ -1,0 +1,4 @@
+//! The YAML reader: text to walint's spanned tree, then to its documents.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| walint_fuzz::read(walint::source::Format::Yaml, data));
