@@ -8,6 +8,7 @@
 //! but does not check are named, so `--verbose` says "recognised: Amazon Connect flow; not
 //! checked" instead of "not a kind walint recognises".
 
+mod rapidpro;
 mod unsupported;
 
 use crate::model::reader::Reader;
@@ -22,7 +23,10 @@ struct Foreign {
 }
 
 /// The foreign formats walint checks, in the order they are tried.
-const FOREIGN: &[Foreign] = &[];
+const FOREIGN: &[Foreign] = &[Foreign {
+    recognise: rapidpro::recognise,
+    read: rapidpro::read,
+}];
 
 /// Reads every document of a tree: walint's and Meta's kinds, then the chatbot exports.
 pub fn read(tree: &Tree) -> Contents {

@@ -188,6 +188,10 @@ pub struct FlowNode {
     pub duration: Option<AtNode<Duration>>,
     pub branches: Vec<Branch>,
     pub otherwise: Option<AtNode<String>>,
+    /// The platform ends the flow after this step, as RapidPro does at an exit whose
+    /// `destination_uuid` is null: the value that says so. walint's own format ends with an
+    /// `end` node instead.
+    pub ends: Option<NodeId>,
 }
 
 impl FlowNode {
@@ -306,6 +310,34 @@ impl Dialect {
         }
     }
 
+    /// Whether a flow's keywords are its own, so a flow without a STOP keyword lacks one
+    /// (WA210). RapidPro's keyword triggers belong to the workspace, not to a flow.
+    pub fn flow_keywords(self) -> bool {
+        !matches!(self, Dialect::RapidPro)
+    }
+
+    /// What a step lacks when nothing handles an unexpected answer (WA205).
+    pub fn no_fallback(self) -> &'static str {
+        match self {
+            Dialect::Walint => "has no `fallback`",
+            Dialect::RapidPro => "has no destination for its default (`Other`) category",
+            Dialect::Typebot => "has no way on for other answers",
+            Dialect::TwilioStudio => "has no `noMatch` transition",
+            Dialect::N8n => "has no fallback output",
+        }
+    }
+
+    /// What a step lacks when it leads nowhere (WA208).
+    pub fn no_next(self) -> &'static str {
+        match self {
+            Dialect::Walint => "it has no `next`",
+            Dialect::RapidPro => "none of its exits has a destination",
+            Dialect::Typebot => "no edge leaves it",
+            Dialect::TwilioStudio => "no transition has a `next`",
+            Dialect::N8n => "its output is connected to nothing",
+        }
+    }
+
     /// How to give a menu or question somewhere to go for an answer it does not expect
     /// (WA205).
     pub fn fallback_help(self) -> &'static str {
@@ -374,11 +406,32 @@ impl Dialect {
     }
 }
 
+/// Where a person can be reached from (WA203): walint's flows each on their own; the flows
+/// of one platform export together, as a conversation may go on in any of them. On a
+/// platform, a flow that never waits for the customer holds nobody: their replies reach the
+/// platform's inbox, where people answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Escalation {
+    #[default]
+    Flow,
+    Export {
+        /// How many flows the export holds.
+        flows: usize,
+        /// This is its first flow, where a finding about the whole export is reported.
+        first: bool,
+        /// Some flow of the export hands off to a person.
+        hands_off: bool,
+        /// Some flow of the export waits for the customer's reply.
+        waits: bool,
+    },
+}
+
 #[derive(Clone, Debug)]
 pub struct ConversationFlow {
     pub node: NodeId,
     /// The format it was read from, whose words rules use in their help.
     pub dialect: Dialect,
+    pub escalation: Escalation,
     pub name: Option<AtNode<String>>,
     pub entry: Option<AtNode<String>>,
     /// The `keywords` mapping, if written.
@@ -444,6 +497,7 @@ pub fn read(r: &mut Reader, node: NodeId) -> ConversationFlow {
     ConversationFlow {
         node,
         dialect: Dialect::Walint,
+        escalation: Escalation::Flow,
         name,
         entry,
         keywords_node,
@@ -615,6 +669,7 @@ fn read_node(r: &mut Reader, id: String, node: NodeId) -> FlowNode {
         duration,
         branches,
         otherwise: r.string(node, "else"),
+        ends: None,
     }
 }
 

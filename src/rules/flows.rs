@@ -13,7 +13,7 @@ use crate::catalogue::{options, RuleId};
 use crate::config::Config;
 use crate::data::{self, OptOutKeywords};
 use crate::diagnostic::{At, FileFinding, FileId, Finding, Severity};
-use crate::model::flow::{Duration, FlowNode, MenuStyle, NodeType, TemplateRef, Via};
+use crate::model::flow::{Duration, Escalation, FlowNode, MenuStyle, NodeType, TemplateRef, Via};
 use crate::model::reader::Keyword;
 use crate::model::template::Category;
 use crate::model::{ConversationFlow, LanguageCode};
@@ -89,12 +89,14 @@ fn type_name(node: &FlowNode) -> &'static str {
     node.node_type().map_or("", NodeType::name)
 }
 
-/// End, handoff and opt_out nodes finish the automated conversation by design.
+/// End, handoff and opt_out nodes finish the automated conversation by design, as does a
+/// step after which the platform ends the flow.
 fn is_terminal(node: &FlowNode) -> bool {
-    matches!(
-        node.node_type(),
-        Some(NodeType::End | NodeType::Handoff | NodeType::OptOut)
-    )
+    node.ends.is_some()
+        || matches!(
+            node.node_type(),
+            Some(NodeType::End | NodeType::Handoff | NodeType::OptOut)
+        )
 }
 
 /// WA201 menu-overloaded.
@@ -244,6 +246,16 @@ pub fn option_title_too_long(flow: &ConversationFlow, _ctx: &Context, out: &mut 
 /// WA203 no-human-escalation.
 pub fn no_human_escalation(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
     let Some(entry) = &flow.entry else { return };
+    let flows = match flow.escalation {
+        Escalation::Flow => 1,
+        // Judged once for the whole export, at its first flow.
+        Escalation::Export { first: false, .. }
+        | Escalation::Export {
+            hands_off: true, ..
+        } => return,
+        Escalation::Export { waits: false, .. } => return,
+        Escalation::Export { flows, .. } => flows,
+    };
     let graph = FlowGraph::of(flow);
     if graph.entry.is_none() {
         return;
@@ -258,7 +270,15 @@ pub fn no_human_escalation(flow: &ConversationFlow, ctx: &Context, out: &mut Vec
         .collect();
     let name = flow.display_name();
     let help = flow.dialect.handoff_help();
-    let finding = if handoffs.is_empty() {
+    let finding = if flows > 1 {
+        Finding::new(
+            RuleId::WA203,
+            At::Node(entry.node),
+            format!(
+                "none of the {flows} flows of this export hands off to a person: customers can never reach one"
+            ),
+        )
+    } else if handoffs.is_empty() {
         Finding::new(
             RuleId::WA203,
             At::Node(entry.node),
@@ -332,13 +352,14 @@ pub fn missing_fallback(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<F
         if node.fallback.is_some() {
             continue;
         }
+        let lacks = flow.dialect.no_fallback();
         let message = match node.node_type() {
             Some(NodeType::Menu) => format!(
-                "menu `{}` has no `fallback`: a customer who types an answer instead of tapping an option gets no reply",
+                "menu `{}` {lacks}: a customer who types an answer instead of tapping an option gets no reply",
                 node.id
             ),
             Some(NodeType::Input) => format!(
-                "input `{}` has no `fallback`: an answer the bot cannot use leads nowhere",
+                "input `{}` {lacks}: an answer the bot cannot use leads nowhere",
                 node.id
             ),
             _ => continue,
@@ -515,7 +536,7 @@ pub fn dead_end(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>)
         let missing = match node.node_type() {
             Some(NodeType::Menu) => "no option leads anywhere and it has no `fallback`",
             Some(NodeType::Condition) => "no branch leads anywhere and it has no `else`",
-            _ => "it has no `next`",
+            _ => flow.dialect.no_next(),
         };
         out.push(
             Finding::new(
@@ -640,6 +661,9 @@ fn is_opt_out_word(word: &str) -> bool {
 /// WA210 no-opt-out-keyword: no STOP (or similar) keyword leads to an `opt_out` node; each
 /// opt-out word that leads elsewhere is reported where it is written.
 pub fn no_opt_out_keyword(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
+    if !flow.dialect.flow_keywords() {
+        return;
+    }
     let graph = FlowGraph::of(flow);
     let opt_out_node = flow.nodes.iter().find(|n| n.is(NodeType::OptOut));
     let mut honoured = false;
