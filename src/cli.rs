@@ -423,7 +423,7 @@ fn nothing_checked(paths: &[PathBuf], stdin: bool, skipped: usize) -> String {
         n => format!("; {n} files were left out (`--verbose` says why)"),
     };
     format!(
-        "walint: warning: no file checked: {} {hold} no file walint recognises{left_out}",
+        "walint: warning: no file checked: {} {hold} no file walint checks{left_out}",
         named.join(", ")
     )
 }

@@ -231,12 +231,12 @@ fn item_1_paths_that_hold_no_file_walint_recognises_are_said_on_stderr() {
     assert_eq!(code(&output), 0);
     assert_eq!(
         stderr(&output),
-        "walint: warning: no file checked: `docs` holds no file walint recognises; 1 file was left out (`--verbose` says why)\n"
+        "walint: warning: no file checked: `docs` holds no file walint checks; 1 file was left out (`--verbose` says why)\n"
     );
     let output = walint_in(dir.path(), &["check", "--verbose", "docs/notes.yaml"]);
     assert_eq!(
         stderr(&output),
-        "walint: skipped docs/notes.yaml: not a kind walint recognises\nwalint: warning: no file checked: `docs/notes.yaml` holds no file walint recognises; 1 file was left out (`--verbose` says why)\n"
+        "walint: skipped docs/notes.yaml: not a kind walint recognises\nwalint: warning: no file checked: `docs/notes.yaml` holds no file walint checks; 1 file was left out (`--verbose` says why)\n"
     );
     // A run that checks a file says nothing of the kind.
     let dir = project(&[("bot.yaml", FLOW)]);
