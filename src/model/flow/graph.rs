@@ -114,6 +114,11 @@ impl FlowGraph {
         self.offsets.len().saturating_sub(1)
     }
 
+    /// A flow without nodes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The index of the node with this id.
     pub fn resolve(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
@@ -147,6 +152,7 @@ mod tests {
         };
         let g = flow.graph();
         assert_eq!(g.len(), 3);
+        assert!(!g.is_empty());
         assert_eq!(g.entry, Some(0));
         let out: Vec<(usize, Via, String)> = g
             .out(0)
