@@ -16,8 +16,8 @@ use std::collections::HashMap;
 
 use crate::diagnostic::At;
 use crate::model::flow::{
-    Branch, ConversationFlow, Dialect, Duration, Escalation, FlowNode, KeywordRoute, Memo,
-    MenuOption, MenuStyle, NodeType, Section,
+    Branch, ConversationFlow, Dialect, Duration, Escalation, FlowNode, KeywordRoute, MenuOption,
+    MenuStyle, NodeType, Section,
 };
 use crate::model::reader::{AtNode, Reader};
 use crate::source::{self, Format, NodeId, Tree, Value};
@@ -201,17 +201,15 @@ fn read_flow(r: &mut Reader, flow: NodeId, keywords: Vec<AtNode<String>>) -> Con
             .collect(),
         None => Vec::new(),
     };
-    ConversationFlow {
-        node: flow,
-        dialect: Dialect::RapidPro,
-        escalation: Escalation::Flow,
+    ConversationFlow::new(
+        Dialect::RapidPro,
+        flow,
         name,
-        entry: lowered.entry,
-        keywords_node: None,
+        lowered.entry,
+        None,
         keywords,
-        nodes: lowered.steps,
-        memo: Memo::default(),
-    }
+        lowered.steps,
+    )
 }
 
 #[derive(Default)]
