@@ -49,6 +49,22 @@ keyword_enum! {
     }
 }
 
+/// How a platform sends a menu's options on WhatsApp where it does not follow walint's
+/// own `style` (reply buttons up to 3, a list up to 10).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Presentation {
+    /// As many reply-button messages as the options need, this many buttons each (Typebot's
+    /// single choice), titles cut to fit.
+    SplitButtons(usize),
+    /// One message per option, each with one button (Typebot's picture choice).
+    MessagePerOption,
+    /// Numbered lines of a text message, answered by typing (Typebot's multiple choice,
+    /// Twilio Studio's text menus): not capped.
+    NumberedText,
+    /// The buttons of a Twilio Content template, named by its SID: walint cannot see them.
+    ContentTemplate(AtNode<String>),
+}
+
 /// A reference to a template by name and language, from a flow node or a campaign.
 #[derive(Clone, Debug)]
 pub struct TemplateRef {
@@ -188,9 +204,43 @@ pub struct FlowNode {
     pub duration: Option<AtNode<Duration>>,
     pub branches: Vec<Branch>,
     pub otherwise: Option<AtNode<String>>,
+    /// How the platform presents the menu, when it is not `style`.
+    pub presentation: Option<Presentation>,
+    /// Set on a step that starts the conversation without a customer message (an n8n
+    /// schedule or form trigger): what starts it, at the value that says so. The customer
+    /// service window is closed there until the customer writes.
+    pub unprompted: Option<AtNode<String>>,
 }
 
 impl FlowNode {
+    /// A step with nothing but its id and node, for readers of foreign formats to fill in.
+    pub fn new(id: String, node: NodeId) -> Self {
+        FlowNode {
+            id,
+            node,
+            kind: None,
+            text: None,
+            next: None,
+            style: None,
+            options: None,
+            sections: None,
+            button: None,
+            header: None,
+            footer: None,
+            fallback: None,
+            template: None,
+            channel: None,
+            contact: None,
+            queue: None,
+            save_as: None,
+            duration: None,
+            branches: Vec::new(),
+            otherwise: None,
+            presentation: None,
+            unprompted: None,
+        }
+    }
+
     pub fn is(&self, kind: NodeType) -> bool {
         matches!(&self.kind, Some(k) if k.value == kind)
     }
@@ -518,6 +568,8 @@ fn read_node(r: &mut Reader, id: String, node: NodeId) -> FlowNode {
         duration,
         branches,
         otherwise: r.string(node, "else"),
+        presentation: None,
+        unprompted: None,
     }
 }
 
