@@ -10,8 +10,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::diagnostic::At;
 use crate::model::flow::{
-    Branch, Channel, ConversationFlow, Duration, FlowNode, Memo, NodeType, TemplateRef,
+    Branch, Channel, ConversationFlow, Dialect, Duration, FlowNode, Memo, NodeType, TemplateRef,
 };
 use crate::model::reader::{AtNode, Reader};
 use crate::model::LanguageCode;
@@ -39,7 +40,13 @@ fn type_of(tree: &Tree, node: NodeId) -> Option<&str> {
     tree.get(node, "type").and_then(|t| tree.as_str(t))
 }
 
-pub fn recognise(tree: &Tree, root: NodeId) -> bool {
+/// An n8n workflow with a WhatsApp node: walint's business.
+pub(super) fn recognise(tree: &Tree, root: NodeId) -> bool {
+    is_workflow(tree, root) && uses_whatsapp(tree, root)
+}
+
+/// An n8n workflow, WhatsApp or not.
+pub(super) fn is_workflow(tree: &Tree, root: NodeId) -> bool {
     let Some(nodes) = tree.get(root, "nodes") else {
         return false;
     };
@@ -50,8 +57,8 @@ pub fn recognise(tree: &Tree, root: NodeId) -> bool {
         })
 }
 
-/// Whether the workflow has a WhatsApp node, so it is walint's business.
-pub fn uses_whatsapp(tree: &Tree, root: NodeId) -> bool {
+/// Whether the workflow has a WhatsApp node.
+fn uses_whatsapp(tree: &Tree, root: NodeId) -> bool {
     tree.get(root, "nodes").is_some_and(|nodes| {
         tree.items(nodes)
             .iter()
@@ -86,10 +93,8 @@ fn trigger_words(kind: &str) -> String {
     }
 }
 
-pub fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
-    if !uses_whatsapp(r.tree, root) {
-        return Vec::new();
-    }
+pub(super) fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
+    let parts = sub_nodes(r.tree, root);
     let mut steps: Vec<FlowNode> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut triggers: Vec<usize> = Vec::new();
@@ -105,13 +110,16 @@ pub fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
         };
         let what = format!("node {} of the workflow", i + 1);
         let kind = r.required_string(item, "type", &what);
-        if kind.as_ref().is_some_and(|k| k.value == "n8n-nodes-base.stickyNote") {
+        if kind
+            .as_ref()
+            .is_some_and(|k| k.value == "n8n-nodes-base.stickyNote")
+        {
             continue;
         }
         let Some(name) = r.required_string(item, "name", &what) else {
             continue;
         };
-        if index.contains_key(&name.value) {
+        if index.contains_key(&name.value) || parts.contains(name.value.as_str()) {
             continue;
         }
         let step = lower(r, name.value.clone(), item, kind.as_ref());
@@ -121,8 +129,9 @@ pub fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
         index.insert(name.value, steps.len());
         steps.push(step);
     }
-    connect(r, root, &mut steps, &index);
+    let connected = connect(r, root, &mut steps, &index);
     let entry = match triggers.as_slice() {
+        _ if !connected => None,
         [] => None,
         [one] => Some(AtNode {
             value: steps[*one].id.clone(),
@@ -149,6 +158,7 @@ pub fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
         }
     };
     vec![ConversationFlow {
+        dialect: Dialect::N8n,
         node: root,
         name: r.string(root, "name"),
         entry,
@@ -157,6 +167,22 @@ pub fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
         nodes: steps,
         memo: Memo::default(),
     }]
+}
+
+/// Nodes that only feed another node (an AI agent's model, memory or tools: connections
+/// of `ai_*` kinds, never `main`): parts of that node, not steps of the conversation.
+fn sub_nodes(tree: &Tree, root: NodeId) -> HashSet<&str> {
+    let Some(connections) = tree.get(root, "connections") else {
+        return HashSet::new();
+    };
+    tree.entries(connections)
+        .iter()
+        .filter(|e| {
+            let kinds = tree.entries(e.value);
+            !kinds.is_empty() && kinds.iter().all(|k| k.key != "main")
+        })
+        .map(|e| e.key.as_str())
+        .collect()
 }
 
 fn lower(r: &mut Reader, name: String, item: NodeId, kind: Option<&AtNode<String>>) -> FlowNode {
@@ -169,10 +195,12 @@ fn lower(r: &mut Reader, name: String, item: NodeId, kind: Option<&AtNode<String
             node: kind.node,
         });
     }
-    let at = |value: NodeType| Some(AtNode {
-        value,
-        node: kind.node,
-    });
+    let at = |value: NodeType| {
+        Some(AtNode {
+            value,
+            node: kind.node,
+        })
+    };
     let parameters = tree.get(item, "parameters").filter(|&p| r.is_map(p));
     let parameter = |key: &str| parameters.and_then(|p| tree.get(p, key));
     let text = |key: &str| parameter(key).and_then(|n| tree.as_str(n));
@@ -271,18 +299,47 @@ fn wait_duration(tree: &Tree, parameters: NodeId) -> Option<AtNode<Duration>> {
 
 /// `connections: {"From": {"main": [[{"node": "To", ...}], ...]}}`: output 1's first
 /// connection is `next`, every other one a branch named after its output.
+///
+/// Connections keyed by node ids instead of names (as some republished workflows have them)
+/// connect nothing in n8n: that is reported once, and `false` returned, as the workflow's
+/// paths are then unknown.
 fn connect(
     r: &mut Reader,
     root: NodeId,
     steps: &mut [FlowNode],
     index: &HashMap<String, usize>,
-) {
+) -> bool {
     let tree = r.tree;
     let Some(connections) = r.field(root, "connections").filter(|&c| r.is_map(c)) else {
-        return;
+        return true;
     };
+    let by_id: HashMap<&str, &str> = steps
+        .iter()
+        .filter_map(|s| {
+            let id = tree.get(s.node, "id").and_then(|i| tree.as_str(i))?;
+            Some((id, s.id.as_str()))
+        })
+        .collect();
+    let entries = tree.entries(connections);
+    let named = entries
+        .iter()
+        .filter(|e| index.contains_key(&e.key))
+        .count();
+    let first_by_id = entries
+        .iter()
+        .find_map(|e| by_id.get(e.key.as_str()).map(|name| (e, *name)));
+    if let (0, Some((entry, name))) = (named, first_by_id) {
+        r.problem(
+            At::Key(entry.value),
+            format!(
+                "`connections` names nodes by id (`{}` is the id of node `{name}`); n8n connects nodes by name, so no node of this workflow leads to another",
+                entry.key
+            ),
+        );
+        return false;
+    }
     let mut done = HashSet::new();
-    for entry in tree.entries(connections) {
+    for entry in entries {
         // Connections of a node that is not in the workflow lead nowhere; n8n ignores them.
         let Some(&from) = index.get(&entry.key) else {
             continue;
@@ -322,6 +379,7 @@ fn connect(
             }
         }
     }
+    true
 }
 
 /// The names of a branching node's outputs: `true`/`false` for If, each rule's output key
@@ -369,7 +427,9 @@ mod tests {
     }
 
     fn edges(node: &FlowNode) -> Vec<(Via, String)> {
-        node.edges().map(|(via, t)| (via, t.value.clone())).collect()
+        node.edges()
+            .map(|(via, t)| (via, t.value.clone()))
+            .collect()
     }
 
     const WORKFLOW: &str = r#"{
@@ -383,7 +443,8 @@ mod tests {
     {"name": "Sorry", "type": "n8n-nodes-base.whatsApp", "parameters": {"operation": "send", "textBody": "Text only, please"}},
     {"name": "Reminder", "type": "n8n-nodes-base.whatsApp", "parameters": {"template": "daily_digest|en_US"}},
     {"name": "Pause", "type": "n8n-nodes-base.wait", "parameters": {"amount": 2, "unit": "days"}},
-    {"name": "Ticket", "type": "n8n-nodes-base.zendesk", "parameters": {}}
+    {"name": "Ticket", "type": "n8n-nodes-base.zendesk", "parameters": {}},
+    {"name": "Model", "type": "@n8n/n8n-nodes-langchain.lmChatOpenAi", "parameters": {}}
   ],
   "connections": {
     "WhatsApp Trigger": {"main": [[{"node": "Is text?", "type": "main", "index": 0}]]},
@@ -392,7 +453,7 @@ mod tests {
     "Reminder": {"main": [[{"node": "Pause", "type": "main", "index": 0}]]},
     "Pause": {"main": [[{"node": "Missing", "type": "main", "index": 0}]]},
     "Ghost": {"main": [[{"node": "Reply", "type": "main", "index": 0}]]},
-    "Reply": {"ai_tool": [[{"node": "Sorry", "type": "ai_tool", "index": 0}]]}
+    "Model": {"ai_languageModel": [[{"node": "Reply", "type": "ai_languageModel", "index": 0}]]}
   }
 }"#;
 
@@ -406,7 +467,17 @@ mod tests {
         let ids: Vec<&str> = flow.nodes.iter().map(|n| n.id.as_str()).collect();
         assert_eq!(
             ids,
-            [START, "WhatsApp Trigger", "Every morning", "Is text?", "Reply", "Sorry", "Reminder", "Pause", "Ticket"]
+            [
+                START,
+                "WhatsApp Trigger",
+                "Every morning",
+                "Is text?",
+                "Reply",
+                "Sorry",
+                "Reminder",
+                "Pause",
+                "Ticket"
+            ]
         );
         assert_eq!(
             edges(&flow.nodes[0]),
@@ -416,7 +487,10 @@ mod tests {
             ]
         );
         assert!(flow.nodes[1].unprompted.is_none());
-        assert_eq!(flow.nodes[2].unprompted.as_ref().unwrap().value, "a schedule");
+        assert_eq!(
+            flow.nodes[2].unprompted.as_ref().unwrap().value,
+            "a schedule"
+        );
         assert_eq!(
             edges(&flow.nodes[3]),
             [
@@ -433,20 +507,30 @@ mod tests {
         assert_eq!(whens, ["true", "false", "false"]);
         assert!(flow.nodes[4].is(NodeType::Message));
         assert_eq!(flow.nodes[4].text.as_ref().unwrap().value, "=Thanks!");
-        // Only `main` connections lead on; an AI tool is not a step of the conversation.
+        // A node that only feeds another (the model, by `ai_languageModel`) is part of it,
+        // not a step.
         assert!(edges(&flow.nodes[4]).is_empty());
+        assert!(flow.index_of("Model").is_none());
         let template = flow.nodes[6].template.as_ref().unwrap();
         assert_eq!(template.name.value, "daily_digest");
-        assert_eq!(template.language.value, LanguageCode::new("en_US".to_string()));
-        assert_eq!(flow.nodes[7].duration.as_ref().unwrap().value.seconds, 2 * 86_400);
+        assert_eq!(
+            template.language.value,
+            LanguageCode::new("en_US".to_string())
+        );
+        assert_eq!(
+            flow.nodes[7].duration.as_ref().unwrap().value.seconds,
+            2 * 86_400
+        );
         assert_eq!(edges(&flow.nodes[7]), [(Via::Next, "Missing".to_string())]);
         assert!(flow.nodes[8].is(NodeType::Handoff));
     }
 
     #[test]
-    fn a_workflow_without_whatsapp_is_not_read() {
+    fn a_workflow_without_whatsapp_is_not_recognised() {
         let text = r#"{"nodes": [{"name": "Hook", "type": "n8n-nodes-base.webhook", "parameters": {}}], "connections": {}}"#;
-        assert!(lowered(text).0.is_empty());
+        let tree = parse(text, Format::Json).unwrap();
+        assert!(is_workflow(&tree, tree.documents[0]));
+        assert!(!recognise(&tree, tree.documents[0]));
     }
 
     #[test]
@@ -472,12 +556,30 @@ mod tests {
     }
 
     #[test]
+    fn connections_by_node_id_are_reported_once_and_leave_the_paths_unknown() {
+        let text = r#"{"nodes": [
+          {"id": "u1", "name": "Hook", "type": "n8n-nodes-base.whatsAppTrigger"},
+          {"id": "u2", "name": "Send", "type": "n8n-nodes-base.whatsApp", "parameters": {"operation": "send"}}
+        ], "connections": {"u1": {"main": [[{"node": "u2"}]]}, "u2": {"main": [[]]}}}"#;
+        let (flows, problems) = lowered(text);
+        assert_eq!(
+            problems,
+            ["`connections` names nodes by id (`u1` is the id of node `Hook`); n8n connects nodes by name, so no node of this workflow leads to another"]
+        );
+        assert!(flows[0].entry.is_none());
+        assert!(flows[0].nodes.iter().all(|n| n.edges().next().is_none()));
+    }
+
+    #[test]
     fn triggers_are_told_apart() {
         assert_eq!(trigger(WHATSAPP_TRIGGER), Some(true));
         assert_eq!(trigger("n8n-nodes-base.webhook"), Some(true));
         assert_eq!(trigger("n8n-nodes-base.gmailTrigger"), Some(false));
         assert_eq!(trigger("n8n-nodes-base.cron"), Some(false));
         assert_eq!(trigger(WHATSAPP), None);
-        assert_eq!(trigger_words("n8n-nodes-base.gmailTrigger"), "a `gmail` trigger");
+        assert_eq!(
+            trigger_words("n8n-nodes-base.gmailTrigger"),
+            "a `gmail` trigger"
+        );
     }
 }

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::model::flow::{Branch, Channel, ConversationFlow, FlowNode, Memo, NodeType};
+use crate::model::flow::{Branch, Channel, ConversationFlow, Dialect, FlowNode, Memo, NodeType};
 use crate::model::reader::{AtNode, Reader};
 use crate::source::{NodeId, Tree, Value};
 
@@ -30,8 +30,50 @@ fn definition(tree: &Tree, root: NodeId) -> Option<NodeId> {
     tree.get(root, "definition").filter(|&d| holds(d))
 }
 
-pub fn recognise(tree: &Tree, root: NodeId) -> bool {
+/// A Studio flow that messages reach (a voice-only flow is not walint's business).
+pub(super) fn recognise(tree: &Tree, root: NodeId) -> bool {
+    is_flow(tree, root) && !voice_only(tree, root)
+}
+
+pub(super) fn is_flow(tree: &Tree, root: NodeId) -> bool {
     definition(tree, root).is_some()
+}
+
+/// Whether only a call starts the flow: its trigger (the initial state) leads somewhere
+/// on `incomingCall` alone. A few keys of one state, so recognising stays cheap.
+fn voice_only(tree: &Tree, root: NodeId) -> bool {
+    let Some(definition) = definition(tree, root) else {
+        return false;
+    };
+    let Some(initial) = tree
+        .get(definition, "initial_state")
+        .and_then(|n| tree.as_str(n))
+    else {
+        return false;
+    };
+    let text = |node: NodeId, key: &str| tree.get(node, key).and_then(|n| tree.as_str(n));
+    let states = tree
+        .get(definition, "states")
+        .map(|s| tree.items(s))
+        .unwrap_or_default();
+    let Some(&trigger) = states
+        .iter()
+        .find(|&&s| text(s, "name") == Some(initial) && text(s, "type") == Some("trigger"))
+    else {
+        return false;
+    };
+    let transitions = tree
+        .get(trigger, "transitions")
+        .map(|t| tree.items(t))
+        .unwrap_or_default();
+    let leads = |voice: bool| {
+        transitions.iter().any(|&t| {
+            tree.get(t, "next")
+                .is_some_and(|n| tree.as_str(n).is_some())
+                && text(t, "event").is_some_and(|e| (e == VOICE_EVENT) == voice)
+        })
+    };
+    leads(true) && !leads(false)
 }
 
 /// A state as written, before it is lowered.
@@ -62,7 +104,7 @@ impl State {
     }
 }
 
-pub fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
+pub(super) fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
     let Some(definition) = definition(r.tree, root) else {
         return Vec::new();
     };
@@ -74,10 +116,8 @@ pub fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
     let Some(keep) = messaging_part(&states, entry.as_ref()) else {
         return Vec::new();
     };
-    let by_name: HashMap<&str, &State> = states
-        .iter()
-        .map(|s| (s.name.value.as_str(), s))
-        .collect();
+    let by_name: HashMap<&str, &State> =
+        states.iter().map(|s| (s.name.value.as_str(), s)).collect();
     let mut nodes = Vec::new();
     let mut seen = HashSet::new();
     for (i, state) in states.iter().enumerate() {
@@ -86,6 +126,7 @@ pub fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
         }
     }
     vec![ConversationFlow {
+        dialect: Dialect::TwilioStudio,
         node: definition,
         name,
         entry,
@@ -101,7 +142,12 @@ fn read_states(r: &mut Reader, definition: NodeId) -> Vec<State> {
         return Vec::new();
     };
     let mut states = Vec::new();
-    for (i, item) in r.expect_seq(list, "states").unwrap_or_default().into_iter().enumerate() {
+    for (i, item) in r
+        .expect_seq(list, "states")
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+    {
         let Some(item) = r.expect_map(item, "states[]") else {
             continue;
         };
@@ -111,7 +157,9 @@ fn read_states(r: &mut Reader, definition: NodeId) -> Vec<State> {
         };
         let what = format!("state `{}`", name.value);
         let kind = r.required_string(item, "type", &what);
-        let properties = r.field(item, "properties").and_then(|p| r.expect_map(p, "properties"));
+        let properties = r
+            .field(item, "properties")
+            .and_then(|p| r.expect_map(p, "properties"));
         let mut transitions = Vec::new();
         if let Some(list) = r.field(item, "transitions") {
             for t in r.expect_seq(list, "transitions").unwrap_or_default() {
@@ -155,7 +203,11 @@ fn messaging_part(states: &[State], entry: Option<&AtNode<String>>) -> Option<Ve
         states[trigger]
             .transitions
             .iter()
-            .filter(|t| t.event.as_ref().is_some_and(|e| (e.value == VOICE_EVENT) == voice))
+            .filter(|t| {
+                t.event
+                    .as_ref()
+                    .is_some_and(|e| (e.value == VOICE_EVENT) == voice)
+            })
             .filter_map(|t| t.next.as_ref())
             .filter_map(|n| index.get(n.value.as_str()).copied())
             .collect()
@@ -175,9 +227,10 @@ fn messaging_part(states: &[State], entry: Option<&AtNode<String>>) -> Option<Ve
         }
         seen
     };
-    let messaging_next = states[trigger].transitions.iter().any(|t| {
-        t.next.is_some() && t.event.as_ref().is_some_and(|e| e.value != VOICE_EVENT)
-    });
+    let messaging_next = states[trigger]
+        .transitions
+        .iter()
+        .any(|t| t.next.is_some() && t.event.as_ref().is_some_and(|e| e.value != VOICE_EVENT));
     if !messaging_next {
         return None;
     }
@@ -213,7 +266,10 @@ fn lower(r: &mut Reader, state: &State, by_name: &HashMap<&str, &State>) -> Flow
         "split-based-on" => Some(NodeType::Condition),
         _ => None,
     };
-    step.kind = node_type.zip(kind).map(|(value, k)| AtNode { value, node: k.node });
+    step.kind = node_type.zip(kind).map(|(value, k)| AtNode {
+        value,
+        node: k.node,
+    });
     if let Some(properties) = state.properties {
         if matches!(node_type, Some(NodeType::Input | NodeType::Message)) {
             step.text = r.string(properties, "body");
@@ -292,7 +348,9 @@ mod tests {
     }
 
     fn edges(node: &FlowNode) -> Vec<(Via, String)> {
-        node.edges().map(|(via, t)| (via, t.value.clone())).collect()
+        node.edges()
+            .map(|(via, t)| (via, t.value.clone()))
+            .collect()
     }
 
     const MENU: &str = r#"{
@@ -357,13 +415,19 @@ mod tests {
         let when = flow.nodes[2].branches[0].when.as_ref().unwrap();
         assert_eq!(when.value, "If value equal_to 1");
         assert!(edges(&flow.nodes[3]).is_empty());
-        assert_eq!(flow.nodes[1].text.as_ref().unwrap().value, "Reply 1 for sales, 2 for support");
+        assert_eq!(
+            flow.nodes[1].text.as_ref().unwrap().value,
+            "Reply 1 for sales, 2 for support"
+        );
         assert_eq!(flow.nodes[4].queue.as_ref().unwrap().value, "WW123");
     }
 
     #[test]
     fn a_split_without_no_match_leaves_the_question_without_fallback() {
-        let text = MENU.replace(r#"{"event": "noMatch", "next": "ask"}"#, r#"{"event": "noMatch"}"#);
+        let text = MENU.replace(
+            r#"{"event": "noMatch", "next": "ask"}"#,
+            r#"{"event": "noMatch"}"#,
+        );
         let (flows, _) = lowered(&text);
         assert!(flows[0].nodes[1].fallback.is_none());
         assert!(flows[0].nodes[2].otherwise.is_none());
@@ -382,12 +446,14 @@ mod tests {
     }
 
     #[test]
-    fn a_voice_only_flow_is_not_read() {
+    fn a_voice_only_flow_is_not_recognised() {
         let text = r#"{"initial_state": "Trigger", "states": [
           {"name": "Trigger", "type": "trigger", "transitions": [{"event": "incomingMessage"}, {"event": "incomingCall", "next": "hello"}]},
           {"name": "hello", "type": "say-play", "transitions": [{"event": "audioComplete"}]}
         ]}"#;
-        assert!(lowered(text).0.is_empty());
+        let tree = parse(text, Format::Json).unwrap();
+        assert!(is_flow(&tree, tree.documents[0]));
+        assert!(!recognise(&tree, tree.documents[0]));
     }
 
     #[test]
@@ -409,6 +475,9 @@ mod tests {
             ]
         );
         // The undefined target is WA206's to report, at the `next` value.
-        assert_eq!(edges(&flows[0].nodes[0]), [(Via::Branch(0), "gone".to_string())]);
+        assert_eq!(
+            edges(&flows[0].nodes[0]),
+            [(Via::Branch(0), "gone".to_string())]
+        );
     }
 }

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::At;
 use crate::model::flow::{
-    Branch, Channel, ConversationFlow, Duration, FlowNode, MenuOption, Memo, NodeType,
+    Branch, Channel, ConversationFlow, Dialect, Duration, FlowNode, Memo, MenuOption, NodeType,
     Presentation,
 };
 use crate::model::reader::{AtNode, Reader};
@@ -22,12 +22,16 @@ use crate::source::{NodeId, Tree, Value};
 /// `..` when they are longer than 20.
 pub const BUTTONS_PER_MESSAGE: usize = 3;
 
-pub fn recognise(tree: &Tree, root: NodeId) -> bool {
+pub(super) fn recognise(tree: &Tree, root: NodeId) -> bool {
     let seq = |key: &str| {
         tree.get(root, key)
             .is_some_and(|n| matches!(tree.value(n), Value::Seq(_)))
     };
-    seq("groups") && seq("edges") && (seq("events") || tree.get(root, "typebotId").is_some() || tree.get(root, "version").is_some())
+    seq("groups")
+        && seq("edges")
+        && (seq("events")
+            || tree.get(root, "typebotId").is_some()
+            || tree.get(root, "version").is_some())
 }
 
 /// Block types that are inputs: the customer answers, Typebot asks again on a reply it
@@ -159,7 +163,7 @@ fn rich_text(tree: &Tree, block: NodeId) -> Option<AtNode<String>> {
     })
 }
 
-pub fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
+pub(super) fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
     let tree = r.tree;
     let mut export = Export {
         tree,
@@ -185,7 +189,9 @@ pub fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
         };
         let title = r
             .string(group, "title")
-            .map_or_else(|| format!("Group {}", i + 1), |t| t.value);
+            .map(|t| t.value)
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or_else(|| format!("Group {}", i + 1));
         let label = if labels.insert(title.clone()) {
             title
         } else {
@@ -202,7 +208,10 @@ pub fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
                 r.required_string(b, "id", &format!("block {} of group `{label}`", p + 1))
             });
             if let Some(block_id) = &block_id {
-                export.block_index.entry(block_id.value.clone()).or_insert((g, p));
+                export
+                    .block_index
+                    .entry(block_id.value.clone())
+                    .or_insert((g, p));
             }
             block_ids.push(block_id.map(|b| b.value));
         }
@@ -241,6 +250,7 @@ pub fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
         }
     }
     vec![ConversationFlow {
+        dialect: Dialect::Typebot,
         node: root,
         name: r.string(root, "name"),
         entry,
@@ -282,18 +292,21 @@ fn lower(r: &mut Reader, export: &Export, g: usize, p: usize) -> FlowNode {
     let mut step = FlowNode::new(export.step_id(g, p), block);
     let kind = r.string(block, "type");
     let kind_name = kind.as_ref().map_or("", |k| k.value.as_str());
-    let at = |value: NodeType| kind.as_ref().map(|k| AtNode { value, node: k.node });
+    let at = |value: NodeType| {
+        kind.as_ref().map(|k| AtNode {
+            value,
+            node: k.node,
+        })
+    };
     // Where the block goes when nothing else leads on: the next block of the group.
     let fall_through = (p + 1 < group.blocks.len()).then(|| AtNode {
         value: export.step_id(g, p + 1),
         node: block,
     });
-    let own_edge = export
-        .edge(r, block)
-        .map(|t| AtNode {
-            value: t.step,
-            node: t.node,
-        });
+    let own_edge = export.edge(r, block).map(|t| AtNode {
+        value: t.step,
+        node: t.node,
+    });
     let onward = own_edge.clone().or(fall_through.clone());
     let options = tree.get(block, "options");
     let again = AtNode {
@@ -322,7 +335,11 @@ fn lower(r: &mut Reader, export: &Export, g: usize, p: usize) -> FlowNode {
             } else {
                 Presentation::SplitButtons(BUTTONS_PER_MESSAGE)
             });
-            let title_key = if kind_name == "choice input" { "content" } else { "title" };
+            let title_key = if kind_name == "choice input" {
+                "content"
+            } else {
+                "title"
+            };
             let mut menu = Vec::new();
             if let Some(items) = tree.get(block, "items") {
                 for &item in tree.items(items) {
@@ -391,14 +408,18 @@ fn lower(r: &mut Reader, export: &Export, g: usize, p: usize) -> FlowNode {
                 .and_then(|o| tree.get(o, "typebotId"))
                 .and_then(|t| tree.as_str(t))
                 == Some("current");
-            step.next = match options.filter(|_| here).and_then(|o| export.to(o)) {
-                Some(t) => Some(AtNode {
-                    value: t.step,
+            // The linked group (or typebot) runs, then this one goes on after the link.
+            step.next = onward;
+            if let Some(t) = options.filter(|_| here).and_then(|o| export.to(o)) {
+                step.branches.push(Branch {
                     node: t.node,
-                }),
-                // Another typebot runs, then this one goes on.
-                None => onward,
-            };
+                    when: None,
+                    next: Some(AtNode {
+                        value: t.step,
+                        node: t.node,
+                    }),
+                });
+            }
         }
         k if HANDOFF_BLOCKS.contains(&k) => {
             step.kind = at(NodeType::Handoff);
@@ -456,7 +477,9 @@ mod tests {
     }
 
     fn edges(node: &FlowNode) -> Vec<(Via, String)> {
-        node.edges().map(|(via, t)| (via, t.value.clone())).collect()
+        node.edges()
+            .map(|(via, t)| (via, t.value.clone()))
+            .collect()
     }
 
     const BOT: &str = r#"{
@@ -480,7 +503,10 @@ mod tests {
     {"id": "g4", "title": "Check", "blocks": [
       {"id": "b6", "type": "Condition", "items": [{"id": "c1", "outgoingEdgeId": "e4", "content": {}}]},
       {"id": "b7", "type": "Wait", "options": {"secondsToWaitFor": "90000"}},
-      {"id": "b8", "type": "Jump", "options": {"groupId": "g1", "blockId": "b2"}}]}
+      {"id": "b8", "type": "Jump", "options": {"groupId": "g1", "blockId": "b2"}}]},
+    {"id": "g5", "title": "", "blocks": [
+      {"id": "b9", "type": "Typebot link", "options": {"typebotId": "current", "groupId": "g2"}},
+      {"id": "b10", "type": "text", "content": {"richText": []}}]}
   ],
   "edges": [
     {"id": "e0", "from": {"eventId": "ev"}, "to": {"groupId": "g1"}},
@@ -501,7 +527,18 @@ mod tests {
         let ids: Vec<&str> = flow.nodes.iter().map(|n| n.id.as_str()).collect();
         assert_eq!(
             ids,
-            ["Welcome/1", "Welcome/2", "Welcome/3", "Track/1", "Agent/1", "Check/1", "Check/2", "Check/3"]
+            [
+                "Welcome/1",
+                "Welcome/2",
+                "Welcome/3",
+                "Track/1",
+                "Agent/1",
+                "Check/1",
+                "Check/2",
+                "Check/3",
+                "Group 5/1",
+                "Group 5/2"
+            ]
         );
         let kinds: Vec<Option<NodeType>> = flow.nodes.iter().map(FlowNode::node_type).collect();
         assert_eq!(
@@ -514,11 +551,19 @@ mod tests {
                 Some(NodeType::Handoff),
                 Some(NodeType::Condition),
                 Some(NodeType::Wait),
-                None
+                None,
+                None,
+                Some(NodeType::Message)
             ]
         );
-        assert_eq!(flow.nodes[0].text.as_ref().unwrap().value, "Hi there\nHow can we help?");
-        assert_eq!(edges(&flow.nodes[0]), [(Via::Next, "Welcome/2".to_string())]);
+        assert_eq!(
+            flow.nodes[0].text.as_ref().unwrap().value,
+            "Hi there\nHow can we help?"
+        );
+        assert_eq!(
+            edges(&flow.nodes[0]),
+            [(Via::Next, "Welcome/2".to_string())]
+        );
         // An item without an edge goes on with the next block of the group.
         assert_eq!(
             edges(&flow.nodes[1]),
@@ -537,15 +582,35 @@ mod tests {
         assert!(edges(&flow.nodes[2]).is_empty());
         assert_eq!(
             edges(&flow.nodes[3]),
-            [(Via::Next, "Check/1".to_string()), (Via::Fallback, "Track/1".to_string())]
+            [
+                (Via::Next, "Check/1".to_string()),
+                (Via::Fallback, "Track/1".to_string())
+            ]
         );
         assert_eq!(
             edges(&flow.nodes[5]),
-            [(Via::Branch(0), "Agent/1".to_string()), (Via::Else, "Check/2".to_string())]
+            [
+                (Via::Branch(0), "Agent/1".to_string()),
+                (Via::Else, "Check/2".to_string())
+            ]
         );
         let wait = flow.nodes[6].duration.as_ref().unwrap();
-        assert_eq!((wait.value.seconds, wait.value.text.as_str()), (90_000, "25h"));
-        assert_eq!(edges(&flow.nodes[7]), [(Via::Next, "Welcome/2".to_string())]);
+        assert_eq!(
+            (wait.value.seconds, wait.value.text.as_str()),
+            (90_000, "25h")
+        );
+        assert_eq!(
+            edges(&flow.nodes[7]),
+            [(Via::Next, "Welcome/2".to_string())]
+        );
+        // A link runs the linked group, then goes on after itself.
+        assert_eq!(
+            edges(&flow.nodes[8]),
+            [
+                (Via::Next, "Group 5/2".to_string()),
+                (Via::Branch(0), "Track/1".to_string())
+            ]
+        );
     }
 
     #[test]
@@ -554,10 +619,23 @@ mod tests {
             .replace(r#""outgoingEdgeId": "e3""#, r#""outgoingEdgeId": "nope""#)
             .replace(r#""to": {"groupId": "g2"}"#, r#""to": {"groupId": "gone"}"#);
         let (flows, problems) = lowered(&text);
-        assert_eq!(problems, ["`outgoingEdgeId` `nope` names no edge of `edges`"]);
+        assert_eq!(
+            problems,
+            ["`outgoingEdgeId` `nope` names no edge of `edges`"]
+        );
         let track = &flows[0].nodes[1];
         // The edge to a missing group keeps the group id, for WA206 to report.
-        assert_eq!(track.all_options().next().unwrap().next.as_ref().unwrap().value, "gone");
+        assert_eq!(
+            track
+                .all_options()
+                .next()
+                .unwrap()
+                .next
+                .as_ref()
+                .unwrap()
+                .value,
+            "gone"
+        );
         assert!(flows[0].nodes[3].next.is_none());
     }
 
@@ -567,9 +645,25 @@ mod tests {
           {"id": "a", "type": "choice input", "options": {"isMultipleChoice": true}, "items": [{"id": "x", "content": "One"}]},
           {"id": "b", "type": "picture choice input", "items": [{"id": "y", "title": "Red", "pictureSrc": "https://x/y.png"}]}]}]}"#;
         let (flows, _) = lowered(text);
-        assert_eq!(flows[0].nodes[0].presentation, Some(Presentation::NumberedText));
-        assert_eq!(flows[0].nodes[1].presentation, Some(Presentation::MessagePerOption));
-        assert_eq!(flows[0].nodes[1].all_options().next().unwrap().title.as_ref().unwrap().value, "Red");
+        assert_eq!(
+            flows[0].nodes[0].presentation,
+            Some(Presentation::NumberedText)
+        );
+        assert_eq!(
+            flows[0].nodes[1].presentation,
+            Some(Presentation::MessagePerOption)
+        );
+        assert_eq!(
+            flows[0].nodes[1]
+                .all_options()
+                .next()
+                .unwrap()
+                .title
+                .as_ref()
+                .unwrap()
+                .value,
+            "Red"
+        );
         assert!(flows[0].entry.is_none());
     }
 
