@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::baseline::{self, Anchor, BaselineFile};
+use crate::baseline::{self, Anchor, BaselineFile, Recording};
 use std::sync::Arc;
 
 use crate::catalogue::{self, Catalogue, ExampleKind};
@@ -146,6 +146,10 @@ struct BaselineArgs {
         default_value = "walint-baseline.json"
     )]
     output: PathBuf,
+    /// Why these findings are accepted, recorded with each new entry (entries already in
+    /// FILE keep their own reason and date)
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
 }
 
 /// A failure to do the job at all: exit 2 with one line.
@@ -371,6 +375,7 @@ fn run_lint(
     for warning in &discovery.warnings {
         warn(&format!("walint: warning: {}", printable(warning)));
     }
+    check_include(&discovery, &config)?;
     let options = Options {
         selection: Selection {
             select: args.select.clone(),
@@ -379,6 +384,7 @@ fn run_lint(
         inline_ignores: !args.no_inline_ignores,
     };
     let mut files = discovery.files;
+    let lock_shown = lock.as_ref().map(|path| discover::shown(path, cwd));
     if let Some(path) = lock {
         with_lock(&mut files, path, &config, cwd);
     }
@@ -389,7 +395,111 @@ fn run_lint(
             warn(&format!("walint: skipped {}: {reason}", printable(path)));
         }
     }
+    // The templates lock is checked in every run; it is not what the paths were for.
+    let checked = outcome
+        .files
+        .iter()
+        .filter(|f| Some(&f.path) != lock_shown.as_ref())
+        .count();
+    if checked == 0 {
+        warn(&nothing_checked(
+            &paths,
+            stdin.is_some(),
+            outcome.skipped.len(),
+        ));
+    }
     Ok((engine, outcome))
+}
+
+/// The warning of a run that checked no file: a gate that passes on nothing says so.
+fn nothing_checked(paths: &[PathBuf], stdin: bool, skipped: usize) -> String {
+    let mut named: Vec<String> = paths
+        .iter()
+        .map(|p| format!("`{}`", printable(&discover::path_text(p))))
+        .collect();
+    if stdin {
+        named.push("standard input".into());
+    }
+    let hold = if named.len() == 1 { "holds" } else { "hold" };
+    let left_out = match skipped {
+        0 => String::new(),
+        1 => "; 1 file was left out (`--verbose` says why)".into(),
+        n => format!("; {n} files were left out (`--verbose` says why)"),
+    };
+    format!(
+        "walint: warning: no file checked: {} {hold} no file walint checks{left_out}",
+        named.join(", ")
+    )
+}
+
+/// `include` patterns that match no file found in the folders walked: when none matches,
+/// nothing was checked because of the config (a typo such as `whatsap/**`), which is an
+/// error; a pattern among others that matches nothing is a warning at the pattern.
+fn check_include(discovery: &discover::Discovery, config: &Config) -> Result<(), Fatal> {
+    if !discovery.walked || config.include.is_empty() {
+        return Ok(());
+    }
+    let at = |index: usize| match config.include_at.get(index) {
+        Some((line, column)) if !config.shown.is_empty() => {
+            format!("{}:{line}:{column}: ", config.shown)
+        }
+        _ => String::new(),
+    };
+    let hint = |pattern: &str| include_hint(pattern, &config.root);
+    if discovery.include_matched.iter().all(|matched| !matched) {
+        let patterns: Vec<String> = config
+            .include
+            .iter()
+            .map(|p| serde_json::Value::from(p.as_str()).to_string())
+            .collect();
+        let hints: String = config.include.iter().map(|p| hint(p)).collect();
+        return Err(Fatal(format!(
+            "{}no file matched include [{}], so nothing was checked{hints}",
+            at(0),
+            patterns.join(", ")
+        )));
+    }
+    if discovery.walked_root {
+        for (index, pattern) in config.include.iter().enumerate() {
+            if !discovery
+                .include_matched
+                .get(index)
+                .copied()
+                .unwrap_or(true)
+            {
+                warn(&format!(
+                    "walint: warning: {}no file matched include `{}`{}",
+                    at(index),
+                    printable(pattern),
+                    hint(pattern)
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// "; did you mean `whatsapp/**`?" when the pattern's first folder does not exist in the
+/// config's folder and one of its folders is spelt closely.
+fn include_hint(pattern: &str, root: &Path) -> String {
+    let Some((first, rest)) = pattern.split_once('/') else {
+        return String::new();
+    };
+    if first.contains(['*', '?', '[', '{']) || root.join(first).is_dir() {
+        return String::new();
+    }
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return String::new();
+    };
+    let folders: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    match crate::suggest::closest(first, folders.iter().map(String::as_str)) {
+        Some(folder) => format!("; did you mean `{folder}/{rest}`?"),
+        None => String::new(),
+    }
 }
 
 /// The templates lock is a file of every run that has one, wherever the paths point: its
@@ -455,26 +565,27 @@ fn read_stdin(args: &LintArgs, config: &Config, cwd: &Path) -> Result<Option<Std
     }))
 }
 
+/// A baseline file, read within the size limit and parsed.
+fn read_baseline(path: &Path) -> Result<BaselineFile, Fatal> {
+    let shown = discover::path_text(path);
+    let (bytes, size) = crate::read::read_capped(path, MAX_FILE_BYTES)
+        .map_err(|e| Fatal(format!("cannot read baseline `{shown}`: {e}")))?;
+    if size > MAX_FILE_BYTES {
+        return Err(Fatal(format!(
+            "baseline `{shown}` is larger than {} MiB",
+            MAX_FILE_BYTES / 1_048_576
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Fatal(format!("baseline `{shown}` is not UTF-8 text")))?;
+    BaselineFile::parse(&text).map_err(|e| Fatal(format!("{}: {e}", path.display())))
+}
+
 fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result<u8, Fatal> {
     let cwd = current_dir()?;
     let outputs = parse_outputs(&args)?;
     let baseline = match &args.baseline {
-        Some(path) => {
-            let shown = discover::path_text(path);
-            let (bytes, size) = crate::read::read_capped(path, MAX_FILE_BYTES)
-                .map_err(|e| Fatal(format!("cannot read baseline `{shown}`: {e}")))?;
-            if size > MAX_FILE_BYTES {
-                return Err(Fatal(format!(
-                    "baseline `{shown}` is larger than {} MiB",
-                    MAX_FILE_BYTES / 1_048_576
-                )));
-            }
-            let text = String::from_utf8(bytes)
-                .map_err(|_| Fatal(format!("baseline `{shown}` is not UTF-8 text")))?;
-            let file = BaselineFile::parse(&text)
-                .map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
-            Some((path.clone(), file))
-        }
+        Some(path) => Some((path.clone(), read_baseline(path)?)),
         None => None,
     };
     let (engine, mut outcome) = run_lint(&args.lint, &cwd, catalogue)?;
@@ -610,9 +721,31 @@ fn append_step_summary(input: &ReportInput) -> Result<(), Fatal> {
 
 fn record_baseline(args: BaselineArgs, catalogue: Arc<Catalogue>) -> Result<u8, Fatal> {
     let cwd = current_dir()?;
+    let reason = args.reason.as_deref().map(str::trim);
+    if reason == Some("") {
+        return Err(Fatal(
+            "--reason is empty: say why these findings are accepted, and by whom".into(),
+        ));
+    }
+    // The file being replaced: its entries keep their reason and date. One that is not a
+    // baseline is not overwritten.
+    let previous = if args.output.is_file() {
+        Some(read_baseline(&args.output).map_err(|Fatal(e)| {
+            Fatal(format!(
+                "{e}; not overwriting it (remove it or choose another -o FILE)"
+            ))
+        })?)
+    } else {
+        None
+    };
     let (_, outcome) = run_lint(&args.lint, &cwd, catalogue)?;
     let anchor = Anchor::new(&args.output, &cwd);
-    let recorded = baseline::record(&outcome, &anchor);
+    let recording = Recording {
+        reason,
+        today: crate::date::today().to_string(),
+        previous: previous.as_ref(),
+    };
+    let recorded = baseline::record(&outcome, &anchor, &recording);
     std::fs::write(&args.output, recorded.to_json())
         .map_err(|e| Fatal(format!("cannot write `{}`: {e}", args.output.display())))?;
     let n = recorded.findings.len();
@@ -621,6 +754,16 @@ fn record_baseline(args: BaselineArgs, catalogue: Arc<Catalogue>) -> Result<u8, 
         "Recorded {n} finding{} in {file}; `walint check --baseline {file}` hides them.",
         if n == 1 { "" } else { "s" },
     ));
+    let reasonless = recorded
+        .findings
+        .iter()
+        .filter(|e| e.reason.is_none())
+        .count();
+    if reasonless > 0 {
+        warn(&format!(
+            "walint: warning: {reasonless} of them accepted without a reason; the audit reports say so (`walint baseline --reason TEXT` records one)"
+        ));
+    }
     Ok(EXIT_CLEAN)
 }
 
@@ -630,9 +773,27 @@ fn parse_outputs(args: &CheckArgs) -> Result<Vec<(ReportFormat, Option<PathBuf>)
     let mut main_target = None;
     let mut extra = Vec::new();
     for output in &args.output {
-        let split = output
-            .split_once('=')
-            .and_then(|(name, path)| Some((ReportFormat::from_str(name, true).ok()?, path)));
+        let split = match output.split_once('=') {
+            Some((name, path)) => match ReportFormat::from_str(name, true) {
+                Ok(format) => Some((format, path)),
+                // A word before `=` is meant as a format: `pdf=report.pdf` is not a file
+                // name anyone wants. A path (`./a=b.json`) is still a file.
+                Err(_) if looks_like_format(name) => {
+                    let formats: Vec<String> = ReportFormat::value_variants()
+                        .iter()
+                        .filter_map(|f| f.to_possible_value())
+                        .map(|v| v.get_name().to_string())
+                        .collect();
+                    return Err(Fatal(format!(
+                        "`--output {output}`: unknown format `{name}`{}; expected one of {} (a file name with `=` in it is written `./{output}`)",
+                        did_you_mean(name, formats.iter().map(String::as_str)),
+                        formats.join(", ")
+                    )));
+                }
+                Err(_) => None,
+            },
+            None => None,
+        };
         match split {
             Some((format, path)) => extra.push((format, Some(PathBuf::from(path)))),
             None if main_target.is_none() => main_target = Some(PathBuf::from(output)),
@@ -646,6 +807,14 @@ fn parse_outputs(args: &CheckArgs) -> Result<Vec<(ReportFormat, Option<PathBuf>)
     let mut outputs = vec![(args.format, main_target)];
     outputs.extend(extra);
     Ok(outputs)
+}
+
+/// A format name's shape: a word of letters, digits, `-` and `_`, not a path.
+fn looks_like_format(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn rules(format: RulesFormat, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fatal> {

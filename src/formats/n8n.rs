@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::At;
 use crate::model::flow::{
-    Branch, Channel, ConversationFlow, Dialect, Duration, FlowNode, Memo, NodeType, TemplateRef,
+    Branch, Channel, ConversationFlow, Dialect, Duration, FlowNode, NodeType, TemplateRef,
 };
 use crate::model::reader::{AtNode, Reader};
 use crate::model::LanguageCode;
@@ -157,16 +157,15 @@ pub(super) fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
             })
         }
     };
-    vec![ConversationFlow {
-        dialect: Dialect::N8n,
-        node: root,
-        name: r.string(root, "name"),
+    vec![ConversationFlow::new(
+        Dialect::N8n,
+        root,
+        r.string(root, "name"),
         entry,
-        keywords_node: None,
-        keywords: Vec::new(),
-        nodes: steps,
-        memo: Memo::default(),
-    }]
+        None,
+        Vec::new(),
+        steps,
+    )]
 }
 
 /// Nodes that only feed another node (an AI agent's model, memory or tools: connections

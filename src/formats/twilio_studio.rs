@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::model::flow::{Branch, Channel, ConversationFlow, Dialect, FlowNode, Memo, NodeType};
+use crate::model::flow::{Branch, Channel, ConversationFlow, Dialect, FlowNode, NodeType};
 use crate::model::reader::{AtNode, Reader};
 use crate::source::{NodeId, Tree, Value};
 
@@ -125,16 +125,15 @@ pub(super) fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
             nodes.push(lower(r, state, &by_name));
         }
     }
-    vec![ConversationFlow {
-        dialect: Dialect::TwilioStudio,
-        node: definition,
+    vec![ConversationFlow::new(
+        Dialect::TwilioStudio,
+        definition,
         name,
         entry,
-        keywords_node: None,
-        keywords: Vec::new(),
+        None,
+        Vec::new(),
         nodes,
-        memo: Memo::default(),
-    }]
+    )]
 }
 
 fn read_states(r: &mut Reader, definition: NodeId) -> Vec<State> {

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::At;
 use crate::model::flow::{
-    Branch, Channel, ConversationFlow, Dialect, Duration, FlowNode, Memo, MenuOption, NodeType,
+    Branch, Channel, ConversationFlow, Dialect, Duration, FlowNode, MenuOption, NodeType,
     Presentation,
 };
 use crate::model::reader::{AtNode, Reader};
@@ -249,16 +249,15 @@ pub(super) fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
             }
         }
     }
-    vec![ConversationFlow {
-        dialect: Dialect::Typebot,
-        node: root,
-        name: r.string(root, "name"),
+    vec![ConversationFlow::new(
+        Dialect::Typebot,
+        root,
+        r.string(root, "name"),
         entry,
-        keywords_node: None,
-        keywords: Vec::new(),
+        None,
+        Vec::new(),
         nodes,
-        memo: Memo::default(),
-    }]
+    )]
 }
 
 /// The step the start event leads to (older exports: the `start` block's edge).

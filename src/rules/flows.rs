@@ -1,19 +1,21 @@
 //! Conversation-flow rules (WA2xx).
 //!
-//! Every graph rule works on the flow's [`FlowGraph`], built once per flow and shared, and
+//! Every graph rule works on the flow's [`FlowGraph`], built once with the model, and
 //! stays linear in nodes plus edges.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use super::graph::{self, FlowGraph, MenuDepth, Role, Step};
+use super::graph::{self, MenuDepth, Role, Step};
 use super::thousands;
 use super::Context;
 use crate::catalogue::{options, RuleId};
 use crate::config::Config;
 use crate::data::{self, OptOutKeywords};
 use crate::diagnostic::{At, FileFinding, FileId, Finding, Severity};
-use crate::model::flow::{Duration, FlowNode, MenuStyle, NodeType, Presentation, TemplateRef, Via};
+use crate::model::flow::{
+    Duration, FlowGraph, FlowNode, MenuStyle, NodeType, Presentation, TemplateRef, Via,
+};
 use crate::model::reader::Keyword;
 use crate::model::template::Category;
 use crate::model::{ConversationFlow, LanguageCode};
@@ -336,11 +338,11 @@ fn cut_titles(
 /// WA203 no-human-escalation.
 pub fn no_human_escalation(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
     let Some(entry) = &flow.entry else { return };
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     if graph.entry.is_none() {
         return;
     }
-    if handoff_reachable(flow, &graph) {
+    if handoff_reachable(flow, graph) {
         return;
     }
     let handoffs: Vec<&FlowNode> = flow
@@ -392,11 +394,11 @@ fn ends_here(node: &FlowNode) -> bool {
 /// WA204 escalation-unreachable: each node a customer can reach from which no handoff can
 /// be reached any more. Silent when WA203 already reports that no handoff is reachable.
 pub fn escalation_unreachable(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
-    let graph = FlowGraph::of(flow);
-    if graph.entry.is_none() || !handoff_reachable(flow, &graph) {
+    let graph = flow.graph();
+    if graph.entry.is_none() || !handoff_reachable(flow, graph) {
         return;
     }
-    let reached = graph::reachable_from_entry(&graph);
+    let reached = graph::reachable_from_entry(graph);
     // Where the conversation ends by itself, the customer's next message starts it again
     // from the entry, which leads to a handoff: an end is as good as a way to a person.
     let restarts = flow.dialect.ends_when_nothing_follows();
@@ -405,7 +407,7 @@ pub fn escalation_unreachable(flow: &ConversationFlow, _ctx: &Context, out: &mut
         .iter()
         .map(|n| n.is(NodeType::Handoff) || (restarts && ends_here(n)))
         .collect();
-    let can_escalate = graph::reaches(&graph, &handoffs, true);
+    let can_escalate = graph::reaches(graph, &handoffs, true);
     for (i, node) in flow.nodes.iter().enumerate() {
         let dead_end = node.transitions().next().is_none();
         if !reached.reached(i)
@@ -469,7 +471,7 @@ fn via_key(via: Via) -> String {
 /// WA206 undefined-node: the entry, a transition or a keyword naming a node that does not
 /// exist.
 pub fn undefined_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     let mut suggestions = 0;
     let mut suggest = |name: &str| -> String {
         if suggestions >= MAX_SUGGESTIONS {
@@ -539,11 +541,11 @@ pub fn undefined_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Fin
 /// it, naming the nodes after it; a region that is a cycle is reported at its first node.
 pub fn unreachable_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
     let Some(entry) = &flow.entry else { return };
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     if graph.entry.is_none() {
         return;
     }
-    let reached = graph::reachable_from_entry(&graph);
+    let reached = graph::reachable_from_entry(graph);
     let n = flow.nodes.len();
     let unreachable: Vec<bool> = (0..n).map(|i| !reached.reached(i)).collect();
     // Roots first: unreachable nodes no other unreachable node leads to.
@@ -654,9 +656,9 @@ pub(crate) fn export(flow: &ConversationFlow, x: &mut Exporter) -> ExportedFlow 
     let sends = |node: &FlowNode| node.template.is_some() && node.is(NodeType::Template);
     let mut paths: Vec<Option<String>> = Vec::new();
     if flow.nodes.iter().any(sends) {
-        let graph = FlowGraph::of(flow);
+        let graph = flow.graph();
         let starts: Vec<usize> = graph.entry.into_iter().collect();
-        let avoiding_opt_in = graph::search(&graph, &starts, true, |n| {
+        let avoiding_opt_in = graph::search(graph, &starts, true, |n| {
             if flow.nodes.get(n).is_some_and(|n| n.is(NodeType::OptIn)) {
                 Step::Avoid
             } else {
@@ -759,7 +761,7 @@ pub fn no_opt_out_keyword(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<
     if !flow.dialect.has_keywords() {
         return;
     }
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     let opt_out_node = flow.nodes.iter().find(|n| n.is(NodeType::OptOut));
     let mut honoured = false;
     let mut misrouted = Vec::new();
@@ -986,13 +988,13 @@ pub fn outside_service_window(flow: &ConversationFlow, ctx: &Context, out: &mut 
     if starts.is_empty() {
         return;
     }
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     // Keywords are the customer writing: they open the window, so they are not followed.
-    let after_start = graph::search(&graph, &starts, false, |n| match flow.nodes.get(n) {
+    let after_start = graph::search(graph, &starts, false, |n| match flow.nodes.get(n) {
         Some(node) if waits_for_reply(node) => Step::Stop,
         _ => Step::Pass,
     });
-    let from_entry = graph::reachable_from_entry(&graph);
+    let from_entry = graph::reachable_from_entry(graph);
     for (i, node) in flow.nodes.iter().enumerate() {
         if !after_start.reached(i)
             || (is_start[i] && node.unprompted.is_none())
@@ -1060,12 +1062,12 @@ fn depth_role(node: Option<&FlowNode>) -> Role {
 /// before any answer or person.
 pub fn menu_too_deep(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
     let limit = ctx.config.integer(options::WA213_MAX_DEPTH);
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     if graph.entry.is_none() {
         return;
     }
     let role = |n: usize| depth_role(flow.nodes.get(n));
-    let depths: MenuDepth = graph::menu_depth(&graph, role);
+    let depths: MenuDepth = graph::menu_depth(graph, role);
     for (i, node) in flow.nodes.iter().enumerate() {
         if role(i) != Role::Menu
             || depths.depth.get(i).copied().flatten() != Some(limit.saturating_add(1))
