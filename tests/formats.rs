@@ -93,7 +93,10 @@ fn n8n_and_twilio_studio_files_that_are_not_walints_business_are_named_with_verb
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
         assert_eq!(
             stderr(&output),
-            format!("walint: skipped {path}: recognised: {reason}; not checked\n")
+            format!(
+                "walint: skipped {path}: recognised: {reason}; not checked\n\
+                 walint: warning: no file checked: `{path}` holds no file walint checks; 1 file was left out (`--verbose` says why)\n"
+            )
         );
     }
 }
