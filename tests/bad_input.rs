@@ -279,6 +279,15 @@ fn the_shared_real_corpus_reads_without_false_errors() {
             retired_seen.push(file);
             continue;
         }
+        // n8n workflows republished by Zie619 with `connections` keyed by node ids and led
+        // to nodes that do not exist: n8n connects none of their nodes, which is said once.
+        if rule == "WA002" && file.starts_with("chatbots/n8n/") {
+            assert!(
+                d["message"].as_str().unwrap().contains("names nodes by id"),
+                "{d}"
+            );
+            continue;
+        }
         assert!(!["WA001", "WA002"].contains(&rule), "false {rule}: {d}");
     }
     assert_eq!(retired_seen, &retired[..3]);

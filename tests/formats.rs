@@ -92,3 +92,127 @@ fn rapidpro_corpus_reads_without_wa001_or_wa002() {
         "{skipped:?}"
     );
 }
+
+/// `walint check PATH --format concise`: its findings, one a line.
+fn concise(path: &str) -> String {
+    let output = walint(&["check", path, "--format", "concise"]);
+    stdout(&output)
+}
+
+#[test]
+fn typebot_menus_are_checked_as_typebot_sends_them() {
+    assert_eq!(
+        concise("tests/fixtures/formats/typebot/support.json"),
+        "tests/fixtures/formats/typebot/support.json:15:11: warning[WA201] Typebot sends the 4 choices of `Welcome/2` as 2 messages of up to 3 buttons: WhatsApp shows at most 3 reply buttons per message, so the customer sees the menu in pieces\n\
+         tests/fixtures/formats/typebot/support.json:17:43: warning[WA202] button title `Return something I bought` of menu `Welcome/2` has 25 characters; WhatsApp allows 20, so Typebot shows `Return something I..`\n\
+         tests/fixtures/formats/typebot/support.json:30:9: error[WA208] menu `Track/3` is a dead end: nothing follows the customer's answer, so the conversation stops here without an end, a handoff or an opt-out\n\
+         Found 3 problems (1 error, 2 warnings, 0 infos) in 1 file.\n"
+    );
+}
+
+#[test]
+fn typebot_a_bot_with_a_way_to_a_person_passes() {
+    assert_eq!(
+        concise("tests/fixtures/formats/typebot/clean.json"),
+        "No problems found in 1 file.\n"
+    );
+}
+
+#[test]
+fn twilio_studio_transitions_are_checked_where_they_are_written() {
+    let path = "tests/fixtures/formats/twilio-studio/support.json";
+    let output = walint(&["check", path, "--format", "concise"]);
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "{path}:15:5: warning[WA205] input `ask` has no `fallback`: an answer the bot cannot use leads nowhere\n\
+             {path}:35:5: warning[WA204] no handoff can be reached from message `sales` any more: a customer who gets here can no longer ask for a person\n\
+             {path}:38:49: error[WA206] `next` of node `sales` leads to `goodbye`, which is not a node of flow `Support`\n\
+             Found 3 problems (1 error, 2 warnings, 0 infos) in 1 file.\n"
+        )
+    );
+    let human = walint(&["check", path]);
+    assert!(
+        stdout(&human).contains("connect the `noMatch` transition of the split"),
+        "{}",
+        stdout(&human)
+    );
+}
+
+#[test]
+fn n8n_a_scheduled_free_form_message_is_outside_the_service_window() {
+    let path = "tests/fixtures/formats/n8n/reminder.json";
+    let output = concise(path);
+    assert!(
+        output.contains(&format!("{path}:6:5: error[WA212] message `Remind customer` sends a free-form message in a conversation a schedule started, before the customer has written (Every morning → Open orders → Remind customer)")),
+        "{output}"
+    );
+    let template = concise("tests/fixtures/formats/n8n/template-reminder.json");
+    assert!(!template.contains("WA212"), "{template}");
+}
+
+#[test]
+fn n8n_and_twilio_studio_files_that_are_not_walints_business_are_named_with_verbose() {
+    for (path, reason) in [
+        (
+            "tests/fixtures/formats/n8n/no-whatsapp.json",
+            "n8n workflow without WhatsApp nodes",
+        ),
+        (
+            "tests/fixtures/formats/twilio-studio/voice.json",
+            "Twilio Studio voice flow",
+        ),
+    ] {
+        let output = walint(&["check", path, "--format", "concise", "--verbose"]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(
+            stderr(&output),
+            format!(
+                "walint: skipped {path}: recognised: {reason}; not checked\n\
+                 walint: warning: no file checked: `{path}` holds no file walint checks; 1 file was left out (`--verbose` says why)\n"
+            )
+        );
+    }
+}
+
+#[test]
+fn typebot_twilio_studio_and_n8n_human_output() {
+    for (name, path) in [
+        ("typebot", "tests/fixtures/formats/typebot/support.json"),
+        (
+            "twilio_studio",
+            "tests/fixtures/formats/twilio-studio/support.json",
+        ),
+        ("n8n", "tests/fixtures/formats/n8n/reminder.json"),
+    ] {
+        let output = walint(&["check", path]);
+        insta::assert_snapshot!(format!("human_{name}"), stdout(&output));
+    }
+}
+
+/// The real exports in `../shared/corpus/real/chatbots` (when present): every Typebot,
+/// Twilio Studio and WhatsApp n8n file is read, without a parse error or a schema problem,
+/// but for the republished n8n workflows whose connections name nodes by id.
+#[test]
+fn typebot_twilio_studio_and_n8n_real_exports_are_read() {
+    let corpus = common::root().join("../shared/corpus/real/chatbots");
+    if !corpus.is_dir() {
+        eprintln!("skipped: {} is not here", corpus.display());
+        return;
+    }
+    for (folder, checked) in [("typebot", 9), ("twilio-studio", 3), ("n8n", 14)] {
+        let dir = corpus.join(folder);
+        let dir = dir.to_str().unwrap();
+        let output = walint(&["check", dir, "--format", "json"]);
+        let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        assert_eq!(report["summary"]["files"], checked, "{folder}");
+        for finding in report["diagnostics"].as_array().unwrap() {
+            let rule = finding["rule"].as_str().unwrap();
+            let message = finding["message"].as_str().unwrap();
+            assert!(
+                rule != "WA001" && (rule != "WA002" || message.contains("names nodes by id")),
+                "{folder}: {finding}"
+            );
+        }
+    }
+}

@@ -8,7 +8,10 @@
 //! but does not check are named, so `--verbose` says "recognised: Amazon Connect flow; not
 //! checked" instead of "not a kind walint recognises".
 
+mod n8n;
 mod rapidpro;
+mod twilio_studio;
+mod typebot;
 mod unsupported;
 
 use crate::model::reader::Reader;
@@ -23,10 +26,24 @@ struct Foreign {
 }
 
 /// The foreign formats walint checks, in the order they are tried.
-const FOREIGN: &[Foreign] = &[Foreign {
-    recognise: rapidpro::recognise,
-    read: rapidpro::read,
-}];
+const FOREIGN: &[Foreign] = &[
+    Foreign {
+        recognise: rapidpro::recognise,
+        read: rapidpro::read,
+    },
+    Foreign {
+        recognise: typebot::recognise,
+        read: typebot::read,
+    },
+    Foreign {
+        recognise: twilio_studio::recognise,
+        read: twilio_studio::read,
+    },
+    Foreign {
+        recognise: n8n::recognise,
+        read: n8n::read,
+    },
+];
 
 /// Reads every document of a tree: walint's and Meta's kinds, then the chatbot exports.
 pub fn read(tree: &Tree) -> Contents {

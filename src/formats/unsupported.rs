@@ -18,6 +18,13 @@ pub(super) fn recognise(tree: &Tree, root: NodeId) -> Option<&'static str> {
     if !matches!(tree.value(root), Value::Map(_)) {
         return None;
     }
+    // Exports of platforms walint reads, holding nothing WhatsApp customers see.
+    if super::n8n::is_workflow(tree, root) {
+        return Some("n8n workflow without WhatsApp nodes");
+    }
+    if super::twilio_studio::is_flow(tree, root) {
+        return Some("Twilio Studio voice flow");
+    }
     let has = |key| has(tree, root, key);
     if has("StartAction") && has("Actions") {
         return Some("Amazon Connect flow");

@@ -49,6 +49,22 @@ keyword_enum! {
     }
 }
 
+/// How a platform sends a menu's options on WhatsApp where it does not follow walint's
+/// own `style` (reply buttons up to 3, a list up to 10).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Presentation {
+    /// As many reply-button messages as the options need, this many buttons each (Typebot's
+    /// single choice), titles cut to fit.
+    SplitButtons(usize),
+    /// One message per option, each with one button (Typebot's picture choice).
+    MessagePerOption,
+    /// Numbered lines of a text message, answered by typing (Typebot's multiple choice,
+    /// Twilio Studio's text menus): not capped.
+    NumberedText,
+    /// The buttons of a Twilio Content template, named by its SID: walint cannot see them.
+    ContentTemplate(AtNode<String>),
+}
+
 /// A reference to a template by name and language, from a flow node or a campaign.
 #[derive(Clone, Debug)]
 pub struct TemplateRef {
@@ -192,9 +208,43 @@ pub struct FlowNode {
     /// `destination_uuid` is null: the value that says so. walint's own format ends with an
     /// `end` node instead.
     pub ends: Option<NodeId>,
+    /// How the platform presents the menu, when it is not `style`.
+    pub presentation: Option<Presentation>,
+    /// Set on a step that starts the conversation without a customer message (an n8n
+    /// schedule or form trigger): what starts it, at the value that says so. The customer
+    /// service window is closed there until the customer writes.
+    pub unprompted: Option<AtNode<String>>,
 }
 
 impl FlowNode {
+    /// A step with nothing but its id and node, for readers of foreign formats to fill in.
+    pub fn new(id: String, node: NodeId) -> Self {
+        FlowNode {
+            id,
+            node,
+            kind: None,
+            text: None,
+            next: None,
+            style: None,
+            options: None,
+            sections: None,
+            button: None,
+            header: None,
+            footer: None,
+            fallback: None,
+            template: None,
+            channel: None,
+            contact: None,
+            queue: None,
+            save_as: None,
+            duration: None,
+            branches: Vec::new(),
+            otherwise: None,
+            presentation: None,
+            unprompted: None,
+        }
+    }
+
     pub fn is(&self, kind: NodeType) -> bool {
         matches!(&self.kind, Some(k) if k.value == kind)
     }
@@ -274,6 +324,32 @@ pub enum Dialect {
 }
 
 impl Dialect {
+    /// Whether the format has global keywords (walint's `keywords:`, RapidPro's keyword
+    /// triggers). Where it has none, a rule about keywords (WA210) does not apply.
+    pub fn has_keywords(self) -> bool {
+        matches!(self, Dialect::Walint | Dialect::RapidPro)
+    }
+
+    /// Whether a step with nothing after it ends the conversation the platform's way (a
+    /// null destination, a group's last block, a transition without `next`, a node without
+    /// connections), rather than being a dead end, and the customer's next message starts
+    /// it again from the entry. Only steps that wait for the customer are dead ends there
+    /// (WA208), and an end keeps the way to a person open (WA204).
+    pub fn ends_when_nothing_follows(self) -> bool {
+        !matches!(self, Dialect::Walint)
+    }
+
+    /// How to message a customer whose service window is closed (WA212).
+    pub fn service_window_help(self) -> &'static str {
+        match self {
+            Dialect::Walint => "send an approved template here (a `template` node, e.g. with a quick-reply button) and continue with free-form messages once the customer has replied",
+            Dialect::RapidPro => "send a WhatsApp template here (a `send_msg` with a template) and continue with free-form messages once the customer has replied",
+            Dialect::Typebot => "start again from a WhatsApp template (Typebot cannot send one itself: send it from your WhatsApp Business account) and continue once the customer has replied",
+            Dialect::TwilioStudio => "send an approved Content template here (a `send-message` widget with a content SID) and continue once the customer has replied",
+            Dialect::N8n => "send an approved template here (the WhatsApp node's `Send Template` operation) and continue with free-form messages once the customer has replied",
+        }
+    }
+
     /// The platform's name, as its users know it.
     pub fn name(self) -> &'static str {
         match self {
@@ -673,6 +749,8 @@ fn read_node(r: &mut Reader, id: String, node: NodeId) -> FlowNode {
         branches,
         otherwise: r.string(node, "else"),
         ends: None,
+        presentation: None,
+        unprompted: None,
     }
 }
 

@@ -14,7 +14,8 @@ use crate::config::Config;
 use crate::data::{self, OptOutKeywords};
 use crate::diagnostic::{At, FileFinding, FileId, Finding, Severity};
 use crate::model::flow::{
-    Duration, Escalation, FlowGraph, FlowNode, MenuStyle, NodeType, TemplateRef, Via,
+    Duration, Escalation, FlowGraph, FlowNode, MenuStyle, NodeType, Presentation, TemplateRef,
+    Via,
 };
 use crate::model::reader::Keyword;
 use crate::model::template::Category;
@@ -114,6 +115,18 @@ pub fn menu_overloaded(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Fin
             continue;
         };
         let count = node.all_options().count();
+        if let Some(presentation) = &node.presentation {
+            presented_menu(
+                flow,
+                node,
+                presentation,
+                count,
+                max_options,
+                At::Key(list_node),
+                out,
+            );
+            continue;
+        }
         let list = node.menu_style() == MenuStyle::List;
         let (kind, limit) = if list {
             ("list menu", MAX_LIST_ROWS)
@@ -173,10 +186,55 @@ pub fn menu_overloaded(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Fin
     }
 }
 
+/// WA201 on a menu the platform sends its own way: split over several messages or one per
+/// option (a warning: the customer sees a degraded menu), or as numbered text (no cap).
+fn presented_menu(
+    flow: &ConversationFlow,
+    node: &FlowNode,
+    presentation: &Presentation,
+    count: usize,
+    max_options: u32,
+    at: At,
+    out: &mut Vec<Finding>,
+) {
+    let platform = flow.dialect.name();
+    let degraded = match presentation {
+        Presentation::SplitButtons(per) if count > *per => Some(format!(
+            "{platform} sends the {count} choices of `{}` as {} messages of up to {per} buttons: WhatsApp shows at most {MAX_REPLY_BUTTONS} reply buttons per message, so the customer sees the menu in pieces",
+            node.id,
+            count.div_ceil((*per).max(1))
+        )),
+        Presentation::MessagePerOption if count > MAX_REPLY_BUTTONS => Some(format!(
+            "{platform} sends the {count} picture choices of `{}` as {count} messages, one per choice, each with its own button",
+            node.id
+        )),
+        _ => None,
+    };
+    let finding = match degraded {
+        Some(message) => Finding::new(RuleId::WA201, at, message)
+            .help("keep single-choice menus to 3 choices, or ask a first question and follow with a second menu"),
+        None if count > max_options as usize => Finding::new(
+            RuleId::WA201,
+            at,
+            format!(
+                "menu `{}` has {count} options; the project allows at most {max_options} (`max_options`)",
+                node.id
+            ),
+        )
+        .help("group the options or split the menu into steps"),
+        None => return,
+    };
+    out.push(finding.severity(Severity::Warning));
+}
+
 /// WA202 option-title-too-long: button titles, list rows, descriptions, the list button and
 /// section titles over WhatsApp's limits.
 pub fn option_title_too_long(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
     for node in flow.nodes.iter().filter(|n| n.is(NodeType::Menu)) {
+        if let Some(presentation) = &node.presentation {
+            cut_titles(flow, node, presentation, out);
+            continue;
+        }
         let list = node.menu_style() == MenuStyle::List;
         let (title_what, title_limit) = if list {
             ("row title", MAX_ROW_TITLE)
@@ -242,6 +300,41 @@ pub fn option_title_too_long(flow: &ConversationFlow, _ctx: &Context, out: &mut 
                 }
             }
         }
+    }
+}
+
+/// WA202 on a menu the platform sends its own way: split reply buttons have their titles
+/// cut (Typebot keeps 18 characters and `..`; a warning); numbered text and one message per
+/// option carry the titles in the text, which has no such limit.
+fn cut_titles(
+    flow: &ConversationFlow,
+    node: &FlowNode,
+    presentation: &Presentation,
+    out: &mut Vec<Finding>,
+) {
+    if !matches!(presentation, Presentation::SplitButtons(_)) {
+        return;
+    }
+    for title in node.all_options().filter_map(|o| o.title.as_ref()) {
+        let count = chars(&title.value);
+        if count <= MAX_BUTTON_TITLE {
+            continue;
+        }
+        let shown: String = title.value.chars().take(MAX_BUTTON_TITLE - 2).collect();
+        out.push(
+            Finding::new(
+                RuleId::WA202,
+                At::Node(title.node),
+                format!(
+                    "button title `{}` of menu `{}` has {count} characters; WhatsApp allows {MAX_BUTTON_TITLE}, so {} shows `{shown}..`",
+                    title.value,
+                    node.id,
+                    flow.dialect.name()
+                ),
+            )
+            .severity(Severity::Warning)
+            .help("shorten the choice to 20 characters and move details into the message before it"),
+        );
     }
 }
 
@@ -313,6 +406,12 @@ fn handoff_reachable(flow: &ConversationFlow, graph: &FlowGraph) -> bool {
         .any(|(i, n)| reached.reached(i) && n.is(NodeType::Handoff))
 }
 
+/// Where a conversation of a platform that ends when nothing follows stops: nothing but
+/// asking again leads on from the step.
+fn ends_here(node: &FlowNode) -> bool {
+    node.edges().all(|(via, _)| via == Via::Fallback)
+}
+
 /// WA204 escalation-unreachable: each node a customer can reach from which no handoff can
 /// be reached any more. Silent when WA203 already reports that no handoff is reachable.
 pub fn escalation_unreachable(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
@@ -321,7 +420,14 @@ pub fn escalation_unreachable(flow: &ConversationFlow, _ctx: &Context, out: &mut
         return;
     }
     let reached = graph::reachable_from_entry(graph);
-    let handoffs: Vec<bool> = flow.nodes.iter().map(|n| n.is(NodeType::Handoff)).collect();
+    // Where the conversation ends by itself, the customer's next message starts it again
+    // from the entry, which leads to a handoff: an end is as good as a way to a person.
+    let restarts = flow.dialect.ends_when_nothing_follows();
+    let handoffs: Vec<bool> = flow
+        .nodes
+        .iter()
+        .map(|n| n.is(NodeType::Handoff) || (restarts && ends_here(n)))
+        .collect();
     let can_escalate = graph::reaches(graph, &handoffs, true);
     for (i, node) in flow.nodes.iter().enumerate() {
         let dead_end = node.transitions().next().is_none();
@@ -531,11 +637,22 @@ pub fn unreachable_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<F
 /// WA208 dead-end: a node that does not finish the conversation and has no transition.
 /// Keywords do not count as a way out: a customer cannot guess them.
 pub fn dead_end(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
+    let implicit_end = flow.dialect.ends_when_nothing_follows();
     for node in &flow.nodes {
-        if node.kind.is_none() || is_terminal(node) || node.transitions().next().is_some() {
+        if node.kind.is_none() || is_terminal(node) {
+            continue;
+        }
+        if implicit_end {
+            // The customer's answer must lead somewhere; asking again does not count.
+            let waits = matches!(node.node_type(), Some(NodeType::Menu | NodeType::Input));
+            if !waits || !ends_here(node) {
+                continue;
+            }
+        } else if node.transitions().next().is_some() {
             continue;
         }
         let missing = match node.node_type() {
+            _ if implicit_end => "nothing follows the customer's answer",
             Some(NodeType::Menu) => "no option leads anywhere and it has no `fallback`",
             Some(NodeType::Condition) => "no branch leads anywhere and it has no `else`",
             _ => flow.dialect.no_next(),
@@ -663,7 +780,8 @@ fn is_opt_out_word(word: &str) -> bool {
 /// WA210 no-opt-out-keyword: no STOP (or similar) keyword leads to an `opt_out` node; each
 /// opt-out word that leads elsewhere is reported where it is written.
 pub fn no_opt_out_keyword(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
-    if !flow.dialect.flow_keywords() {
+    // Only flows with keywords of their own (RapidPro's triggers are the workspace's).
+    if !(flow.dialect.has_keywords() && flow.dialect.flow_keywords()) {
         return;
     }
     let graph = flow.graph();
@@ -880,57 +998,76 @@ fn long_wait(node: &FlowNode) -> Option<&Duration> {
         .filter(|d| node.is(NodeType::Wait) && d.seconds >= Duration::DAY)
 }
 
-/// WA212 outside-service-window: free-form messages after a wait of 24 h or more, before
-/// the customer has replied. One search from all long waits at once.
+/// WA212 outside-service-window: free-form messages after a wait of 24 h or more, or in a
+/// conversation that something other than the customer started (an n8n schedule), before
+/// the customer has replied. One search from all such starts at once.
 pub fn outside_service_window(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
-    let is_wait: Vec<bool> = flow.nodes.iter().map(|n| long_wait(n).is_some()).collect();
-    let waits: Vec<usize> = (0..is_wait.len()).filter(|&i| is_wait[i]).collect();
-    if waits.is_empty() {
+    let is_start: Vec<bool> = flow
+        .nodes
+        .iter()
+        .map(|n| long_wait(n).is_some() || n.unprompted.is_some())
+        .collect();
+    let starts: Vec<usize> = (0..is_start.len()).filter(|&i| is_start[i]).collect();
+    if starts.is_empty() {
         return;
     }
     let graph = flow.graph();
     // Keywords are the customer writing: they open the window, so they are not followed.
-    let after_wait = graph::search(graph, &waits, false, |n| match flow.nodes.get(n) {
+    let after_start = graph::search(graph, &starts, false, |n| match flow.nodes.get(n) {
         Some(node) if waits_for_reply(node) => Step::Stop,
         _ => Step::Pass,
     });
     let from_entry = graph::reachable_from_entry(graph);
     for (i, node) in flow.nodes.iter().enumerate() {
-        if !after_wait.reached(i) || is_wait[i] || !sends_free_form(node) {
+        if !after_start.reached(i)
+            || (is_start[i] && node.unprompted.is_none())
+            || !sends_free_form(node)
+        {
             continue;
         }
-        let tail = after_wait.path(i);
+        let tail = after_start.path(i);
         let Some(&start) = tail.first() else { continue };
-        let Some(wait) = flow.nodes.get(start) else {
-            continue;
-        };
-        let Some(duration) = long_wait(wait) else {
+        let Some(opener) = flow.nodes.get(start) else {
             continue;
         };
         let mut path = from_entry.path(start);
         path.pop();
         path.extend(&tail);
+        let (when, related) = match (long_wait(opener), &opener.unprompted) {
+            (Some(duration), _) => (
+                format!("{} after the customer's last reply", duration.text),
+                opener.duration.as_ref().map(|d| {
+                    (
+                        At::Node(d.node),
+                        "the customer service window closes during this wait",
+                    )
+                }),
+            ),
+            (None, Some(by)) => (
+                format!(
+                    "in a conversation {} started, before the customer has written",
+                    by.value
+                ),
+                Some((
+                    At::Node(by.node),
+                    "this starts the conversation without a customer message",
+                )),
+            ),
+            (None, None) => continue,
+        };
         let mut finding = Finding::new(
             RuleId::WA212,
             At::Key(node.node),
             format!(
-                "{} `{}` sends a free-form message {} after the customer's last reply ({}); outside the 24-hour customer service window WhatsApp delivers only templates",
+                "{} `{}` sends a free-form message {when} ({}); outside the 24-hour customer service window WhatsApp delivers only templates",
                 type_name(node),
                 node.id,
-                duration.text,
                 path_text(flow, &path)
             ),
         )
-        .help(
-            "send an approved template here (a `template` node, e.g. with a quick-reply button) \
-             and continue with free-form messages once the customer has replied",
-        );
-        if let Some(d) = &wait.duration {
-            finding = finding.related(
-                ctx.file,
-                At::Node(d.node),
-                "the customer service window closes during this wait",
-            );
+        .help(flow.dialect.service_window_help());
+        if let Some((at, note)) = related {
+            finding = finding.related(ctx.file, at, note);
         }
         out.push(finding);
     }
