@@ -94,10 +94,10 @@ struct LintArgs {
     /// Ignore any walint.yaml
     #[arg(long)]
     no_config: bool,
-    /// Only these rules: comma-separated codes or prefixes (WA2, WA201)
+    /// Only these rules: comma-separated codes, names or prefixes (WA2, WA201, menu-overloaded)
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     select: Vec<String>,
-    /// Skip these rules: comma-separated codes or prefixes
+    /// Skip these rules: comma-separated codes, names or prefixes
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     ignore: Vec<String>,
     /// Disregard `# walint-ignore` comments (an audit run); config overrides still apply
@@ -347,19 +347,8 @@ fn run_lint(
 ) -> Result<(Engine, Outcome), Fatal> {
     let mut config = load_config(args, cwd, &catalogue)?;
     let lock = discover::load_lock(&mut config, cwd).map_err(Fatal)?;
-    for code in args.select.iter().chain(&args.ignore) {
-        let known = catalogue
-            .rules()
-            .iter()
-            .any(|r| r.code.starts_with(&code.to_ascii_uppercase()));
-        if !known {
-            let codes = catalogue.rules().iter().map(|r| &*r.code);
-            return Err(Fatal(format!(
-                "no rule matches `{code}`{}",
-                did_you_mean(code, codes)
-            )));
-        }
-    }
+    let select = rule_codes(&args.select, &catalogue)?;
+    let ignore = rule_codes(&args.ignore, &catalogue)?;
     let stdin = read_stdin(args, &config, cwd)?;
     let paths: Vec<PathBuf> = args
         .paths
@@ -377,19 +366,22 @@ fn run_lint(
     }
     check_include(&discovery, &config)?;
     let options = Options {
-        selection: Selection {
-            select: args.select.clone(),
-            ignore: args.ignore.clone(),
-        },
+        selection: Selection { select, ignore },
         inline_ignores: !args.no_inline_ignores,
     };
+    let walked_root = discovery.walked_root;
     let mut files = discovery.files;
     let lock_shown = lock.as_ref().map(|path| discover::shown(path, cwd));
     if let Some(path) = lock {
         with_lock(&mut files, path, &config, cwd);
     }
+    let context = if walked_root {
+        Vec::new()
+    } else {
+        project_context(&config, cwd, &files)
+    };
     let engine = Engine::new(catalogue, config, options);
-    let outcome = engine::lint(&engine, &files, stdin.as_ref());
+    let outcome = engine::lint_in_project(&engine, &files, &context, stdin.as_ref());
     if args.verbose {
         for (path, reason) in &outcome.skipped {
             warn(&format!("walint: skipped {}: {reason}", printable(path)));
@@ -409,6 +401,57 @@ fn run_lint(
         ));
     }
     Ok((engine, outcome))
+}
+
+/// `--select` / `--ignore` as codes or prefixes: each item trimmed (`"WA201, WA209"`), a
+/// rule's name (`menu-overloaded`) as its code, as `explain` and the config take them.
+fn rule_codes(items: &[String], catalogue: &Catalogue) -> Result<Vec<String>, Fatal> {
+    let mut codes = Vec::with_capacity(items.len());
+    for item in items.iter().map(|i| i.trim()).filter(|i| !i.is_empty()) {
+        if let Some(rule) = catalogue.find(item) {
+            codes.push(rule.code.to_string());
+            continue;
+        }
+        let prefix = item.to_ascii_uppercase();
+        if !catalogue
+            .rules()
+            .iter()
+            .any(|r| r.code.starts_with(&prefix))
+        {
+            let known = catalogue.rules().iter().flat_map(|r| [&*r.code, &*r.name]);
+            return Err(Fatal(format!(
+                "no rule matches `{item}`{}; `walint rules` lists them",
+                did_you_mean(item, known)
+            )));
+        }
+        codes.push(prefix);
+    }
+    Ok(codes)
+}
+
+/// The files of the project a run on some of its files reads as context for the cross-file
+/// rules (the templates a named flow sends): what a run on the config's folder would check,
+/// less the run's own files. Without a config there is no project to read.
+fn project_context(config: &Config, cwd: &Path, files: &[Candidate]) -> Vec<Candidate> {
+    if config.path.is_none() {
+        return Vec::new();
+    }
+    let Ok(project) = discover::discover(std::slice::from_ref(&config.root), config, cwd) else {
+        return Vec::new();
+    };
+    let own: std::collections::HashSet<PathBuf> = files
+        .iter()
+        .map(|f| cwd.join(&f.path))
+        .map(|path| path.canonicalize().unwrap_or(path))
+        .collect();
+    project
+        .files
+        .into_iter()
+        .filter(|f| {
+            let path = cwd.join(&f.path);
+            !own.contains(&path.canonicalize().unwrap_or(path))
+        })
+        .collect()
 }
 
 /// The warning of a run that checked no file: a gate that passes on nothing says so.
