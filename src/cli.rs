@@ -132,6 +132,9 @@ struct CheckArgs {
     /// Hide the findings recorded in this baseline file (`walint baseline`)
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// With --format github: do not append the Markdown report to $GITHUB_STEP_SUMMARY
+    #[arg(long)]
+    no_step_summary: bool,
 }
 
 #[derive(clap::Args)]
@@ -677,8 +680,14 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         failed_parts.extend(rendered.failures.into_iter().map(|f| (format, f)));
         if format == ReportFormat::Github {
             // The job summary is a courtesy: failing to write it must not fail the job.
-            if let Err(Fatal(message)) = append_step_summary(&input) {
-                warn(&format!("walint: warning: {message}"));
+            if !args.no_step_summary {
+                if let Err(Fatal(message)) = append_step_summary(&input) {
+                    warn(&format!("walint: warning: {message}"));
+                }
+            }
+            // Standard output holds workflow commands only; the totals are for the log.
+            if target.is_none() {
+                warn(&report::full_summary(&input));
             }
         }
         match target {
@@ -747,7 +756,7 @@ fn append_step_summary(input: &ReportInput) -> Result<(), Fatal> {
         return Ok(());
     };
     // A renderer failure is reported with the github report's own.
-    let text = report::render(ReportFormat::Markdown, input).text;
+    let text = capped_summary(report::render(ReportFormat::Markdown, input).text);
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -760,6 +769,37 @@ fn append_step_summary(input: &ReportInput) -> Result<(), Fatal> {
         })?;
     file.write_all(text.as_bytes())
         .map_err(|e| Fatal(format!("cannot write GITHUB_STEP_SUMMARY: {e}")))
+}
+
+/// GitHub refuses a job summary over 1 MiB (1,048,576 bytes); walint's stays below this.
+const STEP_SUMMARY_LIMIT: usize = 1_000_000;
+
+/// The Markdown report cut to [`STEP_SUMMARY_LIMIT`]: the totals and controls come first in
+/// it, so they stay; the findings are cut before the first one that does not fit, and a
+/// last line says how many more the full report holds.
+fn capped_summary(text: String) -> String {
+    if text.len() <= STEP_SUMMARY_LIMIT {
+        return text;
+    }
+    // Room for the closing line.
+    let mut budget = STEP_SUMMARY_LIMIT - 512;
+    while !text.is_char_boundary(budget) {
+        budget -= 1;
+    }
+    let head = &text[..budget];
+    let cut = head
+        .rfind("\n#### ")
+        .or_else(|| head.rfind('\n'))
+        .map_or(0, |at| at + 1);
+    let more = text[cut..]
+        .lines()
+        .filter(|line| line.starts_with("#### "))
+        .count();
+    let s = if more == 1 { "" } else { "s" };
+    format!(
+        "{}\n---\n\n**The job summary stops here, below GitHub's 1 MiB limit: {more} more finding{s} are in the full report** (`walint check --format markdown`, or the SARIF log).\n",
+        &text[..cut]
+    )
 }
 
 fn record_baseline(args: BaselineArgs, catalogue: Arc<Catalogue>) -> Result<u8, Fatal> {
@@ -995,4 +1035,37 @@ fn man(dir: Option<&Path>, out: &mut Stdout) -> Result<u8, Fatal> {
         }
     }
     Ok(EXIT_CLEAN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_step_summary_is_cut_before_a_finding_below_the_limit_and_says_how_many_more() {
+        let finding = format!(
+            "#### error WA201 menu-overloaded at 1:1\n\n{}\n\n",
+            "x".repeat(500)
+        );
+        let text = format!(
+            "# walint compliance report\n\n## Findings\n\n{}",
+            finding.repeat(3000)
+        );
+        let capped = capped_summary(text.clone());
+        assert!(capped.len() <= STEP_SUMMARY_LIMIT, "{}", capped.len());
+        assert!(capped.starts_with("# walint compliance report\n\n## Findings\n\n#### "));
+        let shown = capped.matches("#### ").count();
+        let last = capped.lines().last().unwrap_or("");
+        assert!(
+            last.contains(&format!(
+                "{} more findings are in the full report",
+                3000 - shown
+            )),
+            "{last}"
+        );
+        // Each finding shown is whole: the cut is at the start of a heading.
+        assert!(capped.contains(&format!("{}\n---\n", "x".repeat(500) + "\n\n")));
+        // Under the limit, nothing changes.
+        assert_eq!(capped_summary(finding.clone()), finding);
+    }
 }

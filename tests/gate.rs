@@ -462,3 +462,36 @@ fn item_11_select_and_ignore_take_rule_names_and_spaced_lists() {
         "walint: error: no rule matches `menu-overlaoded`; did you mean `menu-overloaded`?; `walint rules` lists them\n"
     );
 }
+
+// 12. `--format github` prints only workflow commands on stdout; 6. the job summary can be
+// turned off.
+
+#[test]
+fn item_12_github_stdout_is_workflow_commands_only_and_item_6_no_step_summary_writes_none() {
+    let dir = project(&[(
+        "bot.yaml",
+        "flow: bot\nentry: a\nnodes:\n  a: {type: message, text: Hi, next: b}\n  b: {type: end}\n",
+    )]);
+    let summary = dir.path().join("summary.md");
+    let output = common::command(dir.path(), &["check", "--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    let out = stdout(&output);
+    assert!(!out.is_empty());
+    assert!(out.lines().all(|line| line.starts_with("::")), "{out}");
+    assert!(stderr(&output).starts_with("Found "), "{}", stderr(&output));
+    assert!(std::fs::read_to_string(&summary)
+        .unwrap()
+        .starts_with("# walint compliance report"));
+    std::fs::remove_file(&summary).unwrap();
+    let output = common::command(
+        dir.path(),
+        &["check", "--format", "github", "--no-step-summary"],
+    )
+    .env("GITHUB_STEP_SUMMARY", &summary)
+    .output()
+    .unwrap();
+    assert_eq!(code(&output), 1);
+    assert!(!summary.exists());
+}

@@ -90,14 +90,13 @@ pub fn read(r: &mut Reader, node: NodeId) -> Campaign {
         .and_then(|a| r.expect_map(a, "audience"))
         .map(|a| {
             r.unknown_keys(a, AUDIENCE_KEYS, "the audience", Vocabulary::Walint);
-            a
-        })
-        .map(|a| Audience {
-            node: a,
-            segment: r.string(a, "segment"),
-            requires_opt_in: r.bool(a, "requires_opt_in"),
-            estimated_size: r.unsigned(a, "estimated_size"),
-            countries: r.strings(a, "countries"),
+            Audience {
+                node: a,
+                segment: r.string(a, "segment"),
+                requires_opt_in: r.bool(a, "requires_opt_in"),
+                estimated_size: r.unsigned(a, "estimated_size"),
+                countries: r.strings(a, "countries"),
+            }
         });
     let frequency_cap = r
         .field(node, "frequency_cap")
