@@ -94,10 +94,10 @@ struct LintArgs {
     /// Ignore any walint.yaml
     #[arg(long)]
     no_config: bool,
-    /// Only these rules: comma-separated codes or prefixes (WA2, WA201)
+    /// Only these rules: comma-separated codes, names or prefixes (WA2, WA201, menu-overloaded)
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     select: Vec<String>,
-    /// Skip these rules: comma-separated codes or prefixes
+    /// Skip these rules: comma-separated codes, names or prefixes
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     ignore: Vec<String>,
     /// Disregard `# walint-ignore` comments (an audit run); config overrides still apply
@@ -132,6 +132,9 @@ struct CheckArgs {
     /// Hide the findings recorded in this baseline file (`walint baseline`)
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// With --format github: do not append the Markdown report to $GITHUB_STEP_SUMMARY
+    #[arg(long)]
+    no_step_summary: bool,
 }
 
 #[derive(clap::Args)]
@@ -347,19 +350,8 @@ fn run_lint(
 ) -> Result<(Engine, Outcome), Fatal> {
     let mut config = load_config(args, cwd, &catalogue)?;
     let lock = discover::load_lock(&mut config, cwd).map_err(Fatal)?;
-    for code in args.select.iter().chain(&args.ignore) {
-        let known = catalogue
-            .rules()
-            .iter()
-            .any(|r| r.code.starts_with(&code.to_ascii_uppercase()));
-        if !known {
-            let codes = catalogue.rules().iter().map(|r| &*r.code);
-            return Err(Fatal(format!(
-                "no rule matches `{code}`{}",
-                did_you_mean(code, codes)
-            )));
-        }
-    }
+    let select = rule_codes(&args.select, &catalogue)?;
+    let ignore = rule_codes(&args.ignore, &catalogue)?;
     let stdin = read_stdin(args, &config, cwd)?;
     let paths: Vec<PathBuf> = args
         .paths
@@ -377,19 +369,22 @@ fn run_lint(
     }
     check_include(&discovery, &config)?;
     let options = Options {
-        selection: Selection {
-            select: args.select.clone(),
-            ignore: args.ignore.clone(),
-        },
+        selection: Selection { select, ignore },
         inline_ignores: !args.no_inline_ignores,
     };
+    let walked_root = discovery.walked_root;
     let mut files = discovery.files;
     let lock_shown = lock.as_ref().map(|path| discover::shown(path, cwd));
     if let Some(path) = lock {
         with_lock(&mut files, path, &config, cwd);
     }
+    let context = if walked_root {
+        Vec::new()
+    } else {
+        project_context(&config, cwd, &files)
+    };
     let engine = Engine::new(catalogue, config, options);
-    let outcome = engine::lint(&engine, &files, stdin.as_ref());
+    let outcome = engine::lint_in_project(&engine, &files, &context, stdin.as_ref());
     if args.verbose {
         for (path, reason) in &outcome.skipped {
             warn(&format!("walint: skipped {}: {reason}", printable(path)));
@@ -409,6 +404,57 @@ fn run_lint(
         ));
     }
     Ok((engine, outcome))
+}
+
+/// `--select` / `--ignore` as codes or prefixes: each item trimmed (`"WA201, WA209"`), a
+/// rule's name (`menu-overloaded`) as its code, as `explain` and the config take them.
+fn rule_codes(items: &[String], catalogue: &Catalogue) -> Result<Vec<String>, Fatal> {
+    let mut codes = Vec::with_capacity(items.len());
+    for item in items.iter().map(|i| i.trim()).filter(|i| !i.is_empty()) {
+        if let Some(rule) = catalogue.find(item) {
+            codes.push(rule.code.to_string());
+            continue;
+        }
+        let prefix = item.to_ascii_uppercase();
+        if !catalogue
+            .rules()
+            .iter()
+            .any(|r| r.code.starts_with(&prefix))
+        {
+            let known = catalogue.rules().iter().flat_map(|r| [&*r.code, &*r.name]);
+            return Err(Fatal(format!(
+                "no rule matches `{item}`{}; `walint rules` lists them",
+                did_you_mean(item, known)
+            )));
+        }
+        codes.push(prefix);
+    }
+    Ok(codes)
+}
+
+/// The files of the project a run on some of its files reads as context for the cross-file
+/// rules (the templates a named flow sends): what a run on the config's folder would check,
+/// less the run's own files. Without a config there is no project to read.
+fn project_context(config: &Config, cwd: &Path, files: &[Candidate]) -> Vec<Candidate> {
+    if config.path.is_none() {
+        return Vec::new();
+    }
+    let Ok(project) = discover::discover(std::slice::from_ref(&config.root), config, cwd) else {
+        return Vec::new();
+    };
+    let own: std::collections::HashSet<PathBuf> = files
+        .iter()
+        .map(|f| cwd.join(&f.path))
+        .map(|path| path.canonicalize().unwrap_or(path))
+        .collect();
+    project
+        .files
+        .into_iter()
+        .filter(|f| {
+            let path = cwd.join(&f.path);
+            !own.contains(&path.canonicalize().unwrap_or(path))
+        })
+        .collect()
 }
 
 /// The warning of a run that checked no file: a gate that passes on nothing says so.
@@ -660,8 +706,14 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         failed_parts.extend(rendered.failures.into_iter().map(|f| (format, f)));
         if format == ReportFormat::Github {
             // The job summary is a courtesy: failing to write it must not fail the job.
-            if let Err(Fatal(message)) = append_step_summary(&input) {
-                warn(&format!("walint: warning: {message}"));
+            if !args.no_step_summary {
+                if let Err(Fatal(message)) = append_step_summary(&input) {
+                    warn(&format!("walint: warning: {message}"));
+                }
+            }
+            // Standard output holds workflow commands only; the totals are for the log.
+            if target.is_none() {
+                warn(&report::full_summary(&input));
             }
         }
         match target {
@@ -763,7 +815,7 @@ fn append_step_summary(input: &ReportInput) -> Result<(), Fatal> {
         return Ok(());
     };
     // A renderer failure is reported with the github report's own.
-    let text = report::render(ReportFormat::Markdown, input).text;
+    let text = capped_summary(report::render(ReportFormat::Markdown, input).text);
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -776,6 +828,37 @@ fn append_step_summary(input: &ReportInput) -> Result<(), Fatal> {
         })?;
     file.write_all(text.as_bytes())
         .map_err(|e| Fatal(format!("cannot write GITHUB_STEP_SUMMARY: {e}")))
+}
+
+/// GitHub refuses a job summary over 1 MiB (1,048,576 bytes); walint's stays below this.
+const STEP_SUMMARY_LIMIT: usize = 1_000_000;
+
+/// The Markdown report cut to [`STEP_SUMMARY_LIMIT`]: the totals and controls come first in
+/// it, so they stay; the findings are cut before the first one that does not fit, and a
+/// last line says how many more the full report holds.
+fn capped_summary(text: String) -> String {
+    if text.len() <= STEP_SUMMARY_LIMIT {
+        return text;
+    }
+    // Room for the closing line.
+    let mut budget = STEP_SUMMARY_LIMIT - 512;
+    while !text.is_char_boundary(budget) {
+        budget -= 1;
+    }
+    let head = &text[..budget];
+    let cut = head
+        .rfind("\n#### ")
+        .or_else(|| head.rfind('\n'))
+        .map_or(0, |at| at + 1);
+    let more = text[cut..]
+        .lines()
+        .filter(|line| line.starts_with("#### "))
+        .count();
+    let s = if more == 1 { "" } else { "s" };
+    format!(
+        "{}\n---\n\n**The job summary stops here, below GitHub's 1 MiB limit: {more} more finding{s} are in the full report** (`walint check --format markdown`, or the SARIF log).\n",
+        &text[..cut]
+    )
 }
 
 fn record_baseline(args: BaselineArgs, catalogue: Arc<Catalogue>) -> Result<u8, Fatal> {
@@ -1015,4 +1098,37 @@ fn man(dir: Option<&Path>, out: &mut Stdout) -> Result<u8, Fatal> {
         }
     }
     Ok(EXIT_CLEAN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_step_summary_is_cut_before_a_finding_below_the_limit_and_says_how_many_more() {
+        let finding = format!(
+            "#### error WA201 menu-overloaded at 1:1\n\n{}\n\n",
+            "x".repeat(500)
+        );
+        let text = format!(
+            "# walint compliance report\n\n## Findings\n\n{}",
+            finding.repeat(3000)
+        );
+        let capped = capped_summary(text.clone());
+        assert!(capped.len() <= STEP_SUMMARY_LIMIT, "{}", capped.len());
+        assert!(capped.starts_with("# walint compliance report\n\n## Findings\n\n#### "));
+        let shown = capped.matches("#### ").count();
+        let last = capped.lines().last().unwrap_or("");
+        assert!(
+            last.contains(&format!(
+                "{} more findings are in the full report",
+                3000 - shown
+            )),
+            "{last}"
+        );
+        // Each finding shown is whole: the cut is at the start of a heading.
+        assert!(capped.contains(&format!("{}\n---\n", "x".repeat(500) + "\n\n")));
+        // Under the limit, nothing changes.
+        assert_eq!(capped_summary(finding.clone()), finding);
+    }
 }

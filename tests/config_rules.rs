@@ -169,6 +169,8 @@ fn secret_rules_fire_at_the_exact_value() {
         locations(&output),
         [
             format!("{f}/campaign.yaml:11:15: error[WA003]"),
+            // `crm:` is no key of walint's campaign format.
+            format!("{f}/campaign.yaml:13:1: error[WA002]"),
             format!("{f}/campaign.yaml:14:12: error[WA003]"),
             format!("{f}/templates.json:16:94: error[WA003]"),
             format!("{f}/webhooks.yaml:6:19: error[WA003]"),

@@ -272,3 +272,226 @@ fn item_7_an_output_for_an_unknown_format_is_exit_2_and_a_path_with_equals_is_a_
     let written = std::fs::read_to_string(dir.path().join("a=b.json")).unwrap();
     assert!(written.contains("\"diagnostics\": []"), "{written}");
 }
+
+// 2. Unknown keys and misspelt values in walint's formats are errors with "did you mean";
+// in Meta's, an unknown key is a warning and a close misspelling an error.
+
+/// `(rule, severity, line:column, message)` of every diagnostic of a JSON report.
+fn detailed(report: &Value) -> Vec<(String, String, String, String)> {
+    report["diagnostics"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|d| {
+                    (
+                        d["rule"].as_str().unwrap_or("").to_string(),
+                        d["severity"].as_str().unwrap_or("").to_string(),
+                        format!("{}:{}", d["line"], d["column"]),
+                        d["message"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn error(at: &str, message: &str) -> (String, String, String, String) {
+    ("WA002".into(), "error".into(), at.into(), message.into())
+}
+
+#[test]
+fn item_2_misspelt_keys_of_a_flow_are_errors_at_the_key_and_nothing_follows_from_them() {
+    let dir = project(&[(
+        "bot.yaml",
+        "flow: bot\nentry: a\nkeywords: {STOP: out, AGENT: human}\nnodes:\n  a:\n    type: menu\n    text: Hi\n    optoins:\n      - {title: Order, next: ask}\n    fallbak: human\n  human: {type: handoff, queue: support}\n  ask: {type: inptu, text: Order number?, next: human, fallback: human}\n  out: {type: opt_out, colour: red}\n",
+    )]);
+    let (report, output) = json_report(dir.path(), &[]);
+    assert_eq!(code(&output), 1);
+    assert_eq!(
+        detailed(&report),
+        [
+            error("8:5", "node `a` has an unknown key `optoins`; did you mean `options`?"),
+            error("10:5", "node `a` has an unknown key `fallbak`; did you mean `fallback`?"),
+            error(
+                "12:15",
+                "unknown node type `inptu`; did you mean `input`? (one of message, menu, input, template, opt_in, opt_out, handoff, wait, condition, end)"
+            ),
+            error(
+                "13:24",
+                "node `out` has an unknown key `colour`; its keys are type, text, next, style, options, sections, button, header, footer, fallback, template, channel, contact, queue, save_as, duration, branches, else"
+            ),
+        ],
+        "{report:#}"
+    );
+}
+
+#[test]
+fn item_2_misspelt_keys_of_webhooks_and_campaigns_are_errors_without_knock_on_findings() {
+    let dir = project(&[
+        (
+            "webhooks.yaml",
+            "webhooks:\n  - name: inbound\n    environment: production\n    callback_url: https://hooks.acme.example/whatsapp\n    verify_token: ${WA_VERIFY_TOKEN}\n    app_secret: ${WA_APP_SECRET}\n    verify_signatur: true\n    feilds: [messages, message_template_status_update]\n    graph_api_version: v23.0\n",
+        ),
+        (
+            "promo.yaml",
+            "campaign: promo\ntemplate: {name: promo, language: en_US}\naudiance:\n  segment: subscribers\n  requires_opt_in: true\n  estimated_size: 100\n  countries: [DE]\nmessaging_tier: 2000\nfrequency_cap: {max_messages: 1, per: 7d}\n",
+        ),
+        (
+            "promo.json",
+            &template("promo", "UTILITY", "Your order has shipped and arrives on Friday."),
+        ),
+    ]);
+    let (report, _) = json_report(dir.path(), &[]);
+    let found = detailed(&report);
+    assert!(
+        found.contains(&error(
+            "3:1",
+            "the campaign has an unknown key `audiance`; did you mean `audience`?"
+        )),
+        "{report:#}"
+    );
+    assert!(
+        found.contains(&error(
+            "7:5",
+            "webhook `inbound` has an unknown key `verify_signatur`; did you mean `verify_signature`?"
+        )),
+        "{report:#}"
+    );
+    assert!(
+        found.contains(&error(
+            "8:5",
+            "webhook `inbound` has an unknown key `feilds`; did you mean `fields`?"
+        )),
+        "{report:#}"
+    );
+    // The misspelt keys are read as what they were meant to be: no "not set" finding.
+    let rules: Vec<&str> = found.iter().map(|(rule, ..)| rule.as_str()).collect();
+    assert!(rules.iter().all(|r| *r == "WA002"), "{report:#}");
+}
+
+#[test]
+fn item_2_in_meta_templates_an_unknown_key_warns_and_a_misspelling_is_an_error() {
+    let dir = project(&[(
+        "order.json",
+        "{\"name\": \"order\", \"language\": \"en_US\", \"category\": \"UTILTY\", \"status\": \"APPROVED\",\n \"internal_note\": \"ours\", \"parameter_fromat\": \"POSITIONAL\",\n \"components\": [{\"type\": \"BODY\", \"text\": \"Your order has shipped.\", \"exmaple\": {}}]}\n",
+    )]);
+    let (report, _) = json_report(dir.path(), &[]);
+    assert_eq!(
+        detailed(&report),
+        [
+            error(
+                "1:52",
+                "unknown template category `UTILTY`; did you mean `UTILITY`? (one of AUTHENTICATION, MARKETING, UTILITY)"
+            ),
+            (
+                "WA002".into(),
+                "warning".into(),
+                "2:2".into(),
+                "template `order` has a key walint does not know, `internal_note`, so it is not checked".into()
+            ),
+            error(
+                "2:27",
+                "template `order` has an unknown key `parameter_fromat`; did you mean `parameter_format`?"
+            ),
+            error(
+                "3:69",
+                "a component has an unknown key `exmaple`; did you mean `example`?"
+            ),
+        ],
+        "{report:#}"
+    );
+}
+
+// 4. A run on some files of a project reads the rest of it as context.
+
+#[test]
+fn item_4_a_named_file_gets_the_cross_file_findings_of_a_whole_project_run() {
+    let acme = common::root().join("examples/acme-shop");
+    let bot = "whatsapp/flows/support_bot.yaml";
+    let (whole, _) = json_report(&acme, &[]);
+    let in_whole: Vec<(String, String, u64)> = findings(&whole)
+        .into_iter()
+        .filter(|(_, file, _)| file == bot)
+        .collect();
+    let rules: Vec<&str> = in_whole.iter().map(|(rule, ..)| rule.as_str()).collect();
+    // Findings that need the templates: the check below would pass on nothing otherwise.
+    assert!(
+        rules
+            .iter()
+            .any(|r| ["WA101", "WA209", "WA211"].contains(r)),
+        "{rules:?}"
+    );
+    let (named, output) = json_report(&acme, &[bot]);
+    assert_eq!(findings(&named), in_whole, "{}", stderr(&output));
+    // Only the named file is reported and counted.
+    assert_eq!(named["summary"]["files"], 1, "{named:#}");
+}
+
+// 11. `--select` / `--ignore` take names as `explain` does, and spaces.
+
+#[test]
+fn item_11_select_and_ignore_take_rule_names_and_spaced_lists() {
+    let dir = project(&[(
+        "bot.yaml",
+        "flow: bot\nentry: a\nnodes:\n  a:\n    type: menu\n    text: Hi\n    options:\n      - {title: A, next: b}\n      - {title: B, next: b}\n      - {title: C, next: b}\n      - {title: D, next: b}\n    fallback: b\n  b: {type: end}\n",
+    )]);
+    let rules = |args: &[&str]| -> Vec<String> {
+        let (report, output) = json_report(dir.path(), args);
+        assert_ne!(code(&output), 2, "{args:?}: {}", stderr(&output));
+        let mut rules: Vec<String> = findings(&report).into_iter().map(|(r, ..)| r).collect();
+        rules.dedup();
+        rules
+    };
+    let by_code = rules(&["--select", "WA201"]);
+    assert_eq!(by_code, ["WA201"]);
+    assert_eq!(rules(&["--select", "menu-overloaded"]), by_code);
+    let all = rules(&[]);
+    assert!(all.len() > 1, "{all:?}");
+    let spaced = rules(&["--select", "WA201, WA203"]);
+    assert!(
+        spaced.contains(&"WA201".to_string()) && spaced.contains(&"WA203".to_string()),
+        "{spaced:?}"
+    );
+    assert!(!rules(&["--ignore", "menu-overloaded, WA203"])
+        .iter()
+        .any(|r| r == "WA201" || r == "WA203"));
+    let output = walint_in(dir.path(), &["check", "--select", "menu-overlaoded"]);
+    assert_eq!(code(&output), 2);
+    assert_eq!(
+        stderr(&output),
+        "walint: error: no rule matches `menu-overlaoded`; did you mean `menu-overloaded`?; `walint rules` lists them\n"
+    );
+}
+
+// 12. `--format github` prints only workflow commands on stdout; 6. the job summary can be
+// turned off.
+
+#[test]
+fn item_12_github_stdout_is_workflow_commands_only_and_item_6_no_step_summary_writes_none() {
+    let dir = project(&[(
+        "bot.yaml",
+        "flow: bot\nentry: a\nnodes:\n  a: {type: message, text: Hi, next: b}\n  b: {type: end}\n",
+    )]);
+    let summary = dir.path().join("summary.md");
+    let output = common::command(dir.path(), &["check", "--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    let out = stdout(&output);
+    assert!(!out.is_empty());
+    assert!(out.lines().all(|line| line.starts_with("::")), "{out}");
+    assert!(stderr(&output).starts_with("Found "), "{}", stderr(&output));
+    assert!(std::fs::read_to_string(&summary)
+        .unwrap()
+        .starts_with("# walint compliance report"));
+    std::fs::remove_file(&summary).unwrap();
+    let output = common::command(
+        dir.path(),
+        &["check", "--format", "github", "--no-step-summary"],
+    )
+    .env("GITHUB_STEP_SUMMARY", &summary)
+    .output()
+    .unwrap();
+    assert_eq!(code(&output), 1);
+    assert!(!summary.exists());
+}

@@ -22,7 +22,7 @@ mod run;
 use std::sync::Arc;
 
 pub use load::Skipped;
-pub use run::{lint, StdinFile};
+pub use run::{lint, lint_in_project, StdinFile};
 
 use crate::catalogue::{Catalogue, RuleId};
 use crate::config::Config;

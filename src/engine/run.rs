@@ -21,6 +21,20 @@ pub struct StdinFile {
 /// Lints `candidates` (sorted, as discovery gives them) and standard input, which replaces
 /// (or adds) the file of its name. Each input's id is its position among the inputs.
 pub fn lint(engine: &Engine, candidates: &[Candidate], stdin: Option<&StdinFile>) -> Outcome {
+    lint_in_project(engine, candidates, &[], stdin)
+}
+
+/// [`lint`], with the rest of the project as context: the `context` files (none of them
+/// among `candidates`) are read and checked so the cross-file rules see them (the templates
+/// a named flow sends), but only the candidates' findings are reported, and only the
+/// candidates are files of the outcome. This is how a run on the files a commit changes
+/// (pre-commit, lint-staged) finds what a run on the whole project finds in them.
+pub fn lint_in_project(
+    engine: &Engine,
+    candidates: &[Candidate],
+    context: &[Candidate],
+    stdin: Option<&StdinFile>,
+) -> Outcome {
     let mut inputs: Vec<(&Candidate, Option<&[u8]>)> = candidates
         .iter()
         .filter(|c| stdin.is_none_or(|s| s.candidate.shown != c.shown))
@@ -30,8 +44,16 @@ pub fn lint(engine: &Engine, candidates: &[Candidate], stdin: Option<&StdinFile>
         inputs.push((&stdin.candidate, Some(stdin.bytes.as_slice())));
         inputs.sort_by(|a, b| a.0.shown.cmp(&b.0.shown));
     }
+    // The context files come after the inputs, so their ids tell them apart.
+    let first_context = inputs.len();
+    inputs.extend(
+        context
+            .iter()
+            .filter(|c| stdin.is_none_or(|s| s.candidate.shown != c.shown))
+            .map(|c| (c, None)),
+    );
     // One slot per input, written in place: no per-thread vectors to grow and merge.
-    let results: Vec<FileResult> = inputs
+    let mut results: Vec<FileResult> = inputs
         .par_iter()
         .enumerate()
         .map(|(index, (candidate, given))| {
@@ -59,6 +81,9 @@ pub fn lint(engine: &Engine, candidates: &[Candidate], stdin: Option<&StdinFile>
             }
         })
         .collect();
-    let across = engine.check_across(results.iter().filter_map(FileResult::checked));
+    let mut across = engine.check_across(results.iter().filter_map(FileResult::checked));
+    results.truncate(first_context);
+    let first_context = FileId::input(first_context);
+    across.retain(|d| d.file_id < first_context || d.file_id == FileId::CONFIG);
     engine.finish(results, across)
 }

@@ -1,7 +1,7 @@
 //! walint's outbound campaign format (spec §4.5).
 
 use super::flow::{read_template_ref, TemplateRef};
-use super::reader::{AtNode, Reader};
+use super::reader::{AtNode, Reader, Vocabulary};
 use crate::diagnostic::At;
 use crate::source::{NodeId, Value};
 
@@ -61,7 +61,22 @@ pub struct Campaign {
 
 const WHAT: &str = "campaign";
 
+/// The keys of each mapping of the format; any other is reported (WA002). `sender` holds
+/// how the campaign is sent (endpoint, credentials): the model does not read it, the
+/// secrets and Graph API version rules check it as every text of the file.
+const CAMPAIGN_KEYS: &[&str] = &[
+    "campaign",
+    "template",
+    "audience",
+    "messaging_tier",
+    "frequency_cap",
+    "sender",
+];
+const AUDIENCE_KEYS: &[&str] = &["segment", "requires_opt_in", "estimated_size", "countries"];
+const FREQUENCY_CAP_KEYS: &[&str] = &["max_messages", "per"];
+
 pub fn read(r: &mut Reader, node: NodeId) -> Campaign {
+    r.unknown_keys(node, CAMPAIGN_KEYS, "the campaign", Vocabulary::Walint);
     let name = r.required_string(node, "campaign", WHAT);
     let template = match r.field(node, "template") {
         Some(t) => read_template_ref(r, t, "the campaign"),
@@ -73,12 +88,15 @@ pub fn read(r: &mut Reader, node: NodeId) -> Campaign {
     let audience = r
         .field(node, "audience")
         .and_then(|a| r.expect_map(a, "audience"))
-        .map(|a| Audience {
-            node: a,
-            segment: r.string(a, "segment"),
-            requires_opt_in: r.bool(a, "requires_opt_in"),
-            estimated_size: r.unsigned(a, "estimated_size"),
-            countries: r.strings(a, "countries"),
+        .map(|a| {
+            r.unknown_keys(a, AUDIENCE_KEYS, "the audience", Vocabulary::Walint);
+            Audience {
+                node: a,
+                segment: r.string(a, "segment"),
+                requires_opt_in: r.bool(a, "requires_opt_in"),
+                estimated_size: r.unsigned(a, "estimated_size"),
+                countries: r.strings(a, "countries"),
+            }
         });
     let frequency_cap = r
         .field(node, "frequency_cap")
@@ -96,6 +114,7 @@ pub fn read(r: &mut Reader, node: NodeId) -> Campaign {
 
 fn read_frequency_cap(r: &mut Reader, node: NodeId) -> FrequencyCap {
     const WHAT: &str = "the frequency cap";
+    r.unknown_keys(node, FREQUENCY_CAP_KEYS, WHAT, Vocabulary::Walint);
     let max_messages = if r.field(node, "max_messages").is_some() {
         r.unsigned(node, "max_messages")
     } else {

@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use super::reader::{keyword_enum, AtNode, Keyword, Reader};
+use super::reader::{keyword_enum, AtNode, Keyword, Reader, Vocabulary};
 use super::LanguageCode;
 use crate::diagnostic::At;
 use crate::source::NodeId;
@@ -536,7 +536,25 @@ impl ConversationFlow {
 
 const WHAT: &str = "flow";
 
+/// The keys of each mapping of the format; any other is reported (WA002).
+const FLOW_KEYS: &[&str] = &["flow", "entry", "keywords", "nodes"];
+const NODE_KEYS: &[&str] = &[
+    "type", "text", "next", "style", "options", "sections", "button", "header", "footer",
+    "fallback", "template", "channel", "contact", "queue", "save_as", "duration", "branches",
+    "else",
+];
+const OPTION_KEYS: &[&str] = &["title", "description", "next"];
+const SECTION_KEYS: &[&str] = &["title", "options"];
+const BRANCH_KEYS: &[&str] = &["when", "next"];
+const TEMPLATE_REF_KEYS: &[&str] = &["name", "language"];
+
 pub fn read(r: &mut Reader, node: NodeId) -> ConversationFlow {
+    let name_for_keys = r
+        .tree
+        .get(node, "flow")
+        .and_then(|n| r.tree.as_str(n))
+        .map_or_else(|| WHAT.to_string(), |n| format!("flow `{n}`"));
+    r.unknown_keys(node, FLOW_KEYS, &name_for_keys, Vocabulary::Walint);
     let name = r.required_string(node, "flow", WHAT);
     let entry = r.required_string(node, "entry", WHAT);
     let mut keywords = Vec::new();
@@ -592,6 +610,7 @@ fn read_options(r: &mut Reader, list: NodeId, owner: &str) -> Option<Vec<MenuOpt
     for (i, item) in items.into_iter().enumerate() {
         if let Some(item) = r.expect_map(item, "options[]") {
             let what = format!("option {} of {owner}", i + 1);
+            r.unknown_keys(item, OPTION_KEYS, &what, Vocabulary::Walint);
             options.push(MenuOption {
                 node: item,
                 title: r.required_string(item, "title", &what),
@@ -611,6 +630,7 @@ fn read_sections(r: &mut Reader, list: NodeId, owner: &str) -> Option<Vec<Sectio
             continue;
         };
         let what = format!("section {} of {owner}", i + 1);
+        r.unknown_keys(item, SECTION_KEYS, &what, Vocabulary::Walint);
         let title = r.string(item, "title");
         let options = match r.field(item, "options") {
             Some(list) => read_options(r, list, &what).unwrap_or_default(),
@@ -650,6 +670,7 @@ fn read_duration(r: &mut Reader, node: NodeId) -> Option<AtNode<Duration>> {
 
 fn read_node(r: &mut Reader, id: String, node: NodeId) -> FlowNode {
     let what = format!("node `{id}`");
+    r.unknown_keys(node, NODE_KEYS, &what, Vocabulary::Walint);
     let kind = r.required_keyword::<NodeType>(node, "type", &what);
     let kind_is = |k: NodeType| matches!(&kind, Some(s) if s.value == k);
     let options = r
@@ -693,6 +714,7 @@ fn read_node(r: &mut Reader, id: String, node: NodeId) -> FlowNode {
         {
             if let Some(map) = r.expect_map(item, "branches[]") {
                 let branch = format!("branch {} of {what}", i + 1);
+                r.unknown_keys(map, BRANCH_KEYS, &branch, Vocabulary::Walint);
                 branches.push(Branch {
                     node: map,
                     when: r.required_string(map, "when", &branch),
@@ -758,6 +780,7 @@ fn read_node(r: &mut Reader, id: String, node: NodeId) -> FlowNode {
 pub fn read_template_ref(r: &mut Reader, node: NodeId, owner: &str) -> Option<TemplateRef> {
     let map = r.expect_map(node, "template")?;
     let what = format!("the template reference of {owner}");
+    r.unknown_keys(map, TEMPLATE_REF_KEYS, &what, Vocabulary::Walint);
     let name = r.required_string(map, "name", &what);
     let language = r.required_string(map, "language", &what);
     Some(TemplateRef {

@@ -307,7 +307,7 @@ mod tests {
             .collect();
         assert_eq!(messages.len(), 4, "{messages:#?}");
         assert!(messages[0].contains("missing the required field `entry`"));
-        assert!(messages[1].contains("unknown node type `menuu`"));
+        assert!(messages[1].contains("unknown node type `menuu`; did you mean `menu`?"));
         assert!(messages[2].contains("node `b` is missing the required field `type`"));
         assert!(messages[3].contains("node `c` is missing the required field `options`"));
     }

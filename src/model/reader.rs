@@ -2,8 +2,9 @@
 //! instead of stopping at the first.
 
 use crate::catalogue::RuleId;
-use crate::diagnostic::{At, Finding};
+use crate::diagnostic::{At, Finding, Severity};
 use crate::source::{NodeId, Tree, Value};
+use crate::suggest::closest;
 
 pub const SCHEMA_VIOLATION: RuleId = RuleId::WA002;
 
@@ -99,9 +100,24 @@ macro_rules! keyword_enum {
 }
 pub(crate) use keyword_enum;
 
+/// Whose vocabulary a mapping's keys are, which decides how an unknown key is reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Vocabulary {
+    /// walint's own formats (flows, webhooks, campaigns): every key is walint's, so an
+    /// unknown one is an error.
+    Walint,
+    /// Meta's formats (templates, Flow JSON), which gain fields over time: an unknown key is
+    /// a warning, a close misspelling of a known one an error.
+    Meta,
+}
+
 pub struct Reader<'t> {
     pub tree: &'t Tree,
     pub problems: Vec<Finding>,
+    /// Misspelt keys read as the key they were meant to be, once reported (`optoins` as
+    /// `options`), so no "missing the required field" and no rule's knock-on finding follows
+    /// from the typo: (mapping, the known key, the value written under the misspelling).
+    misspelt: Vec<(NodeId, &'static str, NodeId)>,
 }
 
 /// What a value is, in words, for "must be X, found Y".
@@ -122,6 +138,69 @@ impl<'t> Reader<'t> {
         Reader {
             tree,
             problems: Vec::new(),
+            misspelt: Vec::new(),
+        }
+    }
+
+    /// Reports every key of `map` that is not in `known` (WA002 at the key, with "did you
+    /// mean" when one is close). A misspelling of a known key that `map` does not have is
+    /// read as that key from then on. Call it before reading the mapping's fields.
+    pub fn unknown_keys(
+        &mut self,
+        map: NodeId,
+        known: &[&'static str],
+        what: &str,
+        vocabulary: Vocabulary,
+    ) {
+        let Value::Map(entries) = self.tree.value(map) else {
+            return;
+        };
+        for entry in entries {
+            if known.contains(&entry.key.as_str()) {
+                continue;
+            }
+            let meant = closest(&entry.key, known.iter().copied())
+                .filter(|meant| self.tree.get(map, meant).is_none());
+            let finding = match meant {
+                Some(meant) => {
+                    if !self
+                        .misspelt
+                        .iter()
+                        .any(|(m, k, _)| *m == map && *k == meant)
+                    {
+                        self.misspelt.push((map, meant, entry.value));
+                    }
+                    Finding::new(
+                        SCHEMA_VIOLATION,
+                        At::Key(entry.value),
+                        format!(
+                            "{what} has an unknown key `{}`; did you mean `{meant}`?",
+                            entry.key
+                        ),
+                    )
+                }
+                None => match vocabulary {
+                    Vocabulary::Walint => Finding::new(
+                        SCHEMA_VIOLATION,
+                        At::Key(entry.value),
+                        format!(
+                            "{what} has an unknown key `{}`; its keys are {}",
+                            entry.key,
+                            known.join(", ")
+                        ),
+                    ),
+                    Vocabulary::Meta => Finding::new(
+                        SCHEMA_VIOLATION,
+                        At::Key(entry.value),
+                        format!(
+                            "{what} has a key walint does not know, `{}`, so it is not checked",
+                            entry.key
+                        ),
+                    )
+                    .severity(Severity::Warning),
+                },
+            };
+            self.problems.push(finding);
         }
     }
 
@@ -176,8 +255,14 @@ impl<'t> Reader<'t> {
         }
     }
 
+    /// The value of `key` in `map`, or of its reported misspelling ([`Self::unknown_keys`]).
     pub fn field(&self, map: NodeId, key: &str) -> Option<NodeId> {
-        self.tree.get(map, key)
+        self.tree.get(map, key).or_else(|| {
+            self.misspelt
+                .iter()
+                .find(|(m, k, _)| *m == map && *k == key)
+                .map(|(_, _, value)| *value)
+        })
     }
 
     /// A field whose value is not null.
@@ -290,31 +375,33 @@ impl<'t> Reader<'t> {
         Some(out)
     }
 
+    /// A value of a closed set. One outside it is reported, with "did you mean" when it is
+    /// close to one (`inptu`, `UTILTY`), and read as absent: a guess at the value would
+    /// check the node as something its other fields may not fit.
     pub fn keyword<K: Keyword>(&mut self, map: NodeId, key: &str) -> Option<AtNode<K>> {
         let text = self.string(map, key)?;
-        match K::parse(&text.value) {
-            Some(value) => Some(AtNode {
+        if let Some(value) = K::parse(&text.value) {
+            return Some(AtNode {
                 value,
                 node: text.node,
-            }),
-            None => {
-                let expected = if K::EXPECTED.is_empty() {
-                    let all: Vec<&str> = K::ALL.iter().map(|(name, _)| *name).collect();
-                    all.join(", ")
-                } else {
-                    K::EXPECTED.to_string()
-                };
-                self.problem(
-                    At::Node(text.node),
-                    format!(
-                        "unknown {} `{}`; expected one of {expected}",
-                        K::WHAT,
-                        text.value
-                    ),
-                );
-                None
-            }
+            });
         }
+        let expected = if K::EXPECTED.is_empty() {
+            let all: Vec<&str> = K::ALL.iter().map(|(name, _)| *name).collect();
+            all.join(", ")
+        } else {
+            K::EXPECTED.to_string()
+        };
+        let meant = closest(&text.value, K::ALL.iter().map(|(name, _)| *name));
+        let choice = match meant {
+            Some(name) => format!("did you mean `{name}`? (one of {expected})"),
+            None => format!("expected one of {expected}"),
+        };
+        self.problem(
+            At::Node(text.node),
+            format!("unknown {} `{}`; {choice}", K::WHAT, text.value),
+        );
+        None
     }
 
     pub fn required_keyword<K: Keyword>(

@@ -1,7 +1,7 @@
 //! Webhook configurations: walint's `webhooks:` format (spec §4.4) and Meta's
 //! `POST /{waba-id}/subscribed_apps` body (`override_callback_uri`, `verify_token`).
 
-use super::reader::{keyword_enum, AtNode, Reader};
+use super::reader::{keyword_enum, AtNode, Reader, Vocabulary};
 use crate::diagnostic::At;
 use crate::source::NodeId;
 
@@ -111,7 +111,24 @@ pub fn read_list(r: &mut Reader, node: NodeId) -> Vec<Webhook> {
     webhooks
 }
 
+/// The keys of a webhook entry; any other is reported (WA002).
+const WEBHOOK_KEYS: &[&str] = &[
+    "name",
+    "environment",
+    "callback_url",
+    "verify_token",
+    "app_secret",
+    "verify_signature",
+    "fields",
+    "graph_api_version",
+];
+
 fn read_one(r: &mut Reader, node: NodeId) -> Webhook {
+    let what = match r.tree.get(node, "name").and_then(|n| r.tree.as_str(n)) {
+        Some(name) => format!("webhook `{name}`"),
+        None => "the webhook".to_string(),
+    };
+    r.unknown_keys(node, WEBHOOK_KEYS, &what, Vocabulary::Walint);
     let fields_node = r.field(node, "fields");
     Webhook {
         node,

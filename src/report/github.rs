@@ -1,12 +1,13 @@
 //! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` annotation a finding
-//! that counts, escaped as the Actions toolkit does, then the summary line. The CLI appends
-//! the Markdown report to `$GITHUB_STEP_SUMMARY` when it is set.
+//! that counts, escaped as the Actions toolkit does, and nothing else: the CLI writes the
+//! summary line to standard error and appends the Markdown report to `$GITHUB_STEP_SUMMARY`
+//! when it is set.
 
 use std::fmt::Write;
 
 use super::guard::per_file;
 use super::text::printable;
-use super::{full_summary, RenderFailure, ReportInput};
+use super::{RenderFailure, ReportInput};
 use crate::diagnostic::Severity;
 
 /// Escapes a command's message (`%`, CR, LF), as `escapeData` in @actions/core.
@@ -51,9 +52,7 @@ pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String 
         }
         out
     });
-    let mut out = parts.concat();
-    let _ = writeln!(out, "{}", full_summary(input));
-    out
+    parts.concat()
 }
 
 #[cfg(test)]

@@ -6,13 +6,51 @@ use super::{
     LimitedTimeOffer, NamedParam, SupportedApp, Template,
 };
 use crate::diagnostic::At;
-use crate::model::reader::{AtNode, Keyword, Reader};
+use crate::model::reader::{AtNode, Keyword, Reader, Vocabulary};
 use crate::model::LanguageCode;
 use crate::source::{NodeId, Value};
 
 const WHAT: &str = "template";
 
+/// The keys of a template and of a component in Meta's payloads and API responses. Meta
+/// adds fields, so another key is a warning, and an error only as a misspelling of one of
+/// these (WA002).
+const TEMPLATE_KEYS: &[&str] = &[
+    "name",
+    "language",
+    "category",
+    "status",
+    "components",
+    "parameter_format",
+    "message_send_ttl_seconds",
+    "id",
+    "quality_score",
+    "rejected_reason",
+    "previous_category",
+    "sub_category",
+    "allow_category_change",
+    "cta_url_link_tracking_opted_out",
+    "library_template_name",
+    "correct_category",
+];
+const COMPONENT_KEYS: &[&str] = &[
+    "type",
+    "format",
+    "text",
+    "example",
+    "buttons",
+    "add_security_recommendation",
+    "code_expiration_minutes",
+    "cards",
+    "limited_time_offer",
+];
+
 pub fn read(r: &mut Reader, node: NodeId) -> Template {
+    let what = match r.tree.get(node, "name").and_then(|n| r.tree.as_str(n)) {
+        Some(name) => format!("template `{name}`"),
+        None => WHAT.to_string(),
+    };
+    r.unknown_keys(node, TEMPLATE_KEYS, &what, Vocabulary::Meta);
     let name = r.required_string(node, "name", WHAT);
     let language = r
         .required_string(node, "language", WHAT)
@@ -136,6 +174,7 @@ fn check_component_set(
 }
 
 fn read_component(r: &mut Reader, node: NodeId) -> Component {
+    r.unknown_keys(node, COMPONENT_KEYS, "a component", Vocabulary::Meta);
     let kind = r.required_keyword::<ComponentType>(node, "type", "component");
     let is = |k: ComponentType| matches!(&kind, Some(s) if s.value == k);
     let format = if is(ComponentType::Header) {
