@@ -274,6 +274,48 @@ impl FlowNode {
         plain.chain(sections)
     }
 
+    /// Every text of the node the customer reads, in the order of the message: header,
+    /// text, footer, the list button, then each option's title and description (`options`,
+    /// then each section's title and rows).
+    pub fn texts<'f>(&'f self) -> Vec<NodeText<'f>> {
+        let mut out = Vec::new();
+        let mut push = |part: TextPart, text: Option<&'f AtNode<String>>| {
+            if let Some(text) = text {
+                out.push(NodeText {
+                    node: &self.id,
+                    part,
+                    text,
+                });
+            }
+        };
+        push(TextPart::Header, self.header.as_ref());
+        push(TextPart::Text, self.text.as_ref());
+        push(TextPart::Footer, self.footer.as_ref());
+        push(TextPart::Button, self.button.as_ref());
+        let options = self.options.iter().flat_map(|o| o.value.iter());
+        for (index, option) in options.enumerate() {
+            let at = OptionAt {
+                section: None,
+                index,
+            };
+            push(TextPart::OptionTitle(at), option.title.as_ref());
+            push(TextPart::OptionDescription(at), option.description.as_ref());
+        }
+        let sections = self.sections.iter().flat_map(|s| s.value.iter());
+        for (number, section) in sections.enumerate() {
+            push(TextPart::SectionTitle(number), section.title.as_ref());
+            for (index, option) in section.options.iter().enumerate() {
+                let at = OptionAt {
+                    section: Some(number),
+                    index,
+                };
+                push(TextPart::OptionTitle(at), option.title.as_ref());
+                push(TextPart::OptionDescription(at), option.description.as_ref());
+            }
+        }
+        out
+    }
+
     /// Every transition out of this node with the key it is written under, in the order
     /// they are written.
     pub fn edges(&self) -> impl Iterator<Item = (Via, &AtNode<String>)> {
@@ -298,6 +340,62 @@ impl FlowNode {
     /// Every transition out of this node, in the order they are written.
     pub fn transitions(&self) -> impl Iterator<Item = &AtNode<String>> {
         self.edges().map(|(_, target)| target)
+    }
+}
+
+/// Which part of a node's message a text is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextPart {
+    Header,
+    Text,
+    Footer,
+    /// The label of the button that opens a list menu.
+    Button,
+    /// The title of a list section (by position, from 0).
+    SectionTitle(usize),
+    OptionTitle(OptionAt),
+    OptionDescription(OptionAt),
+}
+
+/// Where an option is written: `options[index]`, or `sections[section].options[index]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OptionAt {
+    pub section: Option<usize>,
+    pub index: usize,
+}
+
+/// A text of a flow node with which part of the message it is, for the rules that read
+/// every text (as a template's `texts()`).
+#[derive(Clone, Copy, Debug)]
+pub struct NodeText<'f> {
+    /// The node's id.
+    pub node: &'f str,
+    pub part: TextPart,
+    pub text: &'f AtNode<String>,
+}
+
+impl NodeText<'_> {
+    /// What the text is, for messages: "text of node `welcome`", "title of option 2 of
+    /// section 1 of node `welcome`".
+    pub fn what(&self) -> String {
+        let node = self.node;
+        let option = |at: &OptionAt| match at.section {
+            None => format!("option {} of node `{node}`", at.index + 1),
+            Some(s) => format!(
+                "option {} of section {} of node `{node}`",
+                at.index + 1,
+                s + 1
+            ),
+        };
+        match &self.part {
+            TextPart::Header => format!("header of node `{node}`"),
+            TextPart::Text => format!("text of node `{node}`"),
+            TextPart::Footer => format!("footer of node `{node}`"),
+            TextPart::Button => format!("list button label of node `{node}`"),
+            TextPart::SectionTitle(s) => format!("title of section {} of node `{node}`", s + 1),
+            TextPart::OptionTitle(at) => format!("title of {}", option(at)),
+            TextPart::OptionDescription(at) => format!("description of {}", option(at)),
+        }
     }
 }
 
@@ -954,5 +1052,59 @@ nodes:
         assert!(problems.is_empty(), "{problems:?}");
         let names: Vec<&str> = flows.iter().map(|f| f.display_name()).collect();
         assert_eq!(names, ["one", "two"]);
+    }
+
+    #[test]
+    fn a_node_lists_every_text_the_customer_reads() {
+        let text = "flow: f\nentry: a\nnodes:\n  a:\n    type: menu\n    style: list\n    header: H\n    text: T\n    footer: F\n    button: B\n    sections:\n      - title: S\n        options: [{title: R, description: D, next: a}]\n    fallback: a\n  b: {type: menu, text: T, options: [{title: O, next: a}, {title: P, description: Q, next: a}]}\n";
+        let (flows, problems) = read_flow(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let texts = |node: &FlowNode| -> Vec<(String, String)> {
+            node.texts()
+                .iter()
+                .map(|t| (t.what(), t.text.value.clone()))
+                .collect()
+        };
+        let owned = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(w, v)| (w.to_string(), v.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            texts(&flows[0].nodes[0]),
+            owned(&[
+                ("header of node `a`", "H"),
+                ("text of node `a`", "T"),
+                ("footer of node `a`", "F"),
+                ("list button label of node `a`", "B"),
+                ("title of section 1 of node `a`", "S"),
+                ("title of option 1 of section 1 of node `a`", "R"),
+                ("description of option 1 of section 1 of node `a`", "D"),
+            ])
+        );
+        assert_eq!(
+            texts(&flows[0].nodes[1]),
+            owned(&[
+                ("text of node `b`", "T"),
+                ("title of option 1 of node `b`", "O"),
+                ("title of option 2 of node `b`", "P"),
+                ("description of option 2 of node `b`", "Q"),
+            ])
+        );
+        let parts: Vec<TextPart> = flows[0].nodes[1].texts().iter().map(|t| t.part).collect();
+        let at = |index| OptionAt {
+            section: None,
+            index,
+        };
+        assert_eq!(
+            parts,
+            [
+                TextPart::Text,
+                TextPart::OptionTitle(at(0)),
+                TextPart::OptionTitle(at(1)),
+                TextPart::OptionDescription(at(1)),
+            ]
+        );
     }
 }

@@ -15,11 +15,11 @@ use crate::data::{self, OptOutKeywords};
 use crate::diagnostic::{At, FileFinding, FileId, Finding, Severity};
 use crate::model::flow::{
     Duration, Escalation, FlowGraph, FlowNode, MenuStyle, NodeType, Presentation, TemplateRef,
-    Via,
+    TextPart, Via,
 };
 use crate::model::reader::Keyword;
 use crate::model::template::Category;
-use crate::model::{ConversationFlow, LanguageCode};
+use crate::model::{AtNode, ConversationFlow, LanguageCode};
 use crate::suggest;
 use crate::workspace::{
     Export, ExportedFlow, ExportedTemplate, Exporter, FlowReference, Workspace,
@@ -1119,7 +1119,7 @@ pub fn menu_too_deep(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Findi
 
 /// WA214 message-too-long: text messages over 4096 characters, interactive bodies over
 /// 1024 (a list body is a warning up to 4096, where Meta's pages disagree), headers and
-/// footers over 60.
+/// footers over 60. Titles, descriptions and the list button are WA202's.
 pub fn message_too_long(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
     for node in &flow.nodes {
         let Some(kind) = node.node_type() else {
@@ -1129,78 +1129,86 @@ pub fn message_too_long(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<F
             continue; // the template's own text is checked with the template
         }
         let menu = kind == NodeType::Menu;
-        if let Some(text) = &node.text {
-            let count = chars(&text.value);
-            let list = menu && node.menu_style() == MenuStyle::List;
-            let finding = if menu && !list && count > MAX_INTERACTIVE_BODY {
-                Some(Finding::new(
-                    RuleId::WA214,
-                    At::Node(text.node),
-                    format!(
-                        "text of menu `{}` has {} characters; WhatsApp allows at most {} in a reply-button message",
-                        node.id,
-                        thousands(count),
-                        MAX_INTERACTIVE_BODY
-                    ),
-                ))
-            } else if count > MAX_TEXT {
-                Some(Finding::new(
-                    RuleId::WA214,
-                    At::Node(text.node),
-                    format!(
-                        "text of {} `{}` has {} characters; WhatsApp allows at most {MAX_TEXT}",
-                        type_name(node),
-                        node.id,
-                        thousands(count)
-                    ),
-                ))
-            } else if list && count > MAX_INTERACTIVE_BODY {
-                Some(
-                    Finding::new(
-                        RuleId::WA214,
-                        At::Node(text.node),
-                        format!(
-                            "text of list menu `{}` has {} characters; Meta's API reference allows {} in a list message (its list guide says {MAX_TEXT})",
-                            node.id,
-                            thousands(count),
-                            MAX_INTERACTIVE_BODY
-                        ),
-                    )
-                    .severity(Severity::Warning),
-                )
-            } else {
-                None
+        for text in node.texts() {
+            let finding = match text.part {
+                TextPart::Text => body_too_long(node, menu, text.text),
+                // Only interactive messages (menus) have a header and a footer.
+                TextPart::Header if menu => part_too_long(node, "header", text.text, MAX_HEADER),
+                TextPart::Footer if menu => part_too_long(node, "footer", text.text, MAX_FOOTER),
+                _ => None,
             };
-            if let Some(finding) = finding {
-                out.push(finding.help(
-                    "shorten the text, or split it into a message node followed by the menu or question",
-                ));
-            }
-        }
-        if !menu {
-            continue;
-        }
-        for (what, field, limit) in [
-            ("header", &node.header, MAX_HEADER),
-            ("footer", &node.footer, MAX_FOOTER),
-        ] {
-            let Some(text) = field else { continue };
-            let count = chars(&text.value);
-            if count > limit {
-                out.push(
-                    Finding::new(
-                        RuleId::WA214,
-                        At::Node(text.node),
-                        format!(
-                            "{what} of menu `{}` has {count} characters; WhatsApp allows at most {limit}",
-                            node.id
-                        ),
-                    )
-                    .help(format!("shorten the {what} to {limit} characters")),
-                );
-            }
+            out.extend(finding);
         }
     }
+}
+
+/// WA214 on a node's `text`: the limit of the message it is sent as.
+fn body_too_long(node: &FlowNode, menu: bool, text: &AtNode<String>) -> Option<Finding> {
+    let count = chars(&text.value);
+    let list = menu && node.menu_style() == MenuStyle::List;
+    let finding = if menu && !list && count > MAX_INTERACTIVE_BODY {
+        Finding::new(
+            RuleId::WA214,
+            At::Node(text.node),
+            format!(
+                "text of menu `{}` has {} characters; WhatsApp allows at most {} in a reply-button message",
+                node.id,
+                thousands(count),
+                MAX_INTERACTIVE_BODY
+            ),
+        )
+    } else if count > MAX_TEXT {
+        Finding::new(
+            RuleId::WA214,
+            At::Node(text.node),
+            format!(
+                "text of {} `{}` has {} characters; WhatsApp allows at most {MAX_TEXT}",
+                type_name(node),
+                node.id,
+                thousands(count)
+            ),
+        )
+    } else if list && count > MAX_INTERACTIVE_BODY {
+        Finding::new(
+            RuleId::WA214,
+            At::Node(text.node),
+            format!(
+                "text of list menu `{}` has {} characters; Meta's API reference allows {} in a list message (its list guide says {MAX_TEXT})",
+                node.id,
+                thousands(count),
+                MAX_INTERACTIVE_BODY
+            ),
+        )
+        .severity(Severity::Warning)
+    } else {
+        return None;
+    };
+    Some(
+        finding.help(
+            "shorten the text, or split it into a message node followed by the menu or question",
+        ),
+    )
+}
+
+/// WA214 on a menu's header or footer.
+fn part_too_long(
+    node: &FlowNode,
+    what: &str,
+    text: &AtNode<String>,
+    limit: usize,
+) -> Option<Finding> {
+    let count = chars(&text.value);
+    (count > limit).then(|| {
+        Finding::new(
+            RuleId::WA214,
+            At::Node(text.node),
+            format!(
+                "{what} of menu `{}` has {count} characters; WhatsApp allows at most {limit}",
+                node.id
+            ),
+        )
+        .help(format!("shorten the {what} to {limit} characters"))
+    })
 }
 
 #[cfg(test)]
@@ -1350,5 +1358,23 @@ mod tests {
         assert_eq!(ordinal(4), "4th");
         assert_eq!(ordinal(12), "12th");
         assert_eq!(ordinal(22), "22nd");
+    }
+
+    /// WA214 takes the texts of a node from its one view: a list menu with sections has its
+    /// header and footer judged as well as its text; a header written on a node that is not
+    /// an interactive message is not judged by the menu limit.
+    #[test]
+    fn message_length_reads_every_text_of_the_node() {
+        let long = "x".repeat(61);
+        let yaml = format!(
+            "{HEAD}  a:\n    type: menu\n    header: {long}\n    text: q\n    footer: {long}\n    sections:\n      - title: s\n        options: [{{title: x, next: b}}]\n    fallback: a\n  b: {{type: message, header: {long}, text: hi, next: done}}\n"
+        );
+        assert_eq!(
+            run(rule!(WA214, Flow, message_too_long), &yaml),
+            [
+                "header of menu `a` has 61 characters; WhatsApp allows at most 60",
+                "footer of menu `a` has 61 characters; WhatsApp allows at most 60",
+            ]
+        );
     }
 }

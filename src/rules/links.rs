@@ -1,5 +1,6 @@
 //! WA108 insecure-url: plain `http://` links in templates (texts and URL buttons) and in
-//! conversation flows (node texts, menu option titles and descriptions).
+//! conversation flows (every text of a node: text, header, footer, list button, section
+//! titles, option titles and descriptions).
 
 use super::Context;
 use crate::catalogue::RuleId;
@@ -54,26 +55,74 @@ pub fn insecure_url_in_template(template: &Template, _ctx: &Context, out: &mut V
     }
 }
 
-/// WA108 insecure-url, in a conversation flow's texts and menu options.
+/// WA108 insecure-url, in every text of a conversation flow's nodes.
 pub fn insecure_url_in_flow(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
     for node in &flow.nodes {
-        if let Some(text) = &node.text {
-            insecure_links(
-                text.node,
-                &text.value,
-                &format!("text of node `{}`", node.id),
-                out,
-            );
+        for text in node.texts() {
+            insecure_links(text.text.node, &text.text.value, &text.what(), out);
         }
-        for (i, option) in node.options.iter().flat_map(|o| o.value.iter()).enumerate() {
-            if let Some(title) = &option.title {
-                let what = format!("title of option {} of node `{}`", i + 1, node.id);
-                insecure_links(title.node, &title.value, &what, out);
-            }
-            if let Some(description) = &option.description {
-                let what = format!("description of option {} of node `{}`", i + 1, node.id);
-                insecure_links(description.node, &description.value, &what, out);
-            }
-        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::At;
+    use crate::rules::check_text;
+    use crate::source::{parse, Format};
+
+    /// Every text of a flow node is read: each place an `http://` link can hide, as
+    /// (pointer of the string, the link's bytes in it, message).
+    #[test]
+    fn every_text_of_a_flow_node_is_searched_for_plain_http_links() {
+        let yaml = r#"flow: f
+entry: a
+nodes:
+  a:
+    type: menu
+    style: list
+    header: "See http://h.example"
+    text: "Hi"
+    footer: "Terms: http://f.example"
+    button: "http://b.example"
+    sections:
+      - title: "http://s.example"
+        options:
+          - {title: "Go http://t.example", description: "Or http://d.example", next: b}
+    fallback: a
+  b:
+    type: menu
+    text: "Read http://x.example"
+    options:
+      - {title: "x", description: "at http://o.example", next: b}
+    fallback: b
+"#;
+        let tree = parse(yaml, Format::Yaml).unwrap();
+        let rule = rule!(WA108, Flow, super::insecure_url_in_flow);
+        let (problems, findings) = check_text(yaml, Format::Yaml, &[rule]);
+        assert!(problems.is_empty(), "{problems:?}");
+        let found: Vec<(String, usize, usize, String)> = findings
+            .iter()
+            .map(|f| match f.at {
+                At::InString(node, start, end) => {
+                    (tree.pointer(node), start, end, f.message.clone())
+                }
+                ref other => panic!("{other:?}"),
+            })
+            .collect();
+        let expected = [
+            ("/nodes/a/header", 4, 20, "the header of node `a` links to `http://h.example` over plain HTTP"),
+            ("/nodes/a/footer", 7, 23, "the footer of node `a` links to `http://f.example` over plain HTTP"),
+            ("/nodes/a/button", 0, 16, "the list button label of node `a` links to `http://b.example` over plain HTTP"),
+            ("/nodes/a/sections/0/title", 0, 16, "the title of section 1 of node `a` links to `http://s.example` over plain HTTP"),
+            ("/nodes/a/sections/0/options/0/title", 3, 19, "the title of option 1 of section 1 of node `a` links to `http://t.example` over plain HTTP"),
+            ("/nodes/a/sections/0/options/0/description", 3, 19, "the description of option 1 of section 1 of node `a` links to `http://d.example` over plain HTTP"),
+            ("/nodes/b/text", 5, 21, "the text of node `b` links to `http://x.example` over plain HTTP"),
+            ("/nodes/b/options/0/description", 3, 19, "the description of option 1 of node `b` links to `http://o.example` over plain HTTP"),
+        ];
+        let expected: Vec<(String, usize, usize, String)> = expected
+            .iter()
+            .map(|(p, s, e, m)| (p.to_string(), *s, *e, m.to_string()))
+            .collect();
+        assert_eq!(found, expected);
     }
 }

@@ -179,16 +179,20 @@ pub fn sensitive_data_request(template: &Template, _ctx: &Context, out: &mut Vec
     }
 }
 
-/// WA111 sensitive-data-request in a conversation flow's node texts.
+/// WA111 sensitive-data-request in every text of a conversation flow's nodes.
 pub fn sensitive_data_request_in_flow(
     flow: &ConversationFlow,
     _ctx: &Context,
     out: &mut Vec<Finding>,
 ) {
     for node in &flow.nodes {
-        if let Some(text) = &node.text {
-            let what = format!("text of node `{}`", node.id);
-            out.extend(sensitive_finding(text.node, &text.value, None, &what));
+        for text in node.texts() {
+            out.extend(sensitive_finding(
+                text.text.node,
+                &text.text.value,
+                None,
+                &text.what(),
+            ));
         }
     }
 }
@@ -487,5 +491,62 @@ mod tests {
         ] {
             assert_eq!(sensitive(body).len(), 1, "{body}");
         }
+    }
+
+    /// WA111 reads every text of a flow node, not only `text`: the header, footer, list
+    /// button, section titles and each option's title and description.
+    #[test]
+    fn every_text_of_a_flow_node_is_read_for_sensitive_requests() {
+        let yaml = r#"flow: f
+entry: a
+nodes:
+  a:
+    type: menu
+    style: list
+    header: "Please send us your card number"
+    text: "Hi"
+    footer: "Send your PIN to unlock"
+    button: "Send your password"
+    sections:
+      - title: "Share your CVV"
+        options:
+          - {title: "x", description: "Please send your card number", next: a}
+    fallback: a
+  b:
+    type: menu
+    text: "Choose"
+    options:
+      - {title: "Send your PIN", next: b}
+    fallback: b
+"#;
+        let tree = crate::source::parse(yaml, Format::Yaml).unwrap();
+        let rules: Vec<_> = REGISTRY
+            .iter()
+            .filter(|r| r.id == RuleId::WA111)
+            .copied()
+            .collect();
+        let (problems, findings) = check_text(yaml, Format::Yaml, &rules);
+        assert!(problems.is_empty(), "{problems:?}");
+        let found: Vec<String> = findings
+            .iter()
+            .map(|f| match f.at {
+                crate::diagnostic::At::InString(node, ..) => tree.pointer(node),
+                ref other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "/nodes/a/header",
+                "/nodes/a/footer",
+                "/nodes/a/button",
+                "/nodes/a/sections/0/title",
+                "/nodes/a/sections/0/options/0/description",
+                "/nodes/b/options/0/title",
+            ]
+        );
+        assert!(findings[0]
+            .message
+            .starts_with("the header of node `a` asks the customer for their card number"));
     }
 }
