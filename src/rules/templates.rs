@@ -877,3 +877,84 @@ pub fn impersonal_marketing(template: &Template, _ctx: &Context, out: &mut Vec<F
         .help("address the customer or their order, e.g. `Hi {{1}}, the {{2}} you looked at is back` with sample values"),
     );
 }
+
+// --- WA120 template-ttl-out-of-range ----------------------------------------------------------
+
+/// WA120 template-ttl-out-of-range: `message_send_ttl_seconds` within its category's range,
+/// UTILITY 30–43,200 s and MARKETING 43,200–2,592,000 s, or `-1` ([D], Meta's time-to-live
+/// page; AUTHENTICATION's 30–900 s is WA114's).
+pub fn template_ttl_out_of_range(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
+    let (Some(ttl), Some(category)) = (&template.message_send_ttl_seconds, &template.category)
+    else {
+        return;
+    };
+    let (min, max, advice) = match category.value {
+        Category::Utility => (
+            30,
+            43_200,
+            "a utility update is stale after 12 hours: use e.g. 3600, or -1 for Meta's default",
+        ),
+        Category::Marketing => (
+            43_200,
+            2_592_000,
+            "use 12 hours (43200) to 30 days (2592000), or -1 for Meta's default",
+        ),
+        _ => return,
+    };
+    if ttl.value == -1 || (min..=max).contains(&ttl.value) {
+        return;
+    }
+    out.push(
+        Finding::new(
+            RuleId::WA120,
+            At::Node(ttl.node),
+            format!(
+                "`message_send_ttl_seconds` is {}; {} templates take {} to {} seconds (or -1)",
+                thousands(ttl.value),
+                category.value.name(),
+                thousands(min),
+                thousands(max)
+            ),
+        )
+        .help(advice),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalogue::RuleId;
+    use crate::rules::{check_text, REGISTRY};
+    use crate::source::Format;
+
+    fn ttl_findings(category: &str, ttl: i64) -> Vec<String> {
+        let text = format!(
+            r#"{{"name": "t", "language": "en_US", "category": "{category}", "message_send_ttl_seconds": {ttl}, "components": [{{"type": "BODY", "text": "Hi there"}}]}}"#
+        );
+        let rules: Vec<_> = REGISTRY
+            .iter()
+            .filter(|r| r.id == RuleId::WA120)
+            .copied()
+            .collect();
+        let (_, out) = check_text(&text, Format::Json, &rules);
+        out.into_iter().map(|f| f.message).collect()
+    }
+
+    #[test]
+    fn ttl_ranges_by_category() {
+        assert_eq!(
+            ttl_findings("UTILITY", 86_400),
+            ["`message_send_ttl_seconds` is 86,400; UTILITY templates take 30 to 43,200 seconds (or -1)"]
+        );
+        for ok in [30, 43_200, -1] {
+            assert!(ttl_findings("UTILITY", ok).is_empty(), "{ok}");
+        }
+        assert_eq!(ttl_findings("UTILITY", 29).len(), 1);
+        assert_eq!(ttl_findings("MARKETING", 3_600).len(), 1);
+        assert_eq!(ttl_findings("MARKETING", 2_592_001).len(), 1);
+        for ok in [43_200, 2_592_000, -1] {
+            assert!(ttl_findings("MARKETING", ok).is_empty(), "{ok}");
+        }
+        // AUTHENTICATION's range is WA114's.
+        assert!(ttl_findings("AUTHENTICATION", 86_400).is_empty());
+    }
+}
