@@ -256,12 +256,16 @@ impl Function {
                 };
                 let folded = FoldedText::new(text);
                 if let Some(any) = any {
-                    if any.for_language(language).find(&folded).is_empty() {
+                    if any
+                        .for_language(language)
+                        .find_in(&folded, 0, usize::MAX)
+                        .is_empty()
+                    {
                         return Failure::new("has none of the required phrases");
                     }
                 }
                 let none = none.as_ref()?.for_language(language);
-                let found = none.find(&folded).into_iter().next()?;
+                let found = none.find_in(&folded, 0, usize::MAX).into_iter().next()?;
                 Some(Failure {
                     reason: format!("contains `{}`", &text[found.start..found.end]),
                     within: Some((found.start, found.end)),
