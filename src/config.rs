@@ -641,6 +641,8 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
                 )),
             })
             .collect()
+    }
+
     fn attestation(&self, node: NodeId) -> Result<Attestation, ConfigError> {
         let mut report = Attestation::default();
         for entry in self.map(node, "`report`")? {
