@@ -11,7 +11,7 @@ use std::sync::{Arc, LazyLock};
 
 use serde::Serialize;
 
-use crate::source::{parse, Format, NodeId, Tree, Value};
+use crate::source::{parse, Format, NodeId, Span, Tree, Value};
 
 /// A rule of a catalogue: an index into it. The built-in rules come first, in code order, in
 /// every catalogue, so their ids are constants; a rule defined at run time is only known to
@@ -341,49 +341,114 @@ impl Catalogue {
 fn parse_rule(text: &str) -> Result<RuleDoc, String> {
     let tree = parse(text, Format::Yaml).map_err(|e| e.message)?;
     let root = *tree.documents.first().ok_or("empty document")?;
-    for entry in tree.entries(root) {
-        if !FIELDS.contains(&entry.key.as_str()) {
-            return Err(format!("unknown field `{}`", entry.key));
+    read_rule(&tree, root, &[]).map_err(|e| e.message)
+}
+
+/// A problem of a rule document, at the key or value it is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleError {
+    pub span: Span,
+    pub message: String,
+}
+
+impl RuleError {
+    fn at(span: Span, message: impl Into<String>) -> RuleError {
+        RuleError {
+            span,
+            message: message.into(),
         }
     }
-    let text_field = |key: &str| -> Result<String, String> {
-        match tree.get(root, key).map(|n| tree.value(n)) {
-            Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim_end().to_string()),
-            _ => Err(format!("missing or invalid `{key}`")),
+}
+
+/// The fields of a rule document besides `extra` (which a caller reads itself: a custom
+/// rule's `match`), each checked for its type.
+pub fn read_rule(tree: &Tree, root: NodeId, extra: &[&str]) -> Result<RuleDoc, RuleError> {
+    let start = Span::new(tree.span(root).start, tree.span(root).start);
+    if !matches!(tree.value(root), Value::Map(_)) {
+        return Err(RuleError::at(
+            tree.span(root),
+            "a rule document is a mapping",
+        ));
+    }
+    for entry in tree.entries(root) {
+        if !FIELDS.contains(&entry.key.as_str()) && !extra.contains(&entry.key.as_str()) {
+            let known = FIELDS.iter().chain(extra).copied();
+            return Err(RuleError::at(
+                entry.key_span,
+                format!(
+                    "unknown field `{}`{}",
+                    entry.key,
+                    crate::suggest::did_you_mean(&entry.key, known)
+                ),
+            ));
+        }
+    }
+    let text_field = |key: &str| -> Result<(String, Span), RuleError> {
+        match tree.get(root, key).map(|n| (tree.value(n), n)) {
+            Some((Value::String(s), n)) if !s.trim().is_empty() => {
+                Ok((s.trim_end().to_string(), tree.span(n)))
+            }
+            Some((_, n)) => Err(RuleError::at(
+                tree.span(n),
+                format!("`{key}` must be a text"),
+            )),
+            None => Err(RuleError::at(start, format!("missing `{key}`"))),
         }
     };
-    let code = text_field("code")?;
-    let name = text_field("name")?;
-    let severity = text_field("severity")?;
-    let severity = Severity::parse(&severity).ok_or(format!("bad severity `{severity}`"))?;
-    let category = text_field("category")?;
+    let (code, _) = text_field("code")?;
+    let (name, _) = text_field("name")?;
+    let (severity, severity_span) = text_field("severity")?;
+    let severity = Severity::parse(&severity).ok_or_else(|| {
+        RuleError::at(
+            severity_span,
+            format!(
+                "severity must be error, warning or info, not `{severity}`{}",
+                crate::suggest::did_you_mean(&severity, ["error", "warning", "info"])
+            ),
+        )
+    })?;
+    let (category, category_span) = text_field("category")?;
     if !CATEGORIES.contains(&category.as_str()) {
-        return Err(format!("unknown category `{category}`"));
+        return Err(RuleError::at(
+            category_span,
+            format!(
+                "unknown category `{category}`{}",
+                crate::suggest::did_you_mean(&category, CATEGORIES.iter().copied())
+            ),
+        ));
     }
-    let strings = |key: &str| -> Result<Vec<String>, String> {
+    let strings = |key: &str| -> Result<Vec<String>, RuleError> {
         let Some(list) = tree.get(root, key) else {
             return Ok(Vec::new());
         };
+        let wrong =
+            |n: NodeId| RuleError::at(tree.span(n), format!("`{key}` must be a list of strings"));
         let Value::Seq(items) = tree.value(list) else {
-            return Err(format!("`{key}` must be a list of strings"));
+            return Err(wrong(list));
         };
         items
             .iter()
             .map(|&item| match tree.value(item) {
                 Value::String(s) => Ok(s.clone()),
-                _ => Err(format!("`{key}` must be a list of strings")),
+                _ => Err(wrong(item)),
             })
             .collect()
     };
+    let at_field = |key: &str, message: String| {
+        let span = tree.get(root, key).map_or(start, |n| tree.span(n));
+        RuleError::at(span, message)
+    };
     let options = tree
         .get(root, "options")
-        .map(|list| read_options(&tree, list))
-        .transpose()?
+        .map(|list| read_options(tree, list))
+        .transpose()
+        .map_err(|e| at_field("options", e))?
         .unwrap_or_default();
     let examples = tree
         .get(root, "examples")
-        .map(|list| read_examples(&tree, list))
-        .transpose()?
+        .map(|list| read_examples(tree, list))
+        .transpose()
+        .map_err(|e| at_field("examples", e))?
         .unwrap_or_default();
     Ok(RuleDoc {
         id: RuleId(0),
@@ -391,9 +456,9 @@ fn parse_rule(text: &str) -> Result<RuleDoc, String> {
         name: name.into(),
         severity,
         category,
-        summary: text_field("summary")?,
-        rationale: text_field("rationale")?,
-        fix: text_field("fix")?,
+        summary: text_field("summary")?.0,
+        rationale: text_field("rationale")?.0,
+        fix: text_field("fix")?.0,
         sources: strings("sources")?,
         controls: strings("controls")?,
         options,

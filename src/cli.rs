@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use crate::catalogue::{self, Catalogue, ExampleKind};
 use crate::config::{self, Config, FailOn};
+use crate::custom;
 use crate::discover::{self, Candidate};
 use crate::engine::{self, Engine, Options, Outcome, Selection, StdinFile};
 use crate::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
@@ -41,11 +42,15 @@ enum Command {
     Rules {
         #[arg(short, long, value_enum, default_value = "table")]
         format: RulesFormat,
+        #[command(flatten)]
+        config: ConfigArgs,
     },
     /// Show the full documentation of one rule, with examples
     Explain {
         /// A rule code (WA201) or name (menu-overloaded)
         rule: String,
+        #[command(flatten)]
+        config: ConfigArgs,
     },
     /// Write a commented starter walint.yaml in the current folder
     Init,
@@ -80,6 +85,17 @@ enum FailOnArg {
     Warning,
     Info,
     Never,
+}
+
+/// Which walint.yaml names the custom rules, for the commands that list and explain rules.
+#[derive(clap::Args)]
+struct ConfigArgs {
+    /// Use this config file (and its custom rules) instead of discovering walint.yaml
+    #[arg(short, long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore any walint.yaml: the built-in rules only
+    #[arg(long)]
+    no_config: bool,
 }
 
 /// What to lint and with which rules: shared by `check` and `baseline`.
@@ -288,8 +304,10 @@ pub fn main() -> ExitCode {
         .map_err(Fatal)
         .and_then(|catalogue| match cli.command {
             Command::Check(args) => check(args, catalogue, &mut out),
-            Command::Rules { format } => rules(format, &catalogue, &mut out),
-            Command::Explain { rule } => explain(&rule, &catalogue, &mut out),
+            Command::Rules { format, config } => with_custom_rules(&config, &catalogue)
+                .and_then(|catalogue| rules(format, &catalogue, &mut out)),
+            Command::Explain { rule, config } => with_custom_rules(&config, &catalogue)
+                .and_then(|catalogue| explain(&rule, &catalogue, &mut out)),
             Command::Init => init(&mut out),
             Command::Baseline(args) => record_baseline(args, catalogue),
             Command::Templates(command) => {
@@ -309,7 +327,11 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn load_config(args: &LintArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Config, Fatal> {
+fn load_config(
+    args: &LintArgs,
+    cwd: &Path,
+    catalogue: &Arc<Catalogue>,
+) -> Result<(Config, custom::Loaded), Fatal> {
     // The folder being checked first (its own walint.yaml), then the current folder. For
     // standard input, the folder of the name it stands for.
     let first = args
@@ -338,6 +360,23 @@ fn load_config(args: &LintArgs, cwd: &Path, catalogue: &Catalogue) -> Result<Con
     .map_err(Fatal)
 }
 
+/// The built-in catalogue with the custom rules of the current folder's walint.yaml.
+fn with_custom_rules(
+    args: &ConfigArgs,
+    catalogue: &Arc<Catalogue>,
+) -> Result<Arc<Catalogue>, Fatal> {
+    let cwd = current_dir()?;
+    discover::load_config(
+        args.config.as_deref(),
+        args.no_config,
+        &cwd,
+        &cwd,
+        catalogue,
+    )
+    .map(|(_, loaded)| loaded.catalogue)
+    .map_err(Fatal)
+}
+
 fn current_dir() -> Result<PathBuf, Fatal> {
     discover::working_folder().map_err(Fatal)
 }
@@ -348,7 +387,8 @@ fn run_lint(
     cwd: &Path,
     catalogue: Arc<Catalogue>,
 ) -> Result<(Engine, Outcome), Fatal> {
-    let mut config = load_config(args, cwd, &catalogue)?;
+    let (mut config, loaded) = load_config(args, cwd, &catalogue)?;
+    let catalogue = loaded.catalogue;
     let lock = discover::load_lock(&mut config, cwd).map_err(Fatal)?;
     let select = rule_codes(&args.select, &catalogue)?;
     let ignore = rule_codes(&args.ignore, &catalogue)?;
@@ -371,6 +411,7 @@ fn run_lint(
     let options = Options {
         selection: Selection { select, ignore },
         inline_ignores: !args.no_inline_ignores,
+        custom: loaded.rules,
     };
     let walked_root = discovery.walked_root;
     let mut files = discovery.files;

@@ -31,6 +31,7 @@ const TOP_KEYS: &[&str] = &[
     "meta",
     "templates_lock",
     "templates_lock_max_age",
+    "custom_rules",
     "report",
 ];
 const META_KEYS: &[&str] = &["waba_id", "graph_api_version"];
@@ -134,6 +135,27 @@ pub struct Config {
     /// status of each template, which WA101, WA117 and WA118 read. Read by
     /// [`crate::discover::load_lock`], not by [`Config::load`].
     pub lock: Option<Arc<TemplatesLock>>,
+    /// `custom_rules:`: where the team's own rules are, in order. Loaded into the run's
+    /// catalogue before the rest of the config is read ([`custom_rule_sources`]).
+    pub custom_rules: Vec<RuleSource>,
+}
+
+/// One entry of `custom_rules:`, relative to the config's folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleSource {
+    pub kind: RuleSourceKind,
+    /// The glob or path as written.
+    pub path: String,
+    /// Where the entry is written in the config.
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleSourceKind {
+    /// `".walint/rules/*.yaml"`: rule files, one rule each.
+    Files,
+    /// `{spectral: .spectral.yaml}`: a Spectral ruleset's `rules:`.
+    Spectral,
 }
 
 /// How old a templates lock may grow before `check` says so, unless configured.
@@ -179,6 +201,40 @@ impl fmt::Display for ConfigError {
     }
 }
 
+/// The `custom_rules:` of a config's text, read before the rest: the rules they define must be
+/// in the catalogue the config's `rules:` and `overrides:` name rules from.
+pub fn custom_rule_sources(
+    text: &str,
+    shown: &str,
+    catalogue: &Catalogue,
+) -> Result<Vec<RuleSource>, ConfigError> {
+    let text = crate::source::strip_bom(text);
+    let lines = LineIndex::new(text);
+    let error = |span: Span, message: String| {
+        let at = lines.position(text, span.start);
+        ConfigError {
+            path: shown.to_string(),
+            line: at.line,
+            column: at.column,
+            message,
+        }
+    };
+    let tree = parse(text, Format::Yaml).map_err(|e| error(e.span, e.message))?;
+    let Some(node) = tree
+        .documents
+        .first()
+        .and_then(|&root| tree.get(root, "custom_rules"))
+    else {
+        return Ok(Vec::new());
+    };
+    let read = ConfigReader {
+        tree: &tree,
+        error: &error,
+        catalogue,
+    };
+    read.custom_rules(node)
+}
+
 /// The first walint.yaml or .walint.yaml in `start` or one of its parents.
 pub fn discover(start: &Path) -> Option<PathBuf> {
     start.ancestors().find_map(|folder| {
@@ -193,6 +249,12 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 
 impl Config {
     pub fn load(path: &Path, catalogue: &Catalogue) -> Result<Config, ConfigError> {
+        let text = Config::read(path)?;
+        Config::from_text(path, text, catalogue)
+    }
+
+    /// The text of the config file at `path`, within the size limit and UTF-8.
+    pub fn read(path: &Path) -> Result<String, ConfigError> {
         let shown = path.to_string_lossy().replace('\\', "/");
         let failed = |message: String| ConfigError {
             path: shown.clone(),
@@ -208,23 +270,36 @@ impl Config {
                 MAX_FILE_BYTES / 1_048_576
             )));
         }
-        let text = String::from_utf8(bytes).map_err(|e| {
+        String::from_utf8(bytes).map_err(|e| {
             failed(format!(
                 "config is not UTF-8 text (invalid byte at offset {})",
                 e.utf8_error().valid_up_to()
             ))
-        })?;
-        let root = path
-            .parent()
-            .map(Path::to_path_buf)
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or_else(|| PathBuf::from("."));
+        })
+    }
+
+    /// The config read from `path` (whose `text` is given), its rules named from `catalogue`.
+    pub fn from_text(
+        path: &Path,
+        text: String,
+        catalogue: &Catalogue,
+    ) -> Result<Config, ConfigError> {
+        let shown = path.to_string_lossy().replace('\\', "/");
+        let root = Config::folder_of(path);
         let mut config = Config::parse(&text, &shown, catalogue)?;
         config.path = Some(path.to_path_buf());
         config.shown = shown;
         config.text = text;
         config.root = root;
         Ok(config)
+    }
+
+    /// The folder a config file's globs and paths are relative to.
+    pub fn folder_of(path: &Path) -> PathBuf {
+        path.parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from("."))
     }
 
     pub fn parse(text: &str, shown: &str, catalogue: &Catalogue) -> Result<Config, ConfigError> {
@@ -307,6 +382,7 @@ impl Config {
                 "rules" => config.rules = read.rules(node)?,
                 "overrides" => config.overrides = read.overrides(node)?,
                 "meta" => config.meta = read.meta(node)?,
+                "custom_rules" => config.custom_rules = read.custom_rules(node)?,
                 "report" => config.report = read.attestation(node)?,
                 "templates_lock" => {
                     let value = read.string(node, "templates_lock")?;
@@ -512,6 +588,59 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
             }
         }
         Ok(meta)
+    }
+
+    fn custom_rules(&self, node: NodeId) -> Result<Vec<RuleSource>, ConfigError> {
+        let items: Vec<NodeId> = match self.tree.value(node) {
+            Value::Seq(items) => items.clone(),
+            Value::String(_) | Value::Map(_) => vec![node],
+            _ => return Err((self.error)(
+                self.tree.span(node),
+                "`custom_rules` must be a list of rule file globs and `{spectral: FILE}` entries"
+                    .into(),
+            )),
+        };
+        items
+            .into_iter()
+            .map(|item| match self.tree.value(item) {
+                Value::String(pattern) => {
+                    Glob::new(pattern).map_err(|e| {
+                        (self.error)(self.tree.span(item), format!("bad glob `{pattern}`: {e}"))
+                    })?;
+                    Ok(RuleSource {
+                        kind: RuleSourceKind::Files,
+                        path: pattern.clone(),
+                        span: self.tree.span(item),
+                    })
+                }
+                Value::Map(entries) => match entries.as_slice() {
+                    [entry] if entry.key == "spectral" => Ok(RuleSource {
+                        kind: RuleSourceKind::Spectral,
+                        path: self.string(entry.value, "spectral")?,
+                        span: self.tree.span(entry.value),
+                    }),
+                    [entry, ..] if entry.key != "spectral" => Err((self.error)(
+                        entry.key_span,
+                        format!(
+                            "unknown key `custom_rules.{}`{}",
+                            entry.key,
+                            did_you_mean(&entry.key, ["spectral"])
+                        ),
+                    )),
+                    _ => Err((self.error)(
+                        self.tree.span(item),
+                        "a `custom_rules` entry that is a mapping is `{spectral: FILE}`, alone".into(),
+                    )),
+                },
+                other => Err((self.error)(
+                    self.tree.span(item),
+                    format!(
+                        "a `custom_rules` entry is a glob of rule files or `{{spectral: FILE}}`, not {}",
+                        crate::model::reader::kind_of(other)
+                    ),
+                )),
+            })
+            .collect()
     }
 
     fn attestation(&self, node: NodeId) -> Result<Attestation, ConfigError> {

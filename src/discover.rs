@@ -10,8 +10,9 @@ use ignore::WalkBuilder;
 
 use crate::catalogue::Catalogue;
 use crate::config::{self, Config};
+use crate::custom;
 use crate::read;
-use crate::source::Format;
+use crate::source::{Format, LineIndex};
 use crate::templates_lock::TemplatesLock;
 
 /// Folders no WhatsApp configuration lives in, skipped even without a .gitignore.
@@ -126,8 +127,8 @@ pub fn load_config(
     no_config: bool,
     start: &Path,
     cwd: &Path,
-    catalogue: &Catalogue,
-) -> Result<Config, String> {
+    catalogue: &Arc<Catalogue>,
+) -> Result<(Config, custom::Loaded), String> {
     let path = if no_config {
         None
     } else if let Some(path) = explicit {
@@ -153,22 +154,39 @@ pub fn load_config(
     } else {
         config::discover(start).or_else(|| config::discover(cwd))
     };
-    match path {
-        None => Ok(Config {
+    let Some(path) = path else {
+        let config = Config {
             root: cwd.to_path_buf(),
             ..Config::default()
-        }),
-        Some(path) => {
-            let shown = shown(&path, cwd);
-            let mut config = Config::load(&path, catalogue).map_err(|mut e| {
-                e.path = shown.clone();
-                e.to_string()
-            })?;
-            config.root = config.root.canonicalize().unwrap_or(config.root);
-            config.shown = shown;
-            Ok(config)
-        }
-    }
+        };
+        return Ok((config, custom::Loaded::builtin(catalogue.clone())));
+    };
+    let shown_config = shown(&path, cwd);
+    let placed = |mut e: config::ConfigError| {
+        e.path = shown_config.clone();
+        e.to_string()
+    };
+    let text = Config::read(&path).map_err(placed)?;
+    // The custom rules first: `rules:` and `overrides:` may name them.
+    let sources = config::custom_rule_sources(&text, &shown_config, catalogue).map_err(placed)?;
+    let folder = Config::folder_of(&path);
+    let folder = folder.canonicalize().unwrap_or(folder);
+    let in_config = |span: crate::source::Span, message: String| {
+        let text = crate::source::strip_bom(&text);
+        let at = LineIndex::new(text).position(text, span.start);
+        format!("{shown_config}:{}:{}: {message}", at.line, at.column)
+    };
+    let loaded = custom::load(
+        &sources,
+        &folder,
+        catalogue,
+        &|file| shown(file, cwd),
+        &in_config,
+    )?;
+    let mut config = Config::from_text(&path, text, &loaded.catalogue).map_err(placed)?;
+    config.root = folder;
+    config.shown = shown_config;
+    Ok((config, loaded))
 }
 
 /// Reads the run's lock (`templates_lock:`, else the default file beside the config) into

@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod catalogue;
 pub mod cli;
 pub mod config;
+pub mod custom;
 pub mod data;
 pub mod date;
 pub mod diagnostic;

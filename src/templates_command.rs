@@ -3,6 +3,7 @@
 //! never goes online; it reads the lock these commands keep.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Subcommand, ValueEnum};
@@ -92,7 +93,7 @@ pub struct StatusArgs {
     format: StatusFormat,
 }
 
-pub fn run(command: TemplatesCommand, catalogue: &Catalogue) -> Result<u8, String> {
+pub fn run(command: TemplatesCommand, catalogue: &Arc<Catalogue>) -> Result<u8, String> {
     let cwd = working_folder()?;
     match command {
         TemplatesCommand::Pull(args) => pull(&args, &cwd, catalogue),
@@ -104,7 +105,7 @@ fn config_for(
     args: &ConfigArgs,
     start: &Path,
     cwd: &Path,
-    catalogue: &Catalogue,
+    catalogue: &Arc<Catalogue>,
 ) -> Result<Config, String> {
     load_config(
         args.config.as_deref(),
@@ -113,6 +114,7 @@ fn config_for(
         cwd,
         catalogue,
     )
+    .map(|(config, _)| config)
 }
 
 /// `--lock`, else the config's.
@@ -120,7 +122,7 @@ fn lock_path(given: Option<&Path>, config: &Config, cwd: &Path) -> PathBuf {
     given.map_or_else(|| config.templates_lock_path(), |p| cwd.join(p))
 }
 
-fn pull(args: &PullArgs, cwd: &Path, catalogue: &Catalogue) -> Result<u8, String> {
+fn pull(args: &PullArgs, cwd: &Path, catalogue: &Arc<Catalogue>) -> Result<u8, String> {
     let config = config_for(&args.config, cwd, cwd, catalogue)?;
     let waba_id = match (&args.waba_id, &config.meta.waba_id) {
         (Some(id), _) => {
@@ -286,7 +288,7 @@ struct LockSummary<'a> {
     fetched_at: &'a str,
 }
 
-fn status(args: &StatusArgs, cwd: &Path, catalogue: &Catalogue) -> Result<u8, String> {
+fn status(args: &StatusArgs, cwd: &Path, catalogue: &Arc<Catalogue>) -> Result<u8, String> {
     let first = args
         .paths
         .first()

@@ -107,6 +107,8 @@ impl Engine {
             };
             for document in &contents.documents {
                 self.document_checks.run(document, &ctx, &mut findings);
+                self.custom
+                    .run(document, tree, |rule| self.is_enabled(rule), &mut findings);
             }
             // Documents written inside strings: checked on their own trees, their findings
             // then mapped into the strings.
@@ -119,6 +121,12 @@ impl Engine {
                 };
                 self.document_checks
                     .run(&embedded.document, &inner, &mut found);
+                self.custom.run(
+                    &embedded.document,
+                    &embedded.tree,
+                    |rule| self.is_enabled(rule),
+                    &mut found,
+                );
                 findings.extend(
                     found
                         .into_iter()
@@ -267,7 +275,7 @@ mod tests {
         };
         let options = Options {
             selection,
-            inline_ignores: true,
+            ..Options::default()
         };
         let engine = Engine::new(builtin().unwrap(), Config::default(), options);
         let name = FileName {

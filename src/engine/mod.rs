@@ -26,6 +26,7 @@ pub use run::{lint, lint_in_project, StdinFile};
 
 use crate::catalogue::{Catalogue, RuleId};
 use crate::config::Config;
+use crate::custom::CustomRules;
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::discover::Candidate;
 use crate::rules::{self, Check, DocumentChecks, FileCheck, WorkspaceCheck};
@@ -53,6 +54,8 @@ pub struct Options {
     pub selection: Selection,
     /// Honour `# walint-ignore` comments; off for an audit run (`--no-inline-ignores`).
     pub inline_ignores: bool,
+    /// The run's custom rules (`custom_rules:`), defined in the engine's catalogue.
+    pub custom: Arc<CustomRules>,
 }
 
 impl Default for Options {
@@ -60,6 +63,7 @@ impl Default for Options {
         Options {
             selection: Selection::default(),
             inline_ignores: true,
+            custom: Arc::default(),
         }
     }
 }
@@ -173,6 +177,7 @@ pub struct Engine {
     file_checks: Vec<(RuleId, FileCheck)>,
     document_checks: DocumentChecks,
     workspace_checks: Vec<(RuleId, WorkspaceCheck)>,
+    custom: Arc<CustomRules>,
 }
 
 impl Engine {
@@ -208,6 +213,7 @@ impl Engine {
             file_checks,
             document_checks,
             workspace_checks,
+            custom: options.custom,
         }
     }
 

@@ -33,7 +33,7 @@ mod templates;
 mod versions;
 mod webhooks;
 mod whatsapp_flows;
-mod wording;
+pub mod wording;
 
 use crate::catalogue::RuleId;
 use crate::config::Config;

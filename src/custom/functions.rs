@@ -1,0 +1,422 @@
+//! The `then` functions of custom rules: each takes the value at the field (`None`: the
+//! field is not there) and says why it fails, if it does. Options are compiled once per run
+//! (regular expressions, phrase sets), when the rule is read.
+
+use serde_json::Value as Json;
+
+use crate::model::LanguageCode;
+use crate::rules::wording::{ByLanguage, FoldedText, PhraseSet};
+
+/// A function of a `then` clause, with its options.
+#[derive(Debug)]
+pub enum Function {
+    Truthy,
+    Falsy,
+    Defined,
+    Undefined,
+    Pattern {
+        matches: Option<Pattern>,
+        not_matches: Option<Pattern>,
+    },
+    Length {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+    Enumeration {
+        values: Vec<Json>,
+    },
+    Casing {
+        casing: Casing,
+        disallow_digits: bool,
+    },
+    ContainsPhrase {
+        any: Option<Box<ByLanguage<PhraseSet>>>,
+        none: Option<Box<ByLanguage<PhraseSet>>>,
+    },
+}
+
+/// The names of the functions, as rule files write them.
+pub const NAMES: &[&str] = &[
+    "truthy",
+    "falsy",
+    "defined",
+    "undefined",
+    "pattern",
+    "length",
+    "enumeration",
+    "casing",
+    "contains_phrase",
+];
+
+/// A regular expression with the text it was written as (for messages).
+#[derive(Debug)]
+pub struct Pattern {
+    pub regex: regex::Regex,
+    pub written: String,
+}
+
+/// Spectral's casing types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Casing {
+    Flat,
+    Camel,
+    Pascal,
+    Kebab,
+    Cobol,
+    Snake,
+    Macro,
+}
+
+impl Casing {
+    pub const NAMES: &'static [&'static str] = &[
+        "flat", "camel", "pascal", "kebab", "cobol", "snake", "macro",
+    ];
+
+    pub fn parse(name: &str) -> Option<Casing> {
+        Some(match name {
+            "flat" => Casing::Flat,
+            "camel" => Casing::Camel,
+            "pascal" => Casing::Pascal,
+            "kebab" => Casing::Kebab,
+            "cobol" => Casing::Cobol,
+            "snake" => Casing::Snake,
+            "macro" => Casing::Macro,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        Casing::NAMES[self as usize]
+    }
+
+    fn holds(self, text: &str, disallow_digits: bool) -> bool {
+        let digit_ok = |c: char| c.is_ascii_digit() && !disallow_digits;
+        let lower = |c: char| c.is_ascii_lowercase() || digit_ok(c);
+        let upper = |c: char| c.is_ascii_uppercase() || digit_ok(c);
+        let words = |separator: char, word: &dyn Fn(char) -> bool| {
+            !text.is_empty()
+                && text
+                    .split(separator)
+                    .all(|w| !w.is_empty() && w.chars().all(word))
+        };
+        let mut chars = text.chars();
+        match self {
+            Casing::Flat => !text.is_empty() && text.chars().all(lower),
+            Casing::Camel => {
+                chars.next().is_some_and(|c| c.is_ascii_lowercase())
+                    && chars.all(|c| c.is_ascii_alphabetic() || digit_ok(c))
+            }
+            Casing::Pascal => {
+                chars.next().is_some_and(|c| c.is_ascii_uppercase())
+                    && chars.all(|c| c.is_ascii_alphabetic() || digit_ok(c))
+            }
+            Casing::Kebab => words('-', &lower),
+            Casing::Cobol => words('-', &upper),
+            Casing::Snake => words('_', &lower),
+            Casing::Macro => words('_', &upper),
+        }
+    }
+}
+
+/// JavaScript's truthiness, as Spectral's `truthy` and `falsy` judge it.
+fn truthy(value: Option<&Json>) -> bool {
+    match value {
+        None | Some(Json::Null) | Some(Json::Bool(false)) => false,
+        Some(Json::String(s)) => !s.is_empty(),
+        Some(Json::Number(n)) => n.as_f64().is_some_and(|n| n != 0.0),
+        Some(_) => true,
+    }
+}
+
+/// A scalar's text for comparison and messages; a list or mapping as compact JSON.
+pub fn text_of(value: &Json) -> String {
+    match value {
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Why a value fails a function: the words after the field (`does not match /STOP$/`) and,
+/// for a phrase found inside a string, the bytes of the string that matched.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub reason: String,
+    pub within: Option<(usize, usize)>,
+}
+
+impl Failure {
+    fn new(reason: impl Into<String>) -> Option<Failure> {
+        Some(Failure {
+            reason: reason.into(),
+            within: None,
+        })
+    }
+}
+
+impl Function {
+    /// Why `value` (the field's value; `None` if it is not there) fails, or `None` if it
+    /// passes. Functions about a value's content pass a missing one: `defined` says it is
+    /// missing. `language` chooses a phrase list by language.
+    pub fn check(&self, value: Option<&Json>, language: Option<&LanguageCode>) -> Option<Failure> {
+        match self {
+            Function::Truthy if truthy(value) => None,
+            Function::Truthy => Failure::new(match value {
+                None => "is missing".into(),
+                Some(v) => format!("is empty or false (`{}`)", text_of(v)),
+            }),
+            Function::Falsy => match value {
+                Some(v) if truthy(value) => {
+                    Failure::new(format!("must be empty or false, not `{}`", text_of(v)))
+                }
+                _ => None,
+            },
+            Function::Defined => match value {
+                None => Failure::new("is missing"),
+                Some(_) => None,
+            },
+            Function::Undefined => value
+                .and_then(|v| Failure::new(format!("must not be set (it is `{}`)", text_of(v)))),
+            Function::Pattern {
+                matches,
+                not_matches,
+            } => {
+                let Some(Json::String(text)) = value else {
+                    return None;
+                };
+                if let Some(p) = matches.as_ref().filter(|p| !p.regex.is_match(text)) {
+                    return Failure::new(format!("does not match `{}`", p.written));
+                }
+                let p = not_matches.as_ref()?;
+                let found = p.regex.find(text)?;
+                Some(Failure {
+                    reason: format!(
+                        "must not match `{}` (it has `{}`)",
+                        p.written,
+                        found.as_str()
+                    ),
+                    within: Some((found.start(), found.end())),
+                })
+            }
+            Function::Length { min, max } => {
+                let (length, unit) = match value? {
+                    Json::String(s) => (s.chars().count() as f64, "characters"),
+                    Json::Array(items) => (items.len() as f64, "items"),
+                    Json::Object(map) => (map.len() as f64, "keys"),
+                    Json::Number(n) => (n.as_f64()?, ""),
+                    Json::Bool(_) | Json::Null => return None,
+                };
+                let shown = |n: f64| {
+                    if unit.is_empty() {
+                        format!("{n}")
+                    } else {
+                        format!("{n} {unit}")
+                    }
+                };
+                if let Some(min) = min.filter(|&m| length < m) {
+                    return Failure::new(format!(
+                        "is shorter than the minimum of {} ({})",
+                        shown(min),
+                        shown(length)
+                    ));
+                }
+                let max = max.filter(|&m| length > m)?;
+                Failure::new(format!(
+                    "is longer than the maximum of {} ({})",
+                    shown(max),
+                    shown(length)
+                ))
+            }
+            Function::Enumeration { values } => {
+                let value = value?;
+                if values.iter().any(|v| v == value) {
+                    return None;
+                }
+                let allowed: Vec<String> = values.iter().map(text_of).collect();
+                Failure::new(format!(
+                    "must be one of {}, not `{}`",
+                    allowed.join(", "),
+                    text_of(value)
+                ))
+            }
+            Function::Casing {
+                casing,
+                disallow_digits,
+            } => {
+                let Some(Json::String(text)) = value else {
+                    return None;
+                };
+                if casing.holds(text, *disallow_digits) {
+                    return None;
+                }
+                Failure::new(format!("`{text}` is not {} case", casing.name()))
+            }
+            Function::ContainsPhrase { any, none } => {
+                let Some(Json::String(text)) = value else {
+                    return None;
+                };
+                let folded = FoldedText::new(text);
+                if let Some(any) = any {
+                    if any
+                        .for_language(language)
+                        .find_in(&folded, 0, usize::MAX)
+                        .is_empty()
+                    {
+                        return Failure::new("has none of the required phrases");
+                    }
+                }
+                let none = none.as_ref()?.for_language(language);
+                let found = none.find_in(&folded, 0, usize::MAX).into_iter().next()?;
+                Some(Failure {
+                    reason: format!("contains `{}`", &text[found.start..found.end]),
+                    within: Some((found.start, found.end)),
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pattern(text: &str) -> Option<Pattern> {
+        Some(Pattern {
+            regex: regex::Regex::new(text).unwrap(),
+            written: text.into(),
+        })
+    }
+
+    fn phrases(list: &[&str]) -> Option<Box<ByLanguage<PhraseSet>>> {
+        let set = PhraseSet::new(list.iter().copied());
+        Some(Box::new(ByLanguage::new(
+            &[("en".to_string(), set)],
+            |parts| PhraseSet::merged(parts.iter().copied()),
+        )))
+    }
+
+    fn reason(function: &Function, value: Option<Json>) -> Option<String> {
+        function.check(value.as_ref(), None).map(|f| f.reason)
+    }
+
+    #[test]
+    fn presence_and_truthiness_follow_spectral() {
+        assert_eq!(
+            reason(&Function::Truthy, None).as_deref(),
+            Some("is missing")
+        );
+        for falsy in [json!(""), json!(0), json!(false), json!(null)] {
+            assert!(reason(&Function::Truthy, Some(falsy.clone())).is_some());
+            assert!(reason(&Function::Falsy, Some(falsy)).is_none());
+        }
+        for truthy in [json!("x"), json!(1), json!([]), json!({})] {
+            assert!(reason(&Function::Truthy, Some(truthy.clone())).is_none());
+            assert!(reason(&Function::Falsy, Some(truthy)).is_some());
+        }
+        assert!(reason(&Function::Defined, Some(json!(null))).is_none());
+        assert_eq!(
+            reason(&Function::Defined, None).as_deref(),
+            Some("is missing")
+        );
+        assert_eq!(
+            reason(&Function::Undefined, Some(json!("x"))).as_deref(),
+            Some("must not be set (it is `x`)")
+        );
+    }
+
+    #[test]
+    fn patterns_report_the_text_that_matched() {
+        let function = Function::Pattern {
+            matches: pattern("STOP$"),
+            not_matches: pattern("(?i)competitor"),
+        };
+        assert!(reason(&function, Some(json!("Reply STOP"))).is_none());
+        assert_eq!(
+            reason(&function, Some(json!("Reply"))).as_deref(),
+            Some("does not match `STOP$`")
+        );
+        let found = function
+            .check(Some(&json!("Better than Competitor. STOP")), None)
+            .unwrap();
+        assert_eq!(found.within, Some((12, 22)));
+        // Not a string: nothing to match.
+        assert!(reason(&function, Some(json!(3))).is_none());
+        assert!(reason(&function, None).is_none());
+    }
+
+    #[test]
+    fn length_counts_characters_items_and_keys() {
+        let function = Function::Length {
+            min: Some(2.0),
+            max: Some(3.0),
+        };
+        assert!(reason(&function, Some(json!("äöü"))).is_none());
+        assert_eq!(
+            reason(&function, Some(json!("äöüß"))).as_deref(),
+            Some("is longer than the maximum of 3 characters (4 characters)")
+        );
+        assert_eq!(
+            reason(&function, Some(json!([1]))).as_deref(),
+            Some("is shorter than the minimum of 2 items (1 items)")
+        );
+        assert!(reason(&function, Some(json!({"a": 1, "b": 2}))).is_none());
+        assert!(reason(&function, Some(json!(5))).is_some());
+    }
+
+    #[test]
+    fn enumeration_and_casing() {
+        let function = Function::Enumeration {
+            values: vec![json!("UTILITY"), json!("MARKETING")],
+        };
+        assert!(reason(&function, Some(json!("UTILITY"))).is_none());
+        assert_eq!(
+            reason(&function, Some(json!("utility"))).as_deref(),
+            Some("must be one of UTILITY, MARKETING, not `utility`")
+        );
+        for (casing, good, bad) in [
+            (Casing::Snake, "order_shipped_2", "orderShipped"),
+            (Casing::Kebab, "order-shipped", "order_shipped"),
+            (Casing::Camel, "orderShipped", "OrderShipped"),
+            (Casing::Pascal, "OrderShipped", "orderShipped"),
+            (Casing::Macro, "ORDER_SHIPPED", "Order_Shipped"),
+            (Casing::Cobol, "ORDER-SHIPPED", "ORDER_SHIPPED"),
+            (Casing::Flat, "ordershipped", "order_shipped"),
+        ] {
+            let function = Function::Casing {
+                casing,
+                disallow_digits: false,
+            };
+            assert!(
+                reason(&function, Some(json!(good))).is_none(),
+                "{casing:?} {good}"
+            );
+            assert!(
+                reason(&function, Some(json!(bad))).is_some(),
+                "{casing:?} {bad}"
+            );
+        }
+        let no_digits = Function::Casing {
+            casing: Casing::Snake,
+            disallow_digits: true,
+        };
+        assert!(reason(&no_digits, Some(json!("order_2"))).is_some());
+    }
+
+    #[test]
+    fn phrases_match_case_folded_on_word_boundaries() {
+        let function = Function::ContainsPhrase {
+            any: phrases(&["reply stop"]),
+            none: phrases(&["cheapest"]),
+        };
+        assert!(reason(&function, Some(json!("Deals! Reply  STOP to opt out"))).is_none());
+        assert_eq!(
+            reason(&function, Some(json!("Deals! Reply STOPPED"))).as_deref(),
+            Some("has none of the required phrases")
+        );
+        let found = function
+            .check(Some(&json!("The CHEAPEST deals. Reply STOP")), None)
+            .unwrap();
+        assert_eq!(found.reason, "contains `CHEAPEST`");
+        assert_eq!(found.within, Some((4, 12)));
+    }
+}

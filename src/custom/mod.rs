@@ -1,0 +1,441 @@
+//! Custom rules: a team's own rules, written as data beside its configuration
+//! (`custom_rules:` in walint.yaml). Each rule file holds one rule in the schema of
+//! `rules/WA*.yaml` plus a `match` block: the kinds of document it reads, JSONPath queries
+//! (`given`) over each document as written, conditions on the document (`where`), and the
+//! functions each found value must pass (`then`). The rules join the run's catalogue, so they
+//! are selected, configured, suppressed, baselined and reported as the built-in ones are;
+//! their findings point at the value a query found, in the user's own file.
+
+mod functions;
+mod json;
+mod rule_file;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::GlobBuilder;
+use serde_json::Value as Json;
+use serde_json_path::PathElement;
+
+use crate::catalogue::{Catalogue, RuleError, RuleId};
+use crate::config::{RuleSource, RuleSourceKind};
+use crate::diagnostic::{At, Finding};
+use crate::model::{Document, LanguageCode};
+use crate::source::{parse, Format, LineIndex, NodeId, Span, Tree, MAX_FILE_BYTES};
+
+use rule_file::{Field, Matcher};
+
+/// At most this many values of one query are checked in a document: a query such as `$..*`
+/// over a document at the size limit stays bounded in time and in findings.
+const MAX_FOUND: usize = 1_000;
+
+/// A custom rule of the run: its catalogue id and its compiled match block.
+#[derive(Debug)]
+pub struct CustomRule {
+    pub id: RuleId,
+    matcher: Matcher,
+}
+
+/// The custom rules of a run, compiled once.
+#[derive(Debug, Default)]
+pub struct CustomRules {
+    rules: Vec<CustomRule>,
+}
+
+/// A run's catalogue (the built-in rules and the custom ones) and its custom rules.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub catalogue: Arc<Catalogue>,
+    pub rules: Arc<CustomRules>,
+}
+
+impl Loaded {
+    /// A run without custom rules.
+    pub fn builtin(catalogue: Arc<Catalogue>) -> Loaded {
+        Loaded {
+            catalogue,
+            rules: Arc::default(),
+        }
+    }
+}
+
+/// What places a problem: the file as shown, and a line and column in it.
+fn placed(shown: &str, text: &str, span: Span, message: &str) -> String {
+    let at = LineIndex::new(text).position(text, span.start);
+    format!("{shown}:{}:{}: {message}", at.line, at.column)
+}
+
+/// Loads the custom rules of `sources` (relative to `root`, the config's folder) into a copy
+/// of `catalogue`. `shown` names a file as reports do; `in_config` places a problem of an
+/// entry in the config. A rule file that cannot be read, does not parse or holds a bad rule
+/// is an error at its line and column: the run stops rather than check without the rule.
+pub fn load(
+    sources: &[RuleSource],
+    root: &Path,
+    catalogue: &Arc<Catalogue>,
+    shown: &dyn Fn(&Path) -> String,
+    in_config: &dyn Fn(Span, String) -> String,
+) -> Result<Loaded, String> {
+    if sources.is_empty() {
+        return Ok(Loaded::builtin(catalogue.clone()));
+    }
+    let mut extended = (**catalogue).clone();
+    let mut rules = Vec::new();
+    for source in sources {
+        match source.kind {
+            RuleSourceKind::Files => {
+                let files =
+                    expand(root, &source.path).map_err(|why| in_config(source.span, why))?;
+                if files.is_empty() {
+                    return Err(in_config(
+                        source.span,
+                        format!("`custom_rules: {}` matches no file", source.path),
+                    ));
+                }
+                for path in files {
+                    let shown = shown(&path);
+                    let text = read_text(&path).map_err(|why| format!("{shown}: {why}"))?;
+                    let rule = define(&mut extended, &text, &path)
+                        .map_err(|e| placed(&shown, &text, e.span, &e.message))?;
+                    rules.push(rule);
+                }
+            }
+            RuleSourceKind::Spectral => {
+                return Err(in_config(
+                    source.span,
+                    "Spectral rulesets are not read yet: write the rules as walint rule files"
+                        .into(),
+                ))
+            }
+        }
+    }
+    Ok(Loaded {
+        catalogue: Arc::new(extended),
+        rules: Arc::new(CustomRules { rules }),
+    })
+}
+
+fn read_text(path: &Path) -> Result<String, String> {
+    let (bytes, size) = crate::read::read_capped(path, MAX_FILE_BYTES)
+        .map_err(|e| format!("cannot read rule file: {e}"))?;
+    if size > MAX_FILE_BYTES {
+        return Err(format!(
+            "a rule file is at most {} MiB",
+            MAX_FILE_BYTES / 1_048_576
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| "a rule file is UTF-8 text".to_string())
+}
+
+/// The files a `custom_rules` glob names under `root`, sorted. Only the folder the glob's
+/// literal part names is walked.
+fn expand(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
+    let glob = GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| format!("bad glob `{pattern}`: {e}"))?
+        .compile_matcher();
+    let literal: Vec<&str> = pattern
+        .split('/')
+        .take_while(|part| !part.contains(['*', '?', '[', '{']))
+        .collect();
+    let base = root.join(literal.join("/"));
+    if base.is_file() {
+        return Ok(vec![base]);
+    }
+    let mut found = Vec::new();
+    let mut folders = vec![base];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                folders.push(path);
+            } else if path
+                .strip_prefix(root)
+                .is_ok_and(|relative| glob.is_match(relative))
+            {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Reads one rule file and defines its rule in `catalogue`.
+fn define(catalogue: &mut Catalogue, text: &str, path: &Path) -> Result<CustomRule, RuleError> {
+    let at_start = Span::new(0, 0);
+    let format = Format::from_path(&path.to_string_lossy()).unwrap_or(Format::Yaml);
+    let tree = parse(text, format).map_err(|e| RuleError {
+        span: e.span,
+        message: e.message,
+    })?;
+    let (root, more) = match tree.documents.as_slice() {
+        [root, more @ ..] => (*root, more),
+        [] => {
+            return Err(RuleError {
+                span: at_start,
+                message: "the rule file is empty".into(),
+            })
+        }
+    };
+    if let Some(&second) = more.first() {
+        return Err(RuleError {
+            span: tree.span(second),
+            message: "a rule file holds one rule: put this one in a file of its own".into(),
+        });
+    }
+    if let Some(dup) = tree.duplicate_keys.first() {
+        return Err(RuleError {
+            span: dup.second,
+            message: format!("`{}` is set twice", dup.key),
+        });
+    }
+    let (doc, matcher) = rule_file::read(&tree, text, root)?;
+    let field_span = |key: &str| tree.get(root, key).map_or(at_start, |n| tree.span(n));
+    if let Some(problem) = code_problem(&doc.code) {
+        return Err(RuleError {
+            span: field_span("code"),
+            message: problem,
+        });
+    }
+    if !doc
+        .name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(RuleError {
+            span: field_span("name"),
+            message: format!(
+                "rule name `{}` must be kebab-case: lower-case letters, digits and `-`",
+                doc.name
+            ),
+        });
+    }
+    let id = catalogue.define(doc).map_err(|message| {
+        let key = if message.starts_with("unknown control") {
+            "controls"
+        } else if message.contains(" clashes with ") {
+            "code"
+        } else {
+            ""
+        };
+        RuleError {
+            span: field_span(key),
+            message,
+        }
+    })?;
+    Ok(CustomRule { id, matcher })
+}
+
+/// Why a custom rule's code is not one: codes are letters then digits (`ACME001`), in the
+/// team's own namespace, never walint's `WA`.
+fn code_problem(code: &str) -> Option<String> {
+    let letters = code.chars().take_while(char::is_ascii_uppercase).count();
+    let digits = code[letters..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .count();
+    if letters == 0 || digits == 0 || letters + digits != code.len() {
+        return Some(format!(
+            "rule code `{code}` must be upper-case letters then digits, such as ACME001"
+        ));
+    }
+    if code.starts_with("WA") {
+        return Some(format!(
+            "rule code `{code}` is in walint's namespace (WA): use your team's prefix, such as ACME001"
+        ));
+    }
+    None
+}
+
+/// The node a document is read from.
+fn root_of(document: &Document) -> NodeId {
+    match document {
+        Document::Template(t) => t.node,
+        Document::Flow(f) => f.node,
+        Document::WhatsAppFlow(f) => f.node,
+        Document::Webhook(w) => w.node,
+        Document::Campaign(c) => c.node,
+        Document::TemplatesLock(l) => l.node,
+    }
+}
+
+/// The language of a document's texts, for phrase lists by language.
+fn language_of(document: &Document) -> Option<&LanguageCode> {
+    match document {
+        Document::Template(t) => t.language.as_ref().map(|l| &l.value),
+        _ => None,
+    }
+}
+
+/// The document's name, for `{document}` in messages.
+fn name_of(document: &Document) -> &str {
+    let name = match document {
+        Document::Template(t) => t.name.as_ref(),
+        Document::Flow(f) => f.name.as_ref(),
+        Document::Webhook(w) => w.name.as_ref(),
+        Document::Campaign(c) => c.name.as_ref(),
+        Document::WhatsAppFlow(_) | Document::TemplatesLock(_) => None,
+    };
+    name.map_or("", |n| n.value.as_str())
+}
+
+/// A value as `{value}` shows it: its text, cut at 100 characters.
+fn shown_value(value: Option<&Json>) -> String {
+    let Some(value) = value else {
+        return String::new();
+    };
+    let text = functions::text_of(value);
+    match text.char_indices().nth(100) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
+/// `template` with each `{name}` of `fields` filled in, in one pass: a value that itself
+/// holds `{path}` stays as it is. Other braces are kept.
+fn interpolate(template: &str, fields: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let field = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            fields
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, value)| (close, *value))
+        });
+        match field {
+            Some((close, value)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+impl CustomRules {
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Runs the rules `enabled` allows that read documents of this kind on one document of
+    /// `tree`. The document is made JSON once, for all of them.
+    pub fn run(
+        &self,
+        document: &Document,
+        tree: &Tree,
+        enabled: impl Fn(RuleId) -> bool,
+        out: &mut Vec<Finding>,
+    ) {
+        let kind = document.kind();
+        let root = root_of(document);
+        let mut as_json: Option<Json> = None;
+        for rule in &self.rules {
+            if !rule.matcher.kinds.contains(&kind) || !enabled(rule.id) {
+                continue;
+            }
+            let json = as_json.get_or_insert_with(|| json::of(tree, root));
+            if !rule.matcher.filters.iter().all(|f| f.holds(json)) {
+                continue;
+            }
+            for given in &rule.matcher.given {
+                for found in given.query_located(json).iter().take(MAX_FOUND) {
+                    let Some(node) = json::node_at(tree, root, found.location()) else {
+                        continue;
+                    };
+                    let key = found.location().last().map(|last| match last {
+                        PathElement::Name(name) => Json::String(name.to_string()),
+                        PathElement::Index(index) => Json::from(*index),
+                    });
+                    let on = Found {
+                        node,
+                        value: found.node(),
+                        key: key.as_ref(),
+                    };
+                    rule.check(&on, document, tree, out);
+                }
+            }
+        }
+    }
+}
+
+/// A value a `given` query found, at its node.
+struct Found<'a> {
+    node: NodeId,
+    value: &'a Json,
+    /// The key or index it is under; `None` for the document itself.
+    key: Option<&'a Json>,
+}
+
+impl CustomRule {
+    fn check(&self, found: &Found, document: &Document, tree: &Tree, out: &mut Vec<Finding>) {
+        for then in &self.matcher.then {
+            // The value the function reads, its node (`None`: not there) and its pointer.
+            let (value, node, pointer) = match &then.field {
+                Field::Itself => (
+                    Some(found.value),
+                    Some(found.node),
+                    tree.pointer(found.node),
+                ),
+                Field::Key => (found.key, None, tree.pointer(found.node)),
+                Field::Path(keys) => {
+                    let mut value = Some(found.value);
+                    let mut node = Some(found.node);
+                    for key in keys {
+                        value = value.and_then(|v| v.get(key));
+                        node = node.and_then(|n| tree.get(n, key));
+                    }
+                    let pointer = match node {
+                        Some(n) => tree.pointer(n),
+                        None => format!("{}/{}", tree.pointer(found.node), keys.join("/")),
+                    };
+                    (value, node.filter(|_| value.is_some()), pointer)
+                }
+            };
+            let Some(failure) = then.function.check(value, language_of(document)) else {
+                continue;
+            };
+            let at = match (node, failure.within) {
+                (Some(n), Some((start, end))) => At::InString(n, start, end),
+                (Some(n), None) => At::Node(n),
+                // Not there, or a key: the key the found value is written under.
+                (None, _) if tree.key_span(found.node).is_some() => At::Key(found.node),
+                (None, _) => At::Node(found.node),
+            };
+            let template = self
+                .matcher
+                .message
+                .as_deref()
+                .unwrap_or("`{path}` {reason}");
+            let message = interpolate(
+                template,
+                &[
+                    ("value", &shown_value(value)),
+                    ("path", &pointer),
+                    ("document", name_of(document)),
+                    ("reason", &failure.reason),
+                ],
+            );
+            out.push(Finding::new(self.id, at, message));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

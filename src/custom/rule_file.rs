@@ -1,0 +1,498 @@
+//! Reading a custom rule file: the fields every rule document has (as `rules/WA*.yaml`),
+//! read by the catalogue's own reader, and the `match` block, compiled once per run. Every
+//! problem is reported at its key or value in the rule file.
+
+use serde_json::Value as Json;
+use serde_json_path::JsonPath;
+
+use crate::catalogue::{read_rule, RuleDoc, RuleError};
+use crate::model::Kind;
+use crate::rules::wording::{ByLanguage, PhraseSet};
+use crate::source::{locate_in_string, NodeId, Span, Tree, Value};
+use crate::suggest::did_you_mean;
+
+use super::functions::{Casing, Function, Pattern, NAMES};
+use super::json;
+
+/// The compiled `match` block of a rule.
+#[derive(Debug)]
+pub struct Matcher {
+    pub kinds: Vec<Kind>,
+    /// JSONPath queries over each document; `$` when the rule names none.
+    pub given: Vec<JsonPath>,
+    /// Conditions the document must meet (`category == MARKETING`), all of them.
+    pub filters: Vec<Filter>,
+    pub then: Vec<Then>,
+    /// The message, with `{value}`, `{path}`, `{document}` and `{reason}` filled in.
+    pub message: Option<String>,
+}
+
+/// `PATH == VALUE` or `PATH != VALUE` of a `where` condition.
+#[derive(Debug)]
+pub struct Filter {
+    pub path: JsonPath,
+    pub equal: bool,
+    pub value: Json,
+}
+
+impl Filter {
+    /// `==`: some value at the path equals the value; `!=`: none does.
+    pub fn holds(&self, document: &Json) -> bool {
+        let found = self.path.query(document).iter().any(|v| *v == &self.value);
+        found == self.equal
+    }
+}
+
+/// One check of a `then`: a function on a field of each value `given` finds.
+#[derive(Debug)]
+pub struct Then {
+    pub field: Field,
+    pub function: Function,
+}
+
+/// Which value of a found one a function looks at.
+#[derive(Debug)]
+pub enum Field {
+    /// The found value itself.
+    Itself,
+    /// The key the found value is under (`@key`).
+    Key,
+    /// A path of keys below it (`footer.text`, `$.footer.text`).
+    Path(Vec<String>),
+}
+
+const MATCH_KEYS: &[&str] = &["kinds", "given", "where", "then", "message"];
+const THEN_KEYS: &[&str] = &["field", "function", "options"];
+/// The kinds of document a rule may match, as rule files name them.
+const KIND_NAMES: &[(&str, Kind)] = &[
+    ("template", Kind::Template),
+    ("conversation-flow", Kind::Flow),
+    ("flow", Kind::Flow),
+    ("whatsapp-flow", Kind::WhatsAppFlow),
+    ("webhook", Kind::Webhook),
+    ("campaign", Kind::Campaign),
+];
+
+/// A rule file's rule and its compiled match block.
+pub fn read(tree: &Tree, text: &str, root: NodeId) -> Result<(RuleDoc, Matcher), RuleError> {
+    let doc = read_rule(tree, root, &["match"])?;
+    let at_start = Span::new(tree.span(root).start, tree.span(root).start);
+    let block = tree.get(root, "match").ok_or_else(|| {
+        error(
+            at_start,
+            "a custom rule needs a `match` block (kinds, given, then)",
+        )
+    })?;
+    let reader = BlockReader { tree, text };
+    let matcher = reader.matcher(block, &doc)?;
+    Ok((doc, matcher))
+}
+
+fn error(span: Span, message: impl Into<String>) -> RuleError {
+    RuleError {
+        span,
+        message: message.into(),
+    }
+}
+
+struct BlockReader<'a> {
+    tree: &'a Tree,
+    text: &'a str,
+}
+
+impl BlockReader<'_> {
+    fn span(&self, node: NodeId) -> Span {
+        self.tree.span(node)
+    }
+
+    fn entries(&self, node: NodeId, what: &str, keys: &[&str]) -> Result<(), RuleError> {
+        if !matches!(self.tree.value(node), Value::Map(_)) {
+            return Err(error(self.span(node), format!("{what} must be a mapping")));
+        }
+        for entry in self.tree.entries(node) {
+            if !keys.contains(&entry.key.as_str()) {
+                return Err(error(
+                    entry.key_span,
+                    format!(
+                        "unknown key `{}` in {what}{}",
+                        entry.key,
+                        did_you_mean(&entry.key, keys.iter().copied())
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn string(&self, node: NodeId, what: &str) -> Result<&str, RuleError> {
+        self.tree.as_str(node).ok_or_else(|| {
+            error(
+                self.span(node),
+                format!(
+                    "{what} must be a string, not {}",
+                    crate::model::reader::kind_of(self.tree.value(node))
+                ),
+            )
+        })
+    }
+
+    /// A string or a list of strings, each with its node.
+    fn strings(&self, node: NodeId, what: &str) -> Result<Vec<(NodeId, &str)>, RuleError> {
+        let items: Vec<NodeId> = match self.tree.value(node) {
+            Value::Seq(items) => items.clone(),
+            _ => vec![node],
+        };
+        items
+            .into_iter()
+            .map(|item| Ok((item, self.string(item, what)?)))
+            .collect()
+    }
+
+    fn matcher(&self, block: NodeId, doc: &RuleDoc) -> Result<Matcher, RuleError> {
+        self.entries(block, "`match`", MATCH_KEYS)?;
+        let tree = self.tree;
+        let kinds = match tree.get(block, "kinds") {
+            Some(node) => self
+                .strings(node, "`kinds`")?
+                .into_iter()
+                .map(|(item, name)| {
+                    KIND_NAMES
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .map(|(_, kind)| *kind)
+                        .ok_or_else(|| {
+                            let names = KIND_NAMES.iter().map(|(n, _)| *n);
+                            error(
+                                self.span(item),
+                                format!(
+                                    "unknown kind `{name}` (template, conversation-flow, whatsapp-flow, webhook, campaign){}",
+                                    did_you_mean(name, names)
+                                ),
+                            )
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            None => match KIND_NAMES.iter().find(|(n, _)| *n == doc.category) {
+                Some((_, kind)) => vec![*kind],
+                None => {
+                    return Err(error(
+                        self.span(block),
+                        format!(
+                            "a rule of category `{}` names the documents it reads: `kinds: [template]`",
+                            doc.category
+                        ),
+                    ))
+                }
+            },
+        };
+        let given = match tree.get(block, "given") {
+            Some(node) => self
+                .strings(node, "`given`")?
+                .into_iter()
+                .map(|(item, path)| self.json_path(item, path))
+                .collect::<Result<Vec<_>, _>>()?,
+            None => vec![JsonPath::parse("$").map_err(|e| error(self.span(block), e.to_string()))?],
+        };
+        let filters = match tree.get(block, "where") {
+            Some(node) => self
+                .strings(node, "a `where` condition")?
+                .into_iter()
+                .map(|(item, condition)| self.filter(item, condition))
+                .collect::<Result<Vec<_>, _>>()?,
+            None => Vec::new(),
+        };
+        let then_node = tree.get(block, "then").ok_or_else(|| {
+            error(
+                self.span(block),
+                "`match` needs `then`: the function each found value must pass",
+            )
+        })?;
+        let then_items: Vec<NodeId> = match tree.value(then_node) {
+            Value::Seq(items) => items.clone(),
+            _ => vec![then_node],
+        };
+        let then = then_items
+            .into_iter()
+            .map(|item| self.then(item))
+            .collect::<Result<Vec<_>, _>>()?;
+        let message = tree
+            .get(block, "message")
+            .map(|node| self.string(node, "`message`").map(str::to_string))
+            .transpose()?;
+        Ok(Matcher {
+            kinds,
+            given,
+            filters,
+            then,
+            message,
+        })
+    }
+
+    /// An RFC 9535 JSONPath; a syntax error points at its character in the rule file.
+    fn json_path(&self, node: NodeId, path: &str) -> Result<JsonPath, RuleError> {
+        JsonPath::parse(path).map_err(|e| {
+            let at = path
+                .char_indices()
+                .nth(e.position().saturating_sub(1))
+                .map_or(path.len(), |(i, _)| i);
+            let end = path[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            error(
+                locate_in_string(self.text, self.tree, node, at..end),
+                format!("invalid JSONPath `{path}`: {}", e.message()),
+            )
+        })
+    }
+
+    fn filter(&self, node: NodeId, condition: &str) -> Result<Filter, RuleError> {
+        let (left, equal, right) = match (condition.find("!="), condition.find("==")) {
+            (Some(at), _) => (&condition[..at], false, &condition[at + 2..]),
+            (None, Some(at)) => (&condition[..at], true, &condition[at + 2..]),
+            (None, None) => {
+                return Err(error(
+                    self.span(node),
+                    format!("`where: {condition}` is not a condition: write `FIELD == VALUE` or `FIELD != VALUE`, e.g. `category == MARKETING`"),
+                ))
+            }
+        };
+        let left = left.trim();
+        let written = if left.starts_with('$') {
+            left.to_string()
+        } else {
+            format!("$.{left}")
+        };
+        let path = JsonPath::parse(&written).map_err(|e| {
+            error(
+                self.span(node),
+                format!(
+                    "`where: {condition}`: `{left}` is not a field: {}",
+                    e.message()
+                ),
+            )
+        })?;
+        let right = right.trim();
+        let value = match right {
+            "true" => Json::Bool(true),
+            "false" => Json::Bool(false),
+            "null" => Json::Null,
+            _ => json::number(right).unwrap_or_else(|| Json::String(unquote(right).to_string())),
+        };
+        Ok(Filter { path, equal, value })
+    }
+
+    fn then(&self, node: NodeId) -> Result<Then, RuleError> {
+        self.entries(node, "a `then` clause", THEN_KEYS)?;
+        let tree = self.tree;
+        let field = match tree.get(node, "field") {
+            None => Field::Itself,
+            Some(field) => {
+                let written = self.string(field, "`field`")?;
+                if written == "@key" {
+                    Field::Key
+                } else {
+                    let path = written.strip_prefix("$.").unwrap_or(written);
+                    if path.is_empty() || path.split('.').any(str::is_empty) {
+                        return Err(error(
+                            self.span(field),
+                            format!("`field: {written}` is not a field: write a key (`text`), keys joined by dots (`footer.text`) or `@key`"),
+                        ));
+                    }
+                    Field::Path(path.split('.').map(str::to_string).collect())
+                }
+            }
+        };
+        let function_node = tree.get(node, "function").ok_or_else(|| {
+            error(
+                self.span(node),
+                format!("a `then` clause needs a `function`: {}", NAMES.join(", ")),
+            )
+        })?;
+        let name = self.string(function_node, "`function`")?;
+        let options = tree.get(node, "options");
+        let function = self.function(function_node, name, options)?;
+        Ok(Then { field, function })
+    }
+
+    fn function(
+        &self,
+        at: NodeId,
+        name: &str,
+        options: Option<NodeId>,
+    ) -> Result<Function, RuleError> {
+        let allowed: &[&str] = match name {
+            "truthy" | "falsy" | "defined" | "undefined" => &[],
+            "pattern" => &["match", "not_match"],
+            "length" => &["min", "max"],
+            "enumeration" => &["values"],
+            "casing" => &["type", "disallow_digits"],
+            "contains_phrase" => &["any", "none"],
+            other => {
+                return Err(error(
+                    self.span(at),
+                    format!(
+                        "unknown function `{other}` (one of {}){}",
+                        NAMES.join(", "),
+                        did_you_mean(other, NAMES.iter().copied())
+                    ),
+                ))
+            }
+        };
+        let option = |key: &str| options.and_then(|o| self.tree.get(o, key));
+        match options {
+            Some(node) if allowed.is_empty() => {
+                return Err(error(self.span(node), format!("`{name}` takes no options")))
+            }
+            Some(node) => self.entries(node, &format!("the options of `{name}`"), allowed)?,
+            None => {}
+        }
+        let needs = |what: &str| {
+            error(
+                self.span(options.unwrap_or(at)),
+                format!("`{name}` needs {what}"),
+            )
+        };
+        Ok(match name {
+            "truthy" => Function::Truthy,
+            "falsy" => Function::Falsy,
+            "defined" => Function::Defined,
+            "undefined" => Function::Undefined,
+            "pattern" => {
+                let matches = option("match").map(|n| self.pattern(n)).transpose()?;
+                let not_matches = option("not_match").map(|n| self.pattern(n)).transpose()?;
+                if matches.is_none() && not_matches.is_none() {
+                    return Err(needs("`match` or `not_match`"));
+                }
+                Function::Pattern {
+                    matches,
+                    not_matches,
+                }
+            }
+            "length" => {
+                let min = option("min").map(|n| self.number(n, "min")).transpose()?;
+                let max = option("max").map(|n| self.number(n, "max")).transpose()?;
+                if min.is_none() && max.is_none() {
+                    return Err(needs("`min` or `max`"));
+                }
+                Function::Length { min, max }
+            }
+            "enumeration" => {
+                let list = option("values").ok_or_else(|| needs("`values`: the allowed values"))?;
+                let items = self.tree.items(list);
+                if !matches!(self.tree.value(list), Value::Seq(_)) || items.is_empty() {
+                    return Err(error(
+                        self.span(list),
+                        "`values` must be a list of the allowed values",
+                    ));
+                }
+                Function::Enumeration {
+                    values: items.iter().map(|&i| json::of(self.tree, i)).collect(),
+                }
+            }
+            "casing" => {
+                let kind = option("type").ok_or_else(|| {
+                    needs(&format!("`type`: one of {}", Casing::NAMES.join(", ")))
+                })?;
+                let written = self.string(kind, "`type`")?;
+                let casing = Casing::parse(written).ok_or_else(|| {
+                    error(
+                        self.span(kind),
+                        format!(
+                            "unknown casing `{written}` (one of {}){}",
+                            Casing::NAMES.join(", "),
+                            did_you_mean(written, Casing::NAMES.iter().copied())
+                        ),
+                    )
+                })?;
+                let disallow_digits =
+                    match option("disallow_digits").map(|n| (n, self.tree.value(n))) {
+                        None => false,
+                        Some((_, Value::Bool(b))) => *b,
+                        Some((n, _)) => {
+                            return Err(error(
+                                self.span(n),
+                                "`disallow_digits` must be true or false",
+                            ))
+                        }
+                    };
+                Function::Casing {
+                    casing,
+                    disallow_digits,
+                }
+            }
+            _ => {
+                let any = option("any").map(|n| self.phrases(n)).transpose()?;
+                let none = option("none").map(|n| self.phrases(n)).transpose()?;
+                if any.is_none() && none.is_none() {
+                    return Err(needs("`any` (one of these phrases must be there) or `none` (none of them may be)"));
+                }
+                Function::ContainsPhrase { any, none }
+            }
+        })
+    }
+
+    fn pattern(&self, node: NodeId) -> Result<Pattern, RuleError> {
+        let written = self.string(node, "a pattern")?;
+        let regex = regex::RegexBuilder::new(written)
+            .size_limit(1 << 20)
+            .build()
+            .map_err(|e| {
+                let reason = match &e {
+                    regex::Error::Syntax(text) => {
+                        let last = text.lines().last().unwrap_or("").trim();
+                        last.strip_prefix("error: ").unwrap_or(last).to_string()
+                    }
+                    other => other.to_string(),
+                };
+                error(
+                    self.span(node),
+                    format!("invalid regular expression `{written}`: {reason}"),
+                )
+            })?;
+        Ok(Pattern {
+            regex,
+            written: written.to_string(),
+        })
+    }
+
+    fn number(&self, node: NodeId, key: &str) -> Result<f64, RuleError> {
+        match self.tree.value(node) {
+            Value::Number(n) => n.parse::<f64>().ok().filter(|n| n.is_finite() && *n >= 0.0),
+            _ => None,
+        }
+        .ok_or_else(|| error(self.span(node), format!("`{key}` must be a number from 0")))
+    }
+
+    /// A list of phrases for every language, or lists by language (`en: [...]`, `de: [...]`)
+    /// of which a document uses its language's and English.
+    fn phrases(&self, node: NodeId) -> Result<Box<ByLanguage<PhraseSet>>, RuleError> {
+        let list = |node: NodeId| -> Result<PhraseSet, RuleError> {
+            let items = self.strings(node, "a phrase")?;
+            if items.iter().all(|(_, p)| p.trim().is_empty()) {
+                return Err(error(
+                    self.span(node),
+                    "a phrase list needs at least one phrase",
+                ));
+            }
+            Ok(PhraseSet::new(items.into_iter().map(|(_, p)| p)))
+        };
+        let lists: Vec<(String, PhraseSet)> = match self.tree.value(node) {
+            Value::Map(entries) => entries
+                .iter()
+                .map(|e| Ok((e.key.clone(), list(e.value)?)))
+                .collect::<Result<_, RuleError>>()?,
+            _ => vec![("en".to_string(), list(node)?)],
+        };
+        Ok(Box::new(ByLanguage::new(&lists, |parts| {
+            PhraseSet::merged(parts.iter().copied())
+        })))
+    }
+}
+
+/// `"MARKETING"` or `'MARKETING'` → `MARKETING`.
+fn unquote(text: &str) -> &str {
+    for quote in ['"', '\''] {
+        if let Some(inner) = text.strip_prefix(quote).and_then(|t| t.strip_suffix(quote)) {
+            return inner;
+        }
+    }
+    text
+}
