@@ -1,19 +1,19 @@
 //! Conversation-flow rules (WA2xx).
 //!
-//! Every graph rule works on the flow's [`FlowGraph`], built once per flow and shared, and
+//! Every graph rule works on the flow's [`FlowGraph`], built once with the model, and
 //! stays linear in nodes plus edges.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use super::graph::{self, FlowGraph, MenuDepth, Role, Step};
+use super::graph::{self, MenuDepth, Role, Step};
 use super::thousands;
 use super::Context;
 use crate::catalogue::{options, RuleId};
 use crate::config::Config;
 use crate::data::{self, OptOutKeywords};
 use crate::diagnostic::{At, FileFinding, FileId, Finding, Severity};
-use crate::model::flow::{Duration, FlowNode, MenuStyle, NodeType, TemplateRef, Via};
+use crate::model::flow::{Duration, FlowGraph, FlowNode, MenuStyle, NodeType, TemplateRef, Via};
 use crate::model::reader::Keyword;
 use crate::model::template::Category;
 use crate::model::{ConversationFlow, LanguageCode};
@@ -244,11 +244,11 @@ pub fn option_title_too_long(flow: &ConversationFlow, _ctx: &Context, out: &mut 
 /// WA203 no-human-escalation.
 pub fn no_human_escalation(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
     let Some(entry) = &flow.entry else { return };
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     if graph.entry.is_none() {
         return;
     }
-    if handoff_reachable(flow, &graph) {
+    if handoff_reachable(flow, graph) {
         return;
     }
     let handoffs: Vec<&FlowNode> = flow
@@ -257,8 +257,7 @@ pub fn no_human_escalation(flow: &ConversationFlow, ctx: &Context, out: &mut Vec
         .filter(|n| n.is(NodeType::Handoff))
         .collect();
     let name = flow.display_name();
-    let help = "add a `handoff` node (agent, phone, email, web, store or form) and a way to it, \
-                e.g. a menu option or a global keyword such as `AGENT: human`";
+    let help = flow.dialect.handoff_help();
     let finding = if handoffs.is_empty() {
         Finding::new(
             RuleId::WA203,
@@ -295,13 +294,13 @@ fn handoff_reachable(flow: &ConversationFlow, graph: &FlowGraph) -> bool {
 /// WA204 escalation-unreachable: each node a customer can reach from which no handoff can
 /// be reached any more. Silent when WA203 already reports that no handoff is reachable.
 pub fn escalation_unreachable(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
-    let graph = FlowGraph::of(flow);
-    if graph.entry.is_none() || !handoff_reachable(flow, &graph) {
+    let graph = flow.graph();
+    if graph.entry.is_none() || !handoff_reachable(flow, graph) {
         return;
     }
-    let reached = graph::reachable_from_entry(&graph);
+    let reached = graph::reachable_from_entry(graph);
     let handoffs: Vec<bool> = flow.nodes.iter().map(|n| n.is(NodeType::Handoff)).collect();
-    let can_escalate = graph::reaches(&graph, &handoffs, true);
+    let can_escalate = graph::reaches(graph, &handoffs, true);
     for (i, node) in flow.nodes.iter().enumerate() {
         let dead_end = node.transitions().next().is_none();
         if !reached.reached(i)
@@ -322,10 +321,7 @@ pub fn escalation_unreachable(flow: &ConversationFlow, _ctx: &Context, out: &mut
                     node.id
                 ),
             )
-            .help(
-                "add an option or fallback that leads to a handoff node, or a global keyword \
-                 such as `AGENT: human`, which works from every node",
-            ),
+            .help(flow.dialect.escalation_help()),
         );
     }
 }
@@ -347,9 +343,10 @@ pub fn missing_fallback(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<F
             ),
             _ => continue,
         };
-        out.push(Finding::new(RuleId::WA205, At::Key(node.node), message).help(
-            "add `fallback: <node>` pointing at a node that explains the choices again or hands off to a person",
-        ));
+        out.push(
+            Finding::new(RuleId::WA205, At::Key(node.node), message)
+                .help(flow.dialect.fallback_help()),
+        );
     }
 }
 
@@ -367,7 +364,7 @@ fn via_key(via: Via) -> String {
 /// WA206 undefined-node: the entry, a transition or a keyword naming a node that does not
 /// exist.
 pub fn undefined_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     let mut suggestions = 0;
     let mut suggest = |name: &str| -> String {
         if suggestions >= MAX_SUGGESTIONS {
@@ -377,7 +374,7 @@ pub fn undefined_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Fin
         suggest::did_you_mean(name, flow.nodes.iter().map(|n| n.id.as_str()))
     };
     let flow_name = flow.display_name();
-    let help = |name: &str| format!("correct the name, or add a node `{name}` under `nodes:`");
+    let help = |name: &str| flow.dialect.undefined_help(name);
     if let Some(entry) = &flow.entry {
         if graph.resolve(&entry.value).is_none() {
             let hint = suggest(&entry.value);
@@ -437,11 +434,11 @@ pub fn undefined_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Fin
 /// it, naming the nodes after it; a region that is a cycle is reported at its first node.
 pub fn unreachable_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
     let Some(entry) = &flow.entry else { return };
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     if graph.entry.is_none() {
         return;
     }
-    let reached = graph::reachable_from_entry(&graph);
+    let reached = graph::reachable_from_entry(graph);
     let n = flow.nodes.len();
     let unreachable: Vec<bool> = (0..n).map(|i| !reached.reached(i)).collect();
     // Roots first: unreachable nodes no other unreachable node leads to.
@@ -503,7 +500,7 @@ pub fn unreachable_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<F
                     node.id, entry.value
                 ),
             )
-            .help("lead to it from another node (a menu option, `next`, `fallback`) or a keyword, or delete it"),
+            .help(flow.dialect.unreachable_help()),
         );
     }
 }
@@ -530,7 +527,7 @@ pub fn dead_end(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>)
                     node.id
                 ),
             )
-            .help("add `next` to the node that should follow, or end the conversation with an `end` node"),
+            .help(flow.dialect.dead_end_help()),
         );
     }
 }
@@ -541,9 +538,9 @@ pub(crate) fn export(flow: &ConversationFlow, x: &mut Exporter) -> ExportedFlow 
     let sends = |node: &FlowNode| node.template.is_some() && node.is(NodeType::Template);
     let mut paths: Vec<Option<String>> = Vec::new();
     if flow.nodes.iter().any(sends) {
-        let graph = FlowGraph::of(flow);
+        let graph = flow.graph();
         let starts: Vec<usize> = graph.entry.into_iter().collect();
-        let avoiding_opt_in = graph::search(&graph, &starts, true, |n| {
+        let avoiding_opt_in = graph::search(graph, &starts, true, |n| {
             if flow.nodes.get(n).is_some_and(|n| n.is(NodeType::OptIn)) {
                 Step::Avoid
             } else {
@@ -643,7 +640,7 @@ fn is_opt_out_word(word: &str) -> bool {
 /// WA210 no-opt-out-keyword: no STOP (or similar) keyword leads to an `opt_out` node; each
 /// opt-out word that leads elsewhere is reported where it is written.
 pub fn no_opt_out_keyword(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     let opt_out_node = flow.nodes.iter().find(|n| n.is(NodeType::OptOut));
     let mut honoured = false;
     let mut misrouted = Vec::new();
@@ -865,13 +862,13 @@ pub fn outside_service_window(flow: &ConversationFlow, ctx: &Context, out: &mut 
     if waits.is_empty() {
         return;
     }
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     // Keywords are the customer writing: they open the window, so they are not followed.
-    let after_wait = graph::search(&graph, &waits, false, |n| match flow.nodes.get(n) {
+    let after_wait = graph::search(graph, &waits, false, |n| match flow.nodes.get(n) {
         Some(node) if waits_for_reply(node) => Step::Stop,
         _ => Step::Pass,
     });
-    let from_entry = graph::reachable_from_entry(&graph);
+    let from_entry = graph::reachable_from_entry(graph);
     for (i, node) in flow.nodes.iter().enumerate() {
         if !after_wait.reached(i) || is_wait[i] || !sends_free_form(node) {
             continue;
@@ -925,12 +922,12 @@ fn depth_role(node: Option<&FlowNode>) -> Role {
 /// before any answer or person.
 pub fn menu_too_deep(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
     let limit = ctx.config.integer(options::WA213_MAX_DEPTH);
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     if graph.entry.is_none() {
         return;
     }
     let role = |n: usize| depth_role(flow.nodes.get(n));
-    let depths: MenuDepth = graph::menu_depth(&graph, role);
+    let depths: MenuDepth = graph::menu_depth(graph, role);
     for (i, node) in flow.nodes.iter().enumerate() {
         if role(i) != Role::Menu
             || depths.depth.get(i).copied().flatten() != Some(limit.saturating_add(1))
