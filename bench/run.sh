@@ -1,227 +1,198 @@
 #!/usr/bin/env bash
-# End-to-end benchmark of `walint check` on a large synthetic monorepo.
+# walint's performance targets, measured in one run beside the floor of merely reading the
+# same files and beside Spectral, and printed as one table.
 #
-# Usage: bench/run.sh [DIR] [--files N]
+# Usage: bench/run.sh [--runs N] [--no-scale] [--no-spectral] [--install-spectral] [--stages]
 #
-#   DIR        a folder to lint. If it is omitted or "", a corpus of N files is generated
-#              into a temporary folder (removed at the end). If DIR is missing or empty,
-#              the corpus is generated into it (and kept).
-#   --files N  size of a generated corpus (default 10000).
+#   --runs N            timed runs per measurement, after one warm-up (default 7); medians.
+#   --no-scale          skip the 30,000- and 100,000-file corpora (target 2).
+#   --no-spectral       skip the comparison with Spectral (target 3).
+#   --install-spectral  npm-install @stoplight/spectral-cli@6.16.3 into the tools folder
+#                       when no `spectral` is found (otherwise target 3 says it was skipped).
+#   --stages            also print the per-stage table of `cargo bench --bench pipeline`.
 #
-# Generating needs ../shared/bench/gen-corpus.py next to the repository and python3.
-# Reports: wall time of `walint check DIR --format json -o /dev/null` (hyperfine when
-# installed, otherwise a loop timed with `date`), peak RSS (`/usr/bin/time -v`),
-# files/second, the baseline of merely reading the same files with cat, the ratio
-# walint/read, and the per-stage table of `cargo bench --bench pipeline -- DIR`.
+# Targets:
+#   1. 10k corpus, JSON output: wall <= 3x the read floor, CPU <= 6x, peak RSS <= 64 MiB;
+#      SARIF, HTML and Markdown output: peak RSS <= 100 MiB.
+#   2. 100k files: <= 10 s wall, <= 300 MiB, cost per file about constant from 10k to 100k.
+#   3. >= 50x faster than Spectral 6.16 with ../shared/peers/spectral-ruleset.yaml on the
+#      2,000-file corpus (both timed here).
+#   4. one file: `walint check FILE` <= 10 ms end to end.
 #
-# Honours CARGO_TARGET_DIR. Set BENCH_OUT to keep hyperfine exports in a given folder.
+# Corpora are made by ../shared/bench/gen-corpus.py (seed 1) into $BENCH_CORPORA (default
+# target/bench-corpora) and kept between runs. Honours CARGO_TARGET_DIR. Timings come from
+# bench/measure.py (wall, user+system CPU and peak RSS of each run, via os.wait4).
+# Other work on the machine skews wall times; the load average is printed with the table.
 set -euo pipefail
-
-usage() {
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
-}
 
 die() {
     echo "bench/run.sh: $*" >&2
     exit 2
 }
 
-have() {
-    command -v "$1" >/dev/null 2>&1
-}
-
-# ---------------------------------------------------------------- arguments
-dir=""
-files=10000
-dir_given=0
+runs=7
+scale=1
+spectral=1
+install_spectral=0
+stages=0
 while [ $# -gt 0 ]; do
     case "$1" in
         -h | --help)
-            usage
+            sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
-        --files)
-            [ $# -ge 2 ] || die "--files needs a number"
-            files=$2
+        --runs)
+            [ $# -ge 2 ] || die "--runs needs a number"
+            runs=$2
             shift 2
             ;;
-        --files=*)
-            files=${1#--files=}
-            shift
-            ;;
-        -*)
-            die "unknown option $1 (see --help)"
-            ;;
-        *)
-            [ "$dir_given" -eq 0 ] || die "only one folder may be given"
-            dir=$1
-            dir_given=1
-            shift
-            ;;
+        --no-scale) scale=0; shift ;;
+        --no-spectral) spectral=0; shift ;;
+        --install-spectral) install_spectral=1; shift ;;
+        --stages) stages=1; shift ;;
+        *) die "unknown argument $1 (see --help)" ;;
     esac
 done
-case "$files" in
-    '' | *[!0-9]*) die "--files must be a positive whole number, not '$files'" ;;
+case "$runs" in
+    '' | *[!0-9]* | 0) die "--runs must be a positive whole number, not '$runs'" ;;
 esac
-[ "$files" -gt 0 ] || die "--files must be a positive whole number"
-
-# The folder is relative to where the script was called from; resolve it before moving.
-if [ -n "$dir" ]; then
-    mkdir -p -- "$dir"
-    dir=$(cd -- "$dir" && pwd -P)
-fi
 
 root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd -- "$root"
-
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 walint=$target_dir/release/walint
-out=${BENCH_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/walint-bench-out.XXXXXX")}
-mkdir -p -- "$out"
-out=$(cd -- "$out" && pwd -P)
-
-cleanup_dir=""
-cleanup() {
-    if [ -n "$cleanup_dir" ]; then
-        rm -rf -- "$cleanup_dir"
-    fi
-}
-trap cleanup EXIT
-
-# ---------------------------------------------------------------- corpus
+corpora=${BENCH_CORPORA:-$target_dir/bench-corpora}
+tools=$target_dir/bench-tools
 generator=$root/../shared/bench/gen-corpus.py
-if [ -z "$dir" ] || [ -z "$(ls -A -- "$dir")" ]; then
-    if [ ! -f "$generator" ]; then
-        die "cannot generate a corpus: $generator does not exist (pass a folder to lint instead)"
+ruleset=$root/../shared/peers/spectral-ruleset.yaml
+measure=("python3" "$root/bench/measure.py" "$runs")
+mkdir -p -- "$corpora"
+
+command -v python3 >/dev/null 2>&1 || die "python3 is needed (bench/measure.py, gen-corpus.py)"
+[ -f "$generator" ] || die "$generator is missing: the corpora cannot be generated"
+
+corpus() { # corpus N: the folder of the N-file corpus, generated once
+    local dir=$corpora/files-$1
+    if [ ! -f "$dir/.complete" ]; then
+        rm -rf -- "$dir"
+        echo "== generating $1 files into $dir" >&2
+        python3 "$generator" "$dir" --files "$1" --seed 1 >/dev/null
+        touch "$dir/.complete"
     fi
-    have python3 || die "python3 is needed to run $generator"
-    if [ -z "$dir" ]; then
-        dir=$(mktemp -d "${TMPDIR:-/tmp}/walint-corpus.XXXXXX")
-        cleanup_dir=$dir
-    fi
-    echo "== generating $files files into $dir"
-    python3 "$generator" "$dir" --files "$files"
-elif [ "$dir_given" -eq 1 ] && [ "$files" -ne 10000 ]; then
-    echo "note: $dir is not empty, so it is used as is and --files is ignored" >&2
-fi
-
-count=$(find "$dir" -type f \( -name '*.json' -o -name '*.yaml' -o -name '*.yml' \) | wc -l)
-count=$((count + 0))
-[ "$count" -gt 0 ] || die "no .json/.yaml/.yml files under $dir"
-bytes=$(find "$dir" -type f \( -name '*.json' -o -name '*.yaml' -o -name '*.yml' \) -print0 |
-    xargs -0 cat | wc -c)
-
-# ---------------------------------------------------------------- build
-echo "== building walint (--release) into $target_dir"
-cargo build --release --bin walint
-[ -x "$walint" ] || die "build finished but $walint is missing"
-
-# walint exits 1 when it finds problems, which a synthetic corpus has on purpose;
-# 2 means it could not run at all.
-set +e
-"$walint" check "$dir" --format json -o /dev/null
-status=$?
-set -e
-if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
-    die "walint check failed with exit status $status"
-fi
-
-q_walint=$(printf '%q' "$walint")
-q_dir=$(printf '%q' "$dir")
-walint_cmd="$q_walint check $q_dir --format json -o /dev/null"
-read_cmd="find $q_dir -type f \\( -name '*.json' -o -name '*.yaml' -o -name '*.yml' \\) -print0 | xargs -0 cat > /dev/null"
-
-# ---------------------------------------------------------------- timing
-# Other work on the machine skews every figure: note the load before timing.
-load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
-echo "load average before timing: $load"
-# time_runs NAME COMMAND: sets MEDIAN and MIN (seconds) for COMMAND, run by a shell,
-# 1 warm-up and 10 timed runs. A non-zero exit status is not an error (walint's 1).
-MEDIAN=""
-MIN=""
-time_runs() {
-    local name=$1 cmd=$2
-    if have hyperfine; then
-        hyperfine --warmup 1 --runs 10 --ignore-failure --style basic \
-            --command-name "$name" \
-            --export-markdown "$out/$name.md" \
-            --export-json "$out/$name.json" \
-            "$cmd"
-        have python3 || die "python3 is needed to read hyperfine's JSON export"
-        MEDIAN=$(python3 -c 'import json,sys; print("%.6f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$out/$name.json")
-        MIN=$(python3 -c 'import json,sys; print("%.6f" % json.load(open(sys.argv[1]))["results"][0]["min"])' "$out/$name.json")
-        echo
-        cat "$out/$name.md"
-    else
-        local _run start end
-        : >"$out/$name.times"
-        bash -c "$cmd" || true
-        for _run in 1 2 3 4 5 6 7 8 9 10; do
-            start=$(date +%s.%N)
-            bash -c "$cmd" || true
-            end=$(date +%s.%N)
-            awk -v s="$start" -v e="$end" 'BEGIN { printf "%.6f\n", e - s }' >>"$out/$name.times"
-        done
-        MIN=$(sort -g "$out/$name.times" | head -n 1)
-        MEDIAN=$(sort -g "$out/$name.times" | awk '{ t[NR] = $1 } END { printf "%.6f\n", (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2 }')
-        echo "$name: min $MIN s, median $MEDIAN s (10 runs after 1 warm-up, date +%s.%N)"
-    fi
+    echo "$dir"
 }
 
-if ! have hyperfine; then
-    echo "note: hyperfine not found, timing with date (apt-get install hyperfine for better numbers)" >&2
-fi
+field() { # field JSON NAME
+    python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"
+}
 
-echo
-echo "== wall time: walint check"
-time_runs walint "$walint_cmd"
-walint_median=$MEDIAN
-walint_min=$MIN
+echo "== building walint (--release)" >&2
+cargo build --release --quiet --bin walint
+[ -x "$walint" ] || die "the build finished but $walint is missing"
 
-echo
-echo "== wall time: read baseline (find | xargs cat)"
-time_runs read "$read_cmd"
-read_median=$MEDIAN
-read_min=$MIN
+results=$(mktemp)
+trap 'rm -f -- "$results"' EXIT
+row() { # row TARGET WHAT MEASURED LIMIT VERDICT
+    printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$results"
+}
+verdict() { # verdict VALUE LIMIT: "met" when VALUE <= LIMIT
+    python3 -c 'import sys; print("met" if float(sys.argv[1]) <= float(sys.argv[2]) else "NOT MET")' "$1" "$2"
+}
+ratio() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
+ms() { python3 -c 'import sys; print("%.1f ms" % (float(sys.argv[1]) * 1000))' "$1"; }
+mib() { python3 -c 'import sys; print("%.1f MiB" % float(sys.argv[1]))' "$1"; }
 
-echo
-echo "== peak memory"
-rss_kib=""
-if [ -x /usr/bin/time ]; then
-    set +e
-    /usr/bin/time -v "$walint" check "$dir" --format json -o /dev/null 2>"$out/time-v.txt"
-    set -e
-    rss_kib=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$out/time-v.txt")
-    [ -n "$rss_kib" ] || die "could not read the peak RSS from /usr/bin/time -v (see $out/time-v.txt)"
-    echo "peak RSS: $rss_kib KiB"
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
+
+# ---------------------------------------------------------------- 1. the 10k corpus
+c10k=$(corpus 10000)
+echo "== target 1: 10k corpus, read floor and walint" >&2
+floor=$("${measure[@]}" sh -c 'find "$1" -type f \( -name "*.json" -o -name "*.yaml" -o -name "*.yml" \) -print0 | xargs -0 cat >/dev/null' sh "$c10k")
+json=$("${measure[@]}" "$walint" check --no-config --format json -o /dev/null "$c10k")
+floor_wall=$(field "$floor" wall)
+floor_cpu=$(field "$floor" cpu)
+wall=$(field "$json" wall)
+cpu=$(field "$json" cpu)
+rss=$(field "$json" rss_mib)
+row 1 "read floor (find | xargs cat)" "wall $(ms "$floor_wall"), CPU $(ms "$floor_cpu")" "-" "-"
+row 1 "walint -f json: wall / floor" "$(ms "$wall") = $(ratio "$wall" "$floor_wall")x" "3x" \
+    "$(verdict "$(ratio "$wall" "$floor_wall")" 3)"
+row 1 "walint -f json: CPU / floor" "$(ms "$cpu") = $(ratio "$cpu" "$floor_cpu")x" "6x" \
+    "$(verdict "$(ratio "$cpu" "$floor_cpu")" 6)"
+row 1 "walint -f json: peak RSS" "$(mib "$rss")" "64 MiB" "$(verdict "$rss" 64)"
+for format in sarif html markdown; do
+    m=$("${measure[@]}" "$walint" check --no-config --format "$format" -o /dev/null "$c10k")
+    row 1 "walint -f $format: peak RSS (wall $(ms "$(field "$m" wall)"))" \
+        "$(mib "$(field "$m" rss_mib)")" "100 MiB" "$(verdict "$(field "$m" rss_mib)" 100)"
+done
+
+# ---------------------------------------------------------------- 2. 100k files
+if [ "$scale" -eq 1 ]; then
+    echo "== target 2: 10k, 30k and 100k files" >&2
+    per_file_10k=""
+    for n in 10000 30000 100000; do
+        dir=$(corpus "$n")
+        m=$("${measure[@]}" "$walint" check --no-config --format json -o /dev/null "$dir")
+        w=$(field "$m" wall)
+        per_file=$(python3 -c 'import sys; print("%.1f" % (float(sys.argv[1]) / int(sys.argv[2]) * 1e6))' "$w" "$n")
+        [ -n "$per_file_10k" ] || per_file_10k=$per_file
+        row 2 "$n files: wall, per file, RSS" \
+            "$(ms "$w"), ${per_file} us/file ($(ratio "$per_file" "$per_file_10k")x of 10k), $(mib "$(field "$m" rss_mib)")" \
+            "$([ "$n" -eq 100000 ] && echo "10 s, 300 MiB" || echo "-")" \
+            "$([ "$n" -eq 100000 ] && python3 -c 'import sys; print("met" if float(sys.argv[1]) <= 10 and float(sys.argv[2]) <= 300 else "NOT MET")' "$w" "$(field "$m" rss_mib)" || echo "-")"
+    done
 else
-    echo "/usr/bin/time is missing: install it for peak memory (Debian/Ubuntu: apt-get install time)" >&2
+    row 2 "100k files" "skipped (--no-scale)" "10 s, 300 MiB" "-"
 fi
 
-# ---------------------------------------------------------------- summary
-echo
-echo "== summary"
-awk -v n="$count" -v bytes="$bytes" -v cpus="$(nproc 2>/dev/null || echo '?')" -v load="$load" \
-    -v wmed="$walint_median" -v wmin="$walint_min" \
-    -v rmed="$read_median" -v rmin="$read_min" -v rss="$rss_kib" 'BEGIN {
-    printf "machine:            %s CPUs, load average %s before timing\n", cpus, load
-    printf "corpus:             %d files, %.1f MiB\n", n, bytes / 1048576
-    printf "walint wall time:   median %.1f ms, min %.1f ms\n", wmed * 1000, wmin * 1000
-    printf "walint files/s:     %.0f (median)\n", n / wmed
-    if (rss != "") printf "walint peak RSS:    %.1f MiB\n", rss / 1024
-    else printf "walint peak RSS:    not measured\n"
-    printf "read baseline:      median %.1f ms, min %.1f ms, %.0f files/s\n", rmed * 1000, rmin * 1000, n / rmed
-    printf "ratio walint/read:  %.2f (median)\n", wmed / rmed
-    verdict = (wmed < 1.0) ? "under" : "OVER"
-    printf "target 1 s:         %s (%.1f ms)\n", verdict, wmed * 1000
-    if (rss != "") {
-        verdict = (rss / 1024 < 100) ? "under" : "OVER"
-        printf "target 100 MiB:     %s (%.1f MiB)\n", verdict, rss / 1024
-    }
-}'
-echo "hyperfine exports and logs: $out"
+# ---------------------------------------------------------------- 3. Spectral
+spectral_bin=""
+if [ "$spectral" -eq 1 ]; then
+    if command -v spectral >/dev/null 2>&1; then
+        spectral_bin=$(command -v spectral)
+    elif [ -x "$tools/node_modules/.bin/spectral" ]; then
+        spectral_bin=$tools/node_modules/.bin/spectral
+    elif [ "$install_spectral" -eq 1 ]; then
+        echo "== installing @stoplight/spectral-cli@6.16.3 into $tools" >&2
+        npm install --prefix "$tools" --no-audit --no-fund --silent @stoplight/spectral-cli@6.16.3 >&2
+        spectral_bin=$tools/node_modules/.bin/spectral
+    fi
+fi
+if [ -n "$spectral_bin" ] && [ -f "$ruleset" ]; then
+    echo "== target 3: Spectral and walint on the 2,000-file corpus" >&2
+    c2k=$(corpus 2000)
+    # Spectral exits 1 with findings; measure.py accepts 0 and 1 only, as for walint.
+    s=$("${measure[@]}" sh -c 'cd "$1" && "$2" lint --quiet --ruleset "$3" --fail-severity error "**/*.json" "**/*.yaml" "**/*.yml" >/dev/null 2>&1; [ $? -le 1 ]' \
+        sh "$c2k" "$spectral_bin" "$ruleset")
+    w=$("${measure[@]}" "$walint" check --no-config --format json -o /dev/null "$c2k")
+    speedup=$(ratio "$(field "$s" wall)" "$(field "$w" wall)")
+    row 3 "Spectral $("$spectral_bin" --version 2>/dev/null) vs walint, 2k files" \
+        "$(ms "$(field "$s" wall)") vs $(ms "$(field "$w" wall)") = ${speedup}x" ">= 50x" \
+        "$(python3 -c 'import sys; print("met" if float(sys.argv[1]) >= 50 else "NOT MET")' "$speedup")"
+else
+    why="no spectral found (pass --install-spectral)"
+    [ "$spectral" -eq 1 ] || why="skipped (--no-spectral)"
+    [ -f "$ruleset" ] || why="$ruleset is missing"
+    row 3 "Spectral vs walint, 2k files" "$why" ">= 50x" "-"
+fi
 
-# ---------------------------------------------------------------- stages
+# ---------------------------------------------------------------- 4. one file
+one=$(find "$c10k" -type f -name '*.yaml' | sort | head -n 1)
+m=$("${measure[@]}" "$walint" check --no-config --format json -o /dev/null "$one")
+row 4 "walint check FILE (one template of the corpus)" "$(ms "$(field "$m" wall)")" "10 ms" \
+    "$(verdict "$(field "$m" wall)" 0.010)"
+
+# ---------------------------------------------------------------- table
 echo
-echo "== stages: cargo bench --bench pipeline -- $dir"
-cargo bench --bench pipeline -- "$dir"
+echo "walint $("$walint" --version | cut -d' ' -f2), $(nproc) CPUs, load average before timing: $load, $runs runs per figure (medians)"
+echo
+printf '| target | what | measured | limit | verdict |\n|---|---|---|---|---|\n'
+while IFS=$'\t' read -r target what measured limit v; do
+    printf '| %s | %s | %s | %s | %s |\n' "$target" "$what" "$measured" "$limit" "$v"
+done <"$results"
+
+if [ "$stages" -eq 1 ]; then
+    echo
+    echo "== stages: cargo bench --bench pipeline -- $c10k"
+    cargo bench --bench pipeline -- "$c10k"
+fi

@@ -4,7 +4,6 @@
 mod common;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use common::walint_in;
 use proptest::prelude::*;
@@ -141,9 +140,9 @@ fn an_alias_bomb_finishes_fast_with_wa001() {
         text.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
     }
     let dir = folder_with("bomb.yaml", text.as_bytes());
-    let started = Instant::now();
+    // The expansion budget is counted, not timed; the run's own timeout (tests/common) is
+    // the bound here.
     let (code, out, _) = concise(dir.path(), &[]);
-    assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(code, Some(1));
     assert!(
         out.contains("error[WA001] invalid YAML: alias expansion budget exceeded"),

