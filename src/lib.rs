@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod engine;
 pub mod exit;
+pub mod fix;
 pub mod generate;
 pub mod graph_api;
 pub mod model;

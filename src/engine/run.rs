@@ -21,13 +21,23 @@ pub struct StdinFile {
 /// Lints `candidates` (sorted, as discovery gives them) and standard input, which replaces
 /// (or adds) the file of its name. Each input's id is its position among the inputs.
 pub fn lint(engine: &Engine, candidates: &[Candidate], stdin: Option<&StdinFile>) -> Outcome {
+    lint_given(engine, candidates, stdin.map_or(&[], std::slice::from_ref))
+}
+
+/// As [`lint`], with texts given for some files (standard input, a file's fixed text),
+/// each replacing (or adding) the file of its name.
+pub fn lint_given(engine: &Engine, candidates: &[Candidate], given: &[StdinFile]) -> Outcome {
     let mut inputs: Vec<(&Candidate, Option<&[u8]>)> = candidates
         .iter()
-        .filter(|c| stdin.is_none_or(|s| s.candidate.shown != c.shown))
+        .filter(|c| !given.iter().any(|s| s.candidate.shown == c.shown))
         .map(|c| (c, None))
         .collect();
-    if let Some(stdin) = stdin {
-        inputs.push((&stdin.candidate, Some(stdin.bytes.as_slice())));
+    if !given.is_empty() {
+        inputs.extend(
+            given
+                .iter()
+                .map(|s| (&s.candidate, Some(s.bytes.as_slice()))),
+        );
         inputs.sort_by(|a, b| a.0.shown.cmp(&b.0.shown));
     }
     // One slot per input, written in place: no per-thread vectors to grow and merge.
