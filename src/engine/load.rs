@@ -5,6 +5,7 @@
 use crate::catalogue::{Catalogue, RuleId};
 use crate::diagnostic::fingerprint::sha256;
 use crate::diagnostic::{At, FileId, Finding};
+use crate::formats;
 use crate::model::{self, reader::SCHEMA_VIOLATION};
 use crate::redact::Redaction;
 use crate::source::{self, Format, Span, Tree, MAX_FILE_BYTES};
@@ -39,6 +40,9 @@ pub enum Skipped {
     Unparsable,
     /// Parses, but holds nothing walint recognises.
     NotRecognised,
+    /// A chatbot platform's file walint recognises but does not check, by what it is
+    /// ("Amazon Connect flow").
+    NotChecked(&'static str),
 }
 
 impl std::fmt::Display for Skipped {
@@ -49,6 +53,9 @@ impl std::fmt::Display for Skipped {
             Skipped::Empty => "empty",
             Skipped::Unparsable => "does not parse and carries no walint marker",
             Skipped::NotRecognised => "not a kind walint recognises",
+            Skipped::NotChecked(platform) => {
+                return write!(f, "recognised: {platform}; not checked");
+            }
         })
     }
 }
@@ -242,9 +249,11 @@ pub(super) fn load(
             })
         }
         Ok(tree) => {
-            let contents = model::read(&tree);
+            let contents = formats::read(&tree);
             if contents.documents.is_empty() {
-                return Err(Skipped::NotRecognised);
+                return Err(contents
+                    .not_checked
+                    .map_or(Skipped::NotRecognised, Skipped::NotChecked));
             }
             let mut findings = contents.problems.clone();
             for duplicate in &tree.duplicate_keys {

@@ -280,9 +280,105 @@ impl fmt::Debug for Memo {
     }
 }
 
+/// The format a flow was written in. Rules say what to change in that format's own words:
+/// "add an `Other` category to this router" for RapidPro, "add `fallback:`" for walint's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Dialect {
+    /// walint's own `flow:`/`nodes:` YAML.
+    #[default]
+    Walint,
+    /// RapidPro, TextIt, Glific and Weni (the nyaruka flow spec).
+    RapidPro,
+    Typebot,
+    TwilioStudio,
+    N8n,
+}
+
+impl Dialect {
+    /// The platform's name, as its users know it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Walint => "walint flow",
+            Dialect::RapidPro => "RapidPro",
+            Dialect::Typebot => "Typebot",
+            Dialect::TwilioStudio => "Twilio Studio",
+            Dialect::N8n => "n8n",
+        }
+    }
+
+    /// How to give a menu or question somewhere to go for an answer it does not expect
+    /// (WA205).
+    pub fn fallback_help(self) -> &'static str {
+        match self {
+            Dialect::Walint => "add `fallback: <node>` pointing at a node that explains the choices again or hands off to a person",
+            Dialect::RapidPro => "connect the router's `Other` category (its `default_category_uuid`) to a node that explains the choices again or opens a ticket",
+            Dialect::Typebot => "add an item (or the input's retry message) for unexpected answers that leads to a block explaining the choices again or handing off to a person",
+            Dialect::TwilioStudio => "connect the `noMatch` transition of the split to a widget that explains the choices again or sends the customer to Flex",
+            Dialect::N8n => "add a fallback output (the Switch node's `fallbackOutput`) leading to a node that explains the choices again or hands off to a person",
+        }
+    }
+
+    /// How to reach a person (WA203, WA204).
+    pub fn handoff_help(self) -> &'static str {
+        match self {
+            Dialect::Walint => "add a `handoff` node (agent, phone, email, web, store or form) and a way to it, e.g. a menu option or a global keyword such as `AGENT: human`",
+            Dialect::RapidPro => "add an `open_ticket` action (or a message with a phone number, email or link to a person) and a way to it, e.g. a quick reply or an AGENT keyword trigger",
+            Dialect::Typebot => "add a way to a person, e.g. a choice leading to a Chatwoot block or a webhook to your helpdesk (name it as a handoff in walint.yaml)",
+            Dialect::TwilioStudio => "add a `send-to-flex` widget and a transition to it, e.g. a condition of a split on the customer's reply",
+            Dialect::N8n => "add a node that hands the conversation to a person (Chatwoot, your helpdesk; name it as a handoff in walint.yaml) and a connection to it",
+        }
+    }
+
+    /// How to keep a way to a person from a step that has lost it (WA204).
+    pub fn escalation_help(self) -> &'static str {
+        match self {
+            Dialect::Walint => "add an option or fallback that leads to a handoff node, or a global keyword such as `AGENT: human`, which works from every node",
+            Dialect::RapidPro => "add a category or quick reply that leads to an `open_ticket` node, or an AGENT keyword trigger, which works from every node",
+            Dialect::Typebot => "add a choice that leads to the block that hands off to a person",
+            Dialect::TwilioStudio => "add a condition (or the `noMatch` transition) that leads to a `send-to-flex` widget",
+            Dialect::N8n => "connect an output of this node to the node that hands off to a person",
+        }
+    }
+
+    /// How to let a step lead on (WA208).
+    pub fn dead_end_help(self) -> &'static str {
+        match self {
+            Dialect::Walint => "add `next` to the node that should follow, or end the conversation with an `end` node",
+            Dialect::RapidPro => "connect the exits of this node (their `destination_uuid`) to the node that should follow",
+            Dialect::Typebot => "connect this block to the group that should follow",
+            Dialect::TwilioStudio => "give the transition a `next` widget",
+            Dialect::N8n => "connect this node's output to the node that should follow",
+        }
+    }
+
+    /// How to lead to an unreachable step (WA207).
+    pub fn unreachable_help(self) -> &'static str {
+        match self {
+            Dialect::Walint => "lead to it from another node (a menu option, `next`, `fallback`) or a keyword, or delete it",
+            Dialect::RapidPro => "connect an exit of another node (its `destination_uuid`) to it, or delete it",
+            Dialect::Typebot => "connect an edge of another block to its group, or delete it",
+            Dialect::TwilioStudio => "name it as the `next` of a transition of another widget, or delete it",
+            Dialect::N8n => "connect another node's output to it, or delete it",
+        }
+    }
+
+    /// How to fix a transition to a step that does not exist (WA206).
+    pub fn undefined_help(self, name: &str) -> String {
+        match self {
+            Dialect::Walint => format!("correct the name, or add a node `{name}` under `nodes:`"),
+            Dialect::RapidPro => format!("point the exit at the uuid of a node of this flow, or set it to null to end the flow there (no node has uuid `{name}`)"),
+            Dialect::Typebot => format!("point the edge at a group or block of this typebot (none has id `{name}`)"),
+            Dialect::TwilioStudio => format!("correct the name, or add a state `{name}` to `states`"),
+            Dialect::N8n => format!("correct the node name in `connections`, or add a node `{name}`"),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct ConversationFlow {
     pub node: NodeId,
+    /// The format it was read from, whose words rules use in their help.
+    pub dialect: Dialect,
     pub name: Option<AtNode<String>>,
     pub entry: Option<AtNode<String>>,
     /// The `keywords` mapping, if written.
@@ -347,6 +443,7 @@ pub fn read(r: &mut Reader, node: NodeId) -> ConversationFlow {
     }
     ConversationFlow {
         node,
+        dialect: Dialect::Walint,
         name,
         entry,
         keywords_node,

@@ -94,6 +94,9 @@ pub struct Contents {
     pub documents: Vec<Document>,
     pub embedded: Vec<Embedded>,
     pub problems: Vec<Finding>,
+    /// A chatbot platform the file belongs to that walint recognises but does not check
+    /// ("Amazon Connect flow"), when it holds nothing walint reads.
+    pub not_checked: Option<&'static str>,
 }
 
 impl Contents {
@@ -236,6 +239,7 @@ pub fn read(tree: &Tree) -> Contents {
         documents,
         embedded,
         problems,
+        not_checked: None,
     }
 }
 

@@ -272,8 +272,7 @@ pub fn no_human_escalation(flow: &ConversationFlow, ctx: &Context, out: &mut Vec
         .filter(|n| n.is(NodeType::Handoff))
         .collect();
     let name = flow.display_name();
-    let help = "add a `handoff` node (agent, phone, email, web, store or form) and a way to it, \
-                e.g. a menu option or a global keyword such as `AGENT: human`";
+    let help = flow.dialect.handoff_help();
     let finding = if handoffs.is_empty() {
         Finding::new(
             RuleId::WA203,
@@ -337,10 +336,7 @@ pub fn escalation_unreachable(flow: &ConversationFlow, _ctx: &Context, out: &mut
                     node.id
                 ),
             )
-            .help(
-                "add an option or fallback that leads to a handoff node, or a global keyword \
-                 such as `AGENT: human`, which works from every node",
-            ),
+            .help(flow.dialect.escalation_help()),
         );
     }
 }
@@ -362,9 +358,10 @@ pub fn missing_fallback(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<F
             ),
             _ => continue,
         };
-        out.push(Finding::new(RuleId::WA205, At::Key(node.node), message).help(
-            "add `fallback: <node>` pointing at a node that explains the choices again or hands off to a person",
-        ));
+        out.push(
+            Finding::new(RuleId::WA205, At::Key(node.node), message)
+                .help(flow.dialect.fallback_help()),
+        );
     }
 }
 
@@ -392,7 +389,7 @@ pub fn undefined_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Fin
         suggest::did_you_mean(name, flow.nodes.iter().map(|n| n.id.as_str()))
     };
     let flow_name = flow.display_name();
-    let help = |name: &str| format!("correct the name, or add a node `{name}` under `nodes:`");
+    let help = |name: &str| flow.dialect.undefined_help(name);
     if let Some(entry) = &flow.entry {
         if graph.resolve(&entry.value).is_none() {
             let hint = suggest(&entry.value);
@@ -518,7 +515,7 @@ pub fn unreachable_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<F
                     node.id, entry.value
                 ),
             )
-            .help("lead to it from another node (a menu option, `next`, `fallback`) or a keyword, or delete it"),
+            .help(flow.dialect.unreachable_help()),
         );
     }
 }
@@ -545,7 +542,7 @@ pub fn dead_end(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>)
                     node.id
                 ),
             )
-            .help("add `next` to the node that should follow, or end the conversation with an `end` node"),
+            .help(flow.dialect.dead_end_help()),
         );
     }
 }
