@@ -678,7 +678,10 @@ fn fix_files(inputs: &Inputs, outcome: &Outcome, unsafe_fixes: bool) -> Result<F
             })
     };
     for file in &outcome.files {
-        let from_stdin = inputs.stdin.as_ref().filter(|s| s.candidate.shown == file.path);
+        let from_stdin = inputs
+            .stdin
+            .as_ref()
+            .filter(|s| s.candidate.shown == file.path);
         let has_fixes = outcome
             .diagnostics
             .iter()
@@ -717,9 +720,7 @@ fn fix_files(inputs: &Inputs, outcome: &Outcome, unsafe_fixes: bool) -> Result<F
             continue;
         };
         let name = engine::FileName::of(candidate);
-        let result = inputs
-            .engine
-            .fix_text(file.id, &name, &text, unsafe_fixes);
+        let result = inputs.engine.fix_text(file.id, &name, &text, unsafe_fixes);
         fixes.fixed += result.fixed;
         fixes.diff.push_str(&crate::fix::unified_diff(
             &file.path,
@@ -729,7 +730,9 @@ fn fix_files(inputs: &Inputs, outcome: &Outcome, unsafe_fixes: bool) -> Result<F
         if from_stdin.is_some() {
             fixes.stdin = Some(result.text.clone());
         } else if result.text != text {
-            fixes.write.push((candidate.path.clone(), result.text.clone()));
+            fixes
+                .write
+                .push((candidate.path.clone(), result.text.clone()));
         }
         fixes.given.push(StdinFile {
             candidate: candidate.clone(),

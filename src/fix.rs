@@ -96,7 +96,10 @@ mod tests {
         let there = fix(&[(4, 4, "2")]);
         assert_eq!(apply(text, &[&here, &there]).text, "abcd1efgh");
         // An edit past the text (a stale fix) is not applied.
-        assert_eq!(apply(text, &[&fix(&[(7, 9, "z")])]).taken, Vec::<usize>::new());
+        assert_eq!(
+            apply(text, &[&fix(&[(7, 9, "z")])]).taken,
+            Vec::<usize>::new()
+        );
     }
 
     #[test]

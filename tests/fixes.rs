@@ -82,18 +82,30 @@ fn fix_applies_the_safe_fixes_and_unsafe_fixes_adds_the_rest() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stderr(&output), "2 fixed, 9 remaining\n");
     let report = stdout(&output);
-    assert!(!report.contains("WA201") && !report.contains("WA104"), "{report}");
+    assert!(
+        !report.contains("WA201") && !report.contains("WA104"),
+        "{report}"
+    );
     assert!(report.contains("WA401"), "{report}");
     let flow = std::fs::read_to_string(dir.path().join("whatsapp/flows/support_bot.yaml")).unwrap();
-    assert!(flow.contains("    fallback: welcome_retry\n    style: list\n"), "{flow}");
+    assert!(
+        flow.contains("    fallback: welcome_retry\n    style: list\n"),
+        "{flow}"
+    );
     // Nothing safe is left to fix: --diff says so with exit 0.
     let again = common::walint_in(dir.path(), &["check", "--diff"]);
-    assert_eq!((again.status.code(), stdout(&again)), (Some(0), String::new()));
+    assert_eq!(
+        (again.status.code(), stdout(&again)),
+        (Some(0), String::new())
+    );
     assert_eq!(stderr(&again), "0 fixable, 9 remaining\n");
     let output = common::walint_in(dir.path(), &["check", "--fix", "--unsafe-fixes"]);
     assert_eq!(stderr(&output), "1 fixed, 8 remaining\n");
     let hooks = std::fs::read_to_string(dir.path().join("whatsapp/webhooks.yaml")).unwrap();
-    assert!(hooks.contains("callback_url: https://staging-hooks"), "{hooks}");
+    assert!(
+        hooks.contains("callback_url: https://staging-hooks"),
+        "{hooks}"
+    );
     // The secret was never touched: the file still holds it as written.
     assert!(hooks.contains("app_secret: 3f6c9e2a7b1d"), "{hooks}");
 }
@@ -193,7 +205,12 @@ fn every_fix_removes_its_finding_and_is_as_safe_as_its_rule_says() {
                 let fixed = run
                     .engine
                     .fix_text(file.id, &FileName::of(candidate), &text, true);
-                assert!(fixed.fixed > 0, "{}: nothing fixed in {}", rule.code, file.path);
+                assert!(
+                    fixed.fixed > 0,
+                    "{}: nothing fixed in {}",
+                    rule.code,
+                    file.path
+                );
                 given.push(StdinFile {
                     candidate: candidate.clone(),
                     bytes: fixed.text.into_bytes(),
@@ -250,8 +267,22 @@ fn fixtures() -> Vec<(String, String)> {
 /// What a mutation inserts: characters that change how a string must be escaped or quoted,
 /// and text that gives rules something to fix.
 const INSERTS: &[&str] = &[
-    "\"", "\\", "'", ":", " #", "\n", "\t", "é", "😀", "{{", "}}", " {{7}}", "http://x.example/",
-    "en-US", " ", "Ünïcode",
+    "\"",
+    "\\",
+    "'",
+    ":",
+    " #",
+    "\n",
+    "\t",
+    "é",
+    "😀",
+    "{{",
+    "}}",
+    " {{7}}",
+    "http://x.example/",
+    "en-US",
+    " ",
+    "Ünïcode",
 ];
 
 proptest! {

@@ -135,7 +135,10 @@ fn insert(text: &str, tree: &Tree, map: usize, key: &str, value: &str) -> Option
     // A block mapping: the new entry on its own line, at the last key's column, after the
     // line where the last entry's value ends (a trailing comment stays on its line).
     let entry = last?;
-    let line_start = text.get(..entry.key_span.start)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_start = text
+        .get(..entry.key_span.start)?
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
     let column = text.get(line_start..entry.key_span.start)?.chars().count();
     let value_end = tree.span(entry.value).end.max(entry.key_span.end);
     let line_end = text
@@ -230,7 +233,9 @@ mod tests {
         );
         // Escapes in the value as written: the whole value is written anew.
         assert_eq!(
-            edited("t: 'it''s'\n", Format::Yaml, |t| string_at(t, "/t", "it's ok")),
+            edited("t: 'it''s'\n", Format::Yaml, |t| string_at(
+                t, "/t", "it's ok"
+            )),
             "t: \"it's ok\"\n"
         );
         assert_eq!(
@@ -283,7 +288,10 @@ mod tests {
             key: "c".into(),
             value: "2".into(),
         };
-        assert_eq!(edited(crlf, Format::Yaml, insert), "a:\r\n  b: 1\r\n  c: 2\r\n");
+        assert_eq!(
+            edited(crlf, Format::Yaml, insert),
+            "a:\r\n  b: 1\r\n  c: 2\r\n"
+        );
         let json = r#"{"a": {"b": 1}, "e": {}}"#;
         let into = |pointer: &'static str| {
             move |tree: &Tree| Edit::Insert {
@@ -327,9 +335,8 @@ mod tests {
         assert!(resolve_fix(edits(&[(0, 3), (2, 5)]), write, &[], &none).is_none());
         assert!(resolve_fix(edits(&[(0, 2)]), write, &[Span::new(1, 4)], &none).is_none());
         let mut text = "token EAABsecretsecret1234".to_string();
-        let redaction = Redaction::apply(&mut text, &[(Span::new(6, 26), ())], |_, _| {
-            "EAAB…".into()
-        });
+        let redaction =
+            Redaction::apply(&mut text, &[(Span::new(6, 26), ())], |_, _| "EAAB…".into());
         let mut writes = edits(&[(0, 1)]);
         writes.edits[0] = Edit::Replace {
             at: At::Raw(Span::new(0, 1)),

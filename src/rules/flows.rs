@@ -164,7 +164,11 @@ pub fn menu_overloaded(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Fin
                         value: "list".into(),
                     },
                 };
-                finding = finding.fix(Fix::new(Applicability::Safe, "use `style: list`", vec![edit]));
+                finding = finding.fix(Fix::new(
+                    Applicability::Safe,
+                    "use `style: list`",
+                    vec![edit],
+                ));
             }
             out.push(finding);
         } else if count > max_options as usize {

@@ -184,8 +184,7 @@ fn samples_of(template: &Template, text: NodeId) -> Option<usize> {
         .components
         .iter()
         .chain(cards.flat_map(|card| &card.components));
-    let component = components
-        .find(|c| c.text.as_ref().is_some_and(|t| t.node == text))?;
+    let component = components.find(|c| c.text.as_ref().is_some_and(|t| t.node == text))?;
     let example = component.example.as_ref()?;
     if let Some(header) = &example.header_text {
         return Some(header.value.len());
@@ -220,7 +219,10 @@ fn close_gaps(
         .collect();
     Some(Fix::new(
         Applicability::Safe,
-        format!("renumber the variables {{{{1}}}} to {{{{{}}}}}", distinct.len()),
+        format!(
+            "renumber the variables {{{{1}}}} to {{{{{}}}}}",
+            distinct.len()
+        ),
         edits,
     ))
 }
