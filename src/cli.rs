@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::baseline::{self, Anchor, BaselineFile};
+use crate::baseline::{self, Anchor, BaselineFile, Recording};
 use std::sync::Arc;
 
 use crate::catalogue::{self, Catalogue, ExampleKind};
@@ -155,6 +155,10 @@ struct BaselineArgs {
         default_value = "walint-baseline.json"
     )]
     output: PathBuf,
+    /// Why these findings are accepted, recorded with each new entry (entries already in
+    /// FILE keep their own reason and date)
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
 }
 
 /// A failure to do the job at all: exit 2 with one line.
@@ -481,26 +485,27 @@ fn read_stdin(args: &LintArgs, config: &Config, cwd: &Path) -> Result<Option<Std
     }))
 }
 
+/// A baseline file, read within the size limit and parsed.
+fn read_baseline(path: &Path) -> Result<BaselineFile, Fatal> {
+    let shown = discover::path_text(path);
+    let (bytes, size) = crate::read::read_capped(path, MAX_FILE_BYTES)
+        .map_err(|e| Fatal(format!("cannot read baseline `{shown}`: {e}")))?;
+    if size > MAX_FILE_BYTES {
+        return Err(Fatal(format!(
+            "baseline `{shown}` is larger than {} MiB",
+            MAX_FILE_BYTES / 1_048_576
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Fatal(format!("baseline `{shown}` is not UTF-8 text")))?;
+    BaselineFile::parse(&text).map_err(|e| Fatal(format!("{}: {e}", path.display())))
+}
+
 fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result<u8, Fatal> {
     let cwd = current_dir()?;
     let outputs = parse_outputs(&args)?;
     let baseline = match &args.baseline {
-        Some(path) => {
-            let shown = discover::path_text(path);
-            let (bytes, size) = crate::read::read_capped(path, MAX_FILE_BYTES)
-                .map_err(|e| Fatal(format!("cannot read baseline `{shown}`: {e}")))?;
-            if size > MAX_FILE_BYTES {
-                return Err(Fatal(format!(
-                    "baseline `{shown}` is larger than {} MiB",
-                    MAX_FILE_BYTES / 1_048_576
-                )));
-            }
-            let text = String::from_utf8(bytes)
-                .map_err(|_| Fatal(format!("baseline `{shown}` is not UTF-8 text")))?;
-            let file = BaselineFile::parse(&text)
-                .map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
-            Some((path.clone(), file))
-        }
+        Some(path) => Some((path.clone(), read_baseline(path)?)),
         None => None,
     };
     let fixing = args.fix || args.diff;
@@ -789,9 +794,31 @@ fn append_step_summary(input: &ReportInput) -> Result<(), Fatal> {
 
 fn record_baseline(args: BaselineArgs, catalogue: Arc<Catalogue>) -> Result<u8, Fatal> {
     let cwd = current_dir()?;
+    let reason = args.reason.as_deref().map(str::trim);
+    if reason == Some("") {
+        return Err(Fatal(
+            "--reason is empty: say why these findings are accepted, and by whom".into(),
+        ));
+    }
+    // The file being replaced: its entries keep their reason and date. One that is not a
+    // baseline is not overwritten.
+    let previous = if args.output.is_file() {
+        Some(read_baseline(&args.output).map_err(|Fatal(e)| {
+            Fatal(format!(
+                "{e}; not overwriting it (remove it or choose another -o FILE)"
+            ))
+        })?)
+    } else {
+        None
+    };
     let (_, outcome) = run_lint(&args.lint, &cwd, catalogue)?;
     let anchor = Anchor::new(&args.output, &cwd);
-    let recorded = baseline::record(&outcome, &anchor);
+    let recording = Recording {
+        reason,
+        today: crate::date::today().to_string(),
+        previous: previous.as_ref(),
+    };
+    let recorded = baseline::record(&outcome, &anchor, &recording);
     std::fs::write(&args.output, recorded.to_json())
         .map_err(|e| Fatal(format!("cannot write `{}`: {e}", args.output.display())))?;
     let n = recorded.findings.len();
@@ -800,6 +827,16 @@ fn record_baseline(args: BaselineArgs, catalogue: Arc<Catalogue>) -> Result<u8, 
         "Recorded {n} finding{} in {file}; `walint check --baseline {file}` hides them.",
         if n == 1 { "" } else { "s" },
     ));
+    let reasonless = recorded
+        .findings
+        .iter()
+        .filter(|e| e.reason.is_none())
+        .count();
+    if reasonless > 0 {
+        warn(&format!(
+            "walint: warning: {reasonless} of them accepted without a reason; the audit reports say so (`walint baseline --reason TEXT` records one)"
+        ));
+    }
     Ok(EXIT_CLEAN)
 }
 

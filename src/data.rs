@@ -162,7 +162,15 @@ pub struct OptOutKeywords {
 }
 
 /// `opt_out_wording.yaml` and `promotional_wording.yaml`: phrases by language.
-pub type PhrasesByLanguage = Ordered<Vec<String>>;
+pub type PhrasesByLanguage = Ordered<Phrases>;
+
+/// A language's phrases, and the longer phrases in which they mean something else.
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Phrases {
+    pub phrases: Vec<String>,
+    pub except: Vec<String>,
+}
 
 /// `sensitive_requests.yaml`: WA111's lists, by language.
 pub type RequestsByLanguage = Ordered<RequestWords>;
@@ -174,6 +182,12 @@ pub struct RequestWords {
     pub questions: Vec<String>,
     pub subjects: Vec<String>,
     pub negations: Vec<String>,
+    #[serde(default)]
+    pub senders: Vec<String>,
+    #[serde(default)]
+    pub except_subjects: Vec<String>,
+    #[serde(default)]
+    pub except_negations: Vec<String>,
 }
 
 #[cfg(test)]
@@ -201,16 +215,19 @@ mod tests {
         assert!(languages.languages.contains(&"pt_BR".to_string()));
         let keywords: OptOutKeywords = loads(OPT_OUT_KEYWORDS);
         assert!(keywords.opt_out_keywords.contains(&"STOP".to_string()));
-        for file in [OPT_OUT_WORDING, PROMOTIONAL_WORDING] {
+        for (file, languages) in [
+            (
+                OPT_OUT_WORDING,
+                &[
+                    "en", "de", "es", "pt", "fr", "id", "it", "nl", "tr", "ar", "hi",
+                ][..],
+            ),
+            (PROMOTIONAL_WORDING, &["en", "de", "es", "pt", "fr", "id"]),
+        ] {
             let lists: PhrasesByLanguage = loads(file);
-            let languages: Vec<&str> = lists.0.iter().map(|(l, _)| l.as_str()).collect();
-            assert_eq!(
-                languages,
-                ["en", "de", "es", "pt", "fr", "id"],
-                "{}",
-                file.name
-            );
-            assert!(lists.0.iter().all(|(_, phrases)| !phrases.is_empty()));
+            let listed: Vec<&str> = lists.0.iter().map(|(l, _)| l.as_str()).collect();
+            assert_eq!(listed, languages, "{}", file.name);
+            assert!(lists.0.iter().all(|(_, list)| !list.phrases.is_empty()));
         }
         let requests: RequestsByLanguage = loads(SENSITIVE_REQUESTS);
         assert_eq!(requests.0.len(), 6);
@@ -255,15 +272,33 @@ mod tests {
             "min_length: many\nmin_entropy_bits: 3\nmin_distinct: 6\nwords: []\nplaceholder_markers: []\n"
         ))
         .is_err());
-        let twice = try_load::<PhrasesByLanguage>(file("en: [a]\nde: [b]\nen: [c]\n"));
+        let twice = try_load::<Ordered<Vec<String>>>(file("en: [a]\nde: [b]\nen: [c]\n"));
         assert!(twice.is_err());
-        let ordered = try_load::<PhrasesByLanguage>(file("id: [a]\nen: [b, c]\n")).unwrap();
+        let ordered = try_load::<PhrasesByLanguage>(file(
+            "id: {phrases: [a], except: []}\nen: {phrases: [b, c], except: [b c d]}\n",
+        ))
+        .unwrap();
+        let strings = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
             ordered.0,
             [
-                ("id".to_string(), vec!["a".to_string()]),
-                ("en".to_string(), vec!["b".to_string(), "c".to_string()])
+                (
+                    "id".to_string(),
+                    Phrases {
+                        phrases: strings(&["a"]),
+                        except: Vec::new()
+                    }
+                ),
+                (
+                    "en".to_string(),
+                    Phrases {
+                        phrases: strings(&["b", "c"]),
+                        except: strings(&["b c d"])
+                    }
+                )
             ]
         );
+        let misspelt = try_load::<PhrasesByLanguage>(file("en: {phrases: [a], exept: []}\n"));
+        assert!(misspelt.unwrap_err().contains("exept"));
     }
 }

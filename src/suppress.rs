@@ -337,6 +337,7 @@ pub fn apply(
                         reason: reason.clone(),
                         file: diagnostic.file.clone(),
                         line: ignore.line,
+                        accepted: None,
                     });
                 }
             }
@@ -421,6 +422,7 @@ pub fn external(
         reason: rule.reason.clone().unwrap_or_default(),
         file: config.shown.clone(),
         line: config_line(config, rule.span),
+        accepted: None,
     })
 }
 

@@ -330,7 +330,9 @@ fn the_baseline_hides_exactly_what_it_recorded() {
         "{}",
         stdout(&clean)
     );
-    assert!(stdout(&clean).ends_with("Baseline today.json: 8 hidden, 0 fixed.\n"));
+    assert!(
+        stdout(&clean).ends_with("Baseline today.json: 8 hidden (8 without a reason), 0 fixed.\n")
+    );
 
     // Moving lines does not bring old findings back.
     let flow = root.join("flows/booking_bot.yaml");
@@ -377,10 +379,143 @@ fn the_baseline_hides_exactly_what_it_recorded() {
         &["check", "--baseline", "today.json", "--format", "concise"],
     );
     assert!(
-        stdout(&after).ends_with("Baseline today.json: 7 hidden, 1 fixed.\n"),
+        stdout(&after).ends_with("Baseline today.json: 7 hidden (7 without a reason), 1 fixed.\n"),
         "{}",
         stdout(&after)
     );
+}
+
+fn baseline_entries(path: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["findings"].as_array().unwrap().clone()
+}
+
+#[test]
+fn baseline_entries_keep_their_reason_and_date_when_recorded_again() {
+    let dir = repo();
+    let root = dir.path();
+    let file = root.join("today.json");
+    let first = walint_in(
+        root,
+        &[
+            "baseline",
+            "-o",
+            "today.json",
+            "--reason",
+            "legacy, accepted by A. Auditor",
+        ],
+    );
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(
+        !stderr(&first).contains("without a reason"),
+        "{}",
+        stderr(&first)
+    );
+    let entries = baseline_entries(&file);
+    assert_eq!(entries.len(), 8);
+    for e in &entries {
+        assert_eq!(e["reason"], "legacy, accepted by A. Auditor", "{e}");
+        assert_eq!(e["accepted"], "2025-06-15", "the run's date: {e}");
+    }
+    // One entry gets its own reason and an older date; another is dropped.
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let findings = value["findings"].as_array_mut().unwrap();
+    findings[0]["reason"] = "kept: see TRV-1".into();
+    findings[0]["accepted"] = "2024-01-02".into();
+    let dropped = findings.remove(1);
+    std::fs::write(&file, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    let again = command(
+        root,
+        &["baseline", "-o", "today.json", "--reason", "second pass"],
+    )
+    .env("SOURCE_DATE_EPOCH", "1760000000")
+    .output()
+    .unwrap();
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let entries = baseline_entries(&file);
+    assert_eq!(entries.len(), 8);
+    let by_fingerprint = |fingerprint: &serde_json::Value| {
+        entries
+            .iter()
+            .find(|e| &e["fingerprint"] == fingerprint)
+            .unwrap()
+            .clone()
+    };
+    let kept = by_fingerprint(&entries[0]["fingerprint"]);
+    assert_eq!(kept["reason"], "kept: see TRV-1");
+    assert_eq!(kept["accepted"], "2024-01-02");
+    let new = by_fingerprint(&dropped["fingerprint"]);
+    assert_eq!(new["reason"], "second pass");
+    assert_eq!(new["accepted"], "2025-10-09");
+    let untouched = entries
+        .iter()
+        .filter(|e| e["reason"] == "legacy, accepted by A. Auditor")
+        .count();
+    assert_eq!(untouched, 6, "{entries:?}");
+}
+
+#[test]
+fn a_baseline_without_reasons_is_said_out_loud() {
+    let dir = repo();
+    let root = dir.path();
+    let recorded = walint_in(root, &["baseline", "-o", "today.json"]);
+    assert!(
+        stderr(&recorded).contains("8 of them accepted without a reason"),
+        "{}",
+        stderr(&recorded)
+    );
+    let markdown = walint_in(
+        root,
+        &["check", "--baseline", "today.json", "--format", "markdown"],
+    );
+    let text = stdout(&markdown);
+    assert!(
+        text.contains(
+            "3 findings suppressed and 8 hidden by the baseline `today.json`; 8 without a reason."
+        ),
+        "{text}"
+    );
+    assert_eq!(text.matches("**no reason given**").count(), 8, "{text}");
+    // JSON lists each baselined finding beside the suppressed ones, reason empty.
+    let value = json(root, &["--baseline", "today.json"]);
+    let baselined: Vec<&serde_json::Value> = value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["suppression"]["kind"] == "baseline")
+        .collect();
+    assert_eq!(baselined.len(), 8);
+    assert!(baselined.iter().all(|d| d["suppression"]["reason"] == ""
+        && d["suppression"]["file"] == "today.json"
+        && d["suppression"]["accepted"] == "2025-06-15"));
+    assert_eq!(value["summary"]["baseline"]["without_reason"], 8);
+    assert_eq!(value["summary"]["errors"], 0);
+}
+
+#[test]
+fn bad_baseline_reasons_and_targets_are_exit_2() {
+    let dir = repo();
+    let root = dir.path();
+    let empty = walint_in(root, &["baseline", "--reason", "  "]);
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(
+        stderr(&empty).contains("--reason is empty"),
+        "{}",
+        stderr(&empty)
+    );
+    // A file that is not a baseline is not overwritten.
+    let output = walint_in(root, &["baseline", "-o", "walint.yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not a walint baseline")
+            && stderr(&output).contains("not overwriting it"),
+        "{}",
+        stderr(&output)
+    );
+    let config = std::fs::read_to_string(root.join("walint.yaml")).unwrap();
+    assert!(config.starts_with("# Northwind Travel"));
 }
 
 #[test]

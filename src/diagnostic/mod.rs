@@ -194,7 +194,8 @@ pub struct RelatedLocation {
 }
 
 /// Where a suppression was written: in the linted file itself, or outside it (config
-/// `overrides`). The names are SARIF's `suppression.kind` values.
+/// `overrides`), or the baseline that accepted the finding. The first two names are SARIF's
+/// `suppression.kind` values; baselined findings never reach SARIF (it has `baselineState`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum SuppressionKind {
@@ -202,6 +203,8 @@ pub enum SuppressionKind {
     InSource,
     /// A config `overrides` entry.
     External,
+    /// An entry of the `--baseline` file.
+    Baseline,
 }
 
 impl SuppressionKind {
@@ -209,6 +212,7 @@ impl SuppressionKind {
         match self {
             SuppressionKind::InSource => "inSource",
             SuppressionKind::External => "external",
+            SuppressionKind::Baseline => "baseline",
         }
     }
 
@@ -217,6 +221,7 @@ impl SuppressionKind {
         match self {
             SuppressionKind::InSource => "walint-ignore comment",
             SuppressionKind::External => "config override",
+            SuppressionKind::Baseline => "baseline entry",
         }
     }
 }
@@ -226,10 +231,13 @@ impl SuppressionKind {
 pub struct Suppression {
     pub kind: SuppressionKind,
     pub reason: String,
-    /// The file holding the comment or the config override.
+    /// The file holding the comment, the config override or the baseline entry.
     pub file: String,
-    /// 1-based line of the comment or of the override.
+    /// 1-based line of the comment, of the override or of the baseline entry.
     pub line: usize,
+    /// The day a baseline entry was recorded (`YYYY-MM-DD`); only baseline entries have one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<String>,
 }
 
 /// A finding resolved to a file, line and column, ready for any report.

@@ -40,6 +40,54 @@ pub struct Audit<'a> {
     pub inventory: Vec<FileView>,
     pub config: Option<FileView>,
     pub findings: Vec<FileFindings>,
+    /// Every finding accepted by a suppression or a baseline entry, in report order.
+    pub accepted: Vec<AcceptedView>,
+    /// Accepted findings whose suppression or baseline entry gives no reason.
+    pub accepted_without_reason: usize,
+    /// The rules with a finding (accepted ones included), in catalogue order, with why they
+    /// exist and where their limits and policies are written.
+    pub rules_found: Vec<RuleDocView>,
+}
+
+#[derive(Serialize)]
+pub struct AcceptedView {
+    pub kind: &'static str,
+    /// "walint-ignore comment", "config override", "baseline entry".
+    pub label: &'static str,
+    pub severity: &'static str,
+    pub code: String,
+    pub name: String,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    /// Empty when the baseline entry gives none.
+    pub reason: String,
+    /// Where it was accepted: `file:line` of the comment, override or baseline entry.
+    pub by: String,
+    /// The day a baseline entry was recorded.
+    pub accepted: Option<String>,
+    pub fingerprint: String,
+}
+
+#[derive(Serialize)]
+pub struct RuleDocView {
+    pub code: String,
+    pub name: String,
+    pub summary: String,
+    /// The rationale's paragraphs, each on one line.
+    pub rationale: Vec<String>,
+    pub sources: Vec<String>,
+    pub anchor: String,
+}
+
+/// Text in paragraphs (split at blank lines), each with its line breaks and runs of spaces
+/// folded into one space.
+fn paragraphs(text: &str) -> Vec<String> {
+    text.split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 #[derive(Clone, Serialize)]
@@ -535,6 +583,50 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
         }
     });
 
+    let text = |s: &str| printable(s).into_owned();
+    let accepted: Vec<AcceptedView> = input
+        .accepted()
+        .into_iter()
+        .filter_map(|d| {
+            let s = d.suppressed.as_ref()?;
+            Some(AcceptedView {
+                kind: s.kind.as_str(),
+                label: s.kind.describe(),
+                severity: d.severity.as_str(),
+                code: d.code.to_string(),
+                name: d.name.to_string(),
+                file: text(&d.file),
+                line: d.start.line,
+                column: d.start.column,
+                message: text(&d.message),
+                reason: text(&s.reason),
+                by: format!("{}:{}", text(&s.file), s.line),
+                accepted: s.accepted.clone(),
+                fingerprint: d.fingerprint.clone(),
+            })
+        })
+        .collect();
+    let accepted_without_reason = accepted.iter().filter(|a| a.reason.is_empty()).count();
+    let found: BTreeSet<&str> = input
+        .diagnostics
+        .iter()
+        .chain(input.baselined())
+        .map(|d| &*d.code)
+        .collect();
+    let rules_found = catalogue
+        .rules()
+        .iter()
+        .filter(|r| found.contains(&*r.code))
+        .map(|r| RuleDocView {
+            code: r.code.to_string(),
+            name: r.name.to_string(),
+            summary: paragraphs(&r.summary).join(" "),
+            rationale: paragraphs(&r.rationale),
+            sources: r.sources.clone(),
+            anchor: format!("rule-{}", r.code),
+        })
+        .collect();
+
     let passed = !input.failed();
     Audit {
         meta: input.meta,
@@ -554,6 +646,9 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
         inventory,
         config,
         findings: groups,
+        accepted,
+        accepted_without_reason,
+        rules_found,
     }
 }
 
@@ -667,6 +762,22 @@ fn ticks(text: String) -> minijinja::Value {
     minijinja::Value::from_safe_string(html)
 }
 
+/// A catalogue URL for an HTML attribute or text: quotes and markup escaped, slashes left as
+/// they are (the default escaping writes `/` as an entity); a URL that is not http(s) is
+/// not linked.
+fn href(url: String) -> minijinja::Value {
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return minijinja::Value::from_safe_string("#".into());
+    }
+    minijinja::Value::from_safe_string(
+        url.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#x27;"),
+    )
+}
+
 /// A code fence longer than any run of backticks in `text`.
 fn fence(text: String) -> String {
     "`".repeat((longest_tick_run(&text) + 1).max(3))
@@ -694,6 +805,7 @@ pub fn render_template(
     env.add_filter("code_cell", code_cell);
     env.add_filter("fence", fence);
     env.add_filter("ticks", ticks);
+    env.add_filter("href", href);
     let rendered = env.add_template(name, source).and_then(|()| {
         env.get_template(name)?.render(minijinja::context! {
             r => minijinja::Value::from(minijinja::value::Serde(audit)),
@@ -736,6 +848,15 @@ mod tests {
         assert_eq!(code("`x".into()), "`` `x ``");
         assert_eq!(code_cell("a|b".into()), "`a\\|b`");
         assert_eq!(cell("`a|<b>` | c".into()), "`a\\|<b>` \\| c");
+    }
+
+    #[test]
+    fn urls_keep_their_slashes_and_lose_their_quotes() {
+        assert_eq!(
+            href("https://a.example/p?q=1&r=\"x\"".into()).to_string(),
+            "https://a.example/p?q=1&amp;r=&quot;x&quot;"
+        );
+        assert_eq!(href("javascript:alert(1)".into()).to_string(), "#");
     }
 
     #[test]

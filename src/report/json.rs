@@ -53,7 +53,8 @@ struct Entry<'a> {
     pointer: &'a str,
     fingerprint: &'a str,
     related: &'a [RelatedLocation],
-    /// Null unless a suppression accepted the finding: then its kind, reason and place.
+    /// Null unless a suppression or a baseline entry accepted the finding: then its kind,
+    /// reason and place (and, for a baseline entry, the day it was recorded).
     suppression: Option<&'a Suppression>,
 }
 
@@ -77,7 +78,10 @@ fn entry(d: &Diagnostic) -> Entry<'_> {
 }
 
 pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
-    let diagnostics = per_file(input.diagnostics.iter(), failures, |diagnostics| {
+    // Baselined findings beside the suppressed ones: accepted, with the entry's reason.
+    let mut all: Vec<&Diagnostic> = input.diagnostics.iter().chain(input.baselined()).collect();
+    all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let diagnostics = per_file(all.into_iter(), failures, |diagnostics| {
         diagnostics.iter().map(|d| entry(d)).collect::<Vec<_>>()
     });
     let report = Report {

@@ -74,6 +74,23 @@ impl<'a> ReportInput<'a> {
         self.diagnostics.iter().filter(|d| !d.is_active()).count()
     }
 
+    /// The findings the baseline hid, each suppressed by its entry (kind `baseline`).
+    pub fn baselined(&self) -> &'a [Diagnostic] {
+        self.baseline.map_or(&[], |b| b.accepted.as_slice())
+    }
+
+    /// Every accepted finding, suppressed or baselined, in report order.
+    pub fn accepted(&self) -> Vec<&'a Diagnostic> {
+        let mut all: Vec<&Diagnostic> = self
+            .diagnostics
+            .iter()
+            .filter(|d| !d.is_active())
+            .chain(self.baselined())
+            .collect();
+        all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        all
+    }
+
     /// A file by a diagnostic's `file_id`, the config file included.
     pub fn source(&self, id: FileId) -> Option<&'a SourceFile> {
         crate::workspace::file_by_id(self.files, self.config_file, id)
@@ -150,8 +167,12 @@ pub fn full_summary(input: &ReportInput) -> String {
         ));
     }
     if let Some(baseline) = input.baseline {
+        let reasonless = match baseline.without_reason {
+            0 => String::new(),
+            n => format!(" ({n} without a reason)"),
+        };
         line.push_str(&format!(
-            " Baseline {}: {} hidden, {} fixed.",
+            " Baseline {}: {} hidden{reasonless}, {} fixed.",
             text::printable(&baseline.file),
             baseline.hidden,
             baseline.fixed

@@ -182,7 +182,7 @@ pub static REGISTRY: &[Rule] = &[
     rule!(WA401, Webhook, webhooks::webhook_not_https),
     rule!(WA402, Webhook, webhooks::webhook_signature_unverified),
     rule!(WA403, Webhook, webhooks::webhook_private_address),
-    rule!(WA404, Webhook, webhooks::webhook_missing_subscription),
+    rule!(WA404, File, webhooks::webhook_missing_subscription),
     rule!(WA405, Webhook, webhooks::weak_verify_token),
     rule!(WA406, Webhook, webhooks::webhook_url_invalid),
     rule!(WA501, Campaign, campaigns::campaign_missing_opt_in),
@@ -286,6 +286,13 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         || value.contains("${")
         || value.contains("{{")
         || (value.starts_with('<') && value.ends_with('>'))
+}
+
+/// A value written as a placeholder for the reader to fill in (`<TEMPLATE_NAME>`,
+/// `{{flow-name}}` in Meta's own samples): [`is_placeholder`], but not empty, since an empty
+/// value is a mistake of its own.
+pub(crate) fn is_written_placeholder(value: &str) -> bool {
+    !value.trim().is_empty() && is_placeholder(value)
 }
 
 /// `4203` → `4,203`: counts a reader compares with a limit.

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::thousands;
-use super::{is_placeholder, Context};
+use super::{is_placeholder, is_written_placeholder, Context};
 use crate::catalogue::RuleId;
 use crate::config::Config;
 use crate::data::{self, Languages};
@@ -146,6 +146,16 @@ fn shown(v: &Variable, text: &str) -> String {
     text.get(v.start..v.end).unwrap_or("").to_string()
 }
 
+/// A sample of a template, such as Meta's own documentation shows: its name is a placeholder
+/// (`<TEMPLATE_NAME>`) for the reader to fill in. Rules about what a real template of the
+/// business does for its customers (opt-out, personalisation) leave samples alone.
+pub(crate) fn is_sample(template: &Template) -> bool {
+    template
+        .name
+        .as_ref()
+        .is_some_and(|name| is_written_placeholder(&name.value))
+}
+
 /// Texts that may hold variables: header, body and card bodies.
 pub(crate) fn variable_texts(template: &Template) -> Vec<TextField<'_>> {
     template
@@ -163,7 +173,7 @@ const MAX_NAME: usize = 512;
 pub fn template_name_invalid(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
     let Some(name) = &template.name else { return };
     let value = &name.value;
-    if is_placeholder(value) && !value.trim().is_empty() {
+    if is_written_placeholder(value) {
         return;
     }
     let help =
@@ -444,7 +454,7 @@ pub fn invalid_language_code(template: &Template, _ctx: &Context, out: &mut Vec<
         return;
     };
     let code = language.value.as_str();
-    if LANGUAGES.contains(&language.value) || (is_placeholder(code) && !code.trim().is_empty()) {
+    if LANGUAGES.contains(&language.value) || is_written_placeholder(code) {
         return;
     }
     let trimmed = LanguageCode::new(code.trim());
@@ -855,7 +865,7 @@ fn check_one_tap(button: &Button, out: &mut Vec<Finding>) {
 
 /// WA116 impersonal-marketing: a MARKETING template with no variable at all.
 pub fn impersonal_marketing(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
-    if !template.is(Category::Marketing) {
+    if !template.is(Category::Marketing) || is_sample(template) {
         return;
     }
     let personal = variable_texts(template)

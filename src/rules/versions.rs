@@ -14,6 +14,7 @@ use crate::diagnostic::{At, Finding};
 use crate::model::webhook::GraphVersion;
 use crate::model::whatsapp_flow::catalogue::{catalogue, Support, Version};
 use crate::model::{Document, WhatsAppFlow};
+use crate::source::{NodeId, Tree};
 
 pub const CODE: RuleId = RuleId::WA004;
 
@@ -139,10 +140,28 @@ pub fn deprecated_api_version(ctx: &FileContext, out: &mut Vec<Finding>) {
     }
 }
 
-/// The Graph API: `graph_api_version` fields and Graph URLs in any value.
+/// Whether a value is a cursor link of an API response (`paging.next`, `paging.previous`):
+/// a URL Meta returned, with the version it was asked in, not one the project calls.
+fn is_paging_link(tree: &Tree, node: NodeId, key: Option<&str>) -> bool {
+    key.is_some_and(|k| matches!(k, "next" | "previous"))
+        && tree
+            .parent(node)
+            .and_then(|paging| tree.parent(paging).map(|owner| (paging, owner)))
+            .is_some_and(|(paging, owner)| {
+                tree.entries(owner)
+                    .iter()
+                    .any(|e| e.value == paging && e.key == "paging")
+            })
+}
+
+/// The Graph API: `graph_api_version` fields and Graph URLs in any value but the paging
+/// links of API responses.
 fn graph_api_version(ctx: &FileContext, out: &mut Vec<Finding>) {
     let today = ctx.config.today();
     each_scalar(ctx.tree, |node, value, key| {
+        if is_paging_link(ctx.tree, node, key) {
+            return;
+        }
         if key.is_some_and(|k| VERSION_KEYS.iter().any(|v| k.eq_ignore_ascii_case(v))) {
             if let Some(version) = GraphVersion::parse(value) {
                 if let Some(why) = graph_expired(version, today) {
@@ -230,6 +249,31 @@ mod tests {
         assert_eq!(oldest_served(day("2025-09-12")), Some(v("v18.0")));
         assert_eq!(newest(day("2026-01-01")), Some(v("v24.0")));
         assert_eq!(newest(day("2026-07-29")), Some(v("v26.0")));
+    }
+
+    #[test]
+    fn paging_links_of_api_responses_are_data_not_configuration() {
+        // Meta's message_templates response: `paging.next` carries the version it was asked in.
+        let text = r#"{"data": [], "paging": {"cursors": {"after": "MQZDZD"}, "next": "https://graph.facebook.com/v15.0/1/message_templates?after=MQZDZD", "previous": "https://graph.facebook.com/v15.0/1/message_templates"}, "next": "https://graph.facebook.com/v15.0/1/messages"}"#;
+        let tree = crate::source::parse(text, crate::source::Format::Json).unwrap();
+        let config = crate::config::Config::default();
+        let ctx = FileContext {
+            file: crate::diagnostic::FileId::input(0),
+            tree: &tree,
+            config: &config,
+            documents: &[],
+        };
+        let mut out = Vec::new();
+        deprecated_api_version(&ctx, &mut out);
+        let pointers: Vec<String> = out
+            .iter()
+            .map(|f| match f.at {
+                At::InString(node, ..) => tree.pointer(node),
+                _ => String::new(),
+            })
+            .collect();
+        // A `next` outside `paging` is still a URL the project wrote.
+        assert_eq!(pointers, ["/next"]);
     }
 
     #[test]

@@ -11,11 +11,14 @@ use std::sync::LazyLock;
 use url::{Host, Url};
 
 use super::secrets::{entropy_bits, is_placeholder_value};
-use super::{is_placeholder, Context};
+use super::{is_placeholder, Context, FileContext};
 use crate::catalogue::RuleId;
 use crate::data::{self, VerifyTokens, WebhookHosts, VERIFY_TOKENS, WEBHOOK_HOSTS};
 use crate::diagnostic::{Applicability, At, Edit, Finding, Fix};
+use crate::model::reader::AtNode;
 use crate::model::webhook::{Environment, Origin, Webhook};
+use crate::model::Document;
+use crate::source::NodeId;
 
 /// Meta's documented maximum for `override_callback_uri`.
 const MAX_OVERRIDE_URI: usize = 200;
@@ -331,51 +334,122 @@ pub fn webhook_private_address(webhook: &Webhook, ctx: &Context, out: &mut Vec<F
     );
 }
 
-/// WA404 webhook-missing-subscription.
-pub fn webhook_missing_subscription(webhook: &Webhook, _ctx: &Context, out: &mut Vec<Finding>) {
+/// WA404 webhook-missing-subscription, over a whole file: the subscriptions of an app's
+/// webhooks are judged together, since an app may split them (an inbound webhook for
+/// `messages`, an operations one for template events). The webhooks of one environment in
+/// a file are one app's; a field is missing when none of them subscribes to it, or when a
+/// webhook misspells it (`mesages`: it meant to subscribe there).
+pub fn webhook_missing_subscription(ctx: &FileContext, out: &mut Vec<Finding>) {
     // Template fields always go to the app callback, never to an override.
-    if webhook.origin != Origin::Config {
-        return;
-    }
-    let label = webhook.label();
-    let (Some(fields), Some(node)) = (&webhook.fields, webhook.fields_node) else {
-        out.push(
-            Finding::new(
-                RuleId::WA404,
-                webhook.anchor(),
-                format!("{label} subscribes to no fields: it receives neither messages nor status events"),
-            )
-            .help(format!("subscribe at least to `fields: [{MESSAGES_FIELD}, {TEMPLATE_STATUS_FIELD}]`")),
-        );
-        return;
-    };
-    let has = |name: &str| {
-        fields
+    let webhooks: Vec<&Webhook> = ctx
+        .documents
+        .iter()
+        .filter_map(|d| match d {
+            Document::Webhook(w) if w.origin == Origin::Config => Some(w),
+            _ => None,
+        })
+        .collect();
+    let mut judged: Vec<Option<Environment>> = Vec::new();
+    for webhook in &webhooks {
+        let environment = webhook.environment.as_ref().map(|e| e.value);
+        if judged.contains(&environment) {
+            continue;
+        }
+        judged.push(environment);
+        let app: Vec<&Webhook> = webhooks
             .iter()
-            .any(|f| f.value.trim().eq_ignore_ascii_case(name))
+            .filter(|w| w.environment.as_ref().map(|e| e.value) == environment)
+            .copied()
+            .collect();
+        app_subscriptions(&app, out);
+    }
+}
+
+fn subscribes(webhook: &Webhook, name: &str) -> bool {
+    webhook
+        .fields
+        .iter()
+        .flatten()
+        .any(|f| f.value.trim().eq_ignore_ascii_case(name))
+}
+
+/// The subscriptions of one app's webhooks, in file order.
+fn app_subscriptions(app: &[&Webhook], out: &mut Vec<Finding>) {
+    let with_fields: Vec<(&Webhook, &Vec<AtNode<String>>, NodeId)> = app
+        .iter()
+        .filter_map(|w| Some((*w, w.fields.as_ref()?, w.fields_node?)))
+        .collect();
+    let Some(&(first, _, first_node)) = with_fields.first() else {
+        for webhook in app {
+            out.push(
+                Finding::new(
+                    RuleId::WA404,
+                    webhook.anchor(),
+                    format!("{} subscribes to no fields: it receives neither messages nor status events", webhook.label()),
+                )
+                .help(format!("subscribe at least to `fields: [{MESSAGES_FIELD}, {TEMPLATE_STATUS_FIELD}]`")),
+            );
+        }
+        return;
     };
-    let names: Vec<&str> = fields.iter().map(|f| f.value.as_str()).collect();
-    if !has(MESSAGES_FIELD) {
-        let hint = crate::suggest::closest(MESSAGES_FIELD, names.iter().copied())
+    let who = if with_fields.len() == 1 {
+        format!("{} does not subscribe", first.label())
+    } else {
+        let names: Vec<String> = with_fields.iter().map(|(w, _, _)| w.label()).collect();
+        format!("none of {} subscribes", names.join(", "))
+    };
+    for (field, consequence, help) in [
+        (
+            MESSAGES_FIELD,
+            "customers' messages and the delivery status of yours never arrive",
+            "",
+        ),
+        (
+            TEMPLATE_STATUS_FIELD,
+            "templates Meta pauses, disables or rejects go unnoticed",
+            " (it is delivered to the app's main callback)",
+        ),
+    ] {
+        if app.iter().any(|w| subscribes(w, field)) {
+            // Subscribed by one of the app's webhooks; a webhook that misspells it still
+            // meant to subscribe there.
+            for &(webhook, fields, node) in &with_fields {
+                let names = fields.iter().map(|f| f.value.as_str());
+                if subscribes(webhook, field) {
+                    continue;
+                }
+                if let Some(typo) = crate::suggest::closest(field, names) {
+                    out.push(
+                        Finding::new(
+                            RuleId::WA404,
+                            At::Node(node),
+                            format!(
+                                "{} does not subscribe to `{field}`: {consequence}",
+                                webhook.label()
+                            ),
+                        )
+                        .help(format!(
+                            "add `{field}` to `fields` (`{typo}` is not a field Meta sends)"
+                        )),
+                    );
+                }
+            }
+            continue;
+        }
+        let hint = with_fields
+            .iter()
+            .find_map(|(_, fields, _)| {
+                crate::suggest::closest(field, fields.iter().map(|f| f.value.as_str()))
+            })
             .map(|typo| format!(" (`{typo}` is not a field Meta sends)"))
             .unwrap_or_default();
         out.push(
             Finding::new(
                 RuleId::WA404,
-                At::Node(node),
-                format!("{label} does not subscribe to `{MESSAGES_FIELD}`: customers' messages and the delivery status of yours never arrive"),
+                At::Node(first_node),
+                format!("{who} to `{field}`: {consequence}"),
             )
-            .help(format!("add `{MESSAGES_FIELD}` to `fields`{hint}")),
-        );
-    }
-    if !has(TEMPLATE_STATUS_FIELD) {
-        out.push(
-            Finding::new(
-                RuleId::WA404,
-                At::Node(node),
-                format!("{label} does not subscribe to `{TEMPLATE_STATUS_FIELD}`: templates Meta pauses, disables or rejects go unnoticed"),
-            )
-            .help(format!("add `{TEMPLATE_STATUS_FIELD}` to `fields` (it is delivered to the app's main callback)")),
+            .help(format!("add `{field}` to `fields`{help}{hint}")),
         );
     }
 }

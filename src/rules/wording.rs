@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::data::{PhrasesByLanguage, RequestsByLanguage};
+use crate::data::{Phrases, PhrasesByLanguage, RequestsByLanguage};
 use crate::model::LanguageCode;
 
 /// One character of a text folded to lower case, with the bytes it came from.
@@ -208,6 +208,7 @@ impl PhraseSet {
         out
     }
 
+    #[cfg(test)]
     pub fn find<'s>(&'s self, text: &FoldedText) -> Vec<Match<'s>> {
         self.find_in(text, 0, usize::MAX)
     }
@@ -263,33 +264,77 @@ impl<T> ByLanguage<T> {
     }
 }
 
-/// One phrase set per language of a word list, in the list's order.
-pub fn phrase_sets(lists: &PhrasesByLanguage) -> Vec<(String, PhraseSet)> {
+/// Phrases, and the longer phrases in which they mean something else: a phrase found inside
+/// an exception ("hurry" in "no need to hurry") is not found.
+#[derive(Clone, Debug, Default)]
+pub struct PhrasesInContext {
+    pub phrases: PhraseSet,
+    pub except: PhraseSet,
+}
+
+impl PhrasesInContext {
+    pub fn new(lists: &Phrases) -> Self {
+        let set = |list: &[String]| PhraseSet::new(list.iter().map(String::as_str));
+        PhrasesInContext {
+            phrases: set(&lists.phrases),
+            except: set(&lists.except),
+        }
+    }
+
+    /// One set holding the phrases and exceptions of several.
+    pub fn merged<'a>(sets: impl IntoIterator<Item = &'a PhrasesInContext>) -> Self {
+        let sets: Vec<&PhrasesInContext> = sets.into_iter().collect();
+        PhrasesInContext {
+            phrases: PhraseSet::merged(sets.iter().map(|s| &s.phrases)),
+            except: PhraseSet::merged(sets.iter().map(|s| &s.except)),
+        }
+    }
+
+    /// Every match of a phrase in bytes `from..to` of the text that lies inside no exception.
+    pub fn find_in<'s>(&'s self, text: &FoldedText, from: usize, to: usize) -> Vec<Match<'s>> {
+        let exceptions = self.except.find_in(text, from, to);
+        self.phrases
+            .find_in(text, from, to)
+            .into_iter()
+            .filter(|m| {
+                !exceptions
+                    .iter()
+                    .any(|e| e.start <= m.start && m.end <= e.end)
+            })
+            .collect()
+    }
+
+    pub fn find<'s>(&'s self, text: &FoldedText) -> Vec<Match<'s>> {
+        self.find_in(text, 0, usize::MAX)
+    }
+}
+
+/// One set per language of a word list, in the list's order.
+pub fn phrase_sets(lists: &PhrasesByLanguage) -> Vec<(String, PhrasesInContext)> {
     lists
         .0
         .iter()
-        .map(|(language, phrases)| {
-            let set = PhraseSet::new(phrases.iter().map(String::as_str));
-            (language.clone(), set)
-        })
+        .map(|(language, list)| (language.clone(), PhrasesInContext::new(list)))
         .collect()
 }
 
 /// Phrase lists by language, merged for use.
-pub fn phrases_by_language(lists: &PhrasesByLanguage) -> ByLanguage<PhraseSet> {
+pub fn phrases_by_language(lists: &PhrasesByLanguage) -> ByLanguage<PhrasesInContext> {
     ByLanguage::new(&phrase_sets(lists), |parts| {
-        PhraseSet::merged(parts.iter().copied())
+        PhrasesInContext::merged(parts.iter().copied())
     })
 }
 
-/// The lists of WA111: a request, a question, the data it asks for, and the negations that
-/// turn a sentence into advice.
+/// The lists of WA111: a request, a question, the data it asks for, the negations that
+/// turn a sentence into advice, and who sends (a request after a sender is the business's
+/// own action).
 #[derive(Debug, Default)]
 pub struct RequestLists {
     /// Requests and questions.
     pub requests: PhraseSet,
-    pub subjects: PhraseSet,
-    pub negations: PhraseSet,
+    pub subjects: PhrasesInContext,
+    pub negations: PhrasesInContext,
+    pub senders: PhraseSet,
 }
 
 /// WA111's lists by language, merged for use.
@@ -302,16 +347,38 @@ pub fn requests_by_language(lists: &RequestsByLanguage) -> ByLanguage<RequestLis
             let asks = words.requests.iter().chain(&words.questions);
             let lists = RequestLists {
                 requests: PhraseSet::new(asks.map(String::as_str)),
-                subjects: set(&words.subjects),
-                negations: set(&words.negations),
+                subjects: PhrasesInContext {
+                    phrases: set(&words.subjects),
+                    except: set(&words.except_subjects),
+                },
+                negations: PhrasesInContext {
+                    phrases: set(&words.negations),
+                    except: set(&words.except_negations),
+                },
+                senders: set(&words.senders),
             };
             (language.clone(), lists)
         })
         .collect();
     ByLanguage::new(&lists, |parts| RequestLists {
         requests: PhraseSet::merged(parts.iter().map(|p| &p.requests)),
-        subjects: PhraseSet::merged(parts.iter().map(|p| &p.subjects)),
-        negations: PhraseSet::merged(parts.iter().map(|p| &p.negations)),
+        subjects: PhrasesInContext::merged(parts.iter().map(|p| &p.subjects)),
+        negations: PhrasesInContext::merged(parts.iter().map(|p| &p.negations)),
+        senders: PhraseSet::merged(parts.iter().map(|p| &p.senders)),
+    })
+}
+
+/// Words a sender may stand before its verb ("we will *soon* send").
+const SENDER_GAP: usize = 2;
+
+/// Whether a request is the business's own action: a sender before it in the sentence, at
+/// most [`SENDER_GAP`] words and no comma between ("we will send your new password").
+fn sent_by_business(text: &str, senders: &[Match], request: &Match) -> bool {
+    senders.iter().any(|sender| {
+        sender.end <= request.start
+            && text.get(sender.end..request.start).is_some_and(|between| {
+                !between.contains([',', ';', ':']) && word_count(between) <= SENDER_GAP
+            })
     })
 }
 
@@ -354,7 +421,13 @@ pub fn word_count(text: &str) -> usize {
 pub fn sensitive_request(text: &str, lists: &RequestLists) -> Option<(usize, usize, usize)> {
     let folded = FoldedText::new(text);
     for (start, end) in sentences(text) {
-        let requests = lists.requests.find_in(&folded, start, end);
+        let senders = lists.senders.find_in(&folded, start, end);
+        let requests: Vec<Match> = lists
+            .requests
+            .find_in(&folded, start, end)
+            .into_iter()
+            .filter(|request| !sent_by_business(text, &senders, request))
+            .collect();
         if requests.is_empty() {
             continue;
         }

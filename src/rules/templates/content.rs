@@ -10,22 +10,22 @@ use crate::diagnostic::{At, Finding};
 use crate::model::reader::Keyword;
 use crate::model::template::{variables, ButtonType, Category, ComponentType, Field};
 use crate::model::{ConversationFlow, LanguageCode, Template};
-use crate::rules::wording::{self, ByLanguage, FoldedText, PhraseSet, RequestLists};
+use crate::rules::wording::{self, ByLanguage, FoldedText, PhrasesInContext, RequestLists};
 use crate::rules::Context;
 use crate::source::NodeId;
 use crate::text;
 
 // --- WA109 marketing-without-opt-out ----------------------------------------------------------
 
-static OPT_OUT: LazyLock<PhraseSet> = LazyLock::new(|| {
+static OPT_OUT: LazyLock<PhrasesInContext> = LazyLock::new(|| {
     let lists = wording::phrase_sets(&data::load(data::OPT_OUT_WORDING));
-    PhraseSet::merged(lists.iter().map(|(_, set)| set))
+    PhrasesInContext::merged(lists.iter().map(|(_, set)| set))
 });
 
-/// WA109 marketing-without-opt-out: no quick reply, footer or body line that lets the
-/// customer stop marketing messages (word lists in `rules/data/opt_out_wording.yaml`).
+/// WA109 marketing-without-opt-out: no quick reply, link button, footer or body line that
+/// lets the customer stop marketing messages (word lists in `rules/data/opt_out_wording.yaml`).
 pub fn marketing_without_opt_out(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
-    if !template.is(Category::Marketing) {
+    if !template.is(Category::Marketing) || super::is_sample(template) {
         return;
     }
     let Some(category) = &template.category else {
@@ -39,7 +39,7 @@ pub fn marketing_without_opt_out(template: &Template, _ctx: &Context, out: &mut 
         for button in component
             .buttons
             .iter()
-            .filter(|b| b.is(ButtonType::QuickReply))
+            .filter(|b| b.is(ButtonType::QuickReply) || b.is(ButtonType::Url))
         {
             texts.extend(button.text.as_ref().map(|t| t.value.as_str()));
         }
@@ -66,7 +66,7 @@ pub fn marketing_without_opt_out(template: &Template, _ctx: &Context, out: &mut 
 
 // --- WA110 template-category-mismatch ---------------------------------------------------------
 
-static PROMOTIONAL: LazyLock<ByLanguage<PhraseSet>> =
+static PROMOTIONAL: LazyLock<ByLanguage<PhrasesInContext>> =
     LazyLock::new(|| wording::phrases_by_language(&data::load(data::PROMOTIONAL_WORDING)));
 
 /// Byte ranges a word list must not match in: web addresses and variables.
@@ -230,6 +230,262 @@ pub fn brand_inconsistent(template: &Template, ctx: &Context, out: &mut Vec<Find
                     "write the brand as configured in walint.yaml: `{brand}`"
                 )),
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalogue::RuleId;
+    use crate::rules::{check_text, REGISTRY};
+    use crate::source::Format;
+
+    /// The findings of rule `code` on a template in `language` and `category`, with `body`,
+    /// `footer` and `buttons` (a JSON list).
+    fn findings(
+        code: RuleId,
+        name: &str,
+        category: &str,
+        language: &str,
+        body: &str,
+        footer: &str,
+        buttons: &str,
+    ) -> Vec<String> {
+        // Test texts hold no quotes or backslashes: a JSON string is the text in quotes.
+        let footer = if footer.is_empty() {
+            String::new()
+        } else {
+            format!(r#", {{"type": "FOOTER", "text": "{footer}"}}"#)
+        };
+        let buttons = if buttons.is_empty() {
+            String::new()
+        } else {
+            format!(r#", {{"type": "BUTTONS", "buttons": {buttons}}}"#)
+        };
+        let text = format!(
+            r#"{{"name": "{name}", "language": "{language}", "category": "{category}", "components": [{{"type": "BODY", "text": "{body}"}}{footer}{buttons}]}}"#
+        );
+        let rules: Vec<_> = REGISTRY.iter().filter(|r| r.id == code).copied().collect();
+        let (problems, out) = check_text(&text, Format::Json, &rules);
+        assert!(problems.is_empty(), "{problems:?}");
+        out.into_iter().map(|f| f.message).collect()
+    }
+
+    fn promotional(language: &str, body: &str) -> Vec<String> {
+        findings(RuleId::WA110, "update", "UTILITY", language, body, "", "")
+    }
+
+    #[test]
+    fn everyday_words_are_not_promotional_wording() {
+        // A Chilean payslip, a Brazilian bill settlement.
+        assert_eq!(
+            promotional(
+                "es_CL",
+                "Tu liquidación de sueldo de marzo ya está disponible."
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            promotional("pt_BR", "A liquidação da fatura {{1}} foi confirmada."),
+            Vec::<String>::new()
+        );
+        // A class year, a job promotion.
+        assert_eq!(
+            promotional(
+                "es_MX",
+                "La ceremonia de la promoción 2026 es el viernes {{1}}."
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            promotional(
+                "en_US",
+                "Congratulations on your promotion, {{1}}: your new badge is ready."
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            promotional(
+                "fr",
+                "La remise des diplômes de la promotion 2026 a lieu le {{1}}."
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            promotional(
+                "pt_BR",
+                "Parabéns pela promoção, {{1}}! Seu novo contrato está pronto."
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            promotional(
+                "en_US",
+                "Your appointment is on {{1}}. No need to hurry, we hold it for 15 minutes."
+            ),
+            Vec::<String>::new()
+        );
+        // An opt-out confirmation, which Meta allows as utility.
+        assert_eq!(promotional("en_US", "You have been unsubscribed from promotions. You will no longer receive promotional messages from {{1}}."), Vec::<String>::new());
+    }
+
+    #[test]
+    fn sales_wording_stays_promotional_in_context() {
+        for (language, body, phrase) in [
+            (
+                "es_CL",
+                "Liquidación total: todo a mitad de precio, {{1}}.",
+                "Liquidación total",
+            ),
+            (
+                "pt_BR",
+                "Aproveite a promoção de inverno, {{1}}!",
+                "Aproveite a promoção",
+            ),
+            ("en_US", "Hi {{1}}, get 50% off your next order.", "50% off"),
+            (
+                "en_US",
+                "Hurry, {{1}}: our promotion ends tonight.",
+                "Hurry",
+            ),
+            (
+                "en_US",
+                "Hi {{1}}, our promotion ends tonight.",
+                "our promotion",
+            ),
+            (
+                "fr",
+                "Bonjour {{1}}, nos promotions de printemps sont là.",
+                "nos promotions",
+            ),
+        ] {
+            let out = promotional(language, body);
+            assert!(
+                out.len() == 1 && out[0].contains(&format!("(`{phrase}`)")),
+                "{body}: {out:?}"
+            );
+        }
+    }
+
+    fn opt_out_missing(body: &str, footer: &str, buttons: &str) -> bool {
+        !findings(
+            RuleId::WA109,
+            "spring_sale",
+            "MARKETING",
+            "en_US",
+            body,
+            footer,
+            buttons,
+        )
+        .is_empty()
+    }
+
+    #[test]
+    fn opt_outs_are_found_in_link_buttons_and_more_languages() {
+        let body = "Hi {{1}}, the spring collection is here.";
+        let link = |label: &str| {
+            format!(
+                r#"[{{"type": "URL", "text": "{label}", "url": "https://acme.example/prefs"}}]"#
+            )
+        };
+        assert!(!opt_out_missing(body, "", &link("Unsubscribe")));
+        assert!(!opt_out_missing(body, "", &link("Manage preferences")));
+        assert!(opt_out_missing(body, "", &link("Shop the collection")));
+        for footer in [
+            "Non vuoi più ricevere messaggi? Rispondi ANNULLA",
+            "Geen berichten meer? Antwoord STOP",
+            "Mesaj almak istemiyorsanız İPTAL yazın",
+            "لإلغاء الاشتراك أرسل توقف",
+            "सदस्यता रद्द करने के लिए STOP भेजें",
+        ] {
+            assert!(!opt_out_missing(body, footer, ""), "{footer}");
+        }
+    }
+
+    #[test]
+    fn everyday_words_are_no_opt_out() {
+        let body = "Hi {{1}}, the spring collection is here.";
+        for footer in [
+            "Stop by our store this weekend",
+            "Precios a la baja en toda la tienda",
+            "Vamos sair para jantar?",
+        ] {
+            assert!(opt_out_missing(body, footer, ""), "{footer}");
+        }
+    }
+
+    #[test]
+    fn samples_of_meta_documentation_are_not_the_business_templates() {
+        // `<TEMPLATE_NAME>` and `{{flow-name}}`, as Meta's Postman samples write them.
+        for name in ["<TEMPLATE_NAME>", "{{template-name}}"] {
+            for code in [RuleId::WA109, RuleId::WA116] {
+                let out = findings(
+                    code,
+                    name,
+                    "MARKETING",
+                    "en_US",
+                    "Check out this new offer",
+                    "",
+                    "",
+                );
+                assert!(out.is_empty(), "{code:?} {name}: {out:?}");
+            }
+        }
+        let out = findings(
+            RuleId::WA116,
+            "new_offer",
+            "MARKETING",
+            "en_US",
+            "Check out this new offer",
+            "",
+            "",
+        );
+        assert_eq!(out.len(), 1);
+    }
+
+    fn sensitive(body: &str) -> Vec<String> {
+        findings(
+            RuleId::WA111,
+            "account_update",
+            "UTILITY",
+            "en_IN",
+            body,
+            "",
+            "",
+        )
+    }
+
+    #[test]
+    fn what_the_business_sends_and_harmless_numbers_are_no_request() {
+        // An Indian PIN code is a postal code.
+        assert_eq!(
+            sensitive("Please share your PIN code so we can check delivery to {{1}}."),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            sensitive("Hi {{1}}, we will send your new password by email."),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            sensitive("We'll soon share your card details with you on the portal, {{1}}."),
+            Vec::<String>::new()
+        );
+        // A business's tax ID on a B2B invoice.
+        assert_eq!(
+            sensitive("To issue invoice {{1}}, please share your tax ID."),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn real_requests_are_caught_with_a_negation_elsewhere() {
+        for body in [
+            "Don't forget to send your card number and CVV to confirm order {{1}}.",
+            "We need you to send your PIN to unlock order {{1}}.",
+            "Please share your ATM PIN code to verify order {{1}}.",
+            "Will you send your password, {{1}}?",
+        ] {
+            assert_eq!(sensitive(body).len(), 1, "{body}");
         }
     }
 }
