@@ -4,15 +4,15 @@
 //! `flows:` (recognised in `model::read`). Every field keeps its node, so rules can point at
 //! it; every schema problem becomes a WA002 finding and reading goes on.
 
-use std::any::Any;
 use std::collections::HashSet;
-use std::fmt;
-use std::sync::OnceLock;
 
 use super::reader::{keyword_enum, AtNode, Keyword, Reader};
 use super::LanguageCode;
 use crate::diagnostic::At;
 use crate::source::NodeId;
+
+mod graph;
+pub use graph::{Edge, FlowGraph};
 
 keyword_enum! {
     pub enum NodeType: "node type" {
@@ -255,31 +255,6 @@ pub struct KeywordRoute {
     pub target: AtNode<String>,
 }
 
-/// Values that rules derive from a flow once and share, such as its graph. The model
-/// never looks inside; a clone starts empty.
-#[derive(Default)]
-pub struct Memo(OnceLock<Box<dyn Any + Send + Sync>>);
-
-impl Memo {
-    /// The value stored here, computed by `init` on first use; `None` if the slot already
-    /// holds a value of another type.
-    pub fn get_or_init<T: Any + Send + Sync>(&self, init: impl FnOnce() -> T) -> Option<&T> {
-        self.0.get_or_init(|| Box::new(init())).downcast_ref()
-    }
-}
-
-impl Clone for Memo {
-    fn clone(&self) -> Self {
-        Memo::default()
-    }
-}
-
-impl fmt::Debug for Memo {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Memo")
-    }
-}
-
 /// The format a flow was written in. Rules say what to change in that format's own words:
 /// "add an `Other` category to this router" for RapidPro, "add `fallback:`" for walint's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -386,10 +361,39 @@ pub struct ConversationFlow {
     pub keywords: Vec<KeywordRoute>,
     /// The nodes in the order written; a node id written twice is read once (the first).
     pub nodes: Vec<FlowNode>,
-    pub memo: Memo,
+    /// The graph of `nodes`, `keywords` and `entry` as they were read.
+    graph: FlowGraph,
 }
 
 impl ConversationFlow {
+    /// A flow of these parts, with its graph built once.
+    pub fn new(
+        dialect: Dialect,
+        node: NodeId,
+        name: Option<AtNode<String>>,
+        entry: Option<AtNode<String>>,
+        keywords_node: Option<NodeId>,
+        keywords: Vec<KeywordRoute>,
+        nodes: Vec<FlowNode>,
+    ) -> Self {
+        let graph = FlowGraph::new(&nodes, &keywords, entry.as_ref());
+        ConversationFlow {
+            node,
+            dialect,
+            name,
+            entry,
+            keywords_node,
+            keywords,
+            nodes,
+            graph,
+        }
+    }
+
+    /// The flow's graph, shared by every rule.
+    pub fn graph(&self) -> &FlowGraph {
+        &self.graph
+    }
+
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.id == id)
     }
@@ -441,16 +445,15 @@ pub fn read(r: &mut Reader, node: NodeId) -> ConversationFlow {
             }
         }
     }
-    ConversationFlow {
+    ConversationFlow::new(
+        Dialect::Walint,
         node,
-        dialect: Dialect::Walint,
         name,
         entry,
         keywords_node,
         keywords,
         nodes,
-        memo: Memo::default(),
-    }
+    )
 }
 
 fn read_options(r: &mut Reader, list: NodeId, owner: &str) -> Option<Vec<MenuOption>> {
@@ -795,22 +798,5 @@ nodes:
         assert!(problems.is_empty(), "{problems:?}");
         let names: Vec<&str> = flows.iter().map(|f| f.display_name()).collect();
         assert_eq!(names, ["one", "two"]);
-    }
-
-    #[test]
-    fn the_memo_computes_once_and_starts_empty_when_cloned() {
-        let memo = Memo::default();
-        let mut calls = 0;
-        assert_eq!(
-            memo.get_or_init(|| {
-                calls += 1;
-                7u32
-            }),
-            Some(&7)
-        );
-        assert_eq!(memo.get_or_init(|| 8u32), Some(&7));
-        assert_eq!(memo.get_or_init(|| "other type"), None);
-        assert_eq!(calls, 1);
-        assert_eq!(memo.clone().get_or_init(|| 9u32), Some(&9));
     }
 }

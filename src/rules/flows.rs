@@ -1,19 +1,19 @@
 //! Conversation-flow rules (WA2xx).
 //!
-//! Every graph rule works on the flow's [`FlowGraph`], built once per flow and shared, and
+//! Every graph rule works on the flow's [`FlowGraph`], built once with the model, and
 //! stays linear in nodes plus edges.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use super::graph::{self, FlowGraph, MenuDepth, Role, Step};
+use super::graph::{self, MenuDepth, Role, Step};
 use super::thousands;
 use super::Context;
 use crate::catalogue::{options, RuleId};
 use crate::config::Config;
 use crate::data::{self, OptOutKeywords};
 use crate::diagnostic::{Applicability, At, Edit, FileFinding, FileId, Finding, Fix, Severity};
-use crate::model::flow::{Duration, FlowNode, MenuStyle, NodeType, TemplateRef, Via};
+use crate::model::flow::{Duration, FlowGraph, FlowNode, MenuStyle, NodeType, TemplateRef, Via};
 use crate::model::reader::Keyword;
 use crate::model::template::Category;
 use crate::model::{ConversationFlow, LanguageCode};
@@ -263,11 +263,11 @@ pub fn option_title_too_long(flow: &ConversationFlow, _ctx: &Context, out: &mut 
 /// WA203 no-human-escalation.
 pub fn no_human_escalation(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
     let Some(entry) = &flow.entry else { return };
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     if graph.entry.is_none() {
         return;
     }
-    if handoff_reachable(flow, &graph) {
+    if handoff_reachable(flow, graph) {
         return;
     }
     let handoffs: Vec<&FlowNode> = flow
@@ -313,13 +313,13 @@ fn handoff_reachable(flow: &ConversationFlow, graph: &FlowGraph) -> bool {
 /// WA204 escalation-unreachable: each node a customer can reach from which no handoff can
 /// be reached any more. Silent when WA203 already reports that no handoff is reachable.
 pub fn escalation_unreachable(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
-    let graph = FlowGraph::of(flow);
-    if graph.entry.is_none() || !handoff_reachable(flow, &graph) {
+    let graph = flow.graph();
+    if graph.entry.is_none() || !handoff_reachable(flow, graph) {
         return;
     }
-    let reached = graph::reachable_from_entry(&graph);
+    let reached = graph::reachable_from_entry(graph);
     let handoffs: Vec<bool> = flow.nodes.iter().map(|n| n.is(NodeType::Handoff)).collect();
-    let can_escalate = graph::reaches(&graph, &handoffs, true);
+    let can_escalate = graph::reaches(graph, &handoffs, true);
     for (i, node) in flow.nodes.iter().enumerate() {
         let dead_end = node.transitions().next().is_none();
         if !reached.reached(i)
@@ -383,7 +383,7 @@ fn via_key(via: Via) -> String {
 /// WA206 undefined-node: the entry, a transition or a keyword naming a node that does not
 /// exist.
 pub fn undefined_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     let mut suggestions = 0;
     let mut suggest = |name: &str| -> String {
         if suggestions >= MAX_SUGGESTIONS {
@@ -453,11 +453,11 @@ pub fn undefined_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Fin
 /// it, naming the nodes after it; a region that is a cycle is reported at its first node.
 pub fn unreachable_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
     let Some(entry) = &flow.entry else { return };
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     if graph.entry.is_none() {
         return;
     }
-    let reached = graph::reachable_from_entry(&graph);
+    let reached = graph::reachable_from_entry(graph);
     let n = flow.nodes.len();
     let unreachable: Vec<bool> = (0..n).map(|i| !reached.reached(i)).collect();
     // Roots first: unreachable nodes no other unreachable node leads to.
@@ -557,9 +557,9 @@ pub(crate) fn export(flow: &ConversationFlow, x: &mut Exporter) -> ExportedFlow 
     let sends = |node: &FlowNode| node.template.is_some() && node.is(NodeType::Template);
     let mut paths: Vec<Option<String>> = Vec::new();
     if flow.nodes.iter().any(sends) {
-        let graph = FlowGraph::of(flow);
+        let graph = flow.graph();
         let starts: Vec<usize> = graph.entry.into_iter().collect();
-        let avoiding_opt_in = graph::search(&graph, &starts, true, |n| {
+        let avoiding_opt_in = graph::search(graph, &starts, true, |n| {
             if flow.nodes.get(n).is_some_and(|n| n.is(NodeType::OptIn)) {
                 Step::Avoid
             } else {
@@ -659,7 +659,7 @@ fn is_opt_out_word(word: &str) -> bool {
 /// WA210 no-opt-out-keyword: no STOP (or similar) keyword leads to an `opt_out` node; each
 /// opt-out word that leads elsewhere is reported where it is written.
 pub fn no_opt_out_keyword(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     let opt_out_node = flow.nodes.iter().find(|n| n.is(NodeType::OptOut));
     let mut honoured = false;
     let mut misrouted = Vec::new();
@@ -881,13 +881,13 @@ pub fn outside_service_window(flow: &ConversationFlow, ctx: &Context, out: &mut 
     if waits.is_empty() {
         return;
     }
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     // Keywords are the customer writing: they open the window, so they are not followed.
-    let after_wait = graph::search(&graph, &waits, false, |n| match flow.nodes.get(n) {
+    let after_wait = graph::search(graph, &waits, false, |n| match flow.nodes.get(n) {
         Some(node) if waits_for_reply(node) => Step::Stop,
         _ => Step::Pass,
     });
-    let from_entry = graph::reachable_from_entry(&graph);
+    let from_entry = graph::reachable_from_entry(graph);
     for (i, node) in flow.nodes.iter().enumerate() {
         if !after_wait.reached(i) || is_wait[i] || !sends_free_form(node) {
             continue;
@@ -941,12 +941,12 @@ fn depth_role(node: Option<&FlowNode>) -> Role {
 /// before any answer or person.
 pub fn menu_too_deep(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
     let limit = ctx.config.integer(options::WA213_MAX_DEPTH);
-    let graph = FlowGraph::of(flow);
+    let graph = flow.graph();
     if graph.entry.is_none() {
         return;
     }
     let role = |n: usize| depth_role(flow.nodes.get(n));
-    let depths: MenuDepth = graph::menu_depth(&graph, role);
+    let depths: MenuDepth = graph::menu_depth(graph, role);
     for (i, node) in flow.nodes.iter().enumerate() {
         if role(i) != Role::Menu
             || depths.depth.get(i).copied().flatten() != Some(limit.saturating_add(1))
