@@ -88,9 +88,11 @@ mod tests {
         let first = fix(&[(6, 8, "GH"), (0, 1, "A")]);
         let second = fix(&[(2, 4, "CD")]);
         let clash = fix(&[(3, 5, "x")]);
-        let applied = apply(text, &[&first, &clash, &second]);
+        let applied = apply(text, &[&first, &second, &clash]);
         assert_eq!(applied.text, "AbCDefGH");
-        assert_eq!(applied.taken, [0, 2]);
+        assert_eq!(applied.taken, [0, 1]);
+        // Taken in the order given: the clash first, and the other waits.
+        assert_eq!(apply(text, &[&first, &clash, &second]).text, "AbcxfGH");
         // Two insertions at one point would depend on their order: one waits.
         let here = fix(&[(4, 4, "1")]);
         let there = fix(&[(4, 4, "2")]);
