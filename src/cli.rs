@@ -361,6 +361,19 @@ fn run_lint(
             warn(&format!("walint: skipped {}: {reason}", printable(path)));
         }
     }
+    // The templates lock is checked in every run; it is not what the paths were for.
+    let checked = outcome
+        .files
+        .iter()
+        .filter(|f| Some(&f.path) != inputs.lock_shown.as_ref())
+        .count();
+    if checked == 0 {
+        warn(&nothing_checked(
+            &inputs.paths,
+            inputs.stdin.is_some(),
+            outcome.skipped.len(),
+        ));
+    }
     Ok((inputs.engine, outcome))
 }
 
@@ -369,6 +382,10 @@ struct Inputs {
     engine: Engine,
     files: Vec<Candidate>,
     stdin: Option<StdinFile>,
+    /// The paths named (standard input aside), and the templates lock as shown: what the
+    /// warning of a run that checked nothing names.
+    paths: Vec<PathBuf>,
+    lock_shown: Option<String>,
 }
 
 /// Config, rule selection, standard input and discovery: everything before the lint.
@@ -403,6 +420,7 @@ fn prepare(args: &LintArgs, cwd: &Path, catalogue: Arc<Catalogue>) -> Result<Inp
     for warning in &discovery.warnings {
         warn(&format!("walint: warning: {}", printable(warning)));
     }
+    check_include(&discovery, &config)?;
     let options = Options {
         selection: Selection {
             select: args.select.clone(),
@@ -411,6 +429,7 @@ fn prepare(args: &LintArgs, cwd: &Path, catalogue: Arc<Catalogue>) -> Result<Inp
         inline_ignores: !args.no_inline_ignores,
     };
     let mut files = discovery.files;
+    let lock_shown = lock.as_ref().map(|path| discover::shown(path, cwd));
     if let Some(path) = lock {
         with_lock(&mut files, path, &config, cwd);
     }
@@ -419,7 +438,100 @@ fn prepare(args: &LintArgs, cwd: &Path, catalogue: Arc<Catalogue>) -> Result<Inp
         engine,
         files,
         stdin,
+        paths,
+        lock_shown,
     })
+}
+
+/// The warning of a run that checked no file: a gate that passes on nothing says so.
+fn nothing_checked(paths: &[PathBuf], stdin: bool, skipped: usize) -> String {
+    let mut named: Vec<String> = paths
+        .iter()
+        .map(|p| format!("`{}`", printable(&discover::path_text(p))))
+        .collect();
+    if stdin {
+        named.push("standard input".into());
+    }
+    let hold = if named.len() == 1 { "holds" } else { "hold" };
+    let left_out = match skipped {
+        0 => String::new(),
+        1 => "; 1 file was left out (`--verbose` says why)".into(),
+        n => format!("; {n} files were left out (`--verbose` says why)"),
+    };
+    format!(
+        "walint: warning: no file checked: {} {hold} no file walint checks{left_out}",
+        named.join(", ")
+    )
+}
+
+/// `include` patterns that match no file found in the folders walked: when none matches,
+/// nothing was checked because of the config (a typo such as `whatsap/**`), which is an
+/// error; a pattern among others that matches nothing is a warning at the pattern.
+fn check_include(discovery: &discover::Discovery, config: &Config) -> Result<(), Fatal> {
+    if !discovery.walked || config.include.is_empty() {
+        return Ok(());
+    }
+    let at = |index: usize| match config.include_at.get(index) {
+        Some((line, column)) if !config.shown.is_empty() => {
+            format!("{}:{line}:{column}: ", config.shown)
+        }
+        _ => String::new(),
+    };
+    let hint = |pattern: &str| include_hint(pattern, &config.root);
+    if discovery.include_matched.iter().all(|matched| !matched) {
+        let patterns: Vec<String> = config
+            .include
+            .iter()
+            .map(|p| serde_json::Value::from(p.as_str()).to_string())
+            .collect();
+        let hints: String = config.include.iter().map(|p| hint(p)).collect();
+        return Err(Fatal(format!(
+            "{}no file matched include [{}], so nothing was checked{hints}",
+            at(0),
+            patterns.join(", ")
+        )));
+    }
+    if discovery.walked_root {
+        for (index, pattern) in config.include.iter().enumerate() {
+            if !discovery
+                .include_matched
+                .get(index)
+                .copied()
+                .unwrap_or(true)
+            {
+                warn(&format!(
+                    "walint: warning: {}no file matched include `{}`{}",
+                    at(index),
+                    printable(pattern),
+                    hint(pattern)
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// "; did you mean `whatsapp/**`?" when the pattern's first folder does not exist in the
+/// config's folder and one of its folders is spelt closely.
+fn include_hint(pattern: &str, root: &Path) -> String {
+    let Some((first, rest)) = pattern.split_once('/') else {
+        return String::new();
+    };
+    if first.contains(['*', '?', '[', '{']) || root.join(first).is_dir() {
+        return String::new();
+    }
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return String::new();
+    };
+    let folders: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    match crate::suggest::closest(first, folders.iter().map(String::as_str)) {
+        Some(folder) => format!("; did you mean `{folder}/{rest}`?"),
+        None => String::new(),
+    }
 }
 
 /// The templates lock is a file of every run that has one, wherever the paths point: its
@@ -846,9 +958,27 @@ fn parse_outputs(args: &CheckArgs) -> Result<Vec<(ReportFormat, Option<PathBuf>)
     let mut main_target = None;
     let mut extra = Vec::new();
     for output in &args.output {
-        let split = output
-            .split_once('=')
-            .and_then(|(name, path)| Some((ReportFormat::from_str(name, true).ok()?, path)));
+        let split = match output.split_once('=') {
+            Some((name, path)) => match ReportFormat::from_str(name, true) {
+                Ok(format) => Some((format, path)),
+                // A word before `=` is meant as a format: `pdf=report.pdf` is not a file
+                // name anyone wants. A path (`./a=b.json`) is still a file.
+                Err(_) if looks_like_format(name) => {
+                    let formats: Vec<String> = ReportFormat::value_variants()
+                        .iter()
+                        .filter_map(|f| f.to_possible_value())
+                        .map(|v| v.get_name().to_string())
+                        .collect();
+                    return Err(Fatal(format!(
+                        "`--output {output}`: unknown format `{name}`{}; expected one of {} (a file name with `=` in it is written `./{output}`)",
+                        did_you_mean(name, formats.iter().map(String::as_str)),
+                        formats.join(", ")
+                    )));
+                }
+                Err(_) => None,
+            },
+            None => None,
+        };
         match split {
             Some((format, path)) => extra.push((format, Some(PathBuf::from(path)))),
             None if main_target.is_none() => main_target = Some(PathBuf::from(output)),
@@ -862,6 +992,14 @@ fn parse_outputs(args: &CheckArgs) -> Result<Vec<(ReportFormat, Option<PathBuf>)
     let mut outputs = vec![(args.format, main_target)];
     outputs.extend(extra);
     Ok(outputs)
+}
+
+/// A format name's shape: a word of letters, digits, `-` and `_`, not a path.
+fn looks_like_format(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn rules(format: RulesFormat, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fatal> {

@@ -109,6 +109,8 @@ pub struct Config {
     /// Globs are matched against paths relative to this folder.
     pub root: PathBuf,
     pub include: Vec<String>,
+    /// Where each `include` pattern is written: (line, column), for "matched no file".
+    pub include_at: Vec<(usize, usize)>,
     pub exclude: Vec<String>,
     pub fail_on: Option<FailOn>,
     pub brand: Option<String>,
@@ -248,7 +250,20 @@ impl Config {
         for entry in top {
             let node = entry.value;
             match entry.key.as_str() {
-                "include" => config.include = read.globs(node, "include")?,
+                "include" => {
+                    config.include = read.globs(node, "include")?;
+                    let items = match tree.value(node) {
+                        Value::Seq(items) => items.clone(),
+                        _ => vec![node],
+                    };
+                    config.include_at = items
+                        .into_iter()
+                        .map(|item| {
+                            let at = lines.position(text, tree.span(item).start);
+                            (at.line, at.column)
+                        })
+                        .collect();
+                }
                 "exclude" => config.exclude = read.globs(node, "exclude")?,
                 "fail_on" => {
                     let value = read.string(node, "fail_on")?;

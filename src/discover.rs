@@ -37,6 +37,13 @@ pub struct Discovery {
     pub files: Vec<Candidate>,
     /// Paths that could not be walked (a symlink loop, a folder without permission).
     pub warnings: Vec<String>,
+    /// Folders were walked (not only files named), so `include` chose what was found.
+    pub walked: bool,
+    /// A walked folder holds the config's folder: every file `include` can match was seen.
+    pub walked_root: bool,
+    /// Per `include` pattern, whether a file found while walking matched it (`exclude`
+    /// aside: a pattern that matches an excluded file is no typo).
+    pub include_matched: Vec<bool>,
 }
 
 /// A path on the command line that cannot be linted: exit 2 with this message.
@@ -50,14 +57,24 @@ impl std::fmt::Display for MissingPath {
 }
 
 fn globset(patterns: &[String]) -> GlobSet {
+    indexed_globset(patterns).0
+}
+
+/// The patterns as one set, with the index in `patterns` of each glob of the set (patterns
+/// were validated when the config was read; one that is not valid is left out).
+fn indexed_globset(patterns: &[String]) -> (GlobSet, Vec<usize>) {
     let mut builder = GlobSetBuilder::new();
-    for pattern in patterns {
-        // Patterns were validated when the config was read.
+    let mut indices = Vec::with_capacity(patterns.len());
+    for (index, pattern) in patterns.iter().enumerate() {
         if let Ok(glob) = Glob::new(pattern) {
             builder.add(glob);
+            indices.push(index);
         }
     }
-    builder.build().unwrap_or_else(|_| GlobSet::empty())
+    match builder.build() {
+        Ok(set) => (set, indices),
+        Err(_) => (GlobSet::empty(), Vec::new()),
+    }
 }
 
 /// A path as text that names it exactly, with `/` separators. On Unix a name is bytes: a
@@ -182,10 +199,13 @@ pub fn working_folder() -> Result<PathBuf, String> {
 }
 
 pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path) -> Result<Discovery, MissingPath> {
-    let include = globset(&config.include);
+    let (include, include_indices) = indexed_globset(&config.include);
     let exclude = globset(&config.exclude);
     let mut found: BTreeMap<String, Candidate> = BTreeMap::new();
     let mut warnings = Vec::new();
+    let mut include_matched = vec![false; config.include.len()];
+    let (mut walked, mut walked_root) = (false, false);
+    let root = config.root.canonicalize().unwrap_or(config.root.clone());
     for path in paths {
         let metadata = std::fs::metadata(path);
         if let (Err(error), Err(_)) = (&metadata, std::fs::symlink_metadata(path)) {
@@ -218,6 +238,9 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path) -> Result<Discov
                 read::reason(&error)
             )));
         }
+        walked = true;
+        let folder = cwd.join(path);
+        walked_root |= root.starts_with(folder.canonicalize().unwrap_or(folder));
         let walker = WalkBuilder::new(path)
             .hidden(false)
             .follow_links(true)
@@ -271,10 +294,16 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path) -> Result<Discov
                 continue;
             }
             let relative = config.relative(&cwd.join(entry.path()));
+            let matches = include.matches(&relative);
+            for index in &matches {
+                if let Some(&pattern) = include_indices.get(*index) {
+                    include_matched[pattern] = true;
+                }
+            }
             if exclude.is_match(&relative) {
                 continue;
             }
-            let included = include.is_match(&relative);
+            let included = !matches.is_empty();
             if !config.include.is_empty() && !included {
                 continue;
             }
@@ -297,7 +326,13 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path) -> Result<Discov
             Err(_) => true,
         })
         .collect();
-    Ok(Discovery { files, warnings })
+    Ok(Discovery {
+        files,
+        warnings,
+        walked,
+        walked_root,
+        include_matched,
+    })
 }
 
 /// `check --force-exclude`: the files named on the command line follow the rules of files

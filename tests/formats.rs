@@ -12,6 +12,9 @@ fn a_platform_walint_does_not_check_is_named_with_verbose() {
     assert_eq!(stdout(&output), "No problems found in 0 files.\n");
     assert_eq!(
         stderr(&output),
-        format!("walint: skipped {path}: recognised: Amazon Connect flow; not checked\n")
+        format!(
+            "walint: skipped {path}: recognised: Amazon Connect flow; not checked\n\
+             walint: warning: no file checked: `{path}` holds no file walint checks; 1 file was left out (`--verbose` says why)\n"
+        )
     );
 }

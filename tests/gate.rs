@@ -179,3 +179,96 @@ fn item_3_explain_shows_each_option_type_and_range_and_does_what_it_says() {
     assert_eq!(menu["rule"], "WA201", "{report:#}");
     assert_eq!(menu["severity"], "warning");
 }
+
+const FLOW: &str = "flow: bot\nentry: a\nkeywords: {STOP: out}\nnodes:\n  a: {type: handoff}\n  out: {type: opt_out}\n";
+
+// 1. Nothing checked is never a silent pass.
+
+#[test]
+fn item_1_an_include_that_matches_nothing_is_exit_2_in_every_format() {
+    let dir = project(&[
+        ("walint.yaml", "include: [\"whatsap/**\"]\n"),
+        ("whatsapp/bot.yaml", FLOW),
+    ]);
+    for format in ["human", "json", "sarif", "github"] {
+        let output = walint_in(dir.path(), &["check", "--format", format]);
+        assert_eq!(code(&output), 2, "{format}: {}", stdout(&output));
+        assert_eq!(
+            stderr(&output),
+            "walint: error: walint.yaml:1:11: no file matched include [\"whatsap/**\"], so nothing was checked; did you mean `whatsapp/**`?\n",
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn item_1_one_include_pattern_that_matches_nothing_is_a_warning_at_it() {
+    let dir = project(&[
+        (
+            "walint.yaml",
+            "include:\n  - \"whatsapp/**\"\n  - \"templtes/**\"\n",
+        ),
+        ("whatsapp/bot.yaml", FLOW),
+    ]);
+    let output = walint_in(dir.path(), &["check"]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    assert_eq!(
+        stderr(&output),
+        "walint: warning: walint.yaml:3:5: no file matched include `templtes/**`\n"
+    );
+    // A run of one subfolder cannot tell: the other pattern may match elsewhere.
+    let output = walint_in(dir.path(), &["check", "whatsapp"]);
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
+fn item_1_paths_that_hold_no_file_walint_recognises_are_said_on_stderr() {
+    let dir = project(&[
+        ("docs/notes.yaml", "title: notes\n"),
+        ("docs/readme.txt", "hello\n"),
+    ]);
+    let output = walint_in(dir.path(), &["check", "docs"]);
+    assert_eq!(code(&output), 0);
+    assert_eq!(
+        stderr(&output),
+        "walint: warning: no file checked: `docs` holds no file walint checks; 1 file was left out (`--verbose` says why)\n"
+    );
+    let output = walint_in(dir.path(), &["check", "--verbose", "docs/notes.yaml"]);
+    assert_eq!(
+        stderr(&output),
+        "walint: skipped docs/notes.yaml: not a kind walint recognises\nwalint: warning: no file checked: `docs/notes.yaml` holds no file walint checks; 1 file was left out (`--verbose` says why)\n"
+    );
+    // A run that checks a file says nothing of the kind.
+    let dir = project(&[("bot.yaml", FLOW)]);
+    assert_eq!(stderr(&walint_in(dir.path(), &["check"])), "");
+}
+
+// 7. `-o NAME=FILE` with a NAME that is not a format.
+
+#[test]
+fn item_7_an_output_for_an_unknown_format_is_exit_2_and_a_path_with_equals_is_a_file() {
+    let dir = project(&[("bot.yaml", FLOW)]);
+    let output = walint_in(dir.path(), &["check", "-o", "pdf=report.pdf"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).starts_with(
+            "walint: error: `--output pdf=report.pdf`: unknown format `pdf`; expected one of human, concise, json, sarif,"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.path().join("pdf=report.pdf").exists());
+    let output = walint_in(dir.path(), &["check", "-o", "sarf=out.sarif"]);
+    assert!(
+        stderr(&output).contains("unknown format `sarf`; did you mean `sarif`?"),
+        "{}",
+        stderr(&output)
+    );
+    let output = walint_in(
+        dir.path(),
+        &["check", "-o", "./a=b.json", "--format", "json"],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let written = std::fs::read_to_string(dir.path().join("a=b.json")).unwrap();
+    assert!(written.contains("\"diagnostics\": []"), "{written}");
+}
