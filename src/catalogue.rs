@@ -560,7 +560,11 @@ mod tests {
     #[test]
     fn the_typed_options_are_those_of_the_yaml() {
         let catalogue = builtin().unwrap();
-        let integers = [options::WA201_MAX_OPTIONS, options::WA213_MAX_DEPTH];
+        let integers = [
+            options::WA004_EXPIRY_WARNING_DAYS,
+            options::WA201_MAX_OPTIONS,
+            options::WA213_MAX_DEPTH,
+        ];
         let numbers = [
             options::WA106_WORDS_PER_VARIABLE,
             options::WA502_MAX_PER_WEEK,
@@ -595,6 +599,7 @@ mod tests {
         );
         assert_eq!(options::WA201_MAX_OPTIONS.default, 5);
         assert_eq!(options::WA213_MAX_DEPTH.default, 3);
+        assert_eq!(options::WA004_EXPIRY_WARNING_DAYS.default, 90);
     }
 
     fn runtime_rule(code: &str, name: &str) -> RuleDoc {

@@ -147,8 +147,15 @@ fn graph_versions_expire_by_the_run_date() {
         "--format",
         "concise",
     ];
-    // 2025-09-11: v17.0 is still served; 2025-09-12: it is not.
-    assert!(!stdout(&walint_at("1757548800", &args)).contains("WA004"));
+    // 2025-09-11: v17.0 is still served, for one more day (an info); 2025-09-12: it is not.
+    let day_before = stdout(&walint_at("1757548800", &args));
+    assert!(
+        day_before.contains("info[WA004] Graph API version `v17.0` expires in 1 day: Meta stops serving it on 2025-09-12"),
+        "{day_before}"
+    );
+    assert!(!day_before.contains("warning[WA004]"), "{day_before}");
+    // 2025-06-13, 91 days before: nothing yet.
+    assert!(!stdout(&walint_at("1749772800", &args)).contains("WA004"));
     let text = stdout(&walint_at("1757635200", &args));
     assert!(text.contains("`v17.0` is past its end of life: Meta stopped serving it on 2025-09-12"));
 }

@@ -7,10 +7,10 @@ use std::sync::LazyLock;
 
 use super::secrets::each_scalar;
 use super::FileContext;
-use crate::catalogue::RuleId;
+use crate::catalogue::{options, RuleId};
 use crate::data::{self, GraphApiVersions, GRAPH_API_VERSIONS};
 use crate::date::Date;
-use crate::diagnostic::{At, Finding};
+use crate::diagnostic::{At, Finding, Severity};
 use crate::model::webhook::GraphVersion;
 use crate::model::whatsapp_flow::catalogue::{catalogue, Support, Version};
 use crate::model::{Document, WhatsAppFlow};
@@ -69,6 +69,36 @@ fn graph_expired(version: GraphVersion, today: Date) -> Option<String> {
         });
     }
     None
+}
+
+/// The day a served Graph API version stops being served, and the days left until then, when
+/// that is at most `window` days after `today`.
+fn graph_expiring(version: GraphVersion, today: Date, window: u32) -> Option<(Date, i64)> {
+    let until = GRAPH
+        .releases
+        .iter()
+        .find(|r| r.version == version)?
+        .available_until?;
+    let days = (until.unix_seconds() - today.unix_seconds()) / 86_400;
+    (days > 0 && days <= i64::from(window)).then_some((until, days))
+}
+
+fn expiring_finding(at: At, written: &str, until: Date, days: i64, today: Date) -> Finding {
+    let upgrade = newest(today).map_or("a current version".to_string(), |v| v.to_string());
+    let days = if days == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{days} days")
+    };
+    Finding::new(
+        CODE,
+        at,
+        format!("Graph API version `{written}` expires in {days}: Meta stops serving it on {until}"),
+    )
+    .severity(Severity::Info)
+    .help(format!(
+        "plan the move to {upgrade} before {until}; `expiry_warning_days` sets how early walint says so"
+    ))
 }
 
 /// The oldest version still served on `today`: what to upgrade to at the very least.
@@ -158,6 +188,7 @@ fn is_paging_link(tree: &Tree, node: NodeId, key: Option<&str>) -> bool {
 /// links of API responses.
 fn graph_api_version(ctx: &FileContext, out: &mut Vec<Finding>) {
     let today = ctx.config.today();
+    let window = ctx.config.integer(options::WA004_EXPIRY_WARNING_DAYS);
     each_scalar(ctx.tree, |node, value, key| {
         if is_paging_link(ctx.tree, node, key) {
             return;
@@ -166,6 +197,14 @@ fn graph_api_version(ctx: &FileContext, out: &mut Vec<Finding>) {
             if let Some(version) = GraphVersion::parse(value) {
                 if let Some(why) = graph_expired(version, today) {
                     out.push(graph_finding(At::Node(node), value.trim(), why, today));
+                } else if let Some((until, days)) = graph_expiring(version, today, window) {
+                    out.push(expiring_finding(
+                        At::Node(node),
+                        value.trim(),
+                        until,
+                        days,
+                        today,
+                    ));
                 }
             }
             return;
@@ -175,13 +214,11 @@ fn graph_api_version(ctx: &FileContext, out: &mut Vec<Finding>) {
             let Some(version) = GraphVersion::parse(written) else {
                 continue;
             };
+            let at = At::InString(node, start, end);
             if let Some(why) = graph_expired(version, today) {
-                out.push(graph_finding(
-                    At::InString(node, start, end),
-                    written,
-                    why,
-                    today,
-                ));
+                out.push(graph_finding(at, written, why, today));
+            } else if let Some((until, days)) = graph_expiring(version, today, window) {
+                out.push(expiring_finding(at, written, until, days, today));
             }
         }
     });
@@ -274,6 +311,37 @@ mod tests {
             .collect();
         // A `next` outside `paging` is still a URL the project wrote.
         assert_eq!(pointers, ["/next"]);
+    }
+
+    #[test]
+    fn versions_near_their_end_are_announced_with_the_date() {
+        // v21.0 is served until 2027-01-21.
+        assert_eq!(
+            graph_expiring(v("v21.0"), day("2026-12-02"), 90),
+            Some((day("2027-01-21"), 50))
+        );
+        // 91 days before: not yet.
+        assert_eq!(graph_expiring(v("v21.0"), day("2026-10-22"), 90), None);
+        assert_eq!(graph_expiring(v("v21.0"), day("2026-12-02"), 49), None);
+        assert_eq!(
+            graph_expiring(v("v21.0"), day("2027-01-20"), 90),
+            Some((day("2027-01-21"), 1))
+        );
+        // Expired on its day (WA004's warning), or no end date yet.
+        assert_eq!(graph_expiring(v("v21.0"), day("2027-01-21"), 90), None);
+        assert_eq!(graph_expiring(v("v26.0"), day("2027-01-01"), 730), None);
+        let finding = expiring_finding(
+            At::Node(0),
+            "v21.0",
+            day("2027-01-21"),
+            50,
+            day("2026-12-02"),
+        );
+        assert_eq!(
+            finding.message,
+            "Graph API version `v21.0` expires in 50 days: Meta stops serving it on 2027-01-21"
+        );
+        assert_eq!(finding.severity, Some(Severity::Info));
     }
 
     #[test]
