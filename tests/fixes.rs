@@ -320,7 +320,7 @@ proptest! {
 
 #[test]
 fn a_fix_inside_an_embedded_flow_json_is_escaped_twice() {
-    let flow = r#"{"version": "6.0", "screens": [{"id": "A", "terminal": true, "layout": {"type": "SingleColumnLayout", "children": [{"type": "TextBody", "text": "See \"terms\" at http://acme.example/terms"}, {"type": "Footer", "label": "Done", "on-click-action": {"name": "complete", "payload": {}}}]}}]}"#;
+    let flow = r#"{"version": "6.0", "screens": [{"id": "A", "terminal": true, "layout": {"type": "SingleColumnLayout", "children": [{"type": "TextBody", "text": "See [\"terms\"](http://acme.example/terms)", "markdown": true}, {"type": "Image", "src": "http://acme.example/logo.png"}, {"type": "Footer", "label": "Done", "on-click-action": {"name": "complete", "payload": {}}}]}}]}"#;
     let template = format!(
         r#"{{"name": "offer", "language": "en_US", "category": "MARKETING", "components": [
   {{"type": "BODY", "text": "Hi"}},
@@ -334,7 +334,7 @@ fn a_fix_inside_an_embedded_flow_json_is_escaped_twice() {
         explicit: true,
     };
     let fixed = engine.fix_text(FileId::input(0), &name, &template, true);
-    assert_eq!(fixed.fixed, 1);
+    assert_eq!(fixed.fixed, 2);
     let value: serde_json::Value = serde_json::from_str(&fixed.text).unwrap();
     let inner = value["components"][1]["buttons"][0]["flow_json"]
         .as_str()
