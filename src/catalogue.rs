@@ -280,6 +280,9 @@ pub struct Catalogue {
     /// `rules[i]` has id `i`: the built-in rules in code order, then those defined at run time.
     rules: Vec<RuleDoc>,
     pub controls: Vec<Control>,
+    /// The date of the policy data: the newest policy or limit page the rules were last
+    /// checked against (`policy_date` in rules/controls.yaml), `YYYY-MM-DD`.
+    pub policy_date: String,
 }
 
 static BUILTIN: LazyLock<Result<Arc<Catalogue>, String>> =
@@ -299,10 +302,12 @@ impl Catalogue {
             .map(|(file, text)| parse_rule(text).map_err(|e| format!("rules/{file}: {e}")))
             .collect::<Result<Vec<_>, _>>()?;
         rules.sort_by(|a, b| a.code.cmp(&b.code));
-        let controls = parse_controls(controls).map_err(|e| format!("rules/controls.yaml: {e}"))?;
+        let (controls, policy_date) =
+            parse_controls(controls).map_err(|e| format!("rules/controls.yaml: {e}"))?;
         let mut catalogue = Catalogue {
             rules: Vec::with_capacity(rules.len()),
             controls,
+            policy_date,
         };
         for rule in rules {
             let code = rule.code.clone();
@@ -424,11 +429,17 @@ fn parse_rule(text: &str) -> Result<RuleDoc, String> {
     })
 }
 
-fn parse_controls(document: &str) -> Result<Vec<Control>, String> {
+/// The controls and the policy data's date.
+fn parse_controls(document: &str) -> Result<(Vec<Control>, String), String> {
     let tree = parse(document, Format::Yaml).map_err(|e| e.message)?;
     let root = *tree.documents.first().ok_or("empty document")?;
+    let date = text(&tree, root, "policy_date")?;
+    if crate::date::Date::parse(&date).is_none() {
+        return Err(format!("`policy_date: {date}` is not a date (YYYY-MM-DD)"));
+    }
     let list = tree.get(root, "controls").ok_or("no `controls` list")?;
-    tree.items(list)
+    let controls = tree
+        .items(list)
         .iter()
         .map(|&item| {
             Ok(Control {
@@ -437,7 +448,8 @@ fn parse_controls(document: &str) -> Result<Vec<Control>, String> {
                 source: text(&tree, item, "source")?,
             })
         })
-        .collect()
+        .collect::<Result<_, String>>()?;
+    Ok((controls, date))
 }
 
 fn text(tree: &Tree, map: NodeId, key: &str) -> Result<String, String> {

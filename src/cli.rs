@@ -597,8 +597,8 @@ fn read_stdin(args: &LintArgs, config: &Config, cwd: &Path) -> Result<Option<Std
     }))
 }
 
-/// A baseline file, read within the size limit and parsed.
-fn read_baseline(path: &Path) -> Result<BaselineFile, Fatal> {
+/// A baseline file, read within the size limit and parsed, with its SHA-256.
+fn read_baseline(path: &Path) -> Result<(BaselineFile, String), Fatal> {
     let shown = discover::path_text(path);
     let (bytes, size) = crate::read::read_capped(path, MAX_FILE_BYTES)
         .map_err(|e| Fatal(format!("cannot read baseline `{shown}`: {e}")))?;
@@ -610,14 +610,20 @@ fn read_baseline(path: &Path) -> Result<BaselineFile, Fatal> {
     }
     let text = String::from_utf8(bytes)
         .map_err(|_| Fatal(format!("baseline `{shown}` is not UTF-8 text")))?;
-    BaselineFile::parse(&text).map_err(|e| Fatal(format!("{}: {e}", path.display())))
+    let sha256 = crate::diagnostic::fingerprint::sha256(text.as_bytes());
+    BaselineFile::parse(&text)
+        .map(|file| (file, sha256))
+        .map_err(|e| Fatal(format!("{}: {e}", path.display())))
 }
 
 fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result<u8, Fatal> {
     let cwd = current_dir()?;
     let outputs = parse_outputs(&args)?;
     let baseline = match &args.baseline {
-        Some(path) => Some((path.clone(), read_baseline(path)?)),
+        Some(path) => {
+            let (file, sha256) = read_baseline(path)?;
+            Some((path.clone(), file, sha256))
+        }
         None => None,
     };
     let fixing = args.fix || args.diff;
@@ -673,7 +679,8 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         (engine, outcome, None)
     };
     let (config, catalogue) = (engine.config(), engine.catalogue());
-    let stats = baseline.map(|(path, file)| {
+    let baseline_sha256 = baseline.as_ref().map(|(_, _, sha256)| sha256.clone());
+    let stats = baseline.map(|(path, file, _)| {
         let anchor = Anchor::new(&path, &cwd);
         let shown = discover::shown(&cwd.join(&path), &cwd);
         baseline::apply(&mut outcome, &file, &anchor, shown)
@@ -689,7 +696,15 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
             .map(|arg| printable(&discover::path_text(Path::new(&arg))).into_owned()),
     );
     meta.templates_lock = lock_meta(engine.config(), &outcome, &cwd);
+    meta.baseline_sha256 = baseline_sha256;
+    meta.attestation = config.report.clone();
+    meta.scope = scope(&args.lint, config, catalogue, &outcome);
     let fail_on = fail_on_of(args.fail_on, config);
+    let fail_on_word = match fail_on {
+        FailOn::At(severity) => severity.as_str(),
+        FailOn::Never => "never",
+    };
+    meta.report_id = report::meta::report_id(&meta, &outcome.files, fail_on_word);
     let color_allowed = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut failed_parts = Vec::new();
     for (format, target) in outputs {
@@ -859,6 +874,39 @@ fn fix_files(inputs: &Inputs, outcome: &Outcome, unsafe_fixes: bool) -> Result<F
     Ok(fixes)
 }
 
+/// What the run was asked to check, for the audit reports' scope.
+fn scope(
+    args: &LintArgs,
+    config: &Config,
+    catalogue: &Catalogue,
+    outcome: &Outcome,
+) -> report::meta::Scope {
+    let text = |p: &Path| printable(&discover::path_text(p)).into_owned();
+    report::meta::Scope {
+        paths: args.paths.iter().map(|p| text(p)).collect(),
+        include: config.include.clone(),
+        exclude: config.exclude.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        rules_off: catalogue
+            .rules()
+            .iter()
+            .filter(|r| config.turns_off(r.id))
+            .map(|r| r.code.to_string())
+            .collect(),
+        inline_ignores: !args.no_inline_ignores,
+        force_exclude: args.force_exclude,
+        skipped: outcome
+            .skipped
+            .iter()
+            .map(|(path, reason)| report::meta::SkippedFile {
+                path: printable(path).into_owned(),
+                reason: reason.to_string(),
+            })
+            .collect(),
+    }
+}
+
 /// A format's name as `--format` takes it.
 fn format_name(format: ReportFormat) -> String {
     format
@@ -915,11 +963,15 @@ fn record_baseline(args: BaselineArgs, catalogue: Arc<Catalogue>) -> Result<u8, 
     // The file being replaced: its entries keep their reason and date. One that is not a
     // baseline is not overwritten.
     let previous = if args.output.is_file() {
-        Some(read_baseline(&args.output).map_err(|Fatal(e)| {
-            Fatal(format!(
-                "{e}; not overwriting it (remove it or choose another -o FILE)"
-            ))
-        })?)
+        Some(
+            read_baseline(&args.output)
+                .map(|(file, _)| file)
+                .map_err(|Fatal(e)| {
+                    Fatal(format!(
+                        "{e}; not overwriting it (remove it or choose another -o FILE)"
+                    ))
+                })?,
+        )
     } else {
         None
     };

@@ -31,8 +31,10 @@ const TOP_KEYS: &[&str] = &[
     "meta",
     "templates_lock",
     "templates_lock_max_age",
+    "report",
 ];
 const META_KEYS: &[&str] = &["waba_id", "graph_api_version"];
+const REPORT_KEYS: &[&str] = &["organisation", "prepared_by", "reviewer"];
 const OVERRIDE_KEYS: &[&str] = &["files", "pointer", "rules", "reason"];
 
 /// The lowest severity that fails a run; `Never` never does.
@@ -122,6 +124,8 @@ pub struct Config {
     pub today: Option<Date>,
     /// `meta:`: the WhatsApp Business Account `walint templates pull` reads.
     pub meta: MetaSettings,
+    /// `report:`: who the audit reports are for and who signs them off.
+    pub report: Attestation,
     /// `templates_lock:` as written, relative to the config's folder.
     pub templates_lock: Option<String>,
     /// `templates_lock_max_age:`; `None` is the default, [`DEFAULT_LOCK_MAX_AGE_DAYS`].
@@ -142,6 +146,14 @@ pub struct MetaSettings {
     pub waba_id: Option<String>,
     /// Normalised (`v23.0`).
     pub graph_api_version: Option<String>,
+}
+
+/// `report: {organisation, prepared_by, reviewer}`: the sign-off block of the audit reports.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Attestation {
+    pub organisation: Option<String>,
+    pub prepared_by: Option<String>,
+    pub reviewer: Option<String>,
 }
 
 /// A config file that cannot be used: exit 2 with the file, line and a suggestion.
@@ -295,6 +307,7 @@ impl Config {
                 "rules" => config.rules = read.rules(node)?,
                 "overrides" => config.overrides = read.overrides(node)?,
                 "meta" => config.meta = read.meta(node)?,
+                "report" => config.report = read.attestation(node)?,
                 "templates_lock" => {
                     let value = read.string(node, "templates_lock")?;
                     if value.trim().is_empty() {
@@ -499,6 +512,49 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
             }
         }
         Ok(meta)
+    }
+
+    fn attestation(&self, node: NodeId) -> Result<Attestation, ConfigError> {
+        let mut report = Attestation::default();
+        for entry in self.map(node, "`report`")? {
+            let field = match entry.key.as_str() {
+                "organisation" => &mut report.organisation,
+                "prepared_by" => &mut report.prepared_by,
+                "reviewer" => &mut report.reviewer,
+                other => {
+                    return Err((self.error)(
+                        entry.key_span,
+                        format!(
+                            "unknown key `report.{other}`{}",
+                            did_you_mean(other, REPORT_KEYS.iter().copied())
+                        ),
+                    ))
+                }
+            };
+            let key = format!("report.{}", entry.key);
+            let value = match self.tree.value(entry.value) {
+                Value::String(s) => s.trim().to_string(),
+                other => {
+                    return Err((self.error)(
+                        self.tree.span(entry.value),
+                        format!(
+                            "`{key}` must be a name, a string, not {}",
+                            crate::model::reader::kind_of(other)
+                        ),
+                    ))
+                }
+            };
+            if value.is_empty() {
+                return Err((self.error)(
+                    self.tree.span(entry.value),
+                    format!(
+                        "`{key}` is empty: name a person or an organisation, or leave the key out"
+                    ),
+                ));
+            }
+            *field = Some(value);
+        }
+        Ok(report)
     }
 
     fn globs(&self, node: NodeId, key: &str) -> Result<Vec<String>, ConfigError> {
@@ -852,6 +908,36 @@ mod tests {
         assert_eq!(error("/components/0/text"), None);
         assert_eq!(error("/nodes/a~1b~0c"), None);
         assert_eq!(error("''"), None);
+    }
+
+    #[test]
+    fn the_report_attestation_is_read_and_checked() {
+        let catalogue = crate::catalogue::builtin().unwrap();
+        let parsed = Config::parse(
+            "report:\n  organisation: Northwind Travel\n  prepared_by: \"Ana Silva\"\n  reviewer: J. Okafor\n",
+            "walint.yaml",
+            &catalogue,
+        )
+        .unwrap();
+        assert_eq!(
+            parsed.report.organisation.as_deref(),
+            Some("Northwind Travel")
+        );
+        assert_eq!(parsed.report.prepared_by.as_deref(), Some("Ana Silva"));
+        assert_eq!(parsed.report.reviewer.as_deref(), Some("J. Okafor"));
+        let error = |text: &str| {
+            Config::parse(text, "walint.yaml", &catalogue)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            error("report:\n  reviwer: J. Okafor\n"),
+            "walint.yaml:2:3: unknown key `report.reviwer`; did you mean `reviewer`?"
+        );
+        assert!(error("report:\n  reviewer: [a, b]\n")
+            .starts_with("walint.yaml:2:13: `report.reviewer` must be a name, a string, not "));
+        assert!(error("report:\n  reviewer: \"\"\n").contains("`report.reviewer` is empty"));
+        assert!(error("report: Northwind\n").contains("`report` must be a mapping"));
     }
 
     #[test]

@@ -57,18 +57,21 @@ fn walint_in(dir: &Path, args: &[&str]) -> Output {
 /// with every rule document) is replaced by a placeholder.
 fn report(format: &str) -> String {
     let dir = repo();
-    let output = walint_in(
-        dir.path(),
-        &[
+    let run = |format: &str| {
+        let args = [
             "check",
             "--baseline",
             "walint-baseline.json",
             "--format",
             format,
-        ],
-    );
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    stdout(&output).replace(&catalogue_sha256(), "[catalogue sha256]")
+        ];
+        let output = walint_in(dir.path(), &args);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        stdout(&output)
+    };
+    // The report id hashes the catalogue too: the JSON report says which it is.
+    common::mask_report_id(&run(format), &run("json"))
+        .replace(&catalogue_sha256(), "[catalogue sha256]")
 }
 
 fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
@@ -516,6 +519,86 @@ fn bad_baseline_reasons_and_targets_are_exit_2() {
     );
     let config = std::fs::read_to_string(root.join("walint.yaml")).unwrap();
     assert!(config.starts_with("# Northwind Travel"));
+}
+
+#[test]
+fn the_report_id_names_the_inputs_not_the_time_or_the_format() {
+    let dir = repo();
+    let root = dir.path();
+    let id = |args: &[&str], epoch: &str| {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        let output = command(root, &all)
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        value["run"]["report_id"].as_str().unwrap().to_string()
+    };
+    let first = id(&[], EPOCH);
+    assert_eq!(first.len(), 64);
+    assert_eq!(id(&[], "1760000000"), first, "another day, the same id");
+    let markdown = walint_in(root, &["check", "--format", "markdown"]);
+    assert!(stdout(&markdown).contains(&format!("| Report id | `{first}` |")));
+    assert_ne!(id(&["--no-inline-ignores"], EPOCH), first, "another option");
+    assert_ne!(
+        id(&["--fail-on", "warning"], EPOCH),
+        first,
+        "another threshold"
+    );
+    let flow = root.join("flows/legacy_faq.yaml");
+    let text = std::fs::read_to_string(&flow).unwrap();
+    std::fs::write(&flow, format!("{text}\n")).unwrap();
+    assert_ne!(id(&[], EPOCH), first, "another file content");
+}
+
+#[test]
+fn scope_limitations_and_sign_off_in_every_audit_format() {
+    let dir = repo();
+    let root = dir.path();
+    let args = [
+        "check",
+        "--select",
+        "WA2,WA5",
+        "--no-inline-ignores",
+        "--format",
+    ];
+    let run = |format: &str| {
+        let mut all = args.to_vec();
+        all.push(format);
+        stdout(&walint_in(root, &all))
+    };
+    let markdown = run("markdown");
+    for part in [
+        "| Paths | `.` |",
+        "| Rules | 18 of 54 run; `--select WA2,WA5` |",
+        "| walint-ignore comments | disregarded (`--no-inline-ignores`) |",
+        "| Skipped | 2 files found but not checked<br>`walint-baseline.json`: not a kind walint recognises<br>`walint.yaml`: not a kind walint recognises |",
+        "\"Passed\" means no automated finding, not compliance",
+        "No rule covers these policy areas: COMMERCE-POLICY (WhatsApp Commerce Policy: what may be offered and how).",
+        "| Reviewer | J. Okafor, compliance | | |",
+        "policy data of 2026-05-08",
+    ] {
+        assert!(markdown.contains(part), "{part}\n{markdown}");
+    }
+    let html = run("html");
+    for part in [
+        "<tr><th>walint-ignore comments</th><td>disregarded (<code>--no-inline-ignores</code>)</td></tr>",
+        "“Passed” means no automated finding, not compliance",
+        "<tr><th>Prepared by</th><td>Ana Silva, platform team</td><td></td><td></td></tr>",
+    ] {
+        assert!(html.contains(part), "{part}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let scope = &json["run"]["scope"];
+    assert_eq!(scope["select"], serde_json::json!(["WA2", "WA5"]));
+    assert_eq!(scope["inline_ignores"], false);
+    assert_eq!(scope["skipped"][0]["path"], "walint-baseline.json");
+    assert_eq!(
+        json["run"]["attestation"]["organisation"],
+        "Northwind Travel GmbH"
+    );
+    assert_eq!(json["run"]["policy_date"], "2026-05-08");
 }
 
 #[test]

@@ -47,6 +47,14 @@ pub struct Audit<'a> {
     /// The rules with a finding (accepted ones included), in catalogue order, with why they
     /// exist and where their limits and policies are written.
     pub rules_found: Vec<RuleDocView>,
+    /// The controls no rule of the catalogue evidences: policy areas the checks do not cover.
+    pub not_covered: Vec<NotCovered>,
+}
+
+#[derive(Serialize)]
+pub struct NotCovered {
+    pub id: String,
+    pub title: String,
 }
 
 #[derive(Serialize)]
@@ -627,6 +635,15 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
         })
         .collect();
 
+    let not_covered = controls
+        .iter()
+        .filter(|c| c.rules.is_empty())
+        .map(|c| NotCovered {
+            id: c.id.clone(),
+            title: c.title.clone(),
+        })
+        .collect();
+
     let passed = !input.failed();
     Audit {
         meta: input.meta,
@@ -649,6 +666,7 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
         accepted,
         accepted_without_reason,
         rules_found,
+        not_covered,
     }
 }
 

@@ -3,8 +3,10 @@
 use serde::Serialize;
 
 use super::guard::per_file;
+use super::meta::Scope;
 use super::{RenderFailure, ReportInput};
 use crate::baseline::BaselineStats;
+use crate::config::Attestation;
 use crate::diagnostic::{Counts, Diagnostic, RelatedLocation, Severity, Suppression};
 
 #[derive(Serialize)]
@@ -12,6 +14,18 @@ struct Report<'a> {
     tool: Tool,
     summary: Summary<'a>,
     diagnostics: Vec<Entry<'a>>,
+    run: Run<'a>,
+}
+
+/// What the report is evidence of: its id, the policy data, the scope and the sign-off.
+/// The time and command line are left out, so the same run gives the same JSON.
+#[derive(Serialize)]
+struct Run<'a> {
+    report_id: &'a str,
+    catalogue_version: &'a str,
+    policy_date: &'a str,
+    scope: &'a Scope,
+    attestation: &'a Attestation,
 }
 
 #[derive(Serialize)]
@@ -96,6 +110,13 @@ pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String 
             baseline: input.baseline,
         },
         diagnostics: diagnostics.into_iter().flatten().collect(),
+        run: Run {
+            report_id: &input.meta.report_id,
+            catalogue_version: input.meta.catalogue_version,
+            policy_date: &input.meta.policy_date,
+            scope: &input.meta.scope,
+            attestation: &input.meta.attestation,
+        },
     };
     // Serialising these plain structs cannot fail.
     let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();

@@ -7,6 +7,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::catalogue::{Catalogue, CONTROLS, RULE_DOCUMENTS};
+use crate::config::Attestation;
 use crate::date::rfc3339;
 use crate::diagnostic::fingerprint::hex;
 use crate::templates_lock::TemplatesLock;
@@ -32,6 +33,93 @@ pub struct RunMeta {
     pub reproducible: bool,
     /// The templates lock the run read Meta's status from, when it had one.
     pub templates_lock: Option<LockMeta>,
+    /// The date of the catalogue's policy data.
+    pub policy_date: String,
+    /// What the run was asked to check, and what it left out.
+    pub scope: Scope,
+    /// SHA-256 of the `--baseline` file, when there is one.
+    pub baseline_sha256: Option<String>,
+    /// The sign-off block, from walint.yaml `report:`.
+    pub attestation: Attestation,
+    /// SHA-256 over what the findings depend on: see [`report_id`]. Empty until computed.
+    pub report_id: String,
+}
+
+/// What the run checked and with which rules, as the audit reports state it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Scope {
+    /// The paths as given on the command line (`-` for standard input).
+    pub paths: Vec<String>,
+    /// The config's `include` and `exclude` globs.
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    /// `--select` and `--ignore`, as given.
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// Rules walint.yaml turns off.
+    pub rules_off: Vec<String>,
+    /// False with `--no-inline-ignores`.
+    pub inline_ignores: bool,
+    pub force_exclude: bool,
+    /// Files found but not checked, with the reason (the `--verbose` list).
+    pub skipped: Vec<SkippedFile>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SkippedFile {
+    pub path: String,
+    pub reason: String,
+}
+
+/// The report id: SHA-256 over the inventory (each file's path and hash, the config's
+/// included), the catalogue hash, the config hash and the options that change findings
+/// (the scope without the skipped list, `--fail-on`, the baseline's hash). The same files
+/// checked the same way give the same id, whatever the format, time or output file.
+pub fn report_id(meta: &RunMeta, files: &[SourceFile], fail_on: &str) -> String {
+    #[derive(Serialize)]
+    struct Options<'a> {
+        paths: &'a [String],
+        include: &'a [String],
+        exclude: &'a [String],
+        select: &'a [String],
+        ignore: &'a [String],
+        rules_off: &'a [String],
+        inline_ignores: bool,
+        force_exclude: bool,
+        fail_on: &'a str,
+        baseline_sha256: Option<&'a str>,
+    }
+    let scope = &meta.scope;
+    let options = Options {
+        paths: &scope.paths,
+        include: &scope.include,
+        exclude: &scope.exclude,
+        select: &scope.select,
+        ignore: &scope.ignore,
+        rules_off: &scope.rules_off,
+        inline_ignores: scope.inline_ignores,
+        force_exclude: scope.force_exclude,
+        fail_on,
+        baseline_sha256: meta.baseline_sha256.as_deref(),
+    };
+    let mut hasher = Sha256::new();
+    let mut part = |label: &str, value: &str| {
+        for text in [label, value] {
+            hasher.update(text.as_bytes());
+            hasher.update([0]);
+        }
+    };
+    for file in files {
+        part("file", &file.path);
+        part("sha256", &file.sha256);
+    }
+    part("catalogue", &meta.catalogue_sha256);
+    part("config", meta.config_sha256.as_deref().unwrap_or(""));
+    part(
+        "options",
+        &serde_json::to_string(&options).unwrap_or_default(),
+    );
+    hex(&hasher.finalize())
 }
 
 /// What the audit reports say of the templates lock: which snapshot of Meta's review the
@@ -145,6 +233,11 @@ impl RunMeta {
             timestamp: rfc3339(seconds),
             reproducible: epoch.is_some(),
             templates_lock: None,
+            policy_date: catalogue.policy_date.clone(),
+            scope: Scope::default(),
+            baseline_sha256: None,
+            attestation: Attestation::default(),
+            report_id: String::new(),
         }
     }
 }

@@ -66,3 +66,17 @@ pub fn walint_sh(dir: &Path, script: &str, args: &[&str]) -> Output {
         .timeout(Duration::from_secs(120));
     command.output().unwrap()
 }
+
+/// `text` with the report id of a JSON report (`run.report_id`) written as `[report id]`:
+/// the id hashes the catalogue, which changes with every rule document. `json` is the JSON
+/// report of the same run (`text` itself when it is one).
+pub fn mask_report_id(text: &str, json: &str) -> String {
+    let key = "\"report_id\": \"";
+    let Some(at) = json.find(key) else {
+        return text.to_string();
+    };
+    let start = at + key.len();
+    let id = &json[start..start + json[start..].find('"').unwrap()];
+    assert_eq!(id.len(), 64, "{id}");
+    text.replace(id, "[report id]")
+}
