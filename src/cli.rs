@@ -699,6 +699,17 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
     meta.baseline_sha256 = baseline_sha256;
     meta.attestation = config.report.clone();
     meta.scope = scope(&args.lint, config, catalogue, &outcome);
+    if meta.git_commit.is_some() {
+        let checked = outcome
+            .files
+            .iter()
+            .chain(outcome.config_file.as_ref())
+            .map(|f| f.path.as_str());
+        if let Some(changed) = report::meta::changed_files(&cwd, checked) {
+            meta.dirty = !changed.is_empty();
+            meta.changed_files = changed;
+        }
+    }
     let fail_on = fail_on_of(args.fail_on, config);
     let fail_on_word = match fail_on {
         FailOn::At(severity) => severity.as_str(),

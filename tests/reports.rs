@@ -602,6 +602,56 @@ fn scope_limitations_and_sign_off_in_every_audit_format() {
 }
 
 #[test]
+fn a_dirty_tree_is_marked_with_the_checked_files_that_differ() {
+    let dir = repo();
+    let root = dir.path();
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(root)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "git {args:?}: {}", stderr(&output));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "fixture"]);
+    let clean = json(root, &[]);
+    assert_eq!(clean["run"]["dirty"], false);
+    assert_eq!(clean["run"]["changed_files"], serde_json::json!([]));
+    // A checked file changed, a new one, and a change to a file walint does not check.
+    let flow = root.join("flows/legacy_faq.yaml");
+    let text = std::fs::read_to_string(&flow).unwrap();
+    std::fs::write(&flow, format!("{text}\n")).unwrap();
+    std::fs::copy(
+        root.join("templates/trip_reminder.json"),
+        root.join("templates/trip_reminder_copy.json"),
+    )
+    .unwrap();
+    std::fs::write(root.join("NOTES.txt"), "not checked\n").unwrap();
+    let dirty = json(root, &[]);
+    assert_eq!(dirty["run"]["dirty"], true);
+    assert_eq!(
+        dirty["run"]["changed_files"],
+        serde_json::json!([
+            {"path": "flows/legacy_faq.yaml", "change": "modified"},
+            {"path": "templates/trip_reminder_copy.json", "change": "untracked"}
+        ])
+    );
+    let markdown = stdout(&walint_in(root, &["check", "--format", "markdown"]));
+    assert!(
+        markdown.contains("**dirty**: 2 checked files differ from this commit, so the hashes under Files are those of the working tree<br>`flows/legacy_faq.yaml` (modified)<br>`templates/trip_reminder_copy.json` (untracked) |"),
+        "{markdown}"
+    );
+    let html = stdout(&walint_in(root, &["check", "--format", "html"]));
+    assert!(
+        html.contains("<span class=\"pill failed\">dirty</span>"),
+        "{html}"
+    );
+}
+
+#[test]
 fn the_baseline_works_from_another_folder() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture(), &dir.path().join("travel"));

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::guard::per_file;
-use super::meta::Scope;
+use super::meta::{ChangedFile, Scope};
 use super::{RenderFailure, ReportInput};
 use crate::baseline::BaselineStats;
 use crate::config::Attestation;
@@ -26,6 +26,10 @@ struct Run<'a> {
     policy_date: &'a str,
     scope: &'a Scope,
     attestation: &'a Attestation,
+    /// Some checked file differs from the commit checked out (the commit itself is in the
+    /// audit reports): the inventory's hashes are those of the working tree.
+    dirty: bool,
+    changed_files: &'a [ChangedFile],
 }
 
 #[derive(Serialize)]
@@ -116,6 +120,8 @@ pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String 
             policy_date: &input.meta.policy_date,
             scope: &input.meta.scope,
             attestation: &input.meta.attestation,
+            dirty: input.meta.dirty,
+            changed_files: &input.meta.changed_files,
         },
     };
     // Serialising these plain structs cannot fail.

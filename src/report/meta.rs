@@ -1,6 +1,7 @@
 //! What the audit reports say about the run itself: tool and catalogue version and hash,
 //! config and its hash, git commit, command line and time (`SOURCE_DATE_EPOCH` when set).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -43,6 +44,66 @@ pub struct RunMeta {
     pub attestation: Attestation,
     /// SHA-256 over what the findings depend on: see [`report_id`]. Empty until computed.
     pub report_id: String,
+    /// Some checked file differs from `git_commit`: the inventory's hashes are those of the
+    /// working tree, not of the commit.
+    pub dirty: bool,
+    /// The checked files that differ from `git_commit`, in report order.
+    pub changed_files: Vec<ChangedFile>,
+}
+
+/// A checked file that is not as `git_commit` has it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChangedFile {
+    pub path: String,
+    /// `modified` (changed or staged since the commit) or `untracked` (not in it, ignored
+    /// files included).
+    pub change: &'static str,
+}
+
+/// Which of `checked` (paths as the reports show them, relative to `cwd`) differ from the
+/// commit checked out: `git diff --name-only HEAD` for changed files, `git ls-files` for
+/// the tracked ones. `None` when git cannot tell (no git program, no commit yet). A path
+/// outside `cwd` (`../`) is left out: git lists only what is under `cwd`.
+pub fn changed_files<'a>(
+    cwd: &Path,
+    checked: impl IntoIterator<Item = &'a str>,
+) -> Option<Vec<ChangedFile>> {
+    let git = |args: &[&str]| -> Option<BTreeSet<String>> {
+        let output = std::process::Command::new("git")
+            .args(args)
+            .current_dir(cwd)
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        output.status.success().then(|| {
+            output
+                .stdout
+                .split(|b| *b == 0)
+                .filter(|p| !p.is_empty())
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+                .collect()
+        })
+    };
+    let modified = git(&["diff", "--name-only", "-z", "--relative", "HEAD", "--"])?;
+    let tracked = git(&["ls-files", "-z", "--"])?;
+    let mut changed = Vec::new();
+    for path in checked {
+        if path.starts_with("../") || Path::new(path).is_absolute() {
+            continue;
+        }
+        let change = if !tracked.contains(path) {
+            "untracked"
+        } else if modified.contains(path) {
+            "modified"
+        } else {
+            continue;
+        };
+        changed.push(ChangedFile {
+            path: path.to_string(),
+            change,
+        });
+    }
+    Some(changed)
 }
 
 /// What the run checked and with which rules, as the audit reports state it.
@@ -238,6 +299,8 @@ impl RunMeta {
             baseline_sha256: None,
             attestation: Attestation::default(),
             report_id: String::new(),
+            dirty: false,
+            changed_files: Vec::new(),
         }
     }
 }
