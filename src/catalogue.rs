@@ -70,6 +70,25 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Whether a fix may be applied without a person looking at it: a safe fix keeps what the
+/// file means (`en-US` → `en_US`); an unsafe one changes it (a template's name, a link's
+/// scheme) and is only applied with `--unsafe-fixes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
 /// A rule option that is a count: a whole number within `min..=max`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct IntegerOption {
@@ -212,6 +231,8 @@ pub struct RuleDoc {
     pub summary: String,
     pub rationale: String,
     pub fix: String,
+    /// Whether its findings carry a mechanical fix (`autofix:` in its document), and how safe.
+    pub autofix: Option<Applicability>,
     pub sources: Vec<String>,
     pub controls: Vec<String>,
     pub options: Vec<OptionDoc>,
@@ -235,6 +256,7 @@ const FIELDS: &[&str] = &[
     "summary",
     "rationale",
     "fix",
+    "autofix",
     "sources",
     "controls",
     "options",
@@ -459,6 +481,12 @@ pub fn read_rule(tree: &Tree, root: NodeId, extra: &[&str]) -> Result<RuleDoc, R
         summary: text_field("summary")?.0,
         rationale: text_field("rationale")?.0,
         fix: text_field("fix")?.0,
+        autofix: match tree.get(root, "autofix").map(|n| tree.value(n)) {
+            None => None,
+            Some(Value::String(s)) if s == "safe" => Some(Applicability::Safe),
+            Some(Value::String(s)) if s == "unsafe" => Some(Applicability::Unsafe),
+            Some(_) => return Err("`autofix` must be `safe` or `unsafe`".into()),
+        },
         sources: strings("sources")?,
         controls: strings("controls")?,
         options,

@@ -151,6 +151,15 @@ struct CheckArgs {
     /// With --format github: do not append the Markdown report to $GITHUB_STEP_SUMMARY
     #[arg(long)]
     no_step_summary: bool,
+    /// Apply the safe fixes and report what remains; with `-`, print the fixed text
+    #[arg(long)]
+    fix: bool,
+    /// With --fix or --diff: the unsafe fixes too (they change what the file means)
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and change nothing (exit 1 when there is one)
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
 }
 
 #[derive(clap::Args)]
@@ -387,6 +396,49 @@ fn run_lint(
     cwd: &Path,
     catalogue: Arc<Catalogue>,
 ) -> Result<(Engine, Outcome), Fatal> {
+    let inputs = prepare(args, cwd, catalogue)?;
+    let outcome = engine::lint_in_project(
+        &inputs.engine,
+        &inputs.files,
+        &inputs.context,
+        inputs.stdin.as_slice(),
+    );
+    if args.verbose {
+        for (path, reason) in &outcome.skipped {
+            warn(&format!("walint: skipped {}: {reason}", printable(path)));
+        }
+    }
+    // The templates lock is checked in every run; it is not what the paths were for.
+    let checked = outcome
+        .files
+        .iter()
+        .filter(|f| Some(&f.path) != inputs.lock_shown.as_ref())
+        .count();
+    if checked == 0 {
+        warn(&nothing_checked(
+            &inputs.paths,
+            inputs.stdin.is_some(),
+            outcome.skipped.len(),
+        ));
+    }
+    Ok((inputs.engine, outcome))
+}
+
+/// What a run lints, and the engine it lints with.
+struct Inputs {
+    engine: Engine,
+    files: Vec<Candidate>,
+    /// The rest of the project, read for the cross-file rules only (a run on some files).
+    context: Vec<Candidate>,
+    stdin: Option<StdinFile>,
+    /// The paths named (standard input aside), and the templates lock as shown: what the
+    /// warning of a run that checked nothing names.
+    paths: Vec<PathBuf>,
+    lock_shown: Option<String>,
+}
+
+/// Config, rule selection, standard input and discovery: everything before the lint.
+fn prepare(args: &LintArgs, cwd: &Path, catalogue: Arc<Catalogue>) -> Result<Inputs, Fatal> {
     let (mut config, loaded) = load_config(args, cwd, &catalogue)?;
     let catalogue = loaded.catalogue;
     let lock = discover::load_lock(&mut config, cwd).map_err(Fatal)?;
@@ -425,26 +477,14 @@ fn run_lint(
         project_context(&config, cwd, &files)
     };
     let engine = Engine::new(catalogue, config, options);
-    let outcome = engine::lint_in_project(&engine, &files, &context, stdin.as_ref());
-    if args.verbose {
-        for (path, reason) in &outcome.skipped {
-            warn(&format!("walint: skipped {}: {reason}", printable(path)));
-        }
-    }
-    // The templates lock is checked in every run; it is not what the paths were for.
-    let checked = outcome
-        .files
-        .iter()
-        .filter(|f| Some(&f.path) != lock_shown.as_ref())
-        .count();
-    if checked == 0 {
-        warn(&nothing_checked(
-            &paths,
-            stdin.is_some(),
-            outcome.skipped.len(),
-        ));
-    }
-    Ok((engine, outcome))
+    Ok(Inputs {
+        engine,
+        files,
+        context,
+        stdin,
+        paths,
+        lock_shown,
+    })
 }
 
 /// `--select` / `--ignore` as codes or prefixes: each item trimmed (`"WA201, WA209"`), a
@@ -681,7 +721,64 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         }
         None => None,
     };
-    let (engine, mut outcome) = run_lint(&args.lint, &cwd, catalogue)?;
+    let fixing = args.fix || args.diff;
+    let (engine, mut outcome, fixed) = if fixing {
+        let inputs = prepare(&args.lint, &cwd, catalogue)?;
+        let first = engine::lint_in_project(
+            &inputs.engine,
+            &inputs.files,
+            &inputs.context,
+            inputs.stdin.as_slice(),
+        );
+        let fixes = fix_files(&inputs, &first, args.unsafe_fixes)?;
+        if args.fix {
+            for (path, text) in &fixes.write {
+                std::fs::write(path, text).map_err(|e| {
+                    Fatal(format!(
+                        "cannot write `{}`: {}",
+                        discover::path_text(path),
+                        reason(&e)
+                    ))
+                })?;
+            }
+        }
+        // What remains: the run again, on the fixed texts.
+        let outcome =
+            engine::lint_in_project(&inputs.engine, &inputs.files, &inputs.context, &fixes.given);
+        let remaining = outcome.diagnostics.iter().filter(|d| d.is_active()).count();
+        if args.diff {
+            out.write(&fixes.diff)?;
+            warn(&format!(
+                "{} fixable, {remaining} remaining{}",
+                fixes.fixed,
+                if args.unsafe_fixes || fixes.fixed == 0 {
+                    ""
+                } else {
+                    " (--unsafe-fixes may fix more)"
+                }
+            ));
+            return Ok(if fixes.fixed > 0 {
+                EXIT_FINDINGS
+            } else {
+                EXIT_CLEAN
+            });
+        }
+        if let Some(text) = &fixes.stdin {
+            // `--fix -`: the fixed text is the output; what remains is said on stderr.
+            out.write(text)?;
+            warn(&format!("{} fixed, {remaining} remaining", fixes.fixed));
+            let fail_on = fail_on_of(args.fail_on, inputs.engine.config());
+            let failed = outcome
+                .diagnostics
+                .iter()
+                .any(|d| d.is_active() && fail_on.fails(d.severity));
+            return Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN });
+        }
+        (inputs.engine, outcome, Some(fixes.fixed))
+    } else {
+        let (engine, outcome) = run_lint(&args.lint, &cwd, catalogue)?;
+        (engine, outcome, None)
+    };
     let (config, catalogue) = (engine.config(), engine.catalogue());
     let baseline_sha256 = baseline.as_ref().map(|(_, _, sha256)| sha256.clone());
     let stats = baseline.map(|(path, file, _)| {
@@ -714,15 +811,7 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
             meta.changed_files = changed;
         }
     }
-    let fail_on = match args.fail_on {
-        Some(FailOnArg::Error) => FailOn::At(crate::diagnostic::Severity::Error),
-        Some(FailOnArg::Warning) => FailOn::At(crate::diagnostic::Severity::Warning),
-        Some(FailOnArg::Info) => FailOn::At(crate::diagnostic::Severity::Info),
-        Some(FailOnArg::Never) => FailOn::Never,
-        None => config
-            .fail_on
-            .unwrap_or(FailOn::At(crate::diagnostic::Severity::Error)),
-    };
+    let fail_on = fail_on_of(args.fail_on, config);
     let fail_on_word = match fail_on {
         FailOn::At(severity) => severity.as_str(),
         FailOn::Never => "never",
@@ -786,11 +875,121 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         }
         return Ok(EXIT_ERROR);
     }
+    if let Some(fixed) = fixed {
+        let remaining = outcome.diagnostics.iter().filter(|d| d.is_active()).count();
+        warn(&format!("{fixed} fixed, {remaining} remaining"));
+    }
     let failed = outcome
         .diagnostics
         .iter()
         .any(|d| d.is_active() && fail_on.fails(d.severity));
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+fn fail_on_of(arg: Option<FailOnArg>, config: &Config) -> FailOn {
+    match arg {
+        Some(FailOnArg::Error) => FailOn::At(crate::diagnostic::Severity::Error),
+        Some(FailOnArg::Warning) => FailOn::At(crate::diagnostic::Severity::Warning),
+        Some(FailOnArg::Info) => FailOn::At(crate::diagnostic::Severity::Info),
+        Some(FailOnArg::Never) => FailOn::Never,
+        None => config
+            .fail_on
+            .unwrap_or(FailOn::At(crate::diagnostic::Severity::Error)),
+    }
+}
+
+/// What `--fix` and `--diff` do to the files of a run.
+struct FileFixes {
+    /// Files to write: the run's own files only, each with its fixed text.
+    write: Vec<(PathBuf, String)>,
+    /// The fixed texts, for the run again (standard input among them, fixed or not).
+    given: Vec<StdinFile>,
+    /// Standard input fixed, when it was among the inputs.
+    stdin: Option<String>,
+    /// The unified diff of every change, of the masked texts: no secret is shown.
+    diff: String,
+    fixed: usize,
+}
+
+/// The fixes of a finished run applied to its files' texts as read again: a file that
+/// changed on disk since it was checked is left alone.
+fn fix_files(inputs: &Inputs, outcome: &Outcome, unsafe_fixes: bool) -> Result<FileFixes, Fatal> {
+    let mut fixes = FileFixes {
+        write: Vec::new(),
+        given: Vec::new(),
+        stdin: None,
+        diff: String::new(),
+        fixed: 0,
+    };
+    let wanted = |d: &crate::diagnostic::Diagnostic| {
+        d.is_active()
+            && d.fix.as_ref().is_some_and(|f| {
+                unsafe_fixes || f.applicability == crate::diagnostic::Applicability::Safe
+            })
+    };
+    for file in &outcome.files {
+        let from_stdin = inputs
+            .stdin
+            .as_ref()
+            .filter(|s| s.candidate.shown == file.path);
+        let has_fixes = outcome
+            .diagnostics
+            .iter()
+            .any(|d| d.file_id == file.id && wanted(d));
+        if !has_fixes {
+            if let Some(stdin) = from_stdin {
+                fixes.given.push(stdin.clone());
+                fixes.stdin = Some(String::from_utf8_lossy(&stdin.bytes).into_owned());
+            }
+            continue;
+        }
+        let (candidate, bytes) = match from_stdin {
+            Some(stdin) => (&stdin.candidate, stdin.bytes.clone()),
+            None => {
+                let Some(candidate) = inputs.files.iter().find(|c| c.shown == file.path) else {
+                    continue;
+                };
+                match crate::read::read_capped(&candidate.path, MAX_FILE_BYTES) {
+                    Ok((bytes, _)) => (candidate, bytes),
+                    Err(error) => {
+                        warn(&format!(
+                            "walint: warning: not fixing `{}`: {error}",
+                            printable(&file.path)
+                        ));
+                        continue;
+                    }
+                }
+            }
+        };
+        let unchanged = crate::diagnostic::fingerprint::sha256(&bytes) == file.sha256;
+        let Some(text) = String::from_utf8(bytes).ok().filter(|_| unchanged) else {
+            warn(&format!(
+                "walint: warning: not fixing `{}`: it changed since it was checked",
+                printable(&file.path)
+            ));
+            continue;
+        };
+        let name = engine::FileName::of(candidate);
+        let result = inputs.engine.fix_text(file.id, &name, &text, unsafe_fixes);
+        fixes.fixed += result.fixed;
+        fixes.diff.push_str(&crate::fix::unified_diff(
+            &file.path,
+            &result.masked_before,
+            &result.masked_after,
+        ));
+        if from_stdin.is_some() {
+            fixes.stdin = Some(result.text.clone());
+        } else if result.text != text {
+            fixes
+                .write
+                .push((candidate.path.clone(), result.text.clone()));
+        }
+        fixes.given.push(StdinFile {
+            candidate: candidate.clone(),
+            bytes: result.text.into_bytes(),
+        });
+    }
+    Ok(fixes)
 }
 
 /// What the run was asked to check, for the audit reports' scope.
@@ -1060,6 +1259,15 @@ fn explain(rule: &str, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fa
         "{} {} ({}, {})\n\n{}\n\nWhy\n{}\n\nHow to fix\n{}\n",
         doc.code, doc.name, doc.severity, doc.category, doc.summary, doc.rationale, doc.fix
     );
+    text.push_str(match doc.autofix {
+        Some(crate::diagnostic::Applicability::Safe) => {
+            "Autofix: safe: `walint check --fix` applies it\n"
+        }
+        Some(crate::diagnostic::Applicability::Unsafe) => {
+            "Autofix: unsafe: it changes what the file means; `walint check --fix --unsafe-fixes` applies it\n"
+        }
+        None => "Autofix: none: no mechanical fix, its findings need a person\n",
+    });
     if !doc.options.is_empty() {
         text.push_str("\nOptions (walint.yaml `rules:`)\n");
         for option in &doc.options {

@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod engine;
 pub mod exit;
+pub mod fix;
 pub mod formats;
 pub mod generate;
 pub mod graph_api;

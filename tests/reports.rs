@@ -1269,6 +1269,7 @@ fn a_rule_defined_at_run_time_is_reported_in_every_format() {
         fingerprint: "0123456789abcdef".into(),
         related: Vec::new(),
         suppressed: None,
+        fix: None,
     };
     let meta = RunMeta::collect(Path::new("."), None, &catalogue, Vec::new());
     let files = [file];

@@ -127,6 +127,7 @@ pub fn render(format: ReportFormat, data: &[u8]) {
             fingerprint: "0".repeat(16),
             related: Vec::new(),
             suppressed: None,
+            fix: None,
         });
     }
     let catalogue = the_engine().catalogue();

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use crate::catalogue::Severity;
+pub use crate::catalogue::{Applicability, Severity};
 
 use crate::catalogue::RuleId;
 use crate::source::{NodeId, Position, Span};
@@ -68,6 +68,8 @@ pub struct Finding {
     /// The location holds a secret: reports mask its characters wherever they show source,
     /// and the message must show only a redacted form of it.
     pub sensitive: bool,
+    /// A mechanical change that makes the finding go away.
+    pub fix: Option<Fix>,
 }
 
 impl Finding {
@@ -80,7 +82,13 @@ impl Finding {
             severity: None,
             related: Vec::new(),
             sensitive: false,
+            fix: None,
         }
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
@@ -107,6 +115,61 @@ impl Finding {
         });
         self
     }
+}
+
+/// One change of a fix, located as findings are: the engine turns it into bytes of the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// What `at` locates is replaced by `text`. For [`At::InString`] the text is the new
+    /// value of those bytes of the string, which the engine writes as the string is written
+    /// (escaped inside a JSON or double-quoted string, inside a string inside a string for an
+    /// embedded Flow JSON); otherwise it is written as is.
+    Replace { at: At, text: String },
+    /// A string node's whole value replaced by `text`, written as the string is.
+    Value { node: NodeId, text: String },
+    /// `key: value` added to a mapping after its last entry: indented as that entry in YAML,
+    /// a new member in JSON. `value` is written as is (`true`, `list`).
+    Insert {
+        map: NodeId,
+        key: String,
+        value: String,
+    },
+}
+
+/// A mechanical change that makes a finding go away, as a rule reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What it does, for people: "write `en_US`".
+    pub title: String,
+    pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    pub fn new(applicability: Applicability, title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title: title.into(),
+            edits,
+            applicability,
+        }
+    }
+}
+
+/// Bytes `span` of the file replaced by `text`, as written.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct TextEdit {
+    #[serde(skip)]
+    pub span: Span,
+    pub text: String,
+}
+
+/// A fix as the engine resolved it: edits of the file's bytes, sorted, none overlapping
+/// another, none touching a secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ResolvedFix {
+    pub title: String,
+    pub applicability: Applicability,
+    pub edits: Vec<TextEdit>,
 }
 
 /// A finding of a cross-file rule, with the file it belongs to.
@@ -201,6 +264,8 @@ pub struct Diagnostic {
     /// Set when a walint-ignore comment or a config override accepted the finding: it stays
     /// in the JSON, SARIF and audit reports with its reason, but no longer counts.
     pub suppressed: Option<Suppression>,
+    /// The finding's fix, when it has one the engine could write into the file.
+    pub fix: Option<ResolvedFix>,
 }
 
 impl Diagnostic {

@@ -14,13 +14,16 @@
 //! `check_across` runs again over the kept results of every file.
 
 mod check;
+mod edits;
 mod finish;
+mod fixing;
 mod load;
 mod resolve;
 mod run;
 
 use std::sync::Arc;
 
+pub use fixing::Fixed;
 pub use load::Skipped;
 pub use run::{lint, lint_in_project, StdinFile};
 

@@ -4,7 +4,9 @@
 use crate::catalogue::Catalogue;
 use crate::config::Config;
 use crate::diagnostic::fingerprint::fingerprint;
-use crate::diagnostic::{At, Diagnostic, FileFinding, FileId, Finding, RelatedLocation};
+use crate::diagnostic::{At, Diagnostic, Edit, FileFinding, FileId, Finding, RelatedLocation};
+
+use super::edits::{resolve_fix, write_edit};
 use crate::model::Embedded;
 use crate::source::{self, Span, Tree};
 use crate::workspace::{Locations, SourceFile};
@@ -83,6 +85,23 @@ pub(super) fn from_embedded(
         At::InString(embedded.origin, span.start, span.end)
     };
     finding.at = into_string(finding.at);
+    // An edit of the embedded document is written as that document is (escaped for its
+    // strings), then written into the file's string (escaped again for it).
+    finding.fix = finding.fix.take().and_then(|mut fix| {
+        let edits = fix
+            .edits
+            .iter()
+            .map(|edit| {
+                let inner = write_edit(text, &embedded.tree, edit)?;
+                Some(Edit::Replace {
+                    at: At::InString(embedded.origin, inner.span.start, inner.span.end),
+                    text: inner.text,
+                })
+            })
+            .collect::<Option<Vec<Edit>>>()?;
+        fix.edits = edits;
+        Some(fix)
+    });
     finding.message = format!("{}: {}", embedded.field, finding.message);
     for related in finding.related.iter_mut().filter(|r| r.file == file) {
         related.at = into_string(related.at);
@@ -102,6 +121,24 @@ pub(super) fn resolve<'a>(
     let (file, nodes) = files(id)?;
     let doc = catalogue.rule(finding.rule);
     let (span, pointer) = locate(nodes, finding.at);
+    let fix = finding.fix.and_then(|fix| {
+        let write = |edit: &Edit| match (nodes, edit) {
+            (Nodes::Tree(tree, text), edit) => write_edit(text, tree, edit),
+            // Without the tree only byte ranges can be written.
+            (
+                _,
+                Edit::Replace {
+                    at: At::Raw(span) | At::InFile(_, span),
+                    text,
+                },
+            ) => Some(crate::diagnostic::TextEdit {
+                span: *span,
+                text: text.clone(),
+            }),
+            _ => None,
+        };
+        resolve_fix(fix, write, &file.secrets, &file.redaction)
+    });
     let severity = config
         .severity_for(finding.rule, &file.config_path, &pointer)
         .or(finding.severity)
@@ -161,6 +198,7 @@ pub(super) fn resolve<'a>(
         pointer,
         related,
         suppressed: None,
+        fix,
     })
 }
 

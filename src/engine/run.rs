@@ -21,11 +21,17 @@ pub struct StdinFile {
 /// Lints `candidates` (sorted, as discovery gives them) and standard input, which replaces
 /// (or adds) the file of its name. Each input's id is its position among the inputs.
 pub fn lint(engine: &Engine, candidates: &[Candidate], stdin: Option<&StdinFile>) -> Outcome {
-    lint_in_project(engine, candidates, &[], stdin)
+    lint_in_project(
+        engine,
+        candidates,
+        &[],
+        stdin.map_or(&[], std::slice::from_ref),
+    )
 }
 
-/// [`lint`], with the rest of the project as context: the `context` files (none of them
-/// among `candidates`) are read and checked so the cross-file rules see them (the templates
+/// [`lint`] with texts given for some files (standard input, a file's fixed text), each
+/// replacing (or adding) the file of its name, and with the rest of the project as context:
+/// the `context` files (none of them among `candidates`) are read and checked so the cross-file rules see them (the templates
 /// a named flow sends), but only the candidates' findings are reported, and only the
 /// candidates are files of the outcome. This is how a run on the files a commit changes
 /// (pre-commit, lint-staged) finds what a run on the whole project finds in them.
@@ -33,15 +39,19 @@ pub fn lint_in_project(
     engine: &Engine,
     candidates: &[Candidate],
     context: &[Candidate],
-    stdin: Option<&StdinFile>,
+    given: &[StdinFile],
 ) -> Outcome {
     let mut inputs: Vec<(&Candidate, Option<&[u8]>)> = candidates
         .iter()
-        .filter(|c| stdin.is_none_or(|s| s.candidate.shown != c.shown))
+        .filter(|c| !given.iter().any(|s| s.candidate.shown == c.shown))
         .map(|c| (c, None))
         .collect();
-    if let Some(stdin) = stdin {
-        inputs.push((&stdin.candidate, Some(stdin.bytes.as_slice())));
+    if !given.is_empty() {
+        inputs.extend(
+            given
+                .iter()
+                .map(|s| (&s.candidate, Some(s.bytes.as_slice()))),
+        );
         inputs.sort_by(|a, b| a.0.shown.cmp(&b.0.shown));
     }
     // The context files come after the inputs, so their ids tell them apart.
@@ -49,7 +59,7 @@ pub fn lint_in_project(
     inputs.extend(
         context
             .iter()
-            .filter(|c| stdin.is_none_or(|s| s.candidate.shown != c.shown))
+            .filter(|c| !given.iter().any(|s| s.candidate.shown == c.shown))
             .map(|c| (c, None)),
     );
     // One slot per input, written in place: no per-thread vectors to grow and merge.

@@ -129,6 +129,7 @@ mod tests {
             fingerprint: String::new(),
             related: Vec::new(),
             suppressed: None,
+            fix: None,
         }
     }
 

@@ -12,7 +12,7 @@ use super::Context;
 use crate::catalogue::{options, RuleId};
 use crate::config::Config;
 use crate::data::{self, OptOutKeywords};
-use crate::diagnostic::{At, FileFinding, FileId, Finding, Severity};
+use crate::diagnostic::{Applicability, At, Edit, FileFinding, FileId, Finding, Fix, Severity};
 use crate::model::flow::{
     Duration, Escalation, FlowGraph, FlowNode, MenuStyle, NodeType, Presentation, TemplateRef,
     TextPart, Via,
@@ -158,17 +158,36 @@ pub fn menu_overloaded(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Fin
             } else {
                 "use `style: list` (up to 10 rows) or split the menu into steps"
             };
-            out.push(
-                Finding::new(
-                    RuleId::WA201,
-                    at,
-                    format!(
-                        "{kind} `{}` has {count} options; WhatsApp shows at most {limit}",
-                        node.id
-                    ),
-                )
-                .help(help),
-            );
+            let mut finding = Finding::new(
+                RuleId::WA201,
+                at,
+                format!(
+                    "{kind} `{}` has {count} options; WhatsApp shows at most {limit}",
+                    node.id
+                ),
+            )
+            .help(help);
+            if !list && count <= MAX_LIST_ROWS {
+                // A list shows the same options behind one button: what the customer can
+                // answer stays the same.
+                let edit = match &node.style {
+                    Some(style) => Edit::Replace {
+                        at: At::Node(style.node),
+                        text: "list".into(),
+                    },
+                    None => Edit::Insert {
+                        map: node.node,
+                        key: "style".into(),
+                        value: "list".into(),
+                    },
+                };
+                finding = finding.fix(Fix::new(
+                    Applicability::Safe,
+                    "use `style: list`",
+                    vec![edit],
+                ));
+            }
+            out.push(finding);
         } else if count > max_options as usize {
             out.push(
                 Finding::new(

@@ -4,11 +4,24 @@
 
 use super::Context;
 use crate::catalogue::RuleId;
-use crate::diagnostic::{At, Finding};
+use crate::diagnostic::{Applicability, At, Edit, Finding, Fix};
 use crate::model::template::Field;
 use crate::model::{ConversationFlow, Template};
 use crate::source::NodeId;
 use crate::text::urls;
+
+/// `http://` at bytes `start..` of a string node's value made `https://`: unsafe, as the site
+/// may not serve HTTPS.
+fn to_https(node: NodeId, start: usize) -> Fix {
+    Fix::new(
+        Applicability::Unsafe,
+        "link over https://",
+        vec![Edit::Replace {
+            at: At::InString(node, start, start + "http://".len()),
+            text: "https://".into(),
+        }],
+    )
+}
 
 fn insecure_links(node: NodeId, text: &str, what: &str, out: &mut Vec<Finding>) {
     for link in urls(text).into_iter().filter(|l| l.insecure) {
@@ -19,7 +32,8 @@ fn insecure_links(node: NodeId, text: &str, what: &str, out: &mut Vec<Finding>) 
                 At::InString(node, link.start, link.end),
                 format!("the {what} links to `{shown}` over plain HTTP"),
             )
-            .help("serve the page over HTTPS and link to https://…; a plain http:// link can be read and changed on the way"),
+            .help("serve the page over HTTPS and link to https://…; a plain http:// link can be read and changed on the way")
+            .fix(to_https(node, link.start)),
         );
     }
 }
@@ -46,7 +60,8 @@ pub fn insecure_url_in_template(template: &Template, _ctx: &Context, out: &mut V
                             value.trim_end()
                         ),
                     )
-                    .help("serve the page over HTTPS and change the button's link to https://…"),
+                    .help("serve the page over HTTPS and change the button's link to https://…")
+                    .fix(to_https(url.node, start)),
                 );
             }
             continue;

@@ -23,7 +23,7 @@ use super::{is_placeholder, is_written_placeholder, Context};
 use crate::catalogue::RuleId;
 use crate::config::Config;
 use crate::data::{self, Languages};
-use crate::diagnostic::{At, FileFinding, FileId, Finding, Severity};
+use crate::diagnostic::{Applicability, At, Edit, FileFinding, FileId, Finding, Fix, Severity};
 use crate::model::flow::TemplateRef;
 use crate::model::reader::{AtNode, Keyword};
 use crate::model::template::{
@@ -229,17 +229,27 @@ pub fn template_name_invalid(template: &Template, _ctx: &Context, out: &mut Vec<
     } else {
         format!("rename it, e.g. to `{suggestion}`")
     };
-    out.push(
-        Finding::new(
-            RuleId::WA102,
-            At::Node(name.node),
-            format!(
-                "template name `{value}` may use only lowercase letters, digits and underscores; it contains {}",
-                listed.join(", ")
-            ),
-        )
-        .help(help),
-    );
+    let mut finding = Finding::new(
+        RuleId::WA102,
+        At::Node(name.node),
+        format!(
+            "template name `{value}` may use only lowercase letters, digits and underscores; it contains {}",
+            listed.join(", ")
+        ),
+    )
+    .help(help);
+    if !suggestion.is_empty() && suggestion.len() <= MAX_NAME {
+        // Unsafe: the name is the template's identity at Meta and in every flow that sends it.
+        finding = finding.fix(Fix::new(
+            Applicability::Unsafe,
+            format!("rename the template to `{suggestion}`"),
+            vec![Edit::Value {
+                node: name.node,
+                text: suggestion.to_string(),
+            }],
+        ));
+    }
+    out.push(finding);
 }
 
 // --- WA103 template-text-too-long -----------------------------------------------------------
@@ -455,7 +465,12 @@ pub fn invalid_language_code(template: &Template, _ctx: &Context, out: &mut Vec<
                 At::Node(language.node),
                 format!("language code `{code}` is not written the way WhatsApp expects; did you mean `{listed}`?"),
             )
-            .help(format!("write `{listed}`: language in lower case, region in upper case, joined by `_`")),
+            .help(format!("write `{listed}`: language in lower case, region in upper case, joined by `_`"))
+            .fix(Fix::new(
+                Applicability::Safe,
+                format!("write `{listed}`"),
+                vec![Edit::Value { node: language.node, text: listed.to_string() }],
+            )),
         );
         return;
     }

@@ -14,7 +14,7 @@ use super::secrets::{entropy_bits, is_placeholder_value};
 use super::{is_placeholder, Context, FileContext};
 use crate::catalogue::RuleId;
 use crate::data::{self, VerifyTokens, WebhookHosts, VERIFY_TOKENS, WEBHOOK_HOSTS};
-use crate::diagnostic::{At, Finding};
+use crate::diagnostic::{Applicability, At, Edit, Finding, Fix};
 use crate::model::reader::AtNode;
 use crate::model::webhook::{Environment, Origin, Webhook};
 use crate::model::Document;
@@ -116,17 +116,31 @@ pub fn webhook_not_https(webhook: &Webhook, _ctx: &Context, out: &mut Vec<Findin
         .get(..8)
         .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
     if !is_https {
-        out.push(
-            Finding::new(
-                RuleId::WA401,
-                At::Node(url.node),
-                format!(
-                    "callback URL `{}` is not HTTPS; Meta delivers webhooks only to https:// endpoints with a valid certificate",
-                    shown_url(value)
-                ),
-            )
-            .help("serve the endpoint over TLS and use its https:// URL"),
-        );
+        let mut finding = Finding::new(
+            RuleId::WA401,
+            At::Node(url.node),
+            format!(
+                "callback URL `{}` is not HTTPS; Meta delivers webhooks only to https:// endpoints with a valid certificate",
+                shown_url(value)
+            ),
+        )
+        .help("serve the endpoint over TLS and use its https:// URL");
+        let start = url.value.len() - url.value.trim_start().len();
+        let plain = value
+            .get(..7)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"));
+        if plain {
+            // Unsafe: the endpoint may not serve HTTPS yet.
+            finding = finding.fix(Fix::new(
+                Applicability::Unsafe,
+                "use https://",
+                vec![Edit::Replace {
+                    at: At::InString(url.node, start, start + "http://".len()),
+                    text: "https://".into(),
+                }],
+            ));
+        }
+        out.push(finding);
     }
 }
 
@@ -140,16 +154,34 @@ pub fn webhook_signature_unverified(webhook: &Webhook, _ctx: &Context, out: &mut
     let help = "verify X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the app secret) on \
                 every POST, set `verify_signature: true` and `app_secret: ${WA_APP_SECRET}`";
     let finding = match &webhook.verify_signature {
+        // Unsafe: the receiving code must check the signature before the flag says it does.
         None => Finding::new(
             RuleId::WA402,
             webhook.anchor(),
             format!("{label} does not verify the X-Hub-Signature-256 header (`verify_signature` is not set); anyone can post forged events to it"),
-        ),
+        )
+        .fix(Fix::new(
+            Applicability::Unsafe,
+            "add `verify_signature: true`",
+            vec![Edit::Insert {
+                map: webhook.node,
+                key: "verify_signature".into(),
+                value: "true".into(),
+            }],
+        )),
         Some(flag) if !flag.value => Finding::new(
             RuleId::WA402,
             At::Node(flag.node),
             format!("{label} has `verify_signature: false`; anyone who knows the URL can post forged events to it"),
-        ),
+        )
+        .fix(Fix::new(
+            Applicability::Unsafe,
+            "set `verify_signature: true`",
+            vec![Edit::Replace {
+                at: At::Node(flag.node),
+                text: "true".into(),
+            }],
+        )),
         Some(flag) => {
             let has_secret = webhook
                 .app_secret

@@ -5,7 +5,7 @@ mod scalar;
 mod tree;
 mod yaml;
 
-pub use scalar::locate as locate_in_string;
+pub use scalar::{locate as locate_in_string, locate_exact as locate_in_string_exact};
 
 pub use tree::{Entry, NodeId, Tree, Value};
 

@@ -9,15 +9,19 @@ use super::{NodeId, Span, Tree, Value};
 /// node when the written form cannot be matched to the value (e.g. folded YAML lines whose
 /// text occurs more than once).
 pub fn locate(text: &str, tree: &Tree, node: NodeId, range: Range<usize>) -> Span {
+    locate_exact(text, tree, node, range).unwrap_or(tree.span(node))
+}
+
+/// As [`locate`], or `None` when the written form cannot be matched to the value: an edit
+/// of those bytes needs the exact place, never the whole node instead.
+pub fn locate_exact(text: &str, tree: &Tree, node: NodeId, range: Range<usize>) -> Option<Span> {
     let whole = tree.span(node);
     let Value::String(value) = tree.value(node) else {
-        return whole;
+        return None;
     };
-    let Some(written) = text.get(whole.start..whole.end) else {
-        return whole;
-    };
+    let written = text.get(whole.start..whole.end)?;
     if range.start > range.end || range.end > value.len() {
-        return whole;
+        return None;
     }
     let offsets = if written.starts_with('"') {
         escaped_offsets(written)
@@ -25,27 +29,25 @@ pub fn locate(text: &str, tree: &Tree, node: NodeId, range: Range<usize>) -> Spa
         None
     };
     if let Some(offsets) = offsets.filter(|o| o.len() == value.len() + 1) {
-        return Span::new(
+        return Some(Span::new(
             whole.start + offsets[range.start],
             whole.start + offsets[range.end],
-        );
+        ));
     }
     // Unescaped forms: the value appears verbatim, possibly between quotes.
     let body_start = usize::from(written.starts_with('\'') || written.starts_with('"'));
     if written.get(body_start..body_start + value.len()) == Some(value.as_str()) {
         let start = whole.start + body_start;
-        return Span::new(start + range.start, start + range.end);
+        return Some(Span::new(start + range.start, start + range.end));
     }
     // Folded or multi-line scalars: find the same occurrence of the needle in the source.
-    let Some(needle) = value.get(range.clone()).filter(|n| !n.is_empty()) else {
-        return whole;
-    };
+    let needle = value.get(range.clone()).filter(|n| !n.is_empty())?;
     let occurrence = value[..range.start].matches(needle).count();
     match written.match_indices(needle).nth(occurrence) {
         Some((at, _)) if value.matches(needle).count() == written.matches(needle).count() => {
-            Span::new(whole.start + at, whole.start + at + needle.len())
+            Some(Span::new(whole.start + at, whole.start + at + needle.len()))
         }
-        _ => whole,
+        _ => None,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::{shown, valid_variables};
 use crate::catalogue::{options, RuleId};
-use crate::diagnostic::{At, Finding, Severity};
+use crate::diagnostic::{Applicability, At, Edit, Finding, Fix, Severity};
 use crate::model::reader::{AtNode, Keyword};
 use crate::model::template::{
     variables, ButtonType, Category, ComponentType, Field, Malformed, NamedParam, ParameterFormat,
@@ -101,7 +101,7 @@ pub fn template_variable_sequence(template: &Template, _ctx: &Context, out: &mut
             continue;
         }
         check_variable_kinds(&field, &found, format, out);
-        check_numbering(&field, &found, out);
+        check_numbering(&field, &found, samples_of(template, node), out);
     }
 }
 
@@ -176,7 +176,63 @@ fn check_variable_kinds(
     }
 }
 
-fn check_numbering(field: &TextField, found: &[Variable], out: &mut Vec<Finding>) {
+/// How many sample values a header or body text has (in the first row of a body's), when it
+/// has an example.
+fn samples_of(template: &Template, text: NodeId) -> Option<usize> {
+    let cards = template.components.iter().flat_map(|c| &c.cards);
+    let mut components = template
+        .components
+        .iter()
+        .chain(cards.flat_map(|card| &card.components));
+    let component = components.find(|c| c.text.as_ref().is_some_and(|t| t.node == text))?;
+    let example = component.example.as_ref()?;
+    if let Some(header) = &example.header_text {
+        return Some(header.value.len());
+    }
+    example
+        .body_text
+        .as_ref()
+        .map(|rows| rows.value.first().map_or(0, |row| row.value.len()))
+}
+
+/// `{{1}}, {{3}}` renumbered `{{1}}, {{2}}`: each number becomes its rank among those used,
+/// so the order stays and a sample list with one value per variable stays in step. With
+/// another count of samples there is no telling which sample goes, and no fix.
+fn close_gaps(
+    node: NodeId,
+    positional: &[(u32, &Variable)],
+    distinct: &[u32],
+    samples: Option<usize>,
+) -> Option<Fix> {
+    if samples.is_some_and(|count| count != 0 && count != distinct.len()) {
+        return None;
+    }
+    let edits = positional
+        .iter()
+        .filter_map(|(n, v)| {
+            let rank = distinct.iter().position(|d| d == n)? + 1;
+            (rank as u32 != *n).then(|| Edit::Replace {
+                at: At::InString(node, v.start, v.end),
+                text: format!("{{{{{rank}}}}}"),
+            })
+        })
+        .collect();
+    Some(Fix::new(
+        Applicability::Safe,
+        format!(
+            "renumber the variables {{{{1}}}} to {{{{{}}}}}",
+            distinct.len()
+        ),
+        edits,
+    ))
+}
+
+fn check_numbering(
+    field: &TextField,
+    found: &[Variable],
+    samples: Option<usize>,
+    out: &mut Vec<Finding>,
+) {
     let text = &field.text.value;
     let node = field.text.node;
     let positional: Vec<(u32, &Variable)> = found
@@ -231,20 +287,22 @@ fn check_numbering(field: &TextField, found: &[Variable], out: &mut Vec<Finding>
             .take(8)
             .map(|n| format!("{{{{{n}}}}}"))
             .collect();
-        out.push(
-            Finding::new(
-                RuleId::WA104,
-                At::InString(node, after_gap.start, after_gap.end),
-                format!(
-                    "the {} skips {}: its variables are {}; number them {{{{1}}}} to {{{{{}}}}} without gaps",
-                    field.what,
-                    skipped.join(", "),
-                    used.join(", "),
-                    distinct.len()
-                ),
-            )
-            .help("renumber the variables and their samples so they run 1, 2, 3, ..."),
-        );
+        let mut finding = Finding::new(
+            RuleId::WA104,
+            At::InString(node, after_gap.start, after_gap.end),
+            format!(
+                "the {} skips {}: its variables are {}; number them {{{{1}}}} to {{{{{}}}}} without gaps",
+                field.what,
+                skipped.join(", "),
+                used.join(", "),
+                distinct.len()
+            ),
+        )
+        .help("renumber the variables and their samples so they run 1, 2, 3, ...");
+        if let Some(fix) = close_gaps(node, &positional, &distinct, samples) {
+            finding = finding.fix(fix);
+        }
+        out.push(finding);
         return;
     }
     // First appearances should come in order: {{1}} before {{2}} before {{3}}.

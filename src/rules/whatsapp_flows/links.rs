@@ -2,16 +2,31 @@
 //! sources and markdown links of any component or option.
 
 use crate::catalogue::RuleId;
-use crate::diagnostic::{At, Finding};
+use crate::diagnostic::{Applicability, At, Edit, Finding, Fix};
 use crate::model::whatsapp_flow::Options;
 use crate::model::WhatsAppFlow;
 use crate::rules::Context;
+use crate::source::NodeId;
 
 fn is_http(value: &str) -> bool {
     value
         .trim_start()
         .get(..7)
         .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"))
+}
+
+/// `http://` at byte `start` of a string node's value made `https://`: unsafe, as the site
+/// may not serve HTTPS.
+fn to_https(node: NodeId, value: &str, start: usize) -> Fix {
+    let start = start + (value[start..].len() - value[start..].trim_start().len());
+    Fix::new(
+        Applicability::Unsafe,
+        "link over https://",
+        vec![Edit::Replace {
+            at: At::InString(node, start, start + "http://".len()),
+            text: "https://".into(),
+        }],
+    )
 }
 
 /// WA108 insecure-url, for Flow JSON (and `flow_json` in templates). Registered beside the
@@ -27,7 +42,10 @@ pub fn insecure_url_in_flow_json(flow: &WhatsAppFlow, _ctx: &Context, out: &mut 
     };
     if let Some(uri) = &flow.data_channel_uri {
         if is_http(&uri.value) {
-            out.push(finding(At::Node(uri.node), "data_channel_uri", &uri.value));
+            out.push(
+                finding(At::Node(uri.node), "data_channel_uri", &uri.value)
+                    .fix(to_https(uri.node, &uri.value, 0)),
+            );
         }
     }
     for screen in &flow.screens {
@@ -35,11 +53,14 @@ pub fn insecure_url_in_flow_json(flow: &WhatsAppFlow, _ctx: &Context, out: &mut 
             let kind = component.kind();
             for action in component.all_actions() {
                 if let Some(url) = action.url.as_ref().filter(|u| is_http(&u.value)) {
-                    out.push(finding(
-                        At::Node(url.node),
-                        &format!("`open_url` of `{kind}` opens"),
-                        &url.value,
-                    ));
+                    out.push(
+                        finding(
+                            At::Node(url.node),
+                            &format!("`open_url` of `{kind}` opens"),
+                            &url.value,
+                        )
+                        .fix(to_https(url.node, &url.value, 0)),
+                    );
                 }
             }
             let options = component.options.iter().flat_map(|o| match o {
@@ -53,11 +74,14 @@ pub fn insecure_url_in_flow_json(flow: &WhatsAppFlow, _ctx: &Context, out: &mut 
             for property in properties {
                 let value = &property.value.value;
                 if is_http(value) {
-                    out.push(finding(
-                        At::Node(property.value.node),
-                        &format!("`{}` of `{kind}`", property.key),
-                        value,
-                    ));
+                    out.push(
+                        finding(
+                            At::Node(property.value.node),
+                            &format!("`{}` of `{kind}`", property.key),
+                            value,
+                        )
+                        .fix(to_https(property.value.node, value, 0)),
+                    );
                     continue;
                 }
                 // Markdown links: `[text](http://...)`.
@@ -68,11 +92,18 @@ pub fn insecure_url_in_flow_json(flow: &WhatsAppFlow, _ctx: &Context, out: &mut 
                     let end = start + rest.find([')', ' ']).unwrap_or(rest.len());
                     let url = value.get(start..end).unwrap_or("");
                     if is_http(url) {
-                        out.push(finding(
-                            At::InString(property.value.node, start, end),
-                            &format!("link in `{kind}` {}", property.key),
-                            url,
-                        ));
+                        out.push(
+                            finding(
+                                At::InString(property.value.node, start, end),
+                                &format!("link in `{kind}` {}", property.key),
+                                url,
+                            )
+                            .fix(to_https(
+                                property.value.node,
+                                value,
+                                start,
+                            )),
+                        );
                     }
                     from = end.max(start);
                 }
