@@ -152,27 +152,8 @@ fn judge_together(flows: &mut [ConversationFlow]) {
 /// A step with only its id, node and kind.
 fn step(id: String, node: NodeId, kind: Option<AtNode<NodeType>>) -> FlowNode {
     FlowNode {
-        id,
-        node,
         kind,
-        text: None,
-        next: None,
-        style: None,
-        options: None,
-        sections: None,
-        button: None,
-        header: None,
-        footer: None,
-        fallback: None,
-        template: None,
-        channel: None,
-        contact: None,
-        queue: None,
-        save_as: None,
-        duration: None,
-        branches: Vec::new(),
-        otherwise: None,
-        ends: None,
+        ..FlowNode::new(id, node)
     }
 }
 

@@ -242,6 +242,7 @@ impl FlowNode {
             otherwise: None,
             presentation: None,
             unprompted: None,
+            ends: None,
         }
     }
 
