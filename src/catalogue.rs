@@ -485,7 +485,12 @@ pub fn read_rule(tree: &Tree, root: NodeId, extra: &[&str]) -> Result<RuleDoc, R
             None => None,
             Some(Value::String(s)) if s == "safe" => Some(Applicability::Safe),
             Some(Value::String(s)) if s == "unsafe" => Some(Applicability::Unsafe),
-            Some(_) => return Err("`autofix` must be `safe` or `unsafe`".into()),
+            Some(_) => {
+                return Err(at_field(
+                    "autofix",
+                    "`autofix` must be `safe` or `unsafe`".into(),
+                ))
+            }
         },
         sources: strings("sources")?,
         controls: strings("controls")?,
