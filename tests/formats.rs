@@ -125,7 +125,7 @@ fn twilio_studio_transitions_are_checked_where_they_are_written() {
     assert_eq!(
         stdout(&output),
         format!(
-            "{path}:15:5: warning[WA205] input `ask` has no `fallback`: an answer the bot cannot use leads nowhere\n\
+            "{path}:15:5: warning[WA205] input `ask` has no `noMatch` transition: an answer the bot cannot use leads nowhere\n\
              {path}:35:5: warning[WA204] no handoff can be reached from message `sales` any more: a customer who gets here can no longer ask for a person\n\
              {path}:38:49: error[WA206] `next` of node `sales` leads to `goodbye`, which is not a node of flow `Support`\n\
              Found 3 problems (1 error, 2 warnings, 0 infos) in 1 file.\n"
