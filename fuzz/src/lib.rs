@@ -8,12 +8,13 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use walint::catalogue::{self, RuleId};
-use walint::config::{Config, FailOn};
+use walint::config::{Attestation, Config, FailOn};
 use walint::diagnostic::{Diagnostic, Severity};
 use walint::discover::Candidate;
 use walint::engine::{self, Engine, Options, Outcome, StdinFile};
 use walint::model::reader::Reader;
 use walint::model::Document;
+use walint::report::meta::{ChangedFile, Scope};
 use walint::report::{self, ReportFormat, ReportInput, RunMeta};
 use walint::source::{self, Format, Position, Span, Tree};
 
@@ -144,6 +145,29 @@ pub fn render(format: ReportFormat, data: &[u8]) {
         timestamp: "2026-01-01T00:00:00Z".to_string(),
         reproducible: true,
         templates_lock: None,
+        policy_date: catalogue.policy_date.clone(),
+        scope: Scope {
+            paths: vec!["fuzz".to_string()],
+            inline_ignores: selector & 4 != 0,
+            ..Scope::default()
+        },
+        baseline_sha256: None,
+        // The report's own texts from walint.yaml and git carry what a user may write there.
+        attestation: Attestation {
+            organisation: Some("<b>&</b> \u{1b}[31m".to_string()),
+            prepared_by: None,
+            reviewer: None,
+        },
+        report_id: "0".repeat(64),
+        dirty: selector & 8 != 0,
+        changed_files: outcome
+            .files
+            .iter()
+            .map(|f| ChangedFile {
+                path: f.path.clone(),
+                change: "modified",
+            })
+            .collect(),
     };
     let input = ReportInput {
         files: &outcome.files,
