@@ -177,7 +177,7 @@ else
 fi
 
 # ---------------------------------------------------------------- 4. one file
-one=$(find "$c10k" -type f -name '*.yaml' | sort | head -n 1)
+one=$(find "$c10k" -type f -name '*.yaml' | sort | sed -n 1p)
 m=$("${measure[@]}" "$walint" check --no-config --format json -o /dev/null "$one")
 row 4 "walint check FILE (one template of the corpus)" "$(ms "$(field "$m" wall)")" "10 ms" \
     "$(verdict "$(field "$m" wall)" 0.010)"
