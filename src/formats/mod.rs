@@ -68,6 +68,35 @@ pub fn read(tree: &Tree) -> Contents {
     contents
 }
 
+/// The test helpers every foreign reader's unit tests share.
+#[cfg(test)]
+mod testing {
+    use super::{ConversationFlow, NodeId, Reader, Tree};
+    use crate::model::flow::{FlowNode, Via};
+    use crate::source::{parse, Format};
+
+    /// A JSON export as its reader lowers it: the flows, and the messages of its problems.
+    pub fn lowered(
+        text: &str,
+        recognise: fn(&Tree, NodeId) -> bool,
+        read: fn(&mut Reader, NodeId) -> Vec<ConversationFlow>,
+    ) -> (Vec<ConversationFlow>, Vec<String>) {
+        let tree = parse(text, Format::Json).unwrap();
+        let root = tree.documents[0];
+        assert!(recognise(&tree, root));
+        let mut r = Reader::new(&tree);
+        let flows = read(&mut r, root);
+        (flows, r.problems.into_iter().map(|p| p.message).collect())
+    }
+
+    /// A step's edges as (key, target) pairs.
+    pub fn edges(node: &FlowNode) -> Vec<(Via, String)> {
+        node.edges()
+            .map(|(via, t)| (via, t.value.clone()))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

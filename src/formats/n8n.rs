@@ -416,19 +416,10 @@ mod tests {
     use crate::model::flow::Via;
     use crate::source::{parse, Format};
 
-    fn lowered(text: &str) -> (Vec<ConversationFlow>, Vec<String>) {
-        let tree = parse(text, Format::Json).unwrap();
-        let root = tree.documents[0];
-        assert!(recognise(&tree, root));
-        let mut r = Reader::new(&tree);
-        let flows = read(&mut r, root);
-        (flows, r.problems.into_iter().map(|p| p.message).collect())
-    }
+    use crate::formats::testing::edges;
 
-    fn edges(node: &FlowNode) -> Vec<(Via, String)> {
-        node.edges()
-            .map(|(via, t)| (via, t.value.clone()))
-            .collect()
+    fn lowered(text: &str) -> (Vec<ConversationFlow>, Vec<String>) {
+        crate::formats::testing::lowered(text, recognise, read)
     }
 
     const WORKFLOW: &str = r#"{

@@ -464,21 +464,11 @@ fn written_seconds(seconds: u64) -> String {
 mod tests {
     use super::*;
     use crate::model::flow::Via;
-    use crate::source::{parse, Format};
+
+    use crate::formats::testing::edges;
 
     fn lowered(text: &str) -> (Vec<ConversationFlow>, Vec<String>) {
-        let tree = parse(text, Format::Json).unwrap();
-        let root = tree.documents[0];
-        assert!(recognise(&tree, root));
-        let mut r = Reader::new(&tree);
-        let flows = read(&mut r, root);
-        (flows, r.problems.into_iter().map(|p| p.message).collect())
-    }
-
-    fn edges(node: &FlowNode) -> Vec<(Via, String)> {
-        node.edges()
-            .map(|(via, t)| (via, t.value.clone()))
-            .collect()
+        crate::formats::testing::lowered(text, recognise, read)
     }
 
     const BOT: &str = r#"{
