@@ -800,7 +800,10 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
     meta.baseline_sha256 = baseline_sha256;
     meta.attestation = config.report.clone();
     meta.scope = scope(&args.lint, config, catalogue, &outcome);
-    if meta.git_commit.is_some() {
+    let states_changed_files = outputs
+        .iter()
+        .any(|(format, _)| format.states_changed_files());
+    if states_changed_files && meta.git_commit.is_some() {
         let checked = outcome
             .files
             .iter()

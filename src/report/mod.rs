@@ -41,6 +41,15 @@ pub enum ReportFormat {
     Html,
 }
 
+impl ReportFormat {
+    /// Whether the report states which checked files differ from the commit (the audit
+    /// reports and JSON do): only then does a run ask git, which costs more than checking
+    /// one file.
+    pub fn states_changed_files(self) -> bool {
+        matches!(self, Self::Json | Self::Markdown | Self::Html)
+    }
+}
+
 /// Everything a report needs: the run's files, its sorted diagnostics and what the run was.
 pub struct ReportInput<'a> {
     /// The files checked, in id order.

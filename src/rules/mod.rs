@@ -284,8 +284,7 @@ pub fn export(tree: &Tree, documents: &[Document], config: &Config) -> Exports {
 pub(crate) fn is_placeholder(value: &str) -> bool {
     let value = value.trim();
     value.is_empty()
-        || value.contains("${")
-        || value.contains("{{")
+        || (value.contains('{') && (value.contains("${") || value.contains("{{")))
         || (value.starts_with('<') && value.ends_with('>'))
 }
 

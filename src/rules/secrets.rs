@@ -212,6 +212,9 @@ fn is_token_char(b: u8) -> bool {
 fn meta_tokens(value: &str, out: &mut Vec<Secret>) {
     let bytes = value.as_bytes();
     let prefix = RULES.meta_prefix.as_str();
+    if value.len() < prefix.len() + RULES.meta_min_tail {
+        return;
+    }
     let mut from = 0;
     while let Some(found) = value.get(from..).and_then(|rest| rest.find(prefix)) {
         let start = from + found;
@@ -281,6 +284,10 @@ fn app_tokens(value: &str, out: &mut Vec<Secret>) {
 
 /// Passwords in URLs: `scheme://user:password@host`.
 fn url_passwords(value: &str, out: &mut Vec<Secret>) {
+    // A password stands before an `@`: a value without one (nearly all) has none.
+    if !value.contains('@') {
+        return;
+    }
     let mut from = 0;
     while let Some(found) = value.get(from..).and_then(|rest| rest.find("://")) {
         let authority_start = from + found + 3;
@@ -392,25 +399,35 @@ pub fn find_in_text(text: &str) -> Vec<(crate::source::Span, SecretKind)> {
             secret.kind,
         ));
     };
-    // Shaped tokens, chunk by chunk.
-    let mut chunk_start = 0;
-    for (at, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if !ends_chunk(c) {
-            continue;
-        }
-        if let Some(chunk) = text.get(chunk_start..at).filter(|c| c.len() >= 8) {
-            let mut found = Vec::new();
-            meta_tokens(chunk, &mut found);
-            app_tokens(chunk, &mut found);
-            url_passwords(chunk, &mut found);
-            for secret in found {
-                push(chunk_start, secret);
+    // Shaped tokens, chunk by chunk; a shape whose marker the text lacks cannot be in any
+    // chunk of it, and most files have none of the three.
+    let meta = text.contains(RULES.meta_prefix.as_str());
+    let app = text.contains(['|', '%']);
+    let url = text.contains('@') && text.contains("://");
+    if meta || app || url {
+        let mut chunk_start = 0;
+        let ends = text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+            .filter(|&(_, c)| ends_chunk(c));
+        for (at, c) in ends {
+            if let Some(chunk) = text.get(chunk_start..at).filter(|c| c.len() >= 8) {
+                let mut found = Vec::new();
+                if meta {
+                    meta_tokens(chunk, &mut found);
+                }
+                if app {
+                    app_tokens(chunk, &mut found);
+                }
+                if url {
+                    url_passwords(chunk, &mut found);
+                }
+                for secret in found {
+                    push(chunk_start, secret);
+                }
             }
+            chunk_start = at + c.len_utf8();
         }
-        chunk_start = at + c.len_utf8();
     }
     // Values under secret-named keys, line by line.
     let mut line_start = 0;
