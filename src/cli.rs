@@ -17,6 +17,7 @@ use crate::engine::{self, Engine, Options, Outcome, Selection, StdinFile};
 use crate::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::generate;
 use crate::report::meta::LockMeta;
+use crate::report::terminal::{self, ColorChoice};
 use crate::report::text::printable;
 use crate::report::{self, ReportFormat, ReportInput, RunMeta};
 use crate::source::MAX_FILE_BYTES;
@@ -138,6 +139,10 @@ struct CheckArgs {
     /// Report format
     #[arg(short, long, value_enum, default_value = "human")]
     format: ReportFormat,
+    /// Colour the human report on stdout: `auto` on a terminal, as NO_COLOR, FORCE_COLOR,
+    /// CLICOLOR_FORCE allow
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    color: ColorChoice,
     /// Write the report to FILE instead of stdout; FORMAT=FILE (repeatable) writes that
     /// format there and keeps the terminal report
     #[arg(short, long, value_name = "FILE|FORMAT=FILE")]
@@ -817,10 +822,15 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         FailOn::Never => "never",
     };
     meta.report_id = report::meta::report_id(&meta, &outcome.files, fail_on_word);
-    let color_allowed = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color_on_stdout = terminal::use_color(
+        args.color,
+        |name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()),
+        io::stdout().is_terminal(),
+    );
     let mut failed_parts = Vec::new();
     for (format, target) in outputs {
-        let color = target.is_none() && color_allowed && std::io::stdout().is_terminal();
+        // A report written to a file is plain text.
+        let color = target.is_none() && color_on_stdout;
         let input = ReportInput {
             files: &outcome.files,
             config_file: outcome.config_file.as_ref(),
