@@ -1,6 +1,7 @@
-//! The auditor's report (spec §5) as data: run metadata, summary by severity and category,
-//! the policy controls with per-rule results, the file inventory with hashes, and the findings
-//! with their source lines. The Markdown and HTML templates both render this one structure.
+//! The auditor's report (README.md, "Output formats") as data: run metadata, summary by
+//! severity and category, the policy controls with per-rule results, the file inventory with
+//! hashes, and the findings with their source lines. The Markdown and HTML templates both
+//! render this one structure.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 

@@ -1,4 +1,4 @@
-//! The JSON report of spec §2.
+//! The JSON report (README.md, "Output formats": its fields and their meaning).
 
 use serde::Serialize;
 
