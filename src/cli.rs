@@ -158,6 +158,9 @@ struct CheckArgs {
     /// findings, matched by fingerprint
     #[arg(long, value_name = "PREVIOUS.json")]
     compare: Option<PathBuf>,
+    /// Count the findings per rule instead of listing them (a table; JSON with --format json)
+    #[arg(long)]
+    statistics: bool,
     /// With --format github: do not append the Markdown report to $GITHUB_STEP_SUMMARY
     #[arg(long)]
     no_step_summary: bool,
@@ -752,6 +755,13 @@ fn read_previous(path: &Path, cwd: &Path) -> Result<PreviousReport, Fatal> {
 fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result<u8, Fatal> {
     let cwd = current_dir()?;
     let outputs = parse_outputs(&args)?;
+    if args.statistics && report::statistics(args.format).is_none() {
+        return Err(Fatal(format!(
+            "`--statistics` prints a table (--format human or concise) or JSON (--format json), not {}; to write both, `--statistics -o {}=FILE`",
+            format_name(args.format),
+            format_name(args.format)
+        )));
+    }
     let previous = match &args.compare {
         Some(path) => Some(read_previous(path, &cwd)?),
         None => None,
@@ -865,7 +875,7 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         io::stdout().is_terminal(),
     );
     let mut failed_parts = Vec::new();
-    for (format, target) in outputs {
+    for (index, (format, target)) in outputs.into_iter().enumerate() {
         // A report written to a file is plain text.
         let color = target.is_none() && color_on_stdout;
         let input = ReportInput {
@@ -880,7 +890,14 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
             previous: previous.as_ref(),
             meta: &meta,
         };
-        let rendered = report::render(format, &input);
+        // `--statistics` replaces the main report (`--format`); `-o FORMAT=FILE` ones stay.
+        let rendered = match report::statistics(format) {
+            Some(render) if args.statistics && index == 0 => report::Rendered {
+                text: render(&input),
+                failures: Vec::new(),
+            },
+            _ => report::render(format, &input),
+        };
         failed_parts.extend(rendered.failures.into_iter().map(|f| (format, f)));
         if format == ReportFormat::Github {
             // The job summary is a courtesy: failing to write it must not fail the job.

@@ -632,3 +632,100 @@ fn item_9_color_follows_the_flag_then_no_color_force_color_and_clicolor_force() 
         stderr(&wrong)
     );
 }
+
+// 15. `--statistics` counts the findings per rule (as ruff's), and a related location is a
+// `note:`, not miette's `Advice:`.
+
+#[test]
+fn item_15_statistics_count_every_finding_per_rule_and_severity_most_first() {
+    let root = common::root();
+    let fixture = root.join("tests/fixtures/headline");
+    let (report, _) = json_report(&fixture, &[]);
+    let mut expected: std::collections::BTreeMap<(String, String), u64> = Default::default();
+    for d in report["diagnostics"].as_array().unwrap() {
+        let key = (
+            d["rule"].as_str().unwrap().to_string(),
+            d["severity"].as_str().unwrap().to_string(),
+        );
+        *expected.entry(key).or_default() += 1;
+    }
+    assert!(expected.len() > 5, "{expected:?}");
+
+    let (stats, output) = json_report(&fixture, &["--statistics"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let rows = stats["statistics"].as_array().unwrap();
+    let counted: std::collections::BTreeMap<(String, String), u64> = rows
+        .iter()
+        .map(|r| {
+            (
+                (
+                    r["rule"].as_str().unwrap().to_string(),
+                    r["severity"].as_str().unwrap().to_string(),
+                ),
+                r["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(counted, expected);
+    assert_eq!(
+        stats["summary"],
+        serde_json::json!({"files": 10, "errors": 15, "warnings": 9, "infos": 1})
+    );
+    let counts: Vec<u64> = rows.iter().map(|r| r["count"].as_u64().unwrap()).collect();
+    assert!(
+        counts.windows(2).all(|pair| pair[0] >= pair[1]),
+        "{counts:?}"
+    );
+
+    // The table: count, code, severity, name, what --fix fixes; the summary line last.
+    let table = walint_in(&fixture, &["check", "--statistics"]);
+    assert_eq!(code(&table), 1);
+    let text = stdout(&table);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), rows.len() + 1, "{text}");
+    assert_eq!(lines[0], "2  WA002  error    schema-violation");
+    assert!(
+        lines.contains(&"1  WA201  error    menu-overloaded               (1 fixable with --fix)"),
+        "{text}"
+    );
+    assert!(lines.contains(&"2  WA401  error    webhook-not-https             (2 fixable with --fix --unsafe-fixes)"), "{text}");
+    assert_eq!(
+        lines.last(),
+        Some(&"Found 25 problems (15 errors, 9 warnings, 1 info) in 10 files.")
+    );
+    // Deterministic, and the other outputs are still written whole.
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("walint.sarif");
+    let sarif_arg = format!("sarif={}", sarif.display());
+    let with_file = walint_in(&fixture, &["check", "--statistics", "-o", &sarif_arg]);
+    assert_eq!(with_file.stdout, table.stdout);
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(log["runs"][0]["results"].as_array().map(Vec::len), Some(25));
+    // A format statistics have no shape in is exit 2, saying what works.
+    let wrong = walint_in(&fixture, &["check", "--statistics", "--format", "sarif"]);
+    assert_eq!(code(&wrong), 2);
+    assert!(
+        stderr(&wrong).contains("`--statistics -o sarif=FILE`"),
+        "{}",
+        stderr(&wrong)
+    );
+}
+
+#[test]
+fn item_15_a_related_location_is_a_note_under_its_finding() {
+    let fixture = common::root().join("tests/fixtures/reports");
+    let output = walint_in(&fixture, &["check"]);
+    let text = stdout(&output);
+    assert!(!text.contains("Advice"), "{text}");
+    let at = text
+        .find("  note: `summer_deals` is a MARKETING template\n")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        text[at..]
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.ends_with("[templates/summer_deals.json:4:15]")),
+        "{text}"
+    );
+    assert!(text[..at].ends_with("before `deals`\n\n"), "{text}");
+}

@@ -17,6 +17,7 @@ mod junit;
 mod markdown;
 pub mod meta;
 mod sarif;
+mod statistics;
 pub mod terminal;
 pub mod text;
 
@@ -154,6 +155,16 @@ pub fn render(format: ReportFormat, input: &ReportInput) -> Rendered {
                 message,
             }],
         },
+    }
+}
+
+/// What `--statistics` prints in place of the report in `format`: a table for the text
+/// formats, JSON for `json`; `None` for a format statistics have no shape in.
+pub fn statistics(format: ReportFormat) -> Option<fn(&ReportInput) -> String> {
+    match format {
+        ReportFormat::Human | ReportFormat::Concise => Some(statistics::render_text),
+        ReportFormat::Json => Some(statistics::render_json),
+        _ => None,
     }
 }
 
