@@ -60,6 +60,8 @@ enum Command {
     /// `status` of the repository's templates against it
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// Run the language server on standard input and output, for editors (docs/editors.md)
+    Server,
     /// Print the completion script for a shell
     Completions {
         #[arg(value_enum)]
@@ -322,6 +324,7 @@ pub fn main() -> ExitCode {
             Command::Templates(command) => {
                 templates_command::run(command, &catalogue).map_err(Fatal)
             }
+            Command::Server => crate::server::run(catalogue).map_err(Fatal),
             Command::Completions { shell } => out
                 .write_doc(&generate::completions(shell, Cli::command()))
                 .map(|()| EXIT_CLEAN),
