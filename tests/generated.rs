@@ -197,6 +197,7 @@ fn man_dir_writes_one_page_per_subcommand() {
         "walint-init.1",
         "walint-man.1",
         "walint-rules.1",
+        "walint-server.1",
         "walint-templates.1",
         "walint.1",
     ];
