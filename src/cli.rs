@@ -16,7 +16,9 @@ use crate::discover::{self, Candidate};
 use crate::engine::{self, Engine, Options, Outcome, Selection, StdinFile};
 use crate::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::generate;
+use crate::report::compare::PreviousReport;
 use crate::report::meta::LockMeta;
+use crate::report::terminal::{self, ColorChoice};
 use crate::report::text::printable;
 use crate::report::{self, ReportFormat, ReportInput, RunMeta};
 use crate::schema::{self, Schema};
@@ -155,6 +157,10 @@ struct CheckArgs {
     /// Report format
     #[arg(short, long, value_enum, default_value = "human")]
     format: ReportFormat,
+    /// Colour the human report on stdout: `auto` on a terminal, as NO_COLOR, FORCE_COLOR,
+    /// CLICOLOR_FORCE allow
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    color: ColorChoice,
     /// Write the report to FILE instead of stdout; FORMAT=FILE (repeatable) writes that
     /// format there and keeps the terminal report
     #[arg(short, long, value_name = "FILE|FORMAT=FILE")]
@@ -165,6 +171,10 @@ struct CheckArgs {
     /// Hide the findings recorded in this baseline file (`walint baseline`)
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Compare with an earlier run's JSON report: new, fixed, accepted and still-open
+    /// findings, matched by fingerprint
+    #[arg(long, value_name = "PREVIOUS.json")]
+    compare: Option<PathBuf>,
     /// With --format github: do not append the Markdown report to $GITHUB_STEP_SUMMARY
     #[arg(long)]
     no_step_summary: bool,
@@ -729,9 +739,41 @@ fn read_baseline(path: &Path) -> Result<(BaselineFile, String), Fatal> {
         .map_err(|e| Fatal(format!("{}: {e}", path.display())))
 }
 
+/// The largest report `--compare` reads: a JSON report grows with the findings (about 600
+/// bytes each), so a run with 100,000 findings still fits.
+const MAX_PREVIOUS_BYTES: u64 = 64 * 1024 * 1024;
+
+/// `--compare`'s JSON report of an earlier run, read within the size limit.
+fn read_previous(path: &Path, cwd: &Path) -> Result<PreviousReport, Fatal> {
+    let shown = discover::path_text(path);
+    let (bytes, size) = crate::read::read_capped(path, MAX_PREVIOUS_BYTES).map_err(|e| {
+        Fatal(format!(
+            "cannot read the report to compare with `{shown}`: {e}"
+        ))
+    })?;
+    if size > MAX_PREVIOUS_BYTES {
+        return Err(Fatal(format!(
+            "the report to compare with `{shown}` is larger than {} MiB",
+            MAX_PREVIOUS_BYTES / 1_048_576
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Fatal(format!(
+            "`{shown}` is not UTF-8 text, so not a walint JSON report"
+        ))
+    })?;
+    let sha256 = crate::diagnostic::fingerprint::sha256(text.as_bytes());
+    let name = discover::shown(&cwd.join(path), cwd);
+    PreviousReport::parse(&text, &printable(&name), &sha256).map_err(Fatal)
+}
+
 fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result<u8, Fatal> {
     let cwd = current_dir()?;
     let outputs = parse_outputs(&args)?;
+    let previous = match &args.compare {
+        Some(path) => Some(read_previous(path, &cwd)?),
+        None => None,
+    };
     let baseline = match &args.baseline {
         Some(path) => {
             let (file, sha256) = read_baseline(path)?;
@@ -835,10 +877,15 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         FailOn::Never => "never",
     };
     meta.report_id = report::meta::report_id(&meta, &outcome.files, fail_on_word);
-    let color_allowed = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color_on_stdout = terminal::use_color(
+        args.color,
+        |name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()),
+        io::stdout().is_terminal(),
+    );
     let mut failed_parts = Vec::new();
     for (format, target) in outputs {
-        let color = target.is_none() && color_allowed && std::io::stdout().is_terminal();
+        // A report written to a file is plain text.
+        let color = target.is_none() && color_on_stdout;
         let input = ReportInput {
             files: &outcome.files,
             config_file: outcome.config_file.as_ref(),
@@ -848,6 +895,7 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
             catalogue,
             enabled: &outcome.enabled,
             baseline: stats.as_ref(),
+            previous: previous.as_ref(),
             meta: &meta,
         };
         let rendered = report::render(format, &input);

@@ -28,7 +28,7 @@ fn json_report_of_the_headline_fixtures() {
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
-    // Spec §2: exactly these fields, in every diagnostic (`suppression` is null unless a
+    // README's JSON format: exactly these fields, in every diagnostic (`suppression` is null unless a
     // walint-ignore comment or a config override accepted the finding).
     let fields = [
         "rule",

@@ -495,3 +495,140 @@ fn item_12_github_stdout_is_workflow_commands_only_and_item_6_no_step_summary_wr
     assert_eq!(code(&output), 1);
     assert!(!summary.exists());
 }
+
+// 16. The repository cites its own documents: no section of a document it does not hold, and
+// every `docs/…md` or `rules/…yaml` it names exists. (This test reads the repository's text
+// instead of running the binary.)
+
+/// The repository's own text: sources, tests, docs, rule documents, README and CONTRIBUTING.
+fn repository_texts() -> Vec<(String, String)> {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() && path.file_name().is_some_and(|name| name != "snapshots") {
+                walk(&path, out);
+            } else if path
+                .extension()
+                .is_some_and(|ext| ["rs", "md", "yaml", "yml", "sh"].iter().any(|e| ext == *e))
+            {
+                out.push(path);
+            }
+        }
+    }
+    let root = common::root();
+    let mut paths = vec![
+        root.join("README.md"),
+        root.join("CONTRIBUTING.md"),
+        root.join("build.rs"),
+    ];
+    for dir in [
+        "src", "tests", "docs", "rules", "bench", "benches", "examples",
+    ] {
+        walk(&root.join(dir), &mut paths);
+    }
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let name = path.strip_prefix(&root).ok()?.display().to_string();
+            Some((name, text))
+        })
+        .collect()
+}
+
+#[test]
+fn item_16_the_repository_cites_only_documents_it_holds() {
+    let root = common::root();
+    // Spelt in pieces so that this file does not match itself.
+    let outside = regex::Regex::new(&format!(
+        r"(?i)\b(spec|facts)\s*{}|{}|{}",
+        '\u{a7}',
+        ["product", "-spec", r"\.md"].concat(),
+        ["whatsapp-platform", "-facts", r"\.md"].concat(),
+    ))
+    .unwrap();
+    let cited = regex::Regex::new(
+        r"\b(docs/[a-z0-9_/-]+\.md|rules/(?:WA[0-9]{3}|controls|data/[a-z0-9_]+)\.yaml)\b",
+    )
+    .unwrap();
+    let mut wrong = Vec::new();
+    let texts = repository_texts();
+    assert!(texts.len() > 100, "read {} files", texts.len());
+    for (name, text) in &texts {
+        for (number, line) in text.lines().enumerate() {
+            if let Some(found) = outside.find(line) {
+                wrong.push(format!("{name}:{}: cites `{}`", number + 1, found.as_str()));
+            }
+            for path in cited.find_iter(line) {
+                if !root.join(path.as_str()).is_file() {
+                    wrong.push(format!(
+                        "{name}:{}: `{}` does not exist",
+                        number + 1,
+                        path.as_str()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+// 9. `--color auto|always|never`, and the environment's NO_COLOR, FORCE_COLOR and
+// CLICOLOR_FORCE (a CI log is not a terminal, and may still show colours).
+
+#[test]
+fn item_9_color_follows_the_flag_then_no_color_force_color_and_clicolor_force() {
+    let dir = project(&[(
+        "bot.yaml",
+        "flow: bot\nentry: a\nnodes:\n  a: {type: message, text: Hi}\n",
+    )]);
+    let coloured = |args: &[&str], env: &[(&str, &str)]| {
+        let mut all = vec!["check"];
+        all.extend_from_slice(args);
+        let mut command = common::command(dir.path(), &all);
+        for name in [
+            "NO_COLOR",
+            "FORCE_COLOR",
+            "CLICOLOR_FORCE",
+            "CLICOLOR",
+            "TERM",
+        ] {
+            command.env_remove(name);
+        }
+        command.envs(env.iter().copied());
+        let output = command.output().unwrap();
+        assert_eq!(code(&output), 1, "{}", stderr(&output));
+        stdout(&output).contains('\u{1b}')
+    };
+    // Standard output is a pipe here, as in a CI log.
+    assert!(!coloured(&[], &[]));
+    assert!(coloured(&[], &[("FORCE_COLOR", "1")]));
+    assert!(coloured(&[], &[("CLICOLOR_FORCE", "1")]));
+    assert!(!coloured(&[], &[("FORCE_COLOR", "0")]));
+    assert!(!coloured(&[], &[("NO_COLOR", "1"), ("FORCE_COLOR", "1")]));
+    assert!(coloured(&["--color", "always"], &[("NO_COLOR", "1")]));
+    assert!(!coloured(&["--color", "never"], &[("FORCE_COLOR", "1")]));
+    assert!(!coloured(&["--color=always", "--format", "concise"], &[]));
+    // A report written to a file is plain text (the one on stdout is coloured), and a
+    // misspelt choice is exit 2.
+    assert!(coloured(
+        &["--color", "always", "-o", "human=report.txt"],
+        &[]
+    ));
+    let written = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    assert!(
+        written.contains("WA2") && !written.contains('\u{1b}'),
+        "{written}"
+    );
+    let wrong = walint_in(dir.path(), &["check", "--color", "sometimes"]);
+    assert_eq!(code(&wrong), 2);
+    assert!(
+        stderr(&wrong).contains("[possible values: auto, always, never]"),
+        "{}",
+        stderr(&wrong)
+    );
+}

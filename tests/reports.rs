@@ -1283,6 +1283,7 @@ fn a_rule_defined_at_run_time_is_reported_in_every_format() {
         catalogue: &catalogue,
         enabled: &[acme],
         baseline: None,
+        previous: None,
         meta: &meta,
     };
     let json: serde_json::Value =
@@ -1311,5 +1312,201 @@ fn a_rule_defined_at_run_time_is_reported_in_every_format() {
         assert!(rendered.failures.is_empty(), "{format:?}: {rendered:?}");
         let text = rendered.text;
         assert!(text.contains("ACME001"), "{format:?}: {text}");
+    }
+}
+
+// `--compare`: this run against the JSON report of an earlier one.
+
+/// The fixture's copy in `repo/` of a fresh folder, and beside it `previous.json`: the JSON
+/// report of the fixture as it was at an earlier audit run (`--no-inline-ignores`, no
+/// baseline), when the campaign still asked for opt-in and the booking template linked to
+/// its tickets over plain HTTP.
+fn compared() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    copy_dir(&fixture(), &repo);
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = repo.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file}");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    edit(
+        "campaigns/summer_deals.yaml",
+        "requires_opt_in: false",
+        "requires_opt_in: true",
+    );
+    edit(
+        "templates/booking_confirmed.json",
+        "We will send your tickets",
+        "See http://northwind.example/tickets; we will send your tickets",
+    );
+    let earlier = walint_in(&repo, &["check", "--no-inline-ignores", "--format", "json"]);
+    assert_eq!(earlier.status.code(), Some(1), "{}", stderr(&earlier));
+    std::fs::write(dir.path().join("previous.json"), &earlier.stdout).unwrap();
+    copy_dir(&fixture(), &repo);
+    dir
+}
+
+/// `walint check --baseline walint-baseline.json --compare ../previous.json ARGS` in the
+/// fixture's copy.
+fn compare_run(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec![
+        "check",
+        "--baseline",
+        "walint-baseline.json",
+        "--compare",
+        "../previous.json",
+    ];
+    all.extend_from_slice(args);
+    walint_in(&dir.join("repo"), &all)
+}
+
+/// The comparison report in `format`, with this run's and the previous report's ids, the
+/// previous file's hash and the catalogue hash (all of which change with every rule
+/// document) replaced by placeholders.
+fn comparison_report(format: &str) -> String {
+    let dir = compared();
+    let run = |format: &str| {
+        let output = compare_run(dir.path(), &["--format", format]);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let json = run("json");
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let previous = &value["comparison"]["previous"];
+    common::mask_report_id(&run(format), &json)
+        .replace(
+            previous["report_id"].as_str().unwrap(),
+            "[previous report id]",
+        )
+        .replace(previous["sha256"].as_str().unwrap(), "[previous sha256]")
+        .replace(&catalogue_sha256(), "[catalogue sha256]")
+}
+
+#[test]
+fn json_report_with_comparison() {
+    insta::assert_snapshot!(comparison_report("json"));
+}
+
+#[test]
+fn markdown_report_with_comparison() {
+    insta::assert_snapshot!(comparison_report("markdown"));
+}
+
+#[test]
+fn html_report_with_comparison() {
+    insta::assert_snapshot!(comparison_report("html"));
+}
+
+#[test]
+fn the_comparison_sorts_every_finding_of_both_runs() {
+    let dir = compared();
+    let output = compare_run(dir.path(), &["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let comparison = &report["comparison"];
+    assert_eq!(
+        comparison["totals"],
+        serde_json::json!({"new": 3, "fixed": 1, "accepted": 3, "still_open": 4})
+    );
+    let rule_of = |fingerprint: &serde_json::Value| {
+        let entry = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| &d["fingerprint"] == fingerprint)
+            .unwrap();
+        format!("{} {}", entry["rule"], entry["line"])
+    };
+    let new: Vec<String> = comparison["new"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| rule_of(&n["fingerprint"]))
+        .collect();
+    // The campaign's opt-in, and the two bad suppressions the audit run did not read.
+    assert_eq!(new, ["\"WA501\" 5", "\"WA005\" 37", "\"WA005\" 42"]);
+    let fixed = &comparison["fixed"][0];
+    assert_eq!(fixed["rule"], "WA108");
+    assert_eq!(fixed["file"], "templates/booking_confirmed.json");
+    assert_eq!(fixed["was_accepted"], false);
+    let accepted: Vec<String> = comparison["accepted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(rule_of)
+        .collect();
+    // Two walint-ignore comments the audit run disregarded, and the baseline's entry.
+    assert_eq!(accepted, ["\"WA201\" 12", "\"WA101\" 31", "\"WA203\" 3"]);
+    assert_eq!(
+        comparison["previous"]["file"], "../previous.json",
+        "named as given"
+    );
+    let human = stdout(&compare_run(dir.path(), &[]));
+    assert!(
+        human.ends_with(" Since ../previous.json: 3 new, 1 fixed, 3 accepted, 4 still open.\n"),
+        "{human}"
+    );
+    let markdown = stdout(&compare_run(dir.path(), &["--format", "markdown"]));
+    assert!(markdown
+        .contains("Since `../previous.json`: **3 new**, 1 fixed, 3 accepted, 4 still open."));
+    // The findings section marks what is new.
+    assert!(markdown.contains("#### error WA501 campaign-missing-opt-in at 5:20 (new)"));
+}
+
+#[test]
+fn a_run_compared_with_its_own_report_changed_nothing() {
+    let dir = repo();
+    let root = dir.path();
+    let own = walint_in(root, &["check", "--format", "json", "-o", "own.json"]);
+    assert_eq!(own.status.code(), Some(1), "{}", stderr(&own));
+    let again = json(root, &["--compare", "own.json"]);
+    let totals = &again["comparison"]["totals"];
+    assert_eq!(totals["new"], 0);
+    assert_eq!(totals["fixed"], 0);
+    assert_eq!(totals["accepted"], 0);
+    assert_eq!(totals["still_open"], 8);
+    // Moving a finding's lines changes no fingerprint: still open, not fixed and new.
+    let flow = root.join("flows/booking_bot.yaml");
+    let text = std::fs::read_to_string(&flow).unwrap();
+    std::fs::write(&flow, format!("# moved down\n\n{text}")).unwrap();
+    let moved = json(root, &["--compare", "own.json"]);
+    assert_eq!(moved["comparison"]["totals"], again["comparison"]["totals"]);
+}
+
+#[test]
+fn compare_reads_only_a_json_report_of_this_walint() {
+    let dir = repo();
+    let root = dir.path();
+    let sarif = walint_in(root, &["check", "--format", "sarif", "-o", "log.sarif"]);
+    assert_eq!(sarif.status.code(), Some(1), "{}", stderr(&sarif));
+    let report = stdout(&walint_in(root, &["check", "--format", "json"]));
+    let version = format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(report.contains(&version));
+    std::fs::write(
+        root.join("old.json"),
+        report.replacen(&version, "\"version\": \"0.0.1\"", 1),
+    )
+    .unwrap();
+    std::fs::write(root.join("cut.json"), &report[..report.len() / 2]).unwrap();
+    std::fs::write(root.join("latin1.json"), b"{\"tool\": \"caf\xe9\"}").unwrap();
+    let ours = env!("CARGO_PKG_VERSION");
+    for (file, said) in [
+        ("log.sarif", "`log.sarif` is not a walint JSON report (it is a SARIF log); --compare reads the output of `walint check --format json`".to_string()),
+        ("walint-baseline.json", "`walint-baseline.json` is not a walint JSON report (it is a baseline, which `--baseline` reads)".to_string()),
+        ("walint.yaml", "`walint.yaml` is not a walint JSON report (not valid JSON: expected value at line 1 column 1)".to_string()),
+        ("cut.json", "`cut.json` is not a walint JSON report (not valid JSON: EOF while parsing".to_string()),
+        ("latin1.json", "`latin1.json` is not UTF-8 text, so not a walint JSON report".to_string()),
+        ("old.json", format!("`old.json` is a JSON report of walint 0.0.1, this is walint {ours}: the rules and fingerprints of another version may differ")),
+        ("missing.json", "cannot read the report to compare with `missing.json`: ".to_string()),
+    ] {
+        let output = walint_in(root, &["check", "--compare", file]);
+        assert_eq!(output.status.code(), Some(2), "{file}");
+        assert!(output.stdout.is_empty(), "{file}: no report");
+        assert!(
+            stderr(&output).starts_with(&format!("walint: error: {said}")),
+            "{file}: {}",
+            stderr(&output)
+        );
     }
 }

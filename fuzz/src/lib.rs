@@ -14,6 +14,7 @@ use walint::discover::Candidate;
 use walint::engine::{self, Engine, Options, Outcome, StdinFile};
 use walint::model::reader::Reader;
 use walint::model::Document;
+use walint::report::compare::{PreviousFinding, PreviousReport};
 use walint::report::meta::{ChangedFile, Scope};
 use walint::report::{self, ReportFormat, ReportInput, RunMeta};
 use walint::source::{self, Format, Position, Span, Tree};
@@ -169,6 +170,35 @@ pub fn render(format: ReportFormat, data: &[u8]) {
             })
             .collect(),
     };
+    // `--compare`: the previous report had the run's findings, each of them fixed since or
+    // still open, with the input's text in the fields the reports show of a fixed one.
+    let hostile: String = String::from_utf8_lossy(rest).chars().take(80).collect();
+    let previous = PreviousReport {
+        file: hostile.clone(),
+        sha256: String::new(),
+        report_id: hostile.clone(),
+        files: 1,
+        findings: outcome
+            .diagnostics
+            .iter()
+            .enumerate()
+            .map(|(i, d)| PreviousFinding {
+                rule: d.code.to_string(),
+                name: hostile.clone(),
+                severity: d.severity,
+                message: hostile.clone(),
+                file: hostile.clone(),
+                line: i,
+                column: usize::MAX,
+                fingerprint: if i % 2 == 0 {
+                    d.fingerprint.clone()
+                } else {
+                    hostile.clone()
+                },
+                was_accepted: i % 3 == 0,
+            })
+            .collect(),
+    };
     let input = ReportInput {
         files: &outcome.files,
         config_file: outcome.config_file.as_ref(),
@@ -178,6 +208,7 @@ pub fn render(format: ReportFormat, data: &[u8]) {
         catalogue,
         enabled: &outcome.enabled,
         baseline: None,
+        previous: (selector & 16 != 0).then_some(&previous),
         meta: &meta,
     };
     let rendered = report::render(format, &input);

@@ -1,4 +1,4 @@
-//! walint's outbound campaign format (spec §4.5).
+//! walint's outbound campaign format (`campaign:`; rules/WA501.yaml to WA504.yaml show it).
 
 use super::flow::{read_template_ref, TemplateRef};
 use super::reader::{AtNode, Reader, Vocabulary};

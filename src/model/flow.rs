@@ -1,4 +1,5 @@
-//! walint's conversation-flow format (spec §4.2): a chatbot as a graph of named nodes.
+//! walint's conversation-flow format (docs/formats/walint-flow.md): a chatbot as a graph of
+//! named nodes.
 //!
 //! A file holds one flow (`flow:`, `entry:`, `keywords:`, `nodes:`) or a list of them under
 //! `flows:` (recognised in `model::read`). Every field keeps its node, so rules can point at

@@ -1,4 +1,4 @@
-//! Webhook configurations: walint's `webhooks:` format (spec §4.4) and Meta's
+//! Webhook configurations: walint's `webhooks:` format (rules/WA401.yaml to WA406.yaml) and Meta's
 //! `POST /{waba-id}/subscribed_apps` body (`override_callback_uri`, `verify_token`).
 
 use super::reader::{keyword_enum, AtNode, Reader, Vocabulary};

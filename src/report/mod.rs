@@ -4,6 +4,7 @@
 //! (human, concise, github, gitlab, junit) leave them out.
 
 mod audit;
+pub mod compare;
 mod concise;
 pub mod excerpt;
 mod github;
@@ -16,6 +17,7 @@ mod junit;
 mod markdown;
 pub mod meta;
 mod sarif;
+pub mod terminal;
 pub mod text;
 
 use crate::baseline::BaselineStats;
@@ -23,6 +25,7 @@ use crate::catalogue::{Catalogue, RuleId};
 use crate::config::FailOn;
 use crate::diagnostic::{Counts, Diagnostic, FileId};
 use crate::workspace::SourceFile;
+use compare::{Comparison, PreviousReport};
 
 pub use guard::{RenderFailure, Rendered};
 pub use meta::RunMeta;
@@ -56,6 +59,8 @@ pub struct ReportInput<'a> {
     /// The rules that ran.
     pub enabled: &'a [RuleId],
     pub baseline: Option<&'a BaselineStats>,
+    /// The earlier run's JSON report, with `--compare`.
+    pub previous: Option<&'a PreviousReport>,
     pub meta: &'a RunMeta,
 }
 
@@ -89,6 +94,19 @@ impl<'a> ReportInput<'a> {
             .collect();
         all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         all
+    }
+
+    /// Every finding, accepted ones and those the baseline hid included, in report order.
+    pub fn everything(&self) -> Vec<&'a Diagnostic> {
+        let mut all: Vec<&Diagnostic> = self.diagnostics.iter().chain(self.baselined()).collect();
+        all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        all
+    }
+
+    /// This run against the previous report, with `--compare`.
+    pub fn comparison(&self) -> Option<Comparison<'a>> {
+        self.previous
+            .map(|previous| Comparison::of(previous, &self.everything()))
     }
 
     /// A file by a diagnostic's `file_id`, the config file included.
@@ -176,6 +194,13 @@ pub fn full_summary(input: &ReportInput) -> String {
             text::printable(&baseline.file),
             baseline.hidden,
             baseline.fixed
+        ));
+    }
+    if let Some(comparison) = input.comparison() {
+        line.push_str(&format!(
+            " Since {}: {}.",
+            text::printable(&comparison.previous.file),
+            comparison.summary()
         ));
     }
     line
