@@ -18,8 +18,10 @@ use crate::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::generate;
 use crate::report::compare::PreviousReport;
 use crate::report::meta::LockMeta;
+use crate::report::terminal::{self, ColorChoice};
 use crate::report::text::printable;
 use crate::report::{self, ReportFormat, ReportInput, RunMeta};
+use crate::schema::{self, Schema};
 use crate::source::MAX_FILE_BYTES;
 use crate::suggest::did_you_mean;
 use crate::templates_command::{self, TemplatesCommand};
@@ -61,6 +63,8 @@ enum Command {
     /// `status` of the repository's templates against it
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// Run the language server on standard input and output, for editors (docs/editors.md)
+    Server,
     /// Print the completion script for a shell
     Completions {
         #[arg(value_enum)]
@@ -72,6 +76,22 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Print the JSON Schema of walint.yaml or of one of walint's formats, for editors
+    /// (yaml-language-server, VS Code's YAML extension); --list names them
+    Schema(SchemaArgs),
+}
+
+#[derive(clap::Args)]
+struct SchemaArgs {
+    /// Which schema to print
+    #[arg(value_enum, required_unless_present_any = ["list", "dir"])]
+    name: Option<Schema>,
+    /// List the schemas: name, file and what each describes
+    #[arg(long, conflicts_with_all = ["name", "dir"])]
+    list: bool,
+    /// Write every schema into this folder instead (config.json, flow.json, ...)
+    #[arg(long, value_name = "DIR", conflicts_with = "name")]
+    dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -139,6 +159,10 @@ struct CheckArgs {
     /// Report format
     #[arg(short, long, value_enum, default_value = "human")]
     format: ReportFormat,
+    /// Colour the human report on stdout: `auto` on a terminal, as NO_COLOR, FORCE_COLOR,
+    /// CLICOLOR_FORCE allow
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    color: ColorChoice,
     /// Write the report to FILE instead of stdout; FORMAT=FILE (repeatable) writes that
     /// format there and keeps the terminal report
     #[arg(short, long, value_name = "FILE|FORMAT=FILE")]
@@ -322,15 +346,17 @@ pub fn main() -> ExitCode {
                 .and_then(|catalogue| rules(format, &catalogue, &mut out)),
             Command::Explain { rule, config } => with_custom_rules(&config, &catalogue)
                 .and_then(|catalogue| explain(&rule, &catalogue, &mut out)),
-            Command::Init => init(&mut out),
+            Command::Init => init(&catalogue, &mut out),
             Command::Baseline(args) => record_baseline(args, catalogue),
             Command::Templates(command) => {
                 templates_command::run(command, &catalogue).map_err(Fatal)
             }
+            Command::Server => crate::server::run(catalogue).map_err(Fatal),
             Command::Completions { shell } => out
                 .write_doc(&generate::completions(shell, Cli::command()))
                 .map(|()| EXIT_CLEAN),
             Command::Man { dir } => man(dir.as_deref(), &mut out),
+            Command::Schema(args) => print_schema(&args, &catalogue, &mut out),
         });
     match result {
         Ok(code) => ExitCode::from(code),
@@ -854,10 +880,15 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         FailOn::Never => "never",
     };
     meta.report_id = report::meta::report_id(&meta, &outcome.files, fail_on_word);
-    let color_allowed = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color_on_stdout = terminal::use_color(
+        args.color,
+        |name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()),
+        io::stdout().is_terminal(),
+    );
     let mut failed_parts = Vec::new();
     for (format, target) in outputs {
-        let color = target.is_none() && color_allowed && std::io::stdout().is_terminal();
+        // A report written to a file is plain text.
+        let color = target.is_none() && color_on_stdout;
         let input = ReportInput {
             files: &outcome.files,
             config_file: outcome.config_file.as_ref(),
@@ -1359,7 +1390,10 @@ fn explain(rule: &str, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fa
     Ok(EXIT_CLEAN)
 }
 
-fn init(out: &mut Stdout) -> Result<u8, Fatal> {
+/// Where `walint init` writes the JSON Schemas the starter config's modeline names.
+const INIT_SCHEMAS: &str = ".walint/schemas";
+
+fn init(catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fatal> {
     if let Some(existing) = config::FILE_NAMES.iter().find(|n| Path::new(n).exists()) {
         return Err(Fatal(format!(
             "{existing} already exists; not overwriting it"
@@ -1367,7 +1401,58 @@ fn init(out: &mut Stdout) -> Result<u8, Fatal> {
     }
     std::fs::write(config::FILE_NAMES[0], config::STARTER)
         .map_err(|e| Fatal(format!("cannot write walint.yaml: {e}")))?;
-    out.write("Wrote walint.yaml. Run `walint check` to lint this folder.\n")?;
+    schema::write_all(Path::new(INIT_SCHEMAS), catalogue).map_err(|e| {
+        Fatal(format!(
+            "wrote walint.yaml, but cannot write the schemas to `{INIT_SCHEMAS}`: {}",
+            reason(&e)
+        ))
+    })?;
+    out.write(&format!(
+        "Wrote walint.yaml, and in {INIT_SCHEMAS}/ the JSON Schemas editors complete walint's files with. Run `walint check` to lint this folder.\n"
+    ))?;
+    Ok(EXIT_CLEAN)
+}
+
+fn print_schema(args: &SchemaArgs, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fatal> {
+    if args.list {
+        let width = Schema::ALL
+            .iter()
+            .map(|s| s.name().len())
+            .max()
+            .unwrap_or(0);
+        let mut text = String::new();
+        for schema in Schema::ALL {
+            text.push_str(&format!(
+                "{:width$}  schemas/{:13}  {}\n",
+                schema.name(),
+                schema.file_name(),
+                schema.summary()
+            ));
+        }
+        out.write_doc(text.as_bytes())?;
+        return Ok(EXIT_CLEAN);
+    }
+    if let Some(dir) = &args.dir {
+        let written = schema::write_all(dir, catalogue).map_err(|e| {
+            Fatal(format!(
+                "cannot write the schemas to `{}`: {}",
+                dir.display(),
+                reason(&e)
+            ))
+        })?;
+        for path in written {
+            out.write_doc(format!("{}\n", discover::path_text(&path)).as_bytes())?;
+        }
+        return Ok(EXIT_CLEAN);
+    }
+    match args.name {
+        Some(name) => out.write_doc(name.text(catalogue).as_bytes())?,
+        None => {
+            return Err(Fatal(
+                "name a schema (`walint schema --list` lists them)".into(),
+            ))
+        }
+    }
     Ok(EXIT_CLEAN)
 }
 

@@ -576,3 +576,59 @@ fn item_16_the_repository_cites_only_documents_it_holds() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+// 9. `--color auto|always|never`, and the environment's NO_COLOR, FORCE_COLOR and
+// CLICOLOR_FORCE (a CI log is not a terminal, and may still show colours).
+
+#[test]
+fn item_9_color_follows_the_flag_then_no_color_force_color_and_clicolor_force() {
+    let dir = project(&[(
+        "bot.yaml",
+        "flow: bot\nentry: a\nnodes:\n  a: {type: message, text: Hi}\n",
+    )]);
+    let coloured = |args: &[&str], env: &[(&str, &str)]| {
+        let mut all = vec!["check"];
+        all.extend_from_slice(args);
+        let mut command = common::command(dir.path(), &all);
+        for name in [
+            "NO_COLOR",
+            "FORCE_COLOR",
+            "CLICOLOR_FORCE",
+            "CLICOLOR",
+            "TERM",
+        ] {
+            command.env_remove(name);
+        }
+        command.envs(env.iter().copied());
+        let output = command.output().unwrap();
+        assert_eq!(code(&output), 1, "{}", stderr(&output));
+        stdout(&output).contains('\u{1b}')
+    };
+    // Standard output is a pipe here, as in a CI log.
+    assert!(!coloured(&[], &[]));
+    assert!(coloured(&[], &[("FORCE_COLOR", "1")]));
+    assert!(coloured(&[], &[("CLICOLOR_FORCE", "1")]));
+    assert!(!coloured(&[], &[("FORCE_COLOR", "0")]));
+    assert!(!coloured(&[], &[("NO_COLOR", "1"), ("FORCE_COLOR", "1")]));
+    assert!(coloured(&["--color", "always"], &[("NO_COLOR", "1")]));
+    assert!(!coloured(&["--color", "never"], &[("FORCE_COLOR", "1")]));
+    assert!(!coloured(&["--color=always", "--format", "concise"], &[]));
+    // A report written to a file is plain text (the one on stdout is coloured), and a
+    // misspelt choice is exit 2.
+    assert!(coloured(
+        &["--color", "always", "-o", "human=report.txt"],
+        &[]
+    ));
+    let written = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    assert!(
+        written.contains("WA2") && !written.contains('\u{1b}'),
+        "{written}"
+    );
+    let wrong = walint_in(dir.path(), &["check", "--color", "sometimes"]);
+    assert_eq!(code(&wrong), 2);
+    assert!(
+        stderr(&wrong).contains("[possible values: auto, always, never]"),
+        "{}",
+        stderr(&wrong)
+    );
+}

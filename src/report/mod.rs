@@ -17,6 +17,7 @@ mod junit;
 mod markdown;
 pub mod meta;
 mod sarif;
+pub mod terminal;
 pub mod text;
 
 use crate::baseline::BaselineStats;
