@@ -1239,8 +1239,14 @@ fn parse_outputs(args: &CheckArgs) -> Result<Vec<(ReportFormat, Option<PathBuf>)
                         .filter_map(|f| f.to_possible_value())
                         .map(|v| v.get_name().to_string())
                         .collect();
+                    // walint writes no PDF itself: a browser prints the HTML report.
+                    let pdf = if name.eq_ignore_ascii_case("pdf") {
+                        "; for a PDF, print the html report with headless Chromium (docs/reports.md)"
+                    } else {
+                        ""
+                    };
                     return Err(Fatal(format!(
-                        "`--output {output}`: unknown format `{name}`{}; expected one of {} (a file name with `=` in it is written `./{output}`)",
+                        "`--output {output}`: unknown format `{name}`{}; expected one of {} (a file name with `=` in it is written `./{output}`){pdf}",
                         did_you_mean(name, formats.iter().map(String::as_str)),
                         formats.join(", ")
                     )));
