@@ -46,6 +46,9 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Every severity, highest first, as messages and the JSON Schemas list them.
+    pub const ALL: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
+
     pub fn parse(text: &str) -> Option<Severity> {
         match text.to_ascii_lowercase().as_str() {
             "error" => Some(Severity::Error),

@@ -21,6 +21,7 @@ use crate::report::meta::LockMeta;
 use crate::report::terminal::{self, ColorChoice};
 use crate::report::text::printable;
 use crate::report::{self, ReportFormat, ReportInput, RunMeta};
+use crate::schema::{self, Schema};
 use crate::source::MAX_FILE_BYTES;
 use crate::suggest::did_you_mean;
 use crate::templates_command::{self, TemplatesCommand};
@@ -62,6 +63,8 @@ enum Command {
     /// `status` of the repository's templates against it
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// Run the language server on standard input and output, for editors (docs/editors.md)
+    Server,
     /// Print the completion script for a shell
     Completions {
         #[arg(value_enum)]
@@ -73,6 +76,22 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Print the JSON Schema of walint.yaml or of one of walint's formats, for editors
+    /// (yaml-language-server, VS Code's YAML extension); --list names them
+    Schema(SchemaArgs),
+}
+
+#[derive(clap::Args)]
+struct SchemaArgs {
+    /// Which schema to print
+    #[arg(value_enum, required_unless_present_any = ["list", "dir"])]
+    name: Option<Schema>,
+    /// List the schemas: name, file and what each describes
+    #[arg(long, conflicts_with_all = ["name", "dir"])]
+    list: bool,
+    /// Write every schema into this folder instead (config.json, flow.json, ...)
+    #[arg(long, value_name = "DIR", conflicts_with = "name")]
+    dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -330,15 +349,17 @@ pub fn main() -> ExitCode {
                 .and_then(|catalogue| rules(format, &catalogue, &mut out)),
             Command::Explain { rule, config } => with_custom_rules(&config, &catalogue)
                 .and_then(|catalogue| explain(&rule, &catalogue, &mut out)),
-            Command::Init => init(&mut out),
+            Command::Init => init(&catalogue, &mut out),
             Command::Baseline(args) => record_baseline(args, catalogue),
             Command::Templates(command) => {
                 templates_command::run(command, &catalogue).map_err(Fatal)
             }
+            Command::Server => crate::server::run(catalogue).map_err(Fatal),
             Command::Completions { shell } => out
                 .write_doc(&generate::completions(shell, Cli::command()))
                 .map(|()| EXIT_CLEAN),
             Command::Man { dir } => man(dir.as_deref(), &mut out),
+            Command::Schema(args) => print_schema(&args, &catalogue, &mut out),
         });
     match result {
         Ok(code) => ExitCode::from(code),
@@ -1235,8 +1256,14 @@ fn parse_outputs(args: &CheckArgs) -> Result<Vec<(ReportFormat, Option<PathBuf>)
                         .filter_map(|f| f.to_possible_value())
                         .map(|v| v.get_name().to_string())
                         .collect();
+                    // walint writes no PDF itself: a browser prints the HTML report.
+                    let pdf = if name.eq_ignore_ascii_case("pdf") {
+                        "; for a PDF, print the html report with headless Chromium (docs/reports.md)"
+                    } else {
+                        ""
+                    };
                     return Err(Fatal(format!(
-                        "`--output {output}`: unknown format `{name}`{}; expected one of {} (a file name with `=` in it is written `./{output}`)",
+                        "`--output {output}`: unknown format `{name}`{}; expected one of {} (a file name with `=` in it is written `./{output}`){pdf}",
                         did_you_mean(name, formats.iter().map(String::as_str)),
                         formats.join(", ")
                     )));
@@ -1380,7 +1407,10 @@ fn explain(rule: &str, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fa
     Ok(EXIT_CLEAN)
 }
 
-fn init(out: &mut Stdout) -> Result<u8, Fatal> {
+/// Where `walint init` writes the JSON Schemas the starter config's modeline names.
+const INIT_SCHEMAS: &str = ".walint/schemas";
+
+fn init(catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fatal> {
     if let Some(existing) = config::FILE_NAMES.iter().find(|n| Path::new(n).exists()) {
         return Err(Fatal(format!(
             "{existing} already exists; not overwriting it"
@@ -1388,7 +1418,58 @@ fn init(out: &mut Stdout) -> Result<u8, Fatal> {
     }
     std::fs::write(config::FILE_NAMES[0], config::STARTER)
         .map_err(|e| Fatal(format!("cannot write walint.yaml: {e}")))?;
-    out.write("Wrote walint.yaml. Run `walint check` to lint this folder.\n")?;
+    schema::write_all(Path::new(INIT_SCHEMAS), catalogue).map_err(|e| {
+        Fatal(format!(
+            "wrote walint.yaml, but cannot write the schemas to `{INIT_SCHEMAS}`: {}",
+            reason(&e)
+        ))
+    })?;
+    out.write(&format!(
+        "Wrote walint.yaml, and in {INIT_SCHEMAS}/ the JSON Schemas editors complete walint's files with. Run `walint check` to lint this folder.\n"
+    ))?;
+    Ok(EXIT_CLEAN)
+}
+
+fn print_schema(args: &SchemaArgs, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fatal> {
+    if args.list {
+        let width = Schema::ALL
+            .iter()
+            .map(|s| s.name().len())
+            .max()
+            .unwrap_or(0);
+        let mut text = String::new();
+        for schema in Schema::ALL {
+            text.push_str(&format!(
+                "{:width$}  schemas/{:13}  {}\n",
+                schema.name(),
+                schema.file_name(),
+                schema.summary()
+            ));
+        }
+        out.write_doc(text.as_bytes())?;
+        return Ok(EXIT_CLEAN);
+    }
+    if let Some(dir) = &args.dir {
+        let written = schema::write_all(dir, catalogue).map_err(|e| {
+            Fatal(format!(
+                "cannot write the schemas to `{}`: {}",
+                dir.display(),
+                reason(&e)
+            ))
+        })?;
+        for path in written {
+            out.write_doc(format!("{}\n", discover::path_text(&path)).as_bytes())?;
+        }
+        return Ok(EXIT_CLEAN);
+    }
+    match args.name {
+        Some(name) => out.write_doc(name.text(catalogue).as_bytes())?,
+        None => {
+            return Err(Fatal(
+                "name a schema (`walint schema --list` lists them)".into(),
+            ))
+        }
+    }
     Ok(EXIT_CLEAN)
 }
 

@@ -1010,13 +1010,40 @@ fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("CHROMIUM") {
         return Some(PathBuf::from(path));
     }
+    on_path(&["chromium", "chromium-browser", "google-chrome"])
+}
+
+/// The first of `names` found on PATH.
+fn on_path(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).find_map(|dir| {
-        ["chromium", "chromium-browser", "google-chrome"]
+        names
             .iter()
             .map(|name| dir.join(name))
             .find(|candidate| candidate.is_file())
     })
+}
+
+/// Headless Chromium as docs/reports.md runs it: no sandbox (root in a container), no
+/// request of its own (updates, sync, field trials), a fresh profile, the page's own header
+/// and footer instead of Chromium's.
+fn headless(browser: &Path, profile: &Path) -> Command {
+    let mut command = Command::new(browser);
+    command
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .env("HOME", profile)
+        .timeout(Duration::from_secs(120));
+    command
 }
 
 #[test]
@@ -1046,20 +1073,14 @@ fn html_report_renders_in_chromium() {
     assert_eq!(output.status.code(), Some(1));
     let png = dir.path().join("report.png");
     let profile = dir.path().join("chromium-profile");
-    let shot = Command::new(&browser)
+    let shot = headless(&browser, &profile)
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
             "--hide-scrollbars",
             "--force-device-scale-factor=1",
             "--window-size=1280,1600",
         ])
-        .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--screenshot={}", png.display()))
         .arg(format!("file://{}", html.display()))
-        .env("HOME", dir.path())
-        .timeout(Duration::from_secs(120))
         .output()
         .unwrap();
     assert!(png.is_file(), "no screenshot: {}", stderr(&shot));
@@ -1090,6 +1111,192 @@ fn html_report_renders_in_chromium() {
     );
     assert!(near([232, 89, 12]) > 500, "the chart's warning bars");
     assert!(near([25, 113, 194]) > 500, "the chart's info bar");
+}
+
+// The HTML report printed to PDF by headless Chromium, as docs/reports.md says to, then
+// read back with poppler: pdftoppm draws each page, pdftotext gives its text. Page 1 shows
+// the banner, every page carries the header and "Page N of M", the controls table is in it,
+// no hash is broken across lines, and nothing runs into the side margins. Skipped without
+// Chromium or poppler-utils, unless WALINT_REQUIRE_CHROMIUM is set (as in CI).
+
+#[test]
+fn html_report_prints_to_pdf() {
+    let tools = (chromium(), on_path(&["pdftoppm"]), on_path(&["pdftotext"]));
+    let (Some(browser), Some(pdftoppm), Some(pdftotext)) = tools else {
+        assert!(
+            std::env::var_os("WALINT_REQUIRE_CHROMIUM").is_none(),
+            "WALINT_REQUIRE_CHROMIUM is set but Chromium, pdftoppm or pdftotext is missing: {tools:?}"
+        );
+        eprintln!("skipped: chromium, pdftoppm or pdftotext not on PATH");
+        return;
+    };
+    // The fullest report: baseline, suppressions, comparison, sign-off.
+    let dir = compared();
+    let repo = dir.path().join("repo");
+    let output = compare_run(dir.path(), &["--format", "html", "-o", "../report.html"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: serde_json::Value =
+        serde_json::from_slice(&compare_run(dir.path(), &["--format", "json"]).stdout).unwrap();
+    let html = dir.path().join("report.html");
+    let pdf = dir.path().join("report.pdf");
+    let printed = headless(&browser, &dir.path().join("chromium-profile"))
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(pdf.is_file(), "no PDF: {}", stderr(&printed));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+
+    let text = |args: &[&str]| {
+        let output = Command::new(&pdftotext)
+            .args(args)
+            .arg(&pdf)
+            .arg("-")
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "pdftotext: {}", stderr(&output));
+        stdout(&output)
+    };
+    let all = text(&[]);
+    let pages = all.matches('\u{c}').count();
+    assert!(pages >= 5, "{pages} pages");
+    let id = report["run"]["report_id"].as_str().unwrap();
+    for (n, page) in all.split('\u{c}').take(pages).enumerate() {
+        let n = n + 1;
+        assert!(
+            page.contains(&format!("Page {n} of {pages}")),
+            "page {n} has no page number:\n{page}"
+        );
+        assert!(
+            page.contains("walint compliance report · failed"),
+            "page {n}"
+        );
+        assert!(page.contains(&format!("report {}", &id[..16])), "page {n}");
+    }
+    let first = text(&["-f", "1", "-l", "1"]);
+    assert!(first.contains("walint compliance report"), "{first}");
+    assert!(first.contains("FAILED"), "{first}");
+    for part in [
+        "Controls",
+        "WABP-OPT-IN",
+        "Since the previous report",
+        "Sign-off",
+    ] {
+        assert!(all.contains(part), "{part}");
+    }
+    // The rationale, collapsed on screen, is printed.
+    assert!(all.contains("A business may contact a person only after"));
+    // Every hash whole on one line: the report id, the catalogue's, each file's.
+    let mut hashes = vec![id.to_string(), catalogue_sha256()];
+    hashes.extend(std::fs::read_dir(repo.join("templates")).unwrap().map(|e| {
+        walint::diagnostic::fingerprint::sha256(&std::fs::read(e.unwrap().path()).unwrap())
+    }));
+    for hash in &hashes {
+        assert!(
+            all.contains(hash.as_str()),
+            "`{hash}` is broken across lines"
+        );
+    }
+
+    // Chromium shrinks the whole document when something in it is too wide for the page,
+    // rather than let it spill into the margin: the body text (10 pt) would then come out
+    // smaller than the 8 pt header in the page's margin, which no shrinking touches.
+    let boxes = text(&["-bbox", "-f", "1", "-l", "1"]);
+    let number = |word: &str, key: &str| -> f64 {
+        let at = word.find(key).unwrap() + key.len();
+        word[at..at + word[at..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let (mut header, mut body) = (Vec::new(), Vec::new());
+    for word in boxes.split("<word ").skip(1) {
+        let (top, bottom) = (number(word, "yMin=\""), number(word, "yMax=\""));
+        // The top margin is 16 mm, 45 pt.
+        if bottom < 45.0 {
+            header.push(bottom - top);
+        } else if top > 45.0 && bottom < 792.0 - 45.0 {
+            body.push(bottom - top);
+        }
+    }
+    body.sort_by(f64::total_cmp);
+    let (header, body) = (header[0], body[body.len() / 2]);
+    assert!(
+        body > header * 1.1,
+        "the page is shrunk to fit something too wide: body words {body:.1} pt high, the header's {header:.1} pt"
+    );
+
+    let prefix = dir.path().join("page");
+    let drawn = Command::new(&pdftoppm)
+        .args(["-r", "40", "-png"])
+        .arg(&pdf)
+        .arg(&prefix)
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert!(drawn.status.success(), "pdftoppm: {}", stderr(&drawn));
+    let mut images: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    images.sort();
+    assert_eq!(images.len(), pages);
+    if let Some(keep) = std::env::var_os("WALINT_PDF_PAGE") {
+        std::fs::copy(&images[0], keep).unwrap();
+    }
+    for (n, path) in images.iter().enumerate() {
+        let page = decode_png(&std::fs::read(path).unwrap());
+        // The side margins are 12 mm (19 px at 40 dpi): the outer 12 px stay paper white.
+        let edge = 12;
+        let spilled = (0..page.height)
+            .flat_map(|y| {
+                (0..edge)
+                    .chain(page.width - edge..page.width)
+                    .map(move |x| (x, y))
+            })
+            .filter(|&(x, y)| {
+                let at = (y * page.width + x) * page.channels;
+                page.data[at..at + 3].iter().any(|&c| c < 235)
+            })
+            .count();
+        assert_eq!(spilled, 0, "page {} runs into its side margin", n + 1);
+        if n == 0 {
+            let ink = page.pixels().filter(|p| p.iter().any(|&c| c < 235)).count();
+            let total = page.width * page.height;
+            assert!(
+                ink * 20 > total,
+                "page 1 is blank: {ink} of {total} pixels have ink"
+            );
+            let red = page
+                .pixels()
+                .filter(|p| {
+                    p.iter()
+                        .zip([201u8, 42, 42])
+                        .all(|(&c, w)| c.abs_diff(w) <= 8)
+                })
+                .count();
+            assert!(
+                red * 50 > total,
+                "page 1 has no red `failed` banner: {red} of {total}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_pdf_output_points_at_printing_the_html_report() {
+    let dir = repo();
+    let output = walint_in(dir.path(), &["check", "-o", "pdf=report.pdf"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).ends_with(
+            "; for a PDF, print the html report with headless Chromium (docs/reports.md)\n"
+        ),
+        "{}",
+        stderr(&output)
+    );
 }
 
 struct Image {

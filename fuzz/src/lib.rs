@@ -81,6 +81,17 @@ pub fn read(format: Format, data: &[u8]) {
     }
 }
 
+/// The `--compare` reader target: the input as an earlier run's JSON report. Whatever it
+/// is, the reader says what or reads it; a report it reads has a report id in hex.
+pub fn read_previous_report(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(previous) = PreviousReport::parse(text, "previous.json", "") {
+        assert_eq!(previous.report_id.len(), 64);
+    }
+}
+
 /// The tree of an input, in the syntax its first byte picks.
 pub fn tree_of(data: &[u8]) -> Option<Tree> {
     let (&selector, rest) = data.split_first()?;

@@ -102,6 +102,13 @@ impl PreviousReport {
         }
         let report: JsonReport = serde_json::from_str(text)
             .map_err(|e| not_ours(&format!("{e}, as walint {ours} writes it")))?;
+        let id = &report.run.report_id;
+        if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(not_ours(&format!(
+                "`run.report_id` is `{}`, not a SHA-256 in hex",
+                id.chars().take(80).collect::<String>()
+            )));
+        }
         let findings = report
             .diagnostics
             .into_iter()
@@ -260,13 +267,14 @@ mod tests {
     use super::*;
 
     const VERSION: &str = env!("CARGO_PKG_VERSION");
+    const ID: &str = "e1c3f2c66dd6597aa06d8654435463f0c6b174ac3c37f46816a19e6ba4f0a3bf";
 
     fn report(diagnostics: &str) -> String {
         format!(
             r#"{{"tool": {{"name": "walint", "version": "{VERSION}"}},
                "summary": {{"files": 2, "errors": 1, "warnings": 0, "infos": 0}},
                "diagnostics": [{diagnostics}],
-               "run": {{"report_id": "abc"}}}}"#
+               "run": {{"report_id": "{ID}"}}}}"#
         )
     }
 
@@ -288,7 +296,7 @@ mod tests {
     fn a_report_of_this_version_is_read_with_what_was_accepted() {
         let text = report(&[entry("f1", false), entry("f2", true)].join(","));
         let previous = PreviousReport::parse(&text, "last.json", "00").unwrap();
-        assert_eq!(previous.report_id, "abc");
+        assert_eq!(previous.report_id, ID);
         assert_eq!(previous.files, 2);
         let accepted: Vec<bool> = previous.findings.iter().map(|f| f.was_accepted).collect();
         assert_eq!(accepted, [false, true]);
@@ -324,6 +332,8 @@ mod tests {
         assert!(message.contains("at line "), "{message}");
         let wrong = report(&entry("f1", false).replace("\"error\"", "\"fatal\""));
         assert!(error(&wrong).contains("unknown variant `fatal`"));
+        let id = report("").replace(ID, "<b>");
+        assert!(error(&id).contains("(`run.report_id` is `<b>`, not a SHA-256 in hex)"));
     }
 
     fn now(fingerprint: &str, accepted: bool) -> Diagnostic {
