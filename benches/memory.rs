@@ -103,6 +103,7 @@ fn render(
         catalogue,
         enabled: &outcome.enabled,
         baseline: None,
+        previous: None,
         meta,
     };
     report::render(format, &input).text

@@ -22,7 +22,7 @@ targets=("$@")
 run_one() { # target
     local target=$1 shape
     case "$target" in
-        read_json) shape=json ;;
+        read_json | read_previous_report) shape=json ;;
         read_yaml) shape=yaml ;;
         render_*) shape=render ;;
         *) shape=file ;;

@@ -9,7 +9,7 @@
 use std::fmt;
 use std::sync::{Arc, LazyLock};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::source::{parse, Format, NodeId, Span, Tree, Value};
 
@@ -37,7 +37,7 @@ impl fmt::Debug for RuleId {
 }
 
 /// How serious a rule's findings are: its default severity, or a finding's own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -46,6 +46,9 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Every severity, highest first, as messages and the JSON Schemas list them.
+    pub const ALL: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
+
     pub fn parse(text: &str) -> Option<Severity> {
         match text.to_ascii_lowercase().as_str() {
             "error" => Some(Severity::Error),

@@ -16,9 +16,12 @@ use crate::discover::{self, Candidate};
 use crate::engine::{self, Engine, Options, Outcome, Selection, StdinFile};
 use crate::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::generate;
+use crate::report::compare::PreviousReport;
 use crate::report::meta::LockMeta;
+use crate::report::terminal::{self, ColorChoice};
 use crate::report::text::printable;
 use crate::report::{self, ReportFormat, ReportInput, RunMeta};
+use crate::schema::{self, Schema};
 use crate::source::MAX_FILE_BYTES;
 use crate::suggest::did_you_mean;
 use crate::templates_command::{self, TemplatesCommand};
@@ -60,6 +63,8 @@ enum Command {
     /// `status` of the repository's templates against it
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// Run the language server on standard input and output, for editors (docs/editors.md)
+    Server,
     /// Print the completion script for a shell
     Completions {
         #[arg(value_enum)]
@@ -71,6 +76,22 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Print the JSON Schema of walint.yaml or of one of walint's formats, for editors
+    /// (yaml-language-server, VS Code's YAML extension); --list names them
+    Schema(SchemaArgs),
+}
+
+#[derive(clap::Args)]
+struct SchemaArgs {
+    /// Which schema to print
+    #[arg(value_enum, required_unless_present_any = ["list", "dir"])]
+    name: Option<Schema>,
+    /// List the schemas: name, file and what each describes
+    #[arg(long, conflicts_with_all = ["name", "dir"])]
+    list: bool,
+    /// Write every schema into this folder instead (config.json, flow.json, ...)
+    #[arg(long, value_name = "DIR", conflicts_with = "name")]
+    dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -138,6 +159,10 @@ struct CheckArgs {
     /// Report format
     #[arg(short, long, value_enum, default_value = "human")]
     format: ReportFormat,
+    /// Colour the human report on stdout: `auto` on a terminal, as NO_COLOR, FORCE_COLOR,
+    /// CLICOLOR_FORCE allow
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    color: ColorChoice,
     /// Write the report to FILE instead of stdout; FORMAT=FILE (repeatable) writes that
     /// format there and keeps the terminal report
     #[arg(short, long, value_name = "FILE|FORMAT=FILE")]
@@ -148,6 +173,13 @@ struct CheckArgs {
     /// Hide the findings recorded in this baseline file (`walint baseline`)
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Compare with an earlier run's JSON report: new, fixed, accepted and still-open
+    /// findings, matched by fingerprint
+    #[arg(long, value_name = "PREVIOUS.json")]
+    compare: Option<PathBuf>,
+    /// Count the findings per rule instead of listing them (a table; JSON with --format json)
+    #[arg(long)]
+    statistics: bool,
     /// With --format github: do not append the Markdown report to $GITHUB_STEP_SUMMARY
     #[arg(long)]
     no_step_summary: bool,
@@ -317,15 +349,17 @@ pub fn main() -> ExitCode {
                 .and_then(|catalogue| rules(format, &catalogue, &mut out)),
             Command::Explain { rule, config } => with_custom_rules(&config, &catalogue)
                 .and_then(|catalogue| explain(&rule, &catalogue, &mut out)),
-            Command::Init => init(&mut out),
+            Command::Init => init(&catalogue, &mut out),
             Command::Baseline(args) => record_baseline(args, catalogue),
             Command::Templates(command) => {
                 templates_command::run(command, &catalogue).map_err(Fatal)
             }
+            Command::Server => crate::server::run(catalogue).map_err(Fatal),
             Command::Completions { shell } => out
                 .write_doc(&generate::completions(shell, Cli::command()))
                 .map(|()| EXIT_CLEAN),
             Command::Man { dir } => man(dir.as_deref(), &mut out),
+            Command::Schema(args) => print_schema(&args, &catalogue, &mut out),
         });
     match result {
         Ok(code) => ExitCode::from(code),
@@ -711,9 +745,48 @@ fn read_baseline(path: &Path) -> Result<(BaselineFile, String), Fatal> {
         .map_err(|e| Fatal(format!("{}: {e}", path.display())))
 }
 
+/// The largest report `--compare` reads: a JSON report grows with the findings (about 600
+/// bytes each), so a run with 100,000 findings still fits.
+const MAX_PREVIOUS_BYTES: u64 = 64 * 1024 * 1024;
+
+/// `--compare`'s JSON report of an earlier run, read within the size limit.
+fn read_previous(path: &Path, cwd: &Path) -> Result<PreviousReport, Fatal> {
+    let shown = discover::path_text(path);
+    let (bytes, size) = crate::read::read_capped(path, MAX_PREVIOUS_BYTES).map_err(|e| {
+        Fatal(format!(
+            "cannot read the report to compare with `{shown}`: {e}"
+        ))
+    })?;
+    if size > MAX_PREVIOUS_BYTES {
+        return Err(Fatal(format!(
+            "the report to compare with `{shown}` is larger than {} MiB",
+            MAX_PREVIOUS_BYTES / 1_048_576
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Fatal(format!(
+            "`{shown}` is not UTF-8 text, so not a walint JSON report"
+        ))
+    })?;
+    let sha256 = crate::diagnostic::fingerprint::sha256(text.as_bytes());
+    let name = discover::shown(&cwd.join(path), cwd);
+    PreviousReport::parse(&text, &printable(&name), &sha256).map_err(Fatal)
+}
+
 fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result<u8, Fatal> {
     let cwd = current_dir()?;
     let outputs = parse_outputs(&args)?;
+    if args.statistics && report::statistics(args.format).is_none() {
+        return Err(Fatal(format!(
+            "`--statistics` prints a table (--format human or concise) or JSON (--format json), not {}; to write both, `--statistics -o {}=FILE`",
+            format_name(args.format),
+            format_name(args.format)
+        )));
+    }
+    let previous = match &args.compare {
+        Some(path) => Some(read_previous(path, &cwd)?),
+        None => None,
+    };
     let baseline = match &args.baseline {
         Some(path) => {
             let (file, sha256) = read_baseline(path)?;
@@ -820,10 +893,15 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         FailOn::Never => "never",
     };
     meta.report_id = report::meta::report_id(&meta, &outcome.files, fail_on_word);
-    let color_allowed = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color_on_stdout = terminal::use_color(
+        args.color,
+        |name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()),
+        io::stdout().is_terminal(),
+    );
     let mut failed_parts = Vec::new();
-    for (format, target) in outputs {
-        let color = target.is_none() && color_allowed && std::io::stdout().is_terminal();
+    for (index, (format, target)) in outputs.into_iter().enumerate() {
+        // A report written to a file is plain text.
+        let color = target.is_none() && color_on_stdout;
         let input = ReportInput {
             files: &outcome.files,
             config_file: outcome.config_file.as_ref(),
@@ -833,9 +911,17 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
             catalogue,
             enabled: &outcome.enabled,
             baseline: stats.as_ref(),
+            previous: previous.as_ref(),
             meta: &meta,
         };
-        let rendered = report::render(format, &input);
+        // `--statistics` replaces the main report (`--format`); `-o FORMAT=FILE` ones stay.
+        let rendered = match report::statistics(format) {
+            Some(render) if args.statistics && index == 0 => report::Rendered {
+                text: render(&input),
+                failures: Vec::new(),
+            },
+            _ => report::render(format, &input),
+        };
         failed_parts.extend(rendered.failures.into_iter().map(|f| (format, f)));
         if format == ReportFormat::Github {
             // The job summary is a courtesy: failing to write it must not fail the job.
@@ -1173,8 +1259,14 @@ fn parse_outputs(args: &CheckArgs) -> Result<Vec<(ReportFormat, Option<PathBuf>)
                         .filter_map(|f| f.to_possible_value())
                         .map(|v| v.get_name().to_string())
                         .collect();
+                    // walint writes no PDF itself: a browser prints the HTML report.
+                    let pdf = if name.eq_ignore_ascii_case("pdf") {
+                        "; for a PDF, print the html report with headless Chromium (docs/reports.md)"
+                    } else {
+                        ""
+                    };
                     return Err(Fatal(format!(
-                        "`--output {output}`: unknown format `{name}`{}; expected one of {} (a file name with `=` in it is written `./{output}`)",
+                        "`--output {output}`: unknown format `{name}`{}; expected one of {} (a file name with `=` in it is written `./{output}`){pdf}",
                         did_you_mean(name, formats.iter().map(String::as_str)),
                         formats.join(", ")
                     )));
@@ -1318,7 +1410,10 @@ fn explain(rule: &str, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fa
     Ok(EXIT_CLEAN)
 }
 
-fn init(out: &mut Stdout) -> Result<u8, Fatal> {
+/// Where `walint init` writes the JSON Schemas the starter config's modeline names.
+const INIT_SCHEMAS: &str = ".walint/schemas";
+
+fn init(catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fatal> {
     if let Some(existing) = config::FILE_NAMES.iter().find(|n| Path::new(n).exists()) {
         return Err(Fatal(format!(
             "{existing} already exists; not overwriting it"
@@ -1326,7 +1421,58 @@ fn init(out: &mut Stdout) -> Result<u8, Fatal> {
     }
     std::fs::write(config::FILE_NAMES[0], config::STARTER)
         .map_err(|e| Fatal(format!("cannot write walint.yaml: {e}")))?;
-    out.write("Wrote walint.yaml. Run `walint check` to lint this folder.\n")?;
+    schema::write_all(Path::new(INIT_SCHEMAS), catalogue).map_err(|e| {
+        Fatal(format!(
+            "wrote walint.yaml, but cannot write the schemas to `{INIT_SCHEMAS}`: {}",
+            reason(&e)
+        ))
+    })?;
+    out.write(&format!(
+        "Wrote walint.yaml, and in {INIT_SCHEMAS}/ the JSON Schemas editors complete walint's files with. Run `walint check` to lint this folder.\n"
+    ))?;
+    Ok(EXIT_CLEAN)
+}
+
+fn print_schema(args: &SchemaArgs, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fatal> {
+    if args.list {
+        let width = Schema::ALL
+            .iter()
+            .map(|s| s.name().len())
+            .max()
+            .unwrap_or(0);
+        let mut text = String::new();
+        for schema in Schema::ALL {
+            text.push_str(&format!(
+                "{:width$}  schemas/{:13}  {}\n",
+                schema.name(),
+                schema.file_name(),
+                schema.summary()
+            ));
+        }
+        out.write_doc(text.as_bytes())?;
+        return Ok(EXIT_CLEAN);
+    }
+    if let Some(dir) = &args.dir {
+        let written = schema::write_all(dir, catalogue).map_err(|e| {
+            Fatal(format!(
+                "cannot write the schemas to `{}`: {}",
+                dir.display(),
+                reason(&e)
+            ))
+        })?;
+        for path in written {
+            out.write_doc(format!("{}\n", discover::path_text(&path)).as_bytes())?;
+        }
+        return Ok(EXIT_CLEAN);
+    }
+    match args.name {
+        Some(name) => out.write_doc(name.text(catalogue).as_bytes())?,
+        None => {
+            return Err(Fatal(
+                "name a schema (`walint schema --list` lists them)".into(),
+            ))
+        }
+    }
     Ok(EXIT_CLEAN)
 }
 

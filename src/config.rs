@@ -20,7 +20,7 @@ use crate::templates_lock::{TemplatesLock, DEFAULT_FILE as DEFAULT_LOCK_FILE};
 
 pub const FILE_NAMES: [&str; 2] = ["walint.yaml", ".walint.yaml"];
 
-const TOP_KEYS: &[&str] = &[
+pub(crate) const TOP_KEYS: &[&str] = &[
     "include",
     "exclude",
     "fail_on",
@@ -34,9 +34,11 @@ const TOP_KEYS: &[&str] = &[
     "custom_rules",
     "report",
 ];
-const META_KEYS: &[&str] = &["waba_id", "graph_api_version"];
-const REPORT_KEYS: &[&str] = &["organisation", "prepared_by", "reviewer"];
-const OVERRIDE_KEYS: &[&str] = &["files", "pointer", "rules", "reason"];
+pub(crate) const META_KEYS: &[&str] = &["waba_id", "graph_api_version"];
+pub(crate) const REPORT_KEYS: &[&str] = &["organisation", "prepared_by", "reviewer"];
+pub(crate) const OVERRIDE_KEYS: &[&str] = &["files", "pointer", "rules", "reason"];
+/// The keys of a rule's mapping under `rules:` besides its options.
+pub(crate) const RULE_SETTING_KEYS: &[&str] = &["off", "severity"];
 
 /// The lowest severity that fails a run; `Never` never does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,6 +48,9 @@ pub enum FailOn {
 }
 
 impl FailOn {
+    /// The values `fail_on` (and `--fail-on`) take, in the order messages list them.
+    pub const NAMES: &'static [&'static str] = &["error", "warning", "info", "never"];
+
     pub fn parse(text: &str) -> Option<FailOn> {
         match text.to_ascii_lowercase().as_str() {
             "never" => Some(FailOn::Never),
@@ -355,7 +360,7 @@ impl Config {
                 "fail_on" => {
                     let value = read.string(node, "fail_on")?;
                     config.fail_on = Some(FailOn::parse(&value).ok_or_else(|| {
-                        let options = ["error", "warning", "info", "never"];
+                        let options = FailOn::NAMES.iter().copied();
                         error(
                             tree.span(node),
                             format!(
@@ -789,8 +794,9 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
                         (option, value) => {
                             let Some(option_doc) = doc.options.iter().find(|o| o.name == option)
                             else {
-                                let known = ["off", "severity"]
-                                    .into_iter()
+                                let known = RULE_SETTING_KEYS
+                                    .iter()
+                                    .copied()
                                     .chain(doc.options.iter().map(|o| o.name.as_str()));
                                 return Err((self.error)(
                                     entry.key_span,

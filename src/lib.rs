@@ -24,6 +24,8 @@ pub mod read;
 pub mod redact;
 pub mod report;
 pub mod rules;
+pub mod schema;
+pub mod server;
 pub mod source;
 mod suggest;
 pub mod suppress;

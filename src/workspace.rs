@@ -17,7 +17,7 @@ use crate::redact::Redaction;
 use crate::source::{LineIndex, NodeId, Span, Tree};
 
 /// One file of the run, as reports see it.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceFile {
     /// The file's id in the run, which diagnostics name it by.
     pub id: FileId,

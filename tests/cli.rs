@@ -28,7 +28,7 @@ fn json_report_of_the_headline_fixtures() {
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
-    // Spec §2: exactly these fields, in every diagnostic (`suppression` is null unless a
+    // README's JSON format: exactly these fields, in every diagnostic (`suppression` is null unless a
     // walint-ignore comment or a config override accepted the finding).
     let fields = [
         "rule",
@@ -372,6 +372,10 @@ fn init_writes_a_starter_config_once() {
     assert_eq!(first.status.code(), Some(0));
     let written = std::fs::read_to_string(dir.path().join("walint.yaml")).unwrap();
     assert!(written.starts_with("# walint configuration"));
+    // The schema its modeline names is there, the one `walint schema config` prints.
+    assert!(written.contains("\n# yaml-language-server: $schema=.walint/schemas/config.json\n"));
+    let schema = std::fs::read_to_string(dir.path().join(".walint/schemas/config.json")).unwrap();
+    assert_eq!(schema, stdout(&walint(&["schema", "config"])));
     // The starter config is itself valid.
     let check = walint_in(dir.path(), &["check"]);
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));

@@ -495,3 +495,237 @@ fn item_12_github_stdout_is_workflow_commands_only_and_item_6_no_step_summary_wr
     assert_eq!(code(&output), 1);
     assert!(!summary.exists());
 }
+
+// 16. The repository cites its own documents: no section of a document it does not hold, and
+// every `docs/…md` or `rules/…yaml` it names exists. (This test reads the repository's text
+// instead of running the binary.)
+
+/// The repository's own text: sources, tests, docs, rule documents, README and CONTRIBUTING.
+fn repository_texts() -> Vec<(String, String)> {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() && path.file_name().is_some_and(|name| name != "snapshots") {
+                walk(&path, out);
+            } else if path
+                .extension()
+                .is_some_and(|ext| ["rs", "md", "yaml", "yml", "sh"].iter().any(|e| ext == *e))
+            {
+                out.push(path);
+            }
+        }
+    }
+    let root = common::root();
+    let mut paths = vec![
+        root.join("README.md"),
+        root.join("CONTRIBUTING.md"),
+        root.join("build.rs"),
+    ];
+    for dir in [
+        "src", "tests", "docs", "rules", "bench", "benches", "examples",
+    ] {
+        walk(&root.join(dir), &mut paths);
+    }
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let name = path.strip_prefix(&root).ok()?.display().to_string();
+            Some((name, text))
+        })
+        .collect()
+}
+
+#[test]
+fn item_16_the_repository_cites_only_documents_it_holds() {
+    let root = common::root();
+    // Spelt in pieces so that this file does not match itself.
+    let outside = regex::Regex::new(&format!(
+        r"(?i)\b(spec|facts)\s*{}|{}|{}",
+        '\u{a7}',
+        ["product", "-spec", r"\.md"].concat(),
+        ["whatsapp-platform", "-facts", r"\.md"].concat(),
+    ))
+    .unwrap();
+    let cited = regex::Regex::new(
+        r"\b(docs/[a-z0-9_/-]+\.md|rules/(?:WA[0-9]{3}|controls|data/[a-z0-9_]+)\.yaml)\b",
+    )
+    .unwrap();
+    let mut wrong = Vec::new();
+    let texts = repository_texts();
+    assert!(texts.len() > 100, "read {} files", texts.len());
+    for (name, text) in &texts {
+        for (number, line) in text.lines().enumerate() {
+            if let Some(found) = outside.find(line) {
+                wrong.push(format!("{name}:{}: cites `{}`", number + 1, found.as_str()));
+            }
+            for path in cited.find_iter(line) {
+                if !root.join(path.as_str()).is_file() {
+                    wrong.push(format!(
+                        "{name}:{}: `{}` does not exist",
+                        number + 1,
+                        path.as_str()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+// 9. `--color auto|always|never`, and the environment's NO_COLOR, FORCE_COLOR and
+// CLICOLOR_FORCE (a CI log is not a terminal, and may still show colours).
+
+#[test]
+fn item_9_color_follows_the_flag_then_no_color_force_color_and_clicolor_force() {
+    let dir = project(&[(
+        "bot.yaml",
+        "flow: bot\nentry: a\nnodes:\n  a: {type: message, text: Hi}\n",
+    )]);
+    let coloured = |args: &[&str], env: &[(&str, &str)]| {
+        let mut all = vec!["check"];
+        all.extend_from_slice(args);
+        let mut command = common::command(dir.path(), &all);
+        for name in [
+            "NO_COLOR",
+            "FORCE_COLOR",
+            "CLICOLOR_FORCE",
+            "CLICOLOR",
+            "TERM",
+        ] {
+            command.env_remove(name);
+        }
+        command.envs(env.iter().copied());
+        let output = command.output().unwrap();
+        assert_eq!(code(&output), 1, "{}", stderr(&output));
+        stdout(&output).contains('\u{1b}')
+    };
+    // Standard output is a pipe here, as in a CI log.
+    assert!(!coloured(&[], &[]));
+    assert!(coloured(&[], &[("FORCE_COLOR", "1")]));
+    assert!(coloured(&[], &[("CLICOLOR_FORCE", "1")]));
+    assert!(!coloured(&[], &[("FORCE_COLOR", "0")]));
+    assert!(!coloured(&[], &[("NO_COLOR", "1"), ("FORCE_COLOR", "1")]));
+    assert!(coloured(&["--color", "always"], &[("NO_COLOR", "1")]));
+    assert!(!coloured(&["--color", "never"], &[("FORCE_COLOR", "1")]));
+    assert!(!coloured(&["--color=always", "--format", "concise"], &[]));
+    // A report written to a file is plain text (the one on stdout is coloured), and a
+    // misspelt choice is exit 2.
+    assert!(coloured(
+        &["--color", "always", "-o", "human=report.txt"],
+        &[]
+    ));
+    let written = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    assert!(
+        written.contains("WA2") && !written.contains('\u{1b}'),
+        "{written}"
+    );
+    let wrong = walint_in(dir.path(), &["check", "--color", "sometimes"]);
+    assert_eq!(code(&wrong), 2);
+    assert!(
+        stderr(&wrong).contains("[possible values: auto, always, never]"),
+        "{}",
+        stderr(&wrong)
+    );
+}
+
+// 15. `--statistics` counts the findings per rule (as ruff's), and a related location is a
+// `note:`, not miette's `Advice:`.
+
+#[test]
+fn item_15_statistics_count_every_finding_per_rule_and_severity_most_first() {
+    let root = common::root();
+    let fixture = root.join("tests/fixtures/headline");
+    let (report, _) = json_report(&fixture, &[]);
+    let mut expected: std::collections::BTreeMap<(String, String), u64> = Default::default();
+    for d in report["diagnostics"].as_array().unwrap() {
+        let key = (
+            d["rule"].as_str().unwrap().to_string(),
+            d["severity"].as_str().unwrap().to_string(),
+        );
+        *expected.entry(key).or_default() += 1;
+    }
+    assert!(expected.len() > 5, "{expected:?}");
+
+    let (stats, output) = json_report(&fixture, &["--statistics"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let rows = stats["statistics"].as_array().unwrap();
+    let counted: std::collections::BTreeMap<(String, String), u64> = rows
+        .iter()
+        .map(|r| {
+            (
+                (
+                    r["rule"].as_str().unwrap().to_string(),
+                    r["severity"].as_str().unwrap().to_string(),
+                ),
+                r["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(counted, expected);
+    assert_eq!(
+        stats["summary"],
+        serde_json::json!({"files": 10, "errors": 15, "warnings": 9, "infos": 1})
+    );
+    let counts: Vec<u64> = rows.iter().map(|r| r["count"].as_u64().unwrap()).collect();
+    assert!(
+        counts.windows(2).all(|pair| pair[0] >= pair[1]),
+        "{counts:?}"
+    );
+
+    // The table: count, code, severity, name, what --fix fixes; the summary line last.
+    let table = walint_in(&fixture, &["check", "--statistics"]);
+    assert_eq!(code(&table), 1);
+    let text = stdout(&table);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), rows.len() + 1, "{text}");
+    assert_eq!(lines[0], "2  WA002  error    schema-violation");
+    assert!(
+        lines.contains(&"1  WA201  error    menu-overloaded               (1 fixable with --fix)"),
+        "{text}"
+    );
+    assert!(lines.contains(&"2  WA401  error    webhook-not-https             (2 fixable with --fix --unsafe-fixes)"), "{text}");
+    assert_eq!(
+        lines.last(),
+        Some(&"Found 25 problems (15 errors, 9 warnings, 1 info) in 10 files.")
+    );
+    // Deterministic, and the other outputs are still written whole.
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("walint.sarif");
+    let sarif_arg = format!("sarif={}", sarif.display());
+    let with_file = walint_in(&fixture, &["check", "--statistics", "-o", &sarif_arg]);
+    assert_eq!(with_file.stdout, table.stdout);
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(log["runs"][0]["results"].as_array().map(Vec::len), Some(25));
+    // A format statistics have no shape in is exit 2, saying what works.
+    let wrong = walint_in(&fixture, &["check", "--statistics", "--format", "sarif"]);
+    assert_eq!(code(&wrong), 2);
+    assert!(
+        stderr(&wrong).contains("`--statistics -o sarif=FILE`"),
+        "{}",
+        stderr(&wrong)
+    );
+}
+
+#[test]
+fn item_15_a_related_location_is_a_note_under_its_finding() {
+    let fixture = common::root().join("tests/fixtures/reports");
+    let output = walint_in(&fixture, &["check"]);
+    let text = stdout(&output);
+    assert!(!text.contains("Advice"), "{text}");
+    let at = text
+        .find("  note: `summer_deals` is a MARKETING template\n")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        text[at..]
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.ends_with("[templates/summer_deals.json:4:15]")),
+        "{text}"
+    );
+    assert!(text[..at].ends_with("before `deals`\n\n"), "{text}");
+}

@@ -87,6 +87,7 @@ fn bash_accepts_the_bash_script_and_it_completes_subcommands_and_values() {
         "baseline",
         "completions",
         "man",
+        "schema",
     ] {
         assert!(subcommands.lines().any(|l| l == name), "{subcommands}");
     }
@@ -100,6 +101,11 @@ fn bash_accepts_the_bash_script_and_it_completes_subcommands_and_values() {
         complete(&["walint", "completions", "f"]),
         "fish\n",
         "shell names complete"
+    );
+    assert_eq!(
+        complete(&["walint", "schema", "f"]),
+        "flow\n",
+        "schema names complete"
     );
 }
 
@@ -168,7 +174,7 @@ fn the_man_page_is_roff_generated_from_the_command_line() {
     ] {
         assert!(page.contains(&format!(".SH {section}\n")), "no {section}");
     }
-    for sub in ["check", "baseline", "completions", "man"] {
+    for sub in ["check", "baseline", "completions", "man", "schema"] {
         assert!(page.contains(&format!("walint\\-{sub}(1)")), "no {sub}");
     }
     assert_eq!(
@@ -197,6 +203,8 @@ fn man_dir_writes_one_page_per_subcommand() {
         "walint-init.1",
         "walint-man.1",
         "walint-rules.1",
+        "walint-schema.1",
+        "walint-server.1",
         "walint-templates.1",
         "walint.1",
     ];

@@ -1010,13 +1010,40 @@ fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("CHROMIUM") {
         return Some(PathBuf::from(path));
     }
+    on_path(&["chromium", "chromium-browser", "google-chrome"])
+}
+
+/// The first of `names` found on PATH.
+fn on_path(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).find_map(|dir| {
-        ["chromium", "chromium-browser", "google-chrome"]
+        names
             .iter()
             .map(|name| dir.join(name))
             .find(|candidate| candidate.is_file())
     })
+}
+
+/// Headless Chromium as docs/reports.md runs it: no sandbox (root in a container), no
+/// request of its own (updates, sync, field trials), a fresh profile, the page's own header
+/// and footer instead of Chromium's.
+fn headless(browser: &Path, profile: &Path) -> Command {
+    let mut command = Command::new(browser);
+    command
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .env("HOME", profile)
+        .timeout(Duration::from_secs(120));
+    command
 }
 
 #[test]
@@ -1046,20 +1073,14 @@ fn html_report_renders_in_chromium() {
     assert_eq!(output.status.code(), Some(1));
     let png = dir.path().join("report.png");
     let profile = dir.path().join("chromium-profile");
-    let shot = Command::new(&browser)
+    let shot = headless(&browser, &profile)
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
             "--hide-scrollbars",
             "--force-device-scale-factor=1",
             "--window-size=1280,1600",
         ])
-        .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--screenshot={}", png.display()))
         .arg(format!("file://{}", html.display()))
-        .env("HOME", dir.path())
-        .timeout(Duration::from_secs(120))
         .output()
         .unwrap();
     assert!(png.is_file(), "no screenshot: {}", stderr(&shot));
@@ -1090,6 +1111,192 @@ fn html_report_renders_in_chromium() {
     );
     assert!(near([232, 89, 12]) > 500, "the chart's warning bars");
     assert!(near([25, 113, 194]) > 500, "the chart's info bar");
+}
+
+// The HTML report printed to PDF by headless Chromium, as docs/reports.md says to, then
+// read back with poppler: pdftoppm draws each page, pdftotext gives its text. Page 1 shows
+// the banner, every page carries the header and "Page N of M", the controls table is in it,
+// no hash is broken across lines, and nothing runs into the side margins. Skipped without
+// Chromium or poppler-utils, unless WALINT_REQUIRE_CHROMIUM is set (as in CI).
+
+#[test]
+fn html_report_prints_to_pdf() {
+    let tools = (chromium(), on_path(&["pdftoppm"]), on_path(&["pdftotext"]));
+    let (Some(browser), Some(pdftoppm), Some(pdftotext)) = tools else {
+        assert!(
+            std::env::var_os("WALINT_REQUIRE_CHROMIUM").is_none(),
+            "WALINT_REQUIRE_CHROMIUM is set but Chromium, pdftoppm or pdftotext is missing: {tools:?}"
+        );
+        eprintln!("skipped: chromium, pdftoppm or pdftotext not on PATH");
+        return;
+    };
+    // The fullest report: baseline, suppressions, comparison, sign-off.
+    let dir = compared();
+    let repo = dir.path().join("repo");
+    let output = compare_run(dir.path(), &["--format", "html", "-o", "../report.html"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: serde_json::Value =
+        serde_json::from_slice(&compare_run(dir.path(), &["--format", "json"]).stdout).unwrap();
+    let html = dir.path().join("report.html");
+    let pdf = dir.path().join("report.pdf");
+    let printed = headless(&browser, &dir.path().join("chromium-profile"))
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(pdf.is_file(), "no PDF: {}", stderr(&printed));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+
+    let text = |args: &[&str]| {
+        let output = Command::new(&pdftotext)
+            .args(args)
+            .arg(&pdf)
+            .arg("-")
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "pdftotext: {}", stderr(&output));
+        stdout(&output)
+    };
+    let all = text(&[]);
+    let pages = all.matches('\u{c}').count();
+    assert!(pages >= 5, "{pages} pages");
+    let id = report["run"]["report_id"].as_str().unwrap();
+    for (n, page) in all.split('\u{c}').take(pages).enumerate() {
+        let n = n + 1;
+        assert!(
+            page.contains(&format!("Page {n} of {pages}")),
+            "page {n} has no page number:\n{page}"
+        );
+        assert!(
+            page.contains("walint compliance report · failed"),
+            "page {n}"
+        );
+        assert!(page.contains(&format!("report {}", &id[..16])), "page {n}");
+    }
+    let first = text(&["-f", "1", "-l", "1"]);
+    assert!(first.contains("walint compliance report"), "{first}");
+    assert!(first.contains("FAILED"), "{first}");
+    for part in [
+        "Controls",
+        "WABP-OPT-IN",
+        "Since the previous report",
+        "Sign-off",
+    ] {
+        assert!(all.contains(part), "{part}");
+    }
+    // The rationale, collapsed on screen, is printed.
+    assert!(all.contains("A business may contact a person only after"));
+    // Every hash whole on one line: the report id, the catalogue's, each file's.
+    let mut hashes = vec![id.to_string(), catalogue_sha256()];
+    hashes.extend(std::fs::read_dir(repo.join("templates")).unwrap().map(|e| {
+        walint::diagnostic::fingerprint::sha256(&std::fs::read(e.unwrap().path()).unwrap())
+    }));
+    for hash in &hashes {
+        assert!(
+            all.contains(hash.as_str()),
+            "`{hash}` is broken across lines"
+        );
+    }
+
+    // Chromium shrinks the whole document when something in it is too wide for the page,
+    // rather than let it spill into the margin: the body text (10 pt) would then come out
+    // smaller than the 8 pt header in the page's margin, which no shrinking touches.
+    let boxes = text(&["-bbox", "-f", "1", "-l", "1"]);
+    let number = |word: &str, key: &str| -> f64 {
+        let at = word.find(key).unwrap() + key.len();
+        word[at..at + word[at..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let (mut header, mut body) = (Vec::new(), Vec::new());
+    for word in boxes.split("<word ").skip(1) {
+        let (top, bottom) = (number(word, "yMin=\""), number(word, "yMax=\""));
+        // The top margin is 16 mm, 45 pt.
+        if bottom < 45.0 {
+            header.push(bottom - top);
+        } else if top > 45.0 && bottom < 792.0 - 45.0 {
+            body.push(bottom - top);
+        }
+    }
+    body.sort_by(f64::total_cmp);
+    let (header, body) = (header[0], body[body.len() / 2]);
+    assert!(
+        body > header * 1.1,
+        "the page is shrunk to fit something too wide: body words {body:.1} pt high, the header's {header:.1} pt"
+    );
+
+    let prefix = dir.path().join("page");
+    let drawn = Command::new(&pdftoppm)
+        .args(["-r", "40", "-png"])
+        .arg(&pdf)
+        .arg(&prefix)
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert!(drawn.status.success(), "pdftoppm: {}", stderr(&drawn));
+    let mut images: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    images.sort();
+    assert_eq!(images.len(), pages);
+    if let Some(keep) = std::env::var_os("WALINT_PDF_PAGE") {
+        std::fs::copy(&images[0], keep).unwrap();
+    }
+    for (n, path) in images.iter().enumerate() {
+        let page = decode_png(&std::fs::read(path).unwrap());
+        // The side margins are 12 mm (19 px at 40 dpi): the outer 12 px stay paper white.
+        let edge = 12;
+        let spilled = (0..page.height)
+            .flat_map(|y| {
+                (0..edge)
+                    .chain(page.width - edge..page.width)
+                    .map(move |x| (x, y))
+            })
+            .filter(|&(x, y)| {
+                let at = (y * page.width + x) * page.channels;
+                page.data[at..at + 3].iter().any(|&c| c < 235)
+            })
+            .count();
+        assert_eq!(spilled, 0, "page {} runs into its side margin", n + 1);
+        if n == 0 {
+            let ink = page.pixels().filter(|p| p.iter().any(|&c| c < 235)).count();
+            let total = page.width * page.height;
+            assert!(
+                ink * 20 > total,
+                "page 1 is blank: {ink} of {total} pixels have ink"
+            );
+            let red = page
+                .pixels()
+                .filter(|p| {
+                    p.iter()
+                        .zip([201u8, 42, 42])
+                        .all(|(&c, w)| c.abs_diff(w) <= 8)
+                })
+                .count();
+            assert!(
+                red * 50 > total,
+                "page 1 has no red `failed` banner: {red} of {total}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_pdf_output_points_at_printing_the_html_report() {
+    let dir = repo();
+    let output = walint_in(dir.path(), &["check", "-o", "pdf=report.pdf"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).ends_with(
+            "; for a PDF, print the html report with headless Chromium (docs/reports.md)\n"
+        ),
+        "{}",
+        stderr(&output)
+    );
 }
 
 struct Image {
@@ -1283,6 +1490,7 @@ fn a_rule_defined_at_run_time_is_reported_in_every_format() {
         catalogue: &catalogue,
         enabled: &[acme],
         baseline: None,
+        previous: None,
         meta: &meta,
     };
     let json: serde_json::Value =
@@ -1311,5 +1519,201 @@ fn a_rule_defined_at_run_time_is_reported_in_every_format() {
         assert!(rendered.failures.is_empty(), "{format:?}: {rendered:?}");
         let text = rendered.text;
         assert!(text.contains("ACME001"), "{format:?}: {text}");
+    }
+}
+
+// `--compare`: this run against the JSON report of an earlier one.
+
+/// The fixture's copy in `repo/` of a fresh folder, and beside it `previous.json`: the JSON
+/// report of the fixture as it was at an earlier audit run (`--no-inline-ignores`, no
+/// baseline), when the campaign still asked for opt-in and the booking template linked to
+/// its tickets over plain HTTP.
+fn compared() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    copy_dir(&fixture(), &repo);
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = repo.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file}");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    edit(
+        "campaigns/summer_deals.yaml",
+        "requires_opt_in: false",
+        "requires_opt_in: true",
+    );
+    edit(
+        "templates/booking_confirmed.json",
+        "We will send your tickets",
+        "See http://northwind.example/tickets; we will send your tickets",
+    );
+    let earlier = walint_in(&repo, &["check", "--no-inline-ignores", "--format", "json"]);
+    assert_eq!(earlier.status.code(), Some(1), "{}", stderr(&earlier));
+    std::fs::write(dir.path().join("previous.json"), &earlier.stdout).unwrap();
+    copy_dir(&fixture(), &repo);
+    dir
+}
+
+/// `walint check --baseline walint-baseline.json --compare ../previous.json ARGS` in the
+/// fixture's copy.
+fn compare_run(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec![
+        "check",
+        "--baseline",
+        "walint-baseline.json",
+        "--compare",
+        "../previous.json",
+    ];
+    all.extend_from_slice(args);
+    walint_in(&dir.join("repo"), &all)
+}
+
+/// The comparison report in `format`, with this run's and the previous report's ids, the
+/// previous file's hash and the catalogue hash (all of which change with every rule
+/// document) replaced by placeholders.
+fn comparison_report(format: &str) -> String {
+    let dir = compared();
+    let run = |format: &str| {
+        let output = compare_run(dir.path(), &["--format", format]);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let json = run("json");
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let previous = &value["comparison"]["previous"];
+    common::mask_report_id(&run(format), &json)
+        .replace(
+            previous["report_id"].as_str().unwrap(),
+            "[previous report id]",
+        )
+        .replace(previous["sha256"].as_str().unwrap(), "[previous sha256]")
+        .replace(&catalogue_sha256(), "[catalogue sha256]")
+}
+
+#[test]
+fn json_report_with_comparison() {
+    insta::assert_snapshot!(comparison_report("json"));
+}
+
+#[test]
+fn markdown_report_with_comparison() {
+    insta::assert_snapshot!(comparison_report("markdown"));
+}
+
+#[test]
+fn html_report_with_comparison() {
+    insta::assert_snapshot!(comparison_report("html"));
+}
+
+#[test]
+fn the_comparison_sorts_every_finding_of_both_runs() {
+    let dir = compared();
+    let output = compare_run(dir.path(), &["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let comparison = &report["comparison"];
+    assert_eq!(
+        comparison["totals"],
+        serde_json::json!({"new": 3, "fixed": 1, "accepted": 3, "still_open": 4})
+    );
+    let rule_of = |fingerprint: &serde_json::Value| {
+        let entry = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| &d["fingerprint"] == fingerprint)
+            .unwrap();
+        format!("{} {}", entry["rule"], entry["line"])
+    };
+    let new: Vec<String> = comparison["new"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| rule_of(&n["fingerprint"]))
+        .collect();
+    // The campaign's opt-in, and the two bad suppressions the audit run did not read.
+    assert_eq!(new, ["\"WA501\" 5", "\"WA005\" 37", "\"WA005\" 42"]);
+    let fixed = &comparison["fixed"][0];
+    assert_eq!(fixed["rule"], "WA108");
+    assert_eq!(fixed["file"], "templates/booking_confirmed.json");
+    assert_eq!(fixed["was_accepted"], false);
+    let accepted: Vec<String> = comparison["accepted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(rule_of)
+        .collect();
+    // Two walint-ignore comments the audit run disregarded, and the baseline's entry.
+    assert_eq!(accepted, ["\"WA201\" 12", "\"WA101\" 31", "\"WA203\" 3"]);
+    assert_eq!(
+        comparison["previous"]["file"], "../previous.json",
+        "named as given"
+    );
+    let human = stdout(&compare_run(dir.path(), &[]));
+    assert!(
+        human.ends_with(" Since ../previous.json: 3 new, 1 fixed, 3 accepted, 4 still open.\n"),
+        "{human}"
+    );
+    let markdown = stdout(&compare_run(dir.path(), &["--format", "markdown"]));
+    assert!(markdown
+        .contains("Since `../previous.json`: **3 new**, 1 fixed, 3 accepted, 4 still open."));
+    // The findings section marks what is new.
+    assert!(markdown.contains("#### error WA501 campaign-missing-opt-in at 5:20 (new)"));
+}
+
+#[test]
+fn a_run_compared_with_its_own_report_changed_nothing() {
+    let dir = repo();
+    let root = dir.path();
+    let own = walint_in(root, &["check", "--format", "json", "-o", "own.json"]);
+    assert_eq!(own.status.code(), Some(1), "{}", stderr(&own));
+    let again = json(root, &["--compare", "own.json"]);
+    let totals = &again["comparison"]["totals"];
+    assert_eq!(totals["new"], 0);
+    assert_eq!(totals["fixed"], 0);
+    assert_eq!(totals["accepted"], 0);
+    assert_eq!(totals["still_open"], 8);
+    // Moving a finding's lines changes no fingerprint: still open, not fixed and new.
+    let flow = root.join("flows/booking_bot.yaml");
+    let text = std::fs::read_to_string(&flow).unwrap();
+    std::fs::write(&flow, format!("# moved down\n\n{text}")).unwrap();
+    let moved = json(root, &["--compare", "own.json"]);
+    assert_eq!(moved["comparison"]["totals"], again["comparison"]["totals"]);
+}
+
+#[test]
+fn compare_reads_only_a_json_report_of_this_walint() {
+    let dir = repo();
+    let root = dir.path();
+    let sarif = walint_in(root, &["check", "--format", "sarif", "-o", "log.sarif"]);
+    assert_eq!(sarif.status.code(), Some(1), "{}", stderr(&sarif));
+    let report = stdout(&walint_in(root, &["check", "--format", "json"]));
+    let version = format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(report.contains(&version));
+    std::fs::write(
+        root.join("old.json"),
+        report.replacen(&version, "\"version\": \"0.0.1\"", 1),
+    )
+    .unwrap();
+    std::fs::write(root.join("cut.json"), &report[..report.len() / 2]).unwrap();
+    std::fs::write(root.join("latin1.json"), b"{\"tool\": \"caf\xe9\"}").unwrap();
+    let ours = env!("CARGO_PKG_VERSION");
+    for (file, said) in [
+        ("log.sarif", "`log.sarif` is not a walint JSON report (it is a SARIF log); --compare reads the output of `walint check --format json`".to_string()),
+        ("walint-baseline.json", "`walint-baseline.json` is not a walint JSON report (it is a baseline, which `--baseline` reads)".to_string()),
+        ("walint.yaml", "`walint.yaml` is not a walint JSON report (not valid JSON: expected value at line 1 column 1)".to_string()),
+        ("cut.json", "`cut.json` is not a walint JSON report (not valid JSON: EOF while parsing".to_string()),
+        ("latin1.json", "`latin1.json` is not UTF-8 text, so not a walint JSON report".to_string()),
+        ("old.json", format!("`old.json` is a JSON report of walint 0.0.1, this is walint {ours}: the rules and fingerprints of another version may differ")),
+        ("missing.json", "cannot read the report to compare with `missing.json`: ".to_string()),
+    ] {
+        let output = walint_in(root, &["check", "--compare", file]);
+        assert_eq!(output.status.code(), Some(2), "{file}");
+        assert!(output.stdout.is_empty(), "{file}: no report");
+        assert!(
+            stderr(&output).starts_with(&format!("walint: error: {said}")),
+            "{file}: {}",
+            stderr(&output)
+        );
     }
 }

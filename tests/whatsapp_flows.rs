@@ -206,7 +206,7 @@ fn flows_in(tree: &Tree, text: &str, node: NodeId, name: String, out: &mut Vec<(
 }
 
 /// Every Flow of the real corpus, including those that SDK test data keeps several to a
-/// file (which walint, by spec §4, does not take for Flow JSON files), each written to a file
+/// file (which walint does not take for Flow JSON files: a Flow JSON file holds one flow), each written to a file
 /// of its own: no false WA001/WA002/WA301, and no error but the one true mistake found.
 #[test]
 fn every_flow_of_the_real_corpus_is_checked_without_false_errors() {

@@ -14,6 +14,7 @@ use walint::discover::Candidate;
 use walint::engine::{self, Engine, Options, Outcome, StdinFile};
 use walint::model::reader::Reader;
 use walint::model::Document;
+use walint::report::compare::{PreviousFinding, PreviousReport};
 use walint::report::meta::{ChangedFile, Scope};
 use walint::report::{self, ReportFormat, ReportInput, RunMeta};
 use walint::source::{self, Format, Position, Span, Tree};
@@ -77,6 +78,17 @@ pub fn read(format: Format, data: &[u8]) {
     let contents = walint::model::read(&tree);
     for document in &contents.documents {
         let _ = Document::kind(document);
+    }
+}
+
+/// The `--compare` reader target: the input as an earlier run's JSON report. Whatever it
+/// is, the reader says what or reads it; a report it reads has a report id in hex.
+pub fn read_previous_report(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(previous) = PreviousReport::parse(text, "previous.json", "") {
+        assert_eq!(previous.report_id.len(), 64);
     }
 }
 
@@ -169,6 +181,35 @@ pub fn render(format: ReportFormat, data: &[u8]) {
             })
             .collect(),
     };
+    // `--compare`: the previous report had the run's findings, each of them fixed since or
+    // still open, with the input's text in the fields the reports show of a fixed one.
+    let hostile: String = String::from_utf8_lossy(rest).chars().take(80).collect();
+    let previous = PreviousReport {
+        file: hostile.clone(),
+        sha256: String::new(),
+        report_id: hostile.clone(),
+        files: 1,
+        findings: outcome
+            .diagnostics
+            .iter()
+            .enumerate()
+            .map(|(i, d)| PreviousFinding {
+                rule: d.code.to_string(),
+                name: hostile.clone(),
+                severity: d.severity,
+                message: hostile.clone(),
+                file: hostile.clone(),
+                line: i,
+                column: usize::MAX,
+                fingerprint: if i % 2 == 0 {
+                    d.fingerprint.clone()
+                } else {
+                    hostile.clone()
+                },
+                was_accepted: i % 3 == 0,
+            })
+            .collect(),
+    };
     let input = ReportInput {
         files: &outcome.files,
         config_file: outcome.config_file.as_ref(),
@@ -178,6 +219,7 @@ pub fn render(format: ReportFormat, data: &[u8]) {
         catalogue,
         enabled: &outcome.enabled,
         baseline: None,
+        previous: (selector & 16 != 0).then_some(&previous),
         meta: &meta,
     };
     let rendered = report::render(format, &input);

@@ -7,7 +7,7 @@
 //! their findings point at the value a query found, in the user's own file.
 
 mod functions;
-mod json;
+pub mod json;
 mod rule_file;
 
 use std::path::{Path, PathBuf};

@@ -28,6 +28,11 @@ impl FileId {
                 .min(u32::MAX - 1),
         )
     }
+
+    /// The position among the inputs of an input's id; `None` for the config file.
+    pub fn index(self) -> Option<usize> {
+        (self != FileId::CONFIG).then_some(self.0 as usize)
+    }
 }
 
 /// Where in a document a finding points. Rules say *what* they complain about; the engine

@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 pub use fixing::Fixed;
 pub use load::Skipped;
-pub use run::{lint, lint_in_project, StdinFile};
+pub use run::{check_candidate, lint, lint_in_project, StdinFile};
 
 use crate::catalogue::{Catalogue, RuleId};
 use crate::config::Config;
@@ -95,7 +95,8 @@ impl FileName {
 }
 
 /// A file once checked: the diagnostics of its own rules, and what the run keeps of it.
-#[derive(Debug)]
+/// A language server keeps one per file of the workspace and finishes copies of them.
+#[derive(Clone, Debug)]
 pub struct CheckedFile {
     /// Its text only while something may point into it (a diagnostic, a suppression, an
     /// export).
@@ -110,7 +111,7 @@ pub struct CheckedFile {
 /// What checking one file gave.
 // Most results are checked files: boxing them would add an allocation each and save nothing.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum FileResult {
     Checked(CheckedFile),
     /// Left out of the run (shown with `--verbose`).

@@ -67,28 +67,7 @@ pub fn lint_in_project(
         .par_iter()
         .enumerate()
         .map(|(index, (candidate, given))| {
-            let id = FileId::input(index);
-            let name = FileName::of(candidate);
-            if let Some(reason) = &candidate.unreadable {
-                return engine.cannot_read(id, &name, reason.clone());
-            }
-            match given {
-                // Standard input was read up to the limit and one byte: longer is "over".
-                Some(bytes) => {
-                    let size = bytes.len() as u64;
-                    let size = (size <= MAX_FILE_BYTES).then_some(size);
-                    engine.check_read(id, &name, bytes.to_vec(), size)
-                }
-                // Regular files only, and never more than the limit and one byte of them.
-                None => match read_capped(&candidate.path, MAX_FILE_BYTES) {
-                    Ok((bytes, size)) => engine.check_read(id, &name, bytes, Some(size)),
-                    Err(ReadError::Io(error)) => engine.unreadable(id, &name, &error),
-                    Err(refused @ ReadError::BrokenLink(_)) => {
-                        engine.cannot_read(id, &name, format!("cannot read file: {refused}"))
-                    }
-                    Err(refused) => engine.cannot_read(id, &name, refused.to_string()),
-                },
-            }
+            check_candidate(engine, FileId::input(index), candidate, *given)
         })
         .collect();
     let mut across = engine.check_across(results.iter().filter_map(FileResult::checked));
@@ -96,4 +75,35 @@ pub fn lint_in_project(
     let first_context = FileId::input(first_context);
     across.retain(|d| d.file_id < first_context || d.file_id == FileId::CONFIG);
     engine.finish(results, across)
+}
+
+/// Checks one file of a run: `given` bytes (standard input, an editor's text) when there are
+/// some, else the file as it is on disk, never more than the limit and one byte of it.
+pub fn check_candidate(
+    engine: &Engine,
+    id: FileId,
+    candidate: &Candidate,
+    given: Option<&[u8]>,
+) -> FileResult {
+    let name = FileName::of(candidate);
+    if let Some(reason) = &candidate.unreadable {
+        return engine.cannot_read(id, &name, reason.clone());
+    }
+    match given {
+        // Standard input was read up to the limit and one byte: longer is "over".
+        Some(bytes) => {
+            let size = bytes.len() as u64;
+            let size = (size <= MAX_FILE_BYTES).then_some(size);
+            engine.check_read(id, &name, bytes.to_vec(), size)
+        }
+        // Regular files only.
+        None => match read_capped(&candidate.path, MAX_FILE_BYTES) {
+            Ok((bytes, size)) => engine.check_read(id, &name, bytes, Some(size)),
+            Err(ReadError::Io(error)) => engine.unreadable(id, &name, &error),
+            Err(refused @ ReadError::BrokenLink(_)) => {
+                engine.cannot_read(id, &name, format!("cannot read file: {refused}"))
+            }
+            Err(refused) => engine.cannot_read(id, &name, refused.to_string()),
+        },
+    }
 }

@@ -1,4 +1,4 @@
-//! walint's outbound campaign format (spec §4.5).
+//! walint's outbound campaign format (`campaign:`; rules/WA501.yaml to WA504.yaml show it).
 
 use super::flow::{read_template_ref, TemplateRef};
 use super::reader::{AtNode, Reader, Vocabulary};
@@ -30,15 +30,21 @@ pub fn parse_window(text: &str) -> Option<u64> {
     let unit_at = text.find(|c: char| !c.is_ascii_digit())?;
     let (number, unit) = text.split_at(unit_at);
     let number: u64 = number.parse().ok()?;
-    let seconds = match unit.trim() {
-        "m" | "min" => 60,
-        "h" => 3_600,
-        "d" => 86_400,
-        "w" => 604_800,
-        _ => return None,
-    };
+    let unit = unit.trim();
+    let &(_, seconds) = WINDOW_UNITS
+        .iter()
+        .find(|(words, _)| words.contains(&unit))?;
     number.checked_mul(seconds).filter(|&s| s > 0)
 }
+
+/// The units of a frequency cap's window (`per`), as written (case matters), with their
+/// seconds. The campaign schema's pattern for `per` is made from this table too.
+pub const WINDOW_UNITS: &[(&[&str], u64)] = &[
+    (&["m", "min"], 60),
+    (&["h"], 3_600),
+    (&["d"], 86_400),
+    (&["w"], 604_800),
+];
 
 /// Business-initiated conversations a portfolio may open in 24 hours.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,7 +70,7 @@ const WHAT: &str = "campaign";
 /// The keys of each mapping of the format; any other is reported (WA002). `sender` holds
 /// how the campaign is sent (endpoint, credentials): the model does not read it, the
 /// secrets and Graph API version rules check it as every text of the file.
-const CAMPAIGN_KEYS: &[&str] = &[
+pub(crate) const CAMPAIGN_KEYS: &[&str] = &[
     "campaign",
     "template",
     "audience",
@@ -72,8 +78,9 @@ const CAMPAIGN_KEYS: &[&str] = &[
     "frequency_cap",
     "sender",
 ];
-const AUDIENCE_KEYS: &[&str] = &["segment", "requires_opt_in", "estimated_size", "countries"];
-const FREQUENCY_CAP_KEYS: &[&str] = &["max_messages", "per"];
+pub(crate) const AUDIENCE_KEYS: &[&str] =
+    &["segment", "requires_opt_in", "estimated_size", "countries"];
+pub(crate) const FREQUENCY_CAP_KEYS: &[&str] = &["max_messages", "per"];
 
 pub fn read(r: &mut Reader, node: NodeId) -> Campaign {
     r.unknown_keys(node, CAMPAIGN_KEYS, "the campaign", Vocabulary::Walint);

@@ -1,4 +1,5 @@
-//! walint's conversation-flow format (spec §4.2): a chatbot as a graph of named nodes.
+//! walint's conversation-flow format (docs/formats/walint-flow.md): a chatbot as a graph of
+//! named nodes.
 //!
 //! A file holds one flow (`flow:`, `entry:`, `keywords:`, `nodes:`) or a list of them under
 //! `flows:` (recognised in `model::read`). Every field keeps its node, so rules can point at
@@ -108,6 +109,16 @@ pub struct Duration {
 impl Duration {
     pub const DAY: u64 = 24 * 60 * 60;
 
+    /// The units a duration is written in, in lower case (any case is read), with their
+    /// seconds. The JSON Schemas' duration pattern is made from this table too.
+    pub const UNITS: &'static [(&'static [&'static str], u64)] = &[
+        (&["s", "sec", "secs", "second", "seconds"], 1),
+        (&["m", "min", "mins", "minute", "minutes"], 60),
+        (&["h", "hr", "hrs", "hour", "hours"], 60 * 60),
+        (&["d", "day", "days"], Self::DAY),
+        (&["w", "week", "weeks"], 7 * Self::DAY),
+    ];
+
     /// Reads `<amount><unit>` pairs, e.g. `26h`, `1d12h` or `2 days`. Units: `s`, `m`, `h`,
     /// `d`, `w` and their English words (`min`, `hours`, `days`, ...).
     pub fn parse(text: &str) -> Result<Duration, String> {
@@ -133,17 +144,14 @@ impl Duration {
             if word.is_empty() {
                 return Err("has a number without a unit".into());
             }
-            let unit = match word.to_lowercase().as_str() {
-                "s" | "sec" | "secs" | "second" | "seconds" => 1,
-                "m" | "min" | "mins" | "minute" | "minutes" => 60,
-                "h" | "hr" | "hrs" | "hour" | "hours" => 60 * 60,
-                "d" | "day" | "days" => Self::DAY,
-                "w" | "week" | "weeks" => 7 * Self::DAY,
-                _ => {
-                    return Err(format!(
-                        "has `{word}`, which is not a unit (s, m, h, d or w)"
-                    ))
-                }
+            let word_lower = word.to_lowercase();
+            let Some(&(_, unit)) = Self::UNITS
+                .iter()
+                .find(|(words, _)| words.contains(&word_lower.as_str()))
+            else {
+                return Err(format!(
+                    "has `{word}`, which is not a unit (s, m, h, d or w)"
+                ));
             };
             seconds = number
                 .parse::<u64>()
@@ -636,16 +644,16 @@ impl ConversationFlow {
 const WHAT: &str = "flow";
 
 /// The keys of each mapping of the format; any other is reported (WA002).
-const FLOW_KEYS: &[&str] = &["flow", "entry", "keywords", "nodes"];
-const NODE_KEYS: &[&str] = &[
+pub(crate) const FLOW_KEYS: &[&str] = &["flow", "entry", "keywords", "nodes"];
+pub(crate) const NODE_KEYS: &[&str] = &[
     "type", "text", "next", "style", "options", "sections", "button", "header", "footer",
     "fallback", "template", "channel", "contact", "queue", "save_as", "duration", "branches",
     "else",
 ];
-const OPTION_KEYS: &[&str] = &["title", "description", "next"];
-const SECTION_KEYS: &[&str] = &["title", "options"];
-const BRANCH_KEYS: &[&str] = &["when", "next"];
-const TEMPLATE_REF_KEYS: &[&str] = &["name", "language"];
+pub(crate) const OPTION_KEYS: &[&str] = &["title", "description", "next"];
+pub(crate) const SECTION_KEYS: &[&str] = &["title", "options"];
+pub(crate) const BRANCH_KEYS: &[&str] = &["when", "next"];
+pub(crate) const TEMPLATE_REF_KEYS: &[&str] = &["name", "language"];
 
 pub fn read(r: &mut Reader, node: NodeId) -> ConversationFlow {
     let name_for_keys = r

@@ -23,7 +23,7 @@ use crate::source::{NodeId, Tree, Value};
 use reader::Reader;
 use template::ButtonType;
 
-/// The kinds of file walint understands (spec §4).
+/// The kinds of file walint understands, each recognised by its content (README.md, "Usage").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     Template,

@@ -1,4 +1,4 @@
-//! Webhook configurations: walint's `webhooks:` format (spec §4.4) and Meta's
+//! Webhook configurations: walint's `webhooks:` format (rules/WA401.yaml to WA406.yaml) and Meta's
 //! `POST /{waba-id}/subscribed_apps` body (`override_callback_uri`, `verify_token`).
 
 use super::reader::{keyword_enum, AtNode, Reader, Vocabulary};
@@ -31,6 +31,10 @@ pub struct GraphVersion {
 }
 
 impl GraphVersion {
+    /// What [`GraphVersion::parse`] reads, as a regular expression (ECMA-262, for the JSON
+    /// Schemas); a test holds the two to the same strings.
+    pub const PATTERN: &'static str = r"^\s*[vV]?[0-9]{1,4}\.[0-9]{1,4}\s*$";
+
     /// `v23.0`, `V23.0` or `23.0` (Meta's path segment is `^v[0-9]+\.[0-9]+$`).
     pub fn parse(text: &str) -> Option<GraphVersion> {
         let text = text.trim();
@@ -112,7 +116,7 @@ pub fn read_list(r: &mut Reader, node: NodeId) -> Vec<Webhook> {
 }
 
 /// The keys of a webhook entry; any other is reported (WA002).
-const WEBHOOK_KEYS: &[&str] = &[
+pub(crate) const WEBHOOK_KEYS: &[&str] = &[
     "name",
     "environment",
     "callback_url",
@@ -198,5 +202,32 @@ mod tests {
         assert_eq!(GraphVersion::parse("v23.0.1"), None);
         assert_eq!(GraphVersion::parse("v-1.0"), None);
         assert_eq!(GraphVersion::parse("v99999999999.0"), None);
+    }
+
+    #[test]
+    fn the_schema_pattern_reads_what_parse_reads() {
+        let pattern = regex::Regex::new(GraphVersion::PATTERN).unwrap();
+        for text in [
+            "v23.0",
+            "V23.0",
+            "23.0",
+            " v2.12 ",
+            "v9999.9999",
+            "v10000.0",
+            "latest",
+            "v23",
+            "v23.0.1",
+            "v-1.0",
+            "v.1",
+            "vv23.0",
+            "v23.0x",
+            "",
+        ] {
+            assert_eq!(
+                pattern.is_match(text),
+                GraphVersion::parse(text).is_some(),
+                "{text:?}"
+            );
+        }
     }
 }

@@ -1,11 +1,13 @@
-//! The auditor's report (spec §5) as data: run metadata, summary by severity and category,
-//! the policy controls with per-rule results, the file inventory with hashes, and the findings
-//! with their source lines. The Markdown and HTML templates both render this one structure.
+//! The auditor's report (README.md, "Output formats") as data: run metadata, summary by
+//! severity and category, the policy controls with per-rule results, the file inventory with
+//! hashes, and the findings with their source lines. The Markdown and HTML templates both
+//! render this one structure.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde::Serialize;
 
+use super::compare::{Comparison, PreviousFinding, Totals};
 use super::excerpt::{excerpt, ELLIPSIS};
 use super::guard;
 use super::text::{printable, printable_line};
@@ -49,6 +51,94 @@ pub struct Audit<'a> {
     pub rules_found: Vec<RuleDocView>,
     /// The controls no rule of the catalogue evidences: policy areas the checks do not cover.
     pub not_covered: Vec<NotCovered>,
+    /// With `--compare`: this run against the previous report.
+    pub comparison: Option<ComparisonView>,
+}
+
+#[derive(Serialize)]
+pub struct ComparisonView {
+    pub file: String,
+    pub sha256: String,
+    pub report_id: String,
+    pub files: usize,
+    /// What counted and what was accepted, then and now: the trend.
+    pub then: Totals,
+    pub now: Totals,
+    pub new: Vec<ChangeRow>,
+    pub fixed: Vec<ChangeRow>,
+    pub accepted: Vec<ChangeRow>,
+    pub still_open: Vec<ChangeRow>,
+}
+
+/// A finding in one of the comparison's lists.
+#[derive(Serialize)]
+pub struct ChangeRow {
+    pub severity: &'static str,
+    pub code: String,
+    pub name: String,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub fingerprint: String,
+    /// A new finding that was accepted in the previous report; a fixed one that was accepted.
+    pub was_accepted: bool,
+}
+
+impl ChangeRow {
+    fn of(d: &Diagnostic, was_accepted: bool) -> ChangeRow {
+        ChangeRow {
+            severity: d.severity.as_str(),
+            code: d.code.to_string(),
+            name: d.name.to_string(),
+            file: printable(&d.file).into_owned(),
+            line: d.start.line,
+            column: d.start.column,
+            message: printable(&d.message).into_owned(),
+            fingerprint: d.fingerprint.clone(),
+            was_accepted,
+        }
+    }
+
+    /// A finding of the previous report: its texts are the file's, so escaped as any.
+    fn then(f: &PreviousFinding) -> ChangeRow {
+        ChangeRow {
+            severity: f.severity.as_str(),
+            code: printable(&f.rule).into_owned(),
+            name: printable(&f.name).into_owned(),
+            file: printable(&f.file).into_owned(),
+            line: f.line,
+            column: f.column,
+            message: printable(&f.message).into_owned(),
+            fingerprint: printable(&f.fingerprint).into_owned(),
+            was_accepted: f.was_accepted,
+        }
+    }
+}
+
+fn comparison_view(comparison: &Comparison, now: Totals) -> ComparisonView {
+    let previous = comparison.previous;
+    let rows = |list: &[&Diagnostic]| list.iter().map(|d| ChangeRow::of(d, false)).collect();
+    ComparisonView {
+        file: printable(&previous.file).into_owned(),
+        sha256: previous.sha256.clone(),
+        report_id: printable(&previous.report_id).into_owned(),
+        files: previous.files,
+        then: previous.totals(),
+        now,
+        new: comparison
+            .new
+            .iter()
+            .map(|(d, was)| ChangeRow::of(d, *was))
+            .collect(),
+        fixed: comparison
+            .fixed
+            .iter()
+            .map(|f| ChangeRow::then(f))
+            .collect(),
+        accepted: rows(&comparison.accepted),
+        still_open: rows(&comparison.still_open),
+    }
 }
 
 #[derive(Serialize)]
@@ -183,6 +273,8 @@ pub struct FindingView {
     /// The snippet as plain text with `^` under the span, for Markdown.
     pub snippet_text: String,
     pub related: Vec<RelatedView>,
+    /// With `--compare`: open now and not in the previous report.
+    pub new: bool,
 }
 
 #[derive(Serialize)]
@@ -308,7 +400,7 @@ fn snippet(file: &SourceFile, shown: &str, d: &Diagnostic) -> (Vec<SnippetLine>,
 }
 
 /// A finding as the audit reports show it; `shown` is its file's text as reports may show it.
-fn finding(file: Option<&SourceFile>, shown: &str, d: &Diagnostic) -> FindingView {
+fn finding(file: Option<&SourceFile>, shown: &str, d: &Diagnostic, new: bool) -> FindingView {
     let (snippet, snippet_text) = file.map(|file| snippet(file, shown, d)).unwrap_or_default();
     let text = |s: &str| printable(s).into_owned();
     FindingView {
@@ -342,6 +434,7 @@ fn finding(file: Option<&SourceFile>, shown: &str, d: &Diagnostic) -> FindingVie
                 message: text(&r.message),
             })
             .collect(),
+        new,
     }
 }
 
@@ -571,6 +664,11 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
         }
     });
 
+    let comparison = input.comparison();
+    let new: HashSet<*const Diagnostic> = comparison
+        .iter()
+        .flat_map(|c| c.new.iter().map(|(d, _)| *d as *const Diagnostic))
+        .collect();
     let groups = guard::per_file(input.diagnostics.iter(), failures, |diagnostics| {
         let first = diagnostics[0];
         let file = input.source(first.file_id);
@@ -586,7 +684,7 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
             anchor: anchor(&first.file),
             items: diagnostics
                 .iter()
-                .map(|d| finding(file, shown, d))
+                .map(|d| finding(file, shown, d, new.contains(&(*d as *const Diagnostic))))
                 .collect(),
         }
     });
@@ -667,6 +765,9 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
         accepted_without_reason,
         rules_found,
         not_covered,
+        comparison: comparison
+            .as_ref()
+            .map(|c| comparison_view(c, Totals::of(input.everything()))),
     }
 }
 
@@ -801,12 +902,13 @@ fn fence(text: String) -> String {
     "`".repeat((longest_tick_run(&text) + 1).max(3))
 }
 
-/// Renders an embedded template over the audit data; `chart` is trusted SVG markup.
+/// Renders an embedded template over the audit data; `charts` are trusted SVG markup, each
+/// under its name in `charts`.
 pub fn render_template(
     name: &'static str,
     source: &'static str,
     audit: &Audit,
-    chart: &str,
+    charts: &[(&'static str, String)],
 ) -> String {
     let mut env = minijinja::Environment::new();
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
@@ -827,7 +929,10 @@ pub fn render_template(
     let rendered = env.add_template(name, source).and_then(|()| {
         env.get_template(name)?.render(minijinja::context! {
             r => minijinja::Value::from(minijinja::value::Serde(audit)),
-            chart => minijinja::Value::from_safe_string(chart.to_string()),
+            charts => charts
+                .iter()
+                .map(|(name, svg)| (*name, minijinja::Value::from_safe_string(svg.clone())))
+                .collect::<BTreeMap<_, _>>(),
         })
     });
     match rendered {

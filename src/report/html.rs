@@ -4,7 +4,8 @@
 
 use std::fmt::Write;
 
-use super::audit::{build, render_template, CategoryRow};
+use super::audit::{build, render_template, CategoryRow, ComparisonView};
+use super::compare::Totals;
 use super::{RenderFailure, ReportInput};
 
 const TEMPLATE: &str = include_str!("templates/report.html");
@@ -15,28 +16,61 @@ const BAR_AREA: usize = 500;
 const ROW: usize = 30;
 const TOP: usize = 34;
 
-/// Segments of a bar: label, CSS class, colour, count.
-fn segments(row: &CategoryRow) -> [(&'static str, &'static str, usize); 4] {
+/// What a chart is of: its element ids (one page may hold two charts), its title and the
+/// word for its hatched segment.
+pub struct ChartKind {
+    pub id: &'static str,
+    pub hatch_id: &'static str,
+    pub title: &'static str,
+    pub hatched: &'static str,
+}
+
+/// The findings by category, suppressed ones hatched.
+const CATEGORIES: ChartKind = ChartKind {
+    id: "chart",
+    hatch_id: "hatch",
+    title: "Findings by category and severity",
+    hatched: "suppressed",
+};
+
+/// The previous report and this run (`--compare`), accepted findings hatched.
+const TREND: ChartKind = ChartKind {
+    id: "trend",
+    hatch_id: "trend-hatch",
+    title: "Findings of the previous report and of this run",
+    hatched: "accepted",
+};
+
+/// Segments of a bar: label, colour, count.
+fn segments<'a>(
+    kind: &ChartKind,
+    row: &CategoryRow,
+    hatch: &'a str,
+) -> [(&'static str, &'a str, usize); 4] {
     [
         ("errors", "#c92a2a", row.errors),
         ("warnings", "#e8590c", row.warnings),
         ("infos", "#1971c2", row.infos),
-        ("suppressed", "url(#hatch)", row.suppressed),
+        (kind.hatched, hatch, row.suppressed),
     ]
 }
 
-/// A horizontal stacked bar per category, one colour per severity (suppressed hatched grey).
-pub fn chart(rows: &[CategoryRow]) -> String {
+/// A horizontal stacked bar per row, one colour per severity (the last segment hatched grey).
+pub fn chart(kind: &ChartKind, rows: &[CategoryRow]) -> String {
     let height = TOP + rows.len() * ROW + 8;
     let widest = rows.iter().map(|r| r.total).max().unwrap_or(0);
+    let id = kind.id;
+    let hatch_id = kind.hatch_id;
+    let hatch = format!("url(#{hatch_id})");
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" aria-labelledby=\"chart-title\">\n<title id=\"chart-title\">Findings by category and severity</title>\n<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#ced4da\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#868e96\" stroke-width=\"2\"/></pattern></defs>\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" aria-labelledby=\"{id}-title\">\n<title id=\"{id}-title\">{}</title>\n<defs><pattern id=\"{hatch_id}\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#ced4da\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#868e96\" stroke-width=\"2\"/></pattern></defs>\n",
+        kind.title
     );
     // Legend.
     let mut x = LABEL;
-    for (label, colour, _) in segments(&CategoryRow {
+    let empty = CategoryRow {
         name: "",
         bar: String::new(),
         errors: 0,
@@ -44,7 +78,8 @@ pub fn chart(rows: &[CategoryRow]) -> String {
         infos: 0,
         suppressed: 0,
         total: 0,
-    }) {
+    };
+    for (label, colour, _) in segments(kind, &empty, &hatch) {
         let _ = writeln!(
             svg,
             "<rect x=\"{x}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{colour}\"/><text x=\"{}\" y=\"16\" class=\"legend\">{label}</text>",
@@ -66,16 +101,18 @@ pub fn chart(rows: &[CategoryRow]) -> String {
             "<rect x=\"{LABEL}\" y=\"{y}\" width=\"{BAR_AREA}\" height=\"20\" fill=\"#f1f3f5\"/>"
         );
         let mut offset = 0;
-        for (label, colour, count) in segments(row) {
+        for (label, colour, count) in segments(kind, row, &hatch) {
             if count == 0 || widest == 0 {
                 continue;
             }
             let width = (count * BAR_AREA).div_ceil(widest).max(2);
             let _ = writeln!(
                 svg,
-                "<rect x=\"{}\" y=\"{y}\" width=\"{width}\" height=\"20\" fill=\"{colour}\"><title>{}: {count} {label}</title></rect>",
+                "<rect x=\"{}\" y=\"{y}\" width=\"{width}\" height=\"20\" fill=\"{colour}\"><title>{}: {count} {}</title></rect>",
                 LABEL + offset,
-                row.name
+                row.name,
+                // "1 error", "1 suppressed".
+                if count == 1 { label.strip_suffix('s').unwrap_or(label) } else { label }
             );
             offset += width;
         }
@@ -91,8 +128,28 @@ pub fn chart(rows: &[CategoryRow]) -> String {
     svg
 }
 
+/// The trend's two bars: the previous report's findings and this run's.
+fn trend_rows(comparison: &ComparisonView) -> [CategoryRow; 2] {
+    let row = |name, t: &Totals| CategoryRow {
+        name,
+        bar: String::new(),
+        errors: t.errors,
+        warnings: t.warnings,
+        infos: t.infos,
+        suppressed: t.accepted,
+        total: t.errors + t.warnings + t.infos + t.accepted,
+    };
+    [
+        row("previous report", &comparison.then),
+        row("this run", &comparison.now),
+    ]
+}
+
 pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
     let audit = build(input, failures);
-    let chart = chart(&audit.categories);
-    render_template("report.html", TEMPLATE, &audit, &chart)
+    let mut charts = vec![("categories", chart(&CATEGORIES, &audit.categories))];
+    if let Some(comparison) = &audit.comparison {
+        charts.push(("trend", chart(&TREND, &trend_rows(comparison))));
+    }
+    render_template("report.html", TEMPLATE, &audit, &charts)
 }

@@ -105,7 +105,9 @@ struct Shown<'a> {
     related: Vec<RelatedShown>,
 }
 
-/// A related location in another file, rendered as a note under the main report.
+/// A related location, rendered under the main report as rustc renders one: `note: message`
+/// and its snippet. miette's own related reports would be headed `Advice:`, so each is a
+/// report of its own, rendered with the theme whose advice symbol is `note:`.
 struct RelatedShown {
     message: String,
     source: Window,
@@ -154,15 +156,6 @@ impl miette::Diagnostic for Shown<'_> {
             LabeledSpan::new_primary_with_span(Some("here".to_string()), self.source.label),
         )))
     }
-
-    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
-        if self.related.is_empty() {
-            return None;
-        }
-        Some(Box::new(
-            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
-        ))
-    }
 }
 
 impl fmt::Debug for RelatedShown {
@@ -196,12 +189,14 @@ impl miette::Diagnostic for RelatedShown {
     }
 }
 
+/// The handlers of a report: one for findings, one for their related locations (`note:`).
+struct Handlers {
+    finding: GraphicalReportHandler,
+    note: GraphicalReportHandler,
+}
+
 /// One file's findings, each with its related locations.
-fn render_file(
-    input: &ReportInput,
-    handler: &GraphicalReportHandler,
-    diagnostics: &[&Diagnostic],
-) -> String {
+fn render_file(input: &ReportInput, handlers: &Handlers, diagnostics: &[&Diagnostic]) -> String {
     let mut out = String::new();
     let Some(file) = diagnostics.first().and_then(|d| input.source(d.file_id)) else {
         return out;
@@ -209,7 +204,7 @@ fn render_file(
     // The text is masked already (see `crate::redact`).
     let shown = file.text.as_str();
     for &diagnostic in diagnostics {
-        let related = diagnostic
+        let related: Vec<RelatedShown> = diagnostic
             .related
             .iter()
             .filter_map(|r| {
@@ -231,7 +226,7 @@ fn render_file(
             source: Window::new(file, shown, diagnostic.span, diagnostic.start),
             related,
         };
-        if handler.render_report(&mut out, &shown).is_err() {
+        if handlers.finding.render_report(&mut out, &shown).is_err() {
             out.push_str(&format!(
                 "{}:{}:{}: {}[{}] {}\n",
                 printable(&diagnostic.file),
@@ -242,22 +237,38 @@ fn render_file(
                 shown.message
             ));
         }
+        for note in &shown.related {
+            out.push('\n');
+            if handlers.note.render_report(&mut out, note).is_err() {
+                out.push_str(&format!("  note: {}\n", note.message));
+            }
+        }
         out.push('\n');
     }
     out
 }
 
 pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
-    let theme = if input.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
+    let theme = || {
+        if input.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        }
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(WIDTH)
-        .with_links(false);
+    let handler = |theme| {
+        GraphicalReportHandler::new_themed(theme)
+            .with_width(WIDTH)
+            .with_links(false)
+    };
+    let mut note = theme();
+    note.characters.advice = "note:".to_string();
+    let handlers = Handlers {
+        finding: handler(theme()),
+        note: handler(note),
+    };
     let parts = super::guard::per_file(input.active(), failures, |diagnostics| {
-        render_file(input, &handler, diagnostics)
+        render_file(input, &handlers, diagnostics)
     });
     let mut out = parts.concat();
     out.push_str(&full_summary(input));

@@ -1,7 +1,8 @@
-//! The JSON report of spec §2.
+//! The JSON report (README.md, "Output formats": its fields and their meaning).
 
 use serde::Serialize;
 
+use super::compare::{Comparison, PreviousFinding, Totals};
 use super::guard::per_file;
 use super::meta::{ChangedFile, Scope};
 use super::{RenderFailure, ReportInput};
@@ -15,6 +16,78 @@ struct Report<'a> {
     summary: Summary<'a>,
     diagnostics: Vec<Entry<'a>>,
     run: Run<'a>,
+    /// Only with `--compare`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comparison: Option<ComparisonJson<'a>>,
+}
+
+/// `--compare`: the previous report, the four totals, and each list: this run's findings
+/// by fingerprint, the fixed ones as the previous report had them.
+#[derive(Serialize)]
+struct ComparisonJson<'a> {
+    previous: PreviousJson<'a>,
+    totals: ChangeTotals,
+    new: Vec<NewJson<'a>>,
+    fixed: &'a [&'a PreviousFinding],
+    accepted: Vec<&'a str>,
+    still_open: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PreviousJson<'a> {
+    file: &'a str,
+    sha256: &'a str,
+    report_id: &'a str,
+    files: usize,
+    #[serde(flatten)]
+    totals: Totals,
+}
+
+#[derive(Serialize)]
+struct ChangeTotals {
+    new: usize,
+    fixed: usize,
+    accepted: usize,
+    still_open: usize,
+}
+
+#[derive(Serialize)]
+struct NewJson<'a> {
+    fingerprint: &'a str,
+    /// Accepted in the previous report, open now (its suppression or baseline entry went).
+    was_accepted: bool,
+}
+
+fn comparison_json<'a>(comparison: &'a Comparison<'a>) -> ComparisonJson<'a> {
+    let previous = comparison.previous;
+    let fingerprints =
+        |list: &[&'a Diagnostic]| list.iter().map(|d| d.fingerprint.as_str()).collect();
+    ComparisonJson {
+        previous: PreviousJson {
+            file: &previous.file,
+            sha256: &previous.sha256,
+            report_id: &previous.report_id,
+            files: previous.files,
+            totals: previous.totals(),
+        },
+        totals: ChangeTotals {
+            new: comparison.new.len(),
+            fixed: comparison.fixed.len(),
+            accepted: comparison.accepted.len(),
+            still_open: comparison.still_open.len(),
+        },
+        new: comparison
+            .new
+            .iter()
+            .map(|(d, was_accepted)| NewJson {
+                fingerprint: &d.fingerprint,
+                was_accepted: *was_accepted,
+            })
+            .collect(),
+        fixed: &comparison.fixed,
+        accepted: fingerprints(&comparison.accepted),
+        still_open: fingerprints(&comparison.still_open),
+    }
 }
 
 /// What the report is evidence of: its id, the policy data, the scope and the sign-off.
@@ -97,11 +170,10 @@ fn entry(d: &Diagnostic) -> Entry<'_> {
 
 pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
     // Baselined findings beside the suppressed ones: accepted, with the entry's reason.
-    let mut all: Vec<&Diagnostic> = input.diagnostics.iter().chain(input.baselined()).collect();
-    all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let diagnostics = per_file(all.into_iter(), failures, |diagnostics| {
+    let diagnostics = per_file(input.everything().into_iter(), failures, |diagnostics| {
         diagnostics.iter().map(|d| entry(d)).collect::<Vec<_>>()
     });
+    let comparison = input.comparison();
     let report = Report {
         tool: Tool {
             name: "walint",
@@ -123,6 +195,7 @@ pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String 
             dirty: input.meta.dirty,
             changed_files: &input.meta.changed_files,
         },
+        comparison: comparison.as_ref().map(comparison_json),
     };
     // Serialising these plain structs cannot fail.
     let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();

@@ -8,5 +8,5 @@ use super::{RenderFailure, ReportInput};
 const TEMPLATE: &str = include_str!("templates/report.md");
 
 pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
-    render_template("report.md", TEMPLATE, &build(input, failures), "")
+    render_template("report.md", TEMPLATE, &build(input, failures), &[])
 }

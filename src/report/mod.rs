@@ -4,6 +4,7 @@
 //! (human, concise, github, gitlab, junit) leave them out.
 
 mod audit;
+pub mod compare;
 mod concise;
 pub mod excerpt;
 mod github;
@@ -16,6 +17,8 @@ mod junit;
 mod markdown;
 pub mod meta;
 mod sarif;
+mod statistics;
+pub mod terminal;
 pub mod text;
 
 use crate::baseline::BaselineStats;
@@ -23,6 +26,7 @@ use crate::catalogue::{Catalogue, RuleId};
 use crate::config::FailOn;
 use crate::diagnostic::{Counts, Diagnostic, FileId};
 use crate::workspace::SourceFile;
+use compare::{Comparison, PreviousReport};
 
 pub use guard::{RenderFailure, Rendered};
 pub use meta::RunMeta;
@@ -65,6 +69,8 @@ pub struct ReportInput<'a> {
     /// The rules that ran.
     pub enabled: &'a [RuleId],
     pub baseline: Option<&'a BaselineStats>,
+    /// The earlier run's JSON report, with `--compare`.
+    pub previous: Option<&'a PreviousReport>,
     pub meta: &'a RunMeta,
 }
 
@@ -98,6 +104,19 @@ impl<'a> ReportInput<'a> {
             .collect();
         all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         all
+    }
+
+    /// Every finding, accepted ones and those the baseline hid included, in report order.
+    pub fn everything(&self) -> Vec<&'a Diagnostic> {
+        let mut all: Vec<&Diagnostic> = self.diagnostics.iter().chain(self.baselined()).collect();
+        all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        all
+    }
+
+    /// This run against the previous report, with `--compare`.
+    pub fn comparison(&self) -> Option<Comparison<'a>> {
+        self.previous
+            .map(|previous| Comparison::of(previous, &self.everything()))
     }
 
     /// A file by a diagnostic's `file_id`, the config file included.
@@ -148,6 +167,16 @@ pub fn render(format: ReportFormat, input: &ReportInput) -> Rendered {
     }
 }
 
+/// What `--statistics` prints in place of the report in `format`: a table for the text
+/// formats, JSON for `json`; `None` for a format statistics have no shape in.
+pub fn statistics(format: ReportFormat) -> Option<fn(&ReportInput) -> String> {
+    match format {
+        ReportFormat::Human | ReportFormat::Concise => Some(statistics::render_text),
+        ReportFormat::Json => Some(statistics::render_json),
+        _ => None,
+    }
+}
+
 /// "3 errors, 1 warning" — the shared summary wording.
 pub fn summary_line(counts: Counts, files: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -185,6 +214,13 @@ pub fn full_summary(input: &ReportInput) -> String {
             text::printable(&baseline.file),
             baseline.hidden,
             baseline.fixed
+        ));
+    }
+    if let Some(comparison) = input.comparison() {
+        line.push_str(&format!(
+            " Since {}: {}.",
+            text::printable(&comparison.previous.file),
+            comparison.summary()
         ));
     }
     line

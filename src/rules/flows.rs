@@ -25,18 +25,18 @@ use crate::workspace::{
     Export, ExportedFlow, ExportedTemplate, Exporter, FlowReference, Workspace,
 };
 
-/// WhatsApp's caps (facts §2): reply-button messages carry 1–3 buttons, list messages 1–10
+/// WhatsApp's caps (the pages rules/WA201.yaml cites): reply-button messages carry 1–3 buttons, list messages 1–10
 /// rows across at most 10 sections.
 const MAX_REPLY_BUTTONS: usize = 3;
 const MAX_LIST_ROWS: usize = 10;
 const MAX_LIST_SECTIONS: usize = 10;
-/// Title and label lengths (facts §2).
+/// Title and label lengths (the pages rules/WA202.yaml cites).
 const MAX_BUTTON_TITLE: usize = 20;
 const MAX_ROW_TITLE: usize = 24;
 const MAX_ROW_DESCRIPTION: usize = 72;
 const MAX_LIST_BUTTON: usize = 20;
 const MAX_SECTION_TITLE: usize = 24;
-/// Message lengths (facts §2 and §7).
+/// Message lengths (the pages rules/WA214.yaml cites).
 const MAX_TEXT: usize = 4096;
 const MAX_INTERACTIVE_BODY: usize = 1024;
 const MAX_HEADER: usize = 60;

@@ -130,8 +130,9 @@ fn check_reference(
 }
 
 // ---------------------------------------------------------------------------------------
-// Per-template rules (WA102–WA116). Numbers come from docs/whatsapp-platform-facts.md §1:
-// [D] documented limits are errors, [S]/[U] ones warnings.
+// Per-template rules (WA102–WA116). Each number comes from a page its rule's YAML lists under
+// `sources:` (rules/WA1xx.yaml). Tags: [D] documented by Meta, an error; [S] seen only in SDK
+// code and [U] uncertain (reported only, or inferred), warnings.
 // ---------------------------------------------------------------------------------------
 
 /// The variables of a text that are real variables (not broken placeholders).

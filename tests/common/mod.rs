@@ -67,7 +67,8 @@ pub fn walint_sh(dir: &Path, script: &str, args: &[&str]) -> Output {
     command.output().unwrap()
 }
 
-/// `text` with the report id of a JSON report (`run.report_id`) written as `[report id]`:
+/// `text` with the report id of a JSON report (`run.report_id`) written as `[report id]`
+/// (and its first 16 digits as `[report id prefix]`):
 /// the id hashes the catalogue, which changes with every rule document. `json` is the JSON
 /// report of the same run (`text` itself when it is one).
 pub fn mask_report_id(text: &str, json: &str) -> String {
@@ -78,5 +79,7 @@ pub fn mask_report_id(text: &str, json: &str) -> String {
     let start = at + key.len();
     let id = &json[start..start + json[start..].find('"').unwrap()];
     assert_eq!(id.len(), 64, "{id}");
+    // The printed page header shows the id's first 16 digits.
     text.replace(id, "[report id]")
+        .replace(&id[..16], "[report id prefix]")
 }

@@ -1,0 +1,105 @@
+//! Whether the human report on standard output is coloured: `--color`, then the environment
+//! conventions CI systems and terminals set, then whether standard output is a terminal.
+
+/// `walint check --color`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, as the environment allows (`NO_COLOR`, `FORCE_COLOR`, ...).
+    #[default]
+    Auto,
+    /// Colour even when standard output is not a terminal (a CI log), whatever the environment.
+    Always,
+    /// No colour, whatever the environment.
+    Never,
+}
+
+/// True when the report is coloured. `var` reads an environment variable (unset and empty
+/// are alike, as <https://no-color.org> asks). With `auto`, in this order:
+///
+/// - `NO_COLOR` set: no colour, even when a variable below asks for it;
+/// - `FORCE_COLOR` (<https://force-color.org>) or `CLICOLOR_FORCE` set: colour, on a terminal
+///   or not; `FORCE_COLOR=0` or `false` means no colour (as Node.js reads it) and
+///   `CLICOLOR_FORCE=0` forces nothing (as <https://bixense.com/clicolors/> reads it);
+/// - `CLICOLOR=0` or `TERM=dumb`: no colour;
+/// - otherwise colour when standard output is a terminal.
+pub fn use_color(
+    choice: ColorChoice,
+    var: impl Fn(&str) -> Option<String>,
+    stdout_is_terminal: bool,
+) -> bool {
+    let set = |name: &str| var(name).filter(|value| !value.is_empty());
+    match choice {
+        ColorChoice::Always => return true,
+        ColorChoice::Never => return false,
+        ColorChoice::Auto => {}
+    }
+    if set("NO_COLOR").is_some() {
+        return false;
+    }
+    if let Some(force) = set("FORCE_COLOR") {
+        return !matches!(force.to_ascii_lowercase().as_str(), "0" | "false");
+    }
+    if set("CLICOLOR_FORCE").is_some_and(|force| force != "0") {
+        return true;
+    }
+    if set("CLICOLOR").as_deref() == Some("0") || set("TERM").as_deref() == Some("dumb") {
+        return false;
+    }
+    stdout_is_terminal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auto(env: &[(&str, &str)], terminal: bool) -> bool {
+        let var = |name: &str| {
+            env.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| value.to_string())
+        };
+        use_color(ColorChoice::Auto, var, terminal)
+    }
+
+    #[test]
+    fn auto_colours_a_terminal_only() {
+        assert!(auto(&[], true));
+        assert!(!auto(&[], false));
+    }
+
+    #[test]
+    fn no_color_wins_over_every_variable_that_forces_colour() {
+        assert!(!auto(&[("NO_COLOR", "1")], true));
+        assert!(!auto(&[("NO_COLOR", "1"), ("FORCE_COLOR", "1")], false));
+        assert!(!auto(&[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")], true));
+        // Empty is unset.
+        assert!(auto(&[("NO_COLOR", "")], true));
+    }
+
+    #[test]
+    fn force_color_and_clicolor_force_colour_a_ci_log() {
+        assert!(auto(&[("FORCE_COLOR", "1")], false));
+        assert!(auto(&[("FORCE_COLOR", "3")], false));
+        assert!(auto(&[("CLICOLOR_FORCE", "1")], false));
+        assert!(!auto(&[("FORCE_COLOR", "0")], true));
+        assert!(!auto(&[("FORCE_COLOR", "false")], true));
+        assert!(!auto(&[("CLICOLOR_FORCE", "0")], false));
+        assert!(auto(&[("CLICOLOR_FORCE", "0")], true));
+        assert!(auto(&[("FORCE_COLOR", ""), ("CLICOLOR_FORCE", "1")], false));
+    }
+
+    #[test]
+    fn clicolor_0_and_a_dumb_terminal_turn_colour_off() {
+        assert!(!auto(&[("CLICOLOR", "0")], true));
+        assert!(!auto(&[("TERM", "dumb")], true));
+        assert!(auto(&[("TERM", "dumb"), ("FORCE_COLOR", "1")], true));
+    }
+
+    #[test]
+    fn always_and_never_are_not_overridden_by_the_environment() {
+        let env = |name: &str| (name == "NO_COLOR").then(|| "1".to_string());
+        assert!(use_color(ColorChoice::Always, env, false));
+        let env = |name: &str| (name == "FORCE_COLOR").then(|| "1".to_string());
+        assert!(!use_color(ColorChoice::Never, env, true));
+    }
+}
