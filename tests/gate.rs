@@ -729,3 +729,50 @@ fn item_15_a_related_location_is_a_note_under_its_finding() {
     );
     assert!(text[..at].ends_with("before `deals`\n\n"), "{text}");
 }
+
+/// Every `name="..."` of a JUnit report's testcases, in order.
+fn testcase_names(xml: &str) -> Vec<String> {
+    xml.split("<testcase ")
+        .skip(1)
+        .filter_map(|case| {
+            let start = case.find("name=\"")? + 6;
+            let len = case[start..].find('"')?;
+            Some(case[start..start + len].to_string())
+        })
+        .collect()
+}
+
+// 13. JUnit testcase names stay the same when the lines above a finding move.
+#[test]
+fn item_13_junit_testcase_names_are_stable_when_lines_move() {
+    let body =
+        "Send us your card number and the PIN of your card now. Please send your password too.";
+    let text = template("card_request", "UTILITY", body);
+    let dir = project(&[("whatsapp/templates/card_request.json", &text)]);
+    let junit = |dir: &Path| stdout(&walint_in(dir, &["check", "--format", "junit"]));
+    let before = junit(dir.path());
+    let names = testcase_names(&before);
+    assert!(!names.is_empty(), "{before}");
+    assert!(
+        names
+            .iter()
+            .all(|n| n.contains(" at /") && !n.contains(':')),
+        "names carry the JSON pointer, not the line: {names:?}"
+    );
+    // Two findings of one rule at one place get distinct names.
+    let mut unique = names.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len(), "{names:?}");
+
+    std::fs::write(
+        dir.path().join("whatsapp/templates/card_request.json"),
+        format!("\n\n\n{text}"),
+    )
+    .unwrap();
+    let after = junit(dir.path());
+    assert_eq!(testcase_names(&after), names, "{after}");
+    // The line moved with the text, and the message says where it is now.
+    assert!(before.contains("message=\"line 2, column"), "{before}");
+    assert!(after.contains("message=\"line 5, column"), "{after}");
+}

@@ -13,31 +13,50 @@ use crate::diagnostic::{Diagnostic, FileId};
 /// The name of the passing testcase of a clean file.
 const CLEAN: &str = "walint";
 
-fn failure(d: &Diagnostic) -> TestCase {
+/// A failing testcase's name: the rule and the JSON pointer of what it is about, so the name
+/// stays the same when lines above move and dashboards keep its history; `(2)`, `(3)` tell
+/// apart findings of one rule at one place. The line is in the message.
+fn case_name(d: &Diagnostic, seen: &mut std::collections::HashMap<String, usize>) -> String {
+    let place = if d.pointer.is_empty() {
+        "the document".to_string()
+    } else {
+        printable(&d.pointer).into_owned()
+    };
+    let name = format!("{} {} at {place}", d.code, d.name);
+    let count = seen.entry(name.clone()).or_insert(0);
+    *count += 1;
+    if *count == 1 {
+        name
+    } else {
+        format!("{name} ({count})")
+    }
+}
+
+fn failure(d: &Diagnostic, name: String) -> TestCase {
     let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-    let message = printable(&d.message);
+    let message = format!(
+        "line {}, column {}: {}",
+        d.start.line,
+        d.start.column,
+        printable(&d.message)
+    );
     let mut description = format!(
-        "{}:{}:{}: {}[{}] {message}",
+        "{}:{}:{}: {}[{}] {}",
         printable(&d.file),
         d.start.line,
         d.start.column,
         d.severity,
         d.code,
+        printable(&d.message),
     );
     if let Some(help) = &d.help {
         description.push_str(&format!("\nhelp: {}", printable(help)));
     }
     status
-        .set_message(message.as_ref())
+        .set_message(message.as_str())
         .set_type(&*d.code)
         .set_description(description);
-    let mut case = TestCase::new(
-        format!(
-            "{} {} at {}:{}",
-            d.code, d.name, d.start.line, d.start.column
-        ),
-        status,
-    );
+    let mut case = TestCase::new(name, status);
     case.set_classname(printable(&d.file).as_ref());
     case
 }
@@ -58,10 +77,11 @@ pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String 
         let suite = catch(|| {
             let path = printable(path);
             let mut suite = TestSuite::new(path.as_ref());
+            let mut seen = std::collections::HashMap::new();
             let failures: Vec<TestCase> = input
                 .active()
                 .filter(|d| d.file_id == index && input.fail_on.fails(d.severity))
-                .map(failure)
+                .map(|d| failure(d, case_name(d, &mut seen)))
                 .collect();
             if failures.is_empty() {
                 let mut case = TestCase::new(CLEAN, TestCaseStatus::success());
