@@ -212,9 +212,6 @@ fn is_token_char(b: u8) -> bool {
 fn meta_tokens(value: &str, out: &mut Vec<Secret>) {
     let bytes = value.as_bytes();
     let prefix = RULES.meta_prefix.as_str();
-    if value.len() < prefix.len() + RULES.meta_min_tail {
-        return;
-    }
     let mut from = 0;
     while let Some(found) = value.get(from..).and_then(|rest| rest.find(prefix)) {
         let start = from + found;
@@ -236,9 +233,6 @@ fn meta_tokens(value: &str, out: &mut Vec<Secret>) {
 
 /// `<app_id>|<secret>` (or `%7C`): 15–16 digits, a bar, 27–40 characters of `[0-9A-Za-z_-]`.
 fn app_tokens(value: &str, out: &mut Vec<Secret>) {
-    if !value.contains(['|', '%']) {
-        return;
-    }
     let bytes = value.as_bytes();
     let is_secret_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
     let mut i = 0;
@@ -284,10 +278,6 @@ fn app_tokens(value: &str, out: &mut Vec<Secret>) {
 
 /// Passwords in URLs: `scheme://user:password@host`.
 fn url_passwords(value: &str, out: &mut Vec<Secret>) {
-    // A password stands before an `@`: a value without one (nearly all) has none.
-    if !value.contains('@') {
-        return;
-    }
     let mut from = 0;
     while let Some(found) = value.get(from..).and_then(|rest| rest.find("://")) {
         let authority_start = from + found + 3;
@@ -324,15 +314,51 @@ fn looks_like_identifier(value: &str) -> bool {
     upper_name || lower_words
 }
 
+/// Which shaped tokens a text can hold at all: each shape needs its marker somewhere in it,
+/// and nearly every text has none, so one cheap search each spares the scans.
+#[derive(Clone, Copy)]
+struct Markers {
+    meta: bool,
+    app: bool,
+    url: bool,
+}
+
+impl Markers {
+    fn of(text: &str) -> Markers {
+        let prefix = RULES.meta_prefix.as_str();
+        Markers {
+            meta: text.len() >= prefix.len() + RULES.meta_min_tail && text.contains(prefix),
+            app: text.contains(['|', '%']),
+            // A password stands between `://` and an `@`.
+            url: text.contains('@') && text.contains("://"),
+        }
+    }
+
+    fn any(self) -> bool {
+        self.meta || self.app || self.url
+    }
+
+    /// The shaped tokens of `text` (a value, or a chunk of the text the markers are of).
+    fn tokens(self, text: &str, out: &mut Vec<Secret>) {
+        if self.meta {
+            meta_tokens(text, out);
+        }
+        if self.app {
+            app_tokens(text, out);
+        }
+        if self.url {
+            url_passwords(text, out);
+        }
+    }
+}
+
 /// Every secret in one scalar value, with the key it sits under.
 pub fn find(value: &str, key: Option<&str>) -> Vec<Secret> {
     let mut out = Vec::new();
     if is_placeholder(value) {
         return out;
     }
-    meta_tokens(value, &mut out);
-    app_tokens(value, &mut out);
-    url_passwords(value, &mut out);
+    Markers::of(value).tokens(value, &mut out);
     if !out.is_empty() {
         return out;
     }
@@ -399,12 +425,9 @@ pub fn find_in_text(text: &str) -> Vec<(crate::source::Span, SecretKind)> {
             secret.kind,
         ));
     };
-    // Shaped tokens, chunk by chunk; a shape whose marker the text lacks cannot be in any
-    // chunk of it, and most files have none of the three.
-    let meta = text.contains(RULES.meta_prefix.as_str());
-    let app = text.contains(['|', '%']);
-    let url = text.contains('@') && text.contains("://");
-    if meta || app || url {
+    // Shaped tokens, chunk by chunk; a shape whose marker the text lacks is in no chunk of it.
+    let markers = Markers::of(text);
+    if markers.any() {
         let mut chunk_start = 0;
         let ends = text
             .char_indices()
@@ -413,15 +436,7 @@ pub fn find_in_text(text: &str) -> Vec<(crate::source::Span, SecretKind)> {
         for (at, c) in ends {
             if let Some(chunk) = text.get(chunk_start..at).filter(|c| c.len() >= 8) {
                 let mut found = Vec::new();
-                if meta {
-                    meta_tokens(chunk, &mut found);
-                }
-                if app {
-                    app_tokens(chunk, &mut found);
-                }
-                if url {
-                    url_passwords(chunk, &mut found);
-                }
+                markers.tokens(chunk, &mut found);
                 for secret in found {
                     push(chunk_start, secret);
                 }
