@@ -283,6 +283,36 @@ impl Diagnostic {
     pub fn sort_key(&self) -> (&str, Position, &str, &str) {
         (&self.file, self.start, &self.code, &self.message)
     }
+
+    /// A finding of `rule` (`code` and `name` as the catalogue has them) at 1:1 of `file`,
+    /// for the reports' unit tests to fill in.
+    #[cfg(test)]
+    pub(crate) fn sample(
+        rule: RuleId,
+        [code, name]: [&str; 2],
+        file: &str,
+        file_id: FileId,
+    ) -> Diagnostic {
+        let at = Position { line: 1, column: 1 };
+        Diagnostic {
+            rule,
+            code: code.into(),
+            name: name.into(),
+            severity: Severity::Error,
+            message: "m".into(),
+            help: None,
+            file: file.into(),
+            file_id,
+            span: Span::default(),
+            start: at,
+            end: at,
+            pointer: String::new(),
+            fingerprint: String::new(),
+            related: Vec::new(),
+            suppressed: None,
+            fix: None,
+        }
+    }
 }
 
 /// Counts by severity of the findings that count (not suppressed), as the summary lines and

@@ -339,23 +339,9 @@ mod tests {
     fn now(fingerprint: &str, accepted: bool) -> Diagnostic {
         use crate::catalogue::RuleId;
         use crate::diagnostic::{FileId, Suppression, SuppressionKind};
-        use crate::source::{Position, Span};
-        let at = Position { line: 1, column: 1 };
         Diagnostic {
-            rule: RuleId::WA201,
-            code: "WA201".into(),
-            name: "menu-overloaded".into(),
-            severity: Severity::Error,
             message: fingerprint.into(),
-            help: None,
-            file: "a.yaml".into(),
-            file_id: FileId::input(0),
-            span: Span::default(),
-            start: at,
-            end: at,
-            pointer: String::new(),
             fingerprint: fingerprint.into(),
-            related: Vec::new(),
             suppressed: accepted.then(|| Suppression {
                 kind: SuppressionKind::InSource,
                 reason: "r".into(),
@@ -363,7 +349,12 @@ mod tests {
                 line: 1,
                 accepted: None,
             }),
-            fix: None,
+            ..Diagnostic::sample(
+                RuleId::WA201,
+                ["WA201", "menu-overloaded"],
+                "a.yaml",
+                FileId::input(0),
+            )
         }
     }
 

@@ -108,29 +108,15 @@ pub fn per_file<'a, T>(
 mod tests {
     use super::*;
     use crate::catalogue::RuleId;
-    use crate::diagnostic::{FileId, Severity};
-    use crate::source::{Position, Span};
+    use crate::diagnostic::FileId;
 
     fn diagnostic(file: &str, index: usize) -> Diagnostic {
-        let at = Position { line: 1, column: 1 };
-        Diagnostic {
-            rule: RuleId::WA001,
-            code: "WA001".into(),
-            name: "parse-error".into(),
-            severity: Severity::Error,
-            message: "m".into(),
-            help: None,
-            file: file.into(),
-            file_id: FileId::input(index),
-            span: Span::default(),
-            start: at,
-            end: at,
-            pointer: String::new(),
-            fingerprint: String::new(),
-            related: Vec::new(),
-            suppressed: None,
-            fix: None,
-        }
+        Diagnostic::sample(
+            RuleId::WA001,
+            ["WA001", "parse-error"],
+            file,
+            FileId::input(index),
+        )
     }
 
     #[test]
