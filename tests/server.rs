@@ -396,3 +396,51 @@ fn exit_without_shutdown_ends_the_server_with_exit_code_1() {
     client.notify("exit", Value::Null);
     assert_eq!(client.exit_code(), Some(1));
 }
+
+#[test]
+fn a_hostile_content_length_ends_the_server_with_a_message_not_an_allocation() {
+    let dir = project("rules: {}\n");
+    let binary = std::env::var_os("WALINT_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| assert_cmd::cargo::cargo_bin("walint"));
+    let mut child = Command::new(binary)
+        .arg("server")
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // 93 TB announced, two bytes sent, and the client stays connected.
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"Content-Length: 99999999999999\r\n\r\n{}")
+        .unwrap();
+    stdin.flush().unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > WAIT {
+            let _ = child.kill();
+            panic!("the server still runs {WAIT:?} after a message it cannot take");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    drop(stdin);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "cannot read the client's messages: a message of 99999999999999 bytes is over the 64 MiB walint server reads"
+        ),
+        "{stderr}"
+    );
+}

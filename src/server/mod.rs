@@ -10,6 +10,7 @@
 
 mod convert;
 mod project;
+mod transport;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,12 +34,19 @@ const FIX_ALL: lsp::CodeActionKind = lsp::CodeActionKind::new("source.fixAll.wal
 /// Serves one client until it says `exit`. The exit code is 0 after `shutdown` then `exit`
 /// and 1 when the client left without `shutdown` (as the protocol asks).
 pub fn run(catalogue: Arc<Catalogue>) -> Result<u8, String> {
-    let (connection, io_threads) = Connection::stdio();
-    let clean = serve(&connection, catalogue)?;
+    let (connection, threads) =
+        transport::stdio().map_err(|e| format!("cannot start the server's threads: {e}"))?;
+    let served = serve(&connection, catalogue);
     drop(connection);
-    io_threads
-        .join()
-        .map_err(|e| format!("cannot read the client's messages: {e}"))?;
+    let reading = |e: String| format!("cannot read the client's messages: {e}");
+    let clean = match served {
+        Ok(clean) => {
+            threads.join().map_err(|e| reading(e.to_string()))?;
+            clean
+        }
+        // When the reader refused a message, that is why the server stopped.
+        Err(message) => return Err(threads.reader_error().map_or(message, reading)),
+    };
     Ok(if clean { 0 } else { 1 })
 }
 
