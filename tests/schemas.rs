@@ -382,3 +382,43 @@ fn every_key_of_a_schema_is_one_walint_reads() {
         );
     }
 }
+
+/// The code block of README.md after `<!-- ci: NAME -->`.
+fn readme_snippet(name: &str) -> String {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let marker = format!("<!-- ci: {name} -->\n");
+    let after = &readme[readme.find(&marker).unwrap() + marker.len()..];
+    let body = &after[after.find('\n').unwrap() + 1..];
+    body[..body.find("\n```").unwrap()].to_string()
+}
+
+/// The README's editor snippets name the schemas `walint init` writes, and its flow is one
+/// walint and the flow schema both accept (.ci/integrations runs them in yaml-language-server).
+#[test]
+fn the_readme_snippets_name_the_schemas_walint_init_writes() {
+    let settings: Value = serde_json::from_str(&readme_snippet("vscode-yaml-schemas")).unwrap();
+    let mapped: Vec<&String> = settings["yaml.schemas"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    let expected: Vec<String> = NAMES
+        .iter()
+        .map(|n| format!(".walint/schemas/{n}.json"))
+        .collect();
+    let mut sorted_mapped: Vec<&str> = mapped.iter().map(|s| s.as_str()).collect();
+    sorted_mapped.sort_unstable();
+    let mut sorted_expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    sorted_expected.sort_unstable();
+    assert_eq!(sorted_mapped, sorted_expected);
+    let flow = readme_snippet("yaml-modeline");
+    assert!(flow
+        .lines()
+        .any(|l| l == "# yaml-language-server: $schema=../../.walint/schemas/flow.json"));
+    let verdict = judge("support_bot.yaml", None, &flow).unwrap();
+    assert!(
+        verdict.walint_ok && verdict.schema_errors.is_empty(),
+        "{:?}",
+        verdict.schema_errors
+    );
+}
