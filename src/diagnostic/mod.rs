@@ -328,12 +328,17 @@ impl Counts {
     pub fn of(diagnostics: &[Diagnostic]) -> Counts {
         let mut counts = Counts::default();
         for d in diagnostics.iter().filter(|d| d.is_active()) {
-            match d.severity {
-                Severity::Error => counts.errors += 1,
-                Severity::Warning => counts.warnings += 1,
-                Severity::Info => counts.infos += 1,
-            }
+            counts.add(d.severity);
         }
         counts
+    }
+
+    /// Counts one more finding at `severity`.
+    pub fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
     }
 }

@@ -116,7 +116,7 @@ impl ChangeRow {
     }
 }
 
-fn comparison_view(comparison: &Comparison, now: Totals) -> ComparisonView {
+fn comparison_view(comparison: &Comparison) -> ComparisonView {
     let previous = comparison.previous;
     let rows = |list: &[&Diagnostic]| list.iter().map(|d| ChangeRow::of(d, false)).collect();
     ComparisonView {
@@ -125,7 +125,7 @@ fn comparison_view(comparison: &Comparison, now: Totals) -> ComparisonView {
         report_id: printable(&previous.report_id).into_owned(),
         files: previous.files,
         then: previous.totals(),
-        now,
+        now: comparison.now,
         new: comparison
             .new
             .iter()
@@ -765,9 +765,7 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
         accepted_without_reason,
         rules_found,
         not_covered,
-        comparison: comparison
-            .as_ref()
-            .map(|c| comparison_view(c, Totals::of(input.everything()))),
+        comparison: comparison.as_ref().map(comparison_view),
     }
 }
 

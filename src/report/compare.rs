@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::Severity;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Counts, Diagnostic};
 
 /// An earlier run's JSON report, as much of it as the comparison needs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -130,51 +130,36 @@ impl PreviousReport {
     pub fn totals(&self) -> Totals {
         let mut totals = Totals::default();
         for f in &self.findings {
-            if f.was_accepted {
-                totals.accepted += 1;
-            } else {
-                match f.severity {
-                    Severity::Error => totals.errors += 1,
-                    Severity::Warning => totals.warnings += 1,
-                    Severity::Info => totals.infos += 1,
-                }
-            }
+            totals.add(f.severity, f.was_accepted);
         }
         totals
     }
 }
 
-/// Findings of one run by what they count as.
+/// Findings of one run by what they count as: by severity those that counted, and those
+/// accepted (suppressed or baselined).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Totals {
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
-    /// Suppressed or baselined.
+    #[serde(flatten)]
+    pub counts: Counts,
     pub accepted: usize,
 }
 
 impl Totals {
-    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Diagnostic>) -> Totals {
-        let mut totals = Totals::default();
-        for d in findings {
-            if !d.is_active() {
-                totals.accepted += 1;
-                continue;
-            }
-            match d.severity {
-                Severity::Error => totals.errors += 1,
-                Severity::Warning => totals.warnings += 1,
-                Severity::Info => totals.infos += 1,
-            }
+    fn add(&mut self, severity: Severity, accepted: bool) {
+        if accepted {
+            self.accepted += 1;
+        } else {
+            self.counts.add(severity);
         }
-        totals
     }
 }
 
 /// This run against the previous report. Lists are in report order.
 pub struct Comparison<'a> {
     pub previous: &'a PreviousReport,
+    /// This run's findings, as `previous.totals()` counts the previous report's.
+    pub now: Totals,
     /// Open now, not open then. Each with whether it was accepted then.
     pub new: Vec<(&'a Diagnostic, bool)>,
     /// Found then (open or accepted), not found now.
@@ -207,7 +192,9 @@ impl<'a> Comparison<'a> {
         // First pass: like with like (open-open is still open, accepted-accepted unchanged).
         let mut unmatched = Vec::new();
         let mut still_open = Vec::new();
+        let mut now = Totals::default();
         for &d in findings {
+            now.add(d.severity, !d.is_active());
             let side = then.entry(&d.fingerprint).or_default();
             let like = if d.is_active() {
                 &mut side.open
@@ -243,6 +230,7 @@ impl<'a> Comparison<'a> {
         });
         Comparison {
             previous,
+            now,
             new,
             fixed,
             accepted,
@@ -303,9 +291,11 @@ mod tests {
         assert_eq!(
             previous.totals(),
             Totals {
-                errors: 1,
-                warnings: 0,
-                infos: 0,
+                counts: Counts {
+                    errors: 1,
+                    warnings: 0,
+                    infos: 0
+                },
                 accepted: 1
             }
         );
@@ -397,6 +387,19 @@ mod tests {
             .map(|f| (f.fingerprint.as_str(), f.was_accepted))
             .collect();
         assert_eq!(fixed, [("a", false), ("d", false)]);
+        // Now: c and f count as errors (`Diagnostic::sample`'s severity), b and e accepted.
+        let now_counts = Counts {
+            errors: 3,
+            warnings: 0,
+            infos: 0,
+        };
+        assert_eq!(
+            comparison.now,
+            Totals {
+                counts: now_counts,
+                accepted: 2
+            }
+        );
         assert_eq!(
             comparison.summary(),
             "2 new, 2 fixed, 1 accepted, 1 still open"

@@ -133,11 +133,11 @@ fn trend_rows(comparison: &ComparisonView) -> [CategoryRow; 2] {
     let row = |name, t: &Totals| CategoryRow {
         name,
         bar: String::new(),
-        errors: t.errors,
-        warnings: t.warnings,
-        infos: t.infos,
+        errors: t.counts.errors,
+        warnings: t.counts.warnings,
+        infos: t.counts.infos,
         suppressed: t.accepted,
-        total: t.errors + t.warnings + t.infos + t.accepted,
+        total: t.counts.errors + t.counts.warnings + t.counts.infos + t.accepted,
     };
     [
         row("previous report", &comparison.then),
