@@ -96,19 +96,17 @@ impl<'a> ReportInput<'a> {
 
     /// Every accepted finding, suppressed or baselined, in report order.
     pub fn accepted(&self) -> Vec<&'a Diagnostic> {
-        let mut all: Vec<&Diagnostic> = self
-            .diagnostics
-            .iter()
-            .filter(|d| !d.is_active())
-            .chain(self.baselined())
-            .collect();
-        all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        all
+        self.sorted(self.diagnostics.iter().filter(|d| !d.is_active()))
     }
 
     /// Every finding, accepted ones and those the baseline hid included, in report order.
     pub fn everything(&self) -> Vec<&'a Diagnostic> {
-        let mut all: Vec<&Diagnostic> = self.diagnostics.iter().chain(self.baselined()).collect();
+        self.sorted(self.diagnostics.iter())
+    }
+
+    /// `findings` and the baselined ones, in report order.
+    fn sorted(&self, findings: impl Iterator<Item = &'a Diagnostic>) -> Vec<&'a Diagnostic> {
+        let mut all: Vec<&Diagnostic> = findings.chain(self.baselined()).collect();
         all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         all
     }
