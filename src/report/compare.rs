@@ -60,7 +60,8 @@ struct JsonRun {
 struct JsonEntry {
     #[serde(flatten)]
     finding: PreviousFinding,
-    suppression: Option<serde::de::IgnoredAny>,
+    /// What accepted it (`report::json`'s suppression object), or `null`.
+    suppression: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl PreviousReport {
@@ -89,11 +90,13 @@ impl PreviousReport {
         if tool.and_then(|n| n.as_str()) != Some("walint") {
             return Err(not_ours("no `tool.name` \"walint\""));
         }
-        let version = object
+        let Some(version) = object
             .get("tool")
             .and_then(|t| t.get("version"))
             .and_then(|v| v.as_str())
-            .unwrap_or("");
+        else {
+            return Err(not_ours("no `tool.version` string"));
+        };
         let ours = env!("CARGO_PKG_VERSION");
         if version != ours {
             return Err(format!(
@@ -320,6 +323,14 @@ mod tests {
         let message = error(&broken);
         assert!(message.contains("missing field `name`"), "{message}");
         assert!(message.contains("at line "), "{message}");
+        let unversioned = error(r#"{"tool": {"name": "walint", "version": 5}}"#);
+        assert!(
+            unversioned.contains("(no `tool.version` string)"),
+            "{unversioned}"
+        );
+        let odd =
+            report(&entry("f1", false).replace("\"suppression\": null", "\"suppression\": 5"));
+        assert!(error(&odd).contains("invalid type: integer `5`, expected a map"));
         let wrong = report(&entry("f1", false).replace("\"error\"", "\"fatal\""));
         assert!(error(&wrong).contains("unknown variant `fatal`"));
         let id = report("").replace(ID, "<b>");
