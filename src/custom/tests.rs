@@ -118,7 +118,7 @@ fn a_missing_field_is_reported_at_the_value_that_lacks_it() {
         found,
         [(
             "`/components/1/text` is missing".to_string(),
-            "type: FOOTER\n".to_string()
+            "type: FOOTER".to_string()
         )]
     );
     // A value under a key: the key.

@@ -332,8 +332,27 @@ impl<'t> TreeBuilder<'t> {
                 span: Span::new(end, end),
             });
         };
+        // A block collection ends where its last entry does: the parser's end event stands
+        // at the next token, which may be a line (or many) further on. A flow collection
+        // ends with its bracket.
+        let start = self.tree.nodes[frame.node].span.start;
+        let bytes = self.text.as_bytes();
+        let bracket = |at: Option<usize>| at.and_then(|i| bytes.get(i)).copied();
+        let block = !matches!(bracket(Some(start)), Some(b'{' | b'['))
+            && !matches!(bracket(end.checked_sub(1)), Some(b'}' | b']'));
+        let last_end = match &self.tree.nodes[frame.node].value {
+            Value::Map(entries) => entries
+                .last()
+                .map(|e| self.tree.nodes[e.value].span.end.max(e.key_span.end)),
+            Value::Seq(items) => items.last().map(|&i| self.tree.nodes[i].span.end),
+            _ => None,
+        };
+        let end = match last_end {
+            Some(last) if block => last.min(end),
+            _ => end,
+        };
         let node = &mut self.tree.nodes[frame.node];
-        node.span = Span::new(node.span.start, end);
+        node.span = Span::new(start, end);
         // Collections grow by doubling while they fill; give the slack back, as every
         // thread holds a tree while its file is checked.
         match &mut node.value {
