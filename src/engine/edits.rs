@@ -271,6 +271,22 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_goes_after_a_nested_block_value_not_after_the_next_sibling() {
+        // The mapping's last value is a block sequence, and a blank line with spaces stands
+        // before the next node: the new key belongs after the sequence's last item.
+        let yaml = "nodes:\n  a:\n    type: menu\n    options:\n      - {title: A, next: b}\n      - {title: B, next: b}\n  \n  b: human\n";
+        let insert = |tree: &Tree| Edit::Insert {
+            map: tree.lookup(tree.documents[0], "/nodes/a").unwrap(),
+            key: "style".into(),
+            value: "list".into(),
+        };
+        assert_eq!(
+            edited(yaml, Format::Yaml, insert),
+            "nodes:\n  a:\n    type: menu\n    options:\n      - {title: A, next: b}\n      - {title: B, next: b}\n    style: list\n  \n  b: human\n"
+        );
+    }
+
+    #[test]
     fn an_entry_is_inserted_as_its_neighbours_are_written() {
         let yaml = "webhooks:\n  - name: a\n    url: x # note\n  - name: b\n";
         let insert = |tree: &Tree| Edit::Insert {
