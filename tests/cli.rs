@@ -82,7 +82,7 @@ fn the_acme_shop_example_shows_each_deliberate_mistake() {
 fn the_acme_shop_mistakes_sit_under_their_mistake_comments() {
     // Each deliberate mistake is marked `# MISTAKE: CODE` on the line above the finding.
     let output = walint(&["check", "examples/acme-shop", "--format", "json"]);
-    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let value = common::json_of(&output);
     for d in value["diagnostics"].as_array().unwrap() {
         let file = d["file"].as_str().unwrap();
         if !file.ends_with(".yaml") {
@@ -118,7 +118,7 @@ fn output_is_byte_identical_across_runs() {
 #[test]
 fn diagnostics_are_sorted_by_file_line_column_rule() {
     let output = walint(&["check", HEADLINE, "--format", "json"]);
-    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let value = common::json_of(&output);
     let keys: Vec<(String, u64, u64, String)> = value["diagnostics"]
         .as_array()
         .unwrap()
@@ -150,7 +150,7 @@ fn fingerprints_survive_moved_lines() {
     .unwrap();
     let after = walint_in(dir.path(), &["check", "--format", "json"]);
     let get = |o: &Output| {
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let v = common::json_of(o);
         let d = &v["diagnostics"][0];
         (
             d["fingerprint"].as_str().unwrap().to_string(),
@@ -332,7 +332,7 @@ fn rules_lists_the_catalogue() {
     assert_eq!(table.status.code(), Some(0));
     insta::assert_snapshot!(stdout(&table));
     let json = walint(&["rules", "--format", "json"]);
-    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let value = common::json_of(&json);
     let first = &value["rules"][0];
     let keys: Vec<&str> = first
         .as_object()

@@ -100,7 +100,7 @@ fn inline_suppressions_and_the_baseline_cover_custom_findings() {
         dir.path(),
         &["check", "--select", "ACME", "--format", "json"],
     );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = common::json_of(&output);
     let diagnostics = report["diagnostics"].as_array().unwrap();
     let suppressed: Vec<&serde_json::Value> = diagnostics
         .iter()
@@ -142,7 +142,7 @@ fn inline_suppressions_and_the_baseline_cover_custom_findings() {
 fn sarif_and_the_audit_report_describe_the_custom_rule() {
     let dir = fixture();
     let output = walint_in(&dir, &["check", "--select", "ACME", "--format", "sarif"]);
-    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let sarif = common::json_of(&output);
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let rule = rules.iter().find(|r| r["id"] == "ACME001").unwrap();

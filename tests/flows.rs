@@ -260,7 +260,7 @@ fn related_locations_point_at_the_templates() {
         "--format",
         "json",
     ]);
-    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let value = common::json_of(&output);
     let found: Vec<(String, String, Vec<String>)> = value["diagnostics"]
         .as_array()
         .unwrap()
@@ -354,7 +354,7 @@ fn a_flow_of_ten_thousand_nodes() {
     std::fs::write(dir.path().join("big_bot.yaml"), &flow).unwrap();
     std::fs::write(dir.path().join("spring_sale.json"), big_flow::SPRING_SALE).unwrap();
     let output = walint_in(dir.path(), &["check", "--format", "json"]);
-    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let value = common::json_of(&output);
     let found: BTreeSet<(String, String)> = value["diagnostics"]
         .as_array()
         .unwrap()

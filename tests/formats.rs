@@ -204,7 +204,7 @@ fn typebot_twilio_studio_and_n8n_real_exports_are_read() {
         let dir = corpus.join(folder);
         let dir = dir.to_str().unwrap();
         let output = walint(&["check", dir, "--format", "json"]);
-        let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        let report = common::json_of(&output);
         assert_eq!(report["summary"]["files"], checked, "{folder}");
         for finding in report["diagnostics"].as_array().unwrap() {
             let rule = finding["rule"].as_str().unwrap();

@@ -26,8 +26,7 @@ fn json_report(dir: &Path, args: &[&str]) -> (Value, Output) {
     let mut all = vec!["check", "--format", "json"];
     all.extend_from_slice(args);
     let output = walint_in(dir, &all);
-    let report = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
-    (report, output)
+    (common::json_of(&output), output)
 }
 
 /// `(rule, file, line)` of every diagnostic of a JSON report.

@@ -261,7 +261,7 @@ fn a_name_that_is_not_utf8_is_shown_escaped_and_sarif_has_its_bytes() {
         stdout(&output)
     );
     let output = walint_in(dir.path(), &["check", "--format", "sarif"]);
-    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let sarif = common::json_of(&output);
     let run = &sarif["runs"][0];
     assert_eq!(run["artifacts"][0]["location"]["uri"], "caf%E9.yaml");
     // Named on the command line, it is an argument that is not UTF-8 either: the audit
@@ -560,7 +560,7 @@ fn a_file_seen_through_a_symlinked_folder_is_linted_once() {
     .unwrap();
     std::os::unix::fs::symlink("templates", dir.path().join("current")).unwrap();
     let output = walint_in(dir.path(), &["check", "--format", "json", "."]);
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let json = common::json_of(&output);
     assert_eq!(json["summary"]["files"], 1, "{json}");
     // No false duplicate (WA113) of the file with itself.
     assert_eq!(

@@ -77,8 +77,7 @@ fn report(format: &str) -> String {
 fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
     let mut all = vec!["check", "--format", "json"];
     all.extend_from_slice(args);
-    let output = walint_in(dir, &all);
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&output)))
+    common::json_of(&walint_in(dir, &all))
 }
 
 // One snapshot per format, all of the same run.
@@ -532,7 +531,7 @@ fn the_report_id_names_the_inputs_not_the_time_or_the_format() {
             .env("SOURCE_DATE_EPOCH", epoch)
             .output()
             .unwrap();
-        let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let value = common::json_of(&output);
         value["run"]["report_id"].as_str().unwrap().to_string()
     };
     let first = id(&[], EPOCH);
@@ -869,7 +868,7 @@ fn sarif_regions_count_utf16_code_units_and_suppressions_are_marked() {
         dir.path(),
         &["check", "--select", "WA501", "--format", "sarif"],
     );
-    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let value = common::json_of(&output);
     let result = &value["runs"][0]["results"][0];
     let region = &result["locations"][0]["physicalLocation"]["region"];
     // `false` starts at character 48 of the line; the palm tree is two UTF-16 code units.
@@ -1135,8 +1134,7 @@ fn html_report_prints_to_pdf() {
     let repo = dir.path().join("repo");
     let output = compare_run(dir.path(), &["--format", "html", "-o", "../report.html"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let report: serde_json::Value =
-        serde_json::from_slice(&compare_run(dir.path(), &["--format", "json"]).stdout).unwrap();
+    let report = common::json_of(&compare_run(dir.path(), &["--format", "json"]));
     let html = dir.path().join("report.html");
     let pdf = dir.path().join("report.pdf");
     let printed = headless(&browser, &dir.path().join("chromium-profile"))
@@ -1610,7 +1608,7 @@ fn html_report_with_comparison() {
 fn the_comparison_sorts_every_finding_of_both_runs() {
     let dir = compared();
     let output = compare_run(dir.path(), &["--format", "json"]);
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = common::json_of(&output);
     let comparison = &report["comparison"];
     assert_eq!(
         comparison["totals"],

@@ -115,7 +115,7 @@ fn json_at(report: &serde_json::Value, file: &str, rule: &str, line: u64) -> ser
 fn findings_inside_a_text_underline_exactly_the_offending_characters() {
     let dir = fixtures("fail");
     let output = check(&dir, &["--format", "json"]);
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = common::json_of(&output);
     // (file, rule, line, the characters the span must cover as written in the file)
     let cases = [
         ("wa104_sequence.json", "WA104", 6, "{{1}"),
@@ -165,7 +165,7 @@ fn findings_inside_a_text_underline_exactly_the_offending_characters() {
 #[test]
 fn duplicate_templates_point_at_both_definitions() {
     let output = check(&fixtures("fail"), &["--format", "json"]);
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = common::json_of(&output);
     let d = json_at(&report, "wa113_b_copy.json", "WA113", 2);
     let related = d["related"].as_array().unwrap();
     assert_eq!(related.len(), 1, "{d}");

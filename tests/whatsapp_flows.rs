@@ -59,7 +59,7 @@ fn json_report_points_at_the_flow_json_of_the_button() {
             SELECT[1],
         ],
     );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = common::json_of(&output);
     let found: Vec<(String, String, u64, u64, u64)> = report["diagnostics"]
         .as_array()
         .unwrap()
@@ -266,7 +266,7 @@ fn every_flow_of_the_real_corpus_is_checked_without_false_errors() {
         &corpus,
         &["check", "--format", "json", "--fail-on", "never"],
     );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = common::json_of(&output);
     for d in report["diagnostics"].as_array().unwrap() {
         let rule = d["rule"].as_str().unwrap();
         if rule.starts_with("WA3") {

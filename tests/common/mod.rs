@@ -50,6 +50,18 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
 }
 
+/// The JSON a run printed (a JSON or SARIF report, `rules --format json`): the one parser of
+/// the integration tests' reports. A run that printed none fails the test with the parse
+/// error and what the run said on standard error.
+pub fn json_of(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "standard output is not JSON ({e}); standard error: {}",
+            stderr(output)
+        )
+    })
+}
+
 /// `walint ARGS` in `dir` through `sh -c SCRIPT`, where the script runs the binary as
 /// `"$0" "$@"` (`exec "$0" "$@" > /dev/full`, `ulimit -v N && exec "$0" "$@"`).
 pub fn walint_sh(dir: &Path, script: &str, args: &[&str]) -> Output {
