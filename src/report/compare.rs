@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::Severity;
@@ -36,6 +37,16 @@ pub struct PreviousFinding {
     /// A suppression or a baseline entry accepted it then.
     #[serde(skip_deserializing)]
     pub was_accepted: bool,
+}
+
+/// The keys that tell a JSON report from the other JSON files walint reads or writes (SARIF
+/// has `runs` and `version`, a baseline `walint_baseline`), and the tool that wrote it.
+#[derive(Deserialize)]
+struct Probe {
+    tool: Option<serde_json::Value>,
+    runs: Option<IgnoredAny>,
+    version: Option<IgnoredAny>,
+    walint_baseline: Option<IgnoredAny>,
 }
 
 /// The JSON report's shape (`report::json`), the fields the comparison reads.
@@ -75,26 +86,31 @@ impl PreviousReport {
                 "`{file}` is not a walint JSON report ({why}); --compare reads the output of `walint check --format json`"
             )
         };
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| not_ours(&format!("not valid JSON: {e}")))?;
-        let Some(object) = value.as_object() else {
+        // What the file is, read without building a tree of the whole file (up to 64 MiB):
+        // is it JSON, an object, and whose.
+        serde_json::from_str::<IgnoredAny>(text)
+            .map_err(|e| not_ours(&format!("not valid JSON: {e}")))?;
+        if !text.trim_start().starts_with('{') {
             return Err(not_ours("not a JSON object"));
-        };
-        if object.contains_key("runs") && object.contains_key("version") {
+        }
+        let probe: Probe = serde_json::from_str(text).map_err(|e| not_ours(&e.to_string()))?;
+        if probe.runs.is_some() && probe.version.is_some() {
             return Err(not_ours("it is a SARIF log"));
         }
-        if object.contains_key("walint_baseline") {
+        if probe.walint_baseline.is_some() {
             return Err(not_ours("it is a baseline, which `--baseline` reads"));
         }
-        let tool = object.get("tool").and_then(|t| t.get("name"));
-        if tool.and_then(|n| n.as_str()) != Some("walint") {
+        let tool = |key: &str| {
+            probe
+                .tool
+                .as_ref()
+                .and_then(|t| t.get(key))
+                .and_then(|v| v.as_str())
+        };
+        if tool("name") != Some("walint") {
             return Err(not_ours("no `tool.name` \"walint\""));
         }
-        let Some(version) = object
-            .get("tool")
-            .and_then(|t| t.get("version"))
-            .and_then(|v| v.as_str())
-        else {
+        let Some(version) = tool("version") else {
             return Err(not_ours("no `tool.version` string"));
         };
         let ours = env!("CARGO_PKG_VERSION");
@@ -333,6 +349,13 @@ mod tests {
         assert!(error(&odd).contains("invalid type: integer `5`, expected a map"));
         let wrong = report(&entry("f1", false).replace("\"error\"", "\"fatal\""));
         assert!(error(&wrong).contains("unknown variant `fatal`"));
+        // Deep nesting: the reader skips what it does not read without recursing, and a key
+        // it reads is held to serde_json's recursion limit.
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let skipped = report("").replacen('{', &format!("{{\"x\": {}, ", deep(1_000_000)), 1);
+        assert!(PreviousReport::parse(&skipped, "x.json", "00").is_ok());
+        let read = format!("{{\"tool\": {}}}", deep(1_000));
+        assert!(error(&read).contains("(recursion limit exceeded at line 1 column "));
         let id = report("").replace(ID, "<b>");
         assert!(error(&id).contains("(`run.report_id` is `<b>`, not a SHA-256 in hex)"));
     }
