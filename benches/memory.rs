@@ -96,7 +96,7 @@ fn render(
 ) -> String {
     let input = ReportInput {
         files: &outcome.files,
-        config_file: outcome.config_file.as_ref(),
+        config_files: &outcome.config_files,
         diagnostics: &outcome.diagnostics,
         color: false,
         fail_on: FailOn::At(Severity::Error),

@@ -24,6 +24,11 @@ impl RuleId {
     pub fn index(self) -> usize {
         usize::from(self.0)
     }
+
+    /// A built-in rule, with the same id in every catalogue.
+    pub fn is_builtin(self) -> bool {
+        self.index() < BUILTIN_RULES
+    }
 }
 
 /// A built-in rule shows as its code (`WA201`), one defined at run time as its index.
@@ -343,6 +348,21 @@ impl Catalogue {
         rule.id = id;
         self.rules.push(rule);
         Ok(id)
+    }
+
+    /// Takes in a rule another catalogue defined at run time (a nested config's custom rule):
+    /// its id here, the same one when this catalogue holds the same rule already (two
+    /// configs that load one rule file), else a new one. A different rule of the same code
+    /// or name is an error.
+    pub fn adopt(&mut self, rule: &RuleDoc) -> Result<RuleId, String> {
+        if let Some(same) = self.find(&rule.code).filter(|r| {
+            let mut theirs = rule.clone();
+            theirs.id = r.id;
+            **r == theirs
+        }) {
+            return Ok(same.id);
+        }
+        self.define(rule.clone())
     }
 
     /// Every rule, by id: the built-in ones in code order, then those defined at run time.
@@ -692,6 +712,29 @@ mod tests {
         rule.code = code.into();
         rule.name = name.into();
         rule
+    }
+
+    #[test]
+    fn a_rule_another_catalogue_defined_is_adopted_once_and_a_different_one_clashes() {
+        // Two nested configs' catalogues, each with its own rules.
+        let mut a = (*builtin().unwrap()).clone();
+        let acme = a.define(runtime_rule("ACME001", "acme-menu")).unwrap();
+        let mut b = (*builtin().unwrap()).clone();
+        b.define(runtime_rule("BETA001", "beta-menu")).unwrap();
+        let same = b.define(runtime_rule("ACME001", "acme-menu")).unwrap();
+        let mut run = a.clone();
+        let beta = run.adopt(b.rule(RuleId(BUILTIN_RULES as u16))).unwrap();
+        assert_eq!(beta.index(), BUILTIN_RULES + 1);
+        // The same rule under another id there: the run's id.
+        assert_eq!(run.adopt(b.rule(same)).unwrap(), acme);
+        assert!(!acme.is_builtin() && RuleId::WA201.is_builtin());
+        let mut other = runtime_rule("ACME001", "acme-menu");
+        other.summary = "another rule".into();
+        assert!(run
+            .adopt(&other)
+            .unwrap_err()
+            .contains("clashes with ACME001"));
+        assert_eq!(run.rules().len(), BUILTIN_RULES + 2);
     }
 
     #[test]

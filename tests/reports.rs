@@ -1481,7 +1481,7 @@ fn a_rule_defined_at_run_time_is_reported_in_every_format() {
     let diagnostics = [diagnostic];
     let input = ReportInput {
         files: &files,
-        config_file: None,
+        config_files: &[],
         diagnostics: &diagnostics,
         color: false,
         fail_on: FailOn::At(Severity::Warning),

@@ -343,15 +343,9 @@ fn rule<'a>(doc: &'a RuleDoc) -> Rule<'a> {
 }
 
 pub fn render<'a>(input: &ReportInput<'a>, failures: &mut Vec<RenderFailure>) -> String {
-    // Artifacts: every file checked, then the config file when a finding points into it.
+    // Artifacts: every file checked, then each config file a finding points into.
     let mut sources: Vec<&SourceFile> = input.files.iter().collect();
-    let config_used = input
-        .diagnostics
-        .iter()
-        .any(|d| d.file_id == FileId::CONFIG);
-    if let (true, Some(config)) = (config_used, input.config_file) {
-        sources.push(config);
-    }
+    sources.extend(input.config_files_used());
     let artifacts: Vec<Artifact> = sources
         .iter()
         .enumerate()
