@@ -898,15 +898,21 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         |name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()),
         io::stdout().is_terminal(),
     );
+    let width_on_stdout = terminal::report_width(
+        |name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()),
+        terminal::terminal_columns,
+    );
     let mut failed_parts = Vec::new();
     for (index, (format, target)) in outputs.into_iter().enumerate() {
-        // A report written to a file is plain text.
+        // A report written to a file is plain text, at the fixed width.
         let color = target.is_none() && color_on_stdout;
+        let width = width_on_stdout.filter(|_| target.is_none());
         let input = ReportInput {
             files: &outcome.files,
             config_file: outcome.config_file.as_ref(),
             diagnostics: &outcome.diagnostics,
             color,
+            width,
             fail_on,
             catalogue,
             enabled: &outcome.enabled,
