@@ -190,7 +190,31 @@ fn accessor(code: &str, option: &RuleOption) -> Result<String, String> {
     Ok(doc + &body)
 }
 
+/// `WALINT_DOCS_URL`, the page each built-in rule is documented at (SARIF's `helpUri`, read
+/// by src/report/sarif.rs): an http(s) URL with `{code}` where the rule's code goes. Checked
+/// here, so that a build with a wrong one fails instead of writing it into every report.
+fn check_docs_url() {
+    println!("cargo:rerun-if-env-changed=WALINT_DOCS_URL");
+    let Some(url) = env::var("WALINT_DOCS_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+    else {
+        return;
+    };
+    let absolute = url.starts_with("https://") || url.starts_with("http://");
+    let plain = !url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '"');
+    if !(absolute && plain && url.contains("{code}")) {
+        panic!(
+            "WALINT_DOCS_URL `{url}` must be an absolute http(s) URL with `{{code}}` where a \
+             rule's code goes, e.g. https://git.example.com/walint/blob/v0.1.0/rules/{{code}}.yaml"
+        );
+    }
+}
+
 fn main() {
+    check_docs_url();
     println!("cargo:rerun-if-changed=rules");
     let mut names: Vec<String> = fs::read_dir("rules")
         .map(|dir| {

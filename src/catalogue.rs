@@ -24,6 +24,11 @@ impl RuleId {
     pub fn index(self) -> usize {
         usize::from(self.0)
     }
+
+    /// A rule of walint's own catalogue (`rules/WA*.yaml`), not one defined at run time.
+    pub fn is_builtin(self) -> bool {
+        self.index() < BUILTIN_RULES
+    }
 }
 
 /// A built-in rule shows as its code (`WA201`), one defined at run time as its index.
@@ -238,8 +243,26 @@ pub struct RuleDoc {
     pub autofix: Option<Applicability>,
     pub sources: Vec<String>,
     pub controls: Vec<String>,
+    /// For a rule about a security weakness, how severe its findings are on the CVSS scale
+    /// GitHub code scanning sorts security alerts by (`security_severity:`, above 0.0 and at
+    /// most 10.0: from 9.0 critical, from 7.0 high, from 4.0 medium, else low).
+    pub security_severity: Option<f64>,
     pub options: Vec<OptionDoc>,
     pub examples: Vec<Example>,
+}
+
+impl RuleDoc {
+    /// What `walint check --fix` does with the rule's findings, as `explain` and SARIF's help
+    /// say it.
+    pub fn autofix_text(&self) -> &'static str {
+        match self.autofix {
+            Some(Applicability::Safe) => "Autofix: safe: `walint check --fix` applies it",
+            Some(Applicability::Unsafe) => {
+                "Autofix: unsafe: it changes what the file means; `walint check --fix --unsafe-fixes` applies it"
+            }
+            None => "Autofix: none: no mechanical fix, its findings need a person",
+        }
+    }
 }
 
 pub const CATEGORIES: &[&str] = &[
@@ -262,6 +285,7 @@ const FIELDS: &[&str] = &[
     "autofix",
     "sources",
     "controls",
+    "security_severity",
     "options",
     "examples",
 ];
@@ -497,9 +521,37 @@ pub fn read_rule(tree: &Tree, root: NodeId, extra: &[&str]) -> Result<RuleDoc, R
         },
         sources: strings("sources")?,
         controls: strings("controls")?,
+        security_severity: tree
+            .get(root, "security_severity")
+            .map(|node| {
+                security_severity(tree.value(node)).map_err(|e| RuleError::at(tree.span(node), e))
+            })
+            .transpose()?,
         options,
         examples,
     })
+}
+
+/// A `security_severity`: a score above 0.0 and at most 10.0 with at most one decimal, as
+/// CVSS scores are written (GitHub reads 0.0 as no severity at all).
+fn security_severity(value: &Value) -> Result<f64, String> {
+    let wrong = || {
+        "`security_severity` must be a number above 0.0 and at most 10.0, with at most one \
+         decimal (a CVSS score such as 7.5)"
+            .to_string()
+    };
+    let Value::Number(text) = value else {
+        return Err(wrong());
+    };
+    let (whole, decimal) = text.split_once('.').unwrap_or((text, "0"));
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(decimal) || decimal.len() > 1 {
+        return Err(wrong());
+    }
+    match text.parse::<f64>() {
+        Ok(score) if score > 0.0 && score <= 10.0 => Ok(score),
+        _ => Err(wrong()),
+    }
 }
 
 /// The controls and the policy data's date.
@@ -640,6 +692,7 @@ mod tests {
         assert_eq!(&*catalogue.rule(RuleId::WA201).code, "WA201");
         assert_eq!(&*catalogue.rule(RuleId::WA201).name, "menu-overloaded");
         assert_eq!(&*catalogue.rule(RuleId::WA504).code, "WA504");
+        assert!(RuleId::WA001.is_builtin() && RuleId::WA504.is_builtin());
     }
 
     #[test]
@@ -701,6 +754,7 @@ mod tests {
             .define(runtime_rule("ACME001", "acme-menu"))
             .unwrap();
         assert_eq!(id.index(), BUILTIN_RULES);
+        assert!(!id.is_builtin());
         assert_eq!(format!("{id:?}"), format!("RuleId({BUILTIN_RULES})"));
         assert_eq!(&*catalogue.rule(id).code, "ACME001");
         assert_eq!(catalogue.find("acme-menu").map(|r| r.id), Some(id));
@@ -710,6 +764,29 @@ mod tests {
         assert!(clash.unwrap_err().contains("clashes with ACME001"));
         let clash = catalogue.define(runtime_rule("ACME002", "menu-overloaded"));
         assert!(clash.unwrap_err().contains("clashes with WA201"));
+    }
+
+    #[test]
+    fn a_security_severity_is_a_cvss_score() {
+        let rule = |score: &str| {
+            parse_rule(&format!(
+                "code: X1\nname: x\nseverity: error\ncategory: general\nsummary: s\nrationale: r\nfix: f\nsecurity_severity: {score}\n"
+            ))
+        };
+        for (written, score) in [("9.0", 9.0), ("7.5", 7.5), ("10", 10.0), ("0.1", 0.1)] {
+            assert_eq!(rule(written).unwrap().security_severity, Some(score));
+        }
+        for wrong in [
+            "0.0", "0", "10.1", "11", "-1.0", "7.25", "high", "\"7.5\"", "1e1", "[7]",
+        ] {
+            let found = rule(wrong).unwrap_err();
+            assert!(
+                found.contains("above 0.0 and at most 10.0"),
+                "{wrong}: {found}"
+            );
+        }
+        let without = parse_rule("code: X1\nname: x\nseverity: error\ncategory: general\nsummary: s\nrationale: r\nfix: f\n");
+        assert_eq!(without.unwrap().security_severity, None);
     }
 
     #[test]

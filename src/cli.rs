@@ -1360,15 +1360,8 @@ fn explain(rule: &str, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fa
         "{} {} ({}, {})\n\n{}\n\nWhy\n{}\n\nHow to fix\n{}\n",
         doc.code, doc.name, doc.severity, doc.category, doc.summary, doc.rationale, doc.fix
     );
-    text.push_str(match doc.autofix {
-        Some(crate::diagnostic::Applicability::Safe) => {
-            "Autofix: safe: `walint check --fix` applies it\n"
-        }
-        Some(crate::diagnostic::Applicability::Unsafe) => {
-            "Autofix: unsafe: it changes what the file means; `walint check --fix --unsafe-fixes` applies it\n"
-        }
-        None => "Autofix: none: no mechanical fix, its findings need a person\n",
-    });
+    text.push_str(doc.autofix_text());
+    text.push('\n');
     if !doc.options.is_empty() {
         text.push_str("\nOptions (walint.yaml `rules:`)\n");
         for option in &doc.options {

@@ -912,3 +912,134 @@ fn item_10_a_minified_line_is_cut_to_the_terminal_width_around_each_finding() {
         assert_eq!(link, underline, "{fixed}");
     }
 }
+
+// 14. SARIF for code scanning: security rules tagged `security` with GitHub's
+// `security-severity`, the whole rule as `help`, and relative URIs that start from
+// `%SRCROOT%`, which `originalUriBaseIds` describes.
+
+const WEBHOOKS: &str = "webhooks:
+  - name: inbound
+    environment: production
+    callback_url: http://hooks.shop.example/whatsapp
+    verify_token: ${WA_VERIFY_TOKEN}
+    app_secret: 3f1c9a7e5b2d4f60a8c1e9b7d3f5a2c4
+    verify_signature: false
+    fields: [messages]
+";
+
+const HOST_RULE: &str = "code: ACME010
+name: our-webhook-hosts
+severity: error
+category: webhook
+summary: \"Webhooks call our own hosts only.\"
+rationale: |
+  Security requires every callback to end at our API gateway, where requests are logged.
+fix: |
+  Point the callback at hooks.acme.example.
+sources:
+  - https://acme.example/policies/webhooks
+controls:
+  - OWASP-TLS
+security_severity: 6.1
+match:
+  kinds: [webhook]
+  then:
+    field: callback_url
+    function: pattern
+    options: {match: \"^https://hooks\\\\.acme\\\\.example/\"}
+";
+
+#[test]
+fn item_14_sarif_carries_what_code_scanning_reads() {
+    let dir = project(&[
+        ("config/webhooks.yaml", WEBHOOKS),
+        ("walint.yaml", "custom_rules: [\"rules/*.yaml\"]\n"),
+        ("rules/host.yaml", HOST_RULE),
+    ]);
+    let output = walint_in(dir.path(), &["check", "--format", "sarif"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let log = common::json_of(&output);
+    let run = &log["runs"][0];
+    // What GitHub shows and sorts by, per rule: tags, the security severity, the help.
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let shown: Vec<Value> = rules
+        .iter()
+        .map(|r| {
+            let mut shown = serde_json::json!({"id": r["id"], "properties": r["properties"]});
+            if let Some(uri) = r.get("helpUri") {
+                shown["helpUri"] = uri.clone();
+            }
+            shown
+        })
+        .collect();
+    insta::assert_json_snapshot!("item_14_rules_for_code_scanning", shown);
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        let doc = walint::catalogue::builtin().unwrap();
+        let markdown = rule["help"]["markdown"].as_str().unwrap();
+        let text = rule["help"]["text"].as_str().unwrap();
+        for part in ["How to fix", "Sources", &format!("`walint explain {id}`")] {
+            assert!(
+                markdown.contains(part) && text.contains(part),
+                "{id}: {part}"
+            );
+        }
+        if let Some(doc) = doc.find(id) {
+            assert!(
+                markdown.starts_with(&format!("**{}**", doc.summary)),
+                "{id}"
+            );
+            assert!(
+                markdown.contains(&doc.rationale) && markdown.contains(&doc.fix),
+                "{id}"
+            );
+            // A built-in rule's page has no public address yet (WALINT_DOCS_URL at build
+            // time gives one): no helpUri rather than a policy page in its place.
+            assert!(rule.get("helpUri").is_none(), "{id}");
+        }
+        // GitHub counts a rule with a score as a security rule only with the tag.
+        let tags = rule["properties"]["tags"].as_array().unwrap();
+        let scored = rule["properties"].get("security-severity").is_some();
+        assert_eq!(tags.contains(&Value::from("security")), scored, "{id}");
+        assert_eq!(tags.first(), Some(&rule["properties"]["category"]), "{id}");
+    }
+    // Every relative URI starts from %SRCROOT%, which the run describes.
+    assert!(run["originalUriBaseIds"]["%SRCROOT%"]["description"]["text"].is_string());
+    assert!(run["originalUriBaseIds"]["%SRCROOT%"].get("uri").is_none());
+    let locations = || {
+        let artifacts = run["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| &a["location"]);
+        let results = run["results"].as_array().unwrap().iter().flat_map(|r| {
+            r["locations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .chain(r["relatedLocations"].as_array().into_iter().flatten())
+                .map(|l| &l["physicalLocation"]["artifactLocation"])
+        });
+        artifacts.chain(results).collect::<Vec<_>>()
+    };
+    // The file, and the place of each of the 5 findings in it.
+    assert_eq!(locations().len(), 6, "{log}");
+    for location in locations() {
+        assert_eq!(location["uriBaseId"], "%SRCROOT%", "{location}");
+        assert!(!location["uri"].as_str().unwrap().starts_with('/'));
+    }
+    // A file outside the folder walint runs in is a file URI of its own, with no base.
+    let absolute = dir.path().join("config/webhooks.yaml");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let output = walint_in(
+        elsewhere.path(),
+        &["check", "--format", "sarif", absolute.to_str().unwrap()],
+    );
+    let log = common::json_of(&output);
+    let location = &log["runs"][0]["artifacts"][0]["location"];
+    assert!(
+        location["uri"].as_str().unwrap().starts_with("file:///"),
+        "{location}"
+    );
+    assert!(location.get("uriBaseId").is_none(), "{location}");
+}
