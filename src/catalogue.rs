@@ -656,7 +656,11 @@ mod tests {
         let generated = builtin().unwrap();
         assert_eq!(parsed.rules().len(), generated.rules().len());
         for (parsed, generated) in parsed.rules().iter().zip(generated.rules()) {
-            assert_eq!(parsed, generated, "build.rs reads {} otherwise", parsed.code);
+            assert_eq!(
+                parsed, generated,
+                "build.rs reads {} otherwise",
+                parsed.code
+            );
         }
         assert_eq!(parsed.controls, generated.controls);
     }
