@@ -279,8 +279,6 @@ mod tests {
         }
     }
 
-    use super::*;
-
     #[test]
     fn positions_count_characters_not_bytes() {
         let text = "a: 1\nnäme: \"x\"\n";
