@@ -99,6 +99,7 @@ fn render(
         config_files: &outcome.config_files,
         diagnostics: &outcome.diagnostics,
         color: false,
+        width: None,
         fail_on: FailOn::At(Severity::Error),
         catalogue,
         enabled: &outcome.enabled,

@@ -1103,15 +1103,21 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         |name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()),
         io::stdout().is_terminal(),
     );
+    let width_on_stdout = terminal::report_width(
+        |name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()),
+        terminal::terminal_columns,
+    );
     let mut failed_parts = Vec::new();
     for (index, (format, target)) in outputs.into_iter().enumerate() {
-        // A report written to a file is plain text.
+        // A report written to a file is plain text, at the fixed width.
         let color = target.is_none() && color_on_stdout;
+        let width = width_on_stdout.filter(|_| target.is_none());
         let input = ReportInput {
             files: &outcome.files,
             config_files: &outcome.config_files,
             diagnostics: &outcome.diagnostics,
             color,
+            width,
             fail_on,
             catalogue,
             enabled: &outcome.enabled,
@@ -1603,15 +1609,8 @@ fn explain(rule: &str, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fa
         "{} {} ({}, {})\n\n{}\n\nWhy\n{}\n\nHow to fix\n{}\n",
         doc.code, doc.name, doc.severity, doc.category, doc.summary, doc.rationale, doc.fix
     );
-    text.push_str(match doc.autofix {
-        Some(crate::diagnostic::Applicability::Safe) => {
-            "Autofix: safe: `walint check --fix` applies it\n"
-        }
-        Some(crate::diagnostic::Applicability::Unsafe) => {
-            "Autofix: unsafe: it changes what the file means; `walint check --fix --unsafe-fixes` applies it\n"
-        }
-        None => "Autofix: none: no mechanical fix, its findings need a person\n",
-    });
+    text.push_str(doc.autofix_text());
+    text.push('\n');
     if !doc.options.is_empty() {
         text.push_str("\nOptions (walint.yaml `rules:`)\n");
         for option in &doc.options {

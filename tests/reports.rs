@@ -1484,6 +1484,7 @@ fn a_rule_defined_at_run_time_is_reported_in_every_format() {
         config_files: &[],
         diagnostics: &diagnostics,
         color: false,
+        width: None,
         fail_on: FailOn::At(Severity::Warning),
         catalogue: &catalogue,
         enabled: &[acme],

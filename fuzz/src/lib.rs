@@ -216,6 +216,8 @@ pub fn render(format: ReportFormat, data: &[u8]) {
         config_files: &outcome.config_files,
         diagnostics: &outcome.diagnostics,
         color: selector & 2 != 0,
+        // Any width, narrower than a terminal can be too: cutting lines to it never panics.
+        width: (selector & 32 != 0).then_some(usize::from(*d)),
         fail_on: FailOn::At(Severity::Info),
         catalogue,
         enabled: &outcome.enabled,

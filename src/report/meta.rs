@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::catalogue::{Catalogue, CONTROLS, RULE_DOCUMENTS};
+use crate::catalogue::Catalogue;
 use crate::config::Attestation;
 use crate::date::rfc3339;
 use crate::diagnostic::fingerprint::hex;
@@ -323,18 +323,10 @@ impl RunMeta {
     }
 }
 
-/// SHA-256 over every embedded rule document (name and text, in file order) and controls.yaml.
+/// SHA-256 over every embedded rule document (name and text, in file order) and controls.yaml,
+/// computed by build.rs.
 pub fn catalogue_sha256() -> String {
-    let mut hasher = Sha256::new();
-    for (name, text) in RULE_DOCUMENTS {
-        for part in [*name, *text] {
-            hasher.update(part.as_bytes());
-            hasher.update([0]);
-        }
-    }
-    hasher.update(b"controls.yaml\0");
-    hasher.update(CONTROLS.as_bytes());
-    hex(&hasher.finalize())
+    crate::catalogue::CATALOGUE_SHA256.to_string()
 }
 
 fn command_line(args: impl IntoIterator<Item = String>) -> String {

@@ -65,6 +65,9 @@ pub struct ReportInput<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// Terminal colours (human format only).
     pub color: bool,
+    /// Columns of the terminal the report is shown in (human format only; see
+    /// [`terminal::report_width`]); `None` lays it out at a fixed width, as for a file.
+    pub width: Option<usize>,
     pub fail_on: FailOn,
     pub catalogue: &'a Catalogue,
     /// The rules that ran.
