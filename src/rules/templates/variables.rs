@@ -656,6 +656,31 @@ fn is_filler(c: char) -> bool {
         || matches!(c, '¡' | '¿' | '…' | '«' | '»')
 }
 
+/// What is wrong with the fixed part of a URL button's link before its first variable: the
+/// link is only the variable, has no `http(s)://`, or the variable is (part of) the host,
+/// which Meta's dynamic URLs never vary. A missing scheme is a warning: Meta's pages show
+/// only full `https://` links but do not say that others are refused.
+fn url_base_problem(url: &str, first: &Variable) -> Option<(&'static str, Severity)> {
+    let base = url.get(..first.start).unwrap_or("").trim_start();
+    if base.is_empty() {
+        return Some(("is only a variable", Severity::Error));
+    }
+    let lower = base.to_ascii_lowercase();
+    let Some(rest) = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    else {
+        return Some(("does not start with `https://`", Severity::Warning));
+    };
+    if rest.contains(['/', '?', '#']) {
+        return None;
+    }
+    // The variable follows the host directly: complete only if it has a dot and does not
+    // end in one (`https://acme.example{{1}}`; not `https://{{1}}` or `https://shop.{{1}}`).
+    let complete = rest.contains('.') && !rest.ends_with(['.', '-']) && !rest.starts_with('.');
+    (!complete).then_some(("has a variable in its host", Severity::Error))
+}
+
 /// WA106 template-variable-placement: dangling and side-by-side variables, too many
 /// variables for the text; variables where WhatsApp takes none (footer, a second header
 /// variable, a URL variable that is not at the end) are errors.
@@ -725,6 +750,20 @@ pub fn template_variable_placement(template: &Template, ctx: &Context, out: &mut
                         )
                         .severity(Severity::Error)
                         .help("move the variable to the very end, e.g. `https://acme.example/track/{{1}}`"),
+                    );
+                } else if let Some((problem, severity)) = url_base_problem(text, &vars[0]) {
+                    let v = &vars[0];
+                    out.push(
+                        Finding::new(
+                            RuleId::WA106,
+                            At::InString(node, v.start, v.end),
+                            format!(
+                                "the URL `{text}` {problem}; WhatsApp appends the value of `{}` to a fixed address, `https://` and a host before the variable",
+                                shown(v, text)
+                            ),
+                        )
+                        .severity(severity)
+                        .help("write the fixed part of the link out, e.g. `https://acme.example/track/{{1}}`, and let the variable carry only its end"),
                     );
                 }
                 continue;
@@ -809,6 +848,76 @@ pub fn template_variable_placement(template: &Template, ctx: &Context, out: &mut
                 )
                 .help("add fixed text around the variables, or use fewer variables"),
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalogue::RuleId;
+    use crate::diagnostic::{At, Severity};
+    use crate::rules::{check_text, REGISTRY};
+    use crate::source::Format;
+
+    /// WA106's findings on a utility template with one URL button linking to `url`: the
+    /// message, the severity and the bytes of the URL it points at.
+    fn url_findings(url: &str) -> Vec<(String, Option<Severity>, (usize, usize))> {
+        let text = format!(
+            r#"{{"name": "t", "language": "en_US", "category": "UTILITY", "components": [{{"type": "BODY", "text": "Your order has shipped and arrives on Friday."}}, {{"type": "BUTTONS", "buttons": [{{"type": "URL", "text": "Track", "url": "{url}", "example": ["https://acme.example/track/A-1042"]}}]}}]}}"#
+        );
+        let rules: Vec<_> = REGISTRY
+            .iter()
+            .filter(|r| r.id == RuleId::WA106)
+            .copied()
+            .collect();
+        let (problems, out) = check_text(&text, Format::Json, &rules);
+        assert!(problems.is_empty(), "{problems:?}");
+        out.into_iter()
+            .map(|f| {
+                let At::InString(_, start, end) = f.at else {
+                    panic!("not in the URL: {:?}", f.at)
+                };
+                (f.message, f.severity, (start, end))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_url_button_varies_only_the_end_of_a_fixed_address() {
+        assert_eq!(
+            url_findings("{{1}}"),
+            [(
+                "the URL `{{1}}` is only a variable; WhatsApp appends the value of `{{1}}` to a fixed address, `https://` and a host before the variable".to_string(),
+                Some(Severity::Error),
+                (0, 5)
+            )]
+        );
+        assert_eq!(
+            url_findings("https://{{1}}"),
+            [(
+                "the URL `https://{{1}}` has a variable in its host; WhatsApp appends the value of `{{1}}` to a fixed address, `https://` and a host before the variable".to_string(),
+                Some(Severity::Error),
+                (8, 13)
+            )]
+        );
+        for host in ["https://shop.{{1}}", "HTTPS://acme{{1}}", " https://.{{1}}"] {
+            let found = url_findings(host);
+            assert_eq!(found.len(), 1, "{host}");
+            assert!(found[0].0.contains("in its host"), "{host}: {found:?}");
+        }
+        let found = url_findings("acme.example/track/{{1}}");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].0.contains("does not start with `https://`"));
+        assert_eq!(found[0].1, Some(Severity::Warning));
+        for fine in [
+            "https://acme.example/track/{{1}}",
+            "https://acme.example?order={{1}}",
+            "https://acme.example#{{1}}",
+            "http://acme.example/{{1}}",
+            "https://acme.example{{1}}",
+            "https://acme.example/track",
+        ] {
+            assert_eq!(url_findings(fine), [], "{fine}");
         }
     }
 }
