@@ -110,6 +110,18 @@ fn typebot_menus_are_checked_as_typebot_sends_them() {
     );
 }
 
+/// Typebot sends 3 buttons a message, titles cut to 18 characters and `..`: two long titles
+/// that start alike collide in one message; a title repeated in the next message does not.
+#[test]
+fn typebot_duplicate_titles_are_judged_per_message_as_sent() {
+    let out = concise("tests/fixtures/formats/typebot/duplicate_titles.json");
+    let wa215: Vec<&str> = out.lines().filter(|l| l.contains("[WA215]")).collect();
+    assert_eq!(
+        wa215,
+        ["tests/fixtures/formats/typebot/duplicate_titles.json:18:43: error[WA215] menu `Welcome/2` has two reply buttons titled `Return something I sold` (sent as `Return something I..`); titles must be unique within a message"]
+    );
+}
+
 #[test]
 fn typebot_a_bot_with_a_way_to_a_person_passes() {
     assert_eq!(

@@ -1230,6 +1230,78 @@ fn part_too_long(
     })
 }
 
+/// WA215 duplicate-option-title: two options of one interactive message with the same
+/// title. Reply buttons must have unique titles (Meta's reply-buttons page); for list rows
+/// only SDKs say so (a warning). A platform that splits its buttons over several messages
+/// (Typebot) is judged per message, on the titles as it cuts them; numbered text and one
+/// message per option carry no buttons to confuse.
+pub fn duplicate_option_title(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
+    for node in flow.nodes.iter().filter(|n| n.is(NodeType::Menu)) {
+        let titles: Vec<&AtNode<String>> = node
+            .all_options()
+            .filter_map(|o| o.title.as_ref())
+            .collect();
+        let list = node.menu_style() == MenuStyle::List;
+        let messages: Vec<&[&AtNode<String>]> = match &node.presentation {
+            None => vec![&titles],
+            Some(Presentation::SplitButtons(per_message)) => {
+                titles.chunks((*per_message).max(1)).collect()
+            }
+            Some(_) => continue,
+        };
+        let cut = node.presentation.is_some();
+        for message in messages {
+            let mut seen: HashMap<String, &AtNode<String>> = HashMap::new();
+            for title in message {
+                let sent = if cut {
+                    cut_title(&title.value)
+                } else {
+                    title.value.trim().to_string()
+                };
+                let Some(first) = seen.get(&sent) else {
+                    seen.insert(sent, title);
+                    continue;
+                };
+                let (what, severity) = if list {
+                    ("list rows", Severity::Warning)
+                } else {
+                    ("reply buttons", Severity::Error)
+                };
+                let shown = if sent == title.value {
+                    format!("`{sent}`")
+                } else {
+                    format!("`{}` (sent as `{sent}`)", title.value)
+                };
+                out.push(
+                    Finding::new(
+                        RuleId::WA215,
+                        At::Node(title.node),
+                        format!(
+                            "menu `{}` has two {what} titled {shown}; titles must be unique within a message",
+                            node.id
+                        ),
+                    )
+                    .severity(severity)
+                    .related(ctx.file, At::Node(first.node), "the first option with this title")
+                    .help("give each option its own title, so the customer and the webhook's reply can tell them apart"),
+                );
+            }
+        }
+    }
+}
+
+/// A title as a platform that splits buttons sends it: trimmed, and over 20 characters cut to
+/// 18 and `..` (WA202).
+fn cut_title(title: &str) -> String {
+    let title = title.trim();
+    if chars(title) <= MAX_BUTTON_TITLE {
+        return title.to_string();
+    }
+    let mut cut: String = title.chars().take(MAX_BUTTON_TITLE - 2).collect();
+    cut.push_str("..");
+    cut
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1377,6 +1449,60 @@ mod tests {
         assert_eq!(ordinal(4), "4th");
         assert_eq!(ordinal(12), "12th");
         assert_eq!(ordinal(22), "22nd");
+    }
+
+    /// WA215: reply buttons of one menu are unique as sent (trimmed), an error at the second
+    /// with the first related; list rows are compared across sections, a warning.
+    #[test]
+    fn duplicate_option_titles_within_one_message() {
+        let buttons = format!(
+            "{HEAD}  a:\n    type: menu\n    text: q\n    options:\n      - {{title: Yes, next: done}}\n      - {{title: No, next: done}}\n      - {{title: ' Yes', next: human}}\n    fallback: a\n"
+        );
+        let (problems, found) = super::super::check_text(
+            &buttons,
+            Format::Yaml,
+            &[rule!(WA215, Flow, duplicate_option_title)],
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(found.len(), 1);
+        let tree = parse(&buttons, Format::Yaml).unwrap();
+        let pointer = |at: &At| match at {
+            At::Node(id) => tree.pointer(*id),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            found[0].message,
+            "menu `a` has two reply buttons titled ` Yes` (sent as `Yes`); titles must be unique within a message"
+        );
+        assert_eq!(found[0].severity, Some(Severity::Error));
+        assert_eq!(pointer(&found[0].at), "/nodes/a/options/2/title");
+        assert_eq!(pointer(&found[0].related[0].at), "/nodes/a/options/0/title");
+
+        let rows = format!(
+            "{HEAD}  a:\n    type: menu\n    text: q\n    button: Choose\n    sections:\n      - title: Berlin\n        options: [{{title: Mitte, next: done}}]\n      - title: Hamburg\n        options: [{{title: Altona, next: done}}, {{title: Mitte, next: done}}]\n    fallback: a\n"
+        );
+        let (_, found) = super::super::check_text(
+            &rows,
+            Format::Yaml,
+            &[rule!(WA215, Flow, duplicate_option_title)],
+        );
+        assert_eq!(
+            found
+                .iter()
+                .map(|f| (f.message.as_str(), f.severity))
+                .collect::<Vec<_>>(),
+            [(
+                "menu `a` has two list rows titled `Mitte`; titles must be unique within a message",
+                Some(Severity::Warning)
+            )]
+        );
+        let unique = format!(
+            "{HEAD}  a:\n    type: menu\n    text: q\n    options:\n      - {{title: Yes, next: done}}\n      - {{title: yes please, next: done}}\n    fallback: a\n"
+        );
+        assert_eq!(
+            run(rule!(WA215, Flow, duplicate_option_title), &unique),
+            Vec::<String>::new()
+        );
     }
 
     /// WA214 takes the texts of a node from its one view: a list menu with sections has its

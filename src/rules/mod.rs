@@ -150,6 +150,7 @@ pub static REGISTRY: &[Rule] = &[
     rule!(WA212, Flow, flows::outside_service_window),
     rule!(WA213, Flow, flows::menu_too_deep),
     rule!(WA214, Flow, flows::message_too_long),
+    rule!(WA215, Flow, flows::duplicate_option_title),
     rule!(
         WA301,
         WhatsAppFlow,

@@ -331,8 +331,9 @@ const MAX_BUTTONS: usize = 10;
 const MAX_CARD_BUTTONS: usize = 2;
 
 /// WA107 template-button-limits: at most 10 buttons, 2 URL, 1 phone number, 1 copy code
-/// ([D]), 1 voice call ([S]); quick replies in one block; at most 2 buttons per carousel card.
-pub fn template_button_limits(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
+/// ([D]), 1 voice call ([S]); quick replies in one block, each with its own label; at most 2
+/// buttons per carousel card.
+pub fn template_button_limits(template: &Template, ctx: &Context, out: &mut Vec<Finding>) {
     for component in template
         .components
         .iter()
@@ -410,6 +411,9 @@ pub fn template_button_limits(template: &Template, _ctx: &Context, out: &mut Vec
         }
     }
     for (card, component) in template.all_components() {
+        if component.is(ComponentType::Buttons) {
+            duplicate_quick_replies(ctx.file, card, &component.buttons, out);
+        }
         let Some(card) = card else { continue };
         if component.is(ComponentType::Buttons) && component.buttons.len() > MAX_CARD_BUTTONS {
             let at = component
@@ -428,6 +432,44 @@ pub fn template_button_limits(template: &Template, _ctx: &Context, out: &mut Vec
                 .help("keep two buttons per card"),
             );
         }
+    }
+}
+
+/// Two QUICK_REPLY buttons of one message (the template, or one carousel card) with the same
+/// label: the customer cannot tell them apart, and the reply carries only the label and the
+/// payload. A warning: Meta's template pages do not say it refuses them.
+fn duplicate_quick_replies(
+    file: FileId,
+    card: Option<usize>,
+    buttons: &[Button],
+    out: &mut Vec<Finding>,
+) {
+    let mut seen: HashMap<&str, &AtNode<String>> = HashMap::new();
+    for text in buttons
+        .iter()
+        .filter(|b| b.is(ButtonType::QuickReply))
+        .filter_map(|b| b.text.as_ref())
+    {
+        let label = text.value.trim();
+        let Some(first) = seen.get(label) else {
+            seen.insert(label, text);
+            continue;
+        };
+        let place = card.map_or(String::new(), |i| format!(" on carousel card {}", i + 1));
+        out.push(
+            Finding::new(
+                RuleId::WA107,
+                At::Node(text.node),
+                format!("two QUICK_REPLY buttons{place} are labelled `{label}`; each quick reply needs its own label"),
+            )
+            .severity(Severity::Warning)
+            .related(
+                file,
+                At::Node(first.node),
+                "the first quick reply with this label",
+            )
+            .help("give each quick reply its own label, or remove the repeated one"),
+        );
     }
 }
 
@@ -939,8 +981,9 @@ pub fn template_ttl_out_of_range(template: &Template, _ctx: &Context, out: &mut 
 #[cfg(test)]
 mod tests {
     use crate::catalogue::RuleId;
+    use crate::diagnostic::{At, Severity};
     use crate::rules::{check_text, REGISTRY};
-    use crate::source::Format;
+    use crate::source::{parse, Format};
 
     fn ttl_findings(category: &str, ttl: i64) -> Vec<String> {
         let text = format!(
@@ -953,6 +996,55 @@ mod tests {
             .collect();
         let (_, out) = check_text(&text, Format::Json, &rules);
         out.into_iter().map(|f| f.message).collect()
+    }
+
+    /// WA107 on a template's buttons, and on a carousel card's: a repeated quick-reply label
+    /// (trimmed) is a warning at the repeat, related to the first.
+    #[test]
+    fn quick_replies_have_their_own_labels() {
+        let text = r#"{"name": "t", "language": "en_US", "category": "MARKETING", "components": [
+          {"type": "BODY", "text": "Our spring collection is here."},
+          {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "Stop promotions"}, {"type": "QUICK_REPLY", "text": "Tell me more"}, {"type": "QUICK_REPLY", "text": "Stop promotions "}, {"type": "URL", "text": "Tell me more", "url": "https://acme.example"}]},
+          {"type": "CAROUSEL", "cards": [{"components": [{"type": "HEADER", "format": "IMAGE"}, {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "Buy"}, {"type": "QUICK_REPLY", "text": "Buy"}]}]}]}]}"#;
+        let rules: Vec<_> = REGISTRY
+            .iter()
+            .filter(|r| r.id == RuleId::WA107)
+            .copied()
+            .collect();
+        let (_, out) = check_text(text, Format::Json, &rules);
+        let tree = parse(text, Format::Json).unwrap();
+        let pointer = |at: &At| match at {
+            At::Node(id) => tree.pointer(*id),
+            other => panic!("{other:?}"),
+        };
+        let found: Vec<_> = out
+            .iter()
+            .map(|f| {
+                (
+                    f.message.as_str(),
+                    f.severity,
+                    pointer(&f.at),
+                    pointer(&f.related[0].at),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "two QUICK_REPLY buttons are labelled `Stop promotions`; each quick reply needs its own label",
+                    Some(Severity::Warning),
+                    "/components/1/buttons/2/text".to_string(),
+                    "/components/1/buttons/0/text".to_string()
+                ),
+                (
+                    "two QUICK_REPLY buttons on carousel card 1 are labelled `Buy`; each quick reply needs its own label",
+                    Some(Severity::Warning),
+                    "/components/2/cards/0/components/1/buttons/1/text".to_string(),
+                    "/components/2/cards/0/components/1/buttons/0/text".to_string()
+                ),
+            ]
+        );
     }
 
     #[test]
