@@ -685,7 +685,45 @@ pub fn authentication_template_content(
         }
         out.push(finding);
     }
+    // A template read back from the API (it has a status) carries Meta's generated footer
+    // text; one with a header, free footer or other buttons is a legacy template Meta moved
+    // into AUTHENTICATION, already told to be recreated (no OTP button).
+    let authored = template.status.is_none();
     for component in &template.components {
+        if component.is(ComponentType::Header) && authored {
+            let text_header = component
+                .format
+                .as_ref()
+                .map_or(component.text.is_some(), |f| f.value == HeaderFormat::Text);
+            if text_header {
+                let at = component
+                    .format
+                    .as_ref()
+                    .map_or(At::Key(component.node), |f| At::Node(f.node));
+                out.push(
+                    Finding::new(
+                        RuleId::WA114,
+                        at,
+                        format!("AUTHENTICATION template `{name}` has a TEXT header; authentication templates have no header, only Meta's fixed body, its security recommendation and the code expiry"),
+                    )
+                    .help("remove the header"),
+                );
+            }
+        }
+        if let Some(text) = component
+            .text
+            .as_ref()
+            .filter(|_| component.is(ComponentType::Footer) && authored)
+        {
+            out.push(
+                Finding::new(
+                    RuleId::WA114,
+                    At::Node(text.node),
+                    format!("AUTHENTICATION template `{name}` has its own footer text `{}`; the footer of an authentication template carries only `code_expiration_minutes`, which Meta turns into its expiry warning", text.value),
+                )
+                .help("remove `text`; set `code_expiration_minutes` (1 to 90) for Meta's \"This code expires in N minutes.\""),
+            );
+        }
         if let Some(format) = component
             .format
             .as_ref()
@@ -793,6 +831,17 @@ pub fn authentication_template_content(
                         format!("AUTHENTICATION template `{name}` has a URL button; authentication templates may not contain URLs"),
                     )
                     .help("remove the URL button; the OTP button is the only call to action"),
+                );
+            }
+        } else if authored && !button.is(ButtonType::Otp) {
+            if let Some(kind) = &button.kind {
+                out.push(
+                    Finding::new(
+                        RuleId::WA114,
+                        At::Node(kind.node),
+                        format!("AUTHENTICATION template `{name}` has a {} button; authentication templates carry only their OTP button", kind.value.name()),
+                    )
+                    .help("remove the button; the OTP button is the only call to action"),
                 );
             }
         }
@@ -1044,6 +1093,54 @@ mod tests {
                     "/components/2/cards/0/components/1/buttons/0/text".to_string()
                 ),
             ]
+        );
+    }
+
+    /// WA114: an authored AUTHENTICATION template has no TEXT header, no footer text and no
+    /// button but its OTP button; the same template read back from the API (a legacy one
+    /// Meta moved, with a status) is told only that it has no OTP button.
+    #[test]
+    fn an_authentication_template_has_only_metas_parts() {
+        let template = |status: &str| {
+            format!(
+                r#"{{"name": "login", "language": "en_US", "category": "AUTHENTICATION",{status} "components": [
+                  {{"type": "HEADER", "format": "TEXT", "text": "Your code"}},
+                  {{"type": "BODY", "add_security_recommendation": true}},
+                  {{"type": "FOOTER", "text": "Not you? Tap below", "code_expiration_minutes": 10}},
+                  {{"type": "BUTTONS", "buttons": [{{"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy code"}}, {{"type": "QUICK_REPLY", "text": "Not me"}}, {{"type": "PHONE_NUMBER", "text": "Call us", "phone_number": "+4930123456"}}]}}]}}"#
+            )
+        };
+        let rules: Vec<_> = REGISTRY
+            .iter()
+            .filter(|r| r.id == RuleId::WA114)
+            .copied()
+            .collect();
+        let authored = template("");
+        let (problems, out) = check_text(&authored, Format::Json, &rules);
+        assert!(problems.is_empty(), "{problems:?}");
+        let tree = parse(&authored, Format::Json).unwrap();
+        let found: Vec<_> = out
+            .iter()
+            .map(|f| {
+                let At::Node(id) = f.at else {
+                    panic!("{:?}", f.at)
+                };
+                (f.message.as_str(), tree.pointer(id))
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("AUTHENTICATION template `login` has a TEXT header; authentication templates have no header, only Meta's fixed body, its security recommendation and the code expiry", "/components/0/format".to_string()),
+                ("AUTHENTICATION template `login` has its own footer text `Not you? Tap below`; the footer of an authentication template carries only `code_expiration_minutes`, which Meta turns into its expiry warning", "/components/2/text".to_string()),
+                ("AUTHENTICATION template `login` has a QUICK_REPLY button; authentication templates carry only their OTP button", "/components/3/buttons/1/type".to_string()),
+                ("AUTHENTICATION template `login` has a PHONE_NUMBER button; authentication templates carry only their OTP button", "/components/3/buttons/2/type".to_string()),
+            ]
+        );
+        let (_, out) = check_text(&template(r#" "status": "APPROVED","#), Format::Json, &rules);
+        assert_eq!(
+            out.iter().map(|f| f.message.as_str()).collect::<Vec<_>>(),
+            Vec::<&str>::new()
         );
     }
 
