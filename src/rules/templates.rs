@@ -1,9 +1,11 @@
 //! Message template rules (WA1xx). The variable rules (WA104–WA106) live in
 //! `templates/variables.rs`, the wording rules (WA109–WA111, WA115) in
-//! `templates/content.rs`; all of them read texts through [`Template::texts`].
+//! `templates/content.rs`, the structure rule (WA121) in `templates/structure.rs`; all of
+//! them read texts through [`Template::texts`].
 
 mod content;
 mod lock;
+mod structure;
 mod variables;
 
 pub use content::{
@@ -11,6 +13,7 @@ pub use content::{
     sensitive_data_request_in_flow, template_category_mismatch,
 };
 pub use lock::{template_drift, template_quality_low, templates_lock_stale};
+pub use structure::template_structure_category;
 pub use variables::{
     template_variable_example_missing, template_variable_placement, template_variable_sequence,
 };
