@@ -136,7 +136,7 @@ pub static REGISTRY: &[Rule] = &[
     rule!(WA118, Workspace, templates::template_quality_low),
     rule!(WA119, TemplatesLock, templates::templates_lock_stale),
     rule!(WA120, Template, templates::template_ttl_out_of_range),
-    rule!(WA121, Template, templates::template_structure_category),
+    rule!(WA123, Template, templates::template_structure_category),
     rule!(WA201, Flow, flows::menu_overloaded),
     rule!(WA202, Flow, flows::option_title_too_long),
     rule!(WA203, Flow, flows::no_human_escalation),

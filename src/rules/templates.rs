@@ -1,6 +1,6 @@
 //! Message template rules (WA1xx). The variable rules (WA104–WA106) live in
 //! `templates/variables.rs`, the wording rules (WA109–WA111, WA115) in
-//! `templates/content.rs`, the structure rule (WA121) in `templates/structure.rs`; all of
+//! `templates/content.rs`, the structure rule (WA123) in `templates/structure.rs`; all of
 //! them read texts through [`Template::texts`].
 
 mod content;

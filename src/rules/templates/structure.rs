@@ -1,4 +1,4 @@
-//! WA121 template-structure-category: the template kinds Meta keeps to MARKETING and the
+//! WA123 template-structure-category: the template kinds Meta keeps to MARKETING and the
 //! shapes their pages fix (carousel cards, limited-time offers, catalog and multi-product
 //! buttons).
 
@@ -38,7 +38,7 @@ fn card_shape(card: &Card) -> String {
     parts.join(", ")
 }
 
-/// WA121 template-structure-category: carousels, limited-time offers, CATALOG and MPM
+/// WA123 template-structure-category: carousels, limited-time offers, CATALOG and MPM
 /// buttons only in MARKETING; 2–10 carousel cards of one shape; no footer beside a
 /// limited-time offer; no COPY_CODE in UTILITY; one button in a catalog or MPM template.
 pub fn template_structure_category(template: &Template, ctx: &Context, out: &mut Vec<Finding>) {
@@ -64,7 +64,7 @@ pub fn template_structure_category(template: &Template, ctx: &Context, out: &mut
             if category.value != Category::Marketing {
                 out.push(
                     Finding::new(
-                        RuleId::WA121,
+                        RuleId::WA123,
                         At::Node(kind.node),
                         format!(
                             "{} template `{name}` has {what}; Meta accepts {kinds} only as MARKETING",
@@ -87,7 +87,7 @@ pub fn template_structure_category(template: &Template, ctx: &Context, out: &mut
         {
             out.push(
                 Finding::new(
-                    RuleId::WA121,
+                    RuleId::WA123,
                     At::Node(footer.node),
                     format!("template `{name}` has a limited-time offer and a FOOTER; limited-time-offer templates have no footer"),
                 )
@@ -107,7 +107,7 @@ pub fn template_structure_category(template: &Template, ctx: &Context, out: &mut
         {
             out.push(
                 Finding::new(
-                    RuleId::WA121,
+                    RuleId::WA123,
                     At::Node(kind.node),
                     format!("UTILITY template `{name}` has a COPY_CODE button; copy-code (coupon) buttons belong to MARKETING templates"),
                 )
@@ -124,7 +124,7 @@ pub fn template_structure_category(template: &Template, ctx: &Context, out: &mut
             if let Some(at) = &first.kind {
                 out.push(
                     Finding::new(
-                        RuleId::WA121,
+                        RuleId::WA123,
                         At::Node(at.node),
                         format!(
                             "{} template `{name}` has {} {} button; catalog and multi-product templates are MARKETING",
@@ -150,7 +150,7 @@ pub fn template_structure_category(template: &Template, ctx: &Context, out: &mut
             if let Some(extra) = extra {
                 out.push(
                     Finding::new(
-                        RuleId::WA121,
+                        RuleId::WA123,
                         At::Node(extra.node),
                         format!("template `{name}` has a {} button and {count} buttons in all; a {} template carries only that one button", kind.name(), kind.name()),
                     )
@@ -168,7 +168,7 @@ fn carousel(cards: &[Card], at: NodeId, out: &mut Vec<Finding>) {
         let node = cards.get(MAX_CARDS).map_or(at, |c| c.node);
         out.push(
             Finding::new(
-                RuleId::WA121,
+                RuleId::WA123,
                 At::Node(node),
                 format!(
                     "the carousel has {} cards; WhatsApp allows at most {MAX_CARDS}",
@@ -180,7 +180,7 @@ fn carousel(cards: &[Card], at: NodeId, out: &mut Vec<Finding>) {
     } else if cards.len() < MIN_CARDS {
         out.push(
             Finding::new(
-                RuleId::WA121,
+                RuleId::WA123,
                 At::Node(at),
                 format!(
                     "the carousel has {} card{}; Meta asks for at least {MIN_CARDS}",
@@ -201,7 +201,7 @@ fn carousel(cards: &[Card], at: NodeId, out: &mut Vec<Finding>) {
         if other != shape {
             out.push(
                 Finding::new(
-                    RuleId::WA121,
+                    RuleId::WA123,
                     At::Node(card.node),
                     format!(
                         "carousel card {} has {other}; card 1 has {shape}; every card must have the same components",
@@ -221,14 +221,14 @@ mod tests {
     use crate::rules::{check_text, REGISTRY};
     use crate::source::{parse, Format};
 
-    /// WA121's findings on a template: message, severity, pointer.
+    /// WA123's findings on a template: message, severity, pointer.
     fn findings(category: &str, components: &str) -> Vec<(String, Option<Severity>, String)> {
         let text = format!(
             r#"{{"name": "t", "language": "en_US", "category": "{category}", "components": [{{"type": "BODY", "text": "Hi {{{{1}}}}, here is this week's news.", "example": {{"body_text": [["Maria"]]}}}}, {components}]}}"#
         );
         let rules: Vec<_> = REGISTRY
             .iter()
-            .filter(|r| r.id == RuleId::WA121)
+            .filter(|r| r.id == RuleId::WA123)
             .copied()
             .collect();
         let (problems, out) = check_text(&text, Format::Json, &rules);
