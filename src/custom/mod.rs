@@ -115,6 +115,19 @@ pub fn load(
     })
 }
 
+/// Loads one rule file (`walint test RULE.yaml`) into a copy of `catalogue`; `shown` names
+/// it in an error, which is at its line and column.
+pub fn load_file(path: &Path, shown: &str, catalogue: &Arc<Catalogue>) -> Result<Loaded, String> {
+    let mut extended = (**catalogue).clone();
+    let text = read_text(path).map_err(|why| format!("{shown}: {why}"))?;
+    let rule =
+        define(&mut extended, &text, path).map_err(|e| placed(shown, &text, e.span, &e.message))?;
+    Ok(Loaded {
+        catalogue: Arc::new(extended),
+        rules: Arc::new(CustomRules { rules: vec![rule] }),
+    })
+}
+
 fn read_text(path: &Path) -> Result<String, String> {
     let (bytes, size) = crate::read::read_capped(path, MAX_FILE_BYTES)
         .map_err(|e| format!("cannot read rule file: {e}"))?;
@@ -332,6 +345,11 @@ fn interpolate(template: &str, fields: &[(&str, &str)]) -> String {
 impl CustomRules {
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
+    }
+
+    /// The ids of these rules, in the order they were loaded.
+    pub fn ids(&self) -> impl Iterator<Item = RuleId> + '_ {
+        self.rules.iter().map(|r| r.id)
     }
 
     /// Whether one of these rules has the id `rule`.
