@@ -398,7 +398,11 @@ impl Catalogue {
             .iter()
             .find(|c| !self.controls.iter().any(|k| &k.id == *c))
         {
-            return Err(format!("unknown control `{unknown}`"));
+            let known = self.controls.iter().map(|c| c.id.as_str());
+            return Err(format!(
+                "unknown control `{unknown}` (rules/controls.yaml){}",
+                crate::suggest::did_you_mean(unknown, known)
+            ));
         }
         let id = u16::try_from(self.rules.len())
             .map(RuleId)

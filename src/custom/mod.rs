@@ -417,26 +417,32 @@ struct Found<'a> {
 impl CustomRule {
     fn check(&self, found: &Found, document: &Document, tree: &Tree, out: &mut Vec<Finding>) {
         for then in &self.matcher.then {
-            // The value the function reads, its node (`None`: not there) and its pointer.
-            let (value, node, pointer) = match &then.field {
+            // The value the function reads, its node (`None`: not there), its pointer, and
+            // where a missing one would be written: under the deepest key that is there.
+            let (value, node, pointer, under) = match &then.field {
                 Field::Itself => (
                     Some(found.value),
                     Some(found.node),
                     tree.pointer(found.node),
+                    found.node,
                 ),
-                Field::Key => (found.key, None, tree.pointer(found.node)),
+                Field::Key => (found.key, None, tree.pointer(found.node), found.node),
                 Field::Path(keys) => {
                     let mut value = Some(found.value);
                     let mut node = Some(found.node);
+                    let mut under = found.node;
                     for key in keys {
                         value = value.and_then(|v| v.get(key));
                         node = node.and_then(|n| tree.get(n, key));
+                        if let Some(n) = node {
+                            under = n;
+                        }
                     }
                     let pointer = match node {
                         Some(n) => tree.pointer(n),
                         None => format!("{}/{}", tree.pointer(found.node), keys.join("/")),
                     };
-                    (value, node.filter(|_| value.is_some()), pointer)
+                    (value, node.filter(|_| value.is_some()), pointer, under)
                 }
             };
             let Some(failure) = then.function.check(value, language_of(document)) else {
@@ -445,9 +451,9 @@ impl CustomRule {
             let at = match (node, failure.within) {
                 (Some(n), Some((start, end))) => At::InString(n, start, end),
                 (Some(n), None) => At::Node(n),
-                // Not there, or a key: the key the found value is written under.
-                (None, _) if tree.key_span(found.node).is_some() => At::Key(found.node),
-                (None, _) => At::Node(found.node),
+                // Not there, or a key: the key it would be (or is) written under.
+                (None, _) if tree.key_span(under).is_some() => At::Key(under),
+                (None, _) => At::Node(under),
             };
             let template = self
                 .matcher

@@ -71,6 +71,8 @@ const KIND_NAMES: &[(&str, Kind)] = &[
     ("whatsapp-flow", Kind::WhatsAppFlow),
     ("webhook", Kind::Webhook),
     ("campaign", Kind::Campaign),
+    // The lock lists every template Meta holds: the one document a count of them is in.
+    ("templates-lock", Kind::TemplatesLock),
 ];
 
 /// A rule file's rule and its compiled match block.
@@ -165,7 +167,7 @@ impl BlockReader<'_> {
                             error(
                                 self.span(item),
                                 format!(
-                                    "unknown kind `{name}` (template, conversation-flow, whatsapp-flow, webhook, campaign){}",
+                                    "unknown kind `{name}` (template, conversation-flow, whatsapp-flow, webhook, campaign, templates-lock){}",
                                     did_you_mean(name, names)
                                 ),
                             )
