@@ -303,7 +303,8 @@ pub const CATEGORIES: &[&str] = &[
     "campaign",
 ];
 
-const FIELDS: &[&str] = &[
+/// The fields of a rule document (a custom rule file adds `match`).
+pub const FIELDS: &[&str] = &[
     "code",
     "name",
     "severity",
@@ -319,7 +320,7 @@ const FIELDS: &[&str] = &[
     "examples",
 ];
 
-const OPTION_FIELDS: &[&str] = &["name", "type", "default", "min", "max", "description"];
+pub const OPTION_FIELDS: &[&str] = &["name", "type", "default", "min", "max", "description"];
 
 /// The fields of an example of a rule document.
 pub const EXAMPLE_FIELDS: &[&str] = &["kind", "description", "files", "expect"];

@@ -1828,10 +1828,15 @@ fn print_schema(args: &SchemaArgs, catalogue: &Catalogue, out: &mut Stdout) -> R
             .map(|s| s.name().len())
             .max()
             .unwrap_or(0);
+        let files = Schema::ALL
+            .iter()
+            .map(|s| s.file_name().len())
+            .max()
+            .unwrap_or(0);
         let mut text = String::new();
         for schema in Schema::ALL {
             text.push_str(&format!(
-                "{:width$}  schemas/{:13}  {}\n",
+                "{:width$}  schemas/{:files$}  {}\n",
                 schema.name(),
                 schema.file_name(),
                 schema.summary()

@@ -25,6 +25,9 @@ use crate::source::{parse, Format, LineIndex, NodeId, Span, Tree, MAX_FILE_BYTES
 
 use rule_file::{Field, Matcher};
 
+pub use functions::{Casing, FUNCTIONS};
+pub use rule_file::{KIND_NAMES, MATCH_KEYS, THEN_KEYS};
+
 /// At most this many values of one query are checked in a document: a query such as `$..*`
 /// over a document at the size limit stays bounded in time and in findings.
 const MAX_FOUND: usize = 1_000;
