@@ -741,7 +741,18 @@ fn read_examples(tree: &Tree, list: NodeId) -> Result<Vec<Example>, String> {
             let files = tree
                 .entries(files_node)
                 .iter()
-                .map(|e| Ok((e.key.clone(), text(tree, files_node, &e.key)?)))
+                .map(|e| {
+                    let relative = std::path::Path::new(&e.key)
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_)));
+                    if !relative || e.key.is_empty() {
+                        return Err(format!(
+                            "example file `{}` must be a path inside the example's folder, such as `templates/promo.json`",
+                            e.key
+                        ));
+                    }
+                    Ok((e.key.clone(), text(tree, files_node, &e.key)?))
+                })
                 .collect::<Result<Vec<_>, String>>()?;
             let expect = match tree.get(item, "expect") {
                 None => Vec::new(),
@@ -971,6 +982,10 @@ mod tests {
             (
                 "kind: passing, files: {}, expect: [a.json:1]",
                 "a passing example expects no finding",
+            ),
+            (
+                "kind: passing, files: {../a.json: '{}'}",
+                "example file `../a.json` must be a path inside the example's folder",
             ),
         ] {
             let found = rule(example).unwrap_err();

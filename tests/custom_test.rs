@@ -102,3 +102,19 @@ fn nothing_to_test_is_exit_2() {
         "walint: error: nowhere.yaml: no such file or folder\n"
     );
 }
+
+#[test]
+fn a_rule_without_examples_is_untested_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule =
+        std::fs::read_to_string(fixture("validated").join(".walint/rules/webhook-hosts.yaml"))
+            .unwrap();
+    let without = &rule[..rule.find("examples:").unwrap()];
+    std::fs::write(dir.path().join("hosts.yaml"), without).unwrap();
+    let output = walint_in(dir.path(), &["test", "hosts.yaml"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "ACME010 webhook-hosts\n  untested   the rule has no `examples:` (a failing and a passing one)\n\n0 examples of 1 rule: 0 validated, 1 failed\n"
+    );
+}
