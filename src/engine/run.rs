@@ -41,6 +41,32 @@ pub fn lint_in_project(
     context: &[Candidate],
     given: &[StdinFile],
 ) -> Outcome {
+    lint_run(std::slice::from_ref(engine), candidates, context, given)
+}
+
+/// [`lint_in_project`] over several projects: each candidate is checked by the engine of
+/// its project (`engines[candidate.project]`, the config nearest it), the cross-file rules
+/// run within each project, and the outcomes are merged. Ids follow the inputs' order over
+/// every project, so one project gives what [`lint_in_project`] gives. The first engine's
+/// outcome is always part of the run (its config file is the run's); another's only when
+/// the project has an input.
+pub fn lint_run(
+    engines: &[Engine],
+    candidates: &[Candidate],
+    context: &[Candidate],
+    given: &[StdinFile],
+) -> Outcome {
+    let Some(first) = engines.first() else {
+        return Outcome::empty();
+    };
+    // One engine governs every file when there is one.
+    let project_of = |candidate: &Candidate| {
+        if engines.len() == 1 {
+            0
+        } else {
+            candidate.project.min(engines.len() - 1)
+        }
+    };
     let mut inputs: Vec<(&Candidate, Option<&[u8]>)> = candidates
         .iter()
         .filter(|c| !given.iter().any(|s| s.candidate.shown == c.shown))
@@ -63,18 +89,37 @@ pub fn lint_in_project(
             .map(|c| (c, None)),
     );
     // One slot per input, written in place: no per-thread vectors to grow and merge.
-    let mut results: Vec<FileResult> = inputs
+    let results: Vec<FileResult> = inputs
         .par_iter()
         .enumerate()
         .map(|(index, (candidate, given))| {
+            let engine = engines.get(project_of(candidate)).unwrap_or(first);
             check_candidate(engine, FileId::input(index), candidate, *given)
         })
         .collect();
-    let mut across = engine.check_across(results.iter().filter_map(FileResult::checked));
-    results.truncate(first_context);
-    let first_context = FileId::input(first_context);
-    across.retain(|d| d.file_id < first_context || d.file_id == FileId::CONFIG);
-    engine.finish(results, across)
+    let first_context_id = FileId::input(first_context);
+    let reported = |id: FileId| id < first_context_id;
+    // Each project's results, in id order: its inputs, then its context.
+    let mut by_project: Vec<Vec<FileResult>> = engines.iter().map(|_| Vec::new()).collect();
+    for (result, (candidate, _)) in results.into_iter().zip(&inputs) {
+        by_project[project_of(candidate)].push(result);
+    }
+    let mut outcomes = Vec::with_capacity(engines.len());
+    for (project, (engine, mut results)) in engines.iter().zip(by_project).enumerate() {
+        let inputs = results.partition_point(|r| reported(r.id()));
+        if project > 0 && inputs == 0 {
+            continue;
+        }
+        let checked = || results.iter().filter_map(FileResult::checked);
+        let mut across = engine.check_across(checked());
+        let unseen = engine.templates_unseen(checked(), reported);
+        results.truncate(inputs);
+        across.retain(|d| reported(d.file_id) || d.file_id.is_config());
+        let mut outcome = engine.finish(results, across);
+        outcome.templates_unseen = unseen;
+        outcomes.push(outcome);
+    }
+    Outcome::merge(outcomes)
 }
 
 /// Checks one file of a run: `given` bytes (standard input, an editor's text) when there are
