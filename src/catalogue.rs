@@ -294,6 +294,27 @@ impl RuleDoc {
     }
 }
 
+/// Where each built-in rule is documented (SARIF's `helpUri`, the language server's
+/// `codeDescription`): `WALINT_DOCS_URL` at build time, with `{code}` for the rule's code
+/// (build.rs checks it). walint has no public home yet, so a build without it links no page
+/// rather than an address nobody serves.
+pub const DOCS_URL: Option<&str> = option_env!("WALINT_DOCS_URL");
+
+impl RuleDoc {
+    /// The page the rule is documented at: for a built-in rule its page under `docs_url`
+    /// (see [`DOCS_URL`]), for one defined at run time its first source (the team's own
+    /// policy page).
+    pub fn documentation(&self, docs_url: Option<&str>) -> Option<String> {
+        if self.id.is_builtin() {
+            docs_url
+                .filter(|url| !url.is_empty())
+                .map(|url| url.replace("{code}", &self.code))
+        } else {
+            self.sources.first().cloned()
+        }
+    }
+}
+
 pub const CATEGORIES: &[&str] = &[
     "general",
     "template",
