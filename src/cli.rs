@@ -25,6 +25,7 @@ use crate::schema::{self, Schema};
 use crate::source::MAX_FILE_BYTES;
 use crate::suggest::did_you_mean;
 use crate::templates_command::{self, TemplatesCommand};
+use crate::watch::{self, Changes, Next, Watch};
 
 #[derive(Parser)]
 #[command(
@@ -192,6 +193,10 @@ struct CheckArgs {
     /// Print the fixes as a unified diff and change nothing (exit 1 when there is one)
     #[arg(long, conflicts_with = "fix")]
     diff: bool,
+    /// Check again after each change to the files, walint.yaml included, until Ctrl-C
+    /// (human or concise report on the terminal; not with --fix, --diff, -o or `-`)
+    #[arg(long)]
+    watch: bool,
 }
 
 #[derive(clap::Args)]
@@ -431,15 +436,28 @@ fn run_lint(
     catalogue: Arc<Catalogue>,
 ) -> Result<(Engine, Outcome), Fatal> {
     let inputs = prepare(args, cwd, catalogue)?;
+    for warning in &inputs.warnings {
+        warn(warning);
+    }
     let outcome = engine::lint_in_project(
         &inputs.engine,
         &inputs.files,
         &inputs.context,
         inputs.stdin.as_slice(),
     );
+    for line in run_warnings(args, &inputs, &outcome) {
+        warn(&line);
+    }
+    Ok((inputs.engine, outcome))
+}
+
+/// What a run says on standard error once it is done: with `--verbose` the files left
+/// out, and that it checked nothing when it did.
+fn run_warnings(args: &LintArgs, inputs: &Inputs, outcome: &Outcome) -> Vec<String> {
+    let mut lines = Vec::new();
     if args.verbose {
         for (path, reason) in &outcome.skipped {
-            warn(&format!("walint: skipped {}: {reason}", printable(path)));
+            lines.push(format!("walint: skipped {}: {reason}", printable(path)));
         }
     }
     // The templates lock is checked in every run; it is not what the paths were for.
@@ -449,13 +467,13 @@ fn run_lint(
         .filter(|f| Some(&f.path) != inputs.lock_shown.as_ref())
         .count();
     if checked == 0 {
-        warn(&nothing_checked(
+        lines.push(nothing_checked(
             &inputs.paths,
             inputs.stdin.is_some(),
             outcome.skipped.len(),
         ));
     }
-    Ok((inputs.engine, outcome))
+    lines
 }
 
 /// What a run lints, and the engine it lints with.
@@ -469,6 +487,8 @@ struct Inputs {
     /// warning of a run that checked nothing names.
     paths: Vec<PathBuf>,
     lock_shown: Option<String>,
+    /// What discovery and the config's `include` warn of, for standard error.
+    warnings: Vec<String>,
 }
 
 /// Config, rule selection, standard input and discovery: everything before the lint.
@@ -490,10 +510,12 @@ fn prepare(args: &LintArgs, cwd: &Path, catalogue: Arc<Catalogue>) -> Result<Inp
     if args.force_exclude {
         discover::force_exclude(&mut discovery.files, &config);
     }
-    for warning in &discovery.warnings {
-        warn(&format!("walint: warning: {}", printable(warning)));
-    }
-    check_include(&discovery, &config)?;
+    let mut warnings: Vec<String> = discovery
+        .warnings
+        .iter()
+        .map(|warning| format!("walint: warning: {}", printable(warning)))
+        .collect();
+    check_include(&discovery, &config, &mut warnings)?;
     let options = Options {
         selection: Selection { select, ignore },
         inline_ignores: !args.no_inline_ignores,
@@ -518,6 +540,7 @@ fn prepare(args: &LintArgs, cwd: &Path, catalogue: Arc<Catalogue>) -> Result<Inp
         stdin,
         paths,
         lock_shown,
+        warnings,
     })
 }
 
@@ -596,7 +619,11 @@ fn nothing_checked(paths: &[PathBuf], stdin: bool, skipped: usize) -> String {
 /// `include` patterns that match no file found in the folders walked: when none matches,
 /// nothing was checked because of the config (a typo such as `whatsap/**`), which is an
 /// error; a pattern among others that matches nothing is a warning at the pattern.
-fn check_include(discovery: &discover::Discovery, config: &Config) -> Result<(), Fatal> {
+fn check_include(
+    discovery: &discover::Discovery,
+    config: &Config,
+    warnings: &mut Vec<String>,
+) -> Result<(), Fatal> {
     if !discovery.walked || config.include.is_empty() {
         return Ok(());
     }
@@ -628,7 +655,7 @@ fn check_include(discovery: &discover::Discovery, config: &Config) -> Result<(),
                 .copied()
                 .unwrap_or(true)
             {
-                warn(&format!(
+                warnings.push(format!(
                     "walint: warning: {}no file matched include `{}`{}",
                     at(index),
                     printable(pattern),
@@ -774,6 +801,9 @@ fn read_previous(path: &Path, cwd: &Path) -> Result<PreviousReport, Fatal> {
 }
 
 fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result<u8, Fatal> {
+    if args.watch {
+        watch_usage(&args)?;
+    }
     let cwd = current_dir()?;
     let outputs = parse_outputs(&args)?;
     if args.statistics && report::statistics(args.format).is_none() {
@@ -794,9 +824,21 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         }
         None => None,
     };
+    if args.watch {
+        let given = Given {
+            cwd: &cwd,
+            outputs,
+            previous: previous.as_ref(),
+            baseline: baseline.as_ref(),
+        };
+        return watch(&args, &given, catalogue, out);
+    }
     let fixing = args.fix || args.diff;
-    let (engine, mut outcome, fixed) = if fixing {
+    let (engine, outcome, fixed) = if fixing {
         let inputs = prepare(&args.lint, &cwd, catalogue)?;
+        for warning in &inputs.warnings {
+            warn(warning);
+        }
         let first = engine::lint_in_project(
             &inputs.engine,
             &inputs.files,
@@ -852,15 +894,238 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         let (engine, outcome) = run_lint(&args.lint, &cwd, catalogue)?;
         (engine, outcome, None)
     };
+    let given = Given {
+        cwd: &cwd,
+        outputs,
+        previous: previous.as_ref(),
+        baseline: baseline.as_ref(),
+    };
+    report_run(&args, &given, &engine, outcome, fixed, out)
+}
+
+/// What a check reads before it runs, for the report of each run (one, or one per change
+/// with `--watch`).
+struct Given<'a> {
+    cwd: &'a Path,
+    outputs: Vec<(ReportFormat, Option<PathBuf>)>,
+    previous: Option<&'a PreviousReport>,
+    baseline: Option<&'a (PathBuf, BaselineFile, String)>,
+}
+
+/// Options `--watch` is read with, checked before the first run: each report goes to the
+/// terminal, and nothing the watch itself writes may start another run.
+fn watch_usage(args: &CheckArgs) -> Result<(), Fatal> {
+    let refused = if args.fix || args.diff || args.unsafe_fixes {
+        Some("--fix, --diff and --unsafe-fixes: fixing writes the files the watch reads; run `walint check --fix` once, then watch")
+    } else if !args.output.is_empty() {
+        Some("--output: each run's report replaces the last on the terminal; write a report file with a run of its own")
+    } else if args.lint.paths.iter().any(|p| p.as_os_str() == "-") {
+        Some("`-` (standard input): standard input is read once; name the files to watch")
+    } else if !matches!(args.format, ReportFormat::Human | ReportFormat::Concise) {
+        Some("--format other than human or concise: the watch is for a person at a terminal; machine formats come from a run of their own")
+    } else {
+        None
+    };
+    match refused {
+        Some(why) => Err(Fatal(format!("--watch cannot be used with {why}"))),
+        None => Ok(()),
+    }
+}
+
+/// What `--watch` says on standard error after each run, until Ctrl-C.
+const WATCHING: &str = "watching for changes (Ctrl-C to stop)";
+
+/// `check --watch`: a run, then a run again after each burst of changes until Ctrl-C (exit
+/// 0). A problem that stops the first run is an error, as without `--watch`; later, one
+/// (walint.yaml made invalid by an edit) is shown and the watch waits for the next change.
+fn watch(
+    args: &CheckArgs,
+    given: &Given,
+    catalogue: Arc<Catalogue>,
+    out: &mut Stdout,
+) -> Result<u8, Fatal> {
+    let mut watch = Watch::start().map_err(|e| Fatal(format!("cannot watch for changes: {e}")))?;
+    let env = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+    let mut state = Watched {
+        clear: terminal::clears_screen(env, io::stdout().is_terminal()),
+        started: false,
+        kept: engine::Kept::default(),
+        last: None,
+    };
+    let mut changes = Changes::default();
+    loop {
+        watch_run(
+            args, given, &catalogue, &mut watch, &mut state, &changes, out,
+        )?;
+        changes = match watch.next() {
+            Next::Changed(changes) => changes,
+            Next::Stop => {
+                // The shell's prompt on a line of its own, not after the terminal's `^C`.
+                if io::stderr().is_terminal() {
+                    warn("");
+                }
+                return Ok(EXIT_CLEAN);
+            }
+        };
+    }
+}
+
+/// What the watch keeps from one run to the next.
+struct Watched {
+    /// Clear the screen before each report.
+    clear: bool,
+    /// The first run got past its config and discovery.
+    started: bool,
+    kept: engine::Kept,
+    /// The last run that was reported, `None` before the first and after a failed one.
+    last: Option<LastRun>,
+}
+
+/// What decides whether a run has anything new to report.
+#[derive(PartialEq)]
+struct LastRun {
+    /// The config's file and text: when they change, every file is checked again.
+    config: (Option<PathBuf>, String),
+    inputs: Vec<Candidate>,
+}
+
+/// One run of the watch, on the files as they are, reading again only those that changed:
+/// nothing is printed when no file walint checks changed.
+fn watch_run(
+    args: &CheckArgs,
+    given: &Given,
+    catalogue: &Arc<Catalogue>,
+    watch: &mut Watch,
+    state: &mut Watched,
+    changes: &Changes,
+    out: &mut Stdout,
+) -> Result<(), Fatal> {
+    for error in &changes.errors {
+        warn(&format!("walint: warning: watching: {}", printable(error)));
+    }
+    let cwd = given.cwd;
+    let inputs = match prepare(&args.lint, cwd, catalogue.clone()) {
+        Ok(inputs) => inputs,
+        Err(fatal) if !state.started => return Err(fatal),
+        Err(Fatal(message)) => {
+            if state.clear {
+                out.write(terminal::CLEAR_SCREEN)?;
+            }
+            warn(&format!("walint: error: {}", printable(&message)));
+            warn(&format!("walint: {WATCHING}"));
+            state.last = None;
+            return Ok(());
+        }
+    };
+    state.started = true;
+    for problem in watch.set(watch_roots(&args.lint, &inputs, cwd)) {
+        warn(&format!("walint: warning: {}", printable(&problem)));
+    }
+    let config = inputs.engine.config();
+    let last = LastRun {
+        config: (config.path.clone(), config.text.clone()),
+        inputs: inputs
+            .files
+            .iter()
+            .chain(&inputs.context)
+            .cloned()
+            .collect(),
+    };
+    // The templates lock and custom rules are read with the config: other files' results
+    // depend on them.
+    let lock = watch::absolute(cwd, &config.templates_lock_path());
+    let reload = changes.rescan
+        || state.last.as_ref().map(|l| &l.config) != Some(&last.config)
+        || changes.names(&lock)
+        || changes
+            .paths
+            .iter()
+            .any(|path| custom::names(&config.custom_rules, &config.root, path));
+    if reload {
+        state.kept.clear();
+    }
+    let changed = |path: &Path| changes.names(&watch::absolute(cwd, path));
+    let run = engine::lint_kept(
+        &inputs.engine,
+        &inputs.files,
+        &inputs.context,
+        &mut state.kept,
+        &changed,
+    );
+    if run.read == 0 && state.last.as_ref() == Some(&last) {
+        return Ok(());
+    }
+    if state.clear {
+        out.write(terminal::CLEAR_SCREEN)?;
+    }
+    for warning in inputs
+        .warnings
+        .iter()
+        .chain(&run_warnings(&args.lint, &inputs, &run.outcome))
+    {
+        warn(warning);
+    }
+    report_run(args, given, &inputs.engine, run.outcome, None, out)?;
+    let s = if run.inputs == 1 { "" } else { "s" };
+    warn(&if state.last.is_none() {
+        format!("walint: read {} file{s}; {WATCHING}", run.inputs)
+    } else {
+        format!(
+            "walint: read {} of {} file{s} again; {WATCHING}",
+            run.read, run.inputs
+        )
+    });
+    state.last = Some(last);
+    Ok(())
+}
+
+/// The folders a watched check reads: the paths named (a file's folder, for editors that
+/// save by renaming a new file over the old one), where walint.yaml is or would be found,
+/// the templates lock's folder, and the whole project when the run reads its other files
+/// (cross-file context, custom rules).
+fn watch_roots(args: &LintArgs, inputs: &Inputs, cwd: &Path) -> Vec<(PathBuf, bool)> {
+    let folder_of = |path: &Path| path.parent().map(Path::to_path_buf);
+    let mut roots = Vec::new();
+    for path in &inputs.paths {
+        let path = cwd.join(path);
+        if path.is_dir() {
+            roots.push((path, true));
+        } else if let Some(folder) = folder_of(&path) {
+            roots.push((folder, false));
+        }
+    }
+    let config = inputs.engine.config();
+    match &config.path {
+        Some(path) => roots.extend(folder_of(&cwd.join(path)).map(|f| (f, false))),
+        None if !args.no_config => roots.push((cwd.to_path_buf(), false)),
+        None => {}
+    }
+    roots.extend(folder_of(&config.templates_lock_path()).map(|f| (f, false)));
+    if !inputs.context.is_empty() || !config.custom_rules.is_empty() {
+        roots.push((config.root.clone(), true));
+    }
+    roots
+}
+
+/// The reports of a finished run, and its exit code.
+fn report_run(
+    args: &CheckArgs,
+    given: &Given,
+    engine: &Engine,
+    mut outcome: Outcome,
+    fixed: Option<usize>,
+    out: &mut Stdout,
+) -> Result<u8, Fatal> {
+    let cwd = given.cwd;
     let (config, catalogue) = (engine.config(), engine.catalogue());
-    let baseline_sha256 = baseline.as_ref().map(|(_, _, sha256)| sha256.clone());
-    let stats = baseline.map(|(path, file, _)| {
-        let anchor = Anchor::new(&path, &cwd);
-        let shown = discover::shown(&cwd.join(&path), &cwd);
-        baseline::apply(&mut outcome, &file, &anchor, shown)
+    let baseline_sha256 = given.baseline.map(|(_, _, sha256)| sha256.clone());
+    let stats = given.baseline.map(|(path, file, _)| {
+        let anchor = Anchor::new(path, cwd);
+        let shown = discover::shown(&cwd.join(path), cwd);
+        baseline::apply(&mut outcome, file, &anchor, shown)
     });
     let mut meta = RunMeta::collect(
-        &cwd,
+        cwd,
         outcome.config_file.as_ref(),
         catalogue,
         // Arguments need not be UTF-8 (a file name), and may hold control characters:
@@ -869,11 +1134,12 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
             .skip(1)
             .map(|arg| printable(&discover::path_text(Path::new(&arg))).into_owned()),
     );
-    meta.templates_lock = lock_meta(engine.config(), &outcome, &cwd);
+    meta.templates_lock = lock_meta(engine.config(), &outcome, cwd);
     meta.baseline_sha256 = baseline_sha256;
     meta.attestation = config.report.clone();
     meta.scope = scope(&args.lint, config, catalogue, &outcome);
-    let states_changed_files = outputs
+    let states_changed_files = given
+        .outputs
         .iter()
         .any(|(format, _)| format.states_changed_files());
     if states_changed_files && meta.git_commit.is_some() {
@@ -882,7 +1148,7 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
             .iter()
             .chain(outcome.config_file.as_ref())
             .map(|f| f.path.as_str());
-        if let Some(changed) = report::meta::changed_files(&cwd, checked) {
+        if let Some(changed) = report::meta::changed_files(cwd, checked) {
             meta.dirty = !changed.is_empty();
             meta.changed_files = changed;
         }
@@ -899,7 +1165,7 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         io::stdout().is_terminal(),
     );
     let mut failed_parts = Vec::new();
-    for (index, (format, target)) in outputs.into_iter().enumerate() {
+    for (index, (format, target)) in given.outputs.iter().cloned().enumerate() {
         // A report written to a file is plain text.
         let color = target.is_none() && color_on_stdout;
         let input = ReportInput {
@@ -911,7 +1177,7 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
             catalogue,
             enabled: &outcome.enabled,
             baseline: stats.as_ref(),
-            previous: previous.as_ref(),
+            previous: given.previous,
             meta: &meta,
         };
         // `--statistics` replaces the main report (`--format`); `-o FORMAT=FILE` ones stay.

@@ -32,4 +32,5 @@ pub mod suppress;
 mod templates_command;
 pub mod templates_lock;
 pub mod text;
+pub mod watch;
 pub mod workspace;

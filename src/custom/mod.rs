@@ -115,6 +115,20 @@ pub fn load(
     })
 }
 
+/// Whether `path` is a file that the `custom_rules` globs name under `root`: a rule file of
+/// the run, which `check --watch` reads the config again for when it changes.
+pub fn names(sources: &[RuleSource], root: &Path, path: &Path) -> bool {
+    let Ok(relative) = path.strip_prefix(root) else {
+        return false;
+    };
+    sources.iter().any(|source| {
+        GlobBuilder::new(&source.path)
+            .literal_separator(true)
+            .build()
+            .is_ok_and(|glob| glob.compile_matcher().is_match(relative))
+    })
+}
+
 fn read_text(path: &Path) -> Result<String, String> {
     let (bytes, size) = crate::read::read_capped(path, MAX_FILE_BYTES)
         .map_err(|e| format!("cannot read rule file: {e}"))?;

@@ -2,6 +2,10 @@
 //! in parallel, then across files, then finished. The only part of the engine that reads
 //! files.
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
 use rayon::prelude::*;
 
 use crate::diagnostic::FileId;
@@ -41,7 +45,30 @@ pub fn lint_in_project(
     context: &[Candidate],
     given: &[StdinFile],
 ) -> Outcome {
-    let mut inputs: Vec<(&Candidate, Option<&[u8]>)> = candidates
+    let (inputs, first_context) = inputs(candidates, context, given);
+    // One slot per input, written in place: no per-thread vectors to grow and merge.
+    let results: Vec<FileResult> = inputs
+        .par_iter()
+        .enumerate()
+        .map(|(index, (candidate, given))| {
+            check_candidate(engine, FileId::input(index), candidate, *given)
+        })
+        .collect();
+    finish_project(engine, results, first_context)
+}
+
+/// An input of a run: the file, and its text when it is given rather than read.
+type Input<'a> = (&'a Candidate, Option<&'a [u8]>);
+
+/// The inputs of a run in id order, each with its given text if it has one, and the id of
+/// the first context file: the context files come after the inputs, so their ids tell them
+/// apart.
+fn inputs<'a>(
+    candidates: &'a [Candidate],
+    context: &'a [Candidate],
+    given: &'a [StdinFile],
+) -> (Vec<Input<'a>>, usize) {
+    let mut inputs: Vec<Input> = candidates
         .iter()
         .filter(|c| !given.iter().any(|s| s.candidate.shown == c.shown))
         .map(|c| (c, None))
@@ -54,7 +81,6 @@ pub fn lint_in_project(
         );
         inputs.sort_by(|a, b| a.0.shown.cmp(&b.0.shown));
     }
-    // The context files come after the inputs, so their ids tell them apart.
     let first_context = inputs.len();
     inputs.extend(
         context
@@ -62,19 +88,113 @@ pub fn lint_in_project(
             .filter(|c| !given.iter().any(|s| s.candidate.shown == c.shown))
             .map(|c| (c, None)),
     );
-    // One slot per input, written in place: no per-thread vectors to grow and merge.
-    let mut results: Vec<FileResult> = inputs
-        .par_iter()
-        .enumerate()
-        .map(|(index, (candidate, given))| {
-            check_candidate(engine, FileId::input(index), candidate, *given)
-        })
-        .collect();
+    (inputs, first_context)
+}
+
+/// The cross-file rules over every input, context files included; then the run finished
+/// with the findings of the inputs before `first_context` only.
+fn finish_project(engine: &Engine, mut results: Vec<FileResult>, first_context: usize) -> Outcome {
     let mut across = engine.check_across(results.iter().filter_map(FileResult::checked));
     results.truncate(first_context);
     let first_context = FileId::input(first_context);
     across.retain(|d| d.file_id < first_context || d.file_id == FileId::CONFIG);
     engine.finish(results, across)
+}
+
+/// What a run kept of each file it read from disk, so that the next run with the same
+/// engine (`check --watch`) reads and checks again only the files that changed.
+#[derive(Default)]
+pub struct Kept {
+    files: HashMap<PathBuf, KeptFile>,
+}
+
+struct KeptFile {
+    candidate: Candidate,
+    /// The file's size and time of change before it was read; `None` when they could not
+    /// be read, and the file is then always read again.
+    stamp: Option<Stamp>,
+    result: FileResult,
+}
+
+/// What tells a file written since it was read, with the path events of the watch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some(Stamp {
+        len: metadata.len(),
+        modified: metadata.modified().ok(),
+    })
+}
+
+impl Kept {
+    /// Forgets every file: the next run reads them all (the config changed).
+    pub fn clear(&mut self) {
+        self.files.clear();
+    }
+}
+
+/// A run that reuses what the last one kept: the outcome, and how many inputs it read.
+pub struct Relinted {
+    pub outcome: Outcome,
+    /// Inputs read and checked (the rest were kept from the last run).
+    pub read: usize,
+    pub inputs: usize,
+}
+
+/// [`lint_in_project`] (without given texts) reading again only the files that `changed`
+/// names, whose size or time of change differ from the last run's, or that it did not have;
+/// every other file's result is the last run's, numbered as this run's input. The outcome
+/// is the one a fresh run on the files as they are gives.
+pub fn lint_kept(
+    engine: &Engine,
+    candidates: &[Candidate],
+    context: &[Candidate],
+    kept: &mut Kept,
+    changed: &(dyn Fn(&Path) -> bool + Sync),
+) -> Relinted {
+    let (inputs, first_context) = inputs(candidates, context, &[]);
+    let old = std::mem::take(&mut kept.files);
+    let checked: Vec<(FileResult, Option<Stamp>, bool)> = inputs
+        .par_iter()
+        .enumerate()
+        .map(|(index, (candidate, _))| {
+            let id = FileId::input(index);
+            let now = stamp(&candidate.path);
+            let same = old.get(&candidate.path).filter(|k| {
+                k.candidate == **candidate
+                    && k.stamp.is_some()
+                    && k.stamp == now
+                    && !changed(&candidate.path)
+            });
+            match same {
+                Some(k) => (k.result.clone().renumbered(id), now, false),
+                None => (check_candidate(engine, id, candidate, None), now, true),
+            }
+        })
+        .collect();
+    let read = checked.iter().filter(|(_, _, read)| *read).count();
+    let mut results = Vec::with_capacity(checked.len());
+    for ((candidate, _), (result, stamp, _)) in inputs.iter().zip(checked) {
+        kept.files.insert(
+            candidate.path.clone(),
+            KeptFile {
+                candidate: (*candidate).clone(),
+                stamp,
+                result: result.clone(),
+            },
+        );
+        results.push(result);
+    }
+    Relinted {
+        inputs: results.len(),
+        outcome: finish_project(engine, results, first_context),
+        read,
+    }
 }
 
 /// Checks one file of a run: `given` bytes (standard input, an editor's text) when there are
@@ -105,5 +225,75 @@ pub fn check_candidate(
             }
             Err(refused) => engine.cannot_read(id, &name, refused.to_string()),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::builtin;
+    use crate::config::Config;
+    use crate::engine::Options;
+
+    const TEMPLATE: &str = r#"{"name": "promo", "language": "en_US", "category": "UTILITY", "status": "APPROVED", "components": [{"type": "BODY", "text": "Your order has shipped and arrives on Friday."}]}"#;
+    const FLOW: &str = "flow: bot\nentry: hi\nkeywords: {STOP: out, AGENT: human}\nnodes:\n  hi:\n    type: template\n    template: {name: promo, language: en_US}\n    next: human\n  human: {type: handoff}\n  out: {type: opt_out}\n";
+
+    fn found(root: &Path, config: &Config) -> Vec<Candidate> {
+        crate::discover::discover(&[root.to_path_buf()], config, root)
+            .unwrap()
+            .files
+    }
+
+    /// What tells two outcomes apart: each finding with its file's id and its related ids.
+    fn seen(outcome: &Outcome) -> Vec<(String, String, FileId, Vec<FileId>)> {
+        outcome
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let related = d.related.iter().map(|r| r.file_id).collect();
+                (d.file.clone(), d.code.to_string(), d.file_id, related)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_kept_run_reads_only_new_and_changed_files_and_equals_a_fresh_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join("a.json"), TEMPLATE).unwrap();
+        std::fs::write(root.join("c.yaml"), FLOW).unwrap();
+        let config = Config {
+            root: root.clone(),
+            ..Config::default()
+        };
+        let engine = Engine::new(builtin().unwrap(), config.clone(), Options::default());
+        let mut kept = Kept::default();
+        let nothing = |_: &Path| false;
+        let first = lint_kept(&engine, &found(&root, &config), &[], &mut kept, &nothing);
+        assert_eq!((first.read, first.inputs), (2, 2));
+        assert!(first.outcome.diagnostics.is_empty());
+        // A second definition of the template comes between the two: the flow's id moves
+        // from 1 to 2 and its kept result is numbered anew, not read again.
+        std::fs::write(root.join("b.json"), TEMPLATE).unwrap();
+        let files = found(&root, &config);
+        let again = lint_kept(&engine, &files, &[], &mut kept, &nothing);
+        assert_eq!((again.read, again.inputs), (1, 3));
+        let fresh = lint(&engine, &files, None);
+        assert_eq!(seen(&again.outcome), seen(&fresh));
+        assert!(
+            seen(&fresh)
+                .iter()
+                .any(|(file, code, _, related)| file.ends_with("b.json")
+                    && code == "WA113"
+                    && !related.is_empty()),
+            "{:?}",
+            seen(&fresh)
+        );
+        // A file the caller names as changed is read again, whatever its size and time.
+        let flow = root.join("c.yaml");
+        let named = |path: &Path| path == flow;
+        let third = lint_kept(&engine, &files, &[], &mut kept, &named);
+        assert_eq!(third.read, 1);
+        assert_eq!(seen(&third.outcome), seen(&fresh));
     }
 }
