@@ -158,38 +158,49 @@ pub fn lint_kept(
     changed: &(dyn Fn(&Path) -> bool + Sync),
 ) -> Relinted {
     let (inputs, first_context) = inputs(candidates, context, &[]);
-    let old = std::mem::take(&mut kept.files);
+    // Each input with what the last run kept of it, taken out: a kept result is moved into
+    // this run, not copied.
+    let mut old = std::mem::take(&mut kept.files);
+    let last: Vec<Option<KeptFile>> = inputs
+        .iter()
+        .map(|(candidate, _)| old.remove(&candidate.path))
+        .collect();
     let checked: Vec<(FileResult, Option<Stamp>, bool)> = inputs
         .par_iter()
+        .zip(last)
         .enumerate()
-        .map(|(index, (candidate, _))| {
+        .map(|(index, ((candidate, _), last))| {
             let id = FileId::input(index);
             let now = stamp(&candidate.path);
-            let same = old.get(&candidate.path).filter(|k| {
+            let same = last.filter(|k| {
                 k.candidate == **candidate
                     && k.stamp.is_some()
                     && k.stamp == now
                     && !changed(&candidate.path)
             });
             match same {
-                Some(k) => (k.result.clone().renumbered(id), now, false),
+                Some(k) => (k.result.renumbered(id), now, false),
                 None => (check_candidate(engine, id, candidate, None), now, true),
             }
         })
         .collect();
     let read = checked.iter().filter(|(_, _, read)| *read).count();
-    let mut results = Vec::with_capacity(checked.len());
-    for ((candidate, _), (result, stamp, _)) in inputs.iter().zip(checked) {
-        kept.files.insert(
-            candidate.path.clone(),
-            KeptFile {
+    // A copy of each result is kept for the next run: the outcome takes the results.
+    kept.files = inputs
+        .par_iter()
+        .zip(&checked)
+        .map(|((candidate, _), (result, stamp, _))| {
+            let file = KeptFile {
                 candidate: (*candidate).clone(),
-                stamp,
+                stamp: *stamp,
                 result: result.clone(),
-            },
-        );
-        results.push(result);
-    }
+            };
+            (candidate.path.clone(), file)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
+    let results: Vec<FileResult> = checked.into_iter().map(|(result, _, _)| result).collect();
     Relinted {
         inputs: results.len(),
         outcome: finish_project(engine, results, first_context),
