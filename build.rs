@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use std::{env, fs, path::Path};
 
 use granit_parser::{Event, Parser};
+use sha2::{Digest, Sha256};
 
 /// Just enough of a YAML value to read a rule document's code and options.
 enum Yaml {
@@ -190,7 +191,167 @@ fn accessor(code: &str, option: &RuleOption) -> Result<String, String> {
     Ok(doc + &body)
 }
 
+/// `WALINT_DOCS_URL`, the page each built-in rule is documented at (SARIF's `helpUri`, read
+/// by src/report/sarif.rs): an http(s) URL with `{code}` where the rule's code goes. Checked
+/// here, so that a build with a wrong one fails instead of writing it into every report.
+fn check_docs_url() {
+    println!("cargo:rerun-if-env-changed=WALINT_DOCS_URL");
+    let Some(url) = env::var("WALINT_DOCS_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+    else {
+        return;
+    };
+    let absolute = url.starts_with("https://") || url.starts_with("http://");
+    let plain = !url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '"');
+    if !(absolute && plain && url.contains("{code}")) {
+        panic!(
+            "WALINT_DOCS_URL `{url}` must be an absolute http(s) URL with `{{code}}` where a \
+             rule's code goes, e.g. https://git.example.com/walint/blob/v0.1.0/rules/{{code}}.yaml"
+        );
+    }
+}
+
+/// A Rust string literal of `text`.
+fn literal(text: &str) -> String {
+    format!("{text:?}")
+}
+
+/// A text field as the catalogue keeps it: trimmed at the end.
+fn text_field(doc: &Yaml, key: &str) -> Result<String, String> {
+    doc.text(key)
+        .map(|t| literal(t.trim_end()))
+        .ok_or(format!("no `{key}` text"))
+}
+
+fn strings(doc: &Yaml, key: &str) -> Result<String, String> {
+    let items = match doc.get(key) {
+        None => return Ok("Vec::new()".into()),
+        Some(Yaml::Seq(items)) => items,
+        Some(_) => return Err(format!("`{key}` must be a list of strings")),
+    };
+    let items = items
+        .iter()
+        .map(|item| match item {
+            Yaml::Scalar(s) => Ok(format!("{}.to_string()", literal(s))),
+            _ => Err(format!("`{key}` must be a list of strings")),
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(format!("vec![{}]", items.join(", ")))
+}
+
+/// An f64 literal of a number as written.
+fn float(text: &str) -> Result<String, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+        .map(|n| format!("{n:?}"))
+        .ok_or(format!("`{text}` is not a finite number"))
+}
+
+fn option_doc(option: &RuleOption) -> Result<String, String> {
+    let kind = match option.kind.as_str() {
+        "integer" => "OptionType::Integer",
+        "number" => "OptionType::Number",
+        other => return Err(format!("unknown option type `{other}`")),
+    };
+    let bound = |b: &Option<String>| -> Result<String, String> {
+        Ok(match b {
+            Some(text) => format!("Some({})", float(text)?),
+            None => "None".into(),
+        })
+    };
+    Ok(format!(
+        "OptionDoc {{ name: {}.to_string(), kind: {kind}, default: {}, min: {}, max: {}, description: {}.to_string() }}",
+        literal(&option.name),
+        float(&option.default)?,
+        bound(&option.min)?,
+        bound(&option.max)?,
+        literal(&option.description),
+    ))
+}
+
+fn examples(doc: &Yaml) -> Result<String, String> {
+    let items = match doc.get("examples") {
+        None => return Ok("Vec::new()".into()),
+        Some(Yaml::Seq(items)) => items,
+        Some(_) => return Err("`examples` must be a list".into()),
+    };
+    let items = items
+        .iter()
+        .map(|item| {
+            let kind = match item.text("kind") {
+                Some("failing") => "ExampleKind::Failing",
+                Some("passing") => "ExampleKind::Passing",
+                other => return Err(format!("example kind {other:?}")),
+            };
+            let Some(Yaml::Map(files)) = item.get("files") else {
+                return Err("an example without `files`".into());
+            };
+            let files = files
+                .iter()
+                .map(|(name, text)| match text {
+                    Yaml::Scalar(text) => Ok(format!(
+                        "({}.to_string(), {}.to_string())",
+                        literal(name),
+                        literal(text)
+                    )),
+                    _ => Err(format!("example file `{name}` must be a text")),
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            Ok(format!(
+                "Example {{ kind: {kind}, description: {}.to_string(), files: vec![{}] }}",
+                literal(item.text("description").unwrap_or_default()),
+                files.join(", ")
+            ))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(format!("vec![{}]", items.join(",\n            ")))
+}
+
+/// The rule document as the `RuleDoc` the catalogue reads from it, so a run does not parse
+/// 200 KB of YAML at start-up; `the_generated_rules_are_those_the_documents_read_as` keeps the
+/// two readings equal.
+fn rule_doc(doc: &Yaml, options: &[RuleOption]) -> Result<String, String> {
+    let severity = match doc.text("severity") {
+        Some("error") => "Severity::Error",
+        Some("warning") => "Severity::Warning",
+        Some("info") => "Severity::Info",
+        other => return Err(format!("severity {other:?}")),
+    };
+    let autofix = match doc.text("autofix") {
+        None => "None",
+        Some("safe") => "Some(Applicability::Safe)",
+        Some("unsafe") => "Some(Applicability::Unsafe)",
+        Some(other) => return Err(format!("autofix `{other}`")),
+    };
+    let options = options
+        .iter()
+        .map(option_doc)
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(format!(
+        "        RuleDoc {{\n            id: RuleId(0),\n            code: Arc::from({}),\n            name: Arc::from({}),\n            severity: {severity},\n            category: {}.to_string(),\n            summary: {}.to_string(),\n            rationale: {}.to_string(),\n            fix: {}.to_string(),\n            autofix: {autofix},\n            sources: {},\n            controls: {},\n            security_severity: {},\n            options: vec![{}],\n            examples: {},\n        }},\n",
+        text_field(doc, "code")?,
+        text_field(doc, "name")?,
+        text_field(doc, "category")?,
+        text_field(doc, "summary")?,
+        text_field(doc, "rationale")?,
+        text_field(doc, "fix")?,
+        strings(doc, "sources")?,
+        strings(doc, "controls")?,
+        match doc.text("security_severity") {
+            Some(score) => format!("Some({})", float(score)?),
+            None => "None".into(),
+        },
+        options.join(", "),
+        examples(doc)?,
+    ))
+}
+
 fn main() {
+    check_docs_url();
     println!("cargo:rerun-if-changed=rules");
     let mut names: Vec<String> = fs::read_dir("rules")
         .map(|dir| {
@@ -206,6 +367,7 @@ fn main() {
     let mut ids = String::new();
     let mut codes = String::new();
     let mut options = String::new();
+    let mut docs = String::new();
     for (index, file) in names.iter().enumerate() {
         let path = Path::new(&root).join("rules").join(file);
         let text =
@@ -234,18 +396,45 @@ fn main() {
             ids,
             "    /// {code} {name} (rules/{file}).\n    pub const {code}: RuleId = RuleId({index});"
         );
-        for option in read_options(&doc).unwrap_or_else(|e| fail(e)) {
-            options.push_str(&accessor(code, &option).unwrap_or_else(|e| fail(e)));
+        let rule_options = read_options(&doc).unwrap_or_else(|e| fail(e));
+        for option in &rule_options {
+            options.push_str(&accessor(code, option).unwrap_or_else(|e| fail(e)));
+        }
+        docs.push_str(&rule_doc(&doc, &rule_options).unwrap_or_else(|e| fail(e)));
+    }
+    // The catalogue's SHA-256 that reports state: every rule document (name and text, NUL
+    // after each, in file order), then controls.yaml.
+    let mut hasher = Sha256::new();
+    for file in &names {
+        let text = fs::read(Path::new(&root).join("rules").join(file))
+            .unwrap_or_else(|e| panic!("cannot read rules/{file}: {e}"));
+        for part in [file.as_bytes(), &text] {
+            hasher.update(part);
+            hasher.update([0]);
         }
     }
+    hasher.update(b"controls.yaml\0");
+    hasher.update(
+        fs::read(Path::new(&root).join("rules/controls.yaml"))
+            .unwrap_or_else(|e| panic!("cannot read rules/controls.yaml: {e}")),
+    );
+    let sha256: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let code = format!(
-        "/// Every rule document of `rules/`, by file name, in code order.\n\
+        "/// SHA-256 over every rule document (name and text, in file order) and controls.yaml.\n\
+         pub const CATALOGUE_SHA256: &str = {sha256:?};\n\n\
+         /// Every rule document of `rules/`, by file name, in code order.\n\
          pub static RULE_DOCUMENTS: &[(&str, &str)] = &[\n{documents}];\n\n\
          /// How many rules are built in: their ids come first in every catalogue.\n\
          pub const BUILTIN_RULES: usize = {};\n\n\
          /// The codes of the built-in rules, by id.\n\
          const BUILTIN_CODES: [&str; BUILTIN_RULES] = [{codes}];\n\n\
          impl RuleId {{\n{ids}}}\n\n\
+         /// The built-in rules as their documents read, in code order.\n\
+         fn builtin_rule_docs() -> Vec<RuleDoc> {{\n    vec![\n{docs}    ]\n}}\n\n\
          /// The options of the built-in rules, typed, with the defaults and ranges of their YAML.\n\
          pub mod options {{\n    use super::{{IntegerOption, NumberOption, RuleId}};\n\n{options}}}\n",
         names.len()

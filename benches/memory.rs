@@ -96,9 +96,10 @@ fn render(
 ) -> String {
     let input = ReportInput {
         files: &outcome.files,
-        config_file: outcome.config_file.as_ref(),
+        config_files: &outcome.config_files,
         diagnostics: &outcome.diagnostics,
         color: false,
+        width: None,
         fail_on: FailOn::At(Severity::Error),
         catalogue,
         enabled: &outcome.enabled,

@@ -24,6 +24,11 @@ impl RuleId {
     pub fn index(self) -> usize {
         usize::from(self.0)
     }
+
+    /// A rule of walint's own catalogue (`rules/WA*.yaml`), with the same id in every catalogue.
+    pub fn is_builtin(self) -> bool {
+        self.index() < BUILTIN_RULES
+    }
 }
 
 /// A built-in rule shows as its code (`WA201`), one defined at run time as its index.
@@ -238,8 +243,26 @@ pub struct RuleDoc {
     pub autofix: Option<Applicability>,
     pub sources: Vec<String>,
     pub controls: Vec<String>,
+    /// For a rule about a security weakness, how severe its findings are on the CVSS scale
+    /// GitHub code scanning sorts security alerts by (`security_severity:`, above 0.0 and at
+    /// most 10.0: from 9.0 critical, from 7.0 high, from 4.0 medium, else low).
+    pub security_severity: Option<f64>,
     pub options: Vec<OptionDoc>,
     pub examples: Vec<Example>,
+}
+
+impl RuleDoc {
+    /// What `walint check --fix` does with the rule's findings, as `explain` and SARIF's help
+    /// say it.
+    pub fn autofix_text(&self) -> &'static str {
+        match self.autofix {
+            Some(Applicability::Safe) => "Autofix: safe: `walint check --fix` applies it",
+            Some(Applicability::Unsafe) => {
+                "Autofix: unsafe: it changes what the file means; `walint check --fix --unsafe-fixes` applies it"
+            }
+            None => "Autofix: none: no mechanical fix, its findings need a person",
+        }
+    }
 }
 
 pub const CATEGORIES: &[&str] = &[
@@ -262,6 +285,7 @@ const FIELDS: &[&str] = &[
     "autofix",
     "sources",
     "controls",
+    "security_severity",
     "options",
     "examples",
 ];
@@ -289,7 +313,7 @@ pub struct Catalogue {
 }
 
 static BUILTIN: LazyLock<Result<Arc<Catalogue>, String>> =
-    LazyLock::new(|| Catalogue::from_documents(RULE_DOCUMENTS, CONTROLS).map(Arc::new));
+    LazyLock::new(|| Catalogue::from_rules(builtin_rule_docs(), CONTROLS).map(Arc::new));
 
 /// The catalogue of the built-in rules, or why it is broken (which the catalogue test rules
 /// out).
@@ -298,12 +322,19 @@ pub fn builtin() -> Result<Arc<Catalogue>, String> {
 }
 
 impl Catalogue {
-    /// A catalogue of the rule documents given, in code order, and the controls they cite.
+    /// A catalogue of the rule documents given, in code order, and the controls they cite: the
+    /// reading that the generated built-in rules are tested against.
+    #[cfg(test)]
     pub fn from_documents(documents: &[(&str, &str)], controls: &str) -> Result<Catalogue, String> {
-        let mut rules = documents
+        let rules = documents
             .iter()
             .map(|(file, text)| parse_rule(text).map_err(|e| format!("rules/{file}: {e}")))
             .collect::<Result<Vec<_>, _>>()?;
+        Catalogue::from_rules(rules, controls)
+    }
+
+    /// A catalogue of the rules given, in code order, and the controls they cite.
+    fn from_rules(mut rules: Vec<RuleDoc>, controls: &str) -> Result<Catalogue, String> {
         rules.sort_by(|a, b| a.code.cmp(&b.code));
         let (controls, policy_date) =
             parse_controls(controls).map_err(|e| format!("rules/controls.yaml: {e}"))?;
@@ -345,6 +376,21 @@ impl Catalogue {
         Ok(id)
     }
 
+    /// Takes in a rule another catalogue defined at run time (a nested config's custom rule):
+    /// its id here, the same one when this catalogue holds the same rule already (two
+    /// configs that load one rule file), else a new one. A different rule of the same code
+    /// or name is an error.
+    pub fn adopt(&mut self, rule: &RuleDoc) -> Result<RuleId, String> {
+        if let Some(same) = self.find(&rule.code).filter(|r| {
+            let mut theirs = rule.clone();
+            theirs.id = r.id;
+            **r == theirs
+        }) {
+            return Ok(same.id);
+        }
+        self.define(rule.clone())
+    }
+
     /// Every rule, by id: the built-in ones in code order, then those defined at run time.
     pub fn rules(&self) -> &[RuleDoc] {
         &self.rules
@@ -363,6 +409,7 @@ impl Catalogue {
     }
 }
 
+#[cfg(test)]
 fn parse_rule(text: &str) -> Result<RuleDoc, String> {
     let tree = parse(text, Format::Yaml).map_err(|e| e.message)?;
     let root = *tree.documents.first().ok_or("empty document")?;
@@ -497,9 +544,37 @@ pub fn read_rule(tree: &Tree, root: NodeId, extra: &[&str]) -> Result<RuleDoc, R
         },
         sources: strings("sources")?,
         controls: strings("controls")?,
+        security_severity: tree
+            .get(root, "security_severity")
+            .map(|node| {
+                security_severity(tree.value(node)).map_err(|e| RuleError::at(tree.span(node), e))
+            })
+            .transpose()?,
         options,
         examples,
     })
+}
+
+/// A `security_severity`: a score above 0.0 and at most 10.0 with at most one decimal, as
+/// CVSS scores are written (GitHub reads 0.0 as no severity at all).
+fn security_severity(value: &Value) -> Result<f64, String> {
+    let wrong = || {
+        "`security_severity` must be a number above 0.0 and at most 10.0, with at most one \
+         decimal (a CVSS score such as 7.5)"
+            .to_string()
+    };
+    let Value::Number(text) = value else {
+        return Err(wrong());
+    };
+    let (whole, decimal) = text.split_once('.').unwrap_or((text, "0"));
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(decimal) || decimal.len() > 1 {
+        return Err(wrong());
+    }
+    match text.parse::<f64>() {
+        Ok(score) if score > 0.0 && score <= 10.0 => Ok(score),
+        _ => Err(wrong()),
+    }
 }
 
 /// The controls and the policy data's date.
@@ -640,6 +715,42 @@ mod tests {
         assert_eq!(&*catalogue.rule(RuleId::WA201).code, "WA201");
         assert_eq!(&*catalogue.rule(RuleId::WA201).name, "menu-overloaded");
         assert_eq!(&*catalogue.rule(RuleId::WA504).code, "WA504");
+        assert!(RuleId::WA001.is_builtin() && RuleId::WA504.is_builtin());
+    }
+
+    #[test]
+    fn the_generated_rules_are_those_the_documents_read_as() {
+        let parsed = Catalogue::from_documents(RULE_DOCUMENTS, CONTROLS).unwrap();
+        let generated = builtin().unwrap();
+        assert_eq!(parsed.rules().len(), generated.rules().len());
+        for (parsed, generated) in parsed.rules().iter().zip(generated.rules()) {
+            assert_eq!(
+                parsed, generated,
+                "build.rs reads {} otherwise",
+                parsed.code
+            );
+        }
+        assert_eq!(parsed.controls, generated.controls);
+    }
+
+    #[test]
+    fn the_catalogue_sha256_is_that_of_the_embedded_documents() {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for (name, text) in RULE_DOCUMENTS {
+            for part in [*name, *text] {
+                hasher.update(part.as_bytes());
+                hasher.update([0]);
+            }
+        }
+        hasher.update(b"controls.yaml\0");
+        hasher.update(CONTROLS.as_bytes());
+        let hex: String = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(CATALOGUE_SHA256, hex);
     }
 
     #[test]
@@ -695,12 +806,36 @@ mod tests {
     }
 
     #[test]
+    fn a_rule_another_catalogue_defined_is_adopted_once_and_a_different_one_clashes() {
+        // Two nested configs' catalogues, each with its own rules.
+        let mut a = (*builtin().unwrap()).clone();
+        let acme = a.define(runtime_rule("ACME001", "acme-menu")).unwrap();
+        let mut b = (*builtin().unwrap()).clone();
+        b.define(runtime_rule("BETA001", "beta-menu")).unwrap();
+        let same = b.define(runtime_rule("ACME001", "acme-menu")).unwrap();
+        let mut run = a.clone();
+        let beta = run.adopt(b.rule(RuleId(BUILTIN_RULES as u16))).unwrap();
+        assert_eq!(beta.index(), BUILTIN_RULES + 1);
+        // The same rule under another id there: the run's id.
+        assert_eq!(run.adopt(b.rule(same)).unwrap(), acme);
+        assert!(!acme.is_builtin() && RuleId::WA201.is_builtin());
+        let mut other = runtime_rule("ACME001", "acme-menu");
+        other.summary = "another rule".into();
+        assert!(run
+            .adopt(&other)
+            .unwrap_err()
+            .contains("clashes with ACME001"));
+        assert_eq!(run.rules().len(), BUILTIN_RULES + 2);
+    }
+
+    #[test]
     fn rules_defined_at_run_time_get_ids_after_the_built_in_ones() {
         let mut catalogue = (*builtin().unwrap()).clone();
         let id = catalogue
             .define(runtime_rule("ACME001", "acme-menu"))
             .unwrap();
         assert_eq!(id.index(), BUILTIN_RULES);
+        assert!(!id.is_builtin());
         assert_eq!(format!("{id:?}"), format!("RuleId({BUILTIN_RULES})"));
         assert_eq!(&*catalogue.rule(id).code, "ACME001");
         assert_eq!(catalogue.find("acme-menu").map(|r| r.id), Some(id));
@@ -710,6 +845,29 @@ mod tests {
         assert!(clash.unwrap_err().contains("clashes with ACME001"));
         let clash = catalogue.define(runtime_rule("ACME002", "menu-overloaded"));
         assert!(clash.unwrap_err().contains("clashes with WA201"));
+    }
+
+    #[test]
+    fn a_security_severity_is_a_cvss_score() {
+        let rule = |score: &str| {
+            parse_rule(&format!(
+                "code: X1\nname: x\nseverity: error\ncategory: general\nsummary: s\nrationale: r\nfix: f\nsecurity_severity: {score}\n"
+            ))
+        };
+        for (written, score) in [("9.0", 9.0), ("7.5", 7.5), ("10", 10.0), ("0.1", 0.1)] {
+            assert_eq!(rule(written).unwrap().security_severity, Some(score));
+        }
+        for wrong in [
+            "0.0", "0", "10.1", "11", "-1.0", "7.25", "high", "\"7.5\"", "1e1", "[7]",
+        ] {
+            let found = rule(wrong).unwrap_err();
+            assert!(
+                found.contains("above 0.0 and at most 10.0"),
+                "{wrong}: {found}"
+            );
+        }
+        let without = parse_rule("code: X1\nname: x\nseverity: error\ncategory: general\nsummary: s\nrationale: r\nfix: f\n");
+        assert_eq!(without.unwrap().security_severity, None);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use crate::catalogue::{self, Catalogue, ExampleKind};
 use crate::config::{self, Config, FailOn};
 use crate::custom;
+use crate::diagnostic::FileId;
 use crate::discover::{self, Candidate};
 use crate::engine::{self, Engine, Options, Outcome, Selection, StdinFile};
 use crate::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
@@ -126,10 +127,10 @@ struct LintArgs {
     /// Files and folders to lint; `-` reads standard input (see --stdin-filename)
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
-    /// Use this config file instead of discovering walint.yaml
+    /// Use this config file for every file, instead of the nearest walint.yaml
     #[arg(short, long, value_name = "FILE", conflicts_with = "no_config")]
     config: Option<PathBuf>,
-    /// Ignore any walint.yaml
+    /// Ignore every walint.yaml
     #[arg(long)]
     no_config: bool,
     /// Only these rules: comma-separated codes, names or prefixes (WA2, WA201, menu-overloaded)
@@ -380,7 +381,8 @@ fn load_config(
     cwd: &Path,
     catalogue: &Arc<Catalogue>,
 ) -> Result<(Config, custom::Loaded), Fatal> {
-    // The folder being checked first (its own walint.yaml), then the current folder. For
+    // The run's own config: the folder being checked first (its own walint.yaml), then the
+    // current folder; those nearer a file below it are read as the files are found. For
     // standard input, the folder of the name it stands for.
     let first = args
         .paths
@@ -429,18 +431,25 @@ fn current_dir() -> Result<PathBuf, Fatal> {
     discover::working_folder().map_err(Fatal)
 }
 
+/// What a run's findings are for.
+#[derive(Clone, Copy)]
+enum Purpose {
+    /// Failing the run (`check`), at `--fail-on` when it is given.
+    Gate(Option<FailOnArg>),
+    /// Being recorded (`baseline`).
+    Record,
+}
+
 /// Config, discovery and the lint run itself, as `check` and `baseline` share them.
 fn run_lint(
     args: &LintArgs,
     cwd: &Path,
     catalogue: Arc<Catalogue>,
-) -> Result<(Engine, Outcome), Fatal> {
-    let inputs = prepare(args, cwd, catalogue)?;
-    for warning in &inputs.warnings {
-        warn(warning);
-    }
-    let outcome = engine::lint_in_project(
-        &inputs.engine,
+    purpose: Purpose,
+) -> Result<(Inputs, Outcome), Fatal> {
+    let inputs = prepare_warned(args, cwd, catalogue, purpose)?;
+    let outcome = engine::lint_run(
+        &inputs.engines,
         &inputs.files,
         &inputs.context,
         inputs.stdin.as_slice(),
@@ -448,11 +457,11 @@ fn run_lint(
     for line in run_warnings(args, &inputs, &outcome) {
         warn(&line);
     }
-    Ok((inputs.engine, outcome))
+    Ok((inputs, outcome))
 }
 
 /// What a run says on standard error once it is done: with `--verbose` the files left
-/// out, and that it checked nothing when it did.
+/// out, that it checked nothing when it did, and the templates it could not see.
 fn run_warnings(args: &LintArgs, inputs: &Inputs, outcome: &Outcome) -> Vec<String> {
     let mut lines = Vec::new();
     if args.verbose {
@@ -464,7 +473,7 @@ fn run_warnings(args: &LintArgs, inputs: &Inputs, outcome: &Outcome) -> Vec<Stri
     let checked = outcome
         .files
         .iter()
-        .filter(|f| Some(&f.path) != inputs.lock_shown.as_ref())
+        .filter(|f| !inputs.lock_shown.contains(&f.path))
         .count();
     if checked == 0 {
         lines.push(nothing_checked(
@@ -473,75 +482,247 @@ fn run_warnings(args: &LintArgs, inputs: &Inputs, outcome: &Outcome) -> Vec<Stri
             outcome.skipped.len(),
         ));
     }
+    if let Some(unseen) = &outcome.templates_unseen {
+        lines.push(templates_unseen(unseen, inputs.catalogue()));
+    }
     lines
 }
 
-/// What a run lints, and the engine it lints with.
-struct Inputs {
-    engine: Engine,
-    files: Vec<Candidate>,
-    /// The rest of the project, read for the cross-file rules only (a run on some files).
-    context: Vec<Candidate>,
-    stdin: Option<StdinFile>,
-    /// The paths named (standard input aside), and the templates lock as shown: what the
-    /// warning of a run that checked nothing names.
-    paths: Vec<PathBuf>,
-    lock_shown: Option<String>,
-    /// What discovery and the config's `include` warn of, for standard error.
-    warnings: Vec<String>,
+/// The note of a run whose flows and campaigns send templates it cannot see: once, not a
+/// finding per reference.
+fn templates_unseen(unseen: &engine::TemplatesUnseen, catalogue: &Catalogue) -> String {
+    let codes: Vec<&str> = unseen
+        .rules
+        .iter()
+        .map(|&rule| &*catalogue.rule(rule).code)
+        .collect();
+    let codes = match codes.as_slice() {
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [] => String::new(),
+    };
+    let count = |n: usize, what: &str| match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    };
+    format!(
+        "walint: note: no template file is in the run or its project, so {codes} did not check {} in {} (check the templates' folder too)",
+        count(unseen.references, "template reference"),
+        count(unseen.files, "file"),
+    )
 }
 
-/// Config, rule selection, standard input and discovery: everything before the lint.
-fn prepare(args: &LintArgs, cwd: &Path, catalogue: Arc<Catalogue>) -> Result<Inputs, Fatal> {
+/// What a run lints, and the engines it lints with.
+struct Inputs {
+    /// One per project (see [`discover::Configs`]), the run's config's first; all share the
+    /// run's catalogue.
+    engines: Vec<Engine>,
+    files: Vec<Candidate>,
+    /// The rest of the projects, read for the cross-file rules only (a run on some files).
+    context: Vec<Candidate>,
+    stdin: Option<StdinFile>,
+    /// The paths named (standard input aside), and the templates locks as shown: what the
+    /// warning of a run that checked nothing names.
+    paths: Vec<PathBuf>,
+    lock_shown: Vec<String>,
+}
+
+impl Inputs {
+    /// The engine of the run's config.
+    fn engine(&self) -> &Engine {
+        &self.engines[0]
+    }
+
+    /// The engine of a file's project.
+    fn engine_of(&self, candidate: &Candidate) -> &Engine {
+        self.engines.get(candidate.project).unwrap_or(self.engine())
+    }
+
+    fn catalogue(&self) -> &Catalogue {
+        self.engine().catalogue()
+    }
+}
+
+/// [`prepare`], its warnings on standard error as they come before the lint (and before
+/// the error that stops it, if one does).
+fn prepare_warned(
+    args: &LintArgs,
+    cwd: &Path,
+    catalogue: Arc<Catalogue>,
+    purpose: Purpose,
+) -> Result<Inputs, Fatal> {
+    let mut warnings = Vec::new();
+    let prepared = prepare(args, cwd, catalogue, purpose, &mut warnings);
+    for warning in &warnings {
+        warn(warning);
+    }
+    prepared
+}
+
+/// Config, rule selection, standard input and discovery: everything before the lint. What
+/// it warns of goes to `warnings`, in order, for standard error (`check --watch` prints it
+/// after clearing the screen).
+fn prepare(
+    args: &LintArgs,
+    cwd: &Path,
+    catalogue: Arc<Catalogue>,
+    purpose: Purpose,
+    warnings: &mut Vec<String>,
+) -> Result<Inputs, Fatal> {
     let (mut config, loaded) = load_config(args, cwd, &catalogue)?;
-    let catalogue = loaded.catalogue;
-    let lock = discover::load_lock(&mut config, cwd).map_err(Fatal)?;
-    let select = rule_codes(&args.select, &catalogue)?;
-    let ignore = rule_codes(&args.ignore, &catalogue)?;
-    let stdin = read_stdin(args, &config, cwd)?;
+    discover::load_lock(&mut config, cwd).map_err(Fatal)?;
+    // `--config` and `--no-config` name the one config of every file.
+    let fixed = args.config.is_some() || args.no_config;
+    let mut configs = discover::Configs::new(config, loaded, fixed, catalogue, cwd);
+    let stdin_project = stdin_project(args, &mut configs, cwd)?;
     let paths: Vec<PathBuf> = args
         .paths
         .iter()
         .filter(|p| p.as_os_str() != "-")
         .cloned()
         .collect();
-    let mut discovery =
-        discover::discover(&paths, &config, cwd).map_err(|refused| Fatal(refused.to_string()))?;
+    let mut discovery = discover::discover_in(&paths, &mut configs, cwd)
+        .map_err(|refused| Fatal(refused.to_string()))?;
     if args.force_exclude {
-        discover::force_exclude(&mut discovery.files, &config);
+        discover::force_exclude(&mut discovery.files, |project| configs.config(project));
     }
-    let mut warnings: Vec<String> = discovery
-        .warnings
-        .iter()
-        .map(|warning| format!("walint: warning: {}", printable(warning)))
-        .collect();
-    check_include(&discovery, &config, &mut warnings)?;
-    let options = Options {
-        selection: Selection { select, ignore },
-        inline_ignores: !args.no_inline_ignores,
-        custom: loaded.rules,
-    };
-    let walked_root = discovery.walked_root;
+    warnings.extend(
+        discovery
+            .warnings
+            .iter()
+            .map(|warning| format!("walint: warning: {}", printable(warning))),
+    );
+    // The run's config first, then the nested ones in path order.
+    let mut order: Vec<usize> = (0..discovery.include_matched.len()).collect();
+    order.sort_by_key(|&project| (project != 0, configs.config(project).path.clone()));
+    for project in order {
+        let matched = &discovery.include_matched[project];
+        let config = configs.config(project);
+        // The run's config is checked whatever was found; a nested one when a file found
+        // while walking is its.
+        let matched = match matched {
+            Some(matched) => matched.clone(),
+            None if project == 0 => vec![false; config.include.len()],
+            None => continue,
+        };
+        let walked_root = discovery.walked_root.get(project).copied().unwrap_or(false);
+        check_include(discovery.walked, walked_root, &matched, config, warnings)?;
+    }
     let mut files = discovery.files;
-    let lock_shown = lock.as_ref().map(|path| discover::shown(path, cwd));
-    if let Some(path) = lock {
-        with_lock(&mut files, path, &config, cwd);
+    let mut used = vec![false; configs.projects().len()];
+    used[0] = true;
+    for project in files.iter().map(|c| c.project).chain(stdin_project) {
+        used[project] = true;
     }
-    let context = if walked_root {
-        Vec::new()
-    } else {
-        project_context(&config, cwd, &files)
+    let mut context = Vec::new();
+    for (project, &in_run) in used.iter().enumerate() {
+        let walked_root = discovery.walked_root.get(project).copied().unwrap_or(false);
+        if in_run && !walked_root {
+            context.extend(project_context(&mut configs, project, cwd, &files)?);
+        }
+    }
+    let mut lock_shown = Vec::new();
+    for (project, &in_run) in used.iter().enumerate() {
+        let config = configs.config(project);
+        if in_run && config.lock.is_some() {
+            let path = config.templates_lock_path();
+            lock_shown.push(discover::shown(&path, cwd));
+            with_lock(&mut files, path, project, config, cwd);
+        }
+    }
+    used.resize(configs.projects().len(), false);
+    let run = configs.into_run(&used).map_err(Fatal)?;
+    for candidate in files.iter_mut().chain(&mut context) {
+        run.renumber(candidate);
+    }
+    if let Purpose::Gate(arg) = purpose {
+        run_wide_settings(&run.projects, arg, cwd, warnings);
+    }
+    let select = rule_codes(&args.select, &run.catalogue)?;
+    let ignore = rule_codes(&args.ignore, &run.catalogue)?;
+    // Read once the arguments are known to be good: a bad one is said without waiting.
+    let stdin = match stdin_project {
+        Some(project) => {
+            let project = run.renumber.get(project).copied().unwrap_or(0);
+            Some(read_stdin(args, project, run.config(project), cwd)?)
+        }
+        None => None,
     };
-    let engine = Engine::new(catalogue, config, options);
+    let selection = Selection { select, ignore };
+    let engines = run
+        .projects
+        .into_iter()
+        .enumerate()
+        .map(|(project, (config, custom))| {
+            let options = Options {
+                selection: selection.clone(),
+                inline_ignores: !args.no_inline_ignores,
+                custom,
+                config_file: FileId::config(project),
+            };
+            Engine::new(run.catalogue.clone(), config, options)
+        })
+        .collect();
     Ok(Inputs {
-        engine,
+        engines,
         files,
         context,
         stdin,
         paths,
         lock_shown,
-        warnings,
     })
+}
+
+/// A nested config's settings that only the run's config (or the command line) gives: said
+/// once each, at the key, when its value is not the run's.
+fn run_wide_settings(
+    projects: &[(Config, Arc<custom::CustomRules>)],
+    arg: Option<FailOnArg>,
+    cwd: &Path,
+    warnings: &mut Vec<String>,
+) {
+    let Some(((run, _), nested)) = projects.split_first() else {
+        return;
+    };
+    let fail_on = fail_on_of(arg, run);
+    let source = match (arg, run.fail_on) {
+        (Some(_), _) => "--fail-on".to_string(),
+        (None, Some(_)) => format!("from {}", printable(&run.shown)),
+        (None, None) => "the default".to_string(),
+    };
+    // A project of the run's with no file of it has the defaults: nothing to say.
+    for (config, _) in nested.iter().filter(|(config, _)| config.path.is_some()) {
+        let folder = match discover::shown(&config.root, cwd) {
+            folder if folder.is_empty() => ".".to_string(),
+            folder => folder,
+        };
+        let shown = printable(&config.shown);
+        let at = |key: &str| match config.keys_at.get(key) {
+            Some((line, column)) => format!("{shown}:{line}:{column}: "),
+            None => format!("{shown}: "),
+        };
+        if let Some(own) = config.fail_on.filter(|&own| own != fail_on) {
+            warnings.push(format!(
+                "walint: warning: {}`fail_on: {}` is not used: `fail_on` is the run's, and this run fails on {} ({source}); run walint in `{}` for its own",
+                at("fail_on"),
+                fail_on_word(own),
+                fail_on_word(fail_on),
+                printable(&folder),
+            ));
+        }
+        if config.keys_at.contains_key("report") && config.report != run.report {
+            let whose = if run.keys_at.contains_key("report") {
+                format!("this run's is {}'s", printable(&run.shown))
+            } else {
+                "this run has none".to_string()
+            };
+            warnings.push(format!(
+                "walint: warning: {}`report` is not used: the audit reports' sign-off block is the run's, and {whose}; run walint in `{}` for its own",
+                at("report"),
+                printable(&folder),
+            ));
+        }
+    }
 }
 
 /// `--select` / `--ignore` as codes or prefixes: each item trimmed (`"WA201, WA209"`), a
@@ -570,29 +751,37 @@ fn rule_codes(items: &[String], catalogue: &Catalogue) -> Result<Vec<String>, Fa
     Ok(codes)
 }
 
-/// The files of the project a run on some of its files reads as context for the cross-file
-/// rules (the templates a named flow sends): what a run on the config's folder would check,
-/// less the run's own files. Without a config there is no project to read.
-fn project_context(config: &Config, cwd: &Path, files: &[Candidate]) -> Vec<Candidate> {
+/// The files of a project a run on some of its files reads as context for the cross-file
+/// rules (the templates a named flow sends): what a run on the config's folder would check
+/// of the project (a nested project's files are its own), less the run's own files. Without
+/// a config there is no project to read.
+fn project_context(
+    configs: &mut discover::Configs,
+    project: usize,
+    cwd: &Path,
+    files: &[Candidate],
+) -> Result<Vec<Candidate>, Fatal> {
+    let config = configs.config(project);
     if config.path.is_none() {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    let Ok(project) = discover::discover(std::slice::from_ref(&config.root), config, cwd) else {
-        return Vec::new();
-    };
+    let root = config.root.clone();
+    // What cannot be read of it (a nested config) stops the run, as in a run of the folder.
+    let found = discover::discover_in(std::slice::from_ref(&root), configs, cwd)
+        .map_err(|refused| Fatal(refused.to_string()))?;
     let own: std::collections::HashSet<PathBuf> = files
         .iter()
         .map(|f| cwd.join(&f.path))
         .map(|path| path.canonicalize().unwrap_or(path))
         .collect();
-    project
+    Ok(found
         .files
         .into_iter()
         .filter(|f| {
             let path = cwd.join(&f.path);
-            !own.contains(&path.canonicalize().unwrap_or(path))
+            f.project == project && !own.contains(&path.canonicalize().unwrap_or(path))
         })
-        .collect()
+        .collect())
 }
 
 /// The warning of a run that checked no file: a gate that passes on nothing says so.
@@ -619,12 +808,16 @@ fn nothing_checked(paths: &[PathBuf], stdin: bool, skipped: usize) -> String {
 /// `include` patterns that match no file found in the folders walked: when none matches,
 /// nothing was checked because of the config (a typo such as `whatsap/**`), which is an
 /// error; a pattern among others that matches nothing is a warning at the pattern.
+/// `matched` says which patterns of `config` (a project's) a file found while walking matched;
+/// `walked_root`, that its whole folder was walked.
 fn check_include(
-    discovery: &discover::Discovery,
+    walked: bool,
+    walked_root: bool,
+    matched: &[bool],
     config: &Config,
     warnings: &mut Vec<String>,
 ) -> Result<(), Fatal> {
-    if !discovery.walked || config.include.is_empty() {
+    if !walked || config.include.is_empty() {
         return Ok(());
     }
     let at = |index: usize| match config.include_at.get(index) {
@@ -634,7 +827,7 @@ fn check_include(
         _ => String::new(),
     };
     let hint = |pattern: &str| include_hint(pattern, &config.root);
-    if discovery.include_matched.iter().all(|matched| !matched) {
+    if matched.iter().all(|matched| !matched) {
         let patterns: Vec<String> = config
             .include
             .iter()
@@ -647,14 +840,9 @@ fn check_include(
             patterns.join(", ")
         )));
     }
-    if discovery.walked_root {
+    if walked_root {
         for (index, pattern) in config.include.iter().enumerate() {
-            if !discovery
-                .include_matched
-                .get(index)
-                .copied()
-                .unwrap_or(true)
-            {
+            if !matched.get(index).copied().unwrap_or(true) {
                 warnings.push(format!(
                     "walint: warning: {}no file matched include `{}`{}",
                     at(index),
@@ -692,7 +880,13 @@ fn include_hint(pattern: &str, root: &Path) -> String {
 
 /// The templates lock is a file of every run that has one, wherever the paths point: its
 /// age is checked (WA119) and the audit reports list it among the evidence.
-fn with_lock(files: &mut Vec<Candidate>, path: PathBuf, config: &Config, cwd: &Path) {
+fn with_lock(
+    files: &mut Vec<Candidate>,
+    path: PathBuf,
+    project: usize,
+    config: &Config,
+    cwd: &Path,
+) {
     let canonical = path.canonicalize().ok();
     let same = |candidate: &Candidate| {
         candidate.path == path
@@ -708,14 +902,19 @@ fn with_lock(files: &mut Vec<Candidate>, path: PathBuf, config: &Config, cwd: &P
         path,
         explicit: true,
         unreadable: None,
+        project,
     };
     let at = files.partition_point(|c| c.shown < candidate.shown);
     files.insert(at, candidate);
 }
 
-/// `-` among the paths: standard input as the file `--stdin-filename` names (by default
-/// `stdin.json` when it starts like JSON, else `stdin.yaml`).
-fn read_stdin(args: &LintArgs, config: &Config, cwd: &Path) -> Result<Option<StdinFile>, Fatal> {
+/// With `-` among the paths, the project of standard input: that of the folder of the name
+/// `--stdin-filename` gives it, else of the current folder.
+fn stdin_project(
+    args: &LintArgs,
+    configs: &mut discover::Configs,
+    cwd: &Path,
+) -> Result<Option<usize>, Fatal> {
     let wanted = args.paths.iter().any(|p| p.as_os_str() == "-");
     if !wanted {
         return match &args.stdin_filename {
@@ -726,6 +925,21 @@ fn read_stdin(args: &LintArgs, config: &Config, cwd: &Path) -> Result<Option<Std
             None => Ok(None),
         };
     }
+    let name = args.stdin_filename.as_deref().unwrap_or(Path::new("stdin"));
+    configs
+        .governing_file(&cwd.join(name))
+        .map(Some)
+        .map_err(Fatal)
+}
+
+/// Standard input as the file `--stdin-filename` names (by default `stdin.json` when it
+/// starts like JSON, else `stdin.yaml`), of `project`, whose config is `config`.
+fn read_stdin(
+    args: &LintArgs,
+    project: usize,
+    config: &Config,
+    cwd: &Path,
+) -> Result<StdinFile, Fatal> {
     // The limit and one byte at most: `cat /dev/zero | walint check -` ends.
     let bytes = crate::read::read_stream_capped(std::io::stdin().lock(), MAX_FILE_BYTES)
         .map_err(|e| Fatal(format!("cannot read standard input: {e}")))?;
@@ -741,16 +955,17 @@ fn read_stdin(args: &LintArgs, config: &Config, cwd: &Path) -> Result<Option<Std
         }
     };
     let path = cwd.join(&name);
-    Ok(Some(StdinFile {
+    Ok(StdinFile {
         candidate: Candidate {
             shown: discover::shown(&path, cwd),
             config_path: config.relative(&path),
             path,
             explicit: true,
             unreadable: None,
+            project,
         },
         bytes,
-    }))
+    })
 }
 
 /// A baseline file, read within the size limit and parsed, with its SHA-256.
@@ -834,13 +1049,11 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         return watch(&args, &given, catalogue, out);
     }
     let fixing = args.fix || args.diff;
-    let (engine, outcome, fixed) = if fixing {
-        let inputs = prepare(&args.lint, &cwd, catalogue)?;
-        for warning in &inputs.warnings {
-            warn(warning);
-        }
-        let first = engine::lint_in_project(
-            &inputs.engine,
+    let purpose = Purpose::Gate(args.fail_on);
+    let (inputs, outcome, fixed) = if fixing {
+        let inputs = prepare_warned(&args.lint, &cwd, catalogue, purpose)?;
+        let first = engine::lint_run(
+            &inputs.engines,
             &inputs.files,
             &inputs.context,
             inputs.stdin.as_slice(),
@@ -858,8 +1071,12 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
             }
         }
         // What remains: the run again, on the fixed texts.
-        let outcome =
-            engine::lint_in_project(&inputs.engine, &inputs.files, &inputs.context, &fixes.given);
+        let outcome = engine::lint_run(
+            &inputs.engines,
+            &inputs.files,
+            &inputs.context,
+            &fixes.given,
+        );
         let remaining = outcome.diagnostics.iter().filter(|d| d.is_active()).count();
         if args.diff {
             out.write(&fixes.diff)?;
@@ -882,17 +1099,17 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
             // `--fix -`: the fixed text is the output; what remains is said on stderr.
             out.write(text)?;
             warn(&format!("{} fixed, {remaining} remaining", fixes.fixed));
-            let fail_on = fail_on_of(args.fail_on, inputs.engine.config());
+            let fail_on = fail_on_of(args.fail_on, inputs.engine().config());
             let failed = outcome
                 .diagnostics
                 .iter()
                 .any(|d| d.is_active() && fail_on.fails(d.severity));
             return Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN });
         }
-        (inputs.engine, outcome, Some(fixes.fixed))
+        (inputs, outcome, Some(fixes.fixed))
     } else {
-        let (engine, outcome) = run_lint(&args.lint, &cwd, catalogue)?;
-        (engine, outcome, None)
+        let (inputs, outcome) = run_lint(&args.lint, &cwd, catalogue, purpose)?;
+        (inputs, outcome, None)
     };
     let given = Given {
         cwd: &cwd,
@@ -900,7 +1117,7 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         previous: previous.as_ref(),
         baseline: baseline.as_ref(),
     };
-    report_run(&args, &given, &engine, outcome, fixed, out)
+    report_run(&args, &given, &inputs, outcome, fixed, out)
 }
 
 /// What a check reads before it runs, for the report of each run (one, or one per change
@@ -984,8 +1201,9 @@ struct Watched {
 /// What decides whether a run has anything new to report.
 #[derive(PartialEq)]
 struct LastRun {
-    /// The config's file and text: when they change, every file is checked again.
-    config: (Option<PathBuf>, String),
+    /// Each project's config file and text, the run's first: when one changes, or one comes
+    /// or goes (a walint.yaml created in a subfolder), every file is checked again.
+    configs: Vec<(Option<PathBuf>, String)>,
     inputs: Vec<Candidate>,
 }
 
@@ -1004,12 +1222,22 @@ fn watch_run(
         warn(&format!("walint: warning: watching: {}", printable(error)));
     }
     let cwd = given.cwd;
-    let inputs = match prepare(&args.lint, cwd, catalogue.clone()) {
+    let mut warnings = Vec::new();
+    let purpose = Purpose::Gate(args.fail_on);
+    let inputs = match prepare(&args.lint, cwd, catalogue.clone(), purpose, &mut warnings) {
         Ok(inputs) => inputs,
-        Err(fatal) if !state.started => return Err(fatal),
+        Err(fatal) if !state.started => {
+            for warning in &warnings {
+                warn(warning);
+            }
+            return Err(fatal);
+        }
         Err(Fatal(message)) => {
             if state.clear {
                 out.write(terminal::CLEAR_SCREEN)?;
+            }
+            for warning in &warnings {
+                warn(warning);
             }
             warn(&format!("walint: error: {}", printable(&message)));
             warn(&format!("walint: {WATCHING}"));
@@ -1021,9 +1249,11 @@ fn watch_run(
     for problem in watch.set(watch_roots(&args.lint, &inputs, cwd)) {
         warn(&format!("walint: warning: {}", printable(&problem)));
     }
-    let config = inputs.engine.config();
+    let configs = || inputs.engines.iter().map(Engine::config);
     let last = LastRun {
-        config: (config.path.clone(), config.text.clone()),
+        configs: configs()
+            .map(|config| (config.path.clone(), config.text.clone()))
+            .collect(),
         inputs: inputs
             .files
             .iter()
@@ -1031,22 +1261,25 @@ fn watch_run(
             .cloned()
             .collect(),
     };
-    // The templates lock and custom rules are read with the config: other files' results
-    // depend on them.
-    let lock = watch::absolute(cwd, &config.templates_lock_path());
+    // Each project's templates lock and custom rules are read with its config: other
+    // files' results depend on them.
+    let read_with_config = |config: &Config| {
+        let root = watch::absolute(cwd, &config.root);
+        changes.names(&watch::absolute(cwd, &config.templates_lock_path()))
+            || changes
+                .paths
+                .iter()
+                .any(|path| custom::names(&config.custom_rules, &root, path))
+    };
     let reload = changes.rescan
-        || state.last.as_ref().map(|l| &l.config) != Some(&last.config)
-        || changes.names(&lock)
-        || changes
-            .paths
-            .iter()
-            .any(|path| custom::names(&config.custom_rules, &config.root, path));
+        || state.last.as_ref().map(|l| &l.configs) != Some(&last.configs)
+        || configs().any(read_with_config);
     if reload {
         state.kept.clear();
     }
     let changed = |path: &Path| changes.names(&watch::absolute(cwd, path));
     let run = engine::lint_kept(
-        &inputs.engine,
+        &inputs.engines,
         &inputs.files,
         &inputs.context,
         &mut state.kept,
@@ -1058,14 +1291,13 @@ fn watch_run(
     if state.clear {
         out.write(terminal::CLEAR_SCREEN)?;
     }
-    for warning in inputs
-        .warnings
+    for warning in warnings
         .iter()
         .chain(&run_warnings(&args.lint, &inputs, &run.outcome))
     {
         warn(warning);
     }
-    report_run(args, given, &inputs.engine, run.outcome, None, out)?;
+    report_run(args, given, &inputs, run.outcome, None, out)?;
     let s = if run.inputs == 1 { "" } else { "s" };
     warn(&if state.last.is_none() {
         format!("walint: read {} file{s}; {WATCHING}", run.inputs)
@@ -1080,29 +1312,40 @@ fn watch_run(
 }
 
 /// The folders a watched check reads: the paths named (a file's folder, for editors that
-/// save by renaming a new file over the old one), where walint.yaml is or would be found,
-/// the templates lock's folder, and the whole project when the run reads its other files
-/// (cross-file context, custom rules).
+/// save by renaming a new file over the old one), where a walint.yaml is or would be found
+/// (a folder named is watched whole, so a nested one is seen come and go; above a path
+/// named, the folders up to the current one), each project's templates lock's folder, and
+/// a whole project when the run reads its other files (cross-file context, custom rules).
 fn watch_roots(args: &LintArgs, inputs: &Inputs, cwd: &Path) -> Vec<(PathBuf, bool)> {
     let folder_of = |path: &Path| path.parent().map(Path::to_path_buf);
+    // `--config` and `--no-config` fix the config of every file: no walint.yaml is looked for.
+    let fixed = args.config.is_some() || args.no_config;
     let mut roots = Vec::new();
     for path in &inputs.paths {
-        let path = cwd.join(path);
+        let path = watch::absolute(cwd, path);
         if path.is_dir() {
-            roots.push((path, true));
+            roots.push((path.clone(), true));
         } else if let Some(folder) = folder_of(&path) {
             roots.push((folder, false));
         }
+        if !fixed {
+            let above = path.ancestors().skip(1).take_while(|a| a.starts_with(cwd));
+            roots.extend(above.map(|folder| (folder.to_path_buf(), false)));
+        }
     }
-    let config = inputs.engine.config();
-    match &config.path {
-        Some(path) => roots.extend(folder_of(&cwd.join(path)).map(|f| (f, false))),
-        None if !args.no_config => roots.push((cwd.to_path_buf(), false)),
-        None => {}
+    if !fixed {
+        roots.push((cwd.to_path_buf(), false));
     }
-    roots.extend(folder_of(&config.templates_lock_path()).map(|f| (f, false)));
-    if !inputs.context.is_empty() || !config.custom_rules.is_empty() {
-        roots.push((config.root.clone(), true));
+    for (project, engine) in inputs.engines.iter().enumerate() {
+        let config = engine.config();
+        if let Some(path) = &config.path {
+            roots.extend(folder_of(&cwd.join(path)).map(|f| (f, false)));
+        }
+        roots.extend(folder_of(&cwd.join(config.templates_lock_path())).map(|f| (f, false)));
+        let has_context = inputs.context.iter().any(|c| c.project == project);
+        if has_context || !config.custom_rules.is_empty() {
+            roots.push((cwd.join(&config.root), true));
+        }
     }
     roots
 }
@@ -1111,12 +1354,13 @@ fn watch_roots(args: &LintArgs, inputs: &Inputs, cwd: &Path) -> Vec<(PathBuf, bo
 fn report_run(
     args: &CheckArgs,
     given: &Given,
-    engine: &Engine,
+    inputs: &Inputs,
     mut outcome: Outcome,
     fixed: Option<usize>,
     out: &mut Stdout,
 ) -> Result<u8, Fatal> {
     let cwd = given.cwd;
+    let engine = inputs.engine();
     let (config, catalogue) = (engine.config(), engine.catalogue());
     let baseline_sha256 = given.baseline.map(|(_, _, sha256)| sha256.clone());
     let stats = given.baseline.map(|(path, file, _)| {
@@ -1126,7 +1370,7 @@ fn report_run(
     });
     let mut meta = RunMeta::collect(
         cwd,
-        outcome.config_file.as_ref(),
+        outcome.config_files.iter().find(|f| f.id == FileId::CONFIG),
         catalogue,
         // Arguments need not be UTF-8 (a file name), and may hold control characters:
         // escaped as names are.
@@ -1134,10 +1378,10 @@ fn report_run(
             .skip(1)
             .map(|arg| printable(&discover::path_text(Path::new(&arg))).into_owned()),
     );
-    meta.templates_lock = lock_meta(engine.config(), &outcome, cwd);
+    meta.templates_lock = lock_meta(inputs, &outcome, cwd);
     meta.baseline_sha256 = baseline_sha256;
     meta.attestation = config.report.clone();
-    meta.scope = scope(&args.lint, config, catalogue, &outcome);
+    meta.scope = scope(&args.lint, inputs, &outcome);
     let states_changed_files = given
         .outputs
         .iter()
@@ -1146,7 +1390,7 @@ fn report_run(
         let checked = outcome
             .files
             .iter()
-            .chain(outcome.config_file.as_ref())
+            .chain(&outcome.config_files)
             .map(|f| f.path.as_str());
         if let Some(changed) = report::meta::changed_files(cwd, checked) {
             meta.dirty = !changed.is_empty();
@@ -1154,25 +1398,27 @@ fn report_run(
         }
     }
     let fail_on = fail_on_of(args.fail_on, config);
-    let fail_on_word = match fail_on {
-        FailOn::At(severity) => severity.as_str(),
-        FailOn::Never => "never",
-    };
-    meta.report_id = report::meta::report_id(&meta, &outcome.files, fail_on_word);
+    meta.report_id = report::meta::report_id(&meta, &outcome.files, fail_on_word(fail_on));
     let color_on_stdout = terminal::use_color(
         args.color,
         |name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()),
         io::stdout().is_terminal(),
     );
+    let width_on_stdout = terminal::report_width(
+        |name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()),
+        terminal::terminal_columns,
+    );
     let mut failed_parts = Vec::new();
     for (index, (format, target)) in given.outputs.iter().cloned().enumerate() {
-        // A report written to a file is plain text.
+        // A report written to a file is plain text, at the fixed width.
         let color = target.is_none() && color_on_stdout;
+        let width = width_on_stdout.filter(|_| target.is_none());
         let input = ReportInput {
             files: &outcome.files,
-            config_file: outcome.config_file.as_ref(),
+            config_files: &outcome.config_files,
             diagnostics: &outcome.diagnostics,
             color,
+            width,
             fail_on,
             catalogue,
             enabled: &outcome.enabled,
@@ -1239,6 +1485,14 @@ fn report_run(
         .iter()
         .any(|d| d.is_active() && fail_on.fails(d.severity));
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// `fail_on` as written.
+fn fail_on_word(fail_on: FailOn) -> &'static str {
+    match fail_on {
+        FailOn::At(severity) => severity.as_str(),
+        FailOn::Never => "never",
+    }
 }
 
 fn fail_on_of(arg: Option<FailOnArg>, config: &Config) -> FailOn {
@@ -1325,7 +1579,9 @@ fn fix_files(inputs: &Inputs, outcome: &Outcome, unsafe_fixes: bool) -> Result<F
             continue;
         };
         let name = engine::FileName::of(candidate);
-        let result = inputs.engine.fix_text(file.id, &name, &text, unsafe_fixes);
+        let result = inputs
+            .engine_of(candidate)
+            .fix_text(file.id, &name, &text, unsafe_fixes);
         fixes.fixed += result.fixed;
         fixes.diff.push_str(&crate::fix::unified_diff(
             &file.path,
@@ -1348,25 +1604,46 @@ fn fix_files(inputs: &Inputs, outcome: &Outcome, unsafe_fixes: bool) -> Result<F
 }
 
 /// What the run was asked to check, for the audit reports' scope.
-fn scope(
-    args: &LintArgs,
-    config: &Config,
-    catalogue: &Catalogue,
-    outcome: &Outcome,
-) -> report::meta::Scope {
+fn scope(args: &LintArgs, inputs: &Inputs, outcome: &Outcome) -> report::meta::Scope {
     let text = |p: &Path| printable(&discover::path_text(p)).into_owned();
+    let catalogue = inputs.catalogue();
+    let rules_off = |config: &Config| {
+        catalogue
+            .rules()
+            .iter()
+            .filter(|r| config.turns_off(r.id))
+            .map(|r| r.code.to_string())
+            .collect()
+    };
+    let config = inputs.engine().config();
+    // The nested configs of the run: those of a project with a file in it.
+    let nested = inputs
+        .engines
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter_map(|(project, engine)| {
+            let file = outcome
+                .config_files
+                .iter()
+                .find(|f| f.id == FileId::config(project))?;
+            let config = engine.config();
+            Some(report::meta::NestedConfig {
+                config: printable(&file.path).into_owned(),
+                config_sha256: file.sha256.clone(),
+                include: config.include.clone(),
+                exclude: config.exclude.clone(),
+                rules_off: rules_off(config),
+            })
+        })
+        .collect();
     report::meta::Scope {
         paths: args.paths.iter().map(|p| text(p)).collect(),
         include: config.include.clone(),
         exclude: config.exclude.clone(),
         select: args.select.clone(),
         ignore: args.ignore.clone(),
-        rules_off: catalogue
-            .rules()
-            .iter()
-            .filter(|r| config.turns_off(r.id))
-            .map(|r| r.code.to_string())
-            .collect(),
+        rules_off: rules_off(config),
         inline_ignores: !args.no_inline_ignores,
         force_exclude: args.force_exclude,
         skipped: outcome
@@ -1377,6 +1654,7 @@ fn scope(
                 reason: reason.to_string(),
             })
             .collect(),
+        nested,
     }
 }
 
@@ -1387,8 +1665,11 @@ fn format_name(format: ReportFormat) -> String {
         .map_or_else(String::new, |v| v.get_name().to_string())
 }
 
-/// The templates lock as the audit reports show it, with the run's templates against it.
-fn lock_meta(config: &Config, outcome: &Outcome, cwd: &Path) -> Option<LockMeta> {
+/// The templates lock as the audit reports show it, with the run's templates against it:
+/// the run's config's lock and the templates of its project (a nested project's lock is
+/// among the files checked).
+fn lock_meta(inputs: &Inputs, outcome: &Outcome, cwd: &Path) -> Option<LockMeta> {
+    let config = inputs.engine().config();
     let lock = config.lock.as_ref()?;
     let shown = discover::shown(&config.templates_lock_path(), cwd);
     let sha256 = outcome
@@ -1397,9 +1678,18 @@ fn lock_meta(config: &Config, outcome: &Outcome, cwd: &Path) -> Option<LockMeta>
         .find(|f| f.path == shown)
         .map(|f| f.sha256.clone())
         .unwrap_or_default();
+    let of_project: std::collections::HashSet<&str> = inputs
+        .files
+        .iter()
+        .chain(inputs.stdin.as_ref().map(|s| &s.candidate))
+        .filter(|c| c.project == 0)
+        .map(|c| c.shown.as_str())
+        .collect();
     let templates = outcome.templates.iter().filter_map(|t| {
         let file = outcome.source(t.file)?;
-        Some((t.name.clone(), t.language.clone(), file.path.clone()))
+        let path = file.path.as_str();
+        (inputs.engines.len() == 1 || of_project.contains(path))
+            .then(|| (t.name.clone(), t.language.clone(), file.path.clone()))
     });
     Some(LockMeta::new(lock, shown, sha256, templates))
 }
@@ -1479,7 +1769,7 @@ fn record_baseline(args: BaselineArgs, catalogue: Arc<Catalogue>) -> Result<u8, 
     } else {
         None
     };
-    let (_, outcome) = run_lint(&args.lint, &cwd, catalogue)?;
+    let (_, outcome) = run_lint(&args.lint, &cwd, catalogue, Purpose::Record)?;
     let anchor = Anchor::new(&args.output, &cwd);
     let recording = Recording {
         reason,
@@ -1620,15 +1910,8 @@ fn explain(rule: &str, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fa
         "{} {} ({}, {})\n\n{}\n\nWhy\n{}\n\nHow to fix\n{}\n",
         doc.code, doc.name, doc.severity, doc.category, doc.summary, doc.rationale, doc.fix
     );
-    text.push_str(match doc.autofix {
-        Some(crate::diagnostic::Applicability::Safe) => {
-            "Autofix: safe: `walint check --fix` applies it\n"
-        }
-        Some(crate::diagnostic::Applicability::Unsafe) => {
-            "Autofix: unsafe: it changes what the file means; `walint check --fix --unsafe-fixes` applies it\n"
-        }
-        None => "Autofix: none: no mechanical fix, its findings need a person\n",
-    });
+    text.push_str(doc.autofix_text());
+    text.push('\n');
     if !doc.options.is_empty() {
         text.push_str("\nOptions (walint.yaml `rules:`)\n");
         for option in &doc.options {

@@ -143,6 +143,8 @@ pub struct Config {
     /// `custom_rules:`: where the team's own rules are, in order. Loaded into the run's
     /// catalogue before the rest of the config is read ([`custom_rule_sources`]).
     pub custom_rules: Vec<RuleSource>,
+    /// Where each top-level key is written: (line, column), for messages about a setting.
+    pub keys_at: BTreeMap<String, (usize, usize)>,
 }
 
 /// One entry of `custom_rules:`, relative to the config's folder.
@@ -341,6 +343,10 @@ impl Config {
         }
         for entry in top {
             let node = entry.value;
+            let at = lines.position(text, entry.key_span.start);
+            config
+                .keys_at
+                .insert(entry.key.clone(), (at.line, at.column));
             match entry.key.as_str() {
                 "include" => {
                     config.include = read.globs(node, "include")?;
@@ -440,6 +446,25 @@ impl Config {
             .filter(|o| o.applies(relative, pointer))
             .find_map(|o| o.rules.get(&rule).and_then(|r| r.severity))
             .or_else(|| self.rules.get(&rule).and_then(|r| r.severity))
+    }
+
+    /// The same settings with every rule named by the id `map` gives it: the ids of the
+    /// run's catalogue, for a config read with a catalogue of its own (custom rules).
+    pub fn remap_rules(&mut self, map: impl Fn(RuleId) -> RuleId) {
+        let remap = |rules: &mut BTreeMap<RuleId, RuleSetting>| {
+            *rules = std::mem::take(rules)
+                .into_iter()
+                .map(|(id, setting)| (map(id), setting))
+                .collect();
+        };
+        remap(&mut self.rules);
+        for rule in &mut self.overrides {
+            remap(&mut rule.rules);
+            rule.rule_spans = std::mem::take(&mut rule.rule_spans)
+                .into_iter()
+                .map(|(id, span)| (map(id), span))
+                .collect();
+        }
     }
 
     /// Whether `rules:` turns a rule off.

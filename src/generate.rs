@@ -76,7 +76,8 @@ fn extra_sections(subcommands: &[String]) -> Roff {
         (
             "walint.yaml, .walint.yaml",
             "the configuration, looked for in the folder being checked and its parents, \
-             then in the current folder and its parents (walint init writes a starter)",
+             then in the current folder and its parents; one in a folder below governs the \
+             files there (walint init writes a starter)",
         ),
         (
             "walint-baseline.json",

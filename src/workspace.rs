@@ -64,14 +64,15 @@ impl SourceFile {
     }
 }
 
-/// A file by id among `files` (in id order) and the config file ([`FileId::CONFIG`]).
+/// A file by id among `files` (in id order) and the config files (each by its own id, see
+/// [`FileId::config`]).
 pub fn file_by_id<'a>(
     files: &'a [SourceFile],
-    config_file: Option<&'a SourceFile>,
+    config_files: &'a [SourceFile],
     id: FileId,
 ) -> Option<&'a SourceFile> {
-    if id == FileId::CONFIG {
-        return config_file;
+    if id.is_config() {
+        return config_files.iter().find(|f| f.id == id);
     }
     let at = files.binary_search_by_key(&id, |f| f.id).ok()?;
     files.get(at)

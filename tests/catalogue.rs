@@ -192,3 +192,107 @@ fn the_readme_rules_table_matches_the_catalogue() {
         "README.md's rules table is out of date; paste the output of `walint rules`"
     );
 }
+
+/// The CVSS 3.1 base score of a vector of scope `S:U` (`AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N`),
+/// by the specification's formula; `None` for a vector it does not read.
+fn cvss_base_score(vector: &str) -> Option<f64> {
+    let metrics: Vec<(&str, &str)> = vector
+        .split('/')
+        .map(|part| part.split_once(':'))
+        .collect::<Option<_>>()?;
+    let metric = |name: &str, values: &[(&str, f64)]| {
+        let (_, value) = metrics.iter().find(|(n, _)| *n == name)?;
+        values.iter().find(|(v, _)| v == value).map(|(_, w)| *w)
+    };
+    let impact = |name: &str| metric(name, &[("H", 0.56), ("L", 0.22), ("N", 0.0)]);
+    if metrics.len() != 8 || metric("S", &[("U", 0.0)]).is_none() {
+        return None;
+    }
+    let exploitability = 8.22
+        * metric("AV", &[("N", 0.85), ("A", 0.62), ("L", 0.55), ("P", 0.2)])?
+        * metric("AC", &[("L", 0.77), ("H", 0.44)])?
+        * metric("PR", &[("N", 0.85), ("L", 0.62), ("H", 0.27)])?
+        * metric("UI", &[("N", 0.85), ("R", 0.62)])?;
+    let iss = 1.0 - (1.0 - impact("C")?) * (1.0 - impact("I")?) * (1.0 - impact("A")?);
+    let score = 6.42 * iss + exploitability;
+    // The specification's round-up to one decimal, in integers against float error.
+    let hundred_thousandths = (score.min(10.0) * 100_000.0).round() as i64;
+    let tenths = (hundred_thousandths + 9_999) / 10_000;
+    Some(if iss <= 0.0 {
+        0.0
+    } else {
+        tenths as f64 / 10.0
+    })
+}
+
+#[test]
+fn the_cvss_formula_gives_the_specifications_scores() {
+    for (vector, score) in [
+        ("AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8),
+        ("AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N", 7.5),
+        ("AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:N/A:N", 3.1),
+        ("AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H", 7.8),
+    ] {
+        assert_eq!(cvss_base_score(vector), Some(score), "{vector}");
+    }
+    assert_eq!(cvss_base_score("AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"), None);
+    assert_eq!(cvss_base_score("AV:N/AC:L"), None);
+}
+
+/// GitHub code scanning treats a rule with a `security-severity` as a security rule and sorts
+/// its alerts by the score. Each score in rules/*.yaml is the CVSS 3.1 base score of the
+/// vector its comment gives, with the reason; a rule with a security control (OWASP-*) that
+/// has none says why not.
+#[test]
+fn security_severities_are_the_cvss_scores_their_documents_give() {
+    let catalogue = builtin().unwrap();
+    let readme = readme_joined();
+    let mut scored = Vec::new();
+    for rule in catalogue.rules() {
+        let (_, text) = walint::catalogue::RULE_DOCUMENTS
+            .iter()
+            .find(|(file, _)| *file == format!("{}.yaml", rule.code))
+            .unwrap();
+        let code = &rule.code;
+        let Some(score) = rule.security_severity else {
+            if rule.controls.iter().any(|c| c.starts_with("OWASP-")) {
+                assert!(
+                    text.contains("\n# No security_severity: "),
+                    "{code} has a security control but no security_severity, and no comment saying why"
+                );
+            }
+            continue;
+        };
+        let vector = text
+            .split("# security_severity, the CVSS 3.1 base score of ")
+            .nth(1)
+            .and_then(|rest| rest.split(":\n").next())
+            .unwrap_or_else(|| panic!("{code}: no CVSS vector above its security_severity"));
+        assert_eq!(
+            cvss_base_score(vector),
+            Some(score),
+            "{code}: security_severity {score} is not the score of {vector}"
+        );
+        // README.md's "GitHub Actions" lists them with their scores.
+        let listed = format!("{code} {} {score:.1}", rule.name);
+        assert!(
+            readme.contains(&listed),
+            "README.md does not list `{listed}`"
+        );
+        scored.push(&**code);
+    }
+    assert_eq!(
+        scored,
+        ["WA003", "WA108", "WA111", "WA401", "WA402", "WA403", "WA405"]
+    );
+}
+
+/// README.md with its lines joined, as Markdown reads a paragraph.
+fn readme_joined() -> String {
+    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .unwrap()
+        .split('\n')
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}

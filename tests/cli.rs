@@ -272,11 +272,14 @@ fn bad_config_is_exit_2_with_position_and_suggestion() {
         "check",
         HEADLINE,
         "-c",
-        "tests/fixtures/headline/config/walint.yaml",
+        "tests/fixtures/headline/config/walint-misspelt.yaml",
     ]);
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
-    assert!(err.contains("walint.yaml:2:1"), "{err}");
+    assert!(
+        err.contains("tests/fixtures/headline/config/walint-misspelt.yaml:2:1"),
+        "{err}"
+    );
     assert!(
         err.contains("unknown key `exlude`; did you mean `exclude`?"),
         "{err}"
@@ -398,7 +401,7 @@ fn verbose_lists_the_files_left_out_and_why() {
     assert_eq!(verbose.stdout, quiet.stdout);
     assert_eq!(
         stderr(&verbose),
-        "walint: skipped tests/fixtures/headline/config/walint.yaml: not a kind walint recognises\n\
+        "walint: skipped tests/fixtures/headline/config/walint-misspelt.yaml: not a kind walint recognises\n\
          walint: skipped tests/fixtures/headline/tsconfig.json: does not parse and carries no walint marker\n"
     );
 }

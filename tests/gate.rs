@@ -775,3 +775,271 @@ fn item_13_junit_testcase_names_are_stable_when_lines_move() {
     assert!(before.contains("message=\"line 2, column"), "{before}");
     assert!(after.contains("message=\"line 5, column"), "{after}");
 }
+
+// 10. The human report is laid out to the terminal's width (`COLUMNS`, else the terminal's
+// size), and a long line is cut around the finding so that it fits, the underline still
+// under the marked text.
+
+/// A template list written as one minified JSON line of about 14,000 characters, as Meta's
+/// API returns it: a plain http:// link near its start, one in a Japanese template in its
+/// middle (wide characters on both sides of it) and one at its very end.
+fn minified_templates() -> String {
+    let template = |name: &str, language: &str, body: &str| {
+        format!(
+            r#"{{"name":"{name}","language":"{language}","category":"UTILITY","components":[{{"type":"BODY","text":"{body}","example":{{"body_text":[["A-1042"]]}}}}]}}"#
+        )
+    };
+    let filler = |i: usize| {
+        template(
+            &format!("order_update_{i}"),
+            "en_US",
+            "Your order {{1}} is on its way.",
+        )
+    };
+    let mut list = vec![template(
+        "first",
+        "en_US",
+        "See {{1}} at http://acme.example/first today.",
+    )];
+    list.extend((0..38).map(filler));
+    list.push(template(
+        "order_update_ja",
+        "ja",
+        "ご注文{{1}}の配送状況は http://acme.example/ja/track でご確認いただけます。お届けまで今しばらくお待ちください。",
+    ));
+    list.extend((38..77).map(filler));
+    list.push(
+        r#"{"name":"last","language":"en_US","category":"UTILITY","components":[{"type":"BODY","text":"Your order {{1}} is on its way.","example":{"body_text":[["A-1042"]]}},{"type":"FOOTER","text":"http://acme.example/last"}]}"#
+            .to_string(),
+    );
+    let line = format!(r#"{{"data":[{}]}}"#, list.join(","));
+    let length = line.chars().count();
+    assert!((14_000..14_500).contains(&length), "{length}");
+    line
+}
+
+/// Columns `text` takes in a terminal.
+fn terminal_columns(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// The human report of `dir` with `COLUMNS` set to `columns` (unset when `None`).
+fn human_at(dir: &Path, columns: Option<&str>) -> String {
+    let mut command = common::command(dir, &["check"]);
+    if let Some(columns) = columns {
+        command.env("COLUMNS", columns);
+    }
+    let output = command.output().unwrap();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    stdout(&output)
+}
+
+/// For each source line of `report`'s snippets (` 1 │ …`) that holds a link, the column of
+/// the link's start in that line and the column where the underline below it starts.
+fn link_and_underline_columns(report: &str) -> Vec<(usize, usize)> {
+    let lines: Vec<&str> = report.lines().collect();
+    lines
+        .windows(2)
+        .filter_map(|pair| {
+            pair[0].strip_prefix(" 1 │ ")?;
+            let at = pair[0].find("http://")?;
+            let link = terminal_columns(&pair[0][..at]);
+            let mark = pair[1].find('─')?;
+            Some((link, terminal_columns(&pair[1][..mark])))
+        })
+        .collect()
+}
+
+#[test]
+fn item_10_a_minified_line_is_cut_to_the_terminal_width_around_each_finding() {
+    let line = minified_templates();
+    let dir = project(&[("whatsapp/templates/all.json", &line)]);
+    // Where each link is in the file: the header of its finding says so (columns count
+    // characters).
+    let columns: Vec<usize> = line
+        .match_indices("http://")
+        .map(|(at, _)| line[..at].chars().count() + 1)
+        .collect();
+    assert_eq!(columns.len(), 3);
+    for width in [60, 200] {
+        let report = human_at(dir.path(), Some(&width.to_string()));
+        assert!(report.contains("Found 3 problems"), "{report}");
+        for row in report.lines() {
+            assert!(
+                terminal_columns(row) <= width,
+                "{} columns at COLUMNS={width}: {row}",
+                terminal_columns(row)
+            );
+        }
+        for column in &columns {
+            let header = format!("[whatsapp/templates/all.json:1:{column}]");
+            assert!(report.contains(&header), "{header} at {width}: {report}");
+        }
+        let marks = link_and_underline_columns(&report);
+        assert_eq!(marks.len(), 3, "{report}");
+        for (link, underline) in marks {
+            assert_eq!(link, underline, "COLUMNS={width}:\n{report}");
+        }
+        insta::assert_snapshot!(format!("item_10_columns_{width}"), report);
+    }
+    // The wide report shows more of the line around each finding than the narrow one.
+    let shown = |report: &str| {
+        report
+            .lines()
+            .filter(|l| l.contains("http://"))
+            .map(terminal_columns)
+            .sum::<usize>()
+    };
+    let narrow = human_at(dir.path(), Some("60"));
+    let wide = human_at(dir.path(), Some("200"));
+    assert!(shown(&narrow) < shown(&wide));
+    // A COLUMNS below what a snippet needs is read as 40; one that is no number is ignored.
+    let tiny = human_at(dir.path(), Some("8"));
+    assert!(
+        tiny.lines()
+            .filter(|l| l.contains("http://"))
+            .all(|l| terminal_columns(l) <= 40),
+        "{tiny}"
+    );
+    let fixed = human_at(dir.path(), None);
+    assert_eq!(human_at(dir.path(), Some("wide")), fixed);
+    // Not in a terminal and no COLUMNS: the fixed layout, each line the window of 200
+    // characters either side of a finding that every report shows.
+    let longest = fixed.lines().map(terminal_columns).max().unwrap_or(0);
+    assert!(longest > 400, "{fixed}");
+    assert_eq!(link_and_underline_columns(&fixed).len(), 3, "{fixed}");
+    for (link, underline) in link_and_underline_columns(&fixed) {
+        assert_eq!(link, underline, "{fixed}");
+    }
+}
+
+// 14. SARIF for code scanning: security rules tagged `security` with GitHub's
+// `security-severity`, the whole rule as `help`, and relative URIs that start from
+// `%SRCROOT%`, which `originalUriBaseIds` describes.
+
+const WEBHOOKS: &str = "webhooks:
+  - name: inbound
+    environment: production
+    callback_url: http://hooks.shop.example/whatsapp
+    verify_token: ${WA_VERIFY_TOKEN}
+    app_secret: 3f1c9a7e5b2d4f60a8c1e9b7d3f5a2c4
+    verify_signature: false
+    fields: [messages]
+";
+
+const HOST_RULE: &str = "code: ACME010
+name: our-webhook-hosts
+severity: error
+category: webhook
+summary: \"Webhooks call our own hosts only.\"
+rationale: |
+  Security requires every callback to end at our API gateway, where requests are logged.
+fix: |
+  Point the callback at hooks.acme.example.
+sources:
+  - https://acme.example/policies/webhooks
+controls:
+  - OWASP-TLS
+security_severity: 6.1
+match:
+  kinds: [webhook]
+  then:
+    field: callback_url
+    function: pattern
+    options: {match: \"^https://hooks\\\\.acme\\\\.example/\"}
+";
+
+#[test]
+fn item_14_sarif_carries_what_code_scanning_reads() {
+    let dir = project(&[
+        ("config/webhooks.yaml", WEBHOOKS),
+        ("walint.yaml", "custom_rules: [\"rules/*.yaml\"]\n"),
+        ("rules/host.yaml", HOST_RULE),
+    ]);
+    let output = walint_in(dir.path(), &["check", "--format", "sarif"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let log = common::json_of(&output);
+    let run = &log["runs"][0];
+    // What GitHub shows and sorts by, per rule: tags, the security severity, the help.
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let shown: Vec<Value> = rules
+        .iter()
+        .map(|r| {
+            let mut shown = serde_json::json!({"id": r["id"], "properties": r["properties"]});
+            if let Some(uri) = r.get("helpUri") {
+                shown["helpUri"] = uri.clone();
+            }
+            shown
+        })
+        .collect();
+    insta::assert_json_snapshot!("item_14_rules_for_code_scanning", shown);
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        let doc = walint::catalogue::builtin().unwrap();
+        let markdown = rule["help"]["markdown"].as_str().unwrap();
+        let text = rule["help"]["text"].as_str().unwrap();
+        for part in ["How to fix", "Sources", &format!("`walint explain {id}`")] {
+            assert!(
+                markdown.contains(part) && text.contains(part),
+                "{id}: {part}"
+            );
+        }
+        if let Some(doc) = doc.find(id) {
+            assert!(
+                markdown.starts_with(&format!("**{}**", doc.summary)),
+                "{id}"
+            );
+            assert!(
+                markdown.contains(&doc.rationale) && markdown.contains(&doc.fix),
+                "{id}"
+            );
+            // A built-in rule's page has no public address yet (WALINT_DOCS_URL at build
+            // time gives one): no helpUri rather than a policy page in its place.
+            assert!(rule.get("helpUri").is_none(), "{id}");
+        }
+        // GitHub counts a rule with a score as a security rule only with the tag.
+        let tags = rule["properties"]["tags"].as_array().unwrap();
+        let scored = rule["properties"].get("security-severity").is_some();
+        assert_eq!(tags.contains(&Value::from("security")), scored, "{id}");
+        assert_eq!(tags.first(), Some(&rule["properties"]["category"]), "{id}");
+    }
+    // Every relative URI starts from %SRCROOT%, which the run describes.
+    assert!(run["originalUriBaseIds"]["%SRCROOT%"]["description"]["text"].is_string());
+    assert!(run["originalUriBaseIds"]["%SRCROOT%"].get("uri").is_none());
+    let locations = || {
+        let artifacts = run["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| &a["location"]);
+        let results = run["results"].as_array().unwrap().iter().flat_map(|r| {
+            r["locations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .chain(r["relatedLocations"].as_array().into_iter().flatten())
+                .map(|l| &l["physicalLocation"]["artifactLocation"])
+        });
+        artifacts.chain(results).collect::<Vec<_>>()
+    };
+    // The file, and the place of each of the 5 findings in it.
+    assert_eq!(locations().len(), 6, "{log}");
+    for location in locations() {
+        assert_eq!(location["uriBaseId"], "%SRCROOT%", "{location}");
+        assert!(!location["uri"].as_str().unwrap().starts_with('/'));
+    }
+    // A file outside the folder walint runs in is a file URI of its own, with no base.
+    let absolute = dir.path().join("config/webhooks.yaml");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let output = walint_in(
+        elsewhere.path(),
+        &["check", "--format", "sarif", absolute.to_str().unwrap()],
+    );
+    let log = common::json_of(&output);
+    let location = &log["runs"][0]["artifacts"][0]["location"];
+    assert!(
+        location["uri"].as_str().unwrap().starts_with("file:///"),
+        "{location}"
+    );
+    assert!(location.get("uriBaseId").is_none(), "{location}");
+}

@@ -121,6 +121,12 @@ fn a_report_that_cannot_be_written_is_exit_2_with_the_reason() {
         "campaign: x\ntemplate: {name: a, language: en}\n",
     )
     .unwrap();
+    // The template it sends is in the run: no note about templates it cannot see.
+    std::fs::write(
+        dir.path().join("a.json"),
+        r#"{"name": "a", "language": "en", "category": "UTILITY", "components": [{"type": "BODY", "text": "Your order has shipped."}]}"#,
+    )
+    .unwrap();
     let full = "exec \"$0\" \"$@\" > /dev/full";
     for args in [
         &["check"][..],

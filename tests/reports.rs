@@ -1481,9 +1481,10 @@ fn a_rule_defined_at_run_time_is_reported_in_every_format() {
     let diagnostics = [diagnostic];
     let input = ReportInput {
         files: &files,
-        config_file: None,
+        config_files: &[],
         diagnostics: &diagnostics,
         color: false,
+        width: None,
         fail_on: FailOn::At(Severity::Warning),
         catalogue: &catalogue,
         enabled: &[acme],

@@ -35,6 +35,16 @@ fn each_rule_fires_on_its_failing_fixture_at_the_offending_text() {
         "wa002_schema.json:4:15: error[WA002] `TRANSACTIONAL` is a retired template category",
         "wa002_schema.json:8:14: error[WA002] a template has at most one BODY component",
         "wa002_schema.json:10:7: error[WA002] URL button is missing the required field `url`",
+        // Keys: a misspelling is an error read as meant, an unknown key a warning.
+        "wa002_keys.json:7:18: error[WA002] `example` has an unknown key `header_txt`; did you mean `header_text`?",
+        "wa002_keys.json:9:51: warning[WA002] `example` has a key walint does not know, `body_text_sample_set`",
+        "wa002_keys.json:12:58: warning[WA002] QUICK_REPLY button has a key walint does not know, `payload`",
+        "wa002_keys.json:13:50: warning[WA002] QUICK_REPLY button has `url`, which walint knows only on URL buttons",
+        "wa002_keys.json:14:85: error[WA002] URL button has an unknown key `exmple`; did you mean `example`?",
+        "wa002_keys.json:15:51: error[WA002] PHONE_NUMBER button has an unknown key `phone_numbr`; did you mean `phone_number`?",
+        "wa002_keys.json:16:75: warning[WA002] FLOW button has a key walint does not know, `flow_token`",
+        "wa002_keys_auth.json:9:67: error[WA002] OTP button has an unknown key `autofil_text`; did you mean `autofill_text`?",
+        "wa002_keys_auth.json:11:77: warning[WA002] a supported app has a key walint does not know, `app_name`",
         "wa102_name.json:2:11: error[WA102] template name `Order Shipped!`",
         "wa103_lengths.json:6:50: error[WA103] header text has 69 characters; WhatsApp allows at most 60",
         "wa103_lengths.json:9:32: error[WA103] footer text has 62 characters",
@@ -281,6 +291,63 @@ fn every_template_rule_has_a_full_explain_page() {
             assert!(page.contains(part), "{code} explain lacks {part}:\n{page}");
         }
     }
+}
+
+/// A misspelt key of a button or an example is one WA002, read as the key it was meant to
+/// be: no rule reports the field missing or the variable without a sample.
+#[test]
+fn a_misspelt_template_key_has_no_knock_on_findings() {
+    let output = walint_in(
+        &fixtures("fail"),
+        &[
+            "check",
+            "--format",
+            "concise",
+            "wa002_keys.json",
+            "wa002_keys_auth.json",
+        ],
+    );
+    let out = stdout(&output);
+    let findings: Vec<&str> = out.lines().filter(|l| l.contains("[WA")).collect();
+    assert_eq!(findings.len(), 9, "{out}");
+    assert!(findings.iter().all(|l| l.contains("[WA002]")), "{out}");
+}
+
+/// The templates SDK test data keeps several to a file (pywa's `examples.json`, which
+/// walint does not take for templates), each written to a file of its own: every key they
+/// use is one walint knows. Skipped where ../shared is absent.
+#[test]
+fn every_key_of_the_real_template_collections_is_known() {
+    let corpus = root().join("../shared/corpus/real/templates");
+    if !corpus.is_dir() {
+        eprintln!("skipped: {} does not exist", corpus.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut count = 0;
+    for entry in std::fs::read_dir(&corpus).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if !stem.starts_with("pywa_") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let collection: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for (name, template) in collection.as_object().unwrap() {
+            let file = dir.path().join(format!("{stem}__{name}.json"));
+            std::fs::write(file, serde_json::to_string_pretty(template).unwrap()).unwrap();
+            count += 1;
+        }
+    }
+    assert!(count >= 13, "only {count} templates found");
+    let output = walint_in(
+        dir.path(),
+        &["check", "--select", "WA002", "--format", "concise"],
+    );
+    assert_eq!(
+        stdout(&output),
+        format!("No problems found in {count} files.\n")
+    );
 }
 
 /// What walint reports on the real templates of ../shared (skipped where it is absent).

@@ -560,6 +560,32 @@ fn check_reads_meta_status_quality_and_drift_from_the_lock() {
 }
 
 #[test]
+fn a_run_from_a_folder_above_reads_the_nested_projects_own_lock() {
+    let dir = pulled_repository();
+    let alone = walint_with_token(dir.path(), &["check", "--format", "concise"]);
+    let outer = tempfile::tempdir().unwrap();
+    copy(dir.path(), &outer.path().join("shop"));
+    let above = walint_with_token(outer.path(), &["check", "--format", "concise"]);
+    assert_eq!(stderr(&above), "");
+    let findings = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.starts_with("Found "))
+            .map(str::to_string)
+            .collect()
+    };
+    let expected: Vec<String> = findings(&stdout(&alone))
+        .iter()
+        .map(|l| format!("shop/{l}"))
+        .collect();
+    // Meta's status from shop's lock (WA117, WA118 and the lock's WA101), as in shop itself.
+    assert!(
+        expected.iter().any(|l| l.contains("[WA117]")),
+        "{expected:?}"
+    );
+    assert_eq!(findings(&stdout(&above)), expected);
+}
+
+#[test]
 fn an_old_lock_or_one_of_another_account_is_reported_in_the_lock() {
     let dir = pulled_repository();
     // 30 days after the pull; the default maximum age is 7 days.

@@ -234,3 +234,90 @@ fn watch_refuses_what_would_write_files_read_stdin_or_not_suit_a_terminal() {
         "walint: error: path `missing/` does not exist\n"
     );
 }
+
+#[test]
+fn a_change_in_a_nested_project_is_reported_with_its_own_config() {
+    // Two projects: the top one turns WA211 off, the nested `shop` makes it a warning.
+    // Each flow sends a template of its own project only.
+    let dir = tempfile::tempdir().unwrap();
+    let shop = dir.path().join("shop");
+    std::fs::create_dir(&shop).unwrap();
+    write(&dir.path().join("walint.yaml"), "rules:\n  WA211: off\n");
+    write(&dir.path().join("order_shipped.json"), TEMPLATE);
+    write(&dir.path().join("bot.yaml"), FLOW);
+    let shop_config = shop.join("walint.yaml");
+    write(&shop_config, "rules:\n  WA211: warning\n");
+    let shop_template = shop.join("order_shipped.json");
+    write(&shop_template, TEMPLATE);
+    write(&shop.join("bot.yaml"), FLOW);
+    let watching = watch(dir.path(), &["-f", "concise"]);
+    assert_eq!(
+        watching.next_run(),
+        ["walint: read 6 files; watching for changes (Ctrl-C to stop)"]
+    );
+    assert_eq!(watching.report(), "No problems found in 4 files.");
+
+    // The shop's template renamed: its flow no longer finds it (the top project's template
+    // of that name is another project's), and the finding has the shop's severity.
+    write(
+        &shop_template,
+        &TEMPLATE.replace("order_shipped", "order_sent"),
+    );
+    assert_eq!(
+        watching.next_run(),
+        ["walint: read 1 of 6 files again; watching for changes (Ctrl-C to stop)"]
+    );
+    let report = watching.report();
+    assert!(
+        report.starts_with("shop/bot.yaml:7:22: warning[WA211] "),
+        "{report}"
+    );
+    assert!(
+        report.ends_with("Found 1 problem (0 errors, 1 warning, 0 infos) in 4 files."),
+        "{report}"
+    );
+
+    // The shop's template gone: its project holds none, which the run says once, as a run
+    // of its own would.
+    std::fs::remove_file(&shop_template).unwrap();
+    let errors = watching.next_run();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with("walint: note: no template file is in the run or its project, so "),
+        "{errors:?}"
+    );
+    assert_eq!(
+        errors[1],
+        "walint: read 0 of 5 files again; watching for changes (Ctrl-C to stop)"
+    );
+    assert_eq!(watching.report(), "No problems found in 3 files.");
+
+    // Back, then the nested walint.yaml edited (walint.yaml files are among the files
+    // read): every file is read again with it.
+    write(
+        &shop_template,
+        &TEMPLATE.replace("order_shipped", "order_sent"),
+    );
+    assert_eq!(
+        watching.next_run(),
+        ["walint: read 1 of 6 files again; watching for changes (Ctrl-C to stop)"]
+    );
+    let report = watching.report();
+    assert!(
+        report.starts_with("shop/bot.yaml:7:22: warning[WA211] "),
+        "{report}"
+    );
+    write(&shop_config, "rules:\n  WA211: error\n");
+    let errors = watching.next_run();
+    assert_eq!(
+        errors,
+        ["walint: read 6 of 6 files again; watching for changes (Ctrl-C to stop)"]
+    );
+    let report = watching.report();
+    assert!(
+        report.starts_with("shop/bot.yaml:7:22: error[WA211] "),
+        "{report}"
+    );
+
+    stop(watching);
+}

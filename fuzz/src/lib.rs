@@ -47,6 +47,7 @@ pub fn lint_file(name: &str, bytes: &[u8]) -> Outcome {
             config_path: name.to_string(),
             explicit: true,
             unreadable: None,
+            project: 0,
         },
         bytes: bytes.to_vec(),
     };
@@ -212,9 +213,11 @@ pub fn render(format: ReportFormat, data: &[u8]) {
     };
     let input = ReportInput {
         files: &outcome.files,
-        config_file: outcome.config_file.as_ref(),
+        config_files: &outcome.config_files,
         diagnostics: &outcome.diagnostics,
         color: selector & 2 != 0,
+        // Any width, narrower than a terminal can be too: cutting lines to it never panics.
+        width: (selector & 32 != 0).then_some(usize::from(*d)),
         fail_on: FailOn::At(Severity::Info),
         catalogue,
         enabled: &outcome.enabled,

@@ -348,6 +348,19 @@ impl CustomRules {
         self.rules.is_empty()
     }
 
+    /// Whether one of these rules has the id `rule`.
+    pub fn defines(&self, rule: RuleId) -> bool {
+        self.rules.iter().any(|r| r.id == rule)
+    }
+
+    /// The same rules under the ids `map` gives them: those of the run's catalogue, which
+    /// took them in from the catalogue they were loaded into ([`Catalogue::adopt`]).
+    pub fn remap(&mut self, map: impl Fn(RuleId) -> RuleId) {
+        for rule in &mut self.rules {
+            rule.id = map(rule.id);
+        }
+    }
+
     /// Runs the rules `enabled` allows that read documents of this kind on one document of
     /// `tree`. The document is made JSON once, for all of them.
     pub fn run(

@@ -12,26 +12,38 @@ use crate::catalogue::RuleId;
 use crate::source::{NodeId, Position, Span};
 
 /// A file of a run, as findings and diagnostics name it. The engine gives each input its id
-/// before reading it, and skipping a file renumbers nothing; the config file has its own.
+/// before reading it, and skipping a file renumbers nothing; each config file of the run has
+/// its own, from the top of the range down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(u32);
 
+/// Ids at the top of the range are config files': a run reads at most this many.
+pub const MAX_CONFIGS: usize = 1 << 16;
+
 impl FileId {
-    /// The config file (walint.yaml), which diagnostics about its overrides point into.
+    /// The run's config file (walint.yaml), which diagnostics about its overrides point into.
     pub const CONFIG: FileId = FileId(u32::MAX);
 
-    /// The id of the input at `index` of a run (never [`FileId::CONFIG`]).
+    /// The id of the input at `index` of a run (never a config file's).
     pub fn input(index: usize) -> FileId {
-        FileId(
-            u32::try_from(index)
-                .unwrap_or(u32::MAX - 1)
-                .min(u32::MAX - 1),
-        )
+        let last = u32::MAX - MAX_CONFIGS as u32;
+        FileId(u32::try_from(index).unwrap_or(last).min(last))
     }
 
-    /// The position among the inputs of an input's id; `None` for the config file.
+    /// The id of the run's config file at `index`: the run's own is 0 ([`FileId::CONFIG`]),
+    /// nested ones follow.
+    pub fn config(index: usize) -> FileId {
+        FileId(u32::MAX - index.min(MAX_CONFIGS - 1) as u32)
+    }
+
+    /// Whether this is a config file's id.
+    pub fn is_config(self) -> bool {
+        self.0 > u32::MAX - MAX_CONFIGS as u32
+    }
+
+    /// The position among the inputs of an input's id; `None` for a config file.
     pub fn index(self) -> Option<usize> {
-        (self != FileId::CONFIG).then_some(self.0 as usize)
+        (!self.is_config()).then_some(self.0 as usize)
     }
 }
 
@@ -340,5 +352,23 @@ impl Counts {
             Severity::Warning => self.warnings += 1,
             Severity::Info => self.infos += 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_ids_count_down_from_the_top_and_no_input_reaches_them() {
+        assert_eq!(FileId::config(0), FileId::CONFIG);
+        assert!(FileId::config(1) < FileId::CONFIG);
+        assert!(FileId::config(MAX_CONFIGS - 1).is_config());
+        // An index past the range stays the last config id, not an input's.
+        assert_eq!(FileId::config(usize::MAX), FileId::config(MAX_CONFIGS - 1));
+        let last = FileId::input(usize::MAX);
+        assert!(!last.is_config() && last < FileId::config(MAX_CONFIGS - 1));
+        assert_eq!(FileId::input(7).index(), Some(7));
+        assert_eq!(FileId::config(3).index(), None);
     }
 }

@@ -52,30 +52,34 @@ impl Engine {
             &self.catalogue,
             &enabled,
         );
-        let config_file = config.path.as_ref().map(|_| {
-            // The config is shown (a WA005 about an override) masked, as every file is.
-            let mut text = config.text.clone();
-            let secrets = secrets::find_in_text(&text);
-            let redaction = Redaction::apply(&mut text, &secrets, secrets::redact);
-            SourceFile {
-                id: FileId::CONFIG,
-                path: config.shown.clone(),
-                config_path: String::new(),
-                lines: source::LineIndex::new(&text),
-                kinds: Vec::new(),
-                sha256: sha256(config.text.as_bytes()),
-                secrets: secrets.into_iter().map(|(span, _)| span).collect(),
-                redaction,
-                text,
-            }
-        });
+        let config_files: Vec<SourceFile> = config
+            .path
+            .iter()
+            .map(|_| {
+                // The config is shown (a WA005 about an override) masked, as every file is.
+                let mut text = config.text.clone();
+                let secrets = secrets::find_in_text(&text);
+                let redaction = Redaction::apply(&mut text, &secrets, secrets::redact);
+                SourceFile {
+                    id: self.config_file,
+                    path: config.shown.clone(),
+                    config_path: String::new(),
+                    lines: source::LineIndex::new(&text),
+                    kinds: Vec::new(),
+                    sha256: sha256(config.text.as_bytes()),
+                    secrets: secrets.into_iter().map(|(span, _)| span).collect(),
+                    redaction,
+                    text,
+                }
+            })
+            .collect();
         if self.is_enabled(SUPPRESSION_INVALID) {
             // Suppression comments and config overrides are raw text: no node to locate.
             let unlocated =
-                |id: FileId| Some((file_by_id(&files, config_file.as_ref(), id)?, Nodes::None));
+                |id: FileId| Some((file_by_id(&files, &config_files, id)?, Nodes::None));
             for found in applied.findings {
                 if let Some(mut diagnostic) = resolve(unlocated, config, &self.catalogue, found) {
-                    if let Some(source) = file_by_id(&files, None, diagnostic.file_id) {
+                    if let Some(source) = file_by_id(&files, &[], diagnostic.file_id) {
                         diagnostic.suppressed = suppress::external(config, source, &diagnostic);
                     }
                     diagnostics.push(diagnostic);
@@ -86,7 +90,7 @@ impl Engine {
                     Finding::new(SUPPRESSION_INVALID, At::Raw(problem.span), problem.message)
                         .help(problem.help);
                 let found = FileFinding {
-                    file: FileId::CONFIG,
+                    file: self.config_file,
                     finding,
                 };
                 diagnostics.extend(resolve(unlocated, config, &self.catalogue, found));
@@ -121,9 +125,10 @@ impl Engine {
             files,
             diagnostics,
             enabled,
-            config_file,
+            config_files,
             skipped,
             templates,
+            templates_unseen: None,
         }
     }
 

@@ -10,8 +10,10 @@
 //! ```
 //!
 //! Each input has a [`FileId`] the caller gives it; skipping a file renumbers nothing, and the
-//! config file is [`FileId::CONFIG`]. Re-checking one file is one `check_text`, after which
-//! `check_across` runs again over the kept results of every file.
+//! config file has its own ([`FileId::CONFIG`] for the run's, [`FileId::config`] for a
+//! nested one). Re-checking one file is one `check_text`, after which `check_across` runs
+//! again over the kept results of every file. A run over folders with several walint.yaml
+//! files has an engine per config, and [`lint_run`] merges their outcomes.
 
 mod check;
 mod edits;
@@ -25,7 +27,9 @@ use std::sync::Arc;
 
 pub use fixing::Fixed;
 pub use load::Skipped;
-pub use run::{check_candidate, lint, lint_in_project, lint_kept, Kept, Relinted, StdinFile};
+pub use run::{
+    check_candidate, lint, lint_in_project, lint_kept, lint_run, Kept, Relinted, StdinFile,
+};
 
 use crate::catalogue::{Catalogue, RuleId};
 use crate::config::Config;
@@ -34,7 +38,7 @@ use crate::diagnostic::{Diagnostic, FileId};
 use crate::discover::Candidate;
 use crate::rules::{self, Check, DocumentChecks, FileCheck, WorkspaceCheck};
 use crate::suppress::InlineIgnore;
-use crate::workspace::{file_by_id, Exports, SourceFile};
+use crate::workspace::{file_by_id, Export, Exports, SourceFile};
 
 /// `--select` / `--ignore`: rule codes or prefixes (`WA2`, `WA201`).
 #[derive(Clone, Debug, Default)]
@@ -59,6 +63,8 @@ pub struct Options {
     pub inline_ignores: bool,
     /// The run's custom rules (`custom_rules:`), defined in the engine's catalogue.
     pub custom: Arc<CustomRules>,
+    /// The id of the config file, which its own diagnostics (WA005) point into.
+    pub config_file: FileId,
 }
 
 impl Default for Options {
@@ -67,6 +73,7 @@ impl Default for Options {
             selection: Selection::default(),
             inline_ignores: true,
             custom: Arc::default(),
+            config_file: FileId::CONFIG,
         }
     }
 }
@@ -168,13 +175,28 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// The rules that ran, in catalogue order.
     pub enabled: Vec<RuleId>,
-    /// The config file (id [`FileId::CONFIG`]), when there is one.
-    pub config_file: Option<SourceFile>,
+    /// The config files of the run that are files (the run's own first, then nested ones),
+    /// each with its own id ([`FileId::config`]).
+    pub config_files: Vec<SourceFile>,
     /// Files found but left out, with the reason, in id order.
     pub skipped: Vec<(String, Skipped)>,
     /// With a templates lock: every template of the run and its file, for the audit
     /// reports' inventory of Meta's status (empty without a lock).
     pub templates: Vec<TemplateSeen>,
+    /// Template references the rules that read templates could not check, because the
+    /// project holds no template file at all (set by [`lint_run`]).
+    pub templates_unseen: Option<TemplatesUnseen>,
+}
+
+/// Template references of the reported files that no template could be looked up for: the
+/// run, its project included, holds no template file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TemplatesUnseen {
+    pub references: usize,
+    /// The reported files that hold them.
+    pub files: usize,
+    /// The rules that would have checked them, in catalogue order.
+    pub rules: Vec<RuleId>,
 }
 
 /// A template of the run: its name, language and file.
@@ -186,9 +208,60 @@ pub struct TemplateSeen {
 }
 
 impl Outcome {
-    /// A file of the run by id, the config file included.
+    fn empty() -> Outcome {
+        Outcome {
+            files: Vec::new(),
+            diagnostics: Vec::new(),
+            enabled: Vec::new(),
+            config_files: Vec::new(),
+            skipped: Vec::new(),
+            templates: Vec::new(),
+            templates_unseen: None,
+        }
+    }
+
+    /// One outcome of the outcomes of several projects, over files none of them shares:
+    /// everything in the order one outcome has it.
+    fn merge(mut outcomes: Vec<Outcome>) -> Outcome {
+        if outcomes.len() < 2 {
+            return outcomes.pop().unwrap_or_else(Outcome::empty);
+        }
+        let mut merged = Outcome::empty();
+        for outcome in outcomes {
+            merged.files.extend(outcome.files);
+            merged.diagnostics.extend(outcome.diagnostics);
+            merged.enabled.extend(outcome.enabled);
+            merged.config_files.extend(outcome.config_files);
+            merged.skipped.extend(outcome.skipped);
+            merged.templates.extend(outcome.templates);
+            if let Some(unseen) = outcome.templates_unseen {
+                let all = merged.templates_unseen.get_or_insert_with(Default::default);
+                all.references += unseen.references;
+                all.files += unseen.files;
+                all.rules.extend(unseen.rules);
+            }
+        }
+        merged.files.sort_by_key(|f| f.id);
+        merged
+            .diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        merged.enabled.sort_unstable();
+        merged.enabled.dedup();
+        // The run's config first: ids count down from it.
+        merged.config_files.sort_by_key(|f| std::cmp::Reverse(f.id));
+        // Inputs are numbered in path order, so path order is id order.
+        merged.skipped.sort_by(|a, b| a.0.cmp(&b.0));
+        merged.templates.sort_by_key(|t| t.file);
+        if let Some(unseen) = &mut merged.templates_unseen {
+            unseen.rules.sort_unstable();
+            unseen.rules.dedup();
+        }
+        merged
+    }
+
+    /// A file of the run by id, the config files included.
     pub fn source(&self, id: FileId) -> Option<&SourceFile> {
-        file_by_id(&self.files, self.config_file.as_ref(), id)
+        file_by_id(&self.files, &self.config_files, id)
     }
 }
 
@@ -204,6 +277,7 @@ pub struct Engine {
     document_checks: DocumentChecks,
     workspace_checks: Vec<(RuleId, WorkspaceCheck)>,
     custom: Arc<CustomRules>,
+    config_file: FileId,
 }
 
 impl Engine {
@@ -240,6 +314,7 @@ impl Engine {
             document_checks,
             workspace_checks,
             custom: options.custom,
+            config_file: options.config_file,
         }
     }
 
@@ -254,6 +329,40 @@ impl Engine {
     /// The rule runs and is reported.
     pub fn is_enabled(&self, rule: RuleId) -> bool {
         self.enabled.get(rule.index()).copied().unwrap_or(false)
+    }
+
+    /// The template references of the reported files (`reported`) that the rules reading
+    /// templates could not look up, when `files` (every checked file of the project, context
+    /// included) hold no template at all; `None` when they hold one, or nothing is missed.
+    pub fn templates_unseen<'a>(
+        &self,
+        files: impl IntoIterator<Item = &'a CheckedFile>,
+        reported: impl Fn(FileId) -> bool,
+    ) -> Option<TemplatesUnseen> {
+        let mut unseen = TemplatesUnseen::default();
+        for checked in files {
+            let mut references = 0;
+            for export in &checked.exports.documents {
+                match export {
+                    Export::Template(_) => return None,
+                    Export::Flow(flow) => references += flow.references.len(),
+                    Export::Campaign(campaign) => {
+                        references += usize::from(campaign.template.is_some());
+                    }
+                }
+            }
+            if references > 0 && reported(checked.file.id) {
+                unseen.references += references;
+                unseen.files += 1;
+            }
+        }
+        // With a templates lock, WA101 reads Meta's status from it instead.
+        let lock = self.config.lock.is_some();
+        unseen.rules = [RuleId::WA101, RuleId::WA209, RuleId::WA211, RuleId::WA504]
+            .into_iter()
+            .filter(|&rule| self.is_enabled(rule) && !(lock && rule == RuleId::WA101))
+            .collect();
+        (unseen.references > 0 && !unseen.rules.is_empty()).then_some(unseen)
     }
 }
 

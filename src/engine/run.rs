@@ -45,16 +45,35 @@ pub fn lint_in_project(
     context: &[Candidate],
     given: &[StdinFile],
 ) -> Outcome {
+    lint_run(std::slice::from_ref(engine), candidates, context, given)
+}
+
+/// [`lint_in_project`] over several projects: each candidate is checked by the engine of
+/// its project (`engines[candidate.project]`, the config nearest it), the cross-file rules
+/// run within each project, and the outcomes are merged. Ids follow the inputs' order over
+/// every project, so one project gives what [`lint_in_project`] gives. The first engine's
+/// outcome is always part of the run (its config file is the run's); another's only when
+/// the project has an input.
+pub fn lint_run(
+    engines: &[Engine],
+    candidates: &[Candidate],
+    context: &[Candidate],
+    given: &[StdinFile],
+) -> Outcome {
+    let Some(first) = engines.first() else {
+        return Outcome::empty();
+    };
     let (inputs, first_context) = inputs(candidates, context, given);
     // One slot per input, written in place: no per-thread vectors to grow and merge.
     let results: Vec<FileResult> = inputs
         .par_iter()
         .enumerate()
         .map(|(index, (candidate, given))| {
+            let engine = engines.get(project_of(engines, candidate)).unwrap_or(first);
             check_candidate(engine, FileId::input(index), candidate, *given)
         })
         .collect();
-    finish_project(engine, results, first_context)
+    finish_run(engines, &inputs, results, first_context)
 }
 
 /// An input of a run: the file, and its text when it is given rather than read.
@@ -91,18 +110,52 @@ fn inputs<'a>(
     (inputs, first_context)
 }
 
-/// The cross-file rules over every input, context files included; then the run finished
-/// with the findings of the inputs before `first_context` only.
-fn finish_project(engine: &Engine, mut results: Vec<FileResult>, first_context: usize) -> Outcome {
-    let mut across = engine.check_across(results.iter().filter_map(FileResult::checked));
-    results.truncate(first_context);
-    let first_context = FileId::input(first_context);
-    across.retain(|d| d.file_id < first_context || d.file_id == FileId::CONFIG);
-    engine.finish(results, across)
+/// The project of a candidate, as an index into `engines`: one engine governs every file
+/// when there is one.
+fn project_of(engines: &[Engine], candidate: &Candidate) -> usize {
+    if engines.len() == 1 {
+        0
+    } else {
+        candidate.project.min(engines.len().saturating_sub(1))
+    }
+}
+
+/// The cross-file rules within each project over its files, context files included; then
+/// each project finished with the findings of its inputs (before `first_context`) only, and
+/// the outcomes merged. `results` are in the order of `inputs`.
+fn finish_run(
+    engines: &[Engine],
+    inputs: &[Input],
+    results: Vec<FileResult>,
+    first_context: usize,
+) -> Outcome {
+    let first_context_id = FileId::input(first_context);
+    let reported = |id: FileId| id < first_context_id;
+    // Each project's results, in id order: its inputs, then its context.
+    let mut by_project: Vec<Vec<FileResult>> = engines.iter().map(|_| Vec::new()).collect();
+    for (result, (candidate, _)) in results.into_iter().zip(inputs) {
+        by_project[project_of(engines, candidate)].push(result);
+    }
+    let mut outcomes = Vec::with_capacity(engines.len());
+    for (project, (engine, mut results)) in engines.iter().zip(by_project).enumerate() {
+        let inputs = results.partition_point(|r| reported(r.id()));
+        if project > 0 && inputs == 0 {
+            continue;
+        }
+        let checked = || results.iter().filter_map(FileResult::checked);
+        let mut across = engine.check_across(checked());
+        let unseen = engine.templates_unseen(checked(), reported);
+        results.truncate(inputs);
+        across.retain(|d| reported(d.file_id) || d.file_id.is_config());
+        let mut outcome = engine.finish(results, across);
+        outcome.templates_unseen = unseen;
+        outcomes.push(outcome);
+    }
+    Outcome::merge(outcomes)
 }
 
 /// What a run kept of each file it read from disk, so that the next run with the same
-/// engine (`check --watch`) reads and checks again only the files that changed.
+/// engines (`check --watch`) reads and checks again only the files that changed.
 #[derive(Default)]
 pub struct Kept {
     files: HashMap<PathBuf, KeptFile>,
@@ -146,17 +199,25 @@ pub struct Relinted {
     pub inputs: usize,
 }
 
-/// [`lint_in_project`] (without given texts) reading again only the files that `changed`
-/// names, whose size or time of change differ from the last run's, or that it did not have;
-/// every other file's result is the last run's, numbered as this run's input. The outcome
-/// is the one a fresh run on the files as they are gives.
+/// [`lint_run`] (without given texts) reading again only the files that `changed` names,
+/// whose size, time of change or project differ from the last run's, or that it did not
+/// have; every other file's result is the last run's, numbered as this run's input. The
+/// outcome is the one a fresh run on the files as they are gives. The caller clears `kept`
+/// when the engines change (a config was edited).
 pub fn lint_kept(
-    engine: &Engine,
+    engines: &[Engine],
     candidates: &[Candidate],
     context: &[Candidate],
     kept: &mut Kept,
     changed: &(dyn Fn(&Path) -> bool + Sync),
 ) -> Relinted {
+    let Some(first) = engines.first() else {
+        return Relinted {
+            outcome: Outcome::empty(),
+            read: 0,
+            inputs: 0,
+        };
+    };
     let (inputs, first_context) = inputs(candidates, context, &[]);
     // Each input with what the last run kept of it, taken out: a kept result is moved into
     // this run, not copied.
@@ -180,7 +241,10 @@ pub fn lint_kept(
             });
             match same {
                 Some(k) => (k.result.renumbered(id), now, false),
-                None => (check_candidate(engine, id, candidate, None), now, true),
+                None => {
+                    let engine = engines.get(project_of(engines, candidate)).unwrap_or(first);
+                    (check_candidate(engine, id, candidate, None), now, true)
+                }
             }
         })
         .collect();
@@ -203,7 +267,7 @@ pub fn lint_kept(
     let results: Vec<FileResult> = checked.into_iter().map(|(result, _, _)| result).collect();
     Relinted {
         inputs: results.len(),
-        outcome: finish_project(engine, results, first_context),
+        outcome: finish_run(engines, &inputs, results, first_context),
         read,
     }
 }
@@ -280,14 +344,26 @@ mod tests {
         let engine = Engine::new(builtin().unwrap(), config.clone(), Options::default());
         let mut kept = Kept::default();
         let nothing = |_: &Path| false;
-        let first = lint_kept(&engine, &found(&root, &config), &[], &mut kept, &nothing);
+        let first = lint_kept(
+            std::slice::from_ref(&engine),
+            &found(&root, &config),
+            &[],
+            &mut kept,
+            &nothing,
+        );
         assert_eq!((first.read, first.inputs), (2, 2));
         assert!(first.outcome.diagnostics.is_empty());
         // A second definition of the template comes between the two: the flow's id moves
         // from 1 to 2 and its kept result is numbered anew, not read again.
         std::fs::write(root.join("b.json"), TEMPLATE).unwrap();
         let files = found(&root, &config);
-        let again = lint_kept(&engine, &files, &[], &mut kept, &nothing);
+        let again = lint_kept(
+            std::slice::from_ref(&engine),
+            &files,
+            &[],
+            &mut kept,
+            &nothing,
+        );
         assert_eq!((again.read, again.inputs), (1, 3));
         let fresh = lint(&engine, &files, None);
         assert_eq!(seen(&again.outcome), seen(&fresh));
@@ -303,8 +379,85 @@ mod tests {
         // A file the caller names as changed is read again, whatever its size and time.
         let flow = root.join("c.yaml");
         let named = |path: &Path| path == flow;
-        let third = lint_kept(&engine, &files, &[], &mut kept, &named);
+        let third = lint_kept(
+            std::slice::from_ref(&engine),
+            &files,
+            &[],
+            &mut kept,
+            &named,
+        );
         assert_eq!(third.read, 1);
         assert_eq!(seen(&third.outcome), seen(&fresh));
+    }
+
+    /// The engines of a run of `root` with its nested configs, and its files, as
+    /// `walint check` makes them.
+    fn projects(root: &Path) -> (Vec<Engine>, Vec<Candidate>) {
+        let catalogue = builtin().unwrap();
+        let config = Config {
+            root: root.to_path_buf(),
+            ..Config::default()
+        };
+        let loaded = crate::custom::Loaded::builtin(catalogue.clone());
+        let mut configs = crate::discover::Configs::new(config, loaded, false, catalogue, root);
+        let found = crate::discover::discover_in(&[root.to_path_buf()], &mut configs, root);
+        let mut files = found.unwrap().files;
+        let used = vec![true; configs.projects().len()];
+        let run = configs.into_run(&used).unwrap();
+        for candidate in &mut files {
+            run.renumber(candidate);
+        }
+        let engines = run
+            .projects
+            .into_iter()
+            .enumerate()
+            .map(|(project, (config, custom))| {
+                let options = Options {
+                    custom,
+                    config_file: FileId::config(project),
+                    ..Options::default()
+                };
+                Engine::new(run.catalogue.clone(), config, options)
+            })
+            .collect();
+        (engines, files)
+    }
+
+    #[test]
+    fn a_kept_run_over_nested_projects_equals_a_fresh_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let shop = root.join("shop");
+        std::fs::create_dir(&shop).unwrap();
+        std::fs::write(root.join("a.json"), TEMPLATE).unwrap();
+        std::fs::write(root.join("c.yaml"), FLOW).unwrap();
+        std::fs::write(shop.join("walint.yaml"), "rules:\n  WA211: warning\n").unwrap();
+        std::fs::write(shop.join("a.json"), TEMPLATE.replace("promo", "other")).unwrap();
+        std::fs::write(shop.join("c.yaml"), FLOW).unwrap();
+        let (engines, files) = projects(&root);
+        assert_eq!(engines.len(), 2);
+        let mut kept = Kept::default();
+        let nothing = |_: &Path| false;
+        let first = lint_kept(&engines, &files, &[], &mut kept, &nothing);
+        let fresh = lint_run(&engines, &files, &[], &[]);
+        assert_eq!(seen(&first.outcome), seen(&fresh));
+        // The shop's flow misses its template, though the top project has one of that name,
+        // and the finding has the shop's severity.
+        let severities: Vec<(&str, &str)> = fresh
+            .diagnostics
+            .iter()
+            .map(|d| (d.file.as_str(), d.severity.as_str()))
+            .collect();
+        assert_eq!(severities, [("shop/c.yaml", "warning")]);
+        // The shop's template gone: only the shop's files change ids, one file is gone, and
+        // the run says its project has no template, as a fresh run does.
+        std::fs::remove_file(shop.join("a.json")).unwrap();
+        let (engines, files) = projects(&root);
+        let again = lint_kept(&engines, &files, &[], &mut kept, &nothing);
+        assert_eq!(again.read, 0);
+        let fresh = lint_run(&engines, &files, &[], &[]);
+        assert_eq!(seen(&again.outcome), seen(&fresh));
+        assert!(fresh.templates_unseen.is_some());
+        assert_eq!(again.outcome.templates_unseen, fresh.templates_unseen);
     }
 }

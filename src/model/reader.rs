@@ -117,7 +117,7 @@ pub struct Reader<'t> {
     /// Misspelt keys read as the key they were meant to be, once reported (`optoins` as
     /// `options`), so no "missing the required field" and no rule's knock-on finding follows
     /// from the typo: (mapping, the known key, the value written under the misspelling).
-    misspelt: Vec<(NodeId, &'static str, NodeId)>,
+    misspelt: Vec<(NodeId, String, NodeId)>,
 }
 
 /// What a value is, in words, for "must be X, found Y".
@@ -145,30 +145,59 @@ impl<'t> Reader<'t> {
     /// Reports every key of `map` that is not in `known` (WA002 at the key, with "did you
     /// mean" when one is close). A misspelling of a known key that `map` does not have is
     /// read as that key from then on. Call it before reading the mapping's fields.
-    pub fn unknown_keys(
+    pub fn unknown_keys<K: AsRef<str>>(
         &mut self,
         map: NodeId,
-        known: &[&'static str],
+        known: &[K],
         what: &str,
         vocabulary: Vocabulary,
+    ) {
+        self.unknown_keys_of_kind(map, known, what, vocabulary, |_| None);
+    }
+
+    /// [`Self::unknown_keys`] for a mapping whose keys depend on its kind (a button's `type`,
+    /// a Flow component's): `elsewhere` names the other kinds that have a key this one lacks
+    /// ("URL buttons"). Such a key is a word of the format in the wrong place, never taken
+    /// for a misspelling of one of this kind's keys.
+    pub fn unknown_keys_of_kind<K: AsRef<str>>(
+        &mut self,
+        map: NodeId,
+        known: &[K],
+        what: &str,
+        vocabulary: Vocabulary,
+        elsewhere: impl Fn(&str) -> Option<String>,
     ) {
         let Value::Map(entries) = self.tree.value(map) else {
             return;
         };
         for entry in entries {
-            if known.contains(&entry.key.as_str()) {
+            if known.iter().any(|k| k.as_ref() == entry.key) {
                 continue;
             }
-            let meant = closest(&entry.key, known.iter().copied())
+            let unknown = |message: String| {
+                let finding = Finding::new(SCHEMA_VIOLATION, At::Key(entry.value), message);
+                match vocabulary {
+                    Vocabulary::Walint => finding,
+                    Vocabulary::Meta => finding.severity(Severity::Warning),
+                }
+            };
+            if let Some(kinds) = elsewhere(&entry.key) {
+                self.problems.push(unknown(format!(
+                    "{what} has `{}`, which walint knows only on {kinds}, so it is not checked",
+                    entry.key
+                )));
+                continue;
+            }
+            let meant = closest(&entry.key, known.iter().map(AsRef::as_ref))
                 .filter(|meant| self.tree.get(map, meant).is_none());
             let finding = match meant {
                 Some(meant) => {
                     if !self
                         .misspelt
                         .iter()
-                        .any(|(m, k, _)| *m == map && *k == meant)
+                        .any(|(m, k, _)| *m == map && k == meant)
                     {
-                        self.misspelt.push((map, meant, entry.value));
+                        self.misspelt.push((map, meant.to_string(), entry.value));
                     }
                     Finding::new(
                         SCHEMA_VIOLATION,
@@ -180,28 +209,31 @@ impl<'t> Reader<'t> {
                     )
                 }
                 None => match vocabulary {
-                    Vocabulary::Walint => Finding::new(
-                        SCHEMA_VIOLATION,
-                        At::Key(entry.value),
-                        format!(
+                    Vocabulary::Walint => {
+                        let all: Vec<&str> = known.iter().map(AsRef::as_ref).collect();
+                        unknown(format!(
                             "{what} has an unknown key `{}`; its keys are {}",
                             entry.key,
-                            known.join(", ")
-                        ),
-                    ),
-                    Vocabulary::Meta => Finding::new(
-                        SCHEMA_VIOLATION,
-                        At::Key(entry.value),
-                        format!(
-                            "{what} has a key walint does not know, `{}`, so it is not checked",
-                            entry.key
-                        ),
-                    )
-                    .severity(Severity::Warning),
+                            all.join(", ")
+                        ))
+                    }
+                    Vocabulary::Meta => unknown(format!(
+                        "{what} has a key walint does not know, `{}`, so it is not checked",
+                        entry.key
+                    )),
                 },
             };
             self.problems.push(finding);
         }
+    }
+
+    /// The key the entry of `map` whose value is `value` is read as: the known key it
+    /// misspells ([`Self::unknown_keys`]), or none when it is read as written.
+    pub fn read_as(&self, map: NodeId, value: NodeId) -> Option<&str> {
+        self.misspelt
+            .iter()
+            .find(|(m, _, v)| *m == map && *v == value)
+            .map(|(_, known, _)| known.as_str())
     }
 
     pub fn problem(&mut self, at: At, message: String) {

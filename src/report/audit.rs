@@ -40,7 +40,8 @@ pub struct Audit<'a> {
     /// How many controls have each status, worst first.
     pub control_counts: Vec<StatusCount>,
     pub inventory: Vec<FileView>,
-    pub config: Option<FileView>,
+    /// The config files, the run's first.
+    pub configs: Vec<FileView>,
     pub findings: Vec<FileFindings>,
     /// Every finding accepted by a suppression or a baseline entry, in report order.
     pub accepted: Vec<AcceptedView>,
@@ -653,16 +654,20 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
             }
         })
         .collect();
-    let config = input.config_file.map(|file| {
-        let (findings, suppressed) = per_file(FileId::CONFIG);
-        FileView {
-            path: printable(&file.path).into_owned(),
-            kind: "walint config".to_string(),
-            findings,
-            suppressed,
-            sha256: file.sha256.clone(),
-        }
-    });
+    let configs = input
+        .config_files
+        .iter()
+        .map(|file| {
+            let (findings, suppressed) = per_file(file.id);
+            FileView {
+                path: printable(&file.path).into_owned(),
+                kind: "walint config".to_string(),
+                findings,
+                suppressed,
+                sha256: file.sha256.clone(),
+            }
+        })
+        .collect();
 
     let comparison = input.comparison();
     let new: HashSet<*const Diagnostic> = comparison
@@ -674,7 +679,7 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
         let file = input.source(first.file_id);
         let shown = file.map_or("", |f| f.text.as_str());
         let kind = match file {
-            Some(_) if first.file_id == FileId::CONFIG => "walint config".to_string(),
+            Some(_) if first.file_id.is_config() => "walint config".to_string(),
             Some(file) => file_kind(file),
             None => String::new(),
         };
@@ -759,7 +764,7 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
         controls,
         control_counts,
         inventory,
-        config,
+        configs,
         findings: groups,
         accepted,
         accepted_without_reason,

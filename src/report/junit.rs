@@ -68,9 +68,9 @@ pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String 
         .iter()
         .map(|f| (f.id, f.path.as_str()))
         .collect();
-    if let Some(config) = input.config_file {
-        if input.active().any(|d| d.file_id == FileId::CONFIG) {
-            files.push((FileId::CONFIG, config.path.as_str()));
+    for config in input.config_files {
+        if input.active().any(|d| d.file_id == config.id) {
+            files.push((config.id, config.path.as_str()));
         }
     }
     for (index, path) in files {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::catalogue::{Catalogue, CONTROLS, RULE_DOCUMENTS};
+use crate::catalogue::Catalogue;
 use crate::config::Attestation;
 use crate::date::rfc3339;
 use crate::diagnostic::fingerprint::hex;
@@ -124,6 +124,20 @@ pub struct Scope {
     pub force_exclude: bool,
     /// Files found but not checked, with the reason (the `--verbose` list).
     pub skipped: Vec<SkippedFile>,
+    /// The walint.yaml files below the run's that govern some of the files checked, each
+    /// with its own globs and rules (none in a run of one config).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nested: Vec<NestedConfig>,
+}
+
+/// A nested walint.yaml of the run: what it says of the files of its folder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NestedConfig {
+    pub config: String,
+    pub config_sha256: String,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub rules_off: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -134,7 +148,8 @@ pub struct SkippedFile {
 
 /// The report id: SHA-256 over the inventory (each file's path and hash, the config's
 /// included), the catalogue hash, the config hash and the options that change findings
-/// (the scope without the skipped list, `--fail-on`, the baseline's hash). The same files
+/// (the scope without the skipped list, `--fail-on`, the baseline's hash, and the nested
+/// configs with their hashes). The same files
 /// checked the same way give the same id, whatever the format, time or output file.
 pub fn report_id(meta: &RunMeta, files: &[SourceFile], fail_on: &str) -> String {
     #[derive(Serialize)]
@@ -149,6 +164,8 @@ pub fn report_id(meta: &RunMeta, files: &[SourceFile], fail_on: &str) -> String 
         force_exclude: bool,
         fail_on: &'a str,
         baseline_sha256: Option<&'a str>,
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        nested: &'a [NestedConfig],
     }
     let scope = &meta.scope;
     let options = Options {
@@ -162,6 +179,7 @@ pub fn report_id(meta: &RunMeta, files: &[SourceFile], fail_on: &str) -> String 
         force_exclude: scope.force_exclude,
         fail_on,
         baseline_sha256: meta.baseline_sha256.as_deref(),
+        nested: &scope.nested,
     };
     let mut hasher = Sha256::new();
     let mut part = |label: &str, value: &str| {
@@ -305,18 +323,10 @@ impl RunMeta {
     }
 }
 
-/// SHA-256 over every embedded rule document (name and text, in file order) and controls.yaml.
+/// SHA-256 over every embedded rule document (name and text, in file order) and controls.yaml,
+/// computed by build.rs.
 pub fn catalogue_sha256() -> String {
-    let mut hasher = Sha256::new();
-    for (name, text) in RULE_DOCUMENTS {
-        for part in [*name, *text] {
-            hasher.update(part.as_bytes());
-            hasher.update([0]);
-        }
-    }
-    hasher.update(b"controls.yaml\0");
-    hasher.update(CONTROLS.as_bytes());
-    hex(&hasher.finalize())
+    crate::catalogue::CATALOGUE_SHA256.to_string()
 }
 
 fn command_line(args: impl IntoIterator<Item = String>) -> String {

@@ -58,12 +58,16 @@ impl ReportFormat {
 pub struct ReportInput<'a> {
     /// The files checked, in id order.
     pub files: &'a [SourceFile],
-    /// The config file; diagnostics in it have `file_id == FileId::CONFIG`.
-    pub config_file: Option<&'a SourceFile>,
+    /// The config files, the run's first; diagnostics in one have its id
+    /// ([`FileId::is_config`]).
+    pub config_files: &'a [SourceFile],
     /// Every diagnostic, suppressed ones included (baseline matches are gone already).
     pub diagnostics: &'a [Diagnostic],
     /// Terminal colours (human format only).
     pub color: bool,
+    /// Columns of the terminal the report is shown in (human format only; see
+    /// [`terminal::report_width`]); `None` lays it out at a fixed width, as for a file.
+    pub width: Option<usize>,
     pub fail_on: FailOn,
     pub catalogue: &'a Catalogue,
     /// The rules that ran.
@@ -119,14 +123,29 @@ impl<'a> ReportInput<'a> {
 
     /// A file by a diagnostic's `file_id`, the config file included.
     pub fn source(&self, id: FileId) -> Option<&'a SourceFile> {
-        crate::workspace::file_by_id(self.files, self.config_file, id)
+        crate::workspace::file_by_id(self.files, self.config_files, id)
     }
 
-    /// A file's place among `files`, the config file after them (as SARIF lists artifacts).
+    /// A file's place among `files`, the config files a diagnostic points into after them
+    /// (as SARIF lists artifacts).
     pub fn position(&self, id: FileId) -> usize {
+        if id.is_config() {
+            let before = self
+                .config_files_used()
+                .take_while(|config| config.id != id)
+                .count();
+            return self.files.len() + before;
+        }
         self.files
             .binary_search_by_key(&id, |f| f.id)
             .unwrap_or(self.files.len())
+    }
+
+    /// The config files some diagnostic points into, in order.
+    pub fn config_files_used(&self) -> impl Iterator<Item = &'a SourceFile> + '_ {
+        self.config_files
+            .iter()
+            .filter(|config| self.diagnostics.iter().any(|d| d.file_id == config.id))
     }
 
     /// True when the run fails: a finding that counts at or above `--fail-on`.

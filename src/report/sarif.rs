@@ -3,7 +3,14 @@
 //! Regions count columns in UTF-16 code units, SARIF's default `columnKind`; `endColumn` is
 //! the column after the last character. Suppressed findings are results with `suppressions`
 //! (kind `inSource` for a walint-ignore comment, `external` for a config override) and their
-//! reason as `justification`. Only rules that have results are listed in `tool.driver.rules`.
+//! reason as `justification`. Only rules that have results are listed in `tool.driver.rules`,
+//! each with its documentation as `help` and, for GitHub code scanning, `tags` (its category,
+//! `security` for a rule with a `security_severity`, its controls) and `security-severity`.
+//!
+//! Relative artifact URIs are relative to `%SRCROOT%`, the folder walint ran in (the
+//! repository's root in CI, which is where code scanning resolves them). `originalUriBaseIds`
+//! describes it without its absolute path, as SARIF allows, so that the log is the same on
+//! every machine.
 //!
 //! A region's `snippet` is its text, given only when it is short (see [`excerpt`]); its
 //! `contextRegion` is the lines around it, pulled in to `CONTEXT_CHARS` characters
@@ -16,7 +23,7 @@ use serde::Serialize;
 use super::excerpt::excerpt;
 use super::guard::per_file;
 use super::{RenderFailure, ReportInput};
-use crate::catalogue::RuleDoc;
+use crate::catalogue::{Catalogue, RuleDoc};
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::source::Span;
 use crate::workspace::SourceFile;
@@ -24,6 +31,12 @@ use crate::workspace::SourceFile;
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const FINGERPRINT_KEY: &str = "walint/v1";
+/// The URI base id of every relative artifact URI, the one GitHub's examples use.
+const SRCROOT: &str = "%SRCROOT%";
+/// Where each built-in rule is documented, for `helpUri`: `WALINT_DOCS_URL` at build time,
+/// with `{code}` for the rule's code (build.rs checks it). walint has no public home yet, so
+/// a build without it gives no `helpUri` rather than an address nobody serves.
+const DOCS_URL: Option<&str> = option_env!("WALINT_DOCS_URL");
 
 #[derive(Serialize)]
 struct Log<'a> {
@@ -38,6 +51,7 @@ struct Log<'a> {
 struct Run<'a> {
     tool: Tool<'a>,
     invocations: Vec<Invocation>,
+    original_uri_base_ids: BTreeMap<&'static str, BaseId>,
     artifacts: Vec<Artifact>,
     results: Vec<SarifResult<'a>>,
     column_kind: &'static str,
@@ -69,7 +83,7 @@ struct Rule<'a> {
     full_description: Text,
     help: Help,
     #[serde(skip_serializing_if = "Option::is_none")]
-    help_uri: Option<&'a str>,
+    help_uri: Option<String>,
     default_configuration: Configuration,
     properties: RuleProperties<'a>,
 }
@@ -94,6 +108,15 @@ struct Configuration {
 struct RuleProperties<'a> {
     category: &'a str,
     tags: Vec<&'a str>,
+    /// GitHub's score of a security rule, a string as GitHub reads it (`"7.5"`).
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<String>,
+}
+
+/// An entry of `originalUriBaseIds`: what the base is, without its absolute URI.
+#[derive(Serialize)]
+struct BaseId {
+    description: Text,
 }
 
 #[derive(Serialize)]
@@ -110,9 +133,25 @@ struct Artifact {
 }
 
 #[derive(Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
+    /// `%SRCROOT%` for a relative URI; an absolute one (`file://`) stands alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
     index: usize,
+}
+
+impl ArtifactLocation {
+    fn of(path: &str, index: usize) -> ArtifactLocation {
+        let uri = uri(path);
+        let relative = !uri.is_empty() && !uri.starts_with("file://");
+        ArtifactLocation {
+            uri_base_id: relative.then_some(SRCROOT),
+            uri,
+            index,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -308,14 +347,83 @@ fn unwrap_lines(text: &str) -> String {
         .join("\n\n")
 }
 
-fn rule<'a>(doc: &'a RuleDoc) -> Rule<'a> {
-    let mut markdown = format!("{}\n\n**How to fix**\n\n{}", doc.rationale, doc.fix);
+/// The page a rule is documented at: for a built-in rule its page under `docs_url`, for one
+/// defined at run time its first source (the team's own policy page).
+fn help_uri(docs_url: Option<&str>, doc: &RuleDoc) -> Option<String> {
+    if doc.id.is_builtin() {
+        docs_url
+            .filter(|url| !url.is_empty())
+            .map(|url| url.replace("{code}", &doc.code))
+    } else {
+        doc.sources.first().cloned()
+    }
+}
+
+/// A rule's documentation as `help`: its summary, rationale and fix, what `--fix` does, its
+/// options, controls and sources, as `walint explain` gives them (without the examples,
+/// which `explain` shows). The plain text for viewers that wrap it themselves, Markdown for
+/// GitHub.
+fn help(doc: &RuleDoc, catalogue: &Catalogue) -> Help {
+    let mut text = format!(
+        "{}\n\n{}\n\nHow to fix: {}\n\n{}.",
+        doc.summary,
+        unwrap_lines(&doc.rationale),
+        unwrap_lines(&doc.fix),
+        doc.autofix_text()
+    );
+    let mut markdown = format!(
+        "**{}**\n\n{}\n\n**How to fix**\n\n{}\n\n{}.",
+        doc.summary,
+        doc.rationale,
+        doc.fix,
+        doc.autofix_text()
+    );
+    if !doc.options.is_empty() {
+        text.push_str("\n\nOptions (walint.yaml `rules:`):");
+        markdown.push_str("\n\n**Options** (walint.yaml `rules:`)\n");
+        for option in &doc.options {
+            let line = format!(
+                "{}, default {}. {}",
+                option.expected(),
+                option.default,
+                option.description
+            );
+            text.push_str(&format!("\n- {}: {line}", option.name));
+            markdown.push_str(&format!("\n- `{}`: {line}", option.name));
+        }
+    }
+    if !doc.controls.is_empty() {
+        text.push_str("\n\nControls:");
+        markdown.push_str("\n\n**Controls**\n");
+        for id in &doc.controls {
+            let title = catalogue
+                .controls
+                .iter()
+                .find(|c| &c.id == id)
+                .map_or("", |c| c.title.as_str());
+            text.push_str(&format!("\n- {id}: {title}"));
+            markdown.push_str(&format!("\n- `{id}`: {title}"));
+        }
+    }
     if !doc.sources.is_empty() {
+        text.push_str("\n\nSources:");
         markdown.push_str("\n\n**Sources**\n");
         for source in &doc.sources {
+            text.push_str(&format!("\n- {source}"));
             markdown.push_str(&format!("\n- <{source}>"));
         }
     }
+    let explain = format!(
+        "`walint explain {}` shows the rule with its examples.",
+        doc.code
+    );
+    text.push_str(&format!("\n\n{explain}"));
+    markdown.push_str(&format!("\n\n{explain}"));
+    Help { text, markdown }
+}
+
+fn rule<'a>(doc: &'a RuleDoc, catalogue: &Catalogue) -> Rule<'a> {
+    let security = doc.security_severity.is_some().then_some("security");
     Rule {
         id: &doc.code,
         name: &doc.name,
@@ -325,41 +433,31 @@ fn rule<'a>(doc: &'a RuleDoc) -> Rule<'a> {
         full_description: Text {
             text: unwrap_lines(&doc.rationale),
         },
-        help: Help {
-            text: unwrap_lines(&doc.fix),
-            markdown,
-        },
-        help_uri: doc.sources.first().map(String::as_str),
+        help: help(doc, catalogue),
+        help_uri: help_uri(DOCS_URL, doc),
         default_configuration: Configuration {
             level: level(doc.severity),
         },
         properties: RuleProperties {
             category: &doc.category,
             tags: std::iter::once(doc.category.as_str())
+                .chain(security)
                 .chain(doc.controls.iter().map(String::as_str))
                 .collect(),
+            security_severity: doc.security_severity.map(|score| format!("{score:.1}")),
         },
     }
 }
 
 pub fn render<'a>(input: &ReportInput<'a>, failures: &mut Vec<RenderFailure>) -> String {
-    // Artifacts: every file checked, then the config file when a finding points into it.
+    // Artifacts: every file checked, then each config file a finding points into.
     let mut sources: Vec<&SourceFile> = input.files.iter().collect();
-    let config_used = input
-        .diagnostics
-        .iter()
-        .any(|d| d.file_id == FileId::CONFIG);
-    if let (true, Some(config)) = (config_used, input.config_file) {
-        sources.push(config);
-    }
+    sources.extend(input.config_files_used());
     let artifacts: Vec<Artifact> = sources
         .iter()
         .enumerate()
         .map(|(index, file)| Artifact {
-            location: ArtifactLocation {
-                uri: uri(&file.path),
-                index,
-            },
+            location: ArtifactLocation::of(&file.path, index),
             hashes: if file.sha256.is_empty() {
                 BTreeMap::new()
             } else {
@@ -374,6 +472,7 @@ pub fn render<'a>(input: &ReportInput<'a>, failures: &mut Vec<RenderFailure>) ->
             .map(|a| a.location.clone())
             .unwrap_or(ArtifactLocation {
                 uri: String::new(),
+                uri_base_id: None,
                 index,
             })
     };
@@ -459,12 +558,23 @@ pub fn render<'a>(input: &ReportInput<'a>, failures: &mut Vec<RenderFailure>) ->
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: Some(env!("CARGO_PKG_REPOSITORY")).filter(|u| !u.is_empty()),
-                    rules: docs.iter().map(|doc| rule(doc)).collect(),
+                    rules: docs.iter().map(|doc| rule(doc, input.catalogue)).collect(),
                 },
             },
             invocations: vec![Invocation {
                 execution_successful: true,
             }],
+            original_uri_base_ids: BTreeMap::from([(
+                SRCROOT,
+                BaseId {
+                    description: Text {
+                        text: "The folder walint was run in (in CI, the repository's root), \
+                               which relative artifact URIs start from. Its absolute path is \
+                               left out, so that the log is the same on every machine."
+                            .to_string(),
+                    },
+                },
+            )]),
             artifacts,
             results,
             column_kind: "utf16CodeUnits",
@@ -478,6 +588,7 @@ pub fn render<'a>(input: &ReportInput<'a>, failures: &mut Vec<RenderFailure>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue::RuleId;
 
     #[test]
     fn uris_are_percent_encoded() {
@@ -492,6 +603,88 @@ mod tests {
     #[test]
     fn wrapped_catalogue_text_is_unwrapped() {
         assert_eq!(unwrap_lines("one\ntwo\n\nthree"), "one two\n\nthree");
+    }
+
+    #[test]
+    fn a_built_in_rule_links_to_its_page_only_when_the_build_names_one() {
+        let catalogue = crate::catalogue::builtin().unwrap();
+        let wa003 = catalogue.rule(RuleId::WA003);
+        let docs = "https://git.example.com/walint/blob/v0.1.0/rules/{code}.yaml";
+        assert_eq!(
+            help_uri(Some(docs), wa003).as_deref(),
+            Some("https://git.example.com/walint/blob/v0.1.0/rules/WA003.yaml")
+        );
+        // Not its first source: a policy page is not the rule's documentation.
+        assert_eq!(help_uri(None, wa003), None);
+        assert_eq!(help_uri(Some(""), wa003), None);
+        // A rule defined at run time links to its own first source.
+        let mut custom = (*catalogue).clone();
+        let mut doc = wa003.clone();
+        doc.code = "ACME001".into();
+        doc.name = "acme-rule".into();
+        doc.sources = vec!["https://acme.example/policies/secrets".into()];
+        let id = custom.define(doc).unwrap();
+        assert_eq!(
+            help_uri(Some(docs), custom.rule(id)).as_deref(),
+            Some("https://acme.example/policies/secrets")
+        );
+    }
+
+    #[test]
+    fn a_security_rule_is_tagged_and_scored_for_code_scanning() {
+        let catalogue = crate::catalogue::builtin().unwrap();
+        let properties = |id: RuleId| {
+            let rule = rule(catalogue.rule(id), &catalogue);
+            serde_json::to_value(&rule.properties).unwrap()
+        };
+        assert_eq!(
+            properties(RuleId::WA402),
+            serde_json::json!({
+                "category": "webhook",
+                "tags": ["webhook", "security", "OWASP-WEBHOOK-AUTH"],
+                "security-severity": "7.5"
+            })
+        );
+        assert_eq!(
+            properties(RuleId::WA201),
+            serde_json::json!({
+                "category": "conversation-flow",
+                "tags": ["conversation-flow", "INTERACTIVE-LIMITS"]
+            })
+        );
+    }
+
+    #[test]
+    fn help_gives_the_whole_rule_in_text_and_markdown() {
+        let catalogue = crate::catalogue::builtin().unwrap();
+        let doc = catalogue.rule(RuleId::WA201);
+        let help = help(doc, &catalogue);
+        for part in [
+            doc.summary.as_str(),
+            "How to fix",
+            "Autofix: safe",
+            "a whole number from 1 to 10, default 5",
+            "INTERACTIVE-LIMITS",
+            doc.sources[0].as_str(),
+            "`walint explain WA201`",
+        ] {
+            assert!(help.text.contains(part), "{part}: {}", help.text);
+            assert!(help.markdown.contains(part), "{part}: {}", help.markdown);
+        }
+        assert!(help.text.contains(&unwrap_lines(&doc.rationale)));
+        assert!(help.markdown.contains(&doc.rationale));
+        assert!(help.markdown.starts_with(&format!("**{}**", doc.summary)));
+    }
+
+    #[test]
+    fn relative_uris_start_from_srcroot_and_absolute_ones_stand_alone() {
+        let relative = ArtifactLocation::of("whatsapp/flows/bot.yaml", 0);
+        assert_eq!(relative.uri_base_id, Some(SRCROOT));
+        let absolute = ArtifactLocation::of("/srv/bot.yaml", 1);
+        assert_eq!(
+            (absolute.uri.as_str(), absolute.uri_base_id),
+            ("file:///srv/bot.yaml", None)
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Whether the human report on standard output is coloured: `--color`, then the environment
-//! conventions CI systems and terminals set, then whether standard output is a terminal.
+//! How the human report on standard output is shown: whether it is coloured (`--color`, then
+//! the environment conventions CI systems and terminals set, then whether standard output is
+//! a terminal) and how many columns wide it is laid out.
 
 /// `walint check --color`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -59,9 +60,60 @@ pub fn clears_screen(var: impl Fn(&str) -> Option<String>, stdout_is_terminal: b
     stdout_is_terminal && var("TERM").as_deref() != Some("dumb")
 }
 
+/// Columns of the terminal the human report on standard output is read in: `COLUMNS` when it
+/// holds a whole number above 0 (shells and CI runners set it; anything else is ignored, as it
+/// is not walint's setting), else `terminal`'s answer. `None` when neither tells: the report
+/// is then laid out at a fixed width.
+pub fn report_width(
+    var: impl Fn(&str) -> Option<String>,
+    terminal: impl FnOnce() -> Option<usize>,
+) -> Option<usize> {
+    var("COLUMNS")
+        .and_then(|columns| columns.trim().parse::<usize>().ok())
+        .filter(|&columns| columns > 0)
+        .or_else(terminal)
+}
+
+/// Columns of the terminal standard output is, else of the one standard error is (the report
+/// is piped into a pager, `walint check | less`); `None` when neither is a terminal.
+pub fn terminal_columns() -> Option<usize> {
+    let columns = |size: Option<(terminal_size::Width, terminal_size::Height)>| {
+        size.map(|(width, _)| usize::from(width.0))
+            .filter(|&w| w > 0)
+    };
+    columns(terminal_size::terminal_size_of(std::io::stdout()))
+        .or_else(|| columns(terminal_size::terminal_size_of(std::io::stderr())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn width(columns: Option<&str>, terminal: Option<usize>) -> Option<usize> {
+        let var = |name: &str| {
+            (name == "COLUMNS")
+                .then_some(columns)
+                .flatten()
+                .map(str::to_string)
+        };
+        report_width(var, || terminal)
+    }
+
+    #[test]
+    fn columns_comes_before_the_terminal_size() {
+        assert_eq!(width(Some("60"), Some(120)), Some(60));
+        assert_eq!(width(Some(" 200 "), None), Some(200));
+        assert_eq!(width(None, Some(120)), Some(120));
+        assert_eq!(width(None, None), None);
+    }
+
+    #[test]
+    fn a_columns_that_is_no_width_is_ignored() {
+        for ignored in ["", "0", "-5", "wide", "80px", "1e3"] {
+            assert_eq!(width(Some(ignored), Some(90)), Some(90), "{ignored:?}");
+            assert_eq!(width(Some(ignored), None), None, "{ignored:?}");
+        }
+    }
 
     fn auto(env: &[(&str, &str)], terminal: bool) -> bool {
         let var = |name: &str| {

@@ -23,8 +23,9 @@ fn to_https(node: NodeId, start: usize) -> Fix {
     )
 }
 
-fn insecure_links(node: NodeId, text: &str, what: &str, out: &mut Vec<Finding>) {
+fn insecure_links(node: NodeId, text: &str, what: &dyn Fn() -> String, out: &mut Vec<Finding>) {
     for link in urls(text).into_iter().filter(|l| l.insecure) {
+        let what = what();
         let shown = text.get(link.start..link.end).unwrap_or("");
         out.push(
             Finding::new(
@@ -66,7 +67,12 @@ pub fn insecure_url_in_template(template: &Template, _ctx: &Context, out: &mut V
             }
             continue;
         }
-        insecure_links(field.text.node, &field.text.value, &field.what, out);
+        insecure_links(
+            field.text.node,
+            &field.text.value,
+            &|| field.what.clone(),
+            out,
+        );
     }
 }
 
@@ -74,7 +80,7 @@ pub fn insecure_url_in_template(template: &Template, _ctx: &Context, out: &mut V
 pub fn insecure_url_in_flow(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
     for node in &flow.nodes {
         for text in node.texts() {
-            insecure_links(text.text.node, &text.text.value, &text.what(), out);
+            insecure_links(text.text.node, &text.text.value, &|| text.what(), out);
         }
     }
 }

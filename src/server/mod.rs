@@ -385,7 +385,7 @@ impl Server {
             Some(error) => vec![self.config_error(error)],
             None => {
                 let outcome = self.project.check_all();
-                match &outcome.config_file {
+                match outcome.config_files.first() {
                     Some(file) => {
                         let text = Text::new(&file.text);
                         outcome

@@ -319,9 +319,10 @@ impl Project {
             shown,
             explicit: false,
             unreadable: None,
+            project: 0,
         }];
         // As a file found in the folder: the config's include and exclude apply.
-        discover::force_exclude(&mut candidates, config);
+        discover::force_exclude(&mut candidates, |_| config);
         let candidate = candidates.pop()?;
         let index = self.slots.len();
         self.slots.push(Slot {

@@ -119,31 +119,35 @@ pub struct Position {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
-        // A line ends at LF, CRLF, or a CR alone (old Mac files), as YAML and editors see it.
-        let is_break =
-            |i: usize, b: u8| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-        let breaks = bytes
-            .iter()
-            .enumerate()
-            .filter(|&(i, &b)| is_break(i, b))
-            .count();
-        let mut starts = Vec::with_capacity(breaks + 1);
-        let mut non_ascii = vec![0u64; (breaks + 1).div_ceil(64)];
-        starts.push(0);
-        for (i, &b) in bytes.iter().enumerate() {
-            if is_break(i, b) {
-                // A text past 4 GiB (never a linted file) is indexed up to there.
-                let Ok(start) = u32::try_from(i + 1) else {
-                    break;
-                };
-                starts.push(start);
-            } else if !b.is_ascii() {
+        let mut starts = vec![0u32];
+        let mut non_ascii: Vec<u64> = Vec::new();
+        // One line at a time: memchr finds the next break and `is_ascii` checks the line, both
+        // many bytes at a step, as every file is indexed.
+        let mut start = 0;
+        loop {
+            let end = memchr::memchr2(b'\n', b'\r', &bytes[start..]).map(|i| start + i);
+            if !bytes[start..end.unwrap_or(bytes.len())].is_ascii() {
                 let line = starts.len() - 1;
-                if let Some(word) = non_ascii.get_mut(line / 64) {
-                    *word |= 1 << (line % 64);
+                if non_ascii.len() <= line / 64 {
+                    non_ascii.resize(line / 64 + 1, 0);
                 }
+                non_ascii[line / 64] |= 1 << (line % 64);
             }
+            let Some(end) = end else { break };
+            // A line ends at LF, CRLF, or a CR alone (old Mac files), as YAML and editors see it.
+            let next = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
+                end + 2
+            } else {
+                end + 1
+            };
+            // A text past 4 GiB (never a linted file) is indexed up to there.
+            let Ok(next_start) = u32::try_from(next) else {
+                break;
+            };
+            starts.push(next_start);
+            start = next;
         }
+        non_ascii.resize(starts.len().div_ceil(64), 0);
         LineIndex { starts, non_ascii }
     }
 
@@ -232,6 +236,48 @@ pub fn strip_bom(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The index as a byte-at-a-time reading defines it.
+    fn reference(text: &str) -> (Vec<u32>, Vec<bool>) {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0u32];
+        let mut non_ascii = vec![false];
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(u32::try_from(i + 1).unwrap());
+                non_ascii.push(false);
+            } else if !b.is_ascii() {
+                *non_ascii.last_mut().unwrap() = true;
+            }
+        }
+        (starts, non_ascii)
+    }
+
+    #[test]
+    fn the_index_agrees_with_a_byte_at_a_time_reading() {
+        let pieces = ["a", "é", "\n", "\r", "\r\n", "\n\r", "x y", "日本", ""];
+        let mut texts: Vec<String> = Vec::new();
+        // Every text of up to four pieces, and 130 lines to cross a word of the bit set.
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in pieces {
+                        texts.push([a, b, c, d].concat());
+                    }
+                }
+            }
+        }
+        texts.push("line\n".repeat(70) + "ü\n" + &"x\r\n".repeat(60) + "ß");
+        for text in &texts {
+            let index = LineIndex::new(text);
+            let (starts, non_ascii) = reference(text);
+            assert_eq!(index.starts, starts, "{text:?}");
+            assert_eq!(index.non_ascii.len(), starts.len().div_ceil(64), "{text:?}");
+            for (line, &wide) in non_ascii.iter().enumerate() {
+                assert_eq!(index.is_ascii(line), !wide, "{text:?} line {line}");
+            }
+        }
+    }
 
     #[test]
     fn positions_count_characters_not_bytes() {

@@ -15,7 +15,9 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `walint ARGS` in `dir`: no colour, the fixed date, no CI summary file, a time limit.
+/// `walint ARGS` in `dir`: no colour, the fixed width of a report that is not read in a
+/// terminal (no `COLUMNS`; standard output and error are pipes), the fixed date, no CI
+/// summary file, a time limit.
 /// `WALINT_BIN=/path/to/walint` runs another build instead (an older release, to see a
 /// regression test fail there).
 pub fn command(dir: &Path, args: &[&str]) -> Command {
@@ -26,6 +28,7 @@ pub fn command(dir: &Path, args: &[&str]) -> Command {
     command
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
         .env("SOURCE_DATE_EPOCH", EPOCH)
         .env_remove("GITHUB_STEP_SUMMARY")
         .args(args)
@@ -69,6 +72,7 @@ pub fn walint_sh(dir: &Path, script: &str, args: &[&str]) -> Output {
     command
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
         .env("SOURCE_DATE_EPOCH", EPOCH)
         .env_remove("GITHUB_STEP_SUMMARY")
         .arg("-c")

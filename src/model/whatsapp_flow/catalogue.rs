@@ -129,6 +129,9 @@ pub struct ComponentSpec {
     pub per_flow: Option<usize>,
     #[serde(deserialize_with = "in_order")]
     pub enums: Vec<(String, Vec<String>)>,
+    /// Every key the component takes: `type`, which the loader adds, and the properties the
+    /// data file lists.
+    pub properties: Vec<String>,
 }
 
 /// A mapping as `(key, value)` pairs in the order written.
@@ -148,6 +151,8 @@ pub struct FlowCatalogue {
     pub actions: Vec<(String, Version)>,
     /// Component types, as Meta spells them.
     pub components: Vec<(String, ComponentSpec)>,
+    /// The keys of the parts that are not components (`flow`, `screen`, `data-source`, ...).
+    pub keys: Vec<(String, Vec<String>)>,
 }
 
 impl FlowCatalogue {
@@ -156,6 +161,51 @@ impl FlowCatalogue {
             .iter()
             .find(|(name, _)| name == kind)
             .map(|(_, spec)| spec)
+    }
+
+    /// The keys of part `part` of a Flow JSON (`screen`, `list-items.main-content`, ...);
+    /// none for a part the data file does not name, whose keys are then not checked.
+    pub fn keys(&self, part: &str) -> Option<&[String]> {
+        self.keys
+            .iter()
+            .find(|(name, _)| name == part)
+            .map(|(_, keys)| keys.as_slice())
+    }
+
+    /// The components that take property `key`, as a phrase (`TextInput and TextArea`), or
+    /// none when no component does.
+    pub fn components_with(&self, key: &str) -> Option<String> {
+        let names: Vec<&str> = self
+            .components
+            .iter()
+            .filter(|(_, spec)| spec.properties.iter().any(|p| p == key))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        match names.as_slice() {
+            [] => None,
+            [one] => Some(format!("`{one}`")),
+            [rest @ .., last] => Some(format!(
+                "{} and `{last}`",
+                rest.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+
+    /// Every key some component takes, each once: what a component whose `type` is missing
+    /// is held to.
+    pub fn any_component_keys(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = Vec::new();
+        for (_, spec) in &self.components {
+            for key in &spec.properties {
+                if !all.contains(&key.as_str()) {
+                    all.push(key);
+                }
+            }
+        }
+        all
     }
 
     /// The version action `name` appeared in, if Meta has it.
@@ -215,6 +265,7 @@ struct VersionsFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ComponentsFile {
+    keys: Ordered<Vec<String>>,
     actions: Ordered<Version>,
     components: Ordered<ComponentSpec>,
 }
@@ -235,11 +286,16 @@ fn load(versions: &str, components: &str) -> Result<FlowCatalogue, String> {
             )),
         })
         .collect::<Result<_, String>>()?;
+    let mut kinds = components.components.0;
+    for (_, spec) in &mut kinds {
+        spec.properties.insert(0, "type".to_string());
+    }
     Ok(FlowCatalogue {
         versions: versions_of_meta,
         recommended: versions.recommended,
         actions: components.actions.0,
-        components: components.components.0,
+        components: kinds,
+        keys: components.keys.0,
     })
 }
 
@@ -323,6 +379,62 @@ mod tests {
             assert!(versions.contains(&version), "{version} is not in the list");
         }
         assert!(versions.contains(&catalogue.recommended));
+    }
+
+    /// The key lists hold every property the rest of the catalogue names, so a property the
+    /// rules read is never reported as unknown.
+    #[test]
+    fn every_property_the_catalogue_names_is_a_known_key() {
+        let catalogue = load(FLOW_JSON_VERSIONS.text, WHATSAPP_FLOW_COMPONENTS.text).unwrap();
+        for (name, spec) in &catalogue.components {
+            assert_eq!(spec.properties.first().map(String::as_str), Some("type"));
+            let mut named: Vec<&str> = spec.required.iter().map(String::as_str).collect();
+            named.extend(spec.min_text.iter().map(String::as_str));
+            for list in [&spec.required_from, &spec.since_property] {
+                named.extend(list.iter().map(|(p, _)| p.as_str()));
+            }
+            named.extend(spec.text.iter().map(|(p, _)| p.as_str()));
+            named.extend(spec.enums.iter().map(|(p, _)| p.as_str()));
+            if let Some(options) = &spec.options {
+                named.push(&options.property);
+                let items = catalogue.keys(&options.property).unwrap();
+                for (key, _) in &spec.option_text {
+                    let (first, rest) = key.split_once('.').unwrap_or((key, ""));
+                    assert!(items.iter().any(|k| k == first), "{name}: {key}");
+                    if !rest.is_empty() {
+                        let inner = catalogue.keys(&format!("{}.{first}", options.property));
+                        assert!(inner.unwrap().iter().any(|k| k == rest), "{name}: {key}");
+                    }
+                }
+            }
+            for property in named {
+                assert!(
+                    spec.properties.iter().any(|p| p == property),
+                    "{name}: `{property}` is not in its properties"
+                );
+            }
+        }
+        for property in super::super::OPTION_PROPERTIES {
+            assert!(catalogue.keys(property).is_some(), "{property}");
+        }
+        for part in ["flow", "screen", "layout", "action", "next"] {
+            assert!(catalogue.keys(part).is_some(), "{part}");
+        }
+        assert_eq!(
+            catalogue.components_with("max-chars").as_deref(),
+            Some("`TextInput`")
+        );
+        assert_eq!(
+            catalogue.components_with("max-length").as_deref(),
+            Some("`TextArea`")
+        );
+        assert_eq!(
+            catalogue.components_with("photo-source").as_deref(),
+            Some("`PhotoPicker`")
+        );
+        assert_eq!(catalogue.components_with("colour"), None);
+        let all = catalogue.any_component_keys();
+        assert!(all.contains(&"type") && all.contains(&"list-items"));
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! Meta's Flow JSON (WhatsApp Flows), versions 2.1 to 7.3: screens, their layout, the
 //! components on them and the actions those components run.
 //!
-//! The model keeps what the rules read, each value with its node. Wrong JSON types are
-//! schema problems (WA002) collected while reading; everything that is Flow JSON vocabulary
-//! (a missing `id`, an unknown component `type`, an action name Meta does not know) is left
-//! to the WA3xx rules, which know the file's version. Properties the model does not know are
-//! kept as they are: Meta adds some with every version.
+//! The model keeps what the rules read, each value with its node. Wrong JSON types and keys
+//! the catalogue does not list are schema problems (WA002) collected while reading: Meta adds
+//! keys with every version, so an unknown one is a warning, and only a close misspelling of a
+//! known one is an error, read from then on as the key it was meant to be. Everything else
+//! that is Flow JSON vocabulary (a missing `id`, an unknown component `type`, an action name
+//! Meta does not know, a property newer than the file's version) is left to the WA3xx rules,
+//! which know the file's version. Properties the model does not read are kept as they are.
 //!
 //! A template's FLOW button may carry a whole Flow JSON as a string (`flow_json`): it is read
 //! here too, once, into a document of its own tree whose origin is that string
@@ -13,7 +15,7 @@
 
 pub mod catalogue;
 
-use super::reader::{AtNode, Reader};
+use super::reader::{AtNode, Reader, Vocabulary};
 use super::{Document, Embedded};
 use crate::catalogue::RuleId;
 use crate::diagnostic::{At, Finding};
@@ -133,6 +135,8 @@ pub struct DataField {
 pub struct Layout {
     pub node: NodeId,
     pub kind: Option<AtNode<String>>,
+    /// The value of `children`, when there is one.
+    pub children_node: Option<NodeId>,
     pub children: Vec<Component>,
 }
 
@@ -150,6 +154,9 @@ pub struct Component {
     pub node: NodeId,
     /// `type`, as written: unknown types are kept for WA301 to name.
     pub kind: Option<AtNode<String>>,
+    /// Every key with its value, a misspelt key under the key it is read as (`lable` as
+    /// `label`), so no rule reports the misspelt property missing.
+    pub keys: Vec<(String, NodeId)>,
     /// String properties: `text`, `label`, `name`, `input-type`, `helper-text`, `src`, ...
     pub properties: Vec<Property>,
     pub options: Option<Options>,
@@ -168,6 +175,11 @@ impl Component {
 
     pub fn is(&self, kind: &str) -> bool {
         self.kind() == kind
+    }
+
+    /// The value of property `key`, of any type.
+    pub fn get(&self, key: &str) -> Option<NodeId> {
+        self.keys.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
     }
 
     /// The first string value of property `key`.
@@ -293,6 +305,7 @@ pub fn is_dynamic(value: &str) -> bool {
 
 /// Reads one Flow JSON document.
 pub fn read(r: &mut Reader, node: NodeId) -> WhatsAppFlow {
+    known_keys(r, node, "flow", "the Flow JSON");
     let version = r.string(node, "version");
     let latest = catalogue::catalogue().map_or(Version(7, 3), |c| c.latest());
     let checked_version = version
@@ -402,7 +415,32 @@ fn read_routing_model(r: &mut Reader, node: NodeId) -> Option<RoutingModel> {
     Some(RoutingModel { node: map, routes })
 }
 
+/// Reports the keys of `map` that part `part` of a Flow JSON does not have (the catalogue's
+/// `keys`).
+fn known_keys(r: &mut Reader, map: NodeId, part: &str, what: &str) {
+    if let Some(keys) = catalogue::catalogue().and_then(|c| c.keys(part)) {
+        r.unknown_keys(map, keys, what, Vocabulary::Meta);
+    }
+}
+
+/// The keys of a mapping, each under the key it is read as.
+fn read_keys(r: &Reader, map: NodeId) -> Vec<(String, NodeId)> {
+    r.tree
+        .entries(map)
+        .iter()
+        .map(|entry| {
+            let key = r.read_as(map, entry.value).unwrap_or(&entry.key);
+            (key.to_string(), entry.value)
+        })
+        .collect()
+}
+
 fn read_screen(r: &mut Reader, node: NodeId) -> Screen {
+    let what = match r.tree.get(node, "id").and_then(|id| r.tree.as_str(id)) {
+        Some(id) => format!("screen `{id}`"),
+        None => "a screen".to_string(),
+    };
+    known_keys(r, node, "screen", &what);
     let id = r.string(node, "id");
     let title = r.string(node, "title");
     let terminal = r.bool(node, "terminal");
@@ -432,10 +470,14 @@ fn read_screen(r: &mut Reader, node: NodeId) -> Screen {
     let layout = r
         .field(node, "layout")
         .and_then(|n| r.expect_map(n, "layout"))
-        .map(|map| Layout {
-            node: map,
-            kind: r.string(map, "type"),
-            children: read_components(r, map, "children"),
+        .map(|map| {
+            known_keys(r, map, "layout", &format!("the layout of {what}"));
+            Layout {
+                node: map,
+                kind: r.string(map, "type"),
+                children_node: r.field(map, "children"),
+                children: read_components(r, map, "children"),
+            }
         });
     Screen {
         node,
@@ -468,20 +510,23 @@ fn read_component_list(r: &mut Reader, list: NodeId, key: &str) -> Vec<Component
 }
 
 fn read_component(r: &mut Reader, node: NodeId) -> Component {
+    component_keys_known(r, node);
     let kind = r.string(node, "type");
-    let properties = string_properties(r.tree, node, "");
+    let kind_name = kind.as_ref().map_or("", |k| k.value.as_str()).to_string();
+    let keys = read_keys(r, node);
+    let properties = string_properties(r, node, "");
     let mut actions = Vec::new();
     let mut options = None;
-    for entry in r.tree.entries(node).to_vec() {
-        if entry.key.ends_with("-action") {
-            if let Some(action) = read_action(r, entry.value, &entry.key) {
+    for (key, value) in &keys {
+        if key.ends_with("-action") {
+            if let Some(action) = read_action(r, *value, key, &kind_name) {
                 actions.push(action);
             }
-        } else if options.is_none() && OPTION_PROPERTIES.contains(&entry.key.as_str()) {
-            options = read_options(r, entry.value, &entry.key);
+        } else if options.is_none() && OPTION_PROPERTIES.contains(&key.as_str()) {
+            options = read_options(r, *value, key, &kind_name);
         }
     }
-    let kind_name = kind.as_ref().map_or("", |k| k.value.as_str());
+    let kind_name = kind_name.as_str();
     let mut children = Vec::new();
     let mut branches = Vec::new();
     match kind_name {
@@ -518,6 +563,7 @@ fn read_component(r: &mut Reader, node: NodeId) -> Component {
     Component {
         node,
         kind,
+        keys,
         properties,
         options,
         actions,
@@ -526,15 +572,43 @@ fn read_component(r: &mut Reader, node: NodeId) -> Component {
     }
 }
 
-/// Every string (or list-of-strings) property of a mapping; nested mappings one level deep
-/// with their key as a prefix (`main-content.title`) when `prefix` is empty.
-fn string_properties(tree: &Tree, map: NodeId, prefix: &str) -> Vec<Property> {
+/// Reports the keys of a component that its type does not have. The type is taken as
+/// written, before it is read: a component without one is held to the keys of every
+/// component, so `tpye` is still read as `type`; one of a type Meta does not have is left to
+/// WA301, which names the type.
+fn component_keys_known(r: &mut Reader, node: NodeId) {
+    let Some(catalogue) = catalogue::catalogue() else {
+        return;
+    };
+    match r.tree.get(node, "type").map(|t| r.tree.value(t)) {
+        Some(Value::String(kind)) => {
+            if let Some(spec) = catalogue.component(kind) {
+                let what = format!("`{kind}`");
+                r.unknown_keys_of_kind(node, &spec.properties, &what, Vocabulary::Meta, |key| {
+                    catalogue.components_with(key)
+                });
+            }
+        }
+        Some(_) => {}
+        None => {
+            let all = catalogue.any_component_keys();
+            r.unknown_keys(node, &all, "a component", Vocabulary::Meta);
+        }
+    }
+}
+
+/// Every string (or list-of-strings) property of a mapping, each under the key it is read
+/// as; nested mappings one level deep with their key as a prefix (`main-content.title`) when
+/// `prefix` is empty.
+fn string_properties(r: &Reader, map: NodeId, prefix: &str) -> Vec<Property> {
+    let tree = r.tree;
     let mut out = Vec::new();
     for entry in tree.entries(map) {
+        let read_as = r.read_as(map, entry.value).unwrap_or(&entry.key);
         let key = if prefix.is_empty() {
-            entry.key.clone()
+            read_as.to_string()
         } else {
-            format!("{prefix}.{}", entry.key)
+            format!("{prefix}.{read_as}")
         };
         match tree.value(entry.value) {
             Value::String(s) => out.push(Property {
@@ -559,8 +633,8 @@ fn string_properties(tree: &Tree, map: NodeId, prefix: &str) -> Vec<Property> {
                     }
                 }
             }
-            Value::Map(_) if prefix.is_empty() && !entry.key.ends_with("-action") => {
-                out.extend(string_properties(tree, entry.value, &entry.key));
+            Value::Map(_) if prefix.is_empty() && !key.ends_with("-action") => {
+                out.extend(string_properties(r, entry.value, &key));
             }
             _ => {}
         }
@@ -568,7 +642,7 @@ fn string_properties(tree: &Tree, map: NodeId, prefix: &str) -> Vec<Property> {
     out
 }
 
-fn read_options(r: &mut Reader, node: NodeId, key: &str) -> Option<Options> {
+fn read_options(r: &mut Reader, node: NodeId, key: &str, component: &str) -> Option<Options> {
     match r.tree.value(node) {
         Value::String(s) => Some(Options::Dynamic {
             property: key.to_string(),
@@ -582,19 +656,23 @@ fn read_options(r: &mut Reader, node: NodeId, key: &str) -> Option<Options> {
             let mut out = Vec::with_capacity(items.len());
             for item in items {
                 if let Some(map) = r.expect_map(item, &format!("{key}[]")) {
+                    let what = format!("a `{key}` item of `{component}`");
+                    known_keys(r, map, key, &what);
                     let mut actions = Vec::new();
-                    for entry in r.tree.entries(map).to_vec() {
-                        if entry.key.ends_with("-action") {
-                            actions.extend(read_action(r, entry.value, &entry.key));
+                    for (item_key, value) in read_keys(r, map) {
+                        let part = format!("{key}.{item_key}");
+                        if item_key.ends_with("-action") {
+                            actions.extend(read_action(r, value, &item_key, component));
+                        } else if r.is_map(value) {
+                            known_keys(r, value, &part, &format!("`{item_key}` of {what}"));
                         }
                     }
-                    let has_image = r.tree.get(map, "image").is_some()
-                        || r.tree
-                            .get(map, "start")
-                            .is_some_and(|s| r.tree.get(s, "image").is_some());
+                    let has_image = r.field(map, "image").is_some()
+                        || r.field(map, "start")
+                            .is_some_and(|s| r.field(s, "image").is_some());
                     out.push(OptionItem {
                         node: map,
-                        properties: string_properties(r.tree, map, ""),
+                        properties: string_properties(r, map, ""),
                         has_image,
                         actions,
                     });
@@ -617,20 +695,25 @@ fn read_options(r: &mut Reader, node: NodeId, key: &str) -> Option<Options> {
     }
 }
 
-fn read_action(r: &mut Reader, node: NodeId, key: &str) -> Option<Action> {
+fn read_action(r: &mut Reader, node: NodeId, key: &str, component: &str) -> Option<Action> {
     if is_null(r.tree, node) {
         return None;
     }
     let map = r.expect_map(node, key)?;
+    let what = format!("`{key}` of `{component}`");
+    known_keys(r, map, "action", &what);
     let name = r.string(map, "name");
     let next = r
         .field(map, "next")
         .filter(|&n| !is_null(r.tree, n))
         .and_then(|n| r.expect_map(n, "next"))
-        .map(|next| Next {
-            node: next,
-            kind: r.string(next, "type"),
-            name: r.string(next, "name"),
+        .map(|next| {
+            known_keys(r, next, "next", &format!("`next` of {what}"));
+            Next {
+                node: next,
+                kind: r.string(next, "type"),
+                name: r.string(next, "name"),
+            }
         });
     let url = r.string(map, "url");
     Some(Action {
@@ -716,5 +799,107 @@ mod tests {
         assert!(is_dynamic("${data.x}"));
         assert!(is_dynamic("`${form.a} ' ' ${form.b}`"));
         assert!(!is_dynamic("Hello"));
+    }
+
+    /// `(warning?, JSON pointer, message)` of each problem, which must sit at a key.
+    fn keyed_problems(text: &str) -> (WhatsAppFlow, Vec<(bool, String, String)>) {
+        let tree = parse(text, Format::Json).unwrap();
+        let mut r = Reader::new(&tree);
+        let flow = read(&mut r, tree.documents[0]);
+        let problems = r
+            .problems
+            .iter()
+            .map(|p| {
+                let At::Key(node) = p.at else {
+                    panic!("not at a key: {}", p.message);
+                };
+                let warning = p.severity == Some(crate::diagnostic::Severity::Warning);
+                (warning, tree.pointer(node), p.message.clone())
+            })
+            .collect();
+        (flow, problems)
+    }
+
+    #[test]
+    fn keys_of_every_part_are_checked_and_misspellings_are_read_as_meant() {
+        let (flow, problems) = keyed_problems(
+            r#"{"version": "7.3", "data_api_verison": "4.0", "name": "support",
+                "screens": [{"id": "A", "termnal": true, "theme": "dark",
+                  "layout": {"type": "SingleColumnLayout", "chidlren": [
+                    {"type": "TextInput", "name": "order", "lable": "Order number"},
+                    {"type": "TextArea", "name": "note", "label": "Note", "max-chars": 80},
+                    {"type": "TextBody", "text": "Hi", "text-align": "start"},
+                    {"tpye": "TextCaption", "text": "Small print"},
+                    {"type": "Dropdown", "name": "d", "label": "Pick", "data-source": [
+                      {"id": "1", "titel": "One", "icon": "x"}]},
+                    {"type": "NavigationList", "name": "n", "list-items": [
+                      {"id": "1", "main-content": {"tilte": "Go"},
+                       "on-click-action": {"name": "navigate", "next": {"type": "screen", "nmae": "A"}}}]},
+                    {"type": "Footer", "label": "Done", "on-click-acton": {"name": "complete", "paylod": {}}}]}}]}"#,
+        );
+        let c = "/screens/0/layout/chidlren";
+        let expected: [(bool, String, &str); 14] = [
+            (false, "/data_api_verison".into(), "the Flow JSON has an unknown key `data_api_verison`; did you mean `data_api_version`?"),
+            (true, "/name".into(), "the Flow JSON has a key walint does not know, `name`, so it is not checked"),
+            (false, "/screens/0/termnal".into(), "screen `A` has an unknown key `termnal`; did you mean `terminal`?"),
+            (true, "/screens/0/theme".into(), "screen `A` has a key walint does not know, `theme`, so it is not checked"),
+            (false, c.into(), "the layout of screen `A` has an unknown key `chidlren`; did you mean `children`?"),
+            (false, format!("{c}/0/lable"), "`TextInput` has an unknown key `lable`; did you mean `label`?"),
+            (true, format!("{c}/1/max-chars"), "`TextArea` has `max-chars`, which walint knows only on `TextInput`, so it is not checked"),
+            (true, format!("{c}/2/text-align"), "`TextBody` has a key walint does not know, `text-align`, so it is not checked"),
+            (false, format!("{c}/3/tpye"), "a component has an unknown key `tpye`; did you mean `type`?"),
+            (false, format!("{c}/4/data-source/0/titel"), "a `data-source` item of `Dropdown` has an unknown key `titel`; did you mean `title`?"),
+            (true, format!("{c}/4/data-source/0/icon"), "a `data-source` item of `Dropdown` has a key walint does not know, `icon`, so it is not checked"),
+            (false, format!("{c}/5/list-items/0/main-content/tilte"), "`main-content` of a `list-items` item of `NavigationList` has an unknown key `tilte`; did you mean `title`?"),
+            (false, format!("{c}/5/list-items/0/on-click-action/next/nmae"), "`next` of `on-click-action` of `NavigationList` has an unknown key `nmae`; did you mean `name`?"),
+            (false, format!("{c}/6/on-click-acton"), "`Footer` has an unknown key `on-click-acton`; did you mean `on-click-action`?"),
+        ];
+        let mut expected: Vec<(bool, String, String)> = expected
+            .into_iter()
+            .map(|(w, p, m)| (w, p, m.to_string()))
+            .collect();
+        expected.push((
+            false,
+            format!("{c}/6/on-click-acton/paylod"),
+            "`on-click-action` of `Footer` has an unknown key `paylod`; did you mean `payload`?"
+                .into(),
+        ));
+        assert_eq!(problems, expected);
+        // Every misspelling is read as the key it was meant to be.
+        assert_eq!(flow.data_api_version.unwrap().value, "4.0");
+        let screen = &flow.screens[0];
+        assert!(screen.is_terminal());
+        let layout = screen.layout.as_ref().unwrap();
+        assert!(layout.children_node.is_some());
+        let components = screen.components();
+        assert_eq!(components.len(), 7);
+        assert_eq!(
+            components[0].property("label").unwrap().value,
+            "Order number"
+        );
+        assert!(components[0].get("label").is_some());
+        assert!(components[3].is("TextCaption"));
+        let Some(Options::Static { items, .. }) = &components[4].options else {
+            panic!("no options");
+        };
+        assert_eq!(items[0].property("title").unwrap().value, "One");
+        let Some(Options::Static { items, .. }) = &components[5].options else {
+            panic!("no list items");
+        };
+        assert_eq!(items[0].property("main-content.title").unwrap().value, "Go");
+        let next = items[0].actions[0].next.as_ref().unwrap();
+        assert_eq!(next.screen().unwrap().value, "A");
+        let footer = components[6];
+        assert_eq!(footer.actions[0].key, "on-click-action");
+        assert!(footer.get("on-click-action").is_some());
+    }
+
+    #[test]
+    fn a_component_of_a_type_meta_does_not_have_is_left_to_wa301() {
+        let (_, problems) = keyed_problems(
+            r#"{"version": "7.3", "screens": [{"id": "A", "layout": {"type": "SingleColumnLayout",
+                 "children": [{"type": "TextHeadline", "txt": "Hi"}, {"type": 3, "lable": "x"}]}}]}"#,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
     }
 }

@@ -144,11 +144,13 @@ pub(crate) fn sensitive_finding(
     node: NodeId,
     text: &str,
     language: Option<&LanguageCode>,
-    what: &str,
+    what: impl FnOnce() -> String,
 ) -> Option<Finding> {
     let lists = SENSITIVE.for_language(language);
     let (start, end, subject) = wording::sensitive_request(text, lists)?;
     let subject = text.get(subject..end).unwrap_or("");
+    // Named only when there is a finding: most texts have none.
+    let what = what();
     Some(
         Finding::new(
             RuleId::WA111,
@@ -174,7 +176,7 @@ pub fn sensitive_data_request(template: &Template, _ctx: &Context, out: &mut Vec
             field.text.node,
             &field.text.value,
             language,
-            &field.what,
+            || field.what.clone(),
         ));
     }
 }
@@ -191,7 +193,7 @@ pub fn sensitive_data_request_in_flow(
                 text.text.node,
                 &text.text.value,
                 None,
-                &text.what(),
+                || text.what(),
             ));
         }
     }

@@ -182,7 +182,7 @@ fn property_limits(
         }
     }
     for key in &spec.min_text {
-        let Some(node) = tree.get(component.node, key) else {
+        let Some(node) = component.get(key) else {
             continue;
         };
         let blank = match tree.value(node) {

@@ -83,7 +83,7 @@ pub(super) fn component_structure(
                 );
             }
             for property in &spec.required {
-                if tree.get(component.node, property).is_none() {
+                if component.get(property).is_none() {
                     out.push(
                         Finding::new(
                             RuleId::WA301,
@@ -95,7 +95,7 @@ pub(super) fn component_structure(
                 }
             }
             for (property, since) in &spec.required_from {
-                if version >= *since && tree.get(component.node, property).is_none() {
+                if version >= *since && component.get(property).is_none() {
                     out.push(
                         Finding::new(
                             RuleId::WA301,
@@ -111,7 +111,7 @@ pub(super) fn component_structure(
             }
             for (property, since) in &spec.since_property {
                 if version < *since {
-                    if let Some(node) = tree.get(component.node, property) {
+                    if let Some(node) = component.get(property) {
                         out.push(
                             Finding::new(
                                 RuleId::WA301,
@@ -165,8 +165,8 @@ pub(super) fn component_structure(
         binding_structure(flow, name, property, out);
     }
     if component.is("TextInput") {
-        if let Some(pattern) = tree.get(component.node, "pattern") {
-            if tree.get(component.node, "helper-text").is_none() {
+        if let Some(pattern) = component.get("pattern") {
+            if component.get("helper-text").is_none() {
                 out.push(
                     Finding::new(
                         RuleId::WA301,
@@ -179,7 +179,7 @@ pub(super) fn component_structure(
         }
     }
     if component.is("Footer") {
-        let has = |key: &str| tree.get(component.node, key).is_some();
+        let has = |key: &str| component.get(key).is_some();
         if has("center-caption") && (has("left-caption") || has("right-caption")) {
             out.push(
                 Finding::new(
@@ -224,7 +224,7 @@ pub(super) fn component_structure(
     match name {
         "If" => if_structure(tree, component, place, out),
         "Switch" => {
-            let cases = tree.get(component.node, "cases");
+            let cases = component.get("cases");
             if let Some(cases) = cases
                 .filter(|&c| tree.entries(c).is_empty() && matches!(tree.value(c), Value::Map(_)))
             {

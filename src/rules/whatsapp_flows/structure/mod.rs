@@ -174,7 +174,47 @@ fn routing_structure(flow: &WhatsAppFlow, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
+    use crate::rules::check_text;
     use crate::rules::whatsapp_flows::tests::{all, one_screen, COMPLETE};
+    use crate::source::Format;
+
+    /// A misspelt key is one schema problem (WA002), read as the key it was meant to be: no
+    /// rule reports the property missing, and the rules check it under its meant name.
+    #[test]
+    fn a_misspelt_property_is_reported_once_and_checked_as_meant() {
+        let text = r#"{"version": "7.3", "screens": [{"id": "MAIN", "title": "Main", "terminal": true,
+            "layout": {"type": "SingleColumnLayout", "chidlren": [
+              {"type": "TextInput", "name": "order", "lable": "The number of your last order", "patern": "[0-9]+"},
+              {"type": "Dropdown", "name": "d", "label": "Pick", "data-sorce": [{"id": "1", "title": "One"}]},
+              {"type": "EmbeddedLink", "txt": "", "on-click-acton": {"name": "navigate", "next": {"type": "screen", "name": "MAIN"}}},
+              {"type": "Footer", "label": "Done", "on-click-action": {"name": "complete", "payload": {}}}]}}]}"#;
+        let (problems, _) = check_text(text, Format::Json, &[]);
+        let misspelt: Vec<&str> = problems
+            .iter()
+            .map(|p| p.message.split('`').nth(3).unwrap_or(""))
+            .collect();
+        assert_eq!(
+            misspelt,
+            [
+                "chidlren",
+                "lable",
+                "patern",
+                "data-sorce",
+                "txt",
+                "on-click-acton"
+            ],
+            "{problems:?}"
+        );
+        let found = all(text);
+        assert_eq!(
+            found,
+            [
+                "WA301  a `TextInput` with a `pattern` needs a `helper-text` telling the user the expected format",
+                "WA303  `TextInput` label has 29 characters; Meta allows at most 20",
+                "WA303  `EmbeddedLink` text is empty; Meta rejects blank text",
+            ]
+        );
+    }
 
     #[test]
     fn versions_beyond_the_catalogue_use_the_newest_and_garbage_is_reported() {

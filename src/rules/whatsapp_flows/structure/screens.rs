@@ -160,7 +160,7 @@ pub(super) fn screen_structure(
         ),
         _ => {}
     }
-    if tree.get(layout.node, "children").is_none() {
+    if layout.children_node.is_none() {
         out.push(
             Finding::new(
                 RuleId::WA301,
