@@ -265,6 +265,15 @@ impl RuleDoc {
     }
 }
 
+/// A source as a rule document writes it: its address, then an optional note on it
+/// ("(updated 2026-05-21, read 2026-12-02)", "(unverified for …)"), which links leave out.
+pub fn source_parts(source: &str) -> (&str, &str) {
+    match source.trim().split_once(char::is_whitespace) {
+        Some((address, note)) => (address, note.trim()),
+        None => (source.trim(), ""),
+    }
+}
+
 pub const CATEGORIES: &[&str] = &[
     "general",
     "template",
