@@ -274,6 +274,29 @@ pub fn source_parts(source: &str) -> (&str, &str) {
     }
 }
 
+/// Where each built-in rule is documented (SARIF's `helpUri`, the language server's
+/// `codeDescription`): `WALINT_DOCS_URL` at build time, with `{code}` for the rule's code
+/// (build.rs checks it). walint has no public home yet, so a build without it links no page
+/// rather than an address nobody serves.
+pub const DOCS_URL: Option<&str> = option_env!("WALINT_DOCS_URL");
+
+impl RuleDoc {
+    /// The page the rule is documented at: for a built-in rule its page under `docs_url`
+    /// (see [`DOCS_URL`]), for one defined at run time its first source (the team's own
+    /// policy page).
+    pub fn documentation(&self, docs_url: Option<&str>) -> Option<String> {
+        if self.id.is_builtin() {
+            docs_url
+                .filter(|url| !url.is_empty())
+                .map(|url| url.replace("{code}", &self.code))
+        } else {
+            self.sources
+                .first()
+                .map(|source| source_parts(source).0.to_string())
+        }
+    }
+}
+
 pub const CATEGORIES: &[&str] = &[
     "general",
     "template",
@@ -740,6 +763,32 @@ mod tests {
             );
         }
         assert_eq!(parsed.controls, generated.controls);
+    }
+
+    #[test]
+    fn a_source_is_its_address_and_a_note() {
+        assert_eq!(
+            source_parts("https://a.example/p (updated 2026-05-21, read 2026-12-02)"),
+            (
+                "https://a.example/p",
+                "(updated 2026-05-21, read 2026-12-02)"
+            )
+        );
+        assert_eq!(
+            source_parts(" https://a.example/p "),
+            ("https://a.example/p", "")
+        );
+        // Every source of the catalogue starts with an address a report can link.
+        for rule in builtin().unwrap().rules() {
+            for source in &rule.sources {
+                let (address, _) = source_parts(source);
+                assert!(
+                    address.starts_with("https://") && !address.contains(['(', ')']),
+                    "{}: source `{source}` does not start with an https address",
+                    rule.code
+                );
+            }
+        }
     }
 
     #[test]
