@@ -15,6 +15,7 @@ use crate::custom;
 use crate::diagnostic::FileId;
 use crate::discover::{self, Candidate};
 use crate::engine::{self, Engine, Options, Outcome, Selection, StdinFile};
+use crate::examples::{self, Verdict};
 use crate::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::generate;
 use crate::report::compare::PreviousReport;
@@ -26,6 +27,7 @@ use crate::schema::{self, Schema};
 use crate::source::MAX_FILE_BYTES;
 use crate::suggest::did_you_mean;
 use crate::templates_command::{self, TemplatesCommand};
+use crate::watch::{self, Changes, Next, Watch};
 
 #[derive(Parser)]
 #[command(
@@ -55,6 +57,13 @@ enum Command {
         rule: String,
         #[command(flatten)]
         config: ConfigArgs,
+    },
+    /// Run the examples of custom rules: each failing one must be found where it expects,
+    /// each passing one clean (exit 1 when one is not)
+    Test {
+        /// Rule files, or folders whose walint.yaml names them (`custom_rules:`)
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
     },
     /// Write a commented starter walint.yaml in the current folder
     Init,
@@ -193,6 +202,10 @@ struct CheckArgs {
     /// Print the fixes as a unified diff and change nothing (exit 1 when there is one)
     #[arg(long, conflicts_with = "fix")]
     diff: bool,
+    /// Check again after each change to the files, walint.yaml included, until Ctrl-C
+    /// (human or concise report on the terminal; not with --fix, --diff, -o or `-`)
+    #[arg(long)]
+    watch: bool,
 }
 
 #[derive(clap::Args)]
@@ -350,6 +363,7 @@ pub fn main() -> ExitCode {
                 .and_then(|catalogue| rules(format, &catalogue, &mut out)),
             Command::Explain { rule, config } => with_custom_rules(&config, &catalogue)
                 .and_then(|catalogue| explain(&rule, &catalogue, &mut out)),
+            Command::Test { paths } => test_rules(&paths, &catalogue, &mut out),
             Command::Init => init(&catalogue, &mut out),
             Command::Baseline(args) => record_baseline(args, catalogue),
             Command::Templates(command) => {
@@ -442,16 +456,26 @@ fn run_lint(
     catalogue: Arc<Catalogue>,
     purpose: Purpose,
 ) -> Result<(Inputs, Outcome), Fatal> {
-    let inputs = prepare(args, cwd, catalogue, purpose)?;
+    let inputs = prepare_warned(args, cwd, catalogue, purpose)?;
     let outcome = engine::lint_run(
         &inputs.engines,
         &inputs.files,
         &inputs.context,
         inputs.stdin.as_slice(),
     );
+    for line in run_warnings(args, &inputs, &outcome) {
+        warn(&line);
+    }
+    Ok((inputs, outcome))
+}
+
+/// What a run says on standard error once it is done: with `--verbose` the files left
+/// out, that it checked nothing when it did, and the templates it could not see.
+fn run_warnings(args: &LintArgs, inputs: &Inputs, outcome: &Outcome) -> Vec<String> {
+    let mut lines = Vec::new();
     if args.verbose {
         for (path, reason) in &outcome.skipped {
-            warn(&format!("walint: skipped {}: {reason}", printable(path)));
+            lines.push(format!("walint: skipped {}: {reason}", printable(path)));
         }
     }
     // The templates lock is checked in every run; it is not what the paths were for.
@@ -461,16 +485,16 @@ fn run_lint(
         .filter(|f| !inputs.lock_shown.contains(&f.path))
         .count();
     if checked == 0 {
-        warn(&nothing_checked(
+        lines.push(nothing_checked(
             &inputs.paths,
             inputs.stdin.is_some(),
             outcome.skipped.len(),
         ));
     }
     if let Some(unseen) = &outcome.templates_unseen {
-        warn(&templates_unseen(unseen, inputs.catalogue()));
+        lines.push(templates_unseen(unseen, inputs.catalogue()));
     }
-    Ok((inputs, outcome))
+    lines
 }
 
 /// The note of a run whose flows and campaigns send templates it cannot see: once, not a
@@ -528,12 +552,31 @@ impl Inputs {
     }
 }
 
-/// Config, rule selection, standard input and discovery: everything before the lint.
+/// [`prepare`], its warnings on standard error as they come before the lint (and before
+/// the error that stops it, if one does).
+fn prepare_warned(
+    args: &LintArgs,
+    cwd: &Path,
+    catalogue: Arc<Catalogue>,
+    purpose: Purpose,
+) -> Result<Inputs, Fatal> {
+    let mut warnings = Vec::new();
+    let prepared = prepare(args, cwd, catalogue, purpose, &mut warnings);
+    for warning in &warnings {
+        warn(warning);
+    }
+    prepared
+}
+
+/// Config, rule selection, standard input and discovery: everything before the lint. What
+/// it warns of goes to `warnings`, in order, for standard error (`check --watch` prints it
+/// after clearing the screen).
 fn prepare(
     args: &LintArgs,
     cwd: &Path,
     catalogue: Arc<Catalogue>,
     purpose: Purpose,
+    warnings: &mut Vec<String>,
 ) -> Result<Inputs, Fatal> {
     let (mut config, loaded) = load_config(args, cwd, &catalogue)?;
     discover::load_lock(&mut config, cwd).map_err(Fatal)?;
@@ -552,9 +595,12 @@ fn prepare(
     if args.force_exclude {
         discover::force_exclude(&mut discovery.files, |project| configs.config(project));
     }
-    for warning in &discovery.warnings {
-        warn(&format!("walint: warning: {}", printable(warning)));
-    }
+    warnings.extend(
+        discovery
+            .warnings
+            .iter()
+            .map(|warning| format!("walint: warning: {}", printable(warning))),
+    );
     // The run's config first, then the nested ones in path order.
     let mut order: Vec<usize> = (0..discovery.include_matched.len()).collect();
     order.sort_by_key(|&project| (project != 0, configs.config(project).path.clone()));
@@ -569,7 +615,7 @@ fn prepare(
             None => continue,
         };
         let walked_root = discovery.walked_root.get(project).copied().unwrap_or(false);
-        check_include(discovery.walked, walked_root, &matched, config)?;
+        check_include(discovery.walked, walked_root, &matched, config, warnings)?;
     }
     let mut files = discovery.files;
     let mut used = vec![false; configs.projects().len()];
@@ -599,7 +645,7 @@ fn prepare(
         run.renumber(candidate);
     }
     if let Purpose::Gate(arg) = purpose {
-        run_wide_settings(&run.projects, arg, cwd);
+        run_wide_settings(&run.projects, arg, cwd, warnings);
     }
     let select = rule_codes(&args.select, &run.catalogue)?;
     let ignore = rule_codes(&args.ignore, &run.catalogue)?;
@@ -642,6 +688,7 @@ fn run_wide_settings(
     projects: &[(Config, Arc<custom::CustomRules>)],
     arg: Option<FailOnArg>,
     cwd: &Path,
+    warnings: &mut Vec<String>,
 ) {
     let Some(((run, _), nested)) = projects.split_first() else {
         return;
@@ -664,7 +711,7 @@ fn run_wide_settings(
             None => format!("{shown}: "),
         };
         if let Some(own) = config.fail_on.filter(|&own| own != fail_on) {
-            warn(&format!(
+            warnings.push(format!(
                 "walint: warning: {}`fail_on: {}` is not used: `fail_on` is the run's, and this run fails on {} ({source}); run walint in `{}` for its own",
                 at("fail_on"),
                 fail_on_word(own),
@@ -678,7 +725,7 @@ fn run_wide_settings(
             } else {
                 "this run has none".to_string()
             };
-            warn(&format!(
+            warnings.push(format!(
                 "walint: warning: {}`report` is not used: the audit reports' sign-off block is the run's, and {whose}; run walint in `{}` for its own",
                 at("report"),
                 printable(&folder),
@@ -777,6 +824,7 @@ fn check_include(
     walked_root: bool,
     matched: &[bool],
     config: &Config,
+    warnings: &mut Vec<String>,
 ) -> Result<(), Fatal> {
     if !walked || config.include.is_empty() {
         return Ok(());
@@ -804,7 +852,7 @@ fn check_include(
     if walked_root {
         for (index, pattern) in config.include.iter().enumerate() {
             if !matched.get(index).copied().unwrap_or(true) {
-                warn(&format!(
+                warnings.push(format!(
                     "walint: warning: {}no file matched include `{}`{}",
                     at(index),
                     printable(pattern),
@@ -977,6 +1025,9 @@ fn read_previous(path: &Path, cwd: &Path) -> Result<PreviousReport, Fatal> {
 }
 
 fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result<u8, Fatal> {
+    if args.watch {
+        watch_usage(&args)?;
+    }
     let cwd = current_dir()?;
     let outputs = parse_outputs(&args)?;
     if args.statistics && report::statistics(args.format).is_none() {
@@ -997,10 +1048,19 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         }
         None => None,
     };
+    if args.watch {
+        let given = Given {
+            cwd: &cwd,
+            outputs,
+            previous: previous.as_ref(),
+            baseline: baseline.as_ref(),
+        };
+        return watch(&args, &given, catalogue, out);
+    }
     let fixing = args.fix || args.diff;
     let purpose = Purpose::Gate(args.fail_on);
-    let (inputs, mut outcome, fixed) = if fixing {
-        let inputs = prepare(&args.lint, &cwd, catalogue, purpose)?;
+    let (inputs, outcome, fixed) = if fixing {
+        let inputs = prepare_warned(&args.lint, &cwd, catalogue, purpose)?;
         let first = engine::lint_run(
             &inputs.engines,
             &inputs.files,
@@ -1060,16 +1120,265 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         let (inputs, outcome) = run_lint(&args.lint, &cwd, catalogue, purpose)?;
         (inputs, outcome, None)
     };
+    let given = Given {
+        cwd: &cwd,
+        outputs,
+        previous: previous.as_ref(),
+        baseline: baseline.as_ref(),
+    };
+    report_run(&args, &given, &inputs, outcome, fixed, out)
+}
+
+/// What a check reads before it runs, for the report of each run (one, or one per change
+/// with `--watch`).
+struct Given<'a> {
+    cwd: &'a Path,
+    outputs: Vec<(ReportFormat, Option<PathBuf>)>,
+    previous: Option<&'a PreviousReport>,
+    baseline: Option<&'a (PathBuf, BaselineFile, String)>,
+}
+
+/// Options `--watch` is read with, checked before the first run: each report goes to the
+/// terminal, and nothing the watch itself writes may start another run.
+fn watch_usage(args: &CheckArgs) -> Result<(), Fatal> {
+    let refused = if args.fix || args.diff || args.unsafe_fixes {
+        Some("--fix, --diff and --unsafe-fixes: fixing writes the files the watch reads; run `walint check --fix` once, then watch")
+    } else if !args.output.is_empty() {
+        Some("--output: each run's report replaces the last on the terminal; write a report file with a run of its own")
+    } else if args.lint.paths.iter().any(|p| p.as_os_str() == "-") {
+        Some("`-` (standard input): standard input is read once; name the files to watch")
+    } else if !matches!(args.format, ReportFormat::Human | ReportFormat::Concise) {
+        Some("--format other than human or concise: the watch is for a person at a terminal; machine formats come from a run of their own")
+    } else {
+        None
+    };
+    match refused {
+        Some(why) => Err(Fatal(format!("--watch cannot be used with {why}"))),
+        None => Ok(()),
+    }
+}
+
+/// What `--watch` says on standard error after each run, until Ctrl-C.
+const WATCHING: &str = "watching for changes (Ctrl-C to stop)";
+
+/// `check --watch`: a run, then a run again after each burst of changes until Ctrl-C (exit
+/// 0). A problem that stops the first run is an error, as without `--watch`; later, one
+/// (walint.yaml made invalid by an edit) is shown and the watch waits for the next change.
+fn watch(
+    args: &CheckArgs,
+    given: &Given,
+    catalogue: Arc<Catalogue>,
+    out: &mut Stdout,
+) -> Result<u8, Fatal> {
+    let mut watch = Watch::start().map_err(|e| Fatal(format!("cannot watch for changes: {e}")))?;
+    let env = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+    let mut state = Watched {
+        clear: terminal::clears_screen(env, io::stdout().is_terminal()),
+        started: false,
+        kept: engine::Kept::default(),
+        last: None,
+    };
+    let mut changes = Changes::default();
+    loop {
+        watch_run(
+            args, given, &catalogue, &mut watch, &mut state, &changes, out,
+        )?;
+        changes = match watch.next() {
+            Next::Changed(changes) => changes,
+            Next::Stop => {
+                // The shell's prompt on a line of its own, not after the terminal's `^C`.
+                if io::stderr().is_terminal() {
+                    warn("");
+                }
+                return Ok(EXIT_CLEAN);
+            }
+        };
+    }
+}
+
+/// What the watch keeps from one run to the next.
+struct Watched {
+    /// Clear the screen before each report.
+    clear: bool,
+    /// The first run got past its config and discovery.
+    started: bool,
+    kept: engine::Kept,
+    /// The last run that was reported, `None` before the first and after a failed one.
+    last: Option<LastRun>,
+}
+
+/// What decides whether a run has anything new to report.
+#[derive(PartialEq)]
+struct LastRun {
+    /// Each project's config file and text, the run's first: when one changes, or one comes
+    /// or goes (a walint.yaml created in a subfolder), every file is checked again.
+    configs: Vec<(Option<PathBuf>, String)>,
+    inputs: Vec<Candidate>,
+}
+
+/// One run of the watch, on the files as they are, reading again only those that changed:
+/// nothing is printed when no file walint checks changed.
+fn watch_run(
+    args: &CheckArgs,
+    given: &Given,
+    catalogue: &Arc<Catalogue>,
+    watch: &mut Watch,
+    state: &mut Watched,
+    changes: &Changes,
+    out: &mut Stdout,
+) -> Result<(), Fatal> {
+    for error in &changes.errors {
+        warn(&format!("walint: warning: watching: {}", printable(error)));
+    }
+    let cwd = given.cwd;
+    let mut warnings = Vec::new();
+    let purpose = Purpose::Gate(args.fail_on);
+    let inputs = match prepare(&args.lint, cwd, catalogue.clone(), purpose, &mut warnings) {
+        Ok(inputs) => inputs,
+        Err(fatal) if !state.started => {
+            for warning in &warnings {
+                warn(warning);
+            }
+            return Err(fatal);
+        }
+        Err(Fatal(message)) => {
+            if state.clear {
+                out.write(terminal::CLEAR_SCREEN)?;
+            }
+            for warning in &warnings {
+                warn(warning);
+            }
+            warn(&format!("walint: error: {}", printable(&message)));
+            warn(&format!("walint: {WATCHING}"));
+            state.last = None;
+            return Ok(());
+        }
+    };
+    state.started = true;
+    for problem in watch.set(watch_roots(&args.lint, &inputs, cwd)) {
+        warn(&format!("walint: warning: {}", printable(&problem)));
+    }
+    let configs = || inputs.engines.iter().map(Engine::config);
+    let last = LastRun {
+        configs: configs()
+            .map(|config| (config.path.clone(), config.text.clone()))
+            .collect(),
+        inputs: inputs
+            .files
+            .iter()
+            .chain(&inputs.context)
+            .cloned()
+            .collect(),
+    };
+    // Each project's templates lock and custom rules are read with its config: other
+    // files' results depend on them.
+    let read_with_config = |config: &Config| {
+        let root = watch::absolute(cwd, &config.root);
+        changes.names(&watch::absolute(cwd, &config.templates_lock_path()))
+            || changes
+                .paths
+                .iter()
+                .any(|path| custom::names(&config.custom_rules, &root, path))
+    };
+    let reload = changes.rescan
+        || state.last.as_ref().map(|l| &l.configs) != Some(&last.configs)
+        || configs().any(read_with_config);
+    if reload {
+        state.kept.clear();
+    }
+    let changed = |path: &Path| changes.names(&watch::absolute(cwd, path));
+    let run = engine::lint_kept(
+        &inputs.engines,
+        &inputs.files,
+        &inputs.context,
+        &mut state.kept,
+        &changed,
+    );
+    if run.read == 0 && state.last.as_ref() == Some(&last) {
+        return Ok(());
+    }
+    if state.clear {
+        out.write(terminal::CLEAR_SCREEN)?;
+    }
+    for warning in warnings
+        .iter()
+        .chain(&run_warnings(&args.lint, &inputs, &run.outcome))
+    {
+        warn(warning);
+    }
+    report_run(args, given, &inputs, run.outcome, None, out)?;
+    let s = if run.inputs == 1 { "" } else { "s" };
+    warn(&if state.last.is_none() {
+        format!("walint: read {} file{s}; {WATCHING}", run.inputs)
+    } else {
+        format!(
+            "walint: read {} of {} file{s} again; {WATCHING}",
+            run.read, run.inputs
+        )
+    });
+    state.last = Some(last);
+    Ok(())
+}
+
+/// The folders a watched check reads: the paths named (a file's folder, for editors that
+/// save by renaming a new file over the old one), where a walint.yaml is or would be found
+/// (a folder named is watched whole, so a nested one is seen come and go; above a path
+/// named, the folders up to the current one), each project's templates lock's folder, and
+/// a whole project when the run reads its other files (cross-file context, custom rules).
+fn watch_roots(args: &LintArgs, inputs: &Inputs, cwd: &Path) -> Vec<(PathBuf, bool)> {
+    let folder_of = |path: &Path| path.parent().map(Path::to_path_buf);
+    // `--config` and `--no-config` fix the config of every file: no walint.yaml is looked for.
+    let fixed = args.config.is_some() || args.no_config;
+    let mut roots = Vec::new();
+    for path in &inputs.paths {
+        let path = watch::absolute(cwd, path);
+        if path.is_dir() {
+            roots.push((path.clone(), true));
+        } else if let Some(folder) = folder_of(&path) {
+            roots.push((folder, false));
+        }
+        if !fixed {
+            let above = path.ancestors().skip(1).take_while(|a| a.starts_with(cwd));
+            roots.extend(above.map(|folder| (folder.to_path_buf(), false)));
+        }
+    }
+    if !fixed {
+        roots.push((cwd.to_path_buf(), false));
+    }
+    for (project, engine) in inputs.engines.iter().enumerate() {
+        let config = engine.config();
+        if let Some(path) = &config.path {
+            roots.extend(folder_of(&cwd.join(path)).map(|f| (f, false)));
+        }
+        roots.extend(folder_of(&cwd.join(config.templates_lock_path())).map(|f| (f, false)));
+        let has_context = inputs.context.iter().any(|c| c.project == project);
+        if has_context || !config.custom_rules.is_empty() {
+            roots.push((cwd.join(&config.root), true));
+        }
+    }
+    roots
+}
+
+/// The reports of a finished run, and its exit code.
+fn report_run(
+    args: &CheckArgs,
+    given: &Given,
+    inputs: &Inputs,
+    mut outcome: Outcome,
+    fixed: Option<usize>,
+    out: &mut Stdout,
+) -> Result<u8, Fatal> {
+    let cwd = given.cwd;
     let engine = inputs.engine();
     let (config, catalogue) = (engine.config(), engine.catalogue());
-    let baseline_sha256 = baseline.as_ref().map(|(_, _, sha256)| sha256.clone());
-    let stats = baseline.map(|(path, file, _)| {
-        let anchor = Anchor::new(&path, &cwd);
-        let shown = discover::shown(&cwd.join(&path), &cwd);
-        baseline::apply(&mut outcome, &file, &anchor, shown)
+    let baseline_sha256 = given.baseline.map(|(_, _, sha256)| sha256.clone());
+    let stats = given.baseline.map(|(path, file, _)| {
+        let anchor = Anchor::new(path, cwd);
+        let shown = discover::shown(&cwd.join(path), cwd);
+        baseline::apply(&mut outcome, file, &anchor, shown)
     });
     let mut meta = RunMeta::collect(
-        &cwd,
+        cwd,
         outcome.config_files.iter().find(|f| f.id == FileId::CONFIG),
         catalogue,
         // Arguments need not be UTF-8 (a file name), and may hold control characters:
@@ -1078,11 +1387,12 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
             .skip(1)
             .map(|arg| printable(&discover::path_text(Path::new(&arg))).into_owned()),
     );
-    meta.templates_lock = lock_meta(&inputs, &outcome, &cwd);
+    meta.templates_lock = lock_meta(inputs, &outcome, cwd);
     meta.baseline_sha256 = baseline_sha256;
     meta.attestation = config.report.clone();
-    meta.scope = scope(&args.lint, &inputs, &outcome);
-    let states_changed_files = outputs
+    meta.scope = scope(&args.lint, inputs, &outcome);
+    let states_changed_files = given
+        .outputs
         .iter()
         .any(|(format, _)| format.states_changed_files());
     if states_changed_files && meta.git_commit.is_some() {
@@ -1091,7 +1401,7 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
             .iter()
             .chain(&outcome.config_files)
             .map(|f| f.path.as_str());
-        if let Some(changed) = report::meta::changed_files(&cwd, checked) {
+        if let Some(changed) = report::meta::changed_files(cwd, checked) {
             meta.dirty = !changed.is_empty();
             meta.changed_files = changed;
         }
@@ -1108,7 +1418,7 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         terminal::terminal_columns,
     );
     let mut failed_parts = Vec::new();
-    for (index, (format, target)) in outputs.into_iter().enumerate() {
+    for (index, (format, target)) in given.outputs.iter().cloned().enumerate() {
         // A report written to a file is plain text, at the fixed width.
         let color = target.is_none() && color_on_stdout;
         let width = width_on_stdout.filter(|_| target.is_none());
@@ -1122,7 +1432,7 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
             catalogue,
             enabled: &outcome.enabled,
             baseline: stats.as_ref(),
-            previous: previous.as_ref(),
+            previous: given.previous,
             meta: &meta,
         };
         // `--statistics` replaces the main report (`--format`); `-o FORMAT=FILE` ones stay.
@@ -1661,6 +1971,137 @@ fn explain(rule: &str, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fa
 /// Where `walint init` writes the JSON Schemas the starter config's modeline names.
 const INIT_SCHEMAS: &str = ".walint/schemas";
 
+/// `walint test`: every example of the custom rules `paths` name, each validated, noisy (a
+/// finding it does not expect) or missing (a finding it expects and does not get).
+fn test_rules(
+    paths: &[PathBuf],
+    catalogue: &Arc<Catalogue>,
+    out: &mut Stdout,
+) -> Result<u8, Fatal> {
+    let cwd = current_dir()?;
+    let mut sets = Vec::new();
+    for path in paths {
+        let full = cwd.join(path);
+        let is_config = full
+            .file_name()
+            .is_some_and(|name| config::FILE_NAMES.iter().any(|n| name == *n));
+        let loaded = if full.is_dir() || is_config {
+            let (explicit, start) = match is_config {
+                true => (Some(full.as_path()), full.parent().unwrap_or(&cwd)),
+                false => (None, full.as_path()),
+            };
+            let (config, loaded) =
+                discover::load_config(explicit, false, start, &cwd, catalogue).map_err(Fatal)?;
+            if loaded.rules.is_empty() {
+                let named = match config.path.as_deref() {
+                    Some(file) => format!(
+                        "{} names no custom rule (`custom_rules:`)",
+                        discover::shown(file, &cwd)
+                    ),
+                    None => format!(
+                        "no walint.yaml governs {}, so no custom rule is named",
+                        printable(&discover::shown(&full, &cwd))
+                    ),
+                };
+                return Err(Fatal(format!("nothing to test: {named}")));
+            }
+            loaded
+        } else if full.is_file() {
+            custom::load_file(&full, &discover::shown(&full, &cwd), catalogue).map_err(Fatal)?
+        } else {
+            return Err(Fatal(format!(
+                "{}: no such file or folder",
+                printable(&path.to_string_lossy())
+            )));
+        };
+        sets.push(loaded);
+    }
+    let mut text = String::new();
+    let (mut validated, mut failed, mut examples, mut rules) = (0, 0, 0, 0);
+    let mut tested: Vec<&str> = Vec::new();
+    for loaded in &sets {
+        let mut ids: Vec<_> = loaded.rules.ids().collect();
+        ids.sort_by_key(|&id| loaded.catalogue.rule(id).code.clone());
+        for id in ids {
+            let rule = loaded.catalogue.rule(id);
+            // Two paths may name one rule (a folder and its rule file): tested once.
+            if tested.contains(&&*rule.code) {
+                continue;
+            }
+            tested.push(&rule.code);
+            rules += 1;
+            text.push_str(&format!("{} {}\n", rule.code, rule.name));
+            if rule.examples.is_empty() {
+                failed += 1;
+                text.push_str(
+                    "  untested   the rule has no `examples:` (a failing and a passing one)\n",
+                );
+            }
+            for (index, example) in rule.examples.iter().enumerate() {
+                examples += 1;
+                let run = examples::run(example, &loaded.catalogue, &loaded.rules, None)
+                    .map_err(|e| Fatal(format!("{} example {}: {e}", rule.code, index + 1)))?;
+                let kind = match example.kind {
+                    ExampleKind::Failing => "failing",
+                    ExampleKind::Passing => "passing",
+                };
+                let described = match example.description.as_str() {
+                    "" => String::new(),
+                    d => format!(" \"{}\"", printable(d)),
+                };
+                let head = format!("{kind} example {}{described}", index + 1);
+                match run.verdict(rule, example) {
+                    Verdict::Validated => {
+                        validated += 1;
+                        text.push_str(&format!("  validated  {head}\n"));
+                    }
+                    Verdict::Noisy(findings) => {
+                        failed += 1;
+                        text.push_str(&format!(
+                            "  noisy      {head}: a finding it does not expect\n"
+                        ));
+                        for finding in findings {
+                            text.push_str(&format!("               {}\n", printable(&finding)));
+                        }
+                    }
+                    Verdict::Missing { places, found } => {
+                        failed += 1;
+                        let at = if places.is_empty() { "" } else { " at" };
+                        text.push_str(&format!(
+                            "  missing    {head}: no finding of {}{at}\n",
+                            rule.code
+                        ));
+                        for place in places {
+                            text.push_str(&format!("               {}\n", printable(&place)));
+                        }
+                        if !found.is_empty() {
+                            text.push_str("             but found\n");
+                        }
+                        for finding in found {
+                            text.push_str(&format!("               {}\n", printable(&finding)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let plural = |n: usize, what: &str| match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    };
+    text.push_str(&format!(
+        "\n{} of {}: {validated} validated, {failed} failed\n",
+        plural(examples, "example"),
+        plural(rules, "rule"),
+    ));
+    out.write(&text)?;
+    Ok(if failed == 0 {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
 fn init(catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fatal> {
     if let Some(existing) = config::FILE_NAMES.iter().find(|n| Path::new(n).exists()) {
         return Err(Fatal(format!(
@@ -1688,10 +2129,15 @@ fn print_schema(args: &SchemaArgs, catalogue: &Catalogue, out: &mut Stdout) -> R
             .map(|s| s.name().len())
             .max()
             .unwrap_or(0);
+        let files = Schema::ALL
+            .iter()
+            .map(|s| s.file_name().len())
+            .max()
+            .unwrap_or(0);
         let mut text = String::new();
         for schema in Schema::ALL {
             text.push_str(&format!(
-                "{:width$}  schemas/{:13}  {}\n",
+                "{:width$}  schemas/{:files$}  {}\n",
                 schema.name(),
                 schema.file_name(),
                 schema.summary()
