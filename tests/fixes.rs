@@ -341,3 +341,82 @@ fn a_fix_inside_an_embedded_flow_json_is_escaped_twice() {
         .unwrap();
     assert_eq!(inner, flow.replace("http://", "https://"));
 }
+
+fn fixture_copy(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &common::root().join("tests/fixtures/fixes").join(name),
+        dir.path(),
+    );
+    dir
+}
+
+#[test]
+fn brand_and_button_label_fixes_show_as_a_diff() {
+    let dir = fixture_copy("labels_and_brand");
+    let before = contents(dir.path());
+    let output = common::walint_in(dir.path(), &["check", "--diff", "--unsafe-fixes"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "7 fixable, 0 remaining\n");
+    insta::assert_snapshot!(stdout(&output));
+    assert_eq!(contents(dir.path()), before, "--diff wrote a file");
+    // Without --unsafe-fixes the brand's spellings stay: WA115's fix is unsafe.
+    let safe = common::walint_in(dir.path(), &["check", "--diff"]);
+    assert_eq!(
+        stderr(&safe),
+        "4 fixable, 3 remaining (--unsafe-fixes may fix more)\n"
+    );
+    assert!(
+        !stdout(&safe).contains("Acme Shop order"),
+        "{}",
+        stdout(&safe)
+    );
+}
+
+#[test]
+fn the_fixed_labels_and_brand_give_no_finding_and_nothing_else_changes() {
+    let dir = fixture_copy("labels_and_brand");
+    let mut expected = contents(dir.path());
+    let edit = |expected: &mut BTreeMap<String, Vec<u8>>, file: &str, pairs: &[(&str, &str)]| {
+        let mut text = String::from_utf8(expected[file].clone()).unwrap();
+        for (from, to) in pairs {
+            assert_eq!(text.matches(from).count(), 1, "{from:?} in {file}");
+            text = text.replacen(from, to, 1);
+        }
+        expected.insert(file.to_string(), text.into_bytes());
+    };
+    edit(
+        &mut expected,
+        "order_shipped.json",
+        &[
+            ("Your ACME SHOP order", "Your Acme Shop order"),
+            ("your acme-shop order", "your Acme Shop order"),
+            ("shopping at AcmeShop.", "shopping at Acme Shop."),
+            (r#""text": " Got it ""#, r#""text": "Got it""#),
+            (r#""text": "Track\n order""#, r#""text": "Track order""#),
+        ],
+    );
+    edit(
+        &mut expected,
+        "support.yaml",
+        &[
+            (
+                r#"title: "Where is my order ""#,
+                r#"title: "Where is my order""#,
+            ),
+            (
+                r#"title: "Talk to\na person""#,
+                r#"title: "Talk to a person""#,
+            ),
+        ],
+    );
+    let output = common::walint_in(dir.path(), &["check", "--fix", "--unsafe-fixes"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(stderr(&output), "7 fixed, 0 remaining\n");
+    assert_eq!(contents(dir.path()), expected);
+    let again = common::walint_in(dir.path(), &["check", "-f", "concise"]);
+    assert_eq!(
+        (again.status.code(), stdout(&again)),
+        (Some(0), "No problems found in 2 files.\n".to_string())
+    );
+}

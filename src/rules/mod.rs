@@ -27,6 +27,7 @@ macro_rules! rule {
 mod campaigns;
 mod flows;
 mod graph;
+mod labels;
 mod links;
 pub mod secrets;
 mod templates;
@@ -136,6 +137,8 @@ pub static REGISTRY: &[Rule] = &[
     rule!(WA118, Workspace, templates::template_quality_low),
     rule!(WA119, TemplatesLock, templates::templates_lock_stale),
     rule!(WA120, Template, templates::template_ttl_out_of_range),
+    rule!(WA121, Template, labels::button_label_whitespace_in_template),
+    rule!(WA121, Flow, labels::button_label_whitespace_in_flow),
     rule!(WA201, Flow, flows::menu_overloaded),
     rule!(WA202, Flow, flows::option_title_too_long),
     rule!(WA203, Flow, flows::no_human_escalation),

@@ -661,6 +661,14 @@ mod tests {
         .is_empty());
         // Ids are numbers, not secrets.
         assert!(kinds("102290129340398", Some("waba_id")).is_empty());
+        // A chatbot platform's reference to a credential it stores (Typebot's blocks), not
+        // the credential: random-looking, but useless outside that platform's account.
+        assert!(kinds("clwhwq9sf0005fst2cxft51xa", Some("credentialsId")).is_empty());
+        assert!(kinds("clwhwq9sf0005fst2cxft51xa", Some("credential_id")).is_empty());
+        assert_eq!(
+            kinds("clwhwq9sf0005fst2cxft51xa", Some("credential")),
+            [SecretKind::Generic]
+        );
         // A URL with a user but no password, or a placeholder password.
         assert!(kinds("https://bot@hooks.acme.example/wa", None).is_empty());
         assert!(kinds("https://bot:${HOOK_PASSWORD}@hooks.acme.example/wa", None).is_empty());

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use crate::catalogue::RuleId;
 use crate::data;
-use crate::diagnostic::{At, Finding};
+use crate::diagnostic::{Applicability, At, Edit, Finding, Fix};
 use crate::model::reader::Keyword;
 use crate::model::template::{variables, ButtonType, Category, ComponentType, Field};
 use crate::model::{ConversationFlow, LanguageCode, Template};
@@ -234,6 +234,16 @@ pub fn brand_inconsistent(template: &Template, ctx: &Context, out: &mut Vec<Find
                 )
                 .help(format!(
                     "write the brand as configured in walint.yaml: `{brand}`"
+                ))
+                // Unsafe: a brand that is also a word (Orange, Apple) is matched where the
+                // text means the word, and the fix would change what the sentence says.
+                .fix(Fix::new(
+                    Applicability::Unsafe,
+                    format!("write `{brand}`"),
+                    vec![Edit::Replace {
+                        at: At::InString(field.text.node, start, end),
+                        text: brand.to_string(),
+                    }],
                 )),
             );
         }
