@@ -301,10 +301,27 @@ fn examples(doc: &Yaml) -> Result<String, String> {
                     _ => Err(format!("example file `{name}` must be a text")),
                 })
                 .collect::<Result<Vec<_>, String>>()?;
+            let expect = match item.get("expect") {
+                None => Vec::new(),
+                Some(Yaml::Scalar(place)) => vec![literal(place)],
+                Some(Yaml::Seq(places)) => places
+                    .iter()
+                    .map(|place| match place {
+                        Yaml::Scalar(place) => Ok(literal(place)),
+                        _ => Err("`expect` lists places as texts".to_string()),
+                    })
+                    .collect::<Result<Vec<_>, String>>()?,
+                Some(_) => return Err("`expect` lists places as texts".into()),
+            };
             Ok(format!(
-                "Example {{ kind: {kind}, description: {}.to_string(), files: vec![{}] }}",
+                "Example {{ kind: {kind}, description: {}.to_string(), files: vec![{}], expect: vec![{}] }}",
                 literal(item.text("description").unwrap_or_default()),
-                files.join(", ")
+                files.join(", "),
+                expect
+                    .iter()
+                    .map(|place| format!("{place}.to_string()"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))
         })
         .collect::<Result<Vec<_>, String>>()?;

@@ -224,6 +224,35 @@ pub struct Example {
     pub description: String,
     /// File name → content; the extension decides the format.
     pub files: Vec<(String, String)>,
+    /// Where a failing example's findings of the rule are, as `FILE:LINE:COLUMN` or
+    /// `FILE:LINE` (`expect:`); empty: anywhere, at least one.
+    pub expect: Vec<String>,
+}
+
+/// A place an example expects a finding at: `FILE:LINE:COLUMN` or `FILE:LINE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expected {
+    pub file: String,
+    pub line: usize,
+    pub column: Option<usize>,
+}
+
+impl Expected {
+    /// Reads `promo.json:4:31` or `promo.json:4`.
+    pub fn parse(written: &str) -> Option<Expected> {
+        let number = |part: &str| part.parse::<usize>().ok().filter(|n| *n > 0);
+        let (rest, last) = written.rsplit_once(':')?;
+        let last = number(last)?;
+        let (file, line, column) = match rest.rsplit_once(':') {
+            Some((file, line)) if number(line).is_some() => (file, number(line)?, Some(last)),
+            _ => (rest, last, None),
+        };
+        (!file.is_empty()).then(|| Expected {
+            file: file.to_string(),
+            line,
+            column,
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -265,6 +294,27 @@ impl RuleDoc {
     }
 }
 
+/// Where each built-in rule is documented (SARIF's `helpUri`, the language server's
+/// `codeDescription`): `WALINT_DOCS_URL` at build time, with `{code}` for the rule's code
+/// (build.rs checks it). walint has no public home yet, so a build without it links no page
+/// rather than an address nobody serves.
+pub const DOCS_URL: Option<&str> = option_env!("WALINT_DOCS_URL");
+
+impl RuleDoc {
+    /// The page the rule is documented at: for a built-in rule its page under `docs_url`
+    /// (see [`DOCS_URL`]), for one defined at run time its first source (the team's own
+    /// policy page).
+    pub fn documentation(&self, docs_url: Option<&str>) -> Option<String> {
+        if self.id.is_builtin() {
+            docs_url
+                .filter(|url| !url.is_empty())
+                .map(|url| url.replace("{code}", &self.code))
+        } else {
+            self.sources.first().cloned()
+        }
+    }
+}
+
 pub const CATEGORIES: &[&str] = &[
     "general",
     "template",
@@ -274,7 +324,8 @@ pub const CATEGORIES: &[&str] = &[
     "campaign",
 ];
 
-const FIELDS: &[&str] = &[
+/// The fields of a rule document (a custom rule file adds `match`).
+pub const FIELDS: &[&str] = &[
     "code",
     "name",
     "severity",
@@ -290,7 +341,10 @@ const FIELDS: &[&str] = &[
     "examples",
 ];
 
-const OPTION_FIELDS: &[&str] = &["name", "type", "default", "min", "max", "description"];
+pub const OPTION_FIELDS: &[&str] = &["name", "type", "default", "min", "max", "description"];
+
+/// The fields of an example of a rule document.
+pub const EXAMPLE_FIELDS: &[&str] = &["kind", "description", "files", "expect"];
 
 /// A policy clause or practice that rules evidence (`rules/controls.yaml`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -366,7 +420,11 @@ impl Catalogue {
             .iter()
             .find(|c| !self.controls.iter().any(|k| &k.id == *c))
         {
-            return Err(format!("unknown control `{unknown}`"));
+            let known = self.controls.iter().map(|c| c.id.as_str());
+            return Err(format!(
+                "unknown control `{unknown}` (rules/controls.yaml){}",
+                crate::suggest::did_you_mean(unknown, known)
+            ));
         }
         let id = u16::try_from(self.rules.len())
             .map(RuleId)
@@ -679,21 +737,71 @@ fn read_examples(tree: &Tree, list: NodeId) -> Result<Vec<Example>, String> {
     tree.items(list)
         .iter()
         .map(|&item| {
+            if let Some(unknown) = tree
+                .entries(item)
+                .iter()
+                .find(|e| !EXAMPLE_FIELDS.contains(&e.key.as_str()))
+            {
+                return Err(format!(
+                    "unknown field `{}` of an example{}",
+                    unknown.key,
+                    crate::suggest::did_you_mean(&unknown.key, EXAMPLE_FIELDS.iter().copied())
+                ));
+            }
             let kind = match text(tree, item, "kind")?.as_str() {
                 "failing" => ExampleKind::Failing,
                 "passing" => ExampleKind::Passing,
-                other => return Err(format!("example kind `{other}`")),
+                other => {
+                    return Err(format!(
+                        "example kind `{other}` (failing or passing){}",
+                        crate::suggest::did_you_mean(other, ["failing", "passing"])
+                    ))
+                }
             };
             let files_node = tree.get(item, "files").ok_or("example without `files`")?;
             let files = tree
                 .entries(files_node)
                 .iter()
-                .map(|e| Ok((e.key.clone(), text(tree, files_node, &e.key)?)))
+                .map(|e| {
+                    let relative = std::path::Path::new(&e.key)
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_)));
+                    if !relative || e.key.is_empty() {
+                        return Err(format!(
+                            "example file `{}` must be a path inside the example's folder, such as `templates/promo.json`",
+                            e.key
+                        ));
+                    }
+                    Ok((e.key.clone(), text(tree, files_node, &e.key)?))
+                })
                 .collect::<Result<Vec<_>, String>>()?;
+            let expect = match tree.get(item, "expect") {
+                None => Vec::new(),
+                Some(_) if kind == ExampleKind::Passing => {
+                    return Err("a passing example expects no finding: `expect` is for failing ones".into())
+                }
+                Some(node) => {
+                    let items: Vec<NodeId> = match tree.value(node) {
+                        Value::Seq(items) => items.clone(),
+                        _ => vec![node],
+                    };
+                    items
+                        .iter()
+                        .map(|&place| match tree.value(place) {
+                            Value::String(s) if Expected::parse(s).is_some() => Ok(s.clone()),
+                            _ => Err(format!(
+                                "`expect` lists places as `FILE:LINE:COLUMN` or `FILE:LINE` (promo.json:4:31), not `{}`",
+                                tree.as_str(place).unwrap_or("a value that is not a text")
+                            )),
+                        })
+                        .collect::<Result<Vec<_>, String>>()?
+                }
+            };
             Ok(Example {
                 kind,
                 description: text(tree, item, "description").unwrap_or_default(),
                 files,
+                expect,
             })
         })
         .collect()
@@ -868,6 +976,42 @@ mod tests {
         }
         let without = parse_rule("code: X1\nname: x\nseverity: error\ncategory: general\nsummary: s\nrationale: r\nfix: f\n");
         assert_eq!(without.unwrap().security_severity, None);
+    }
+
+    #[test]
+    fn an_example_is_read_with_its_expected_places_and_nothing_unknown() {
+        let rule = |example: &str| {
+            parse_rule(&format!(
+                "code: X1\nname: x\nseverity: error\ncategory: general\nsummary: s\nrationale: r\nfix: f\nexamples:\n  - {{{example}}}\n"
+            ))
+        };
+        let read = rule("kind: failing, files: {a.json: '{}'}, expect: ['a.json:1:1', 'a.json:2']")
+            .unwrap();
+        assert_eq!(read.examples[0].expect, ["a.json:1:1", "a.json:2"]);
+        let read = rule("kind: failing, files: {a.json: '{}'}, expect: a.json:3").unwrap();
+        assert_eq!(read.examples[0].expect, ["a.json:3"]);
+        for (example, error) in [
+            (
+                "kind: failing, files: {}, expct: [a.json:1]",
+                "unknown field `expct` of an example; did you mean `expect`?",
+            ),
+            ("kind: faling, files: {}", "did you mean `failing`?"),
+            (
+                "kind: failing, files: {}, expect: [a.json]",
+                "`FILE:LINE:COLUMN` or `FILE:LINE` (promo.json:4:31), not `a.json`",
+            ),
+            (
+                "kind: passing, files: {}, expect: [a.json:1]",
+                "a passing example expects no finding",
+            ),
+            (
+                "kind: passing, files: {../a.json: '{}'}",
+                "example file `../a.json` must be a path inside the example's folder",
+            ),
+        ] {
+            let found = rule(example).unwrap_err();
+            assert!(found.contains(error), "{example}: {found}");
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::custom;
 use crate::diagnostic::FileId;
 use crate::discover::{self, Candidate};
 use crate::engine::{self, Engine, Options, Outcome, Selection, StdinFile};
+use crate::examples::{self, Verdict};
 use crate::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::generate;
 use crate::report::compare::PreviousReport;
@@ -55,6 +56,13 @@ enum Command {
         rule: String,
         #[command(flatten)]
         config: ConfigArgs,
+    },
+    /// Run the examples of custom rules: each failing one must be found where it expects,
+    /// each passing one clean (exit 1 when one is not)
+    Test {
+        /// Rule files, or folders whose walint.yaml names them (`custom_rules:`)
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
     },
     /// Write a commented starter walint.yaml in the current folder
     Init,
@@ -350,6 +358,7 @@ pub fn main() -> ExitCode {
                 .and_then(|catalogue| rules(format, &catalogue, &mut out)),
             Command::Explain { rule, config } => with_custom_rules(&config, &catalogue)
                 .and_then(|catalogue| explain(&rule, &catalogue, &mut out)),
+            Command::Test { paths } => test_rules(&paths, &catalogue, &mut out),
             Command::Init => init(&catalogue, &mut out),
             Command::Baseline(args) => record_baseline(args, catalogue),
             Command::Templates(command) => {
@@ -1661,6 +1670,137 @@ fn explain(rule: &str, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fa
 /// Where `walint init` writes the JSON Schemas the starter config's modeline names.
 const INIT_SCHEMAS: &str = ".walint/schemas";
 
+/// `walint test`: every example of the custom rules `paths` name, each validated, noisy (a
+/// finding it does not expect) or missing (a finding it expects and does not get).
+fn test_rules(
+    paths: &[PathBuf],
+    catalogue: &Arc<Catalogue>,
+    out: &mut Stdout,
+) -> Result<u8, Fatal> {
+    let cwd = current_dir()?;
+    let mut sets = Vec::new();
+    for path in paths {
+        let full = cwd.join(path);
+        let is_config = full
+            .file_name()
+            .is_some_and(|name| config::FILE_NAMES.iter().any(|n| name == *n));
+        let loaded = if full.is_dir() || is_config {
+            let (explicit, start) = match is_config {
+                true => (Some(full.as_path()), full.parent().unwrap_or(&cwd)),
+                false => (None, full.as_path()),
+            };
+            let (config, loaded) =
+                discover::load_config(explicit, false, start, &cwd, catalogue).map_err(Fatal)?;
+            if loaded.rules.is_empty() {
+                let named = match config.path.as_deref() {
+                    Some(file) => format!(
+                        "{} names no custom rule (`custom_rules:`)",
+                        discover::shown(file, &cwd)
+                    ),
+                    None => format!(
+                        "no walint.yaml governs {}, so no custom rule is named",
+                        printable(&discover::shown(&full, &cwd))
+                    ),
+                };
+                return Err(Fatal(format!("nothing to test: {named}")));
+            }
+            loaded
+        } else if full.is_file() {
+            custom::load_file(&full, &discover::shown(&full, &cwd), catalogue).map_err(Fatal)?
+        } else {
+            return Err(Fatal(format!(
+                "{}: no such file or folder",
+                printable(&path.to_string_lossy())
+            )));
+        };
+        sets.push(loaded);
+    }
+    let mut text = String::new();
+    let (mut validated, mut failed, mut examples, mut rules) = (0, 0, 0, 0);
+    let mut tested: Vec<&str> = Vec::new();
+    for loaded in &sets {
+        let mut ids: Vec<_> = loaded.rules.ids().collect();
+        ids.sort_by_key(|&id| loaded.catalogue.rule(id).code.clone());
+        for id in ids {
+            let rule = loaded.catalogue.rule(id);
+            // Two paths may name one rule (a folder and its rule file): tested once.
+            if tested.contains(&&*rule.code) {
+                continue;
+            }
+            tested.push(&rule.code);
+            rules += 1;
+            text.push_str(&format!("{} {}\n", rule.code, rule.name));
+            if rule.examples.is_empty() {
+                failed += 1;
+                text.push_str(
+                    "  untested   the rule has no `examples:` (a failing and a passing one)\n",
+                );
+            }
+            for (index, example) in rule.examples.iter().enumerate() {
+                examples += 1;
+                let run = examples::run(example, &loaded.catalogue, &loaded.rules, None)
+                    .map_err(|e| Fatal(format!("{} example {}: {e}", rule.code, index + 1)))?;
+                let kind = match example.kind {
+                    ExampleKind::Failing => "failing",
+                    ExampleKind::Passing => "passing",
+                };
+                let described = match example.description.as_str() {
+                    "" => String::new(),
+                    d => format!(" \"{}\"", printable(d)),
+                };
+                let head = format!("{kind} example {}{described}", index + 1);
+                match run.verdict(rule, example) {
+                    Verdict::Validated => {
+                        validated += 1;
+                        text.push_str(&format!("  validated  {head}\n"));
+                    }
+                    Verdict::Noisy(findings) => {
+                        failed += 1;
+                        text.push_str(&format!(
+                            "  noisy      {head}: a finding it does not expect\n"
+                        ));
+                        for finding in findings {
+                            text.push_str(&format!("               {}\n", printable(&finding)));
+                        }
+                    }
+                    Verdict::Missing { places, found } => {
+                        failed += 1;
+                        let at = if places.is_empty() { "" } else { " at" };
+                        text.push_str(&format!(
+                            "  missing    {head}: no finding of {}{at}\n",
+                            rule.code
+                        ));
+                        for place in places {
+                            text.push_str(&format!("               {}\n", printable(&place)));
+                        }
+                        if !found.is_empty() {
+                            text.push_str("             but found\n");
+                        }
+                        for finding in found {
+                            text.push_str(&format!("               {}\n", printable(&finding)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let plural = |n: usize, what: &str| match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    };
+    text.push_str(&format!(
+        "\n{} of {}: {validated} validated, {failed} failed\n",
+        plural(examples, "example"),
+        plural(rules, "rule"),
+    ));
+    out.write(&text)?;
+    Ok(if failed == 0 {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
 fn init(catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fatal> {
     if let Some(existing) = config::FILE_NAMES.iter().find(|n| Path::new(n).exists()) {
         return Err(Fatal(format!(
@@ -1688,10 +1828,15 @@ fn print_schema(args: &SchemaArgs, catalogue: &Catalogue, out: &mut Stdout) -> R
             .map(|s| s.name().len())
             .max()
             .unwrap_or(0);
+        let files = Schema::ALL
+            .iter()
+            .map(|s| s.file_name().len())
+            .max()
+            .unwrap_or(0);
         let mut text = String::new();
         for schema in Schema::ALL {
             text.push_str(&format!(
-                "{:width$}  schemas/{:13}  {}\n",
+                "{:width$}  schemas/{:files$}  {}\n",
                 schema.name(),
                 schema.file_name(),
                 schema.summary()

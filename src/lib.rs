@@ -14,6 +14,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod examples;
 pub mod exit;
 pub mod fix;
 pub mod formats;

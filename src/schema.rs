@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Map, Value};
 
 use crate::catalogue::{Catalogue, OptionType, RuleDoc, Severity};
+use crate::catalogue::{CATEGORIES, EXAMPLE_FIELDS, FIELDS, OPTION_FIELDS};
 use crate::config::{self, FailOn};
+use crate::custom::{Casing, FUNCTIONS, KIND_NAMES, MATCH_KEYS, THEN_KEYS};
 use crate::model::campaign::{TIERS, WINDOW_UNITS};
 use crate::model::flow::{Channel, Duration, MenuStyle, NodeType};
 use crate::model::reader::Keyword;
@@ -31,6 +33,8 @@ pub enum Schema {
     Webhook,
     /// walint's campaign YAML: `campaign:` and `template:`
     Campaign,
+    /// A custom rule file (`custom_rules:`, such as .walint/rules/*.yaml)
+    CustomRule,
 }
 
 /// The JSON Schema draft the schemas are written in: the one yaml-language-server, VS Code
@@ -38,11 +42,12 @@ pub enum Schema {
 const DRAFT: &str = "http://json-schema.org/draft-07/schema#";
 
 impl Schema {
-    pub const ALL: [Schema; 4] = [
+    pub const ALL: [Schema; 5] = [
         Schema::Config,
         Schema::Flow,
         Schema::Webhook,
         Schema::Campaign,
+        Schema::CustomRule,
     ];
 
     /// Its name on the command line, which is also its file's stem (`schemas/flow.json`).
@@ -52,6 +57,7 @@ impl Schema {
             Schema::Flow => "flow",
             Schema::Webhook => "webhook",
             Schema::Campaign => "campaign",
+            Schema::CustomRule => "custom-rule",
         }
     }
 
@@ -66,6 +72,7 @@ impl Schema {
             Schema::Flow => "walint's conversation-flow format (flow: and nodes:, or flows:)",
             Schema::Webhook => "walint's webhook format (webhooks:)",
             Schema::Campaign => "walint's campaign format (campaign: and template:)",
+            Schema::CustomRule => "a custom rule file (custom_rules:, .walint/rules/*.yaml)",
         }
     }
 
@@ -76,6 +83,7 @@ impl Schema {
             Schema::Flow => ("walint conversation flow", flow_schema()),
             Schema::Webhook => ("walint webhooks", webhook_schema()),
             Schema::Campaign => ("walint campaign", campaign_schema()),
+            Schema::CustomRule => ("walint custom rule", custom_rule_schema(catalogue)),
         };
         let mut schema = Map::new();
         schema.insert("$schema".into(), json!(DRAFT));
@@ -720,6 +728,179 @@ fn campaign_schema() -> Value {
     )
 }
 
+// Custom rule files
+
+/// One value or a list of them, each as `item` says.
+fn one_or_list(description: &str, item: Value) -> Value {
+    json!({
+        "description": description,
+        "anyOf": [item.clone(), {"type": "array", "items": item, "minItems": 1}],
+    })
+}
+
+/// The options of a function, as the rule file reader checks them.
+fn function_option(option: &str) -> Value {
+    let phrases = json!({"anyOf": [
+        {"type": "string"},
+        {"type": "array", "items": {"type": "string"}, "minItems": 1},
+    ]});
+    match option {
+        "match" => text_pattern("A regular expression (Rust's `regex`) the text must match"),
+        "not_match" => {
+            text_pattern("A regular expression the text must not match (its match is underlined)")
+        }
+        "min" | "max" => {
+            json!({"type": "number", "minimum": 0, "description": format!("The {} length: characters of a text, items of a list, keys of a mapping, or the number itself", if option == "min" { "smallest" } else { "largest" })})
+        }
+        "values" => json!({"type": "array", "minItems": 1, "description": "The values allowed"}),
+        "type" => {
+            json!({"type": "string", "enum": Casing::NAMES, "description": "The case the text must be in"})
+        }
+        "disallow_digits" => boolean("Digits break the case"),
+        _ => json!({
+            "description": format!("Phrases, or phrases by language (`en: [...]`, `de: [...]`): {}", if option == "any" { "one of them must be in the text" } else { "none of them may be" }),
+            "anyOf": [phrases.clone(), {"type": "object", "additionalProperties": phrases}],
+        }),
+    }
+}
+
+fn text_pattern(description: &str) -> Value {
+    json!({"type": "string", "description": description})
+}
+
+/// A `then` clause: a field, a function of [`FUNCTIONS`], and that function's options only.
+fn then_clause() -> Value {
+    let names: Vec<&str> = FUNCTIONS.iter().map(|(name, _)| *name).collect();
+    let mut clause = object(
+        "A function each found value (or its `field`) must pass",
+        THEN_KEYS
+            .iter()
+            .map(|&key| {
+                let schema = match key {
+                    "field" => text_pattern("The value below the found one the function reads: a key, keys joined by dots (`footer.text`), or `@key` for the key or index the value is under"),
+                    "function" => json!({"type": "string", "enum": names, "description": "The function"}),
+                    _ => json!({"type": "object", "description": "The function's options"}),
+                };
+                (key, schema)
+            })
+            .collect(),
+        &["function"],
+    );
+    let cases: Vec<Value> = FUNCTIONS
+        .iter()
+        .map(|&(name, options)| {
+            let then = if options.is_empty() {
+                json!({"not": {"required": ["options"]}})
+            } else {
+                let properties: Map<String, Value> = options
+                    .iter()
+                    .map(|&o| (o.to_string(), function_option(o)))
+                    .collect();
+                json!({"properties": {"options": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "minProperties": 1,
+                    "properties": properties,
+                }}})
+            };
+            json!({"if": {"properties": {"function": {"const": name}}}, "then": then})
+        })
+        .collect();
+    clause["allOf"] = json!(cases);
+    clause
+}
+
+fn custom_rule_schema(catalogue: &Catalogue) -> Value {
+    let kinds: Vec<&str> = KIND_NAMES.iter().map(|(name, _)| *name).collect();
+    let matcher = object(
+        "What the rule finds: the documents it reads, the values it checks, and the functions they must pass",
+        MATCH_KEYS
+            .iter()
+            .map(|&key| {
+                let schema = match key {
+                    "kinds" => one_or_list("The kinds of document the rule reads (default: its category's)", json!({"type": "string", "enum": kinds})),
+                    "given" => one_or_list("JSONPath queries (RFC 9535) over the document as written: the values to check (default `$`)", json!({"type": "string"})),
+                    "where" => one_or_list("Conditions the document must meet, all of them: `FIELD == VALUE` or `FIELD != VALUE`", json!({"type": "string", "pattern": "==|!="})),
+                    "then" => one_or_list("The functions each found value must pass", json!({"$ref": "#/definitions/then"})),
+                    _ => text_pattern("The finding's message: `{value}`, `{path}`, `{document}` and `{reason}` are filled in"),
+                };
+                (key, schema)
+            })
+            .collect(),
+        &["then"],
+    );
+    let controls: Vec<&str> = catalogue.controls.iter().map(|c| c.id.as_str()).collect();
+    let option = object(
+        "An option of the rule",
+        OPTION_FIELDS
+            .iter()
+            .map(|&key| {
+                let schema = match key {
+                    "type" => json!({"type": "string", "enum": ["integer", "number"], "description": "Its type"}),
+                    "default" | "min" | "max" => json!({"type": "number", "description": format!("Its {key}")}),
+                    _ => text(&format!("Its {key}")),
+                };
+                (key, schema)
+            })
+            .collect(),
+        &["name", "type", "default", "description"],
+    );
+    let example = object(
+        "An example `walint test` runs: a failing one must be found, a passing one clean",
+        EXAMPLE_FIELDS
+            .iter()
+            .map(|&key| {
+                let schema = match key {
+                    "kind" => json!({"type": "string", "enum": ["failing", "passing"], "description": "failing: the rule finds it; passing: it does not"}),
+                    "description" => text("What the example shows"),
+                    "files" => json!({"type": "object", "additionalProperties": {"type": "string"}, "description": "File name → content; the extension decides the format"}),
+                    _ => one_or_list("Where a failing example's findings are: FILE:LINE:COLUMN or FILE:LINE", json!({"type": "string", "pattern": "^.+:[1-9][0-9]*(?::[1-9][0-9]*)?$"})),
+                };
+                (key, schema)
+            })
+            .collect(),
+        &["kind", "files"],
+    );
+    let mut properties: Vec<(&str, Value)> = FIELDS
+        .iter()
+        .map(|&key| {
+            let schema = match key {
+                "code" => json!({"type": "string", "pattern": CUSTOM_CODE, "description": "The rule's code in your namespace: upper-case letters then digits (ACME001), never WA"}),
+                "name" => json!({"type": "string", "pattern": "^[a-z0-9-]+$", "description": "The rule's name, kebab-case"}),
+                "severity" => json!({"type": "string", "enum": severities(), "description": "Its findings' severity"}),
+                "category" => json!({"type": "string", "enum": CATEGORIES, "description": "What it is about"}),
+                "summary" => non_blank("One line: what the rule finds"),
+                "rationale" => non_blank("Why: the policy behind the rule"),
+                "fix" => non_blank("How to fix a finding"),
+                "autofix" => json!({"type": "string", "enum": ["safe", "unsafe"], "description": "Whether its findings carry a mechanical fix"}),
+                "sources" => strings("Where the policy is written; the first is SARIF's helpUri"),
+                "controls" => json!({"type": "array", "items": {"type": "string", "enum": controls}, "description": "The controls of rules/controls.yaml the rule evidences"}),
+                "security_severity" => json!({"type": "number", "exclusiveMinimum": 0, "maximum": 10, "description": "For a security rule: a CVSS score, above 0.0 and at most 10.0 with one decimal"}),
+                "options" => json!({"type": "array", "items": option, "description": "The rule's options"}),
+                _ => json!({"type": "array", "items": example, "description": "Failing and passing examples: `walint test` runs them"}),
+            };
+            (key, schema)
+        })
+        .collect();
+    properties.push(("match", matcher));
+    let mut schema = object(
+        "A custom rule: one rule in the schema of walint's own rules/WA*.yaml, plus `match`",
+        properties,
+        &[
+            "code",
+            "name",
+            "severity",
+            "category",
+            "summary",
+            "rationale",
+            "fix",
+            "match",
+        ],
+    );
+    schema["definitions"] = json!({"then": then_clause()});
+    schema
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -781,7 +962,49 @@ mod tests {
                 "/properties/frequency_cap",
                 campaign::FREQUENCY_CAP_KEYS,
             ),
+            (Schema::CustomRule, "/properties/match", MATCH_KEYS),
+            (Schema::CustomRule, "/definitions/then", THEN_KEYS),
+            (
+                Schema::CustomRule,
+                "/properties/examples/items",
+                EXAMPLE_FIELDS,
+            ),
+            (
+                Schema::CustomRule,
+                "/properties/options/items",
+                OPTION_FIELDS,
+            ),
         ]
+    }
+
+    #[test]
+    fn a_custom_rule_has_the_fields_of_a_rule_document_and_match_and_each_function_its_options() {
+        let schema = Schema::CustomRule.value(&builtin().unwrap());
+        let mut keys: Vec<&str> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        let mut expected: Vec<&str> = FIELDS.iter().copied().chain(["match"]).collect();
+        expected.sort_unstable();
+        assert_eq!(keys, expected);
+        let cases = schema["definitions"]["then"]["allOf"].as_array().unwrap();
+        assert_eq!(cases.len(), FUNCTIONS.len());
+        for (case, (name, options)) in cases.iter().zip(FUNCTIONS) {
+            assert_eq!(case["if"]["properties"]["function"]["const"], *name);
+            let listed: Vec<&str> = case["then"]["properties"]["options"]["properties"]
+                .as_object()
+                .map(|o| o.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            let mut expected = options.to_vec();
+            expected.sort_unstable();
+            assert_eq!(listed, expected, "{name}");
+        }
+        let kinds = &schema["properties"]["match"]["properties"]["kinds"]["anyOf"][0]["enum"];
+        let names: Vec<&str> = KIND_NAMES.iter().map(|(n, _)| *n).collect();
+        assert_eq!(*kinds, json!(names));
     }
 
     #[test]

@@ -206,6 +206,7 @@ fn man_dir_writes_one_page_per_subcommand() {
         "walint-schema.1",
         "walint-server.1",
         "walint-templates.1",
+        "walint-test.1",
         "walint.1",
     ];
     assert_eq!(names, expected);

@@ -15,7 +15,7 @@ use walint::diagnostic::Severity;
 use walint::model::{self, Kind};
 use walint::source::{parse, Format, Tree};
 
-const NAMES: [&str; 4] = ["config", "flow", "webhook", "campaign"];
+const NAMES: [&str; 5] = ["config", "flow", "webhook", "campaign", "custom-rule"];
 
 fn committed(name: &str) -> String {
     std::fs::read_to_string(root().join("schemas").join(format!("{name}.json"))).unwrap()
@@ -76,7 +76,7 @@ fn list_names_every_schema_and_an_unknown_name_is_a_usage_error_with_the_names()
         "{message}"
     );
     assert!(
-        message.contains("[possible values: config, flow, webhook, campaign]"),
+        message.contains("[possible values: config, flow, webhook, campaign, custom-rule]"),
         "{message}"
     );
     let none = walint(&["schema"]);
@@ -125,12 +125,30 @@ fn judge(file: &str, path: Option<&Path>, text: &str) -> Option<Verdict> {
     let format = Format::from_path(file)?;
     let tree = parse(text, format).ok()?;
     let base = file.rsplit('/').next().unwrap_or(file);
+    // A custom rule file (the fixtures keep them in `.walint/rules/`): valid when walint
+    // loads its rule.
+    if let Some(path) = path.filter(|_| file.contains("/.walint/rules/")) {
+        let catalogue = catalogue::builtin().unwrap();
+        let walint_ok = walint::custom::load_file(path, file, &catalogue).is_ok();
+        let instance = tree
+            .documents
+            .first()
+            .map_or(Value::Null, |&root| walint::custom::json::of(&tree, root));
+        return Some(Verdict {
+            walint_ok,
+            schema_errors: schema_errors("custom-rule", &instance),
+        });
+    }
     if FILE_NAMES.contains(&base) {
         let catalogue = catalogue::builtin().unwrap();
         let walint_ok = match path {
             Some(path) => {
                 let folder = path.parent().unwrap();
-                walint::discover::load_config(Some(path), false, folder, folder, &catalogue).is_ok()
+                // A problem of a rule file it loads is the rule file's (its own schema's).
+                match walint::discover::load_config(Some(path), false, folder, folder, &catalogue) {
+                    Ok(_) => true,
+                    Err(e) => !e.starts_with(&format!("{base}:")),
+                }
             }
             None => Config::parse(text, file, &catalogue).is_ok(),
         };
@@ -420,5 +438,46 @@ fn the_readme_snippets_name_the_schemas_walint_init_writes() {
         verdict.walint_ok && verdict.schema_errors.is_empty(),
         "{:?}",
         verdict.schema_errors
+    );
+}
+
+/// Every custom rule file of the fixtures (the five worked rules of docs/custom-rules.md among
+/// them) validates against schemas/custom-rule.json, and the bad one is rejected by both at its
+/// misspelt function.
+#[test]
+fn the_fixture_rule_files_agree_with_the_custom_rule_schema() {
+    let mut paths = Vec::new();
+    files_under(&root().join("tests/fixtures"), &mut paths);
+    paths.sort();
+    let mut valid = Vec::new();
+    for path in paths
+        .iter()
+        .filter(|p| shown(p).contains("/.walint/rules/"))
+    {
+        let name = shown(path);
+        let text = std::fs::read_to_string(path).unwrap();
+        let verdict = judge(&name, Some(path), &text).unwrap();
+        if name.ends_with("custom/test/bad/.walint/rules/webhook-hosts.yaml") {
+            assert!(!verdict.walint_ok, "{name}");
+            assert!(
+                verdict
+                    .schema_errors
+                    .iter()
+                    .any(|e| e.starts_with("custom-rule: /match/then: ") && e.contains("patern")),
+                "{name}: {:?}",
+                verdict.schema_errors
+            );
+        } else {
+            assert!(verdict.walint_ok, "{name}");
+            assert_eq!(verdict.schema_errors, Vec::<String>::new(), "{name}");
+            valid.push(name);
+        }
+    }
+    assert!(valid.len() >= 10, "{valid:?}");
+    assert!(
+        valid
+            .iter()
+            .any(|n| n.ends_with("worked/.walint/rules/templates-per-category.yaml")),
+        "{valid:?}"
     );
 }

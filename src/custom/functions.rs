@@ -35,18 +35,24 @@ pub enum Function {
     },
 }
 
-/// The names of the functions, as rule files write them.
-pub const NAMES: &[&str] = &[
-    "truthy",
-    "falsy",
-    "defined",
-    "undefined",
-    "pattern",
-    "length",
-    "enumeration",
-    "casing",
-    "contains_phrase",
+/// The functions as rule files write them, each with the options it takes: what the rule
+/// file reader accepts and the custom-rule JSON Schema lists.
+pub const FUNCTIONS: &[(&str, &[&str])] = &[
+    ("truthy", &[]),
+    ("falsy", &[]),
+    ("defined", &[]),
+    ("undefined", &[]),
+    ("pattern", &["match", "not_match"]),
+    ("length", &["min", "max"]),
+    ("enumeration", &["values"]),
+    ("casing", &["type", "disallow_digits"]),
+    ("contains_phrase", &["any", "none"]),
 ];
+
+/// The names of the functions, in [`FUNCTIONS`]' order.
+pub fn names() -> impl Iterator<Item = &'static str> + Clone {
+    FUNCTIONS.iter().map(|(name, _)| *name)
+}
 
 /// A regular expression with the text it was written as (for messages).
 #[derive(Debug)]

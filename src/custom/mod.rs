@@ -25,6 +25,9 @@ use crate::source::{parse, Format, LineIndex, NodeId, Span, Tree, MAX_FILE_BYTES
 
 use rule_file::{Field, Matcher};
 
+pub use functions::{Casing, FUNCTIONS};
+pub use rule_file::{KIND_NAMES, MATCH_KEYS, THEN_KEYS};
+
 /// At most this many values of one query are checked in a document: a query such as `$..*`
 /// over a document at the size limit stays bounded in time and in findings.
 const MAX_FOUND: usize = 1_000;
@@ -112,6 +115,19 @@ pub fn load(
     Ok(Loaded {
         catalogue: Arc::new(extended),
         rules: Arc::new(CustomRules { rules }),
+    })
+}
+
+/// Loads one rule file (`walint test RULE.yaml`) into a copy of `catalogue`; `shown` names
+/// it in an error, which is at its line and column.
+pub fn load_file(path: &Path, shown: &str, catalogue: &Arc<Catalogue>) -> Result<Loaded, String> {
+    let mut extended = (**catalogue).clone();
+    let text = read_text(path).map_err(|why| format!("{shown}: {why}"))?;
+    let rule =
+        define(&mut extended, &text, path).map_err(|e| placed(shown, &text, e.span, &e.message))?;
+    Ok(Loaded {
+        catalogue: Arc::new(extended),
+        rules: Arc::new(CustomRules { rules: vec![rule] }),
     })
 }
 
@@ -334,6 +350,11 @@ impl CustomRules {
         self.rules.is_empty()
     }
 
+    /// The ids of these rules, in the order they were loaded.
+    pub fn ids(&self) -> impl Iterator<Item = RuleId> + '_ {
+        self.rules.iter().map(|r| r.id)
+    }
+
     /// Whether one of these rules has the id `rule`.
     pub fn defines(&self, rule: RuleId) -> bool {
         self.rules.iter().any(|r| r.id == rule)
@@ -399,26 +420,32 @@ struct Found<'a> {
 impl CustomRule {
     fn check(&self, found: &Found, document: &Document, tree: &Tree, out: &mut Vec<Finding>) {
         for then in &self.matcher.then {
-            // The value the function reads, its node (`None`: not there) and its pointer.
-            let (value, node, pointer) = match &then.field {
+            // The value the function reads, its node (`None`: not there), its pointer, and
+            // where a missing one would be written: under the deepest key that is there.
+            let (value, node, pointer, under) = match &then.field {
                 Field::Itself => (
                     Some(found.value),
                     Some(found.node),
                     tree.pointer(found.node),
+                    found.node,
                 ),
-                Field::Key => (found.key, None, tree.pointer(found.node)),
+                Field::Key => (found.key, None, tree.pointer(found.node), found.node),
                 Field::Path(keys) => {
                     let mut value = Some(found.value);
                     let mut node = Some(found.node);
+                    let mut under = found.node;
                     for key in keys {
                         value = value.and_then(|v| v.get(key));
                         node = node.and_then(|n| tree.get(n, key));
+                        if let Some(n) = node {
+                            under = n;
+                        }
                     }
                     let pointer = match node {
                         Some(n) => tree.pointer(n),
                         None => format!("{}/{}", tree.pointer(found.node), keys.join("/")),
                     };
-                    (value, node.filter(|_| value.is_some()), pointer)
+                    (value, node.filter(|_| value.is_some()), pointer, under)
                 }
             };
             let Some(failure) = then.function.check(value, language_of(document)) else {
@@ -427,9 +454,9 @@ impl CustomRule {
             let at = match (node, failure.within) {
                 (Some(n), Some((start, end))) => At::InString(n, start, end),
                 (Some(n), None) => At::Node(n),
-                // Not there, or a key: the key the found value is written under.
-                (None, _) if tree.key_span(found.node).is_some() => At::Key(found.node),
-                (None, _) => At::Node(found.node),
+                // Not there, or a key: the key it would be (or is) written under.
+                (None, _) if tree.key_span(under).is_some() => At::Key(under),
+                (None, _) => At::Node(under),
             };
             let template = self
                 .matcher

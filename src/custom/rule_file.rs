@@ -11,7 +11,7 @@ use crate::rules::wording::{ByLanguage, PhraseSet};
 use crate::source::{locate_in_string, NodeId, Span, Tree, Value};
 use crate::suggest::did_you_mean;
 
-use super::functions::{Casing, Function, Pattern, NAMES};
+use super::functions::{self, Casing, Function, Pattern, FUNCTIONS};
 use super::json;
 
 /// The compiled `match` block of a rule.
@@ -61,16 +61,18 @@ pub enum Field {
     Path(Vec<String>),
 }
 
-const MATCH_KEYS: &[&str] = &["kinds", "given", "where", "then", "message"];
-const THEN_KEYS: &[&str] = &["field", "function", "options"];
+pub const MATCH_KEYS: &[&str] = &["kinds", "given", "where", "then", "message"];
+pub const THEN_KEYS: &[&str] = &["field", "function", "options"];
 /// The kinds of document a rule may match, as rule files name them.
-const KIND_NAMES: &[(&str, Kind)] = &[
+pub const KIND_NAMES: &[(&str, Kind)] = &[
     ("template", Kind::Template),
     ("conversation-flow", Kind::Flow),
     ("flow", Kind::Flow),
     ("whatsapp-flow", Kind::WhatsAppFlow),
     ("webhook", Kind::Webhook),
     ("campaign", Kind::Campaign),
+    // The lock lists every template Meta holds: the one document a count of them is in.
+    ("templates-lock", Kind::TemplatesLock),
 ];
 
 /// A rule file's rule and its compiled match block.
@@ -165,7 +167,7 @@ impl BlockReader<'_> {
                             error(
                                 self.span(item),
                                 format!(
-                                    "unknown kind `{name}` (template, conversation-flow, whatsapp-flow, webhook, campaign){}",
+                                    "unknown kind `{name}` (template, conversation-flow, whatsapp-flow, webhook, campaign, templates-lock){}",
                                     did_you_mean(name, names)
                                 ),
                             )
@@ -303,7 +305,10 @@ impl BlockReader<'_> {
         let function_node = tree.get(node, "function").ok_or_else(|| {
             error(
                 self.span(node),
-                format!("a `then` clause needs a `function`: {}", NAMES.join(", ")),
+                format!(
+                    "a `then` clause needs a `function`: {}",
+                    functions::names().collect::<Vec<_>>().join(", ")
+                ),
             )
         })?;
         let name = self.string(function_node, "`function`")?;
@@ -318,23 +323,15 @@ impl BlockReader<'_> {
         name: &str,
         options: Option<NodeId>,
     ) -> Result<Function, RuleError> {
-        let allowed: &[&str] = match name {
-            "truthy" | "falsy" | "defined" | "undefined" => &[],
-            "pattern" => &["match", "not_match"],
-            "length" => &["min", "max"],
-            "enumeration" => &["values"],
-            "casing" => &["type", "disallow_digits"],
-            "contains_phrase" => &["any", "none"],
-            other => {
-                return Err(error(
-                    self.span(at),
-                    format!(
-                        "unknown function `{other}` (one of {}){}",
-                        NAMES.join(", "),
-                        did_you_mean(other, NAMES.iter().copied())
-                    ),
-                ))
-            }
+        let Some(&(_, allowed)) = FUNCTIONS.iter().find(|(n, _)| *n == name) else {
+            return Err(error(
+                self.span(at),
+                format!(
+                    "unknown function `{name}` (one of {}){}",
+                    functions::names().collect::<Vec<_>>().join(", "),
+                    did_you_mean(name, functions::names())
+                ),
+            ));
         };
         let option = |key: &str| options.and_then(|o| self.tree.get(o, key));
         match options {

@@ -23,7 +23,7 @@ use serde::Serialize;
 use super::excerpt::excerpt;
 use super::guard::per_file;
 use super::{RenderFailure, ReportInput};
-use crate::catalogue::{Catalogue, RuleDoc};
+use crate::catalogue::{Catalogue, RuleDoc, DOCS_URL};
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::source::Span;
 use crate::workspace::SourceFile;
@@ -33,10 +33,6 @@ const SCHEMA: &str =
 const FINGERPRINT_KEY: &str = "walint/v1";
 /// The URI base id of every relative artifact URI, the one GitHub's examples use.
 const SRCROOT: &str = "%SRCROOT%";
-/// Where each built-in rule is documented, for `helpUri`: `WALINT_DOCS_URL` at build time,
-/// with `{code}` for the rule's code (build.rs checks it). walint has no public home yet, so
-/// a build without it gives no `helpUri` rather than an address nobody serves.
-const DOCS_URL: Option<&str> = option_env!("WALINT_DOCS_URL");
 
 #[derive(Serialize)]
 struct Log<'a> {
@@ -347,18 +343,6 @@ fn unwrap_lines(text: &str) -> String {
         .join("\n\n")
 }
 
-/// The page a rule is documented at: for a built-in rule its page under `docs_url`, for one
-/// defined at run time its first source (the team's own policy page).
-fn help_uri(docs_url: Option<&str>, doc: &RuleDoc) -> Option<String> {
-    if doc.id.is_builtin() {
-        docs_url
-            .filter(|url| !url.is_empty())
-            .map(|url| url.replace("{code}", &doc.code))
-    } else {
-        doc.sources.first().cloned()
-    }
-}
-
 /// A rule's documentation as `help`: its summary, rationale and fix, what `--fix` does, its
 /// options, controls and sources, as `walint explain` gives them (without the examples,
 /// which `explain` shows). The plain text for viewers that wrap it themselves, Markdown for
@@ -434,7 +418,7 @@ fn rule<'a>(doc: &'a RuleDoc, catalogue: &Catalogue) -> Rule<'a> {
             text: unwrap_lines(&doc.rationale),
         },
         help: help(doc, catalogue),
-        help_uri: help_uri(DOCS_URL, doc),
+        help_uri: doc.documentation(DOCS_URL),
         default_configuration: Configuration {
             level: level(doc.severity),
         },
@@ -611,12 +595,12 @@ mod tests {
         let wa003 = catalogue.rule(RuleId::WA003);
         let docs = "https://git.example.com/walint/blob/v0.1.0/rules/{code}.yaml";
         assert_eq!(
-            help_uri(Some(docs), wa003).as_deref(),
+            wa003.documentation(Some(docs)).as_deref(),
             Some("https://git.example.com/walint/blob/v0.1.0/rules/WA003.yaml")
         );
         // Not its first source: a policy page is not the rule's documentation.
-        assert_eq!(help_uri(None, wa003), None);
-        assert_eq!(help_uri(Some(""), wa003), None);
+        assert_eq!(wa003.documentation(None), None);
+        assert_eq!(wa003.documentation(Some("")), None);
         // A rule defined at run time links to its own first source.
         let mut custom = (*catalogue).clone();
         let mut doc = wa003.clone();
@@ -625,7 +609,7 @@ mod tests {
         doc.sources = vec!["https://acme.example/policies/secrets".into()];
         let id = custom.define(doc).unwrap();
         assert_eq!(
-            help_uri(Some(docs), custom.rule(id)).as_deref(),
+            custom.rule(id).documentation(Some(docs)).as_deref(),
             Some("https://acme.example/policies/secrets")
         );
     }

@@ -151,11 +151,13 @@ pub fn related(
     }
 }
 
-/// A diagnostic of `text`'s file; its help follows the message on a line of its own.
+/// A diagnostic of `text`'s file; its help follows the message on a line of its own, and
+/// its code links to `documentation`, the rule's page, when there is one.
 pub fn diagnostic(
     diagnostic: &Diagnostic,
     text: &Text,
     related: Vec<lsp::DiagnosticRelatedInformation>,
+    documentation: Option<&str>,
 ) -> lsp::Diagnostic {
     let message = match &diagnostic.help {
         Some(help) => format!("{}\nhelp: {help}", diagnostic.message),
@@ -165,7 +167,9 @@ pub fn diagnostic(
         range: text.range(diagnostic.span),
         severity: Some(severity(diagnostic.severity)),
         code: Some(lsp::NumberOrString::String(diagnostic.code.to_string())),
-        code_description: None,
+        code_description: documentation
+            .and_then(|page| lsp::Uri::from_str(page).ok())
+            .map(|href| lsp::CodeDescription { href }),
         source: Some("walint".into()),
         message,
         related_information: (!related.is_empty()).then_some(related),
@@ -207,6 +211,30 @@ mod tests {
         // walint's own line:column counts characters: `x` is the sixth.
         assert_eq!(text.char_position(1, 6), lsp::Position::new(0, 6));
         assert_eq!(text.char_position(2, 40), lsp::Position::new(1, 4));
+    }
+
+    #[test]
+    fn a_diagnostic_links_its_rule_page_when_there_is_one() {
+        let text = Text::new("a: 1\n");
+        let finding = Diagnostic::sample(
+            crate::catalogue::RuleId::WA201,
+            ["WA201", "menu-overloaded"],
+            "a.yaml",
+            crate::diagnostic::FileId::input(0),
+        );
+        let page = "https://git.example.com/walint/blob/v0.1.0/rules/WA201.yaml";
+        let shown = diagnostic(&finding, &text, Vec::new(), Some(page));
+        assert_eq!(
+            shown.code_description.map(|d| d.href.as_str().to_string()),
+            Some(page.to_string())
+        );
+        assert_eq!(
+            diagnostic(&finding, &text, Vec::new(), None).code_description,
+            None
+        );
+        // Text that is no URI links nothing rather than failing the diagnostic.
+        let broken = diagnostic(&finding, &text, Vec::new(), Some("not a uri at all"));
+        assert_eq!(broken.code_description, None);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use serde::de::DeserializeOwned;
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, DOCS_URL};
 use crate::diagnostic::{Applicability, Diagnostic, FileId};
 use crate::source::Format;
 
@@ -341,10 +341,21 @@ impl Server {
             let text = Text::new(&document.text);
             let lsp_diagnostics = diagnostics
                 .iter()
-                .map(|d| convert::diagnostic(d, &text, self.related(d)))
+                .map(|d| {
+                    convert::diagnostic(d, &text, self.related(d), self.documentation(d).as_deref())
+                })
                 .collect();
             publish_diagnostics(connection, document.uri.clone(), lsp_diagnostics);
         }
+    }
+
+    /// The page of a diagnostic's rule, for its `codeDescription`.
+    fn documentation(&self, diagnostic: &Diagnostic) -> Option<String> {
+        self.project
+            .catalogue()
+            .rules()
+            .get(diagnostic.rule.index())
+            .and_then(|rule| rule.documentation(DOCS_URL))
     }
 
     fn related(&self, diagnostic: &Diagnostic) -> Vec<lsp::DiagnosticRelatedInformation> {
@@ -392,7 +403,14 @@ impl Server {
                             .diagnostics
                             .iter()
                             .filter(|d| d.file_id == FileId::CONFIG && d.is_active())
-                            .map(|d| convert::diagnostic(d, &text, Vec::new()))
+                            .map(|d| {
+                                convert::diagnostic(
+                                    d,
+                                    &text,
+                                    Vec::new(),
+                                    self.documentation(d).as_deref(),
+                                )
+                            })
                             .collect()
                     }
                     None => Vec::new(),
@@ -449,7 +467,12 @@ impl Server {
                 if !overlaps(range, params.range) {
                     continue;
                 }
-                let shown = convert::diagnostic(diagnostic, &text, Vec::new());
+                let shown = convert::diagnostic(
+                    diagnostic,
+                    &text,
+                    Vec::new(),
+                    self.documentation(diagnostic).as_deref(),
+                );
                 if let Some(fix) = &diagnostic.fix {
                     let safe = fix.applicability == Applicability::Safe;
                     let title = if safe {

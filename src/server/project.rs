@@ -51,6 +51,11 @@ pub struct Project {
 }
 
 impl Project {
+    /// The rules the workspace runs: the built-in ones and its custom rules.
+    pub fn catalogue(&self) -> &Catalogue {
+        self.engine.catalogue()
+    }
+
     /// The workspace of `root` as it is on disk.
     pub fn load(root: &Path, catalogue: &Arc<Catalogue>) -> Project {
         let mut config_error = None;
