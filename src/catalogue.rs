@@ -294,6 +294,15 @@ impl RuleDoc {
     }
 }
 
+/// A source as a rule document writes it: its address, then an optional note on it
+/// ("(updated 2026-05-21, read 2026-12-02)", "(unverified for …)"), which links leave out.
+pub fn source_parts(source: &str) -> (&str, &str) {
+    match source.trim().split_once(char::is_whitespace) {
+        Some((address, note)) => (address, note.trim()),
+        None => (source.trim(), ""),
+    }
+}
+
 /// Where each built-in rule is documented (SARIF's `helpUri`, the language server's
 /// `codeDescription`): `WALINT_DOCS_URL` at build time, with `{code}` for the rule's code
 /// (build.rs checks it). walint has no public home yet, so a build without it links no page
@@ -310,7 +319,9 @@ impl RuleDoc {
                 .filter(|url| !url.is_empty())
                 .map(|url| url.replace("{code}", &self.code))
         } else {
-            self.sources.first().cloned()
+            self.sources
+                .first()
+                .map(|source| source_parts(source).0.to_string())
         }
     }
 }
@@ -839,6 +850,32 @@ mod tests {
             );
         }
         assert_eq!(parsed.controls, generated.controls);
+    }
+
+    #[test]
+    fn a_source_is_its_address_and_a_note() {
+        assert_eq!(
+            source_parts("https://a.example/p (updated 2026-05-21, read 2026-12-02)"),
+            (
+                "https://a.example/p",
+                "(updated 2026-05-21, read 2026-12-02)"
+            )
+        );
+        assert_eq!(
+            source_parts(" https://a.example/p "),
+            ("https://a.example/p", "")
+        );
+        // Every source of the catalogue starts with an address a report can link.
+        for rule in builtin().unwrap().rules() {
+            for source in &rule.sources {
+                let (address, _) = source_parts(source);
+                assert!(
+                    address.starts_with("https://") && !address.contains(['(', ')']),
+                    "{}: source `{source}` does not start with an https address",
+                    rule.code
+                );
+            }
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::guard;
 use super::text::{printable, printable_line};
 use super::{RenderFailure, ReportInput, RunMeta};
 use crate::baseline::BaselineStats;
-use crate::catalogue::CATEGORIES;
+use crate::catalogue::{source_parts, CATEGORIES};
 use crate::config::FailOn;
 use crate::diagnostic::FileId;
 use crate::diagnostic::{Counts, Diagnostic, Severity, SuppressionKind};
@@ -176,8 +176,15 @@ pub struct RuleDocView {
     pub summary: String,
     /// The rationale's paragraphs, each on one line.
     pub rationale: Vec<String>,
-    pub sources: Vec<String>,
+    pub sources: Vec<SourceView>,
     pub anchor: String,
+}
+
+/// A rule's source: the address a report links, and the note the rule document adds.
+#[derive(Serialize)]
+pub struct SourceView {
+    pub url: String,
+    pub note: String,
 }
 
 /// Text in paragraphs (split at blank lines), each with its line breaks and runs of spaces
@@ -733,7 +740,17 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
             name: r.name.to_string(),
             summary: paragraphs(&r.summary).join(" "),
             rationale: paragraphs(&r.rationale),
-            sources: r.sources.clone(),
+            sources: r
+                .sources
+                .iter()
+                .map(|source| {
+                    let (url, note) = source_parts(source);
+                    SourceView {
+                        url: url.to_string(),
+                        note: note.to_string(),
+                    }
+                })
+                .collect(),
             anchor: format!("rule-{}", r.code),
         })
         .collect();

@@ -23,7 +23,7 @@ use serde::Serialize;
 use super::excerpt::excerpt;
 use super::guard::per_file;
 use super::{RenderFailure, ReportInput};
-use crate::catalogue::{Catalogue, RuleDoc, DOCS_URL};
+use crate::catalogue::{source_parts, Catalogue, RuleDoc, DOCS_URL};
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::source::Span;
 use crate::workspace::SourceFile;
@@ -394,7 +394,11 @@ fn help(doc: &RuleDoc, catalogue: &Catalogue) -> Help {
         markdown.push_str("\n\n**Sources**\n");
         for source in &doc.sources {
             text.push_str(&format!("\n- {source}"));
-            markdown.push_str(&format!("\n- <{source}>"));
+            let (url, note) = source_parts(source);
+            markdown.push_str(&format!("\n- <{url}>"));
+            if !note.is_empty() {
+                markdown.push_str(&format!(" {note}"));
+            }
         }
     }
     let explain = format!(
