@@ -27,6 +27,7 @@ use crate::schema::{self, Schema};
 use crate::source::MAX_FILE_BYTES;
 use crate::suggest::did_you_mean;
 use crate::templates_command::{self, TemplatesCommand};
+use crate::watch::{self, Changes, Next, Watch};
 
 #[derive(Parser)]
 #[command(
@@ -201,6 +202,10 @@ struct CheckArgs {
     /// Print the fixes as a unified diff and change nothing (exit 1 when there is one)
     #[arg(long, conflicts_with = "fix")]
     diff: bool,
+    /// Check again after each change to the files, walint.yaml included, until Ctrl-C
+    /// (human or concise report on the terminal; not with --fix, --diff, -o or `-`)
+    #[arg(long)]
+    watch: bool,
 }
 
 #[derive(clap::Args)]
@@ -451,16 +456,26 @@ fn run_lint(
     catalogue: Arc<Catalogue>,
     purpose: Purpose,
 ) -> Result<(Inputs, Outcome), Fatal> {
-    let inputs = prepare(args, cwd, catalogue, purpose)?;
+    let inputs = prepare_warned(args, cwd, catalogue, purpose)?;
     let outcome = engine::lint_run(
         &inputs.engines,
         &inputs.files,
         &inputs.context,
         inputs.stdin.as_slice(),
     );
+    for line in run_warnings(args, &inputs, &outcome) {
+        warn(&line);
+    }
+    Ok((inputs, outcome))
+}
+
+/// What a run says on standard error once it is done: with `--verbose` the files left
+/// out, that it checked nothing when it did, and the templates it could not see.
+fn run_warnings(args: &LintArgs, inputs: &Inputs, outcome: &Outcome) -> Vec<String> {
+    let mut lines = Vec::new();
     if args.verbose {
         for (path, reason) in &outcome.skipped {
-            warn(&format!("walint: skipped {}: {reason}", printable(path)));
+            lines.push(format!("walint: skipped {}: {reason}", printable(path)));
         }
     }
     // The templates lock is checked in every run; it is not what the paths were for.
@@ -470,16 +485,16 @@ fn run_lint(
         .filter(|f| !inputs.lock_shown.contains(&f.path))
         .count();
     if checked == 0 {
-        warn(&nothing_checked(
+        lines.push(nothing_checked(
             &inputs.paths,
             inputs.stdin.is_some(),
             outcome.skipped.len(),
         ));
     }
     if let Some(unseen) = &outcome.templates_unseen {
-        warn(&templates_unseen(unseen, inputs.catalogue()));
+        lines.push(templates_unseen(unseen, inputs.catalogue()));
     }
-    Ok((inputs, outcome))
+    lines
 }
 
 /// The note of a run whose flows and campaigns send templates it cannot see: once, not a
@@ -537,12 +552,31 @@ impl Inputs {
     }
 }
 
-/// Config, rule selection, standard input and discovery: everything before the lint.
+/// [`prepare`], its warnings on standard error as they come before the lint (and before
+/// the error that stops it, if one does).
+fn prepare_warned(
+    args: &LintArgs,
+    cwd: &Path,
+    catalogue: Arc<Catalogue>,
+    purpose: Purpose,
+) -> Result<Inputs, Fatal> {
+    let mut warnings = Vec::new();
+    let prepared = prepare(args, cwd, catalogue, purpose, &mut warnings);
+    for warning in &warnings {
+        warn(warning);
+    }
+    prepared
+}
+
+/// Config, rule selection, standard input and discovery: everything before the lint. What
+/// it warns of goes to `warnings`, in order, for standard error (`check --watch` prints it
+/// after clearing the screen).
 fn prepare(
     args: &LintArgs,
     cwd: &Path,
     catalogue: Arc<Catalogue>,
     purpose: Purpose,
+    warnings: &mut Vec<String>,
 ) -> Result<Inputs, Fatal> {
     let (mut config, loaded) = load_config(args, cwd, &catalogue)?;
     discover::load_lock(&mut config, cwd).map_err(Fatal)?;
@@ -561,9 +595,12 @@ fn prepare(
     if args.force_exclude {
         discover::force_exclude(&mut discovery.files, |project| configs.config(project));
     }
-    for warning in &discovery.warnings {
-        warn(&format!("walint: warning: {}", printable(warning)));
-    }
+    warnings.extend(
+        discovery
+            .warnings
+            .iter()
+            .map(|warning| format!("walint: warning: {}", printable(warning))),
+    );
     // The run's config first, then the nested ones in path order.
     let mut order: Vec<usize> = (0..discovery.include_matched.len()).collect();
     order.sort_by_key(|&project| (project != 0, configs.config(project).path.clone()));
@@ -578,7 +615,7 @@ fn prepare(
             None => continue,
         };
         let walked_root = discovery.walked_root.get(project).copied().unwrap_or(false);
-        check_include(discovery.walked, walked_root, &matched, config)?;
+        check_include(discovery.walked, walked_root, &matched, config, warnings)?;
     }
     let mut files = discovery.files;
     let mut used = vec![false; configs.projects().len()];
@@ -608,7 +645,7 @@ fn prepare(
         run.renumber(candidate);
     }
     if let Purpose::Gate(arg) = purpose {
-        run_wide_settings(&run.projects, arg, cwd);
+        run_wide_settings(&run.projects, arg, cwd, warnings);
     }
     let select = rule_codes(&args.select, &run.catalogue)?;
     let ignore = rule_codes(&args.ignore, &run.catalogue)?;
@@ -651,6 +688,7 @@ fn run_wide_settings(
     projects: &[(Config, Arc<custom::CustomRules>)],
     arg: Option<FailOnArg>,
     cwd: &Path,
+    warnings: &mut Vec<String>,
 ) {
     let Some(((run, _), nested)) = projects.split_first() else {
         return;
@@ -673,7 +711,7 @@ fn run_wide_settings(
             None => format!("{shown}: "),
         };
         if let Some(own) = config.fail_on.filter(|&own| own != fail_on) {
-            warn(&format!(
+            warnings.push(format!(
                 "walint: warning: {}`fail_on: {}` is not used: `fail_on` is the run's, and this run fails on {} ({source}); run walint in `{}` for its own",
                 at("fail_on"),
                 fail_on_word(own),
@@ -687,7 +725,7 @@ fn run_wide_settings(
             } else {
                 "this run has none".to_string()
             };
-            warn(&format!(
+            warnings.push(format!(
                 "walint: warning: {}`report` is not used: the audit reports' sign-off block is the run's, and {whose}; run walint in `{}` for its own",
                 at("report"),
                 printable(&folder),
@@ -786,6 +824,7 @@ fn check_include(
     walked_root: bool,
     matched: &[bool],
     config: &Config,
+    warnings: &mut Vec<String>,
 ) -> Result<(), Fatal> {
     if !walked || config.include.is_empty() {
         return Ok(());
@@ -813,7 +852,7 @@ fn check_include(
     if walked_root {
         for (index, pattern) in config.include.iter().enumerate() {
             if !matched.get(index).copied().unwrap_or(true) {
-                warn(&format!(
+                warnings.push(format!(
                     "walint: warning: {}no file matched include `{}`{}",
                     at(index),
                     printable(pattern),
@@ -986,6 +1025,9 @@ fn read_previous(path: &Path, cwd: &Path) -> Result<PreviousReport, Fatal> {
 }
 
 fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result<u8, Fatal> {
+    if args.watch {
+        watch_usage(&args)?;
+    }
     let cwd = current_dir()?;
     let outputs = parse_outputs(&args)?;
     if args.statistics && report::statistics(args.format).is_none() {
@@ -1006,10 +1048,19 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         }
         None => None,
     };
+    if args.watch {
+        let given = Given {
+            cwd: &cwd,
+            outputs,
+            previous: previous.as_ref(),
+            baseline: baseline.as_ref(),
+        };
+        return watch(&args, &given, catalogue, out);
+    }
     let fixing = args.fix || args.diff;
     let purpose = Purpose::Gate(args.fail_on);
-    let (inputs, mut outcome, fixed) = if fixing {
-        let inputs = prepare(&args.lint, &cwd, catalogue, purpose)?;
+    let (inputs, outcome, fixed) = if fixing {
+        let inputs = prepare_warned(&args.lint, &cwd, catalogue, purpose)?;
         let first = engine::lint_run(
             &inputs.engines,
             &inputs.files,
@@ -1069,16 +1120,265 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         let (inputs, outcome) = run_lint(&args.lint, &cwd, catalogue, purpose)?;
         (inputs, outcome, None)
     };
+    let given = Given {
+        cwd: &cwd,
+        outputs,
+        previous: previous.as_ref(),
+        baseline: baseline.as_ref(),
+    };
+    report_run(&args, &given, &inputs, outcome, fixed, out)
+}
+
+/// What a check reads before it runs, for the report of each run (one, or one per change
+/// with `--watch`).
+struct Given<'a> {
+    cwd: &'a Path,
+    outputs: Vec<(ReportFormat, Option<PathBuf>)>,
+    previous: Option<&'a PreviousReport>,
+    baseline: Option<&'a (PathBuf, BaselineFile, String)>,
+}
+
+/// Options `--watch` is read with, checked before the first run: each report goes to the
+/// terminal, and nothing the watch itself writes may start another run.
+fn watch_usage(args: &CheckArgs) -> Result<(), Fatal> {
+    let refused = if args.fix || args.diff || args.unsafe_fixes {
+        Some("--fix, --diff and --unsafe-fixes: fixing writes the files the watch reads; run `walint check --fix` once, then watch")
+    } else if !args.output.is_empty() {
+        Some("--output: each run's report replaces the last on the terminal; write a report file with a run of its own")
+    } else if args.lint.paths.iter().any(|p| p.as_os_str() == "-") {
+        Some("`-` (standard input): standard input is read once; name the files to watch")
+    } else if !matches!(args.format, ReportFormat::Human | ReportFormat::Concise) {
+        Some("--format other than human or concise: the watch is for a person at a terminal; machine formats come from a run of their own")
+    } else {
+        None
+    };
+    match refused {
+        Some(why) => Err(Fatal(format!("--watch cannot be used with {why}"))),
+        None => Ok(()),
+    }
+}
+
+/// What `--watch` says on standard error after each run, until Ctrl-C.
+const WATCHING: &str = "watching for changes (Ctrl-C to stop)";
+
+/// `check --watch`: a run, then a run again after each burst of changes until Ctrl-C (exit
+/// 0). A problem that stops the first run is an error, as without `--watch`; later, one
+/// (walint.yaml made invalid by an edit) is shown and the watch waits for the next change.
+fn watch(
+    args: &CheckArgs,
+    given: &Given,
+    catalogue: Arc<Catalogue>,
+    out: &mut Stdout,
+) -> Result<u8, Fatal> {
+    let mut watch = Watch::start().map_err(|e| Fatal(format!("cannot watch for changes: {e}")))?;
+    let env = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+    let mut state = Watched {
+        clear: terminal::clears_screen(env, io::stdout().is_terminal()),
+        started: false,
+        kept: engine::Kept::default(),
+        last: None,
+    };
+    let mut changes = Changes::default();
+    loop {
+        watch_run(
+            args, given, &catalogue, &mut watch, &mut state, &changes, out,
+        )?;
+        changes = match watch.next() {
+            Next::Changed(changes) => changes,
+            Next::Stop => {
+                // The shell's prompt on a line of its own, not after the terminal's `^C`.
+                if io::stderr().is_terminal() {
+                    warn("");
+                }
+                return Ok(EXIT_CLEAN);
+            }
+        };
+    }
+}
+
+/// What the watch keeps from one run to the next.
+struct Watched {
+    /// Clear the screen before each report.
+    clear: bool,
+    /// The first run got past its config and discovery.
+    started: bool,
+    kept: engine::Kept,
+    /// The last run that was reported, `None` before the first and after a failed one.
+    last: Option<LastRun>,
+}
+
+/// What decides whether a run has anything new to report.
+#[derive(PartialEq)]
+struct LastRun {
+    /// Each project's config file and text, the run's first: when one changes, or one comes
+    /// or goes (a walint.yaml created in a subfolder), every file is checked again.
+    configs: Vec<(Option<PathBuf>, String)>,
+    inputs: Vec<Candidate>,
+}
+
+/// One run of the watch, on the files as they are, reading again only those that changed:
+/// nothing is printed when no file walint checks changed.
+fn watch_run(
+    args: &CheckArgs,
+    given: &Given,
+    catalogue: &Arc<Catalogue>,
+    watch: &mut Watch,
+    state: &mut Watched,
+    changes: &Changes,
+    out: &mut Stdout,
+) -> Result<(), Fatal> {
+    for error in &changes.errors {
+        warn(&format!("walint: warning: watching: {}", printable(error)));
+    }
+    let cwd = given.cwd;
+    let mut warnings = Vec::new();
+    let purpose = Purpose::Gate(args.fail_on);
+    let inputs = match prepare(&args.lint, cwd, catalogue.clone(), purpose, &mut warnings) {
+        Ok(inputs) => inputs,
+        Err(fatal) if !state.started => {
+            for warning in &warnings {
+                warn(warning);
+            }
+            return Err(fatal);
+        }
+        Err(Fatal(message)) => {
+            if state.clear {
+                out.write(terminal::CLEAR_SCREEN)?;
+            }
+            for warning in &warnings {
+                warn(warning);
+            }
+            warn(&format!("walint: error: {}", printable(&message)));
+            warn(&format!("walint: {WATCHING}"));
+            state.last = None;
+            return Ok(());
+        }
+    };
+    state.started = true;
+    for problem in watch.set(watch_roots(&args.lint, &inputs, cwd)) {
+        warn(&format!("walint: warning: {}", printable(&problem)));
+    }
+    let configs = || inputs.engines.iter().map(Engine::config);
+    let last = LastRun {
+        configs: configs()
+            .map(|config| (config.path.clone(), config.text.clone()))
+            .collect(),
+        inputs: inputs
+            .files
+            .iter()
+            .chain(&inputs.context)
+            .cloned()
+            .collect(),
+    };
+    // Each project's templates lock and custom rules are read with its config: other
+    // files' results depend on them.
+    let read_with_config = |config: &Config| {
+        let root = watch::absolute(cwd, &config.root);
+        changes.names(&watch::absolute(cwd, &config.templates_lock_path()))
+            || changes
+                .paths
+                .iter()
+                .any(|path| custom::names(&config.custom_rules, &root, path))
+    };
+    let reload = changes.rescan
+        || state.last.as_ref().map(|l| &l.configs) != Some(&last.configs)
+        || configs().any(read_with_config);
+    if reload {
+        state.kept.clear();
+    }
+    let changed = |path: &Path| changes.names(&watch::absolute(cwd, path));
+    let run = engine::lint_kept(
+        &inputs.engines,
+        &inputs.files,
+        &inputs.context,
+        &mut state.kept,
+        &changed,
+    );
+    if run.read == 0 && state.last.as_ref() == Some(&last) {
+        return Ok(());
+    }
+    if state.clear {
+        out.write(terminal::CLEAR_SCREEN)?;
+    }
+    for warning in warnings
+        .iter()
+        .chain(&run_warnings(&args.lint, &inputs, &run.outcome))
+    {
+        warn(warning);
+    }
+    report_run(args, given, &inputs, run.outcome, None, out)?;
+    let s = if run.inputs == 1 { "" } else { "s" };
+    warn(&if state.last.is_none() {
+        format!("walint: read {} file{s}; {WATCHING}", run.inputs)
+    } else {
+        format!(
+            "walint: read {} of {} file{s} again; {WATCHING}",
+            run.read, run.inputs
+        )
+    });
+    state.last = Some(last);
+    Ok(())
+}
+
+/// The folders a watched check reads: the paths named (a file's folder, for editors that
+/// save by renaming a new file over the old one), where a walint.yaml is or would be found
+/// (a folder named is watched whole, so a nested one is seen come and go; above a path
+/// named, the folders up to the current one), each project's templates lock's folder, and
+/// a whole project when the run reads its other files (cross-file context, custom rules).
+fn watch_roots(args: &LintArgs, inputs: &Inputs, cwd: &Path) -> Vec<(PathBuf, bool)> {
+    let folder_of = |path: &Path| path.parent().map(Path::to_path_buf);
+    // `--config` and `--no-config` fix the config of every file: no walint.yaml is looked for.
+    let fixed = args.config.is_some() || args.no_config;
+    let mut roots = Vec::new();
+    for path in &inputs.paths {
+        let path = watch::absolute(cwd, path);
+        if path.is_dir() {
+            roots.push((path.clone(), true));
+        } else if let Some(folder) = folder_of(&path) {
+            roots.push((folder, false));
+        }
+        if !fixed {
+            let above = path.ancestors().skip(1).take_while(|a| a.starts_with(cwd));
+            roots.extend(above.map(|folder| (folder.to_path_buf(), false)));
+        }
+    }
+    if !fixed {
+        roots.push((cwd.to_path_buf(), false));
+    }
+    for (project, engine) in inputs.engines.iter().enumerate() {
+        let config = engine.config();
+        if let Some(path) = &config.path {
+            roots.extend(folder_of(&cwd.join(path)).map(|f| (f, false)));
+        }
+        roots.extend(folder_of(&cwd.join(config.templates_lock_path())).map(|f| (f, false)));
+        let has_context = inputs.context.iter().any(|c| c.project == project);
+        if has_context || !config.custom_rules.is_empty() {
+            roots.push((cwd.join(&config.root), true));
+        }
+    }
+    roots
+}
+
+/// The reports of a finished run, and its exit code.
+fn report_run(
+    args: &CheckArgs,
+    given: &Given,
+    inputs: &Inputs,
+    mut outcome: Outcome,
+    fixed: Option<usize>,
+    out: &mut Stdout,
+) -> Result<u8, Fatal> {
+    let cwd = given.cwd;
     let engine = inputs.engine();
     let (config, catalogue) = (engine.config(), engine.catalogue());
-    let baseline_sha256 = baseline.as_ref().map(|(_, _, sha256)| sha256.clone());
-    let stats = baseline.map(|(path, file, _)| {
-        let anchor = Anchor::new(&path, &cwd);
-        let shown = discover::shown(&cwd.join(&path), &cwd);
-        baseline::apply(&mut outcome, &file, &anchor, shown)
+    let baseline_sha256 = given.baseline.map(|(_, _, sha256)| sha256.clone());
+    let stats = given.baseline.map(|(path, file, _)| {
+        let anchor = Anchor::new(path, cwd);
+        let shown = discover::shown(&cwd.join(path), cwd);
+        baseline::apply(&mut outcome, file, &anchor, shown)
     });
     let mut meta = RunMeta::collect(
-        &cwd,
+        cwd,
         outcome.config_files.iter().find(|f| f.id == FileId::CONFIG),
         catalogue,
         // Arguments need not be UTF-8 (a file name), and may hold control characters:
@@ -1087,11 +1387,12 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
             .skip(1)
             .map(|arg| printable(&discover::path_text(Path::new(&arg))).into_owned()),
     );
-    meta.templates_lock = lock_meta(&inputs, &outcome, &cwd);
+    meta.templates_lock = lock_meta(inputs, &outcome, cwd);
     meta.baseline_sha256 = baseline_sha256;
     meta.attestation = config.report.clone();
-    meta.scope = scope(&args.lint, &inputs, &outcome);
-    let states_changed_files = outputs
+    meta.scope = scope(&args.lint, inputs, &outcome);
+    let states_changed_files = given
+        .outputs
         .iter()
         .any(|(format, _)| format.states_changed_files());
     if states_changed_files && meta.git_commit.is_some() {
@@ -1100,7 +1401,7 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
             .iter()
             .chain(&outcome.config_files)
             .map(|f| f.path.as_str());
-        if let Some(changed) = report::meta::changed_files(&cwd, checked) {
+        if let Some(changed) = report::meta::changed_files(cwd, checked) {
             meta.dirty = !changed.is_empty();
             meta.changed_files = changed;
         }
@@ -1117,7 +1418,7 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         terminal::terminal_columns,
     );
     let mut failed_parts = Vec::new();
-    for (index, (format, target)) in outputs.into_iter().enumerate() {
+    for (index, (format, target)) in given.outputs.iter().cloned().enumerate() {
         // A report written to a file is plain text, at the fixed width.
         let color = target.is_none() && color_on_stdout;
         let width = width_on_stdout.filter(|_| target.is_none());
@@ -1131,7 +1432,7 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
             catalogue,
             enabled: &outcome.enabled,
             baseline: stats.as_ref(),
-            previous: previous.as_ref(),
+            previous: given.previous,
             meta: &meta,
         };
         // `--statistics` replaces the main report (`--format`); `-o FORMAT=FILE` ones stay.

@@ -44,6 +44,7 @@ pub const OPT_OUT_KEYWORDS: DataFile = data_file!("opt_out_keywords.yaml");
 pub const OPT_OUT_WORDING: DataFile = data_file!("opt_out_wording.yaml");
 pub const PROMOTIONAL_WORDING: DataFile = data_file!("promotional_wording.yaml");
 pub const SENSITIVE_REQUESTS: DataFile = data_file!("sensitive_requests.yaml");
+pub const COMMERCE_WORDING: DataFile = data_file!("commerce_wording.yaml");
 
 /// Reads a data file into its type. A file that does not fit its type reads as the type's
 /// default; `every_data_file_loads` keeps that from shipping.
@@ -198,6 +199,42 @@ pub struct RequestWords {
     pub except_negations: Vec<String>,
 }
 
+/// `commerce_wording.yaml`: WA122's policy clause and phrases for each Commerce Policy area.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommerceWording {
+    pub areas: CommerceAreas<String>,
+    /// Phrases that make a message an offer, by language.
+    pub offers: PhrasesByLanguage,
+    pub languages: Ordered<CommerceAreas<Phrases>>,
+}
+
+/// One value per Commerce Policy area WA122 reads; every area is required in every language.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommerceAreas<T> {
+    pub alcohol: T,
+    pub tobacco: T,
+    pub weapons: T,
+    pub gambling: T,
+    pub drugs: T,
+    pub adult: T,
+}
+
+impl<T> CommerceAreas<T> {
+    /// The areas in a fixed order, with the key each has in the data file.
+    pub fn entries(&self) -> [(&'static str, &T); 6] {
+        [
+            ("alcohol", &self.alcohol),
+            ("tobacco", &self.tobacco),
+            ("weapons", &self.weapons),
+            ("gambling", &self.gambling),
+            ("drugs", &self.drugs),
+            ("adult", &self.adult),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,6 +278,22 @@ mod tests {
         }
         let requests: RequestsByLanguage = loads(SENSITIVE_REQUESTS);
         assert_eq!(requests.0.len(), 6);
+        let commerce: CommerceWording = loads(COMMERCE_WORDING);
+        let listed: Vec<&str> = commerce
+            .languages
+            .0
+            .iter()
+            .map(|(l, _)| l.as_str())
+            .collect();
+        assert_eq!(listed, ["en", "de", "es", "pt", "fr", "id"]);
+        let offers: Vec<&str> = commerce.offers.0.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(offers, listed);
+        for (language, areas) in &commerce.languages.0 {
+            for (area, list) in areas.entries() {
+                assert!(!list.phrases.is_empty(), "{language} {area}");
+            }
+        }
+        assert!(commerce.areas.entries().iter().all(|(_, c)| !c.is_empty()));
     }
 
     #[test]
@@ -256,6 +309,7 @@ mod tests {
             OPT_OUT_WORDING,
             PROMOTIONAL_WORDING,
             SENSITIVE_REQUESTS,
+            COMMERCE_WORDING,
             // Read into the WhatsApp Flow model's catalogue (`model::whatsapp_flow::catalogue`).
             FLOW_JSON_VERSIONS,
             WHATSAPP_FLOW_COMPONENTS,

@@ -33,4 +33,5 @@ pub mod suppress;
 mod templates_command;
 pub mod templates_lock;
 pub mod text;
+pub mod watch;
 pub mod workspace;

@@ -118,6 +118,18 @@ fn typebot_a_bot_with_a_way_to_a_person_passes() {
     );
 }
 
+/// A chatbot export's texts are read for restricted goods like walint's own flows: the finding
+/// lands on the word in the export. Each Typebot block is a message of its own, and only a
+/// message that sells is read: the choices (`Vodka and gin`) make no offer themselves.
+#[test]
+fn typebot_texts_are_read_for_the_commerce_policy() {
+    assert_eq!(
+        concise("tests/fixtures/formats/typebot/bottle-shop.json"),
+        "tests/fixtures/formats/typebot/bottle-shop.json:11:67: warning[WA122] the text of node `Welcome/1` names `wine` in an offer (`Order`): the WhatsApp Commerce Policy does not allow buying, selling or promoting \"Alcohol\" on WhatsApp\n\
+         Found 1 problem (0 errors, 1 warning, 0 infos) in 1 file.\n"
+    );
+}
+
 #[test]
 fn twilio_studio_transitions_are_checked_where_they_are_written() {
     let path = "tests/fixtures/formats/twilio-studio/support.json";

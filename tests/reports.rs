@@ -568,13 +568,24 @@ fn scope_limitations_and_sign_off_in_every_audit_format() {
         stdout(&walint_in(root, &all))
     };
     let markdown = run("markdown");
+    // The counts of the catalogue as built, so a new rule does not change this test.
+    let rules = walint::catalogue::builtin().unwrap();
+    let selected = rules
+        .rules()
+        .iter()
+        .filter(|r| r.code.starts_with("WA2") || r.code.starts_with("WA5"))
+        .count();
+    let rules_line = format!(
+        "| Rules | {selected} of {} run; `--select WA2,WA5` |",
+        rules.rules().len()
+    );
     for part in [
         "| Paths | `.` |",
-        "| Rules | 18 of 56 run; `--select WA2,WA5` |",
+        rules_line.as_str(),
         "| walint-ignore comments | disregarded (`--no-inline-ignores`) |",
         "| Skipped | 2 files found but not checked<br>`walint-baseline.json`: not a kind walint recognises<br>`walint.yaml`: not a kind walint recognises |",
         "\"Passed\" means no automated finding, not compliance",
-        "No rule covers these policy areas: COMMERCE-POLICY (WhatsApp Commerce Policy: what may be offered and how).",
+        "Every policy control of the catalogue has at least one rule.",
         "| Reviewer | J. Okafor, compliance | | |",
         "policy data of 2026-05-08",
     ] {

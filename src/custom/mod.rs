@@ -118,6 +118,20 @@ pub fn load(
     })
 }
 
+/// Whether `path` is a file that the `custom_rules` globs name under `root`: a rule file of
+/// the run, which `check --watch` reads the config again for when it changes.
+pub fn names(sources: &[RuleSource], root: &Path, path: &Path) -> bool {
+    let Ok(relative) = path.strip_prefix(root) else {
+        return false;
+    };
+    sources.iter().any(|source| {
+        GlobBuilder::new(&source.path)
+            .literal_separator(true)
+            .build()
+            .is_ok_and(|glob| glob.compile_matcher().is_match(relative))
+    })
+}
+
 /// Loads one rule file (`walint test RULE.yaml`) into a copy of `catalogue`; `shown` names
 /// it in an error, which is at its line and column.
 pub fn load_file(path: &Path, shown: &str, catalogue: &Arc<Catalogue>) -> Result<Loaded, String> {

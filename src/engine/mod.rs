@@ -27,7 +27,9 @@ use std::sync::Arc;
 
 pub use fixing::Fixed;
 pub use load::Skipped;
-pub use run::{check_candidate, lint, lint_in_project, lint_run, StdinFile};
+pub use run::{
+    check_candidate, lint, lint_in_project, lint_kept, lint_run, Kept, Relinted, StdinFile,
+};
 
 use crate::catalogue::{Catalogue, RuleId};
 use crate::config::Config;
@@ -140,6 +142,28 @@ impl FileResult {
             FileResult::Checked(checked) => Some(checked),
             FileResult::Skipped { .. } => None,
         }
+    }
+
+    /// The same result as the file of `id`: a run that keeps results (`check --watch`)
+    /// numbers its files anew when one comes or goes.
+    pub fn renumbered(mut self, id: FileId) -> FileResult {
+        match &mut self {
+            FileResult::Checked(checked) => {
+                let old = std::mem::replace(&mut checked.file.id, id);
+                for diagnostic in &mut checked.diagnostics {
+                    if diagnostic.file_id == old {
+                        diagnostic.file_id = id;
+                    }
+                    for related in &mut diagnostic.related {
+                        if related.file_id == old {
+                            related.file_id = id;
+                        }
+                    }
+                }
+            }
+            FileResult::Skipped { id: old, .. } => *old = id,
+        }
+        self
     }
 }
 

@@ -49,6 +49,17 @@ pub fn use_color(
     stdout_is_terminal
 }
 
+/// What `check --watch` writes before each run on a terminal: clear the screen and its
+/// scrollback, cursor to the top.
+pub const CLEAR_SCREEN: &str = "\x1b[2J\x1b[3J\x1b[H";
+
+/// True when `check --watch` clears the screen before each run: standard output is a
+/// terminal that takes escape sequences (not `TERM=dumb`). It is not colour: `NO_COLOR` and
+/// `--color never` leave the clearing, and `FORCE_COLOR` does not clear a log.
+pub fn clears_screen(var: impl Fn(&str) -> Option<String>, stdout_is_terminal: bool) -> bool {
+    stdout_is_terminal && var("TERM").as_deref() != Some("dumb")
+}
+
 /// Columns of the terminal the human report on standard output is read in: `COLUMNS` when it
 /// holds a whole number above 0 (shells and CI runners set it; anything else is ignored, as it
 /// is not walint's setting), else `terminal`'s answer. `None` when neither tells: the report
@@ -153,5 +164,21 @@ mod tests {
         assert!(use_color(ColorChoice::Always, env, false));
         let env = |name: &str| (name == "FORCE_COLOR").then(|| "1".to_string());
         assert!(!use_color(ColorChoice::Never, env, true));
+    }
+
+    #[test]
+    fn the_screen_is_cleared_on_a_terminal_that_takes_escapes_only() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| value.to_string())
+            }
+        };
+        assert!(clears_screen(env(&[]), true));
+        assert!(clears_screen(env(&[("NO_COLOR", "1")]), true));
+        assert!(!clears_screen(env(&[("TERM", "dumb")]), true));
+        assert!(!clears_screen(env(&[("FORCE_COLOR", "1")]), false));
     }
 }

@@ -139,6 +139,8 @@ pub static REGISTRY: &[Rule] = &[
     rule!(WA120, Template, templates::template_ttl_out_of_range),
     rule!(WA121, Template, labels::button_label_whitespace_in_template),
     rule!(WA121, Flow, labels::button_label_whitespace_in_flow),
+    rule!(WA122, Template, templates::restricted_goods_in_template),
+    rule!(WA122, Flow, templates::restricted_goods_in_flow),
     rule!(WA201, Flow, flows::menu_overloaded),
     rule!(WA202, Flow, flows::option_title_too_long),
     rule!(WA203, Flow, flows::no_human_escalation),

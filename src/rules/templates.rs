@@ -1,5 +1,5 @@
 //! Message template rules (WA1xx). The variable rules (WA104–WA106) live in
-//! `templates/variables.rs`, the wording rules (WA109–WA111, WA115) in
+//! `templates/variables.rs`, the wording rules (WA109–WA111, WA115, WA122) in
 //! `templates/content.rs`; all of them read texts through [`Template::texts`].
 
 mod content;
@@ -7,8 +7,9 @@ mod lock;
 mod variables;
 
 pub use content::{
-    brand_inconsistent, marketing_without_opt_out, sensitive_data_request,
-    sensitive_data_request_in_flow, template_category_mismatch,
+    brand_inconsistent, marketing_without_opt_out, restricted_goods_in_flow,
+    restricted_goods_in_template, sensitive_data_request, sensitive_data_request_in_flow,
+    template_category_mismatch,
 };
 pub use lock::{template_drift, template_quality_low, templates_lock_stale};
 pub use variables::{

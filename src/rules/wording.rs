@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::data::{Phrases, PhrasesByLanguage, RequestsByLanguage};
+use crate::data::{CommerceAreas, Ordered, Phrases, PhrasesByLanguage, RequestsByLanguage};
 use crate::model::LanguageCode;
 
 /// One character of a text folded to lower case, with the bytes it came from.
@@ -334,6 +334,40 @@ pub fn phrase_sets(lists: &PhrasesByLanguage) -> Vec<(String, PhrasesInContext)>
 pub fn phrases_by_language(lists: &PhrasesByLanguage) -> ByLanguage<PhrasesInContext> {
     ByLanguage::new(&phrase_sets(lists), |parts| {
         PhrasesInContext::merged(parts.iter().copied())
+    })
+}
+
+/// WA122's phrases: one set per Commerce Policy area, with the area's key in the data file.
+pub type AreaSets = Vec<(&'static str, PhrasesInContext)>;
+
+/// WA122's lists by language, merged for use area by area (an exception of one area never
+/// hides a phrase of another).
+pub fn areas_by_language(lists: &Ordered<CommerceAreas<Phrases>>) -> ByLanguage<AreaSets> {
+    let lists: Vec<(String, AreaSets)> = lists
+        .0
+        .iter()
+        .map(|(language, areas)| {
+            let sets = areas
+                .entries()
+                .into_iter()
+                .map(|(area, list)| (area, PhrasesInContext::new(list)))
+                .collect();
+            (language.clone(), sets)
+        })
+        .collect();
+    // Every language lists the same areas in the same order (`CommerceAreas::entries`).
+    ByLanguage::new(&lists, |parts| {
+        let Some(first) = parts.first() else {
+            return Vec::new();
+        };
+        first
+            .iter()
+            .enumerate()
+            .map(|(i, (area, _))| {
+                let sets = parts.iter().filter_map(|p| p.get(i).map(|(_, set)| set));
+                (*area, PhrasesInContext::merged(sets))
+            })
+            .collect()
     })
 }
 

@@ -1,6 +1,6 @@
 //! What templates say: WA109 marketing-without-opt-out, WA110 template-category-mismatch,
-//! WA111 sensitive-data-request, WA115 brand-inconsistent. The word lists are data in
-//! `rules/data/`.
+//! WA111 sensitive-data-request, WA115 brand-inconsistent, WA122 restricted-goods. The word
+//! lists are data in `rules/data/`.
 
 use std::sync::LazyLock;
 
@@ -10,7 +10,9 @@ use crate::diagnostic::{Applicability, At, Edit, Finding, Fix};
 use crate::model::reader::Keyword;
 use crate::model::template::{variables, ButtonType, Category, ComponentType, Field};
 use crate::model::{ConversationFlow, LanguageCode, Template};
-use crate::rules::wording::{self, ByLanguage, FoldedText, PhrasesInContext, RequestLists};
+use crate::rules::wording::{
+    self, AreaSets, ByLanguage, FoldedText, PhrasesInContext, RequestLists,
+};
 use crate::rules::Context;
 use crate::source::NodeId;
 use crate::text;
@@ -247,6 +249,187 @@ pub fn brand_inconsistent(template: &Template, ctx: &Context, out: &mut Vec<Find
                 )),
             );
         }
+    }
+}
+
+// --- WA122 restricted-goods ------------------------------------------------------------------
+
+/// WA122's lists and the policy clause of each area.
+struct Commerce {
+    clauses: data::CommerceAreas<String>,
+    offers: ByLanguage<PhrasesInContext>,
+    goods: ByLanguage<AreaSets>,
+}
+
+static COMMERCE: LazyLock<Commerce> = LazyLock::new(|| {
+    let wording: data::CommerceWording = data::load(data::COMMERCE_WORDING);
+    Commerce {
+        offers: wording::phrases_by_language(&wording.offers),
+        goods: wording::areas_by_language(&wording.languages),
+        clauses: wording.areas,
+    }
+});
+
+/// Byte ranges of chatbot expressions (`@results.beer`, `@contact.name`, `@(upper(x))`, as
+/// RapidPro writes them): a value the flow fills in, not its wording. An `@` after a letter
+/// or digit is an e-mail address.
+fn expressions(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let after_word = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        if bytes[i] != b'@' || after_word {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + 1;
+        if bytes.get(end) == Some(&b'(') {
+            let mut depth = 0usize;
+            while let Some(&b) = bytes.get(end) {
+                end += 1;
+                match b {
+                    b'(' => depth += 1,
+                    b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            while bytes
+                .get(end)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+            {
+                end += 1;
+            }
+            // A sentence's full stop after the expression is not part of it.
+            while end > start + 1 && bytes[end - 1] == b'.' {
+                end -= 1;
+            }
+        }
+        if end > start + 1 {
+            out.push((start, end));
+        }
+        i = end.max(start + 1);
+    }
+    out
+}
+
+/// One text of a message WA122 reads, with what it is for the message.
+struct MessageText<'t> {
+    node: NodeId,
+    text: &'t str,
+    what: String,
+}
+
+/// WA122 on one message (a template, a flow node): when it sells or promotes (`marketing`,
+/// or a phrase of an offer in any of its texts), a finding for the first phrase of each
+/// Commerce Policy area in each text, outside links, variables and expressions.
+fn restricted_goods(
+    texts: &[MessageText],
+    language: Option<&LanguageCode>,
+    marketing: Option<&str>,
+    out: &mut Vec<Finding>,
+) {
+    let goods = COMMERCE.goods.for_language(language);
+    let read: Vec<(FoldedText, Vec<(usize, usize)>)> = texts
+        .iter()
+        .map(|t| {
+            let mut masked = masked(t.text);
+            masked.extend(expressions(t.text));
+            (FoldedText::new(t.text), masked)
+        })
+        .collect();
+    let outside = |found: Vec<wording::Match<'static>>, masked: &[(usize, usize)]| {
+        found
+            .into_iter()
+            .find(|m| !overlaps(masked, m.start, m.end))
+    };
+    let mut hits = Vec::new();
+    for (text, (folded, masked)) in texts.iter().zip(&read) {
+        for (area, set) in goods {
+            if let Some(hit) = outside(set.find(folded), masked) {
+                hits.push((text, *area, hit));
+            }
+        }
+    }
+    if hits.is_empty() {
+        return;
+    }
+    let context = match marketing {
+        Some(category) => format!("in a {category} template"),
+        None => {
+            let offers = COMMERCE.offers.for_language(language);
+            let offer = texts
+                .iter()
+                .zip(&read)
+                .find_map(|(text, (folded, masked))| {
+                    outside(offers.find(folded), masked)
+                        .map(|m| text.text.get(m.start..m.end).unwrap_or(m.phrase))
+                });
+            let Some(offer) = offer else { return };
+            format!("in an offer (`{offer}`)")
+        }
+    };
+    for (text, area, hit) in hits {
+        let clause = COMMERCE
+            .clauses
+            .entries()
+            .into_iter()
+            .find(|(key, _)| *key == area)
+            .map_or("", |(_, clause)| clause.as_str());
+        out.push(
+            Finding::new(
+                RuleId::WA122,
+                At::InString(text.node, hit.start, hit.end),
+                format!(
+                    "the {} names `{}` {context}: the WhatsApp Commerce Policy does not allow buying, selling or promoting \"{clause}\" on WhatsApp",
+                    text.what,
+                    text.text.get(hit.start..hit.end).unwrap_or(hit.phrase),
+                ),
+            )
+            .help("do not offer these goods on WhatsApp (no catalog, payment or order for them); a text that names them without offering them may stay, with a walint-ignore comment that says why"),
+        );
+    }
+}
+
+/// WA122 restricted-goods in a template (word lists in `rules/data/commerce_wording.yaml`).
+pub fn restricted_goods_in_template(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
+    let texts: Vec<MessageText> = template
+        .texts()
+        .into_iter()
+        .filter(|field| field.field != Field::Url)
+        .map(|field| MessageText {
+            node: field.text.node,
+            text: &field.text.value,
+            what: format!("{} of template `{}`", field.what, template.name_str()),
+        })
+        .collect();
+    let marketing = template
+        .is(Category::Marketing)
+        .then(|| Category::Marketing.name());
+    let language = template.language.as_ref().map(|l| &l.value);
+    restricted_goods(&texts, language, marketing, out);
+}
+
+/// WA122 restricted-goods in every text of a conversation flow's nodes, each node a message.
+pub fn restricted_goods_in_flow(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
+    for node in &flow.nodes {
+        let texts: Vec<MessageText> = node
+            .texts()
+            .iter()
+            .map(|text| MessageText {
+                node: text.text.node,
+                text: &text.text.value,
+                what: text.what(),
+            })
+            .collect();
+        restricted_goods(&texts, None, None, out);
     }
 }
 
@@ -560,5 +743,243 @@ nodes:
         assert!(findings[0]
             .message
             .starts_with("the header of node `a` asks the customer for their card number"));
+    }
+
+    fn goods(category: &str, language: &str, body: &str) -> Vec<String> {
+        findings(RuleId::WA122, "offer", category, language, body, "", "")
+    }
+
+    /// The words WA122 names in its findings: what is between the first pair of backticks
+    /// after "names".
+    fn named(out: &[String]) -> Vec<String> {
+        out.iter()
+            .filter_map(|m| m.split("names `").nth(1)?.split('`').next())
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn everyday_words_are_no_restricted_goods() {
+        // A MARKETING template promotes by itself: only the goods lists decide here.
+        for (language, body) in [
+            ("en_US", "Send us a screenshot of the spot where the teapot broke, {{1}}."),
+            ("en_US", "The wine red jacket is back, {{1}}: we have begun restocking, better late than never."),
+            ("en_US", "Adult sizes and adult tickets are ready, {{1}}. The alphabet puzzle evaporates the boredom."),
+            ("en_US", "A hot glue gun, a massage gun and weed killer for your garden, {{1}}: you bet!"),
+            ("en_US", "Root beer and ginger beer for the kids' party, {{1}}. Our best bet: the tobacco brown sofa."),
+            ("en_US", "Grab the bullet points of our booster shot guide, {{1}}, and book one of the free slots."),
+            ("de", "Ihr Paket liegt im Lager, {{1}}. Tickets für Erwachsene kosten 12 €, wetten, dass es gefällt?"),
+            ("es_MX", "Hola {{1}}, vino a la tienda tu pedido: arma tu combo con zapatos color tabaco."),
+            ("es_ES", "La pistola de silicona y la granada de postre, {{1}}: apostamos por la calidad."),
+            ("pt_BR", "Olá {{1}}, o vestido vinho chegou. Acompanhantes permitidos: 1. A marca aposta em você."),
+            ("fr", "Bonjour {{1}}, votre colis vous attend au bureau de tabac. Valise à roulettes et jus de grenade."),
+            ("id", "Halo {{1}}, tiket dewasa sudah siap. Kawasan bebas asap rokok, ikut arak-arakan besok."),
+        ] {
+            assert_eq!(goods("MARKETING", language, body), Vec::<String>::new(), "{body}");
+        }
+    }
+
+    #[test]
+    fn restricted_goods_are_found_in_every_area_and_language() {
+        for (language, body, word, clause) in [
+            (
+                "en_US",
+                "Hi {{1}}, our craft beer selection is in.",
+                "craft beer",
+                "Alcohol",
+            ),
+            (
+                "en_US",
+                "Hi {{1}}, new vape flavours this week.",
+                "vape",
+                "Tobacco items and related paraphernalia",
+            ),
+            (
+                "en_US",
+                "Hi {{1}}, handguns and ammo at the range shop.",
+                "handguns",
+                "Weapons, ammunition, or explosives",
+            ),
+            (
+                "en_US",
+                "Hi {{1}}, claim 50 free spins today.",
+                "free spins",
+                "Real-money gambling",
+            ),
+            (
+                "en_US",
+                "Hi {{1}}, cannabis gummies are back.",
+                "cannabis",
+                "Drugs, whether prescription, recreational, or otherwise",
+            ),
+            (
+                "en_US",
+                "Hi {{1}}, sex toys for the weekend.",
+                "sex toys",
+                "Adult products or services",
+            ),
+            (
+                "de",
+                "Hallo {{1}}, neue Zigaretten im Sortiment.",
+                "Zigaretten",
+                "Tobacco items and related paraphernalia",
+            ),
+            (
+                "es_MX",
+                "Hola {{1}}, apuestas deportivas para el clásico.",
+                "apuestas deportivas",
+                "Real-money gambling",
+            ),
+            (
+                "pt_BR",
+                "Olá {{1}}, cerveja gelada para o jogo.",
+                "cerveja",
+                "Alcohol",
+            ),
+            (
+                "fr",
+                "Bonjour {{1}}, nos armes à feu de chasse.",
+                "armes à feu",
+                "Weapons, ammunition, or explosives",
+            ),
+            (
+                "id",
+                "Halo {{1}}, rokok elektrik rasa baru.",
+                "rokok elektrik",
+                "Tobacco items and related paraphernalia",
+            ),
+        ] {
+            let out = goods("MARKETING", language, body);
+            assert_eq!(named(&out), [word], "{body}: {out:?}");
+            assert!(
+                out[0].ends_with(&format!("promoting \"{clause}\" on WhatsApp")),
+                "{out:?}"
+            );
+        }
+        // A German word is read in German text (and in flows), not in English text.
+        assert!(goods("MARKETING", "en_US", "Hallo {{1}}, Zigaretten.").is_empty());
+    }
+
+    #[test]
+    fn restricted_goods_count_only_in_a_message_that_sells_or_promotes() {
+        // Named without an offer: a utility text about a questionnaire.
+        assert!(goods(
+            "UTILITY",
+            "en_US",
+            "Hi {{1}}, you told us you smoke 10 cigarettes a day."
+        )
+        .is_empty());
+        let out = goods(
+            "UTILITY",
+            "en_US",
+            "Hi {{1}}, your order of 6 craft beers has shipped.",
+        );
+        assert_eq!(named(&out), ["beers"]);
+        assert!(out[0].contains("in an offer (`order`)"), "{out:?}");
+        let out = goods("MARKETING", "en_US", "Hi {{1}}, vodka tasting on Friday.");
+        assert!(
+            out[0].contains("`vodka` in a MARKETING template"),
+            "{out:?}"
+        );
+        // "in order to" is no offer.
+        assert!(goods(
+            "UTILITY",
+            "en_US",
+            "In order to help, {{1}}: how many cigarettes a day?"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn restricted_goods_are_not_read_in_links_variables_or_expressions() {
+        let out = goods(
+            "MARKETING",
+            "en_US",
+            "Hi {{beer_name}}, see https://acme.example/wine and @results.beer for your order.",
+        );
+        assert!(out.is_empty(), "{out:?}");
+        assert_eq!(
+            super::expressions("Hi @contact.name, @(upper(results.beer)). Mail help@acme.example."),
+            [(3, 16), (18, 40)]
+        );
+    }
+
+    /// WA122 reads every text of a flow node and points at the phrase; an offer in one text of
+    /// a node (its header) makes the node's other texts an offer too.
+    #[test]
+    fn every_text_of_a_flow_node_is_read_for_restricted_goods() {
+        let yaml = r#"flow: f
+entry: a
+nodes:
+  a:
+    type: menu
+    style: list
+    header: "Weekend deals"
+    text: "Order before 6 pm for delivery tonight"
+    button: "See wines"
+    sections:
+      - title: "Tabaco"
+        options:
+          - {title: "Rolling papers", description: "Cerveja gelada", next: b}
+    fallback: b
+  b:
+    type: menu
+    text: "How many cigarettes a day?"
+    options:
+      - {title: "1 to 10 cigarettes", next: a}
+    fallback: a
+"#;
+        let tree = crate::source::parse(yaml, Format::Yaml).unwrap();
+        let rules: Vec<_> = REGISTRY
+            .iter()
+            .filter(|r| r.id == RuleId::WA122)
+            .copied()
+            .collect();
+        let (problems, findings) = check_text(yaml, Format::Yaml, &rules);
+        assert!(problems.is_empty(), "{problems:?}");
+        let found: Vec<(String, usize, usize)> = findings
+            .iter()
+            .map(|f| match f.at {
+                crate::diagnostic::At::InString(node, start, end) => {
+                    (tree.pointer(node), start, end)
+                }
+                ref other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("/nodes/a/button".to_string(), 4, 9),
+                ("/nodes/a/sections/0/title".to_string(), 0, 6),
+                ("/nodes/a/sections/0/options/0/title".to_string(), 0, 14),
+                (
+                    "/nodes/a/sections/0/options/0/description".to_string(),
+                    0,
+                    7
+                ),
+            ]
+        );
+        assert_eq!(
+            findings[0].message,
+            "the list button label of node `a` names `wines` in an offer (`deals`): the WhatsApp Commerce Policy does not allow buying, selling or promoting \"Alcohol\" on WhatsApp"
+        );
+    }
+
+    #[test]
+    fn a_phrase_belongs_to_one_commerce_policy_area() {
+        let wording: crate::data::CommerceWording =
+            crate::data::load(crate::data::COMMERCE_WORDING);
+        let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+        for (language, areas) in &wording.languages.0 {
+            for (area, list) in areas.entries() {
+                for phrase in &list.phrases {
+                    let before = seen.insert(phrase.to_lowercase(), area);
+                    assert!(
+                        before.is_none_or(|a| a == area),
+                        "{language}: `{phrase}` is in {area} and {before:?}"
+                    );
+                }
+            }
+        }
     }
 }
