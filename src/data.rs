@@ -35,6 +35,7 @@ macro_rules! data_file {
 pub const SECRETS: DataFile = data_file!("secrets.yaml");
 pub const VERIFY_TOKENS: DataFile = data_file!("verify_tokens.yaml");
 pub const WEBHOOK_HOSTS: DataFile = data_file!("webhook_hosts.yaml");
+pub const WEBHOOK_FIELDS: DataFile = data_file!("webhook_fields.yaml");
 pub const GRAPH_API_VERSIONS: DataFile = data_file!("graph_api_versions.yaml");
 pub const FLOW_JSON_VERSIONS: DataFile = data_file!("flow_json_versions.yaml");
 pub const WHATSAPP_FLOW_COMPONENTS: DataFile = data_file!("whatsapp_flow_components.yaml");
@@ -127,6 +128,13 @@ pub struct VerifyTokens {
 pub struct WebhookHosts {
     pub local_suffixes: Vec<String>,
     pub tunnel_suffixes: Vec<String>,
+}
+
+/// `webhook_fields.yaml`: the fields a WhatsApp Business Account webhook can subscribe to.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookFields {
+    pub fields: Vec<String>,
 }
 
 /// `graph_api_versions.yaml`: each Graph API version and when Meta stops serving it.
@@ -245,6 +253,8 @@ mod tests {
         assert!(tokens.min_length > 0 && !tokens.words.is_empty());
         let hosts: WebhookHosts = loads(WEBHOOK_HOSTS);
         assert!(hosts.local_suffixes.contains(&"localhost".to_string()));
+        let fields: WebhookFields = loads(WEBHOOK_FIELDS);
+        assert!(fields.fields.contains(&"messages".to_string()));
         let graph: GraphApiVersions = loads(GRAPH_API_VERSIONS);
         assert!(graph.versions.len() > 20);
         assert!(graph.source.starts_with("https://") && graph.policy.starts_with("https://"));
@@ -292,6 +302,7 @@ mod tests {
             SECRETS,
             VERIFY_TOKENS,
             WEBHOOK_HOSTS,
+            WEBHOOK_FIELDS,
             GRAPH_API_VERSIONS,
             LANGUAGES,
             OPT_OUT_KEYWORDS,

@@ -10,16 +10,14 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|c| {
             let candidate = c.to_ascii_lowercase();
             let abbreviates = word.len() >= 3 && candidate.starts_with(&word);
-            let d = if abbreviates {
-                1
-            } else {
-                distance(&word, &candidate)
-            };
-            (d, c)
+            let edits = distance(&word, &candidate);
+            // Of two candidates as close, the one fewer edits away: `message` is a typo of
+            // `messages` before it abbreviates `message_echoes`.
+            (if abbreviates { 1 } else { edits }, edits, c)
         })
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
+        .filter(|(d, _, _)| *d <= limit)
+        .min_by_key(|(d, edits, c)| (*d, *edits, *c))
+        .map(|(_, _, c)| c)
 }
 
 /// Edit distance over characters, a swap of two neighbours counting as one edit (optimal
@@ -67,6 +65,10 @@ mod tests {
         assert_eq!(closest("failon", keys), Some("fail_on"));
         assert_eq!(closest("colour", keys), None);
         assert_eq!(closest("warn", ["error", "warning"]), Some("warning"));
+        assert_eq!(
+            closest("message", ["message_echoes", "messages"]),
+            Some("messages")
+        );
         assert_eq!(distance("kitten", "sitting"), 3);
         assert_eq!(distance("inptu", "input"), 1);
         assert_eq!(distance("", "abc"), 3);

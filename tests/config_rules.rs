@@ -50,7 +50,7 @@ fn webhook_rules_fire_at_the_exact_key() {
             format!("{f}/webhooks.yaml:17:5: error[WA402]"),
             format!("{f}/webhooks.yaml:23:27: error[WA403]"),
             format!("{f}/webhooks.yaml:32:27: error[WA403]"),
-            format!("{f}/webhooks.yaml:45:13: warning[WA404]"),
+            format!("{f}/webhooks.yaml:45:14: error[WA407]"),
             format!("{f}/webhooks.yaml:51:19: warning[WA405]"),
             format!("{f}/webhooks.yaml:59:27: error[WA406]"),
             format!("{f}/webhooks.yaml:68:54: error[WA406]"),

@@ -329,7 +329,7 @@ fn item_2_misspelt_keys_of_webhooks_and_campaigns_are_errors_without_knock_on_fi
     let dir = project(&[
         (
             "webhooks.yaml",
-            "webhooks:\n  - name: inbound\n    environment: production\n    callback_url: https://hooks.acme.example/whatsapp\n    verify_token: ${WA_VERIFY_TOKEN}\n    app_secret: ${WA_APP_SECRET}\n    verify_signatur: true\n    feilds: [messages, message_template_status_update]\n    graph_api_version: v23.0\n",
+            "webhooks:\n  - name: inbound\n    environment: production\n    callback_url: https://hooks.acme.example/whatsapp\n    verify_token: ${WA_VERIFY_TOKEN}\n    app_secret: ${WA_APP_SECRET}\n    verify_signatur: true\n    feilds: [messages, message_template_status_update, message_template_quality_update, phone_number_quality_update]\n    graph_api_version: v23.0\n",
         ),
         (
             "promo.yaml",
@@ -924,7 +924,7 @@ const WEBHOOKS: &str = "webhooks:
     verify_token: ${WA_VERIFY_TOKEN}
     app_secret: 3f1c9a7e5b2d4f60a8c1e9b7d3f5a2c4
     verify_signature: false
-    fields: [messages]
+    fields: [messages, message_template_quality_update, phone_number_quality_update]
 ";
 
 const HOST_RULE: &str = "code: ACME010

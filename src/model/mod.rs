@@ -146,7 +146,7 @@ pub fn recognise(tree: &Tree, root: NodeId) -> Option<Kind> {
     if has(tree, root, &["flow", "nodes"]) || flow_list(tree, root).is_some() {
         return Some(Kind::Flow);
     }
-    if has(tree, root, &["version", "screens"]) {
+    if is_whatsapp_flow(tree, root) {
         return Some(Kind::WhatsAppFlow);
     }
     if has(tree, root, &["webhooks"]) || has(tree, root, &["override_callback_uri"]) {
@@ -155,7 +155,28 @@ pub fn recognise(tree: &Tree, root: NodeId) -> Option<Kind> {
     if has(tree, root, &["campaign", "template"]) {
         return Some(Kind::Campaign);
     }
-    None
+    collection(tree, root).map(|(kind, _)| kind)
+}
+
+fn is_whatsapp_flow(tree: &Tree, node: NodeId) -> bool {
+    is_map(tree, node) && has(tree, node, &["version", "screens"])
+}
+
+/// A collection (pywa's examples): a map of case names to documents whose every value is a
+/// template, or every value a Flow JSON, by the test a document of its own passes; each value
+/// is read as a document of its own. A map of anything else, even one odd value, is none.
+fn collection(tree: &Tree, root: NodeId) -> Option<(Kind, Vec<NodeId>)> {
+    let values: Vec<NodeId> = tree.entries(root).iter().map(|e| e.value).collect();
+    if values.is_empty() {
+        return None;
+    }
+    [
+        (Kind::Template, is_template as fn(&Tree, NodeId) -> bool),
+        (Kind::WhatsAppFlow, is_whatsapp_flow),
+    ]
+    .into_iter()
+    .find(|(_, is)| values.iter().all(|&v| is(tree, v)))
+    .map(|(kind, _)| (kind, values))
 }
 
 /// `flows: [...]`, a list of flows in one file.
@@ -178,10 +199,13 @@ pub fn read(tree: &Tree) -> Contents {
                     items.to_vec()
                 } else if is_template(tree, root) {
                     vec![root]
+                } else if let Some(items) =
+                    tree.get(root, "data").and_then(|d| template_list(tree, d))
+                {
+                    items.to_vec()
                 } else {
-                    tree.get(root, "data")
-                        .and_then(|d| template_list(tree, d))
-                        .map(<[NodeId]>::to_vec)
+                    collection(tree, root)
+                        .map(|(_, values)| values)
                         .unwrap_or_default()
                 };
                 for item in items {
@@ -197,7 +221,16 @@ pub fn read(tree: &Tree) -> Contents {
                 None => documents.push(Document::Flow(flow::read(&mut r, root))),
             },
             Kind::WhatsAppFlow => {
-                documents.push(Document::WhatsAppFlow(whatsapp_flow::read(&mut r, root)))
+                let values = if is_whatsapp_flow(tree, root) {
+                    vec![root]
+                } else {
+                    collection(tree, root)
+                        .map(|(_, values)| values)
+                        .unwrap_or_default()
+                };
+                for value in values {
+                    documents.push(Document::WhatsAppFlow(whatsapp_flow::read(&mut r, value)));
+                }
             }
             Kind::Webhook => {
                 if tree.get(root, "webhooks").is_some() {
@@ -293,6 +326,42 @@ mod tests {
             None
         );
         assert_eq!(kind_of(r#"{"compilerOptions": {}}"#, Format::Json), None);
+    }
+
+    #[test]
+    fn a_map_of_templates_or_of_flow_jsons_is_a_collection_of_documents() {
+        let template = r#"{"name": "a", "language": "en", "components": []}"#;
+        let flow = r#"{"version": "7.3", "screens": []}"#;
+        let text = format!(r#"{{"first": {template}, "second": {template}}}"#);
+        let tree = parse(&text, Format::Json).unwrap();
+        let contents = read(&tree);
+        let pointers: Vec<String> = contents
+            .documents
+            .iter()
+            .map(|d| match d {
+                Document::Template(t) => tree.pointer(t.node),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(pointers, ["/first", "/second"]);
+        let tree = parse(&format!(r#"{{"only": {flow}}}"#), Format::Json).unwrap();
+        let contents = read(&tree);
+        let [Document::WhatsAppFlow(only)] = contents.documents.as_slice() else {
+            panic!("{:?}", contents.documents);
+        };
+        assert_eq!(tree.pointer(only.node), "/only");
+        // Every value must be a document of the same kind: one odd value, a mix, nothing at
+        // all or a map of webhook payloads is no collection.
+        for text in [
+            format!(r#"{{"a": {template}, "b": {{"name": "x"}}}}"#),
+            format!(r#"{{"a": {template}, "b": "text"}}"#),
+            format!(r#"{{"a": {template}, "b": {flow}}}"#),
+            format!(r#"{{"a": [{template}]}}"#),
+            "{}".to_string(),
+            r#"{"message": {"object": "whatsapp_business_account", "entry": []}}"#.to_string(),
+        ] {
+            assert_eq!(kind_of(&text, Format::Json), None, "{text}");
+        }
     }
 
     #[test]

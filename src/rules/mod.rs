@@ -193,6 +193,7 @@ pub static REGISTRY: &[Rule] = &[
     rule!(WA404, File, webhooks::webhook_missing_subscription),
     rule!(WA405, Webhook, webhooks::weak_verify_token),
     rule!(WA406, Webhook, webhooks::webhook_url_invalid),
+    rule!(WA407, Webhook, webhooks::webhook_unknown_field),
     rule!(WA501, Campaign, campaigns::campaign_missing_opt_in),
     rule!(WA502, Workspace, campaigns::campaign_frequency),
     rule!(WA503, Campaign, campaigns::campaign_exceeds_tier),

@@ -13,9 +13,10 @@ use url::{Host, Url};
 use super::secrets::{entropy_bits, is_placeholder_value};
 use super::{is_placeholder, Context, FileContext};
 use crate::catalogue::RuleId;
-use crate::data::{self, VerifyTokens, WebhookHosts, VERIFY_TOKENS, WEBHOOK_HOSTS};
-use crate::diagnostic::{Applicability, At, Edit, Finding, Fix};
-use crate::model::reader::AtNode;
+use crate::data::{
+    self, VerifyTokens, WebhookFields, WebhookHosts, VERIFY_TOKENS, WEBHOOK_FIELDS, WEBHOOK_HOSTS,
+};
+use crate::diagnostic::{Applicability, At, Edit, Finding, Fix, Severity};
 use crate::model::webhook::{Environment, Origin, Webhook};
 use crate::model::Document;
 use crate::source::NodeId;
@@ -26,6 +27,25 @@ const MAX_OVERRIDE_URI: usize = 200;
 const MESSAGES_FIELD: &str = "messages";
 /// Template review and quality changes (PAUSED, DISABLED, REJECTED) arrive only here.
 const TEMPLATE_STATUS_FIELD: &str = "message_template_status_update";
+/// The quality drops that come before a pause; WA404 says, as an info, when none is watched.
+const QUALITY_FIELDS: [&str; 2] = [
+    "message_template_quality_update",
+    "phone_number_quality_update",
+];
+
+static FIELDS: LazyLock<Vec<String>> =
+    LazyLock::new(|| data::load::<WebhookFields>(WEBHOOK_FIELDS).fields);
+
+/// A subscription field as Meta names it: `Some(field)` for one of Meta's (compared
+/// case-insensitively), or the one a misspelling was meant to be; `None` for neither.
+fn meant_field(value: &str) -> Option<&'static str> {
+    let value = value.trim();
+    FIELDS
+        .iter()
+        .find(|f| f.eq_ignore_ascii_case(value))
+        .map(String::as_str)
+        .or_else(|| crate::suggest::closest(value, FIELDS.iter().map(String::as_str)))
+}
 
 /// Byte ranges of a URL's parts as written: `scheme://userinfo@host:port/path?query#fragment`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -365,21 +385,23 @@ pub fn webhook_missing_subscription(ctx: &FileContext, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether the webhook subscribes to `name`, a misspelling (`mesages`, which WA407 reports)
+/// read as the field it was meant to be.
 fn subscribes(webhook: &Webhook, name: &str) -> bool {
     webhook
         .fields
         .iter()
         .flatten()
-        .any(|f| f.value.trim().eq_ignore_ascii_case(name))
+        .any(|f| meant_field(&f.value) == Some(name))
 }
 
 /// The subscriptions of one app's webhooks, in file order.
 fn app_subscriptions(app: &[&Webhook], out: &mut Vec<Finding>) {
-    let with_fields: Vec<(&Webhook, &Vec<AtNode<String>>, NodeId)> = app
+    let with_fields: Vec<(&Webhook, NodeId)> = app
         .iter()
-        .filter_map(|w| Some((*w, w.fields.as_ref()?, w.fields_node?)))
+        .filter_map(|w| Some((*w, w.fields_node?)))
         .collect();
-    let Some(&(first, _, first_node)) = with_fields.first() else {
+    let Some(&(first, first_node)) = with_fields.first() else {
         for webhook in app {
             out.push(
                 Finding::new(
@@ -395,7 +417,7 @@ fn app_subscriptions(app: &[&Webhook], out: &mut Vec<Finding>) {
     let who = if with_fields.len() == 1 {
         format!("{} does not subscribe", first.label())
     } else {
-        let names: Vec<String> = with_fields.iter().map(|(w, _, _)| w.label()).collect();
+        let names: Vec<String> = with_fields.iter().map(|(w, _)| w.label()).collect();
         format!("none of {} subscribes", names.join(", "))
     };
     for (field, consequence, help) in [
@@ -411,46 +433,57 @@ fn app_subscriptions(app: &[&Webhook], out: &mut Vec<Finding>) {
         ),
     ] {
         if app.iter().any(|w| subscribes(w, field)) {
-            // Subscribed by one of the app's webhooks; a webhook that misspells it still
-            // meant to subscribe there.
-            for &(webhook, fields, node) in &with_fields {
-                let names = fields.iter().map(|f| f.value.as_str());
-                if subscribes(webhook, field) {
-                    continue;
-                }
-                if let Some(typo) = crate::suggest::closest(field, names) {
-                    out.push(
-                        Finding::new(
-                            RuleId::WA404,
-                            At::Node(node),
-                            format!(
-                                "{} does not subscribe to `{field}`: {consequence}",
-                                webhook.label()
-                            ),
-                        )
-                        .help(format!(
-                            "add `{field}` to `fields` (`{typo}` is not a field Meta sends)"
-                        )),
-                    );
-                }
-            }
             continue;
         }
-        let hint = with_fields
-            .iter()
-            .find_map(|(_, fields, _)| {
-                crate::suggest::closest(field, fields.iter().map(|f| f.value.as_str()))
-            })
-            .map(|typo| format!(" (`{typo}` is not a field Meta sends)"))
-            .unwrap_or_default();
         out.push(
             Finding::new(
                 RuleId::WA404,
                 At::Node(first_node),
                 format!("{who} to `{field}`: {consequence}"),
             )
-            .help(format!("add `{field}` to `fields`{help}{hint}")),
+            .help(format!("add `{field}` to `fields`{help}")),
         );
+    }
+    let unwatched: Vec<&str> = QUALITY_FIELDS
+        .into_iter()
+        .filter(|field| !app.iter().any(|w| subscribes(w, field)))
+        .collect();
+    if !unwatched.is_empty() {
+        let list: Vec<String> = unwatched.iter().map(|f| format!("`{f}`")).collect();
+        out.push(
+            Finding::new(
+                RuleId::WA404,
+                At::Node(first_node),
+                format!(
+                    "{who} to {}: the quality drops of templates and of the number, which come before Meta pauses a template, go unnoticed",
+                    list.join(" or ")
+                ),
+            )
+            .severity(Severity::Info)
+            .help(format!("add {} to `fields`", list.join(" and "))),
+        );
+    }
+}
+
+/// WA407 webhook-unknown-field: a subscription field Meta does not send, with the field a
+/// misspelling was meant to be.
+pub fn webhook_unknown_field(webhook: &Webhook, _ctx: &Context, out: &mut Vec<Finding>) {
+    for field in webhook.fields.iter().flatten() {
+        let value = field.value.trim();
+        if is_placeholder(value) || FIELDS.iter().any(|f| f.eq_ignore_ascii_case(value)) {
+            continue;
+        }
+        let (message, help) = match meant_field(value) {
+            Some(meant) => (
+                format!("{} subscribes to `{value}`, which is not a WhatsApp Business Account webhook field; did you mean `{meant}`?", webhook.label()),
+                format!("write `{meant}`"),
+            ),
+            None => (
+                format!("{} subscribes to `{value}`, which is not a WhatsApp Business Account webhook field: Meta sends nothing under it", webhook.label()),
+                "use one of the fields Meta lists (`walint explain WA407` names them)".to_string(),
+            ),
+        };
+        out.push(Finding::new(RuleId::WA407, At::Node(field.node), message).help(help));
     }
 }
 
@@ -622,6 +655,33 @@ fn describe_char(c: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_fields_are_named_with_the_field_they_were_meant_to_be() {
+        let yaml = "webhooks:\n  - name: inbound\n    callback_url: https://hooks.acme.example/wa\n    fields: [message, Messages, delivery_receipts, \"${EXTRA_FIELD}\", phone_number_quality_updates, calls]\n";
+        let tree = crate::source::parse(yaml, crate::source::Format::Yaml).unwrap();
+        let rule = rule!(WA407, Webhook, super::webhook_unknown_field);
+        let (problems, findings) =
+            crate::rules::check_text(yaml, crate::source::Format::Yaml, &[rule]);
+        assert!(problems.is_empty(), "{problems:?}");
+        let found: Vec<(String, String)> = findings
+            .iter()
+            .map(|f| match f.at {
+                At::Node(node) => (tree.pointer(node), f.message.clone()),
+                ref other => panic!("{other:?}"),
+            })
+            .collect();
+        let expected = [
+            ("/webhooks/0/fields/0", "webhook `inbound` subscribes to `message`, which is not a WhatsApp Business Account webhook field; did you mean `messages`?"),
+            ("/webhooks/0/fields/2", "webhook `inbound` subscribes to `delivery_receipts`, which is not a WhatsApp Business Account webhook field: Meta sends nothing under it"),
+            ("/webhooks/0/fields/4", "webhook `inbound` subscribes to `phone_number_quality_updates`, which is not a WhatsApp Business Account webhook field; did you mean `phone_number_quality_update`?"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(p, m)| (p.to_string(), m.to_string()))
+            .collect();
+        assert_eq!(found, expected);
+    }
 
     fn host_of(url: &str) -> Host<String> {
         Url::parse(url).unwrap().host().unwrap().to_owned()
