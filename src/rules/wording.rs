@@ -234,6 +234,19 @@ pub struct ByLanguage<T> {
 }
 
 impl<T> ByLanguage<T> {
+    /// The same lists, each made into another value.
+    pub fn map<U>(&self, f: impl Fn(&T) -> U) -> ByLanguage<U> {
+        ByLanguage {
+            with_english: self
+                .with_english
+                .iter()
+                .map(|(language, t)| (language.clone(), f(t)))
+                .collect(),
+            english: f(&self.english),
+            all: f(&self.all),
+        }
+    }
+
     /// `merge` combines several lists into one.
     pub fn new(lists: &[(String, T)], merge: impl Fn(&[&T]) -> T) -> Self {
         let english: Vec<&T> = lists

@@ -11,7 +11,7 @@ use crate::model::reader::Keyword;
 use crate::model::template::{variables, ButtonType, Category, ComponentType, Field};
 use crate::model::{ConversationFlow, LanguageCode, Template};
 use crate::rules::wording::{
-    self, AreaSets, ByLanguage, FoldedText, PhrasesInContext, RequestLists,
+    self, AreaSets, ByLanguage, FoldedText, PhraseSet, PhrasesInContext, RequestLists,
 };
 use crate::rules::Context;
 use crate::source::NodeId;
@@ -259,13 +259,18 @@ struct Commerce {
     clauses: data::CommerceAreas<String>,
     offers: ByLanguage<PhrasesInContext>,
     goods: ByLanguage<AreaSets>,
+    /// Every area's phrases in one set: a text none of them is in (most texts) is read once
+    /// instead of once per area.
+    any_goods: ByLanguage<PhraseSet>,
 }
 
 static COMMERCE: LazyLock<Commerce> = LazyLock::new(|| {
     let wording: data::CommerceWording = data::load(data::COMMERCE_WORDING);
+    let goods = wording::areas_by_language(&wording.languages);
     Commerce {
         offers: wording::phrases_by_language(&wording.offers),
-        goods: wording::areas_by_language(&wording.languages),
+        any_goods: goods.map(|areas| PhraseSet::merged(areas.iter().map(|(_, set)| &set.phrases))),
+        goods,
         clauses: wording.areas,
     }
 });
@@ -324,7 +329,8 @@ fn expressions(text: &str) -> Vec<(usize, usize)> {
 struct MessageText<'t> {
     node: NodeId,
     text: &'t str,
-    what: String,
+    /// Named only for a finding: most texts have none.
+    what: Box<dyn Fn() -> String + 't>,
 }
 
 /// WA122 on one message (a template, a flow node): when it sells or promotes (`marketing`,
@@ -337,12 +343,22 @@ fn restricted_goods(
     out: &mut Vec<Finding>,
 ) {
     let goods = COMMERCE.goods.for_language(language);
+    let folded: Vec<FoldedText> = texts.iter().map(|t| FoldedText::new(t.text)).collect();
+    // No phrase of any area anywhere: nothing an area's own reading could find.
+    let any_goods = COMMERCE.any_goods.for_language(language);
+    if folded
+        .iter()
+        .all(|text| any_goods.find_in(text, 0, usize::MAX).is_empty())
+    {
+        return;
+    }
     let read: Vec<(FoldedText, Vec<(usize, usize)>)> = texts
         .iter()
-        .map(|t| {
+        .zip(folded)
+        .map(|(t, folded)| {
             let mut masked = masked(t.text);
             masked.extend(expressions(t.text));
-            (FoldedText::new(t.text), masked)
+            (folded, masked)
         })
         .collect();
     let outside = |found: Vec<wording::Match<'static>>, masked: &[(usize, usize)]| {
@@ -389,7 +405,7 @@ fn restricted_goods(
                 At::InString(text.node, hit.start, hit.end),
                 format!(
                     "the {} names `{}` {context}: the WhatsApp Commerce Policy does not allow buying, selling or promoting \"{clause}\" on WhatsApp",
-                    text.what,
+                    (text.what)(),
                     text.text.get(hit.start..hit.end).unwrap_or(hit.phrase),
                 ),
             )
@@ -407,7 +423,7 @@ pub fn restricted_goods_in_template(template: &Template, _ctx: &Context, out: &m
         .map(|field| MessageText {
             node: field.text.node,
             text: &field.text.value,
-            what: format!("{} of template `{}`", field.what, template.name_str()),
+            what: Box::new(move || format!("{} of template `{}`", field.what, template.name_str())),
         })
         .collect();
     let marketing = template
@@ -420,13 +436,13 @@ pub fn restricted_goods_in_template(template: &Template, _ctx: &Context, out: &m
 /// WA122 restricted-goods in every text of a conversation flow's nodes, each node a message.
 pub fn restricted_goods_in_flow(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
     for node in &flow.nodes {
-        let texts: Vec<MessageText> = node
-            .texts()
+        let node_texts = node.texts();
+        let texts: Vec<MessageText> = node_texts
             .iter()
             .map(|text| MessageText {
                 node: text.text.node,
                 text: &text.text.value,
-                what: text.what(),
+                what: Box::new(move || text.what()),
             })
             .collect();
         restricted_goods(&texts, None, None, out);
