@@ -73,6 +73,13 @@ struct Phrase {
     chars: Vec<char>,
 }
 
+/// What a phrase of one character has as its second: less than every character.
+const NO_SECOND: char = '\0';
+
+fn second_char(phrase: &Phrase) -> char {
+    phrase.chars.get(1).copied().unwrap_or(NO_SECOND)
+}
+
 /// A set of phrases, indexed by first character (a table for ASCII, a map for the rest).
 #[derive(Clone, Debug)]
 pub struct PhraseSet {
@@ -122,6 +129,13 @@ impl PhraseSet {
                 text: text.to_string(),
                 chars,
             });
+        }
+        // Each first character's phrases by their second one (stably, so that of two
+        // phrases matching the same text the first listed still wins): a position is then
+        // tried against the phrases that can match its next character too, not against all.
+        let phrases = &set.phrases;
+        for bucket in set.ascii.iter_mut().chain(set.other.values_mut()) {
+            bucket.sort_by_key(|&i| second_char(&phrases[i]));
         }
         set
     }
@@ -193,8 +207,24 @@ impl PhraseSet {
                 at += 1;
                 continue;
             }
-            let best = candidates
+            // A phrase of one character, then those whose second character is the text's
+            // next one (any whitespace is a phrase's space).
+            let second = |&i: &usize| second_char(&self.phrases[i]);
+            let singles = candidates.partition_point(|i| second(i) == NO_SECOND);
+            let next = text
+                .chars
+                .get(at + 1)
+                .map(|f| if f.c.is_whitespace() { ' ' } else { f.c });
+            let same_next = match next {
+                Some(c) => {
+                    &candidates[candidates.partition_point(|i| second(i) < c)
+                        ..candidates.partition_point(|i| second(i) <= c)]
+                }
+                None => &[][..],
+            };
+            let best = candidates[..singles]
                 .iter()
+                .chain(same_next)
                 .filter_map(|&i| {
                     let phrase = &self.phrases[i];
                     self.match_at(text, phrase, at)
@@ -624,6 +654,22 @@ mod tests {
             .iter()
             .map(|m| &text[m.start..m.end])
             .collect()
+    }
+
+    #[test]
+    fn each_position_is_tried_against_every_phrase_that_can_match_there() {
+        // One-character phrases, phrases sharing a first character, a space matching any
+        // whitespace, a phrase at the very end: the index by second character loses none.
+        let set = PhraseSet::new(["€", "a b", "ab", "abc", "ax", "b", "zz top", "z"]);
+        assert_eq!(
+            found(&set, "€ a\tb ab abc ax b zz\n top z"),
+            vec!["€", "a\tb", "ab", "abc", "ax", "b", "zz\n top", "z"]
+        );
+        // Of two phrases for the same text, the one found is the later listed, whatever
+        // the index's order.
+        let set = PhraseSet::new(["Sale", "sale", "SALE now"]);
+        let text = FoldedText::new("big sale");
+        assert_eq!(set.find(&text)[0].phrase, "sale");
     }
 
     #[test]
