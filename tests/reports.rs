@@ -649,6 +649,24 @@ fn a_dirty_tree_is_marked_with_the_checked_files_that_differ() {
             {"path": "templates/trip_reminder_copy.json", "change": "untracked"}
         ])
     );
+    // Named files are compared as themselves: an unchanged one is clean in a dirty tree,
+    // and a name git would read as a glob is taken literally.
+    std::fs::copy(
+        root.join("templates/trip_reminder.json"),
+        root.join("templates/[t]rip.json"),
+    )
+    .unwrap();
+    let named = json(root, &["templates/trip_reminder.json"]);
+    assert_eq!(named["run"]["dirty"], false);
+    let named = json(root, &["flows/legacy_faq.yaml", "templates/[t]rip.json"]);
+    assert_eq!(
+        named["run"]["changed_files"],
+        serde_json::json!([
+            {"path": "flows/legacy_faq.yaml", "change": "modified"},
+            {"path": "templates/[t]rip.json", "change": "untracked"}
+        ])
+    );
+    std::fs::remove_file(root.join("templates/[t]rip.json")).unwrap();
     let markdown = stdout(&walint_in(root, &["check", "--format", "markdown"]));
     assert!(
         markdown.contains("**dirty**: 2 checked files differ from this commit, so the hashes under Files are those of the working tree<br>`flows/legacy_faq.yaml` (modified)<br>`templates/trip_reminder_copy.json` (untracked) |"),

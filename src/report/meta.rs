@@ -60,6 +60,9 @@ pub struct ChangedFile {
     pub change: &'static str,
 }
 
+/// Up to this many checked files are named to `git diff` one by one.
+const MAX_PATHSPECS: usize = 256;
+
 /// Which of `checked` (paths as the reports show them, relative to `cwd`) differ from the
 /// commit checked out: `git diff --name-only HEAD` for changed files, `git ls-files` for
 /// the tracked ones. `None` when git cannot tell (no git program, no commit yet). A path
@@ -84,13 +87,24 @@ pub fn changed_files<'a>(
                 .collect()
         })
     };
-    let modified = git(&["diff", "--name-only", "-z", "--relative", "HEAD", "--"])?;
+    let checked: Vec<&str> = checked
+        .into_iter()
+        .filter(|path| !path.starts_with("../") && !Path::new(path).is_absolute())
+        .collect();
+    // A few files are compared as themselves: `git diff` then looks at those, not at every
+    // file of the repository (a one-file check in a large checkout). Many are compared as
+    // the folder.
+    let pathspecs: Vec<String> = if (1..=MAX_PATHSPECS).contains(&checked.len()) {
+        checked.iter().map(|p| format!(":(literal){p}")).collect()
+    } else {
+        vec![".".to_string()]
+    };
+    let mut diff = vec!["diff", "--name-only", "-z", "--relative", "HEAD", "--"];
+    diff.extend(pathspecs.iter().map(String::as_str));
+    let modified = git(&diff)?;
     let tracked = git(&["ls-files", "-z", "--"])?;
     let mut changed = Vec::new();
     for path in checked {
-        if path.starts_with("../") || Path::new(path).is_absolute() {
-            continue;
-        }
         let change = if !tracked.contains(path) {
             "untracked"
         } else if modified.contains(path) {
