@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::fingerprint::fingerprint;
 use crate::diagnostic::{Diagnostic, Suppression, SuppressionKind};
+use crate::discover::lexical;
 use crate::engine::Outcome;
 
 /// The version of the baseline file format.
@@ -103,7 +104,7 @@ impl Anchor {
 
     /// A run path (relative to the working directory) relative to the baseline's folder.
     fn relative(&self, shown: &str) -> String {
-        relative_path(&normalize(&self.cwd.join(shown)), &self.folder)
+        relative_path(&lexical(&self.cwd.join(shown)), &self.folder)
     }
 }
 
@@ -282,21 +283,6 @@ pub fn apply(
     stats
 }
 
-/// `path` without `.` and with `..` folded, lexically.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// `path` relative to `base` (both absolute), with `..` where needed and `/` separators.
 fn relative_path(path: &Path, base: &Path) -> String {
     let path: Vec<Component> = path.components().collect();
@@ -325,7 +311,7 @@ mod tests {
             "../other/c.yaml"
         );
         assert_eq!(
-            normalize(Path::new("/repo/x/../a/./b.yaml")),
+            lexical(Path::new("/repo/x/../a/./b.yaml")),
             PathBuf::from("/repo/a/b.yaml")
         );
     }

@@ -205,9 +205,14 @@ fn load_config_file(
 
 /// `path` made absolute against `cwd`, with `.` and `..` resolved by name (a link is not
 /// followed), so the folders above it are its ancestors.
-fn absolute(path: &Path, cwd: &Path) -> PathBuf {
+pub fn absolute(path: &Path, cwd: &Path) -> PathBuf {
+    lexical(&cwd.join(path))
+}
+
+/// `path` without `.` and with `..` folded, by name: a link is not followed.
+pub fn lexical(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
-    for part in cwd.join(path).components() {
+    for part in path.components() {
         match part {
             std::path::Component::CurDir => {}
             std::path::Component::ParentDir => {

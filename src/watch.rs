@@ -3,13 +3,15 @@
 //! the same check again, reading only the files that changed.
 
 use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 use notify::event::EventKind;
 use notify::{RecursiveMode, Watcher as _};
+
+use crate::discover;
 
 /// How long the files must stay quiet before a batch is checked: an editor's save (a
 /// temporary file written, then renamed over the old one) and a `git checkout` come as
@@ -82,7 +84,7 @@ impl Changes {
                 .paths
                 .into_iter()
                 .filter(outside_git)
-                .map(|p| normal(&p)),
+                .map(|p| discover::lexical(&p)),
         );
     }
 }
@@ -204,21 +206,7 @@ fn catch_stop() {}
 /// of [`Changes::paths`]: no link is followed, so two names of a file through a symbolic
 /// link differ (a run tells a changed file by its size and time of change too).
 pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
-    normal(&cwd.join(path))
-}
-
-fn normal(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    discover::absolute(path, cwd)
 }
 
 /// The folders to watch, canonical, each once, none inside a folder watched recursively
