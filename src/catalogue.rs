@@ -335,6 +335,17 @@ pub const CATEGORIES: &[&str] = &[
     "campaign",
 ];
 
+/// The fields every rule document has: `read_rule` reports a missing one.
+pub const REQUIRED_FIELDS: &[&str] = &[
+    "code",
+    "name",
+    "severity",
+    "category",
+    "summary",
+    "rationale",
+    "fix",
+];
+
 /// The fields of a rule document (a custom rule file adds `match`).
 pub const FIELDS: &[&str] = &[
     "code",
@@ -468,6 +479,14 @@ impl Catalogue {
     /// The rule of an id. Ids come from this catalogue (or are built in), so each names one.
     pub fn rule(&self, id: RuleId) -> &RuleDoc {
         &self.rules[id.index()]
+    }
+
+    /// The title of control `id`, or empty for an id the catalogue does not have.
+    pub fn control_title(&self, id: &str) -> &str {
+        self.controls
+            .iter()
+            .find(|c| c.id == id)
+            .map_or("", |c| c.title.as_str())
     }
 
     /// A rule by code (`WA201`) or name (`menu-overloaded`), case-insensitively.
@@ -1048,6 +1067,26 @@ mod tests {
         ] {
             let found = rule(example).unwrap_err();
             assert!(found.contains(error), "{example}: {found}");
+        }
+    }
+
+    #[test]
+    fn every_required_field_is_required_by_the_reader() {
+        for missing in REQUIRED_FIELDS {
+            let document: String = REQUIRED_FIELDS
+                .iter()
+                .filter(|f| *f != missing)
+                .map(|f| match *f {
+                    "severity" => "severity: error\n".to_string(),
+                    "category" => "category: general\n".to_string(),
+                    other => format!("{other}: x\n"),
+                })
+                .collect();
+            let error = parse_rule(&document).unwrap_err();
+            assert!(
+                error.contains(&format!("missing `{missing}`")),
+                "{missing}: {error}"
+            );
         }
     }
 

@@ -1937,11 +1937,7 @@ fn explain(rule: &str, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fa
     if !doc.controls.is_empty() {
         text.push_str("\nControls\n");
         for id in &doc.controls {
-            let title = catalogue
-                .controls
-                .iter()
-                .find(|c| &c.id == id)
-                .map_or("", |c| c.title.as_str());
+            let title = catalogue.control_title(id);
             text.push_str(&format!("  {id}: {title}\n"));
         }
     }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Map, Value};
 
 use crate::catalogue::{Catalogue, OptionType, RuleDoc, Severity};
-use crate::catalogue::{CATEGORIES, EXAMPLE_FIELDS, FIELDS, OPTION_FIELDS};
+use crate::catalogue::{CATEGORIES, EXAMPLE_FIELDS, FIELDS, OPTION_FIELDS, REQUIRED_FIELDS};
 use crate::config::{self, FailOn};
 use crate::custom::{Casing, FUNCTIONS, KIND_NAMES, MATCH_KEYS, THEN_KEYS};
 use crate::model::campaign::{TIERS, WINDOW_UNITS};
@@ -886,16 +886,7 @@ fn custom_rule_schema(catalogue: &Catalogue) -> Value {
     let mut schema = object(
         "A custom rule: one rule in the schema of walint's own rules/WA*.yaml, plus `match`",
         properties,
-        &[
-            "code",
-            "name",
-            "severity",
-            "category",
-            "summary",
-            "rationale",
-            "fix",
-            "match",
-        ],
+        &[REQUIRED_FIELDS, &["match"]].concat(),
     );
     schema["definitions"] = json!({"then": then_clause()});
     schema

@@ -380,11 +380,7 @@ fn help(doc: &RuleDoc, catalogue: &Catalogue) -> Help {
         text.push_str("\n\nControls:");
         markdown.push_str("\n\n**Controls**\n");
         for id in &doc.controls {
-            let title = catalogue
-                .controls
-                .iter()
-                .find(|c| &c.id == id)
-                .map_or("", |c| c.title.as_str());
+            let title = catalogue.control_title(id);
             text.push_str(&format!("\n- {id}: {title}"));
             markdown.push_str(&format!("\n- `{id}`: {title}"));
         }
