@@ -757,6 +757,9 @@ fn function_option(option: &str) -> Value {
             json!({"type": "string", "enum": Casing::NAMES, "description": "The case the text must be in"})
         }
         "disallow_digits" => boolean("Digits break the case"),
+        "schema" => {
+            json!({"type": ["object", "boolean"], "description": "The JSON Schema the value must be valid against (its `$schema` chooses the draft; 2020-12 without one)"})
+        }
         _ => json!({
             "description": format!("Phrases, or phrases by language (`en: [...]`, `de: [...]`): {}", if option == "any" { "one of them must be in the text" } else { "none of them may be" }),
             "anyOf": [phrases.clone(), {"type": "object", "additionalProperties": phrases}],

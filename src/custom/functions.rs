@@ -33,6 +33,10 @@ pub enum Function {
         any: Option<Box<ByLanguage<PhraseSet>>>,
         none: Option<Box<ByLanguage<PhraseSet>>>,
     },
+    /// A JSON Schema the value must be valid against, compiled when the rule is read.
+    JsonSchema {
+        validator: Box<jsonschema::Validator>,
+    },
 }
 
 /// The functions as rule files write them, each with the options it takes: what the rule
@@ -47,6 +51,7 @@ pub const FUNCTIONS: &[(&str, &[&str])] = &[
     ("enumeration", &["values"]),
     ("casing", &["type", "disallow_digits"]),
     ("contains_phrase", &["any", "none"]),
+    ("json_schema", &["schema"]),
 ];
 
 /// The names of the functions, in [`FUNCTIONS`]' order.
@@ -277,7 +282,27 @@ impl Function {
                     within: Some((found.start, found.end)),
                 })
             }
+            Function::JsonSchema { validator } => {
+                let error = validator.validate(value?).err()?;
+                Failure::new(schema_failure(&error))
+            }
         }
+    }
+}
+
+/// The first error of a value against a schema: where in the value (a JSON pointer below
+/// it; nothing for the value itself) and what failed, cut at 200 characters.
+fn schema_failure(error: &jsonschema::ValidationError) -> String {
+    let what = error.to_string();
+    let what = match what.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &what[..cut]),
+        None => what,
+    };
+    let at = error.instance_path().as_str();
+    if at.is_empty() {
+        format!("fails the schema: {what}")
+    } else {
+        format!("fails the schema at `{at}`: {what}")
     }
 }
 
@@ -406,6 +431,32 @@ mod tests {
             disallow_digits: true,
         };
         assert!(reason(&no_digits, Some(json!("order_2"))).is_some());
+    }
+
+    #[test]
+    fn a_schema_failure_names_where_in_the_value_and_what_failed() {
+        let schema = json!({
+            "type": "object",
+            "required": ["url"],
+            "properties": {"url": {"type": "string", "pattern": "^https://"}},
+        });
+        let function = Function::JsonSchema {
+            validator: Box::new(jsonschema::validator_for(&schema).unwrap()),
+        };
+        assert!(reason(&function, Some(json!({"url": "https://a.example"}))).is_none());
+        assert_eq!(
+            reason(&function, Some(json!({"url": "http://a.example"}))).as_deref(),
+            Some("fails the schema at `/url`: \"http://a.example\" does not match \"^https://\"")
+        );
+        assert_eq!(
+            reason(&function, Some(json!({}))).as_deref(),
+            Some("fails the schema: \"url\" is a required property")
+        );
+        // A missing field passes: `defined` says it is missing.
+        assert!(reason(&function, None).is_none());
+        let long = "x".repeat(300);
+        let cut = reason(&function, Some(json!({"url": long}))).unwrap();
+        assert!(cut.ends_with('…') && cut.chars().count() < 260, "{cut}");
     }
 
     #[test]

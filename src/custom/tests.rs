@@ -190,7 +190,7 @@ fn bad_rules_are_refused_at_their_line_and_column_with_a_suggestion() {
         (full.replace("code: ACME001", "code: WA901"), "rule.yaml:1:7: rule code `WA901` is in walint's namespace"),
         (full.replace("code: ACME001", "code: acme-1"), "rule.yaml:1:7: rule code `acme-1` must be upper-case letters then digits"),
         (full.replace("name: marketing-stop-footer", "name: menu-overloaded"), "rule.yaml:1:7: rule ACME001 menu-overloaded clashes with WA201 menu-overloaded"),
-        (full.replace("function: pattern", "function: patern"), "rule.yaml:16:15: unknown function `patern` (one of truthy, falsy, defined, undefined, pattern, length, enumeration, casing, contains_phrase); did you mean `pattern`?"),
+        (full.replace("function: pattern", "function: patern"), "rule.yaml:16:15: unknown function `patern` (one of truthy, falsy, defined, undefined, pattern, length, enumeration, casing, contains_phrase, json_schema); did you mean `pattern`?"),
         (full.replace("{match:", "{mach:"), "rule.yaml:17:15: unknown key `mach` in the options of `pattern`; did you mean `match`?"),
         (full.replace("Reply STOP to unsubscribe$", "Reply (STOP"), "rule.yaml:17:22: invalid regular expression `Reply (STOP`: unclosed group"),
         (full.replace("[?@.type == 'FOOTER']", "[?@.type === 'FOOTER']"), "rule.yaml:13:31: invalid JSONPath `$.components[?@.type === 'FOOTER']`: in long-hand segment, expected closing ']'"),
@@ -210,6 +210,55 @@ fn bad_rules_are_refused_at_their_line_and_column_with_a_suggestion() {
             "expected {expected}\n   found {found}"
         );
     }
+}
+
+const SCHEMA_BLOCK: &str = r#"match:
+  kinds: [template]
+  given: "$.components[*]"
+  then:
+    function: json_schema
+    options:
+      schema:
+        type: object
+        required: [type]
+        properties:
+          text: {type: string, maxLength: 12}
+"#;
+
+#[test]
+fn a_value_is_checked_against_a_json_schema_and_the_first_error_named() {
+    let text = "name: promo\nlanguage: en_US\ncomponents:\n  - {type: BODY, text: Hello there}\n  - {type: FOOTER, text: Reply STOP to opt out}\n  - {text: Hi}\n";
+    let found = findings(&rule(SCHEMA_BLOCK), text, Format::Yaml);
+    assert_eq!(
+        found,
+        [
+            (
+                "`/components/1` fails the schema at `/text`: \"Reply STOP to opt out\" is longer than 12 characters".to_string(),
+                "{type: FOOTER, text: Reply STOP to opt out}".to_string()
+            ),
+            (
+                "`/components/2` fails the schema: \"type\" is a required property".to_string(),
+                "{text: Hi}".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_invalid_json_schema_is_refused_at_the_schema() {
+    let rule = rule(SCHEMA_BLOCK);
+    let found = refused(&rule.replace("type: object", "type: objekt"));
+    assert!(
+        found.starts_with(
+            "rule.yaml:17:15: invalid JSON Schema at `/type`: \"objekt\" is not valid"
+        ),
+        "{found}"
+    );
+    let found = refused(&rule.replace("      schema:\n", "      schema: 3\n      other:\n"));
+    assert!(
+        found.starts_with("rule.yaml:17:7: unknown key `other` in the options of `json_schema`"),
+        "{found}"
+    );
 }
 
 #[test]
