@@ -1,6 +1,6 @@
 //! Message template rules (WA1xx). The variable rules (WA104–WA106) live in
 //! `templates/variables.rs`, the wording rules (WA109–WA111, WA115, WA122) in
-//! `templates/content.rs`, the structure rule (WA123) in `templates/structure.rs`; all of
+//! `templates/content.rs`, the structure rules (WA123, WA124) in `templates/structure.rs`; all of
 //! them read texts through [`Template::texts`].
 
 mod content;
@@ -14,7 +14,7 @@ pub use content::{
     template_category_mismatch,
 };
 pub use lock::{template_drift, template_quality_low, templates_lock_stale};
-pub use structure::template_structure_category;
+pub use structure::{template_desktop_rendering, template_structure_category};
 pub use variables::{
     template_variable_example_missing, template_variable_placement, template_variable_sequence,
 };
