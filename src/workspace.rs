@@ -271,12 +271,11 @@ struct WorkspaceFile<'a> {
 /// language server) can check across files again after re-checking one.
 pub struct Workspace<'a> {
     files: Vec<WorkspaceFile<'a>>,
-    /// Templates by name and [`LanguageCode::key`].
-    templates: HashMap<(String, String), Vec<TemplateLocation>>,
-}
-
-fn template_key(name: &str, language: &LanguageCode) -> (String, String) {
-    (name.to_string(), language.key())
+    /// Templates by name, each name's definitions in file and document order with their
+    /// language. Keys borrow the exports and languages compare in place, so a lookup (run
+    /// for every reference of every flow and campaign, again after each edit in a language
+    /// server) allocates nothing.
+    templates: HashMap<&'a str, Vec<(&'a LanguageCode, TemplateLocation)>>,
 }
 
 impl<'a> Workspace<'a> {
@@ -287,15 +286,16 @@ impl<'a> Workspace<'a> {
             .map(|(id, path, exports)| WorkspaceFile { id, path, exports })
             .collect();
         files.sort_by_key(|f| f.id);
-        let mut templates: HashMap<_, Vec<_>> = HashMap::new();
+        let mut templates: HashMap<&'a str, Vec<_>> = HashMap::new();
         for (file, exported) in files.iter().enumerate() {
-            for (document, export) in exported.exports.documents.iter().enumerate() {
+            let exports: &'a Exports = exported.exports;
+            for (document, export) in exports.documents.iter().enumerate() {
                 if let Export::Template(t) = export {
                     if let (Some(name), Some(language)) = (&t.name, &t.language) {
                         templates
-                            .entry(template_key(&name.value, &language.value))
+                            .entry(name.value.as_str())
                             .or_default()
-                            .push(TemplateLocation { file, document });
+                            .push((&language.value, TemplateLocation { file, document }));
                     }
                 }
             }
@@ -317,7 +317,41 @@ impl<'a> Workspace<'a> {
         name: &str,
         language: &LanguageCode,
     ) -> Option<(FileId, &ExportedTemplate)> {
-        let location = self.templates.get(&template_key(name, language))?.first()?;
+        let (_, location) = self
+            .templates
+            .get(name)?
+            .iter()
+            .find(|(defined, _)| defined.matches(language))?;
+        self.located(*location)
+    }
+
+    /// Every definition of templates named `name`, in file and document order: its file's
+    /// id, the template and its language.
+    pub fn named(&self, name: &str) -> Vec<(FileId, &ExportedTemplate, &LanguageCode)> {
+        let Some(definitions) = self.templates.get(name) else {
+            return Vec::new();
+        };
+        definitions
+            .iter()
+            .filter_map(|&(language, location)| {
+                let (file, template) = self.located(location)?;
+                Some((file, template, language))
+            })
+            .collect()
+    }
+
+    /// The names of the run's templates (those with a name and a language), sorted.
+    pub fn template_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.templates.keys().copied().collect();
+        names.sort_unstable();
+        names
+    }
+
+    pub fn has_templates(&self) -> bool {
+        !self.templates.is_empty()
+    }
+
+    fn located(&self, location: TemplateLocation) -> Option<(FileId, &ExportedTemplate)> {
         let file = self.files.get(location.file)?;
         match file.exports.documents.get(location.document)? {
             Export::Template(t) => Some((file.id, t)),
