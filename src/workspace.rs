@@ -174,6 +174,19 @@ pub enum Export {
     Campaign(ExportedCampaign),
 }
 
+impl Export {
+    /// The template references of a flow (its nodes', in order) or a campaign; none for a
+    /// template.
+    pub fn template_references(&self) -> impl Iterator<Item = &TemplateRef> {
+        let (flow, campaign): (&[FlowReference], _) = match self {
+            Export::Flow(flow) => (&flow.references, None),
+            Export::Campaign(campaign) => (&[], campaign.template.as_ref()),
+            Export::Template(_) => (&[], None),
+        };
+        flow.iter().map(|r| &r.template).chain(campaign)
+    }
+}
+
 /// What cross-file rules read of one file: its documents' exports, in document order, and
 /// where each node they hold is written.
 #[derive(Clone, Debug, Default)]
@@ -276,6 +289,15 @@ pub struct Workspace<'a> {
     /// for every reference of every flow and campaign, again after each edit in a language
     /// server) allocates nothing.
     templates: HashMap<&'a str, Vec<(&'a LanguageCode, TemplateLocation)>>,
+    /// The definition each template reference of the run names, found once when the
+    /// workspace is built, since several rules ask for every reference: by the reference's
+    /// address in the exports the workspace borrows, sorted.
+    resolved: Vec<(usize, Option<TemplateLocation>)>,
+}
+
+/// A reference's key in [`Workspace::resolved`].
+fn address(reference: &TemplateRef) -> usize {
+    std::ptr::from_ref(reference) as usize
 }
 
 impl<'a> Workspace<'a> {
@@ -300,7 +322,22 @@ impl<'a> Workspace<'a> {
                 }
             }
         }
-        Workspace { files, templates }
+        let mut workspace = Workspace {
+            files,
+            templates,
+            resolved: Vec::new(),
+        };
+        let mut resolved: Vec<_> = workspace
+            .documents()
+            .flat_map(|(_, document)| document.template_references())
+            .map(|reference| {
+                let (name, language) = (&reference.name.value, &reference.language.value);
+                (address(reference), workspace.find(name, language))
+            })
+            .collect();
+        resolved.sort_unstable_by_key(|(address, _)| *address);
+        workspace.resolved = resolved;
+        workspace
     }
 
     /// Every exported document of the run with the id of its file, in file order.
@@ -317,12 +354,30 @@ impl<'a> Workspace<'a> {
         name: &str,
         language: &LanguageCode,
     ) -> Option<(FileId, &ExportedTemplate)> {
+        self.located(self.find(name, language)?)
+    }
+
+    /// The first definition of the template `reference` names, as [`Workspace::template`]
+    /// finds it.
+    pub fn template_of(&self, reference: &TemplateRef) -> Option<(FileId, &ExportedTemplate)> {
+        let location = match self
+            .resolved
+            .binary_search_by_key(&address(reference), |(address, _)| *address)
+        {
+            Ok(at) => self.resolved.get(at)?.1?,
+            // Not one of the workspace's own references.
+            Err(_) => self.find(&reference.name.value, &reference.language.value)?,
+        };
+        self.located(location)
+    }
+
+    fn find(&self, name: &str, language: &LanguageCode) -> Option<TemplateLocation> {
         let (_, location) = self
             .templates
             .get(name)?
             .iter()
             .find(|(defined, _)| defined.matches(language))?;
-        self.located(*location)
+        Some(*location)
     }
 
     /// Every definition of templates named `name`, in file and document order: its file's

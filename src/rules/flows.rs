@@ -14,8 +14,7 @@ use crate::config::Config;
 use crate::data::{self, OptOutKeywords};
 use crate::diagnostic::{Applicability, At, Edit, FileFinding, Finding, Fix, Severity};
 use crate::model::flow::{
-    Duration, Escalation, FlowGraph, FlowNode, MenuStyle, NodeType, Presentation, TemplateRef,
-    TextPart, Via,
+    Duration, Escalation, FlowGraph, FlowNode, MenuStyle, NodeType, Presentation, TextPart, Via,
 };
 use crate::model::reader::Keyword;
 use crate::model::template::Category;
@@ -741,9 +740,7 @@ pub fn missing_opt_in(workspace: &Workspace, _config: &Config, out: &mut Vec<Fil
                 continue;
             };
             let reference = &node.template;
-            let Some((template_file, template)) =
-                workspace.template(&reference.name.value, &reference.language.value)
-            else {
+            let Some((template_file, template)) = workspace.template_of(reference) else {
                 continue;
             };
             if !matches!(&template.category, Some(c) if c.value == Category::Marketing) {
@@ -893,14 +890,9 @@ pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<F
     let mut names: Option<Vec<&str>> = None;
     let mut suggestions = 0;
     for (file, document) in workspace.documents() {
-        let references: Vec<&TemplateRef> = match document {
-            Export::Flow(flow) => flow.references.iter().map(|r| &r.template).collect(),
-            Export::Campaign(campaign) => campaign.template.iter().collect(),
-            Export::Template(_) => continue,
-        };
-        for reference in references {
+        for reference in document.template_references() {
             let (name, language) = (&reference.name.value, &reference.language.value);
-            if workspace.template(name, language).is_some() {
+            if workspace.template_of(reference).is_some() {
                 continue;
             }
             let others = workspace.named(name);

@@ -104,7 +104,7 @@ fn check_reference(
     out: &mut Vec<FileFinding>,
 ) {
     let (name, language) = (&reference.name.value, &reference.language.value);
-    let Some((template_file, template)) = workspace.template(name, language) else {
+    let Some((template_file, template)) = workspace.template_of(reference) else {
         return;
     };
     if template.is_approved() {
