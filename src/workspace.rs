@@ -174,6 +174,19 @@ pub enum Export {
     Campaign(ExportedCampaign),
 }
 
+impl Export {
+    /// The template references of a flow (its nodes', in order) or a campaign; none for a
+    /// template.
+    pub fn template_references(&self) -> impl Iterator<Item = &TemplateRef> {
+        let (flow, campaign): (&[FlowReference], _) = match self {
+            Export::Flow(flow) => (&flow.references, None),
+            Export::Campaign(campaign) => (&[], campaign.template.as_ref()),
+            Export::Template(_) => (&[], None),
+        };
+        flow.iter().map(|r| &r.template).chain(campaign)
+    }
+}
+
 /// What cross-file rules read of one file: its documents' exports, in document order, and
 /// where each node they hold is written.
 #[derive(Clone, Debug, Default)]
@@ -271,12 +284,20 @@ struct WorkspaceFile<'a> {
 /// language server) can check across files again after re-checking one.
 pub struct Workspace<'a> {
     files: Vec<WorkspaceFile<'a>>,
-    /// Templates by name and [`LanguageCode::key`].
-    templates: HashMap<(String, String), Vec<TemplateLocation>>,
+    /// Templates by name, each name's definitions in file and document order with their
+    /// language. Keys borrow the exports and languages compare in place, so a lookup (run
+    /// for every reference of every flow and campaign, again after each edit in a language
+    /// server) allocates nothing.
+    templates: HashMap<&'a str, Vec<(&'a LanguageCode, TemplateLocation)>>,
+    /// The definition each template reference of the run names, found once when the
+    /// workspace is built, since several rules ask for every reference: by the reference's
+    /// address in the exports the workspace borrows, sorted.
+    resolved: Vec<(usize, Option<TemplateLocation>)>,
 }
 
-fn template_key(name: &str, language: &LanguageCode) -> (String, String) {
-    (name.to_string(), language.key())
+/// A reference's key in [`Workspace::resolved`].
+fn address(reference: &TemplateRef) -> usize {
+    std::ptr::from_ref(reference) as usize
 }
 
 impl<'a> Workspace<'a> {
@@ -287,20 +308,36 @@ impl<'a> Workspace<'a> {
             .map(|(id, path, exports)| WorkspaceFile { id, path, exports })
             .collect();
         files.sort_by_key(|f| f.id);
-        let mut templates: HashMap<_, Vec<_>> = HashMap::new();
+        let mut templates: HashMap<&'a str, Vec<_>> = HashMap::new();
         for (file, exported) in files.iter().enumerate() {
-            for (document, export) in exported.exports.documents.iter().enumerate() {
+            let exports: &'a Exports = exported.exports;
+            for (document, export) in exports.documents.iter().enumerate() {
                 if let Export::Template(t) = export {
                     if let (Some(name), Some(language)) = (&t.name, &t.language) {
                         templates
-                            .entry(template_key(&name.value, &language.value))
+                            .entry(name.value.as_str())
                             .or_default()
-                            .push(TemplateLocation { file, document });
+                            .push((&language.value, TemplateLocation { file, document }));
                     }
                 }
             }
         }
-        Workspace { files, templates }
+        let mut workspace = Workspace {
+            files,
+            templates,
+            resolved: Vec::new(),
+        };
+        let mut resolved: Vec<_> = workspace
+            .documents()
+            .flat_map(|(_, document)| document.template_references())
+            .map(|reference| {
+                let (name, language) = (&reference.name.value, &reference.language.value);
+                (address(reference), workspace.find(name, language))
+            })
+            .collect();
+        resolved.sort_unstable_by_key(|(address, _)| *address);
+        workspace.resolved = resolved;
+        workspace
     }
 
     /// Every exported document of the run with the id of its file, in file order.
@@ -317,7 +354,59 @@ impl<'a> Workspace<'a> {
         name: &str,
         language: &LanguageCode,
     ) -> Option<(FileId, &ExportedTemplate)> {
-        let location = self.templates.get(&template_key(name, language))?.first()?;
+        self.located(self.find(name, language)?)
+    }
+
+    /// The first definition of the template `reference` names, as [`Workspace::template`]
+    /// finds it.
+    pub fn template_of(&self, reference: &TemplateRef) -> Option<(FileId, &ExportedTemplate)> {
+        let location = match self
+            .resolved
+            .binary_search_by_key(&address(reference), |(address, _)| *address)
+        {
+            Ok(at) => self.resolved.get(at)?.1?,
+            // Not one of the workspace's own references.
+            Err(_) => self.find(&reference.name.value, &reference.language.value)?,
+        };
+        self.located(location)
+    }
+
+    fn find(&self, name: &str, language: &LanguageCode) -> Option<TemplateLocation> {
+        let (_, location) = self
+            .templates
+            .get(name)?
+            .iter()
+            .find(|(defined, _)| defined.matches(language))?;
+        Some(*location)
+    }
+
+    /// Every definition of templates named `name`, in file and document order: its file's
+    /// id, the template and its language.
+    pub fn named(&self, name: &str) -> Vec<(FileId, &ExportedTemplate, &LanguageCode)> {
+        let Some(definitions) = self.templates.get(name) else {
+            return Vec::new();
+        };
+        definitions
+            .iter()
+            .filter_map(|&(language, location)| {
+                let (file, template) = self.located(location)?;
+                Some((file, template, language))
+            })
+            .collect()
+    }
+
+    /// The names of the run's templates (those with a name and a language), sorted.
+    pub fn template_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.templates.keys().copied().collect();
+        names.sort_unstable();
+        names
+    }
+
+    pub fn has_templates(&self) -> bool {
+        !self.templates.is_empty()
+    }
+
+    fn located(&self, location: TemplateLocation) -> Option<(FileId, &ExportedTemplate)> {
         let file = self.files.get(location.file)?;
         match file.exports.documents.get(location.document)? {
             Export::Template(t) => Some((file.id, t)),

@@ -392,3 +392,80 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod workspace_index {
+    // The engine's exports as cross-file rules read them through the workspace's index.
+    use crate::catalogue::builtin;
+    use crate::config::Config;
+    use crate::diagnostic::FileId;
+    use crate::engine::{CheckedFile, Engine, FileName, FileResult, Options};
+    use crate::model::flow::TemplateRef;
+    use crate::workspace::Workspace;
+
+    fn checked(engine: &Engine, index: usize, shown: &str, text: &str) -> CheckedFile {
+        let name = FileName {
+            shown: shown.into(),
+            config_path: shown.into(),
+            explicit: true,
+        };
+        match engine.check_text(FileId::input(index), &name, text) {
+            FileResult::Checked(checked) => checked,
+            FileResult::Skipped { reason, .. } => panic!("{shown} skipped: {reason:?}"),
+        }
+    }
+
+    fn template(language: &str) -> String {
+        format!(
+            r#"{{"name": "promo", "language": "{language}", "category": "MARKETING", "status": "APPROVED",
+                "components": [{{"type": "BODY", "text": "Our sale starts today. Reply STOP to opt out."}}]}}"#
+        )
+    }
+
+    const FLOW: &str = "flow: bot\nentry: a\nnodes:\n  a:\n    type: template\n    template: {name: promo, language: en-us}\n    next: b\n  b:\n    type: template\n    template: {name: promo, language: de}\n";
+
+    #[test]
+    fn a_reference_finds_the_first_definition_of_its_name_and_language() {
+        let engine = Engine::new(builtin().unwrap(), Config::default(), Options::default());
+        let files = [
+            checked(&engine, 0, "en.json", &template("en_US")),
+            checked(&engine, 1, "pt.json", &template("pt_BR")),
+            checked(&engine, 2, "copy.json", &template("en_US")),
+            checked(&engine, 3, "bot.yaml", FLOW),
+        ];
+        let workspace = Workspace::new(
+            files
+                .iter()
+                .map(|f| (f.file.id, f.file.path.as_str(), &f.exports)),
+        );
+        let references: Vec<&TemplateRef> = workspace
+            .documents()
+            .flat_map(|(_, document)| document.template_references())
+            .collect();
+        assert_eq!(references.len(), 2);
+        // `en-us` is `en_US`, and the first file defining it wins over the copy.
+        let (file, _) = workspace.template_of(references[0]).unwrap();
+        assert_eq!(file, FileId::input(0));
+        assert!(workspace.template_of(references[1]).is_none());
+        // A reference the workspace does not hold is looked up by its name and language.
+        let copy = references[0].clone();
+        assert_eq!(
+            workspace.template_of(&copy).map(|(file, _)| file),
+            Some(FileId::input(0))
+        );
+        let languages: Vec<(FileId, &str)> = workspace
+            .named("promo")
+            .into_iter()
+            .map(|(file, _, language)| (file, language.as_str()))
+            .collect();
+        assert_eq!(
+            languages,
+            [
+                (FileId::input(0), "en_US"),
+                (FileId::input(1), "pt_BR"),
+                (FileId::input(2), "en_US")
+            ]
+        );
+        assert_eq!(workspace.template_names(), ["promo"]);
+    }
+}

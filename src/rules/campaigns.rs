@@ -66,7 +66,7 @@ fn template_category(
     campaign: &ExportedCampaign,
 ) -> Option<(FileId, Category)> {
     let reference = campaign.template.as_ref()?;
-    let (file, template) = workspace.template(&reference.name.value, &reference.language.value)?;
+    let (file, template) = workspace.template_of(reference)?;
     Some((file, template.category.as_ref()?.value))
 }
 
@@ -214,7 +214,7 @@ pub fn marketing_to_us_numbers(workspace: &Workspace, config: &Config, out: &mut
             ),
         )
         .help("remove US from the audience (those messages are not delivered), or reach US customers through another channel");
-        if let Some((_, t)) = workspace.template(template, &reference.language.value) {
+        if let Some((_, t)) = workspace.template_of(reference) {
             if let Some(category) = &t.category {
                 finding = finding.related(
                     template_file,

@@ -12,18 +12,15 @@ use super::Context;
 use crate::catalogue::{options, RuleId};
 use crate::config::Config;
 use crate::data::{self, OptOutKeywords};
-use crate::diagnostic::{Applicability, At, Edit, FileFinding, FileId, Finding, Fix, Severity};
+use crate::diagnostic::{Applicability, At, Edit, FileFinding, Finding, Fix, Severity};
 use crate::model::flow::{
-    Duration, Escalation, FlowGraph, FlowNode, MenuStyle, NodeType, Presentation, TemplateRef,
-    TextPart, Via,
+    Duration, Escalation, FlowGraph, FlowNode, MenuStyle, NodeType, Presentation, TextPart, Via,
 };
 use crate::model::reader::Keyword;
 use crate::model::template::Category;
 use crate::model::{AtNode, ConversationFlow, LanguageCode};
 use crate::suggest;
-use crate::workspace::{
-    Export, ExportedFlow, ExportedTemplate, Exporter, FlowReference, Workspace,
-};
+use crate::workspace::{Export, ExportedFlow, Exporter, FlowReference, Workspace};
 
 /// WhatsApp's caps (the pages rules/WA201.yaml cites): reply-button messages carry 1–3 buttons, list messages 1–10
 /// rows across at most 10 sections.
@@ -743,9 +740,7 @@ pub fn missing_opt_in(workspace: &Workspace, _config: &Config, out: &mut Vec<Fil
                 continue;
             };
             let reference = &node.template;
-            let Some((template_file, template)) =
-                workspace.template(&reference.name.value, &reference.language.value)
-            else {
+            let Some((template_file, template)) = workspace.template_of(reference) else {
                 continue;
             };
             if !matches!(&template.category, Some(c) if c.value == Category::Marketing) {
@@ -888,44 +883,27 @@ fn closest_language<'a>(language: &LanguageCode, languages: &[&'a LanguageCode])
 /// template file of the run defines. Silent when the run holds no template at all: the
 /// templates then live only in Meta's manager, and every reference would be reported.
 pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<FileFinding>) {
-    let mut by_name: HashMap<&str, Vec<(FileId, &ExportedTemplate, &LanguageCode)>> =
-        HashMap::new();
-    for (file, document) in workspace.documents() {
-        if let Export::Template(t) = document {
-            if let (Some(name), Some(language)) = (&t.name, &t.language) {
-                by_name
-                    .entry(name.value.as_str())
-                    .or_default()
-                    .push((file, t, &language.value));
-            }
-        }
-    }
-    if by_name.is_empty() {
+    if !workspace.has_templates() {
         return;
     }
-    let mut names: Vec<&str> = by_name.keys().copied().collect();
-    names.sort_unstable();
+    // Sorted for suggestions once a reference names no template at all.
+    let mut names: Option<Vec<&str>> = None;
     let mut suggestions = 0;
     for (file, document) in workspace.documents() {
-        let references: Vec<&TemplateRef> = match document {
-            Export::Flow(flow) => flow.references.iter().map(|r| &r.template).collect(),
-            Export::Campaign(campaign) => campaign.template.iter().collect(),
-            Export::Template(_) => continue,
-        };
-        for reference in references {
+        for reference in document.template_references() {
             let (name, language) = (&reference.name.value, &reference.language.value);
-            if workspace.template(name, language).is_some() {
+            if workspace.template_of(reference).is_some() {
                 continue;
             }
-            let finding = match by_name.get(name.as_str()) {
-                Some(others) => {
-                    let mut languages: Vec<&LanguageCode> =
-                        others.iter().map(|(_, _, l)| *l).collect();
-                    languages.sort_unstable();
-                    languages.dedup();
-                    let closest = closest_language(language, &languages);
-                    let languages: Vec<&str> = languages.iter().map(|l| l.as_str()).collect();
-                    let mut finding = Finding::new(
+            let others = workspace.named(name);
+            // Defined in other languages: the language is what is wrong.
+            let finding = if !others.is_empty() {
+                let mut languages: Vec<&LanguageCode> = others.iter().map(|(_, _, l)| *l).collect();
+                languages.sort_unstable();
+                languages.dedup();
+                let closest = closest_language(language, &languages);
+                let languages: Vec<&str> = languages.iter().map(|l| l.as_str()).collect();
+                let mut finding = Finding::new(
                         RuleId::WA211,
                         At::Node(reference.language.node),
                         format!(
@@ -936,28 +914,29 @@ pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<F
                     .help(format!(
                         "did you mean language `{closest}`? Otherwise add and submit the {language} translation of `{name}`"
                     ));
-                    for (other_file, template, other_language) in others.iter().take(3) {
-                        finding = finding.related(
-                            *other_file,
-                            At::Node(template.language.as_ref().map_or(template.node, |l| l.node)),
-                            format!("`{name}` ({other_language}) is defined here"),
-                        );
-                    }
-                    finding
-                }
-                None => {
-                    let close = if suggestions < MAX_SUGGESTIONS {
-                        suggestions += 1;
-                        suggest::closest(name, names.iter().copied())
-                    } else {
-                        None
-                    };
-                    let mut finding = Finding::new(
-                        RuleId::WA211,
-                        At::Node(reference.name.node),
-                        format!("no template file defines template `{name}` ({language})"),
+                for (other_file, template, other_language) in others.iter().take(3) {
+                    finding = finding.related(
+                        *other_file,
+                        At::Node(template.language.as_ref().map_or(template.node, |l| l.node)),
+                        format!("`{name}` ({other_language}) is defined here"),
                     );
-                    match close.and_then(|c| Some((c, by_name.get(c)?))) {
+                }
+                finding
+            } else {
+                let close = if suggestions < MAX_SUGGESTIONS {
+                    suggestions += 1;
+                    let names = names.get_or_insert_with(|| workspace.template_names());
+                    suggest::closest(name, names.iter().copied())
+                } else {
+                    None
+                };
+                let mut finding = Finding::new(
+                    RuleId::WA211,
+                    At::Node(reference.name.node),
+                    format!("no template file defines template `{name}` ({language})"),
+                );
+                let defined = close.map(|c| (c, workspace.named(c)));
+                match defined.filter(|(_, defined)| !defined.is_empty()) {
                         Some((close, defined)) => {
                             let same_language = defined
                                 .iter()
@@ -979,7 +958,6 @@ pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<F
                             "add the template (Meta's template JSON) to the repository, or correct the name and language",
                         ),
                     }
-                }
             };
             out.push(FileFinding { file, finding });
         }

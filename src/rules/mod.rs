@@ -142,6 +142,7 @@ pub static REGISTRY: &[Rule] = &[
     rule!(WA122, Template, templates::restricted_goods_in_template),
     rule!(WA122, Flow, templates::restricted_goods_in_flow),
     rule!(WA123, Template, templates::template_structure_category),
+    rule!(WA124, Template, templates::template_desktop_rendering),
     rule!(WA201, Flow, flows::menu_overloaded),
     rule!(WA202, Flow, flows::option_title_too_long),
     rule!(WA203, Flow, flows::no_human_escalation),

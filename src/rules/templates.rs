@@ -1,6 +1,6 @@
 //! Message template rules (WA1xx). The variable rules (WA104–WA106) live in
 //! `templates/variables.rs`, the wording rules (WA109–WA111, WA115, WA122) in
-//! `templates/content.rs`, the structure rule (WA123) in `templates/structure.rs`; all of
+//! `templates/content.rs`, the structure rules (WA123, WA124) in `templates/structure.rs`; all of
 //! them read texts through [`Template::texts`].
 
 mod content;
@@ -14,7 +14,7 @@ pub use content::{
     template_category_mismatch,
 };
 pub use lock::{template_drift, template_quality_low, templates_lock_stale};
-pub use structure::template_structure_category;
+pub use structure::{template_desktop_rendering, template_structure_category};
 pub use variables::{
     template_variable_example_missing, template_variable_placement, template_variable_sequence,
 };
@@ -104,7 +104,7 @@ fn check_reference(
     out: &mut Vec<FileFinding>,
 ) {
     let (name, language) = (&reference.name.value, &reference.language.value);
-    let Some((template_file, template)) = workspace.template(name, language) else {
+    let Some((template_file, template)) = workspace.template_of(reference) else {
         return;
     };
     if template.is_approved() {
@@ -550,7 +550,6 @@ pub fn invalid_language_code(template: &Template, _ctx: &Context, out: &mut Vec<
 
 /// WA113 duplicate-template: the same name and language defined twice, in one file or two.
 pub fn duplicate_template(workspace: &Workspace, _config: &Config, out: &mut Vec<FileFinding>) {
-    let mut first: HashMap<(String, String), (FileId, &ExportedTemplate)> = HashMap::new();
     for (file, document) in workspace.documents() {
         let Export::Template(template) = document else {
             continue;
@@ -561,45 +560,42 @@ pub fn duplicate_template(workspace: &Workspace, _config: &Config, out: &mut Vec
         if is_placeholder(&name.value) {
             continue;
         }
-        let key = (name.value.clone(), language.value.key());
-        match first.get(&key) {
-            None => {
-                first.insert(key, (file, template));
-            }
-            Some(&(first_file, original)) => {
-                let where_ = if first_file == file {
-                    "earlier in this file".to_string()
-                } else {
-                    format!("in {}", workspace.path(first_file))
-                };
-                let original_at = original
-                    .name
-                    .as_ref()
-                    .map_or(At::Key(original.node), |n| At::Node(n.node));
-                out.push(FileFinding {
-                    file,
-                    finding: Finding::new(
-                        RuleId::WA113,
-                        At::Node(name.node),
-                        format!(
-                            "template `{}` ({}) is defined twice; the first definition is {where_}",
-                            name.value, language.value
-                        ),
-                    )
-                    .help(
-                        "keep one definition per name and language: delete the copy, or rename it",
-                    )
-                    .related(
-                        first_file,
-                        original_at,
-                        format!(
-                            "`{}` ({}) is first defined here",
-                            name.value, language.value
-                        ),
-                    ),
-                });
-            }
-        }
+        // The workspace's first definition of the name and language; every other is a copy.
+        let Some((first_file, original)) = workspace
+            .template(&name.value, &language.value)
+            .filter(|(_, first)| !std::ptr::eq(*first, template))
+        else {
+            continue;
+        };
+        let where_ = if first_file == file {
+            "earlier in this file".to_string()
+        } else {
+            format!("in {}", workspace.path(first_file))
+        };
+        let original_at = original
+            .name
+            .as_ref()
+            .map_or(At::Key(original.node), |n| At::Node(n.node));
+        out.push(FileFinding {
+            file,
+            finding: Finding::new(
+                RuleId::WA113,
+                At::Node(name.node),
+                format!(
+                    "template `{}` ({}) is defined twice; the first definition is {where_}",
+                    name.value, language.value
+                ),
+            )
+            .help("keep one definition per name and language: delete the copy, or rename it")
+            .related(
+                first_file,
+                original_at,
+                format!(
+                    "`{}` ({}) is first defined here",
+                    name.value, language.value
+                ),
+            ),
+        });
     }
 }
 

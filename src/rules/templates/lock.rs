@@ -51,15 +51,10 @@ fn lock_date(lock: &TemplatesLock) -> String {
 
 /// Every template reference of the flows and campaigns: the file and the reference.
 fn references<'w>(workspace: &'w Workspace) -> Vec<(FileId, &'w TemplateRef)> {
-    let mut out = Vec::new();
-    for (file, document) in workspace.documents() {
-        match document {
-            Export::Flow(flow) => out.extend(flow.references.iter().map(|r| (file, &r.template))),
-            Export::Campaign(campaign) => out.extend(campaign.template.iter().map(|r| (file, r))),
-            Export::Template(_) => {}
-        }
-    }
-    out
+    workspace
+        .documents()
+        .flat_map(|(file, document)| document.template_references().map(move |r| (file, r)))
+        .collect()
 }
 
 fn label(name: &str, language: &LanguageCode) -> String {
@@ -96,7 +91,7 @@ pub(crate) fn not_approved(
     for (file, reference) in references(workspace) {
         let (name, language) = (&reference.name.value, &reference.language.value);
         // A template no file defines is WA211's.
-        let Some((template_file, template)) = workspace.template(name, language) else {
+        let Some((template_file, template)) = workspace.template_of(reference) else {
             continue;
         };
         let message = match lock.find(name, language.as_str()) {
@@ -291,7 +286,7 @@ pub fn template_quality_low(workspace: &Workspace, config: &Config, out: &mut Ve
             ),
         )
         .help("find out why customers block or ignore it, improve the text or the audience, or move the flow to a better-rated template");
-        if let Some((template_file, template)) = workspace.template(name, language) {
+        if let Some((template_file, template)) = workspace.template_of(reference) {
             finding = finding.related(
                 template_file,
                 At::Key(template.node),

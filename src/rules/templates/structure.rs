@@ -1,10 +1,11 @@
 //! WA123 template-structure-category: the template kinds Meta keeps to MARKETING and the
 //! shapes their pages fix (carousel cards, limited-time offers, catalog and multi-product
-//! buttons).
+//! buttons). WA124 template-desktop-rendering: the shapes WhatsApp's web and desktop apps do
+//! not show.
 
 use crate::catalogue::RuleId;
 use crate::diagnostic::{At, Finding, Severity};
-use crate::model::reader::Keyword;
+use crate::model::reader::{AtNode, Keyword};
 use crate::model::template::{ButtonType, Card, Category, ComponentType};
 use crate::model::Template;
 use crate::rules::Context;
@@ -12,6 +13,8 @@ use crate::source::NodeId;
 
 const MAX_CARDS: usize = 10;
 const MIN_CARDS: usize = 2;
+/// From this many buttons on, WhatsApp desktop does not show a template (Meta's components page).
+const DESKTOP_BUTTONS: usize = 4;
 
 /// A card's components as Meta compares them: each type, a header's format, the types of
 /// its buttons in order.
@@ -162,6 +165,71 @@ pub fn template_structure_category(template: &Template, ctx: &Context, out: &mut
     }
 }
 
+/// WA124 template-desktop-rendering: WhatsApp desktop does not show a template with 4 or more
+/// buttons, or with quick replies beside other buttons; web and desktop do not show a
+/// limited-time offer. The template is valid, so this is information for whoever chooses it.
+pub fn template_desktop_rendering(template: &Template, _ctx: &Context, out: &mut Vec<Finding>) {
+    let name = template.name_str();
+    if let Some(offer) = template
+        .component(ComponentType::LimitedTimeOffer)
+        .and_then(|c| c.kind.as_ref())
+    {
+        out.push(
+            Finding::new(
+                RuleId::WA124,
+                At::Node(offer.node),
+                format!("template `{name}` has a limited-time offer; WhatsApp web and desktop do not show the offer, only a note that it is not supported"),
+            )
+            .help("say the offer and its end date in the body too, for customers who read WhatsApp on a computer"),
+        );
+    }
+    let Some(buttons) = template.component(ComponentType::Buttons) else {
+        return;
+    };
+    let count = buttons.buttons.len();
+    if count >= DESKTOP_BUTTONS {
+        if let Some(at) = buttons
+            .buttons
+            .get(DESKTOP_BUTTONS - 1)
+            .and_then(|b| b.kind.as_ref())
+        {
+            out.push(
+                Finding::new(
+                    RuleId::WA124,
+                    At::Node(at.node),
+                    format!("template `{name}` has {count} buttons; WhatsApp desktop does not show a template with {DESKTOP_BUTTONS} or more buttons and asks the customer to open it on their phone"),
+                )
+                .help("keep 3 buttons or fewer if your customers read WhatsApp on a computer"),
+            );
+        }
+        return;
+    }
+    let typed: Vec<&AtNode<ButtonType>> = buttons
+        .buttons
+        .iter()
+        .filter_map(|b| b.kind.as_ref())
+        .collect();
+    let Some(first) = typed.first() else {
+        return;
+    };
+    let first_is_reply = first.value == ButtonType::QuickReply;
+    let Some(other) = typed
+        .iter()
+        .find(|k| (k.value == ButtonType::QuickReply) != first_is_reply)
+    else {
+        return;
+    };
+    let action = if first_is_reply { other } else { first };
+    out.push(
+        Finding::new(
+            RuleId::WA124,
+            At::Node(other.node),
+            format!("template `{name}` has quick replies beside a {} button; WhatsApp desktop does not show a template that mixes quick replies with other button types and asks the customer to open it on their phone", action.value.name()),
+        )
+        .help("use only quick replies, or only call-to-action buttons, if your customers read WhatsApp on a computer"),
+    );
+}
+
 /// 2 to 10 cards, all of the first card's shape.
 fn carousel(cards: &[Card], at: NodeId, out: &mut Vec<Finding>) {
     if cards.len() > MAX_CARDS {
@@ -223,14 +291,19 @@ mod tests {
 
     /// WA123's findings on a template: message, severity, pointer.
     fn findings(category: &str, components: &str) -> Vec<(String, Option<Severity>, String)> {
+        findings_of(RuleId::WA123, category, components)
+    }
+
+    /// `rule`'s findings on a template of `category` with a body and `components`.
+    fn findings_of(
+        rule: RuleId,
+        category: &str,
+        components: &str,
+    ) -> Vec<(String, Option<Severity>, String)> {
         let text = format!(
             r#"{{"name": "t", "language": "en_US", "category": "{category}", "components": [{{"type": "BODY", "text": "Hi {{{{1}}}}, here is this week's news.", "example": {{"body_text": [["Maria"]]}}}}, {components}]}}"#
         );
-        let rules: Vec<_> = REGISTRY
-            .iter()
-            .filter(|r| r.id == RuleId::WA123)
-            .copied()
-            .collect();
+        let rules: Vec<_> = REGISTRY.iter().filter(|r| r.id == rule).copied().collect();
         let (problems, out) = check_text(&text, Format::Json, &rules);
         assert!(problems.is_empty(), "{problems:?}");
         let tree = parse(&text, Format::Json).unwrap();
@@ -351,5 +424,69 @@ mod tests {
         let mpm = r#"{"type": "BUTTONS", "buttons": [{"type": "MPM", "text": "View items"}]}"#;
         assert_eq!(findings("MARKETING", mpm), []);
         assert_eq!(findings("UTILITY", mpm)[0].1, Some(Severity::Warning));
+    }
+
+    /// WA124's findings on a template with `buttons` (JSON button objects) and no offer.
+    fn desktop(buttons: &[&str]) -> Vec<(String, String)> {
+        findings_of(
+            RuleId::WA124,
+            "MARKETING",
+            &format!(
+                r#"{{"type": "BUTTONS", "buttons": [{}]}}"#,
+                buttons.join(", ")
+            ),
+        )
+        .into_iter()
+        .map(|f| (f.0, f.2))
+        .collect()
+    }
+
+    #[test]
+    fn desktop_skips_four_buttons_and_quick_replies_beside_other_buttons() {
+        assert_eq!(desktop(&[REPLY, REPLY, REPLY]), []);
+        assert_eq!(desktop(&[URL, URL]), []);
+        assert_eq!(
+            desktop(&[REPLY, REPLY, REPLY, REPLY]),
+            [("template `t` has 4 buttons; WhatsApp desktop does not show a template with 4 or more buttons and asks the customer to open it on their phone".to_string(), "/components/1/buttons/3/type".to_string())]
+        );
+        assert_eq!(
+            desktop(&[REPLY, REPLY, URL]),
+            [("template `t` has quick replies beside a URL button; WhatsApp desktop does not show a template that mixes quick replies with other button types and asks the customer to open it on their phone".to_string(), "/components/1/buttons/2/type".to_string())]
+        );
+        let found = desktop(&[URL, REPLY]);
+        assert_eq!(
+            found.iter().map(|f| f.1.as_str()).collect::<Vec<_>>(),
+            ["/components/1/buttons/1/type"]
+        );
+        assert!(found[0].0.contains("beside a URL button"), "{found:?}");
+        // Four buttons that also mix kinds are told once, by count.
+        assert_eq!(desktop(&[URL, REPLY, REPLY, REPLY]).len(), 1);
+        // Carousel cards' buttons are not the template's buttons.
+        let cards = [
+            card("IMAGE", &format!("{URL}, {REPLY}")),
+            card("IMAGE", &format!("{URL}, {REPLY}")),
+        ]
+        .join(", ");
+        assert_eq!(
+            findings_of(
+                RuleId::WA124,
+                "MARKETING",
+                &format!(r#"{{"type": "CAROUSEL", "cards": [{cards}]}}"#)
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn web_and_desktop_do_not_show_a_limited_time_offer() {
+        let offer = r#"{"type": "LIMITED_TIME_OFFER", "limited_time_offer": {"text": "Ends soon", "has_expiration": true}}"#;
+        assert_eq!(
+            findings_of(RuleId::WA124, "MARKETING", offer),
+            [(
+                "template `t` has a limited-time offer; WhatsApp web and desktop do not show the offer, only a note that it is not supported".to_string(),
+                None,
+                "/components/1/type".to_string()
+            )]
+        );
     }
 }
