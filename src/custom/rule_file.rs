@@ -422,27 +422,32 @@ impl BlockReader<'_> {
                 let written = json::of(self.tree, schema);
                 // A schema that breaks its draft's meta-schema is reported at the part of it
                 // that does: the error's instance path is a pointer into the schema.
-                let validator = jsonschema::validator_for(&written).map_err(|e| {
-                    let pointer = e.instance_path().as_str();
-                    let within = pointer
-                        .split('/')
-                        .skip(1)
-                        .map(|part| part.replace("~1", "/").replace("~0", "~"))
-                        .try_fold(schema, |node, part| match self.tree.value(node) {
-                            Value::Seq(items) => part
-                                .parse::<usize>()
-                                .ok()
-                                .and_then(|i| items.get(i).copied()),
-                            _ => self.tree.get(node, &part),
-                        })
-                        .unwrap_or(schema);
-                    let at = if pointer.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" at `{pointer}`")
-                    };
-                    error(self.span(within), format!("invalid JSON Schema{at}: {e}"))
-                })?;
+                // Its `pattern`s run on the `regex` crate, as `pattern` does: linear in the
+                // text, so no schema can hang a run.
+                let validator = jsonschema::options()
+                    .with_pattern_options(jsonschema::PatternOptions::regex())
+                    .build(&written)
+                    .map_err(|e| {
+                        let pointer = e.instance_path().as_str();
+                        let within = pointer
+                            .split('/')
+                            .skip(1)
+                            .map(|part| part.replace("~1", "/").replace("~0", "~"))
+                            .try_fold(schema, |node, part| match self.tree.value(node) {
+                                Value::Seq(items) => part
+                                    .parse::<usize>()
+                                    .ok()
+                                    .and_then(|i| items.get(i).copied()),
+                                _ => self.tree.get(node, &part),
+                            })
+                            .unwrap_or(schema);
+                        let at = if pointer.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" at `{pointer}`")
+                        };
+                        error(self.span(within), format!("invalid JSON Schema{at}: {e}"))
+                    })?;
                 Function::JsonSchema {
                     validator: Box::new(validator),
                 }

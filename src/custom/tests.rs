@@ -254,6 +254,12 @@ fn an_invalid_json_schema_is_refused_at_the_schema() {
         ),
         "{found}"
     );
+    // Patterns compile with the linear-time `regex` crate: a look-around is refused.
+    let found = refused(&rule.replace("maxLength: 12", "pattern: \"^(?!x)\""));
+    assert!(
+        found.starts_with("rule.yaml:") && found.contains("invalid JSON Schema"),
+        "{found}"
+    );
     let found = refused(&rule.replace("      schema:\n", "      schema: 3\n      other:\n"));
     assert!(
         found.starts_with("rule.yaml:17:7: unknown key `other` in the options of `json_schema`"),
