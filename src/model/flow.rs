@@ -446,6 +446,14 @@ impl Dialect {
         !matches!(self, Dialect::Walint)
     }
 
+    /// Whether a menu's question is a message step of its own before the menu (a RapidPro
+    /// `send_msg` with quick replies before the router that waits, a Typebot text bubble
+    /// before its choice input), rather than the menu's own text (WA213 does not count it
+    /// as an answer).
+    pub fn asks_in_a_step_of_its_own(self) -> bool {
+        matches!(self, Dialect::RapidPro | Dialect::Typebot)
+    }
+
     /// How to message a customer whose service window is closed (WA212).
     pub fn service_window_help(self) -> &'static str {
         match self {

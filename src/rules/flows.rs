@@ -1086,7 +1086,22 @@ pub fn menu_too_deep(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Findi
     if graph.entry.is_none() {
         return;
     }
-    let role = |n: usize| depth_role(flow.nodes.get(n));
+    let asks_separately = flow.dialect.asks_in_a_step_of_its_own();
+    let role = |n: usize| match depth_role(flow.nodes.get(n)) {
+        // A platform's message whose only way on is a menu asks that menu's question.
+        Role::Answer
+            if asks_separately
+                && flow.nodes.get(n).is_some_and(|m| m.is(NodeType::Message))
+                && !graph.out(n).is_empty()
+                && graph
+                    .out(n)
+                    .iter()
+                    .all(|e| flow.nodes.get(e.to).is_some_and(|m| m.is(NodeType::Menu))) =>
+        {
+            Role::Pass
+        }
+        other => other,
+    };
     let depths: MenuDepth = graph::menu_depth(graph, role);
     for (i, node) in flow.nodes.iter().enumerate() {
         if role(i) != Role::Menu
