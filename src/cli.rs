@@ -1870,13 +1870,30 @@ fn rules(format: RulesFormat, catalogue: &Catalogue, out: &mut Stdout) -> Result
                 .rules()
                 .iter()
                 .map(|r| {
-                    serde_json::json!({
+                    let mut rule = serde_json::json!({
                         "code": &*r.code,
                         "name": &*r.name,
                         "severity": r.severity,
                         "category": r.category,
                         "summary": r.summary,
-                    })
+                    });
+                    // A conversation-flow rule says which chatbot formats it checks.
+                    if !r.formats.is_empty() {
+                        let checked: Vec<&str> = r
+                            .formats
+                            .iter()
+                            .filter(|c| c.not_checked.is_none())
+                            .map(|c| c.format.as_str())
+                            .collect();
+                        let not_checked: serde_json::Map<String, serde_json::Value> = r
+                            .formats
+                            .iter()
+                            .filter_map(|c| Some((c.format.clone(), c.not_checked.clone()?.into())))
+                            .collect();
+                        rule["formats"] =
+                            serde_json::json!({"checked": checked, "not_checked": not_checked});
+                    }
+                    rule
                 })
                 .collect();
             let mut text = serde_json::to_string_pretty(&serde_json::json!({ "rules": rules }))
@@ -1921,6 +1938,15 @@ fn explain(rule: &str, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fa
     );
     text.push_str(doc.autofix_text());
     text.push('\n');
+    if !doc.formats.is_empty() {
+        text.push_str("\nFormats\n");
+        for coverage in &doc.formats {
+            match &coverage.not_checked {
+                None => text.push_str(&format!("  {}: checked\n", coverage.format)),
+                Some(why) => text.push_str(&format!("  {}: not checked: {why}\n", coverage.format)),
+            }
+        }
+    }
     if !doc.options.is_empty() {
         text.push_str("\nOptions (walint.yaml `rules:`)\n");
         for option in &doc.options {
