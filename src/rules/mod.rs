@@ -26,9 +26,10 @@ macro_rules! rule {
 
 mod campaigns;
 mod flows;
-mod graph;
+pub(crate) mod graph;
 mod labels;
 mod links;
+mod on_premises;
 pub mod secrets;
 mod templates;
 mod versions;
@@ -195,6 +196,7 @@ pub static REGISTRY: &[Rule] = &[
     rule!(WA405, Webhook, webhooks::weak_verify_token),
     rule!(WA406, Webhook, webhooks::webhook_url_invalid),
     rule!(WA407, Webhook, webhooks::webhook_unknown_field),
+    rule!(WA408, File, on_premises::on_premises_api_sunset),
     rule!(WA501, Campaign, campaigns::campaign_missing_opt_in),
     rule!(WA502, Workspace, campaigns::campaign_frequency),
     rule!(WA503, Campaign, campaigns::campaign_exceeds_tier),
