@@ -26,7 +26,7 @@ macro_rules! rule {
 
 mod campaigns;
 mod flows;
-mod graph;
+pub(crate) mod graph;
 mod labels;
 mod links;
 mod on_premises;
