@@ -26,7 +26,7 @@ use crate::diagnostic::{At, Finding};
 use crate::model::{Document, LanguageCode};
 use crate::source::{parse, Format, LineIndex, NodeId, Span, Tree, MAX_FILE_BYTES};
 
-use conversation::ModelJson;
+use conversation::{ModelJson, Seg};
 use rule_file::{Field, Matcher};
 
 pub use controls::CONTROL_KEYS;
@@ -501,11 +501,19 @@ impl CustomRules {
                     for found in given.query_located(json).iter().take(MAX_FOUND) {
                         let place = match model {
                             Some(model) => {
-                                let pointer = found.location().to_json_pointer();
+                                let path: Vec<Seg> = found
+                                    .location()
+                                    .iter()
+                                    .map(|element| match element {
+                                        PathElement::Name(name) => Seg::Name(name),
+                                        PathElement::Index(index) => Seg::Index(*index),
+                                    })
+                                    .collect();
                                 Place::Model {
-                                    node: model.node(&pointer),
-                                    under: model.nearest(&pointer),
-                                    pointer,
+                                    node: model.node(&path),
+                                    under: model.nearest(&path),
+                                    pointer: found.location().to_json_pointer(),
+                                    path,
                                     model,
                                 }
                             }
@@ -554,7 +562,8 @@ enum Place<'a> {
         node: Option<NodeId>,
         under: NodeId,
         pointer: String,
-        model: &'a ModelJson,
+        path: Vec<Seg<'a>>,
+        model: &'a ModelJson<'a>,
     },
 }
 
@@ -584,12 +593,21 @@ impl CustomRule {
                 (Place::Model { under, pointer, .. }, Field::Key) => {
                     (found.key, None, pointer.clone(), *under)
                 }
-                (Place::Model { pointer, model, .. }, Field::Path(keys)) => {
+                (
+                    Place::Model {
+                        pointer,
+                        path,
+                        model,
+                        ..
+                    },
+                    Field::Path(keys),
+                ) => {
                     let value = keys.iter().try_fold(found.value, |v, key| v.get(key));
-                    let below = format!("{pointer}/{}", keys.join("/"));
+                    let mut below = path.clone();
+                    below.extend(keys.iter().map(|key| Seg::Name(key)));
                     let node = model.node(&below).filter(|_| value.is_some());
                     let under = model.nearest(&below);
-                    (value, node, below, under)
+                    (value, node, format!("{pointer}/{}", keys.join("/")), under)
                 }
                 (&Place::File(node), Field::Itself) => {
                     (Some(found.value), Some(node), tree.pointer(node), node)
