@@ -512,7 +512,6 @@ impl CustomRules {
                                 Place::Model {
                                     node: model.node(&path),
                                     under: model.nearest(&path),
-                                    pointer: found.location().to_json_pointer(),
                                     path,
                                     model,
                                 }
@@ -552,6 +551,43 @@ impl CustomRules {
     }
 }
 
+/// A checked value's JSON pointer, for `{path}`: a node's in the file, or a path in the
+/// model, with keys below it that are not there.
+enum Pointer<'a> {
+    File(NodeId, &'a [String]),
+    Model(&'a [Seg<'a>], &'a [String]),
+}
+
+impl Pointer<'_> {
+    fn text(&self, tree: &Tree) -> String {
+        let mut text = match self {
+            Pointer::File(node, _) => tree.pointer(*node),
+            Pointer::Model(path, _) => {
+                let mut text = String::new();
+                for seg in *path {
+                    text.push('/');
+                    match seg {
+                        Seg::Name(name) => text.push_str(&escaped(name)),
+                        Seg::Index(index) => text.push_str(&index.to_string()),
+                    }
+                }
+                text
+            }
+        };
+        let (Pointer::File(_, keys) | Pointer::Model(_, keys)) = self;
+        for key in *keys {
+            text.push('/');
+            text.push_str(&escaped(key));
+        }
+        text
+    }
+}
+
+/// A key as a JSON pointer writes it (RFC 6901).
+fn escaped(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
 /// Where a value a `given` query found was read from.
 enum Place<'a> {
     /// The node of the document as written.
@@ -561,7 +597,6 @@ enum Place<'a> {
     Model {
         node: Option<NodeId>,
         under: NodeId,
-        pointer: String,
         path: Vec<Seg<'a>>,
         model: &'a ModelJson<'a>,
     },
@@ -578,41 +613,36 @@ struct Found<'a> {
 impl CustomRule {
     fn check(&self, found: &Found, document: &Document, tree: &Tree, out: &mut Vec<Finding>) {
         for then in &self.matcher.then {
-            // The value the function reads, its node (`None`: not there), its pointer, and
-            // where a missing one would be written: under the deepest key that is there.
-            let (value, node, pointer, under) = match (&found.place, &then.field) {
+            // The value the function reads, its node (`None`: not there), where a missing one
+            // would be written (under the deepest key that is there), and its pointer, made
+            // only for a finding.
+            let (value, node, under, pointer) = match (&found.place, &then.field) {
                 (
                     Place::Model {
-                        node,
-                        under,
-                        pointer,
-                        ..
+                        node, under, path, ..
                     },
                     Field::Itself,
-                ) => (Some(found.value), *node, pointer.clone(), *under),
-                (Place::Model { under, pointer, .. }, Field::Key) => {
-                    (found.key, None, pointer.clone(), *under)
+                ) => (Some(found.value), *node, *under, Pointer::Model(path, &[])),
+                (Place::Model { under, path, .. }, Field::Key) => {
+                    (found.key, None, *under, Pointer::Model(path, &[]))
                 }
-                (
-                    Place::Model {
-                        pointer,
-                        path,
-                        model,
-                        ..
-                    },
-                    Field::Path(keys),
-                ) => {
+                (Place::Model { path, model, .. }, Field::Path(keys)) => {
                     let value = keys.iter().try_fold(found.value, |v, key| v.get(key));
                     let mut below = path.clone();
                     below.extend(keys.iter().map(|key| Seg::Name(key)));
                     let node = model.node(&below).filter(|_| value.is_some());
                     let under = model.nearest(&below);
-                    (value, node, format!("{pointer}/{}", keys.join("/")), under)
+                    (value, node, under, Pointer::Model(path, keys))
                 }
-                (&Place::File(node), Field::Itself) => {
-                    (Some(found.value), Some(node), tree.pointer(node), node)
+                (&Place::File(node), Field::Itself) => (
+                    Some(found.value),
+                    Some(node),
+                    node,
+                    Pointer::File(node, &[]),
+                ),
+                (&Place::File(node), Field::Key) => {
+                    (found.key, None, node, Pointer::File(node, &[]))
                 }
-                (&Place::File(node), Field::Key) => (found.key, None, tree.pointer(node), node),
                 (&Place::File(found_node), Field::Path(keys)) => {
                     let mut value = Some(found.value);
                     let mut node = Some(found_node);
@@ -625,10 +655,10 @@ impl CustomRule {
                         }
                     }
                     let pointer = match node {
-                        Some(n) => tree.pointer(n),
-                        None => format!("{}/{}", tree.pointer(found_node), keys.join("/")),
+                        Some(n) => Pointer::File(n, &[]),
+                        None => Pointer::File(found_node, keys),
                     };
-                    (value, node.filter(|_| value.is_some()), pointer, under)
+                    (value, node.filter(|_| value.is_some()), under, pointer)
                 }
             };
             let Some(failure) = then.function.check(value, language_of(document)) else {
@@ -652,6 +682,7 @@ impl CustomRule {
                 (None, _) if tree.key_span(under).is_some() => At::Key(under),
                 (None, _) => At::Node(under),
             };
+            let pointer = pointer.text(tree);
             let message = self.message(&shown_value(value), &pointer, document, &failure.reason);
             out.push(Finding::new(self.id, at, message));
         }
