@@ -16,14 +16,15 @@ pub fn of(tree: &Tree, node: NodeId) -> Json {
         Value::Number(text) => number(text).unwrap_or_else(|| Json::String(text.clone())),
         Value::String(s) => Json::String(s.clone()),
         Value::Seq(items) => Json::Array(items.iter().map(|&i| of(tree, i)).collect()),
-        // Without a duplicated key in the tree, every mapping's keys are distinct: built in
-        // one go (sorted, then laid out), rather than looked up and inserted key by key.
-        Value::Map(entries) if tree.duplicate_keys.is_empty() => Json::Object(
-            entries
-                .iter()
-                .map(|entry| (entry.key.clone(), of(tree, entry.value)))
-                .collect(),
-        ),
+        // Without a duplicated key in the tree, every mapping's keys are distinct: each is
+        // inserted without looking for it first.
+        Value::Map(entries) if tree.duplicate_keys.is_empty() => {
+            let mut map = Map::with_capacity(entries.len());
+            for entry in entries {
+                map.insert(entry.key.clone(), of(tree, entry.value));
+            }
+            Json::Object(map)
+        }
         Value::Map(entries) => {
             let mut map = Map::with_capacity(entries.len());
             // A duplicated key is WA002's; the first value is the one the tree's `get` and so
