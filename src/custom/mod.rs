@@ -294,6 +294,7 @@ fn root_of(document: &Document) -> NodeId {
         Document::Webhook(w) => w.node,
         Document::Campaign(c) => c.node,
         Document::TemplatesLock(l) => l.node,
+        Document::TemplateSend(s) => s.node,
     }
 }
 
@@ -312,6 +313,7 @@ fn name_of(document: &Document) -> &str {
         Document::Flow(f) => f.name.as_ref(),
         Document::Webhook(w) => w.name.as_ref(),
         Document::Campaign(c) => c.name.as_ref(),
+        Document::TemplateSend(s) => s.name.as_ref(),
         Document::WhatsAppFlow(_) | Document::TemplatesLock(_) => None,
     };
     name.map_or("", |n| n.value.as_str())

@@ -194,7 +194,7 @@ fn bad_rules_are_refused_at_their_line_and_column_with_a_suggestion() {
         (full.replace("{match:", "{mach:"), "rule.yaml:17:15: unknown key `mach` in the options of `pattern`; did you mean `match`?"),
         (full.replace("Reply STOP to unsubscribe$", "Reply (STOP"), "rule.yaml:17:22: invalid regular expression `Reply (STOP`: unclosed group"),
         (full.replace("[?@.type == 'FOOTER']", "[?@.type === 'FOOTER']"), "rule.yaml:13:31: invalid JSONPath `$.components[?@.type === 'FOOTER']`: in long-hand segment, expected closing ']'"),
-        (full.replace("kinds: [template]", "kinds: [templates]"), "rule.yaml:11:11: unknown kind `templates` (template, conversation-flow, whatsapp-flow, webhook, campaign, templates-lock); did you mean `template`?"),
+        (full.replace("kinds: [template]", "kinds: [templates]"), "rule.yaml:11:11: unknown kind `templates` (template, conversation-flow, whatsapp-flow, webhook, campaign, templates-lock, template-send); did you mean `template`?"),
         (full.replace("  given:", "  gven:"), "rule.yaml:13:3: unknown key `gven` in `match`; did you mean `given`?"),
         (full.replace("summary:", "sumary:"), "rule.yaml:5:1: unknown field `sumary`; did you mean `summary`?"),
         (full.replace("where: category == MARKETING", "where: category = MARKETING"), "rule.yaml:12:10: `where: category = MARKETING` is not a condition"),
