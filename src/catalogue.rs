@@ -29,6 +29,14 @@ impl RuleId {
     pub fn is_builtin(self) -> bool {
         self.index() < BUILTIN_RULES
     }
+
+    /// Whether the rule checks flows of the chatbot format `FORMAT_NAMES[format]` (its
+    /// document's `formats:`); a rule defined at run time checks every format.
+    pub fn checks_format(self, format: usize) -> bool {
+        CHECKED_FORMATS
+            .get(self.index())
+            .is_none_or(|mask| mask & (1 << format) != 0)
+    }
 }
 
 /// A built-in rule shows as its code (`WA201`), one defined at run time as its index.
@@ -278,6 +286,18 @@ pub struct RuleDoc {
     pub security_severity: Option<f64>,
     pub options: Vec<OptionDoc>,
     pub examples: Vec<Example>,
+    /// For a conversation-flow rule, whether it checks each chatbot format ([`FORMAT_NAMES`]
+    /// order, `formats:` in its document); empty for the other rules, which read every format.
+    pub formats: Vec<Coverage>,
+}
+
+/// Whether a rule checks the flows of one chatbot format, and if not, why not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    /// Its name in [`FORMAT_NAMES`]: `rapidpro`.
+    pub format: String,
+    /// Why the rule does not apply to the format, when it does not (one line).
+    pub not_checked: Option<String>,
 }
 
 impl RuleDoc {
@@ -497,11 +517,37 @@ impl Catalogue {
     }
 }
 
+/// A built-in rule document as the catalogue reads it: a custom rule's fields and
+/// `formats:`, which build.rs checks (each format named once, under `checked` or with the
+/// reason under `not_checked`).
 #[cfg(test)]
 fn parse_rule(text: &str) -> Result<RuleDoc, String> {
     let tree = parse(text, Format::Yaml).map_err(|e| e.message)?;
     let root = *tree.documents.first().ok_or("empty document")?;
-    read_rule(&tree, root, &[]).map_err(|e| e.message)
+    let mut rule = read_rule(&tree, root, &["formats"]).map_err(|e| e.message)?;
+    if let Some(formats) = tree.get(root, "formats") {
+        let checked = tree
+            .get(formats, "checked")
+            .map_or(&[][..], |c| tree.items(c));
+        let not_checked = tree
+            .get(formats, "not_checked")
+            .map_or(&[][..], |n| tree.entries(n));
+        rule.formats = FORMAT_NAMES
+            .iter()
+            .map(|format| Coverage {
+                format: format.to_string(),
+                not_checked: match checked.iter().any(|&c| tree.as_str(c) == Some(format)) {
+                    true => None,
+                    false => not_checked
+                        .iter()
+                        .find(|e| e.key == *format)
+                        .and_then(|e| tree.as_str(e.value))
+                        .map(|why| why.trim().to_string()),
+                },
+            })
+            .collect();
+    }
+    Ok(rule)
 }
 
 /// A problem of a rule document, at the key or value it is about.
@@ -640,6 +686,7 @@ pub fn read_rule(tree: &Tree, root: NodeId, extra: &[&str]) -> Result<RuleDoc, R
             .transpose()?,
         options,
         examples,
+        formats: Vec::new(),
     })
 }
 

@@ -16,7 +16,7 @@ use serde_json::{json, Map, Value};
 use crate::catalogue::{Catalogue, OptionType, RuleDoc, Severity};
 use crate::catalogue::{CATEGORIES, EXAMPLE_FIELDS, FIELDS, OPTION_FIELDS, REQUIRED_FIELDS};
 use crate::config::{self, FailOn};
-use crate::custom::{Casing, FUNCTIONS, KIND_NAMES, MATCH_KEYS, THEN_KEYS};
+use crate::custom::{Casing, FUNCTIONS, KIND_NAMES, MATCH_KEYS, STEP_KEYS, THEN_KEYS};
 use crate::model::campaign::{TIERS, WINDOW_UNITS};
 use crate::model::flow::{Channel, Duration, MenuStyle, NodeType};
 use crate::model::reader::Keyword;
@@ -760,11 +760,42 @@ fn function_option(option: &str) -> Value {
         "schema" => {
             json!({"type": ["object", "boolean"], "description": "The JSON Schema the value must be valid against (its `$schema` chooses the draft; 2020-12 without one)"})
         }
+        // `to` (the steps every path from the entry leads to), `through` (the steps each of
+        // those paths passes first), `step` (one of which is reachable).
+        "to" | "through" | "step" => json!({"$ref": "#/definitions/step"}),
         _ => json!({
             "description": format!("Phrases, or phrases by language (`en: [...]`, `de: [...]`): {}", if option == "any" { "one of them must be in the text" } else { "none of them may be" }),
             "anyOf": [phrases.clone(), {"type": "object", "additionalProperties": phrases}],
         }),
     }
+}
+
+/// Which steps of a conversation flow a conversation function names: all the conditions
+/// written hold.
+fn step_matcher() -> Value {
+    let kinds: Vec<&str> = NodeType::ALL.iter().map(|(name, _)| *name).collect();
+    let phrases = json!({"anyOf": [
+        {"type": "string"},
+        {"type": "array", "items": {"type": "string"}, "minItems": 1},
+    ]});
+    let mut matcher = object(
+        "Which steps of the flow: all the conditions written hold",
+        STEP_KEYS
+            .iter()
+            .map(|&key| {
+                let schema = match key {
+                    "kind" => one_or_list("The step's kind", json!({"type": "string", "enum": kinds})),
+                    "id" => text_pattern("A regular expression the step's id (its name or label) matches"),
+                    "template" => text_pattern("A regular expression the name of the template the step sends matches"),
+                    _ => json!({"description": "Phrases one of which a text of the step has (case-folded, on word boundaries)", "anyOf": phrases["anyOf"]}),
+                };
+                (key, schema)
+            })
+            .collect(),
+        &[],
+    );
+    matcher["minProperties"] = json!(1);
+    matcher
 }
 
 fn text_pattern(description: &str) -> Value {
@@ -825,6 +856,7 @@ fn custom_rule_schema(catalogue: &Catalogue) -> Value {
                     "given" => one_or_list("JSONPath queries (RFC 9535) over the document as written: the values to check (default `$`)", json!({"type": "string"})),
                     "where" => one_or_list("Conditions the document must meet, all of them: `FIELD == VALUE` or `FIELD != VALUE`", json!({"type": "string", "pattern": "==|!="})),
                     "then" => one_or_list("The functions each found value must pass", json!({"$ref": "#/definitions/then"})),
+                    "model" => boolean("`given` and `where` read a conversation flow's format-neutral model (any input format) instead of the document as written"),
                     _ => text_pattern("The finding's message: `{value}`, `{path}`, `{document}` and `{reason}` are filled in"),
                 };
                 (key, schema)
@@ -891,7 +923,7 @@ fn custom_rule_schema(catalogue: &Catalogue) -> Value {
         properties,
         &[REQUIRED_FIELDS, &["match"]].concat(),
     );
-    schema["definitions"] = json!({"then": then_clause()});
+    schema["definitions"] = json!({"then": then_clause(), "step": step_matcher()});
     schema
 }
 

@@ -52,6 +52,8 @@ pub const FUNCTIONS: &[(&str, &[&str])] = &[
     ("casing", &["type", "disallow_digits"]),
     ("contains_phrase", &["any", "none"]),
     ("json_schema", &["schema"]),
+    ("every_path_passes", &["to", "through"]),
+    ("reachable", &["step"]),
 ];
 
 /// The names of the functions, in [`FUNCTIONS`]' order.

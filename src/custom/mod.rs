@@ -1,11 +1,13 @@
 //! Custom rules: a team's own rules, written as data beside its configuration
 //! (`custom_rules:` in walint.yaml). Each rule file holds one rule in the schema of
 //! `rules/WA*.yaml` plus a `match` block: the kinds of document it reads, JSONPath queries
-//! (`given`) over each document as written, conditions on the document (`where`), and the
-//! functions each found value must pass (`then`). The rules join the run's catalogue, so they
+//! (`given`) over each document as written (or over a conversation flow's format-neutral
+//! model, `model: true`), conditions on the document (`where`), and the functions each found
+//! value must pass (`then`), or conversation functions that search a flow's graph. The rules join the run's catalogue, so they
 //! are selected, configured, suppressed, baselined and reported as the built-in ones are;
 //! their findings point at the value a query found, in the user's own file.
 
+mod conversation;
 mod functions;
 pub mod json;
 mod rule_file;
@@ -23,8 +25,10 @@ use crate::diagnostic::{At, Finding};
 use crate::model::{Document, LanguageCode};
 use crate::source::{parse, Format, LineIndex, NodeId, Span, Tree, MAX_FILE_BYTES};
 
+use conversation::ModelJson;
 use rule_file::{Field, Matcher};
 
+pub use conversation::STEP_KEYS;
 pub use functions::{Casing, FUNCTIONS};
 pub use rule_file::{KIND_NAMES, MATCH_KEYS, THEN_KEYS};
 
@@ -395,39 +399,94 @@ impl CustomRules {
     ) {
         let kind = document.kind();
         let root = root_of(document);
+        let flow = match document {
+            Document::Flow(flow) => Some(flow),
+            _ => None,
+        };
         let mut as_json: Option<Json> = None;
+        let mut as_model: Option<ModelJson> = None;
         for rule in &self.rules {
             if !rule.matcher.kinds.contains(&kind) || !enabled(rule.id) {
                 continue;
             }
-            let json = as_json.get_or_insert_with(|| json::of(tree, root));
+            let model = match flow {
+                Some(flow) if rule.matcher.model => {
+                    Some(&*as_model.get_or_insert_with(|| ModelJson::of(flow)))
+                }
+                _ => None,
+            };
+            let json = match model {
+                Some(model) => &model.json,
+                None => &*as_json.get_or_insert_with(|| json::of(tree, root)),
+            };
             if !rule.matcher.filters.iter().all(|f| f.holds(json)) {
                 continue;
             }
-            for given in &rule.matcher.given {
-                for found in given.query_located(json).iter().take(MAX_FOUND) {
-                    let Some(node) = json::node_at(tree, root, found.location()) else {
-                        continue;
-                    };
-                    let key = found.location().last().map(|last| match last {
-                        PathElement::Name(name) => Json::String(name.to_string()),
-                        PathElement::Index(index) => Json::from(*index),
-                    });
-                    let on = Found {
-                        node,
-                        value: found.node(),
-                        key: key.as_ref(),
-                    };
-                    rule.check(&on, document, tree, out);
+            if !rule.matcher.then.is_empty() {
+                for given in &rule.matcher.given {
+                    for found in given.query_located(json).iter().take(MAX_FOUND) {
+                        let place = match model {
+                            Some(model) => {
+                                let pointer = found.location().to_json_pointer();
+                                Place::Model {
+                                    node: model.node(&pointer),
+                                    under: model.nearest(&pointer),
+                                    pointer,
+                                    model,
+                                }
+                            }
+                            None => match json::node_at(tree, root, found.location()) {
+                                Some(node) => Place::File(node),
+                                None => continue,
+                            },
+                        };
+                        let key = found.location().last().map(|last| match last {
+                            PathElement::Name(name) => Json::String(name.to_string()),
+                            PathElement::Index(index) => Json::from(*index),
+                        });
+                        let on = Found {
+                            place,
+                            value: found.node(),
+                            key: key.as_ref(),
+                        };
+                        rule.check(&on, document, tree, out);
+                    }
+                }
+            }
+            if let Some(flow) = flow {
+                for function in &rule.matcher.flow_checks {
+                    for failure in function.check(flow, tree) {
+                        let message = rule.message(
+                            failure.step.as_deref().unwrap_or(""),
+                            &failure.pointer,
+                            document,
+                            &failure.reason,
+                        );
+                        out.push(Finding::new(rule.id, failure.at, message));
+                    }
                 }
             }
         }
     }
 }
 
-/// A value a `given` query found, at its node.
+/// Where a value a `given` query found was read from.
+enum Place<'a> {
+    /// The node of the document as written.
+    File(NodeId),
+    /// A value of a flow's model at `pointer`: the node it was read from (`None` for a value
+    /// the model makes up, such as `format`), else the nearest value above it that has one.
+    Model {
+        node: Option<NodeId>,
+        under: NodeId,
+        pointer: String,
+        model: &'a ModelJson,
+    },
+}
+
+/// A value a `given` query found, with where it was read from.
 struct Found<'a> {
-    node: NodeId,
+    place: Place<'a>,
     value: &'a Json,
     /// The key or index it is under; `None` for the document itself.
     key: Option<&'a Json>,
@@ -438,18 +497,34 @@ impl CustomRule {
         for then in &self.matcher.then {
             // The value the function reads, its node (`None`: not there), its pointer, and
             // where a missing one would be written: under the deepest key that is there.
-            let (value, node, pointer, under) = match &then.field {
-                Field::Itself => (
-                    Some(found.value),
-                    Some(found.node),
-                    tree.pointer(found.node),
-                    found.node,
-                ),
-                Field::Key => (found.key, None, tree.pointer(found.node), found.node),
-                Field::Path(keys) => {
+            let (value, node, pointer, under) = match (&found.place, &then.field) {
+                (
+                    Place::Model {
+                        node,
+                        under,
+                        pointer,
+                        ..
+                    },
+                    Field::Itself,
+                ) => (Some(found.value), *node, pointer.clone(), *under),
+                (Place::Model { under, pointer, .. }, Field::Key) => {
+                    (found.key, None, pointer.clone(), *under)
+                }
+                (Place::Model { pointer, model, .. }, Field::Path(keys)) => {
+                    let value = keys.iter().try_fold(found.value, |v, key| v.get(key));
+                    let below = format!("{pointer}/{}", keys.join("/"));
+                    let node = model.node(&below).filter(|_| value.is_some());
+                    let under = model.nearest(&below);
+                    (value, node, below, under)
+                }
+                (&Place::File(node), Field::Itself) => {
+                    (Some(found.value), Some(node), tree.pointer(node), node)
+                }
+                (&Place::File(node), Field::Key) => (found.key, None, tree.pointer(node), node),
+                (&Place::File(found_node), Field::Path(keys)) => {
                     let mut value = Some(found.value);
-                    let mut node = Some(found.node);
-                    let mut under = found.node;
+                    let mut node = Some(found_node);
+                    let mut under = found_node;
                     for key in keys {
                         value = value.and_then(|v| v.get(key));
                         node = node.and_then(|n| tree.get(n, key));
@@ -459,7 +534,7 @@ impl CustomRule {
                     }
                     let pointer = match node {
                         Some(n) => tree.pointer(n),
-                        None => format!("{}/{}", tree.pointer(found.node), keys.join("/")),
+                        None => format!("{}/{}", tree.pointer(found_node), keys.join("/")),
                     };
                     (value, node.filter(|_| value.is_some()), pointer, under)
                 }
@@ -467,29 +542,45 @@ impl CustomRule {
             let Some(failure) = then.function.check(value, language_of(document)) else {
                 continue;
             };
-            let at = match (node, failure.within) {
+            // Bytes of a model's text are bytes of the value as written only when the model
+            // kept the text as it is written (a platform's text may be assembled from parts).
+            let within = failure
+                .within
+                .filter(|_| match (&found.place, node, value) {
+                    (Place::File(_), _, _) => true,
+                    (Place::Model { .. }, Some(n), Some(Json::String(text))) => {
+                        tree.as_str(n) == Some(text.as_str())
+                    }
+                    _ => false,
+                });
+            let at = match (node, within) {
                 (Some(n), Some((start, end))) => At::InString(n, start, end),
                 (Some(n), None) => At::Node(n),
                 // Not there, or a key: the key it would be (or is) written under.
                 (None, _) if tree.key_span(under).is_some() => At::Key(under),
                 (None, _) => At::Node(under),
             };
-            let template = self
-                .matcher
-                .message
-                .as_deref()
-                .unwrap_or("`{path}` {reason}");
-            let message = interpolate(
-                template,
-                &[
-                    ("value", &shown_value(value)),
-                    ("path", &pointer),
-                    ("document", name_of(document)),
-                    ("reason", &failure.reason),
-                ],
-            );
+            let message = self.message(&shown_value(value), &pointer, document, &failure.reason);
             out.push(Finding::new(self.id, at, message));
         }
+    }
+
+    /// The rule's message for a finding, its fields filled in.
+    fn message(&self, value: &str, path: &str, document: &Document, reason: &str) -> String {
+        let template = self
+            .matcher
+            .message
+            .as_deref()
+            .unwrap_or("`{path}` {reason}");
+        interpolate(
+            template,
+            &[
+                ("value", value),
+                ("path", path),
+                ("document", name_of(document)),
+                ("reason", reason),
+            ],
+        )
     }
 }
 

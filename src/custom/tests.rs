@@ -190,7 +190,7 @@ fn bad_rules_are_refused_at_their_line_and_column_with_a_suggestion() {
         (full.replace("code: ACME001", "code: WA901"), "rule.yaml:1:7: rule code `WA901` is in walint's namespace"),
         (full.replace("code: ACME001", "code: acme-1"), "rule.yaml:1:7: rule code `acme-1` must be upper-case letters then digits"),
         (full.replace("name: marketing-stop-footer", "name: menu-overloaded"), "rule.yaml:1:7: rule ACME001 menu-overloaded clashes with WA201 menu-overloaded"),
-        (full.replace("function: pattern", "function: patern"), "rule.yaml:16:15: unknown function `patern` (one of truthy, falsy, defined, undefined, pattern, length, enumeration, casing, contains_phrase, json_schema); did you mean `pattern`?"),
+        (full.replace("function: pattern", "function: patern"), "rule.yaml:16:15: unknown function `patern` (one of truthy, falsy, defined, undefined, pattern, length, enumeration, casing, contains_phrase, json_schema, every_path_passes, reachable); did you mean `pattern`?"),
         (full.replace("{match:", "{mach:"), "rule.yaml:17:15: unknown key `mach` in the options of `pattern`; did you mean `match`?"),
         (full.replace("Reply STOP to unsubscribe$", "Reply (STOP"), "rule.yaml:17:22: invalid regular expression `Reply (STOP`: unclosed group"),
         (full.replace("[?@.type == 'FOOTER']", "[?@.type === 'FOOTER']"), "rule.yaml:13:31: invalid JSONPath `$.components[?@.type === 'FOOTER']`: in long-hand segment, expected closing ']'"),

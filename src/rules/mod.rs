@@ -26,7 +26,7 @@ macro_rules! rule {
 
 mod campaigns;
 mod flows;
-mod graph;
+pub(crate) mod graph;
 mod labels;
 mod links;
 mod on_premises;
@@ -243,7 +243,12 @@ impl DocumentChecks {
     pub fn run(&self, document: &Document, ctx: &Context, out: &mut Vec<Finding>) {
         match document {
             Document::Template(template) => each(&self.template, template, ctx, out),
-            Document::Flow(flow) => each(&self.flow, flow, ctx, out),
+            Document::Flow(flow) => {
+                // A rule runs on the formats its document says it checks (`formats:`).
+                let format = flow.dialect.index();
+                let checks = self.flow.iter().filter(|(id, _)| id.checks_format(format));
+                each(checks, flow, ctx, out)
+            }
             Document::WhatsAppFlow(flow) => each(&self.whatsapp_flow, flow, ctx, out),
             Document::Webhook(webhook) => each(&self.webhook, webhook, ctx, out),
             Document::Campaign(campaign) => each(&self.campaign, campaign, ctx, out),
@@ -253,8 +258,8 @@ impl DocumentChecks {
     }
 }
 
-fn each<D>(
-    checks: &[(RuleId, DocumentCheck<D>)],
+fn each<'c, D: 'c>(
+    checks: impl IntoIterator<Item = &'c (RuleId, DocumentCheck<D>)>,
     document: &D,
     ctx: &Context,
     out: &mut Vec<Finding>,
@@ -395,6 +400,36 @@ mod tests {
         assert!(on_flow.iter().any(|f| f.rule == RuleId::WA201));
         let (_, on_template) = check_text(template, Format::Json, &every_flow_rule);
         assert!(on_template.is_empty(), "{on_template:?}");
+    }
+
+    #[test]
+    fn a_flow_rule_runs_only_on_the_formats_its_document_checks() {
+        // No STOP keyword: WA210 fires on walint's format, which it checks, and on no other.
+        let flow = "flow: f\nentry: a\nnodes: {a: {type: end}}\n";
+        let tree = parse(flow, Format::Yaml).unwrap();
+        let contents = crate::model::read(&tree);
+        let [Document::Flow(read)] = contents.documents.as_slice() else {
+            panic!("{:?}", contents.documents);
+        };
+        let checks = DocumentChecks::of(&[rule!(WA210, Flow, flows::no_opt_out_keyword)]);
+        let config = Config::default();
+        let ctx = Context {
+            file: FileId::input(0),
+            tree: &tree,
+            config: &config,
+        };
+        for dialect in crate::model::flow::Dialect::ALL {
+            let mut flow = read.clone();
+            flow.dialect = dialect;
+            let mut out = Vec::new();
+            checks.run(&Document::Flow(flow), &ctx, &mut out);
+            assert_eq!(
+                out.len(),
+                usize::from(dialect.key() == "walint"),
+                "{dialect:?}"
+            );
+            assert_eq!(RuleId::WA210.checks_format(dialect.index()), out.len() == 1);
+        }
     }
 
     const FLOW: &str = "flow: bot\nentry: hi\nnodes:\n  hi:\n    type: template\n    template: {name: promo, language: en_US}\n    next: bye\n  bye: {type: end}\n";

@@ -93,9 +93,12 @@ fn urls(value: &str, found: &mut Vec<Marker>) {
     let mut from = 0;
     while let Some(at) = value.get(from..).and_then(|rest| rest.find("://")) {
         let separator = from + at;
+        // The scheme starts after the last character that cannot be in one (of any width).
         let start = value[..separator]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let end = value[separator..]
             .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`'))
             .map_or(value.len(), |i| separator + i);
@@ -217,6 +220,17 @@ mod tests {
                 (m.said, m.likely, covered)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_wide_character_before_a_scheme_is_stepped_over_whole() {
+        // The proptest of tests/fixes.rs found `httpé://`: `é` is two bytes.
+        assert!(said("httpé://eu.hooks.acme.example/whatsapp").is_empty());
+        let found = said("€https://waba.360dialog.io/v1/messages");
+        assert!(
+            matches!(found.as_slice(), [(_, false, "waba.360dialog.io")]),
+            "{found:?}"
+        );
     }
 
     #[test]
