@@ -198,7 +198,7 @@ fn bad_rules_are_refused_at_their_line_and_column_with_a_suggestion() {
         (full.replace("  given:", "  gven:"), "rule.yaml:13:3: unknown key `gven` in `match`; did you mean `given`?"),
         (full.replace("summary:", "sumary:"), "rule.yaml:5:1: unknown field `sumary`; did you mean `summary`?"),
         (full.replace("where: category == MARKETING", "where: category = MARKETING"), "rule.yaml:12:10: `where: category = MARKETING` is not a condition"),
-        (full.replace("controls: [TEMPLATE-GUIDELINES]", "controls: [ACME-LEGAL]"), "rule.yaml:9:11: unknown control `ACME-LEGAL`"),
+        (full.replace("controls: [TEMPLATE-GUIDELINES]", "controls: [ACME-LEGAL]"), "rule.yaml:9:12: unknown control `ACME-LEGAL`"),
         (full.replace("severity: warning", "severity: warn"), "rule.yaml:3:11: severity must be error, warning or info, not `warn`; did you mean `warning`?"),
         (full.split("match:").next().unwrap().to_string(), "rule.yaml:1:1: a custom rule needs a `match` block"),
         (format!("{full}---\n{full}"), "rule.yaml:20:1: a rule file holds one rule"),
