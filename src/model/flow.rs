@@ -186,8 +186,11 @@ pub enum Via {
 pub struct FlowNode {
     /// The node's key under `nodes:`.
     pub id: String,
-    /// The node's mapping; its key is where "this node" findings point.
+    /// The node's mapping; its key is where "this node" findings point, unless `name` is set.
     pub node: NodeId,
+    /// The value that names the step when its key does not (a Twilio Studio state's or an
+    /// n8n node's `name`, in a list): where "this node" findings point instead.
+    pub name: Option<NodeId>,
     pub kind: Option<AtNode<NodeType>>,
     pub text: Option<AtNode<String>>,
     pub next: Option<AtNode<String>>,
@@ -230,6 +233,7 @@ impl FlowNode {
         FlowNode {
             id,
             node,
+            name: None,
             kind: None,
             text: None,
             next: None,
@@ -252,6 +256,11 @@ impl FlowNode {
             unprompted: None,
             ends: None,
         }
+    }
+
+    /// Where a finding about the whole step points: its name, as the format writes it.
+    pub fn at(&self) -> At {
+        self.name.map_or(At::Key(self.node), At::Node)
     }
 
     pub fn is(&self, kind: NodeType) -> bool {
@@ -880,6 +889,7 @@ fn read_node(r: &mut Reader, id: String, node: NodeId) -> FlowNode {
     FlowNode {
         id,
         node,
+        name: None,
         kind,
         text,
         next: r.string(node, "next"),

@@ -407,7 +407,7 @@ pub fn no_human_escalation(flow: &ConversationFlow, ctx: &Context, out: &mut Vec
             ),
         );
         for handoff in handoffs {
-            finding = finding.related(ctx.file, At::Key(handoff.node), "unreachable handoff node");
+            finding = finding.related(ctx.file, handoff.at(), "unreachable handoff node");
         }
         finding
     };
@@ -458,7 +458,7 @@ pub fn escalation_unreachable(flow: &ConversationFlow, _ctx: &Context, out: &mut
         out.push(
             Finding::new(
                 RuleId::WA204,
-                At::Key(node.node),
+                node.at(),
                 format!(
                     "no handoff can be reached from {} `{}` any more: a customer who gets here can no longer ask for a person",
                     type_name(node),
@@ -489,8 +489,7 @@ pub fn missing_fallback(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<F
             _ => continue,
         };
         out.push(
-            Finding::new(RuleId::WA205, At::Key(node.node), message)
-                .help(flow.dialect.fallback_help()),
+            Finding::new(RuleId::WA205, node.at(), message).help(flow.dialect.fallback_help()),
         );
     }
 }
@@ -639,7 +638,7 @@ pub fn unreachable_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<F
         out.push(
             Finding::new(
                 RuleId::WA207,
-                At::Key(node.node),
+                node.at(),
                 format!(
                     "node `{}` is unreachable: no path from entry `{}` leads to it{tail}",
                     node.id, entry.value
@@ -676,7 +675,7 @@ pub fn dead_end(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>)
         out.push(
             Finding::new(
                 RuleId::WA208,
-                At::Key(node.node),
+                node.at(),
                 format!(
                     "{} `{}` is a dead end: {missing}, so the conversation stops here without an end, a handoff or an opt-out",
                     type_name(node),
@@ -830,7 +829,7 @@ pub fn no_opt_out_keyword(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<
             ),
         });
         if let Some(o) = opt_out_node {
-            finding = finding.related(ctx.file, At::Key(o.node), "the flow's opt_out node");
+            finding = finding.related(ctx.file, o.at(), "the flow's opt_out node");
         }
         out.push(finding);
     }
@@ -855,11 +854,7 @@ pub fn no_opt_out_keyword(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<
         "add `keywords: {{STOP: {target}}}` (and the word your customers use, e.g. PARAR or STOPP) leading to an `opt_out` node"
     ));
     if let Some(o) = opt_out_node {
-        finding = finding.related(
-            ctx.file,
-            At::Key(o.node),
-            "an opt_out node a keyword could lead to",
-        );
+        finding = finding.related(ctx.file, o.at(), "an opt_out node a keyword could lead to");
     }
     out.push(finding);
 }
@@ -1051,7 +1046,7 @@ pub fn outside_service_window(flow: &ConversationFlow, ctx: &Context, out: &mut 
         };
         let mut finding = Finding::new(
             RuleId::WA212,
-            At::Key(node.node),
+            node.at(),
             format!(
                 "{} `{}` sends a free-form message {when} ({}); outside the 24-hour customer service window WhatsApp delivers only templates",
                 type_name(node),
@@ -1110,7 +1105,7 @@ pub fn menu_too_deep(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Findi
         out.push(
             Finding::new(
                 RuleId::WA213,
-                At::Key(node.node),
+                node.at(),
                 format!(
                     "menu `{}` is the {} menu in a row before any answer ({}); the project allows at most {limit} (`max_depth`)",
                     node.id,
