@@ -206,6 +206,9 @@ pub struct FlowNode {
     pub footer: Option<AtNode<String>>,
     pub fallback: Option<AtNode<String>>,
     pub template: Option<TemplateRef>,
+    /// A template sent by name only, as RapidPro's `send_msg` names it (without a language):
+    /// WA209 and WA211 look it up by name.
+    pub template_name: Option<AtNode<String>>,
     /// Handoffs: how the person is reached (agent by default), and where.
     pub channel: Option<AtNode<Channel>>,
     pub contact: Option<AtNode<String>>,
@@ -245,6 +248,7 @@ impl FlowNode {
             footer: None,
             fallback: None,
             template: None,
+            template_name: None,
             channel: None,
             contact: None,
             queue: None,
@@ -901,6 +905,7 @@ fn read_node(r: &mut Reader, id: String, node: NodeId) -> FlowNode {
         footer: r.string(node, "footer"),
         fallback: r.string(node, "fallback"),
         template,
+        template_name: None,
         channel,
         contact,
         queue: r.string(node, "queue"),

@@ -12,7 +12,7 @@ use super::Context;
 use crate::catalogue::{options, RuleId};
 use crate::config::Config;
 use crate::data::{self, OptOutKeywords};
-use crate::diagnostic::{Applicability, At, Edit, FileFinding, Finding, Fix, Severity};
+use crate::diagnostic::{Applicability, At, Edit, FileFinding, FileId, Finding, Fix, Severity};
 use crate::model::flow::{
     Duration, Escalation, FlowGraph, FlowNode, MenuStyle, NodeType, Presentation, TextPart, Via,
 };
@@ -20,7 +20,9 @@ use crate::model::reader::Keyword;
 use crate::model::template::Category;
 use crate::model::{AtNode, ConversationFlow, LanguageCode};
 use crate::suggest;
-use crate::workspace::{Export, ExportedFlow, Exporter, FlowReference, Workspace};
+use crate::workspace::{
+    Export, ExportedFlow, ExportedTemplate, Exporter, FlowReference, NamedReference, Workspace,
+};
 
 /// WhatsApp's caps (the pages rules/WA201.yaml cites): reply-button messages carry 1–3 buttons, list messages 1–10
 /// rows across at most 10 sections.
@@ -690,7 +692,9 @@ pub fn dead_end(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>)
 /// What cross-file rules read of a flow: each node's template reference, and for `template`
 /// nodes the way WA209 shows from the entry avoiding every `opt_in` node.
 pub(crate) fn export(flow: &ConversationFlow, x: &mut Exporter) -> ExportedFlow {
-    let sends = |node: &FlowNode| node.template.is_some() && node.is(NodeType::Template);
+    let sends = |node: &FlowNode| {
+        (node.template.is_some() || node.template_name.is_some()) && node.is(NodeType::Template)
+    };
     let mut paths: Vec<Option<String>> = Vec::new();
     // WA209 reads the paths of the formats it checks only (`formats:` in its document).
     if RuleId::WA209.checks_format(flow.dialect.index()) && flow.nodes.iter().any(sends) {
@@ -725,7 +729,19 @@ pub(crate) fn export(flow: &ConversationFlow, x: &mut Exporter) -> ExportedFlow 
         })
         .collect::<Vec<_>>();
     references.shrink_to_fit();
-    ExportedFlow { references }
+    let named = flow
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(index, node)| {
+            Some(NamedReference {
+                node_id: node.id.clone(),
+                name: x.value(node.template_name.as_ref()?),
+                path_without_opt_in: paths.get_mut(index).and_then(Option::take),
+            })
+        })
+        .collect();
+    ExportedFlow { references, named }
 }
 
 /// WA209 missing-opt-in: a path from the entry to a MARKETING template avoiding every
@@ -746,27 +762,73 @@ pub fn missing_opt_in(workspace: &Workspace, _config: &Config, out: &mut Vec<Fil
             if !matches!(&template.category, Some(c) if c.value == Category::Marketing) {
                 continue;
             }
-            out.push(FileFinding {
+            let help = format!(
+                "ask for consent first: route the path through an `opt_in` node before `{}`",
+                node.node_id
+            );
+            out.push(opt_in_missing(
                 file,
-                finding: Finding::new(
-                    RuleId::WA209,
-                    At::Node(reference.name.node),
-                    format!(
-                        "customers who go {path} receive the marketing template `{}` without having agreed to marketing messages: no opt_in node asks for consent on the way",
-                        reference.name.value
-                    ),
-                )
-                .help(format!(
-                    "ask for consent first: route the path through an `opt_in` node before `{}`",
-                    node.node_id
-                ))
-                .related(
-                    template_file,
-                    At::Node(template.category.as_ref().map_or(template.node, |c| c.node)),
-                    format!("`{}` is a MARKETING template", reference.name.value),
-                ),
-            });
+                &reference.name,
+                path,
+                help,
+                template_file,
+                template,
+            ));
         }
+        // RapidPro names a template without its language: a MARKETING one of that name.
+        for node in &flow.named {
+            let Some(path) = &node.path_without_opt_in else {
+                continue;
+            };
+            let marketing = workspace
+                .named(&node.name.value)
+                .into_iter()
+                .find(|(_, t, _)| matches!(&t.category, Some(c) if c.value == Category::Marketing));
+            let Some((template_file, template, _)) = marketing else {
+                continue;
+            };
+            let help = format!(
+                "ask for consent first: on the way to `{}`, add the contact to an opt-in group (`add_contact_groups`) or set their `settings` field to `optin`, as Glific records consent",
+                node.node_id
+            );
+            out.push(opt_in_missing(
+                file,
+                &node.name,
+                path,
+                help,
+                template_file,
+                template,
+            ));
+        }
+    }
+}
+
+/// WA209's finding at a reference to the MARKETING template `template` that customers who go
+/// `path` receive.
+fn opt_in_missing(
+    file: FileId,
+    name: &AtNode<String>,
+    path: &str,
+    help: String,
+    template_file: FileId,
+    template: &ExportedTemplate,
+) -> FileFinding {
+    FileFinding {
+        file,
+        finding: Finding::new(
+            RuleId::WA209,
+            At::Node(name.node),
+            format!(
+                "customers who go {path} receive the marketing template `{}` without having agreed to marketing messages: no opt_in node asks for consent on the way",
+                name.value
+            ),
+        )
+        .help(help)
+        .related(
+            template_file,
+            At::Node(template.category.as_ref().map_or(template.node, |c| c.node)),
+            format!("`{}` is a MARKETING template", name.value),
+        ),
     }
 }
 
@@ -950,6 +1012,39 @@ pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<F
                             "add the template (Meta's template JSON) to the repository, or correct the name and language",
                         ),
                     }
+            };
+            out.push(FileFinding { file, finding });
+        }
+    }
+    // RapidPro names a template without its language: a definition in any language counts.
+    for (file, document) in workspace.documents() {
+        let Export::Flow(flow) = document else {
+            continue;
+        };
+        for reference in &flow.named {
+            let name = &reference.name.value;
+            if !workspace.named(name).is_empty() {
+                continue;
+            }
+            let close = if suggestions < MAX_SUGGESTIONS {
+                suggestions += 1;
+                let names = names.get_or_insert_with(|| workspace.template_names());
+                suggest::closest(name, names.iter().copied())
+            } else {
+                None
+            };
+            let finding = Finding::new(
+                RuleId::WA211,
+                At::Node(reference.name.node),
+                format!("no template file defines template `{name}` (in any language)"),
+            );
+            let finding = match close {
+                Some(close) => finding.help(format!(
+                    "did you mean `{close}`? Otherwise add the template file for `{name}`"
+                )),
+                None => finding.help(
+                    "add the template (Meta's template JSON) to the repository, or correct the name the `send_msg` gives",
+                ),
             };
             out.push(FileFinding { file, finding });
         }
