@@ -16,7 +16,9 @@ use serde_json::{json, Map, Value};
 use crate::catalogue::{Catalogue, OptionType, RuleDoc, Severity};
 use crate::catalogue::{CATEGORIES, EXAMPLE_FIELDS, FIELDS, OPTION_FIELDS, REQUIRED_FIELDS};
 use crate::config::{self, FailOn};
-use crate::custom::{Casing, FUNCTIONS, KIND_NAMES, MATCH_KEYS, STEP_KEYS, THEN_KEYS};
+use crate::custom::{
+    Casing, CONTROL_KEYS, FUNCTIONS, KIND_NAMES, MATCH_KEYS, STEP_KEYS, THEN_KEYS,
+};
 use crate::model::campaign::{TIERS, WINDOW_UNITS};
 use crate::model::flow::{Channel, Duration, MenuStyle, NodeType};
 use crate::model::reader::Keyword;
@@ -844,6 +846,30 @@ fn then_clause() -> Value {
     clause
 }
 
+/// A control id: upper-case words of letters and digits joined by `-` (ACME-SUPPORT), as the
+/// custom rule reader takes them.
+const CONTROL_ID: &str = "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$";
+
+/// A team's own control, defined in a rule file's `controls:`.
+fn own_control() -> Value {
+    object(
+        "A team's own control, defined here: every rule of the run may cite it by its id",
+        CONTROL_KEYS
+            .iter()
+            .map(|&key| {
+                let schema = match key {
+                    "id" => json!({"type": "string", "pattern": CONTROL_ID, "description": "Its id: upper-case words joined by `-`, such as ACME-SUPPORT"}),
+                    "title" => non_blank("One line: the policy or practice"),
+                    "description" => non_blank("What it asks for"),
+                    _ => text_pattern("Where the policy is written (optional)"),
+                };
+                (key, schema)
+            })
+            .collect(),
+        &["id", "title", "description"],
+    )
+}
+
 fn custom_rule_schema(catalogue: &Catalogue) -> Value {
     let kinds: Vec<&str> = KIND_NAMES.iter().map(|(name, _)| *name).collect();
     let matcher = object(
@@ -909,7 +935,11 @@ fn custom_rule_schema(catalogue: &Catalogue) -> Value {
                 "fix" => non_blank("How to fix a finding"),
                 "autofix" => json!({"type": "string", "enum": ["safe", "unsafe"], "description": "Whether its findings carry a mechanical fix"}),
                 "sources" => strings("Where the policy is written; the first is SARIF's helpUri"),
-                "controls" => json!({"type": "array", "items": {"type": "string", "enum": controls}, "description": "The controls of rules/controls.yaml the rule evidences"}),
+                "controls" => json!({"type": "array", "description": "The controls the rule evidences: ids of rules/controls.yaml or of the team's own controls, or a control of the team's defined here", "items": {"anyOf": [
+                    {"type": "string", "enum": controls, "description": "A control of rules/controls.yaml"},
+                    {"type": "string", "pattern": CONTROL_ID, "description": "A team's own control, defined by a rule file of the run"},
+                    own_control(),
+                ]}}),
                 "security_severity" => json!({"type": "number", "exclusiveMinimum": 0, "maximum": 10, "description": "For a security rule: a CVSS score, above 0.0 and at most 10.0 with one decimal"}),
                 "options" => json!({"type": "array", "items": option, "description": "The rule's options"}),
                 _ => json!({"type": "array", "items": example, "description": "Failing and passing examples: `walint test` runs them"}),

@@ -7,6 +7,7 @@
 //! are selected, configured, suppressed, baselined and reported as the built-in ones are;
 //! their findings point at the value a query found, in the user's own file.
 
+mod controls;
 mod conversation;
 mod functions;
 pub mod json;
@@ -28,6 +29,7 @@ use crate::source::{parse, Format, LineIndex, NodeId, Span, Tree, MAX_FILE_BYTES
 use conversation::ModelJson;
 use rule_file::{Field, Matcher};
 
+pub use controls::CONTROL_KEYS;
 pub use conversation::STEP_KEYS;
 pub use functions::{Casing, FUNCTIONS};
 pub use rule_file::{KIND_NAMES, MATCH_KEYS, THEN_KEYS};
@@ -87,6 +89,19 @@ pub fn load(
         return Ok(Loaded::builtin(catalogue.clone()));
     }
     let mut extended = (**catalogue).clone();
+    // The controls the rule files define first: any rule of the run may cite them. A file
+    // that cannot be read is skipped here; reading its rule below says why.
+    for source in sources {
+        if !matches!(source.kind, RuleSourceKind::Files) {
+            continue;
+        }
+        for path in expand(root, &source.path).unwrap_or_default() {
+            if let Ok(text) = read_text(&path) {
+                define_controls(&mut extended, &text, &path)
+                    .map_err(|e| placed(&shown(&path), &text, e.span, &e.message))?;
+            }
+        }
+    }
     let mut rules = Vec::new();
     for source in sources {
         match source.kind {
@@ -136,17 +151,64 @@ pub fn names(sources: &[RuleSource], root: &Path, path: &Path) -> bool {
     })
 }
 
-/// Loads one rule file (`walint test RULE.yaml`) into a copy of `catalogue`; `shown` names
-/// it in an error, which is at its line and column.
+/// Loads one rule file (`walint test RULE.yaml`) into a copy of `catalogue`, with the
+/// controls the rule files of its folder define; `shown` names it in an error, which is at
+/// its line and column.
 pub fn load_file(path: &Path, shown: &str, catalogue: &Arc<Catalogue>) -> Result<Loaded, String> {
     let mut extended = (**catalogue).clone();
     let text = read_text(path).map_err(|why| format!("{shown}: {why}"))?;
+    // The rule files beside it are its set: the controls they define may be cited.
+    for sibling in siblings(path) {
+        if let Ok(text) = read_text(&sibling) {
+            let shown = discover_shown(&sibling, path, shown);
+            define_controls(&mut extended, &text, &sibling)
+                .map_err(|e| placed(&shown, &text, e.span, &e.message))?;
+        }
+    }
+    define_controls(&mut extended, &text, path)
+        .map_err(|e| placed(shown, &text, e.span, &e.message))?;
     let rule =
         define(&mut extended, &text, path).map_err(|e| placed(shown, &text, e.span, &e.message))?;
     Ok(Loaded {
         catalogue: Arc::new(extended),
         rules: Arc::new(CustomRules { rules: vec![rule] }),
     })
+}
+
+/// The other YAML and JSON files of a rule file's folder, sorted.
+fn siblings(path: &Path) -> Vec<PathBuf> {
+    let Some(folder) = path.parent() else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.as_path() != path
+                && p.is_file()
+                && p.extension()
+                    .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// A sibling of the rule file shown as `shown` names it: in the same folder.
+fn discover_shown(sibling: &Path, path: &Path, shown: &str) -> String {
+    let name = sibling
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let own = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    match shown.strip_suffix(own.as_str()) {
+        Some(folder) => format!("{folder}{name}"),
+        None => name,
+    }
 }
 
 fn read_text(path: &Path) -> Result<String, String> {
@@ -202,6 +264,21 @@ fn expand(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
     Ok(found)
 }
 
+/// Defines in `catalogue` the controls a rule file defines (`controls: [{id, title,
+/// description}]`). A file that does not parse defines none: defining its rule says why.
+fn define_controls(catalogue: &mut Catalogue, text: &str, path: &Path) -> Result<(), RuleError> {
+    let format = Format::from_path(&path.to_string_lossy()).unwrap_or(Format::Yaml);
+    let Ok(tree) = parse(text, format) else {
+        return Ok(());
+    };
+    for (control, span) in controls::defined(&tree)? {
+        catalogue
+            .define_control(control)
+            .map_err(|message| RuleError { span, message })?;
+    }
+    Ok(())
+}
+
 /// Reads one rule file and defines its rule in `catalogue`.
 fn define(catalogue: &mut Catalogue, text: &str, path: &Path) -> Result<CustomRule, RuleError> {
     let at_start = Span::new(0, 0);
@@ -253,17 +330,16 @@ fn define(catalogue: &mut Catalogue, text: &str, path: &Path) -> Result<CustomRu
         });
     }
     let id = catalogue.define(doc).map_err(|message| {
-        let key = if message.starts_with("unknown control") {
-            "controls"
+        let span = if message.starts_with("unknown control") {
+            // At the item that cites it: the id is the message's first `quoted` word.
+            let id = message.split('`').nth(1).unwrap_or("");
+            controls::cited_at(&tree, root, id).unwrap_or_else(|| field_span("controls"))
         } else if message.contains(" clashes with ") {
-            "code"
+            field_span("code")
         } else {
-            ""
+            field_span("")
         };
-        RuleError {
-            span: field_span(key),
-            message,
-        }
+        RuleError { span, message }
     })?;
     Ok(CustomRule { id, matcher })
 }
@@ -298,6 +374,7 @@ fn root_of(document: &Document) -> NodeId {
         Document::Webhook(w) => w.node,
         Document::Campaign(c) => c.node,
         Document::TemplatesLock(l) => l.node,
+        Document::TemplateSend(s) => s.node,
     }
 }
 
@@ -316,6 +393,7 @@ fn name_of(document: &Document) -> &str {
         Document::Flow(f) => f.name.as_ref(),
         Document::Webhook(w) => w.name.as_ref(),
         Document::Campaign(c) => c.name.as_ref(),
+        Document::TemplateSend(s) => s.name.as_ref(),
         Document::WhatsAppFlow(_) | Document::TemplatesLock(_) => None,
     };
     name.map_or("", |n| n.value.as_str())

@@ -81,6 +81,7 @@ pub const KIND_NAMES: &[(&str, Kind)] = &[
     ("campaign", Kind::Campaign),
     // The lock lists every template Meta holds: the one document a count of them is in.
     ("templates-lock", Kind::TemplatesLock),
+    ("template-send", Kind::TemplateSend),
 ];
 
 /// A rule file's rule and its compiled match block.
@@ -175,7 +176,7 @@ impl BlockReader<'_> {
                             error(
                                 self.span(item),
                                 format!(
-                                    "unknown kind `{name}` (template, conversation-flow, whatsapp-flow, webhook, campaign, templates-lock){}",
+                                    "unknown kind `{name}` (template, conversation-flow, whatsapp-flow, webhook, campaign, templates-lock, template-send){}",
                                     did_you_mean(name, names)
                                 ),
                             )
