@@ -177,11 +177,23 @@ pub struct FlowReference {
     pub path_without_opt_in: Option<String>,
 }
 
+/// A template a conversation flow's node sends by name only (RapidPro names no language).
+#[derive(Clone, Debug)]
+pub struct NamedReference {
+    /// The id of the node that sends it.
+    pub node_id: String,
+    pub name: AtNode<String>,
+    /// As [`FlowReference::path_without_opt_in`].
+    pub path_without_opt_in: Option<String>,
+}
+
 /// A conversation flow as cross-file rules see it: the templates it sends.
 #[derive(Clone, Debug, Default)]
 pub struct ExportedFlow {
     /// Every node's template reference, in the order the nodes are written.
     pub references: Vec<FlowReference>,
+    /// The templates its nodes send by name only, in the order the nodes are written.
+    pub named: Vec<NamedReference>,
 }
 
 /// A campaign as cross-file rules see it.
