@@ -189,6 +189,17 @@ impl Engine {
             .collect();
         // Kept until every file is checked: no room for growth.
         diagnostics.shrink_to_fit();
+        file.notes = contents
+            .notes
+            .iter()
+            .map(|(at, note)| {
+                let (span, _) = super::resolve::locate(nodes, *at);
+                let at = file.lines.position(written_text, span.start);
+                let mut note = format!("{}:{}: {note}", at.line, at.column);
+                file.redaction.scrub_in_place(&mut note);
+                note
+            })
+            .collect();
         let exports = match &tree {
             Some(tree) if !self.workspace_checks.is_empty() => {
                 rules::export(tree, &contents.documents, &self.config)

@@ -513,6 +513,7 @@ mod tests {
             sha256: String::new(),
             secrets: Vec::new(),
             redaction: Default::default(),
+            notes: Vec::new(),
         };
         let node = tree.get(tree.documents[0], "entry").unwrap();
         let finding = crate::diagnostic::Finding::new(acme, crate::diagnostic::At::Node(node), "x");
