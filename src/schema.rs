@@ -757,6 +757,20 @@ fn function_option(option: &str) -> Value {
             json!({"type": "string", "enum": Casing::NAMES, "description": "The case the text must be in"})
         }
         "disallow_digits" => boolean("Digits break the case"),
+        "separator" => json!({
+            "type": "object",
+            "description": "The character that joins cased words (`/users/order-items`), and whether the text may start with it",
+            "properties": {
+                "char": {"type": "string", "minLength": 1, "maxLength": 1, "description": "The character between words"},
+                "allow_leading": {"type": "boolean", "description": "The text may start with it"},
+            },
+            "required": ["char"],
+            "additionalProperties": false,
+        }),
+        "keyed_by" => text_pattern("For a list of mappings: the key each is sorted by"),
+        "properties" => {
+            json!({"type": "array", "items": {"type": "string"}, "minItems": 2, "description": "The keys of which exactly one must be set"})
+        }
         "schema" => {
             json!({"type": ["object", "boolean"], "description": "The JSON Schema the value must be valid against (its `$schema` chooses the draft; 2020-12 without one)"})
         }

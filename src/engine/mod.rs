@@ -285,7 +285,13 @@ impl Engine {
         let enabled: Vec<bool> = catalogue
             .rules()
             .iter()
-            .map(|rule| options.selection.allows(&rule.code) && !config.turns_off(rule.id))
+            .map(|rule| {
+                // A Spectral rule its ruleset turns off runs when `rules:` names it.
+                let off = config.turns_off(rule.id)
+                    || (options.custom.off_by_default(rule.id)
+                        && !config.rules.contains_key(&rule.id));
+                options.selection.allows(&rule.code) && !off
+            })
             .collect();
         let is_enabled = |id: RuleId| enabled.get(id.index()).copied().unwrap_or(false);
         let file_checks = rules::REGISTRY
