@@ -156,12 +156,38 @@ pub struct RuleSource {
     /// Where the entry is written in the config.
     pub span: Span,
     /// `prefix:` of a Spectral ruleset: its rules' codes are `PREFIX/NAME`
-    /// ([`crate::custom::spectral::DEFAULT_PREFIX`] without one).
+    /// ([`DEFAULT_SPECTRAL_PREFIX`] without one).
     pub prefix: Option<String>,
 }
 
 /// The keys of a `custom_rules` entry that names a Spectral ruleset.
 const SPECTRAL_ENTRY_KEYS: &[&str] = &["spectral", "prefix"];
+
+/// The prefix of a Spectral rule's code unless the config names one (`prefix:`).
+pub const DEFAULT_SPECTRAL_PREFIX: &str = "SPECTRAL";
+
+/// Whether `prefix` may prefix Spectral rules' codes: upper-case letters and digits, a
+/// letter first, not walint's `WA`.
+pub fn spectral_prefix_problem(prefix: &str) -> Option<String> {
+    let well_formed = prefix
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase())
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if !well_formed {
+        return Some(format!(
+            "prefix `{prefix}` must be upper-case letters and digits, such as ACME"
+        ));
+    }
+    if prefix.starts_with("WA") {
+        return Some(format!(
+            "prefix `{prefix}` is in walint's namespace (WA): use your team's, such as ACME"
+        ));
+    }
+    None
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RuleSourceKind {
@@ -674,7 +700,7 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
                         None => None,
                         Some(entry) => {
                             let prefix = self.string(entry.value, "prefix")?;
-                            if let Some(problem) = crate::custom::spectral::prefix_problem(&prefix) {
+                            if let Some(problem) = spectral_prefix_problem(&prefix) {
                                 return Err((self.error)(self.tree.span(entry.value), problem));
                             }
                             Some(prefix)

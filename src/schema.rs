@@ -261,6 +261,10 @@ fn severities() -> Vec<&'static str> {
 /// in walint's `WA` namespace.
 const CUSTOM_CODE: &str = "^(?:[A-VX-Z][A-Z]*|W|W[B-Z][A-Z]*)[0-9]+$";
 
+/// A code of a Spectral ruleset's rule: the ruleset's prefix (upper-case letters and digits,
+/// never `WA`), `/` and the rule's name.
+const SPECTRAL_CODE: &str = "^(?:[A-VX-Z][A-Z0-9]*|W|W[0-9B-Z][A-Z0-9]*)/[A-Za-z0-9._-]+$";
+
 /// What a rule's entry under `rules:` may be: off, a severity, `false`/`true`, or a mapping
 /// of `off`, `severity` and the rule's options.
 fn rule_setting(description: &str, options: Value, other_options: Value) -> Value {
@@ -356,7 +360,10 @@ fn config_schema(catalogue: &Catalogue) -> Value {
             "type": "object",
             "description": "Per-rule settings, by code (WA201) or name (menu-overloaded): `off`, a severity, or a mapping with `severity` and the rule's options (`walint explain CODE` lists them)",
             "properties": rules,
-            "patternProperties": {CUSTOM_CODE: {"$ref": "#/definitions/custom_rule"}},
+            "patternProperties": {
+                CUSTOM_CODE: {"$ref": "#/definitions/custom_rule"},
+                SPECTRAL_CODE: {"$ref": "#/definitions/custom_rule"},
+            },
             "additionalProperties": false,
         }),
     );
@@ -379,7 +386,10 @@ fn config_schema(catalogue: &Catalogue) -> Value {
             {"type": "string", "description": "A glob of rule files, one rule each, relative to walint.yaml's folder"},
             object(
                 "A Spectral ruleset whose `rules:` walint runs",
-                vec![("spectral", text("The ruleset file, relative to walint.yaml's folder"))],
+                vec![
+                    ("spectral", text("The ruleset file, relative to walint.yaml's folder")),
+                    ("prefix", json!({"type": "string", "pattern": "^(?:[A-VX-Z][A-Z0-9]*|W|W[0-9B-Z][A-Z0-9]*)$", "description": "The prefix of its rules' codes (`PREFIX/rule-name`; default SPECTRAL): upper-case letters and digits, never WA"})),
+                ],
                 &["spectral"],
             ),
         ],
@@ -1137,6 +1147,27 @@ mod tests {
             ("001", false),
         ] {
             assert_eq!(pattern.is_match(code), valid, "{code}");
+        }
+        let spectral = regex::Regex::new(SPECTRAL_CODE).unwrap();
+        for (code, valid) in [
+            ("SPECTRAL/template-name", true),
+            ("ACME2/operationId.valid_x", true),
+            ("W/x", true),
+            ("WA/x", false),
+            ("WAX/x", false),
+            ("SPECTRAL/", false),
+            ("spectral/x", false),
+            ("SPECTRAL/a b", false),
+        ] {
+            assert_eq!(spectral.is_match(code), valid, "{code}");
+            let prefix = code.split('/').next().unwrap_or("");
+            if spectral.is_match(code) {
+                assert_eq!(
+                    crate::config::spectral_prefix_problem(prefix),
+                    None,
+                    "{code}"
+                );
+            }
         }
     }
 

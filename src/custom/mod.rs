@@ -112,15 +112,16 @@ pub fn load(
                 let path = root.join(&source.path);
                 let shown = shown(&path);
                 let text = read_text(&path).map_err(|why| {
-                    in_config(
-                        source.span,
-                        format!(
-                            "the Spectral ruleset {shown}: {}",
-                            why.replace("rule file", "ruleset")
-                        ),
-                    )
+                    let ruleset = format!("the Spectral ruleset {shown}");
+                    let why = why
+                        .replace("cannot read rule file", &format!("cannot read {ruleset}"))
+                        .replace("a rule file", &ruleset);
+                    in_config(source.span, why)
                 })?;
-                let prefix = source.prefix.as_deref().unwrap_or(spectral::DEFAULT_PREFIX);
+                let prefix = source
+                    .prefix
+                    .as_deref()
+                    .unwrap_or(crate::config::DEFAULT_SPECTRAL_PREFIX);
                 let loaded = spectral::load(&mut extended, &text, &path, &shown, prefix)
                     .map_err(|e| placed(&shown, &text, e.span, &e.message))?;
                 from_spectral.extend(loaded);

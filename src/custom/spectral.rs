@@ -27,9 +27,6 @@ use super::functions::{Casing, Function, Separator};
 use super::rule_file::{compile_pattern, schema_validator, Field, KIND_NAMES};
 use super::{json, shown_value, Found, Target, MAX_FOUND};
 
-/// The prefix of a Spectral rule's code unless the config names one (`prefix:`).
-pub const DEFAULT_PREFIX: &str = "SPECTRAL";
-
 /// The keys of a ruleset walint reads; the others of Spectral's are refused by name.
 const RULESET_KEYS: &[&str] = &[
     "rules",
@@ -123,29 +120,6 @@ fn error(span: Span, message: impl Into<String>) -> RuleError {
 
 fn kind_of(value: &Value) -> &'static str {
     crate::model::reader::kind_of(value)
-}
-
-/// Whether `prefix` may prefix Spectral rules' codes: upper-case letters and digits, a
-/// letter first, not walint's `WA`.
-pub fn prefix_problem(prefix: &str) -> Option<String> {
-    let well_formed = prefix
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_uppercase())
-        && prefix
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-    if !well_formed {
-        return Some(format!(
-            "prefix `{prefix}` must be upper-case letters and digits, such as ACME"
-        ));
-    }
-    if prefix.starts_with("WA") {
-        return Some(format!(
-            "prefix `{prefix}` is in walint's namespace (WA): use your team's, such as ACME"
-        ));
-    }
-    None
 }
 
 /// Reads the ruleset `text` (at `path`, shown as `shown`) and defines its rules in

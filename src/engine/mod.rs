@@ -49,7 +49,11 @@ pub struct Selection {
 
 impl Selection {
     pub fn allows(&self, code: &str) -> bool {
-        let matches = |p: &String| code.starts_with(&p.to_ascii_uppercase());
+        // Case-insensitive: a Spectral rule's code has its rule's name (`SPECTRAL/body-length`).
+        let matches = |p: &String| {
+            code.get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p))
+        };
         (self.select.is_empty() || self.select.iter().any(matches))
             && !self.ignore.iter().any(matches)
     }

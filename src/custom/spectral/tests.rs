@@ -14,7 +14,7 @@ fn loaded(ruleset: &str) -> Result<(Catalogue, Vec<SpectralRule>), String> {
         ruleset,
         path,
         "ruleset.yaml",
-        DEFAULT_PREFIX,
+        crate::config::DEFAULT_SPECTRAL_PREFIX,
     )
     .map_err(|e| super::super::placed("ruleset.yaml", ruleset, e.span, &e.message))?;
     Ok((catalogue, rules))
@@ -326,15 +326,4 @@ fn javascript_regular_expressions_read_as_spectral_reads_them() {
     assert!(javascript_regex("/x/v")
         .unwrap_err()
         .contains("the flag `v`"));
-}
-
-#[test]
-fn the_peers_ruleset_loads_when_present() {
-    let path = Path::new("/work/shared/peers/spectral-ruleset.yaml");
-    let Ok(text) = std::fs::read_to_string(path) else {
-        eprintln!("skipped: {} is not here", path.display());
-        return;
-    };
-    let (_, rules) = loaded(&text).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(rules.len(), 10);
 }
