@@ -328,10 +328,142 @@ fn examples(doc: &Yaml) -> Result<String, String> {
     Ok(format!("vec![{}]", items.join(",\n            ")))
 }
 
+/// The chatbot formats a conversation-flow rule says it checks or not (`formats:`), by the
+/// names `Dialect::key` gives them (`the_formats_are_those_of_the_dialects` holds the two
+/// equal). A rule's checks run only on the flows of the formats it checks.
+const FORMATS: [&str; 5] = ["walint", "rapidpro", "typebot", "twilio-studio", "n8n"];
+
+/// How many single-character edits turn `a` into `b`.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (previous + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            previous = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// "; did you mean `rapidpro`?" for a format name close to a known one.
+fn format_hint(name: &str) -> String {
+    FORMATS
+        .iter()
+        .map(|known| (edits(&name.to_ascii_lowercase(), known), known))
+        .filter(|(distance, known)| *distance <= (known.len() / 3).max(2))
+        .min()
+        .map_or(String::new(), |(_, known)| {
+            format!("; did you mean `{known}`?")
+        })
+}
+
+/// A rule's `formats:`, `{checked: [NAME...], not_checked: {NAME: why}}`, naming each format
+/// of [`FORMATS`] once: the `Coverage` list the catalogue keeps (in [`FORMATS`] order) and the
+/// mask of the formats checked (bit i for `FORMATS[i]`). A rule of another category without
+/// it checks every format.
+fn formats(doc: &Yaml) -> Result<(String, u8), String> {
+    let all = (1u8 << FORMATS.len()) - 1;
+    let Some(written) = doc.get("formats") else {
+        if doc.text("category") == Some("conversation-flow") {
+            return Err(format!(
+                "a conversation-flow rule says which formats it checks: `formats: {{checked: [...], not_checked: {{FORMAT: why not}}}}`, naming each of {}",
+                FORMATS.join(", ")
+            ));
+        }
+        return Ok(("Vec::new()".into(), all));
+    };
+    let Yaml::Map(entries) = written else {
+        return Err("`formats` is a mapping with `checked` and `not_checked`".into());
+    };
+    let mut why: Vec<Option<Option<String>>> = vec![None; FORMATS.len()];
+    let mut say = |name: &str, reason: Option<String>| -> Result<(), String> {
+        let Some(index) = FORMATS.iter().position(|f| *f == name) else {
+            return Err(format!(
+                "`formats`: unknown format `{name}`{} (the formats are {})",
+                format_hint(name),
+                FORMATS.join(", ")
+            ));
+        };
+        if why[index].is_some() {
+            return Err(format!("`formats` names `{name}` twice"));
+        }
+        why[index] = Some(reason);
+        Ok(())
+    };
+    for (key, value) in entries {
+        match (key.as_str(), value) {
+            ("checked", Yaml::Seq(names)) => {
+                for name in names {
+                    let Yaml::Scalar(name) = name else {
+                        return Err("`formats.checked` lists format names".into());
+                    };
+                    say(name, None)?;
+                }
+            }
+            ("not_checked", Yaml::Map(reasons)) => {
+                for (name, reason) in reasons {
+                    match reason {
+                        Yaml::Scalar(reason) if !reason.trim().is_empty() && !reason.contains('\n') => {
+                            say(name, Some(reason.trim().to_string()))?
+                        }
+                        _ => {
+                            return Err(format!(
+                                "`formats.not_checked.{name}` says in one line why the rule does not apply to the format"
+                            ))
+                        }
+                    }
+                }
+            }
+            ("checked", _) => return Err("`formats.checked` is a list of format names".into()),
+            ("not_checked", _) => {
+                return Err(
+                    "`formats.not_checked` maps a format name to why it is not checked".into(),
+                )
+            }
+            (other, _) => {
+                let hint = ["checked", "not_checked"]
+                    .iter()
+                    .find(|k| edits(other, k) <= 3)
+                    .map_or(String::new(), |k| format!("; did you mean `{k}`?"));
+                return Err(format!(
+                    "`formats`: unknown key `{other}`{hint} (checked, not_checked)"
+                ));
+            }
+        }
+    }
+    let mut coverage = Vec::new();
+    let mut mask = 0u8;
+    for (index, (format, said)) in FORMATS.iter().zip(why).enumerate() {
+        let Some(reason) = said else {
+            return Err(format!(
+                "`formats` does not say whether the rule checks `{format}`: list it under `checked`, or say why not under `not_checked`"
+            ));
+        };
+        if reason.is_none() {
+            mask |= 1 << index;
+        }
+        coverage.push(format!(
+            "Coverage {{ format: {}.to_string(), not_checked: {} }}",
+            literal(format),
+            match reason {
+                Some(reason) => format!("Some({}.to_string())", literal(&reason)),
+                None => "None".into(),
+            }
+        ));
+    }
+    Ok((format!("vec![{}]", coverage.join(", ")), mask))
+}
+
 /// The rule document as the `RuleDoc` the catalogue reads from it, so a run does not parse
 /// 200 KB of YAML at start-up; `the_generated_rules_are_those_the_documents_read_as` keeps the
 /// two readings equal.
-fn rule_doc(doc: &Yaml, options: &[RuleOption]) -> Result<String, String> {
+fn rule_doc(doc: &Yaml, options: &[RuleOption], formats: &str) -> Result<String, String> {
     let severity = match doc.text("severity") {
         Some("error") => "Severity::Error",
         Some("warning") => "Severity::Warning",
@@ -349,7 +481,7 @@ fn rule_doc(doc: &Yaml, options: &[RuleOption]) -> Result<String, String> {
         .map(option_doc)
         .collect::<Result<Vec<_>, String>>()?;
     Ok(format!(
-        "        RuleDoc {{\n            id: RuleId(0),\n            code: Arc::from({}),\n            name: Arc::from({}),\n            severity: {severity},\n            category: {}.to_string(),\n            summary: {}.to_string(),\n            rationale: {}.to_string(),\n            fix: {}.to_string(),\n            autofix: {autofix},\n            sources: {},\n            controls: {},\n            security_severity: {},\n            options: vec![{}],\n            examples: {},\n        }},\n",
+        "        RuleDoc {{\n            id: RuleId(0),\n            code: Arc::from({}),\n            name: Arc::from({}),\n            severity: {severity},\n            category: {}.to_string(),\n            summary: {}.to_string(),\n            rationale: {}.to_string(),\n            fix: {}.to_string(),\n            autofix: {autofix},\n            sources: {},\n            controls: {},\n            security_severity: {},\n            options: vec![{}],\n            examples: {},\n            formats: {formats},\n        }},\n",
         text_field(doc, "code")?,
         text_field(doc, "name")?,
         text_field(doc, "category")?,
@@ -385,6 +517,7 @@ fn main() {
     let mut codes = String::new();
     let mut options = String::new();
     let mut docs = String::new();
+    let mut masks = String::new();
     for (index, file) in names.iter().enumerate() {
         let path = Path::new(&root).join("rules").join(file);
         let text =
@@ -417,7 +550,9 @@ fn main() {
         for option in &rule_options {
             options.push_str(&accessor(code, option).unwrap_or_else(|e| fail(e)));
         }
-        docs.push_str(&rule_doc(&doc, &rule_options).unwrap_or_else(|e| fail(e)));
+        let (coverage, mask) = formats(&doc).unwrap_or_else(|e| fail(e));
+        let _ = write!(masks, "{mask:#07b}, ");
+        docs.push_str(&rule_doc(&doc, &rule_options, &coverage).unwrap_or_else(|e| fail(e)));
     }
     // The catalogue's SHA-256 that reports state: every rule document (name and text, NUL
     // after each, in file order), then controls.yaml.
@@ -449,12 +584,17 @@ fn main() {
          pub const BUILTIN_RULES: usize = {};\n\n\
          /// The codes of the built-in rules, by id.\n\
          const BUILTIN_CODES: [&str; BUILTIN_RULES] = [{codes}];\n\n\
+         /// The chatbot formats a rule's `formats:` may name, in the order of the masks' bits.\n\
+         pub const FORMAT_NAMES: [&str; {}] = {FORMATS:?};\n\n\
+         /// The formats each built-in rule checks, by id: bit i for `FORMAT_NAMES[i]`.\n\
+         const CHECKED_FORMATS: [u8; BUILTIN_RULES] = [{masks}];\n\n\
          impl RuleId {{\n{ids}}}\n\n\
          /// The built-in rules as their documents read, in code order.\n\
          fn builtin_rule_docs() -> Vec<RuleDoc> {{\n    vec![\n{docs}    ]\n}}\n\n\
          /// The options of the built-in rules, typed, with the defaults and ranges of their YAML.\n\
          pub mod options {{\n    use super::{{IntegerOption, NumberOption, RuleId}};\n\n{options}}}\n",
-        names.len()
+        names.len(),
+        FORMATS.len(),
     );
     let out = Path::new(&env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("catalogue.rs");
     if let Err(error) = fs::write(&out, code) {

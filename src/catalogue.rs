@@ -32,6 +32,14 @@ impl RuleId {
     pub fn is_builtin(self) -> bool {
         self.index() < BUILTIN_RULES
     }
+
+    /// Whether the rule checks flows of the chatbot format `FORMAT_NAMES[format]` (its
+    /// document's `formats:`); a rule defined at run time checks every format.
+    pub fn checks_format(self, format: usize) -> bool {
+        CHECKED_FORMATS
+            .get(self.index())
+            .is_none_or(|mask| mask & (1 << format) != 0)
+    }
 }
 
 /// A built-in rule shows as its code (`WA201`), one defined at run time as its index.
@@ -281,6 +289,18 @@ pub struct RuleDoc {
     pub security_severity: Option<f64>,
     pub options: Vec<OptionDoc>,
     pub examples: Vec<Example>,
+    /// For a conversation-flow rule, whether it checks each chatbot format ([`FORMAT_NAMES`]
+    /// order, `formats:` in its document); empty for the other rules, which read every format.
+    pub formats: Vec<Coverage>,
+}
+
+/// Whether a rule checks the flows of one chatbot format, and if not, why not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    /// Its name in [`FORMAT_NAMES`]: `rapidpro`.
+    pub format: String,
+    /// Why the rule does not apply to the format, when it does not (one line).
+    pub not_checked: Option<String>,
 }
 
 impl RuleDoc {
@@ -371,12 +391,17 @@ pub const OPTION_FIELDS: &[&str] = &["name", "type", "default", "min", "max", "d
 /// The fields of an example of a rule document.
 pub const EXAMPLE_FIELDS: &[&str] = &["kind", "description", "files", "expect"];
 
-/// A policy clause or practice that rules evidence (`rules/controls.yaml`).
+/// A policy clause or practice that rules evidence (`rules/controls.yaml`), or a team's own
+/// control, defined by a custom rule file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Control {
     pub id: String,
     pub title: String,
+    /// Where the policy is written; may be empty for a team's own control.
     pub source: String,
+    /// What a team's own control asks for; empty for those of rules/controls.yaml, whose
+    /// title says it.
+    pub description: String,
 }
 
 pub const CONTROLS: &str = include_str!("../rules/controls.yaml");
@@ -447,7 +472,7 @@ impl Catalogue {
         {
             let known = self.controls.iter().map(|c| c.id.as_str());
             return Err(format!(
-                "unknown control `{unknown}` (rules/controls.yaml){}",
+                "unknown control `{unknown}` (not in rules/controls.yaml, and no rule file defines it){}",
                 crate::suggest::did_you_mean(unknown, known)
             ));
         }
@@ -457,6 +482,27 @@ impl Catalogue {
         rule.id = id;
         self.rules.push(rule);
         Ok(id)
+    }
+
+    /// Takes in a team's own control (defined by a custom rule file), which rules may then
+    /// cite. The same control defined again (in another file, or by a nested config) is the
+    /// one control; a different one under an id taken is an error.
+    pub fn define_control(&mut self, control: Control) -> Result<(), String> {
+        match self.controls.iter().find(|c| c.id == control.id) {
+            Some(same) if *same == control => Ok(()),
+            Some(other) if other.description.is_empty() => Err(format!(
+                "control `{}` is walint's own (rules/controls.yaml): cite it by its id alone",
+                control.id
+            )),
+            Some(_) => Err(format!(
+                "control `{}` is defined twice, with different titles, descriptions or sources",
+                control.id
+            )),
+            None => {
+                self.controls.push(control);
+                Ok(())
+            }
+        }
     }
 
     /// Takes in a rule another catalogue defined at run time (a nested config's custom rule):
@@ -500,11 +546,37 @@ impl Catalogue {
     }
 }
 
+/// A built-in rule document as the catalogue reads it: a custom rule's fields and
+/// `formats:`, which build.rs checks (each format named once, under `checked` or with the
+/// reason under `not_checked`).
 #[cfg(test)]
 fn parse_rule(text: &str) -> Result<RuleDoc, String> {
     let tree = parse(text, Format::Yaml).map_err(|e| e.message)?;
     let root = *tree.documents.first().ok_or("empty document")?;
-    read_rule(&tree, root, &[]).map_err(|e| e.message)
+    let mut rule = read_rule(&tree, root, &["formats"]).map_err(|e| e.message)?;
+    if let Some(formats) = tree.get(root, "formats") {
+        let checked = tree
+            .get(formats, "checked")
+            .map_or(&[][..], |c| tree.items(c));
+        let not_checked = tree
+            .get(formats, "not_checked")
+            .map_or(&[][..], |n| tree.entries(n));
+        rule.formats = FORMAT_NAMES
+            .iter()
+            .map(|format| Coverage {
+                format: format.to_string(),
+                not_checked: match checked.iter().any(|&c| tree.as_str(c) == Some(format)) {
+                    true => None,
+                    false => not_checked
+                        .iter()
+                        .find(|e| e.key == *format)
+                        .and_then(|e| tree.as_str(e.value))
+                        .map(|why| why.trim().to_string()),
+                },
+            })
+            .collect();
+    }
+    Ok(rule)
 }
 
 /// A problem of a rule document, at the key or value it is about.
@@ -593,6 +665,13 @@ pub fn read_rule(tree: &Tree, root: NodeId, extra: &[&str]) -> Result<RuleDoc, R
             .iter()
             .map(|&item| match tree.value(item) {
                 Value::String(s) => Ok(s.clone()),
+                // A custom rule's own control, defined where it is cited (`{id, title,
+                // description}`): cited by its id here; the custom rule reader defines it.
+                Value::Map(_) if key == "controls" => tree
+                    .get(item, "id")
+                    .and_then(|n| tree.as_str(n))
+                    .map(str::to_string)
+                    .ok_or_else(|| wrong(item)),
                 _ => Err(wrong(item)),
             })
             .collect()
@@ -643,6 +722,7 @@ pub fn read_rule(tree: &Tree, root: NodeId, extra: &[&str]) -> Result<RuleDoc, R
             .transpose()?,
         options,
         examples,
+        formats: Vec::new(),
     })
 }
 
@@ -685,6 +765,7 @@ fn parse_controls(document: &str) -> Result<(Vec<Control>, String), String> {
                 id: text(&tree, item, "id")?,
                 title: text(&tree, item, "title")?,
                 source: text(&tree, item, "source")?,
+                description: String::new(),
             })
         })
         .collect::<Result<_, String>>()?;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::baseline::{self, Anchor, BaselineFile, Recording};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use crate::catalogue::{self, Catalogue, ExampleKind};
@@ -247,22 +248,23 @@ struct Stdout {
     handle: Result<std::fs::File, io::Error>,
 }
 
-/// Whether `file` is the stand-in Rust's runtime puts in place of a standard descriptor that
-/// was closed when the program started: `/dev/null`, opened read and write. (A shell's
-/// `> /dev/null` opens it write-only, and stays a sink.)
-#[cfg(unix)]
-fn closed_at_start(file: &std::fs::File) -> bool {
-    use std::os::fd::AsRawFd;
-    use std::os::unix::fs::{FileTypeExt, MetadataExt};
-    let (Ok(out), Ok(null)) = (file.metadata(), std::fs::metadata("/dev/null")) else {
-        return false;
-    };
-    // SAFETY: F_GETFL reads the flags of a descriptor `file` owns; no memory is involved.
-    let flags = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETFL) };
-    out.file_type().is_char_device()
-        && out.rdev() == null.rdev()
-        && flags >= 0
-        && flags & libc::O_ACCMODE == libc::O_RDWR
+/// Whether descriptor 1 was closed when the process started. Rust's runtime puts `/dev/null`
+/// in the place of a closed standard descriptor before `main`, and afterwards that stand-in
+/// cannot be told from a `/dev/null` the caller chose (Python's `subprocess.DEVNULL` opens it
+/// read and write, as the runtime does); so the binary probes the descriptor before the
+/// runtime starts (see `src/main.rs`) and records what it saw here.
+static STDOUT_CLOSED_AT_START: AtomicBool = AtomicBool::new(false);
+
+/// Records whether descriptor 1 is open. The binary calls it from a constructor that runs
+/// before Rust's runtime; it touches no part of the standard library that needs the runtime.
+pub fn probe_standard_output() {
+    #[cfg(unix)]
+    {
+        // SAFETY: F_GETFD reads the flags of descriptor 1, which need not be open; no memory
+        // is involved.
+        let closed = unsafe { libc::fcntl(1, libc::F_GETFD) } == -1;
+        STDOUT_CLOSED_AT_START.store(closed, Ordering::Relaxed);
+    }
 }
 
 impl Stdout {
@@ -277,7 +279,7 @@ impl Stdout {
                 .try_clone_to_owned()
                 .map(std::fs::File::from)
                 .and_then(|file| {
-                    if closed_at_start(&file) {
+                    if STDOUT_CLOSED_AT_START.load(Ordering::Relaxed) {
                         Err(io::Error::from_raw_os_error(libc::EBADF))
                     } else {
                         Ok(file)
@@ -1870,13 +1872,30 @@ fn rules(format: RulesFormat, catalogue: &Catalogue, out: &mut Stdout) -> Result
                 .rules()
                 .iter()
                 .map(|r| {
-                    serde_json::json!({
+                    let mut rule = serde_json::json!({
                         "code": &*r.code,
                         "name": &*r.name,
                         "severity": r.severity,
                         "category": r.category,
                         "summary": r.summary,
-                    })
+                    });
+                    // A conversation-flow rule says which chatbot formats it checks.
+                    if !r.formats.is_empty() {
+                        let checked: Vec<&str> = r
+                            .formats
+                            .iter()
+                            .filter(|c| c.not_checked.is_none())
+                            .map(|c| c.format.as_str())
+                            .collect();
+                        let not_checked: serde_json::Map<String, serde_json::Value> = r
+                            .formats
+                            .iter()
+                            .filter_map(|c| Some((c.format.clone(), c.not_checked.clone()?.into())))
+                            .collect();
+                        rule["formats"] =
+                            serde_json::json!({"checked": checked, "not_checked": not_checked});
+                    }
+                    rule
                 })
                 .collect();
             let mut text = serde_json::to_string_pretty(&serde_json::json!({ "rules": rules }))
@@ -1921,6 +1940,15 @@ fn explain(rule: &str, catalogue: &Catalogue, out: &mut Stdout) -> Result<u8, Fa
     );
     text.push_str(doc.autofix_text());
     text.push('\n');
+    if !doc.formats.is_empty() {
+        text.push_str("\nFormats\n");
+        for coverage in &doc.formats {
+            match &coverage.not_checked {
+                None => text.push_str(&format!("  {}: checked\n", coverage.format)),
+                Some(why) => text.push_str(&format!("  {}: not checked: {why}\n", coverage.format)),
+            }
+        }
+    }
     if !doc.options.is_empty() {
         text.push_str("\nOptions (walint.yaml `rules:`)\n");
         for option in &doc.options {

@@ -45,6 +45,7 @@ pub const OPT_OUT_WORDING: DataFile = data_file!("opt_out_wording.yaml");
 pub const PROMOTIONAL_WORDING: DataFile = data_file!("promotional_wording.yaml");
 pub const SENSITIVE_REQUESTS: DataFile = data_file!("sensitive_requests.yaml");
 pub const COMMERCE_WORDING: DataFile = data_file!("commerce_wording.yaml");
+pub const ON_PREMISES: DataFile = data_file!("on_premises.yaml");
 
 /// Reads a data file into its type. A file that does not fit its type reads as the type's
 /// default; `every_data_file_loads` keeps that from shipping.
@@ -128,6 +129,43 @@ pub struct VerifyTokens {
 pub struct WebhookHosts {
     pub local_suffixes: Vec<String>,
     pub tunnel_suffixes: Vec<String>,
+}
+
+/// `on_premises.yaml`: what identifies the On-Premises API (WA408), each marker with what it
+/// is and the page that says so.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnPremises {
+    pub sunset: String,
+    pub sunset_source: String,
+    pub paths: Vec<OnPremisesPath>,
+    pub self_hosted_paths: Vec<OnPremisesPath>,
+    pub hosts: Vec<OnPremisesHost>,
+    pub images: Vec<OnPremisesImage>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnPremisesPath {
+    pub path: String,
+    pub what: String,
+    pub source: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnPremisesHost {
+    pub host: String,
+    pub what: String,
+    pub source: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnPremisesImage {
+    pub image: String,
+    pub what: String,
+    pub source: String,
 }
 
 /// `webhook_fields.yaml`: the fields a WhatsApp Business Account webhook can subscribe to.
@@ -294,6 +332,18 @@ mod tests {
             }
         }
         assert!(commerce.areas.entries().iter().all(|(_, c)| !c.is_empty()));
+        let on_premises: OnPremises = loads(ON_PREMISES);
+        assert!(crate::date::Date::parse(&on_premises.sunset).is_some());
+        let sources = on_premises
+            .paths
+            .iter()
+            .chain(&on_premises.self_hosted_paths)
+            .map(|p| &p.source)
+            .chain(on_premises.hosts.iter().map(|h| &h.source))
+            .chain(on_premises.images.iter().map(|i| &i.source));
+        for source in sources.chain([&on_premises.sunset_source]) {
+            assert!(source.starts_with("https://"), "{source}");
+        }
     }
 
     #[test]
@@ -310,6 +360,7 @@ mod tests {
             PROMOTIONAL_WORDING,
             SENSITIVE_REQUESTS,
             COMMERCE_WORDING,
+            ON_PREMISES,
             // Read into the WhatsApp Flow model's catalogue (`model::whatsapp_flow::catalogue`).
             FLOW_JSON_VERSIONS,
             WHATSAPP_FLOW_COMPONENTS,

@@ -16,7 +16,9 @@ use serde_json::{json, Map, Value};
 use crate::catalogue::{Catalogue, OptionType, RuleDoc, Severity};
 use crate::catalogue::{CATEGORIES, EXAMPLE_FIELDS, FIELDS, OPTION_FIELDS, REQUIRED_FIELDS};
 use crate::config::{self, FailOn};
-use crate::custom::{Casing, FUNCTIONS, KIND_NAMES, MATCH_KEYS, THEN_KEYS};
+use crate::custom::{
+    Casing, CONTROL_KEYS, FUNCTIONS, KIND_NAMES, MATCH_KEYS, STEP_KEYS, THEN_KEYS,
+};
 use crate::model::campaign::{TIERS, WINDOW_UNITS};
 use crate::model::flow::{Channel, Duration, MenuStyle, NodeType};
 use crate::model::reader::Keyword;
@@ -784,11 +786,42 @@ fn function_option(option: &str) -> Value {
         "schema" => {
             json!({"type": ["object", "boolean"], "description": "The JSON Schema the value must be valid against (its `$schema` chooses the draft; 2020-12 without one)"})
         }
+        // `to` (the steps every path from the entry leads to), `through` (the steps each of
+        // those paths passes first), `step` (one of which is reachable).
+        "to" | "through" | "step" => json!({"$ref": "#/definitions/step"}),
         _ => json!({
             "description": format!("Phrases, or phrases by language (`en: [...]`, `de: [...]`): {}", if option == "any" { "one of them must be in the text" } else { "none of them may be" }),
             "anyOf": [phrases.clone(), {"type": "object", "additionalProperties": phrases}],
         }),
     }
+}
+
+/// Which steps of a conversation flow a conversation function names: all the conditions
+/// written hold.
+fn step_matcher() -> Value {
+    let kinds: Vec<&str> = NodeType::ALL.iter().map(|(name, _)| *name).collect();
+    let phrases = json!({"anyOf": [
+        {"type": "string"},
+        {"type": "array", "items": {"type": "string"}, "minItems": 1},
+    ]});
+    let mut matcher = object(
+        "Which steps of the flow: all the conditions written hold",
+        STEP_KEYS
+            .iter()
+            .map(|&key| {
+                let schema = match key {
+                    "kind" => one_or_list("The step's kind", json!({"type": "string", "enum": kinds})),
+                    "id" => text_pattern("A regular expression the step's id (its name or label) matches"),
+                    "template" => text_pattern("A regular expression the name of the template the step sends matches"),
+                    _ => json!({"description": "Phrases one of which a text of the step has (case-folded, on word boundaries)", "anyOf": phrases["anyOf"]}),
+                };
+                (key, schema)
+            })
+            .collect(),
+        &[],
+    );
+    matcher["minProperties"] = json!(1);
+    matcher
 }
 
 fn text_pattern(description: &str) -> Value {
@@ -837,6 +870,30 @@ fn then_clause() -> Value {
     clause
 }
 
+/// A control id: upper-case words of letters and digits joined by `-` (ACME-SUPPORT), as the
+/// custom rule reader takes them.
+const CONTROL_ID: &str = "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$";
+
+/// A team's own control, defined in a rule file's `controls:`.
+fn own_control() -> Value {
+    object(
+        "A team's own control, defined here: every rule of the run may cite it by its id",
+        CONTROL_KEYS
+            .iter()
+            .map(|&key| {
+                let schema = match key {
+                    "id" => json!({"type": "string", "pattern": CONTROL_ID, "description": "Its id: upper-case words joined by `-`, such as ACME-SUPPORT"}),
+                    "title" => non_blank("One line: the policy or practice"),
+                    "description" => non_blank("What it asks for"),
+                    _ => text_pattern("Where the policy is written (optional)"),
+                };
+                (key, schema)
+            })
+            .collect(),
+        &["id", "title", "description"],
+    )
+}
+
 fn custom_rule_schema(catalogue: &Catalogue) -> Value {
     let kinds: Vec<&str> = KIND_NAMES.iter().map(|(name, _)| *name).collect();
     let matcher = object(
@@ -849,6 +906,7 @@ fn custom_rule_schema(catalogue: &Catalogue) -> Value {
                     "given" => one_or_list("JSONPath queries (RFC 9535) over the document as written: the values to check (default `$`)", json!({"type": "string"})),
                     "where" => one_or_list("Conditions the document must meet, all of them: `FIELD == VALUE` or `FIELD != VALUE`", json!({"type": "string", "pattern": "==|!="})),
                     "then" => one_or_list("The functions each found value must pass", json!({"$ref": "#/definitions/then"})),
+                    "model" => boolean("`given` and `where` read a conversation flow's format-neutral model (any input format) instead of the document as written"),
                     _ => text_pattern("The finding's message: `{value}`, `{path}`, `{document}` and `{reason}` are filled in"),
                 };
                 (key, schema)
@@ -901,7 +959,11 @@ fn custom_rule_schema(catalogue: &Catalogue) -> Value {
                 "fix" => non_blank("How to fix a finding"),
                 "autofix" => json!({"type": "string", "enum": ["safe", "unsafe"], "description": "Whether its findings carry a mechanical fix"}),
                 "sources" => strings("Where the policy is written; the first is SARIF's helpUri"),
-                "controls" => json!({"type": "array", "items": {"type": "string", "enum": controls}, "description": "The controls of rules/controls.yaml the rule evidences"}),
+                "controls" => json!({"type": "array", "description": "The controls the rule evidences: ids of rules/controls.yaml or of the team's own controls, or a control of the team's defined here", "items": {"anyOf": [
+                    {"type": "string", "enum": controls, "description": "A control of rules/controls.yaml"},
+                    {"type": "string", "pattern": CONTROL_ID, "description": "A team's own control, defined by a rule file of the run"},
+                    own_control(),
+                ]}}),
                 "security_severity" => json!({"type": "number", "exclusiveMinimum": 0, "maximum": 10, "description": "For a security rule: a CVSS score, above 0.0 and at most 10.0 with one decimal"}),
                 "options" => json!({"type": "array", "items": option, "description": "The rule's options"}),
                 _ => json!({"type": "array", "items": example, "description": "Failing and passing examples: `walint test` runs them"}),
@@ -915,7 +977,7 @@ fn custom_rule_schema(catalogue: &Catalogue) -> Value {
         properties,
         &[REQUIRED_FIELDS, &["match"]].concat(),
     );
-    schema["definitions"] = json!({"then": then_clause()});
+    schema["definitions"] = json!({"then": then_clause(), "step": step_matcher()});
     schema
 }
 

@@ -143,6 +143,57 @@ fn passing_examples_are_clean_of_every_rule() {
     }
 }
 
+/// The chatbot formats an example's files are written in, as the readers recognise them.
+fn formats_of(example: &Example) -> BTreeSet<&'static str> {
+    let mut formats = BTreeSet::new();
+    for (name, text) in &example.files {
+        let Some(format) = walint::source::Format::from_path(name) else {
+            continue;
+        };
+        let Ok(tree) = walint::source::parse(text, format) else {
+            continue;
+        };
+        for document in walint::formats::read(&tree).documents {
+            if let walint::model::Document::Flow(flow) = document {
+                formats.insert(flow.dialect.key());
+            }
+        }
+    }
+    formats
+}
+
+/// A rule's `formats:` is what its examples show: each format it checks has a failing and a
+/// passing example written in it (which the tests above run), and no example is written in a
+/// format it does not check (where the engine does not run it).
+#[test]
+fn the_formats_a_rule_checks_are_those_its_examples_are_written_in() {
+    let catalogue = builtin().unwrap();
+    let mut problems = Vec::new();
+    for rule in catalogue.rules().iter().filter(|r| !r.formats.is_empty()) {
+        let checked: BTreeSet<&str> = rule
+            .formats
+            .iter()
+            .filter(|c| c.not_checked.is_none())
+            .map(|c| c.format.as_str())
+            .collect();
+        for kind in [ExampleKind::Failing, ExampleKind::Passing] {
+            let shown: BTreeSet<&str> = rule
+                .examples
+                .iter()
+                .filter(|e| e.kind == kind)
+                .flat_map(formats_of)
+                .collect();
+            if shown != checked {
+                problems.push(format!(
+                    "{}: checks {checked:?}, its {kind:?} examples are written in {shown:?}",
+                    rule.code
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn catalogue_files_are_named_after_their_code() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules");

@@ -369,6 +369,31 @@ fn explain_shows_the_whole_entry() {
 }
 
 #[test]
+fn explain_and_rules_say_which_chatbot_formats_a_flow_rule_checks() {
+    let text = stdout(&walint(&["explain", "WA210"]));
+    assert!(text.contains(
+        "\nFormats\n  walint: checked\n  rapidpro: not checked: STOP is a keyword trigger"
+    ));
+    assert!(text.contains("\n  n8n: not checked: n8n has no global keywords"));
+    // A rule about templates reads every format and says nothing of them.
+    assert!(!stdout(&walint(&["explain", "WA101"])).contains("Formats"));
+    let value = common::json_of(&walint(&["rules", "--format", "json"]));
+    let rules = value["rules"].as_array().unwrap();
+    let wa203 = rules.iter().find(|r| r["code"] == "WA203").unwrap();
+    assert_eq!(
+        wa203["formats"]["checked"],
+        serde_json::json!(["walint", "rapidpro", "typebot", "twilio-studio", "n8n"])
+    );
+    let wa201 = rules.iter().find(|r| r["code"] == "WA201").unwrap();
+    assert!(wa201["formats"]["not_checked"]["n8n"]
+        .as_str()
+        .unwrap()
+        .contains("no menu"));
+    let wa101 = rules.iter().find(|r| r["code"] == "WA101").unwrap();
+    assert!(wa101.get("formats").is_none());
+}
+
+#[test]
 fn init_writes_a_starter_config_once() {
     let dir = tempfile::tempdir().unwrap();
     let first = walint_in(dir.path(), &["init"]);

@@ -302,3 +302,36 @@ fn a_rule_turned_off_in_the_config_is_not_reported_even_when_it_reads_whole_file
     assert!(!others.is_empty(), "{before:?}");
     assert_eq!(after.iter().collect::<Vec<_>>(), others);
 }
+
+#[test]
+fn on_premises_api_markers_are_errors_after_the_sunset_and_warnings_before() {
+    let f = "tests/fixtures/on_premises";
+    let after = walint(&["check", f, "--no-config", "--format", "concise"]);
+    assert_eq!(after.status.code(), Some(1));
+    // The self-hosted `/v1/messages` is only likely: a warning; the Cloud API and Vonage's
+    // public `/v1/messages` in cloud.yaml are nothing.
+    assert_eq!(
+        locations(&after),
+        [
+            format!("{f}/price_drop.yaml:12:22: error[WA408]"),
+            format!("{f}/price_drop.yaml:14:17: error[WA408]"),
+            format!("{f}/restock_alert.yaml:12:39: error[WA408]"),
+            format!("{f}/restock_alert.yaml:13:42: warning[WA408]"),
+        ]
+    );
+    assert!(stdout(&after).contains(
+        "`/v1/users/login` on `wa.acme.internal:9090` is the On-Premises client's login: Meta sunset the On-Premises API on 2025-10-23"
+    ));
+    // 2025-06-01: the sunset is still ahead, and said with its date.
+    let before = walint_at(
+        "1748736000",
+        &["check", f, "--no-config", "--format", "concise"],
+    );
+    let found = locations(&before);
+    assert_eq!(found.len(), 4, "{found:?}");
+    assert!(
+        found.iter().all(|l| l.ends_with("warning[WA408]")),
+        "{found:?}"
+    );
+    assert!(stdout(&before).contains("Meta sunsets the On-Premises API on 2025-10-23"));
+}

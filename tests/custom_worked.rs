@@ -1,4 +1,4 @@
-//! The five worked rules of docs/custom-rules.md are tests: the rule files of
+//! The seven worked rules of docs/custom-rules.md are tests: the rule files of
 //! tests/fixtures/custom/worked are the documented text exactly, `walint test` validates each
 //! of their examples, and `walint check` there finds what the page shows.
 
@@ -49,7 +49,9 @@ fn the_fixture_rule_files_are_the_documented_text() {
         documented.keys().collect::<Vec<_>>(),
         [
             "agent-keyword.yaml",
+            "agent-told.yaml",
             "brand-tone.yaml",
+            "privacy-before-promo.yaml",
             "stop-footer.yaml",
             "templates-per-category.yaml",
             "webhook-hosts.yaml"
@@ -84,7 +86,7 @@ fn walint_check_finds_what_the_page_shows() {
     insta::assert_snapshot!(text);
     let page = page();
     let findings: Vec<&str> = text.lines().filter(|l| l.contains('[')).collect();
-    assert_eq!(findings.len(), 5, "{text}");
+    assert_eq!(findings.len(), 7, "{text}");
     let shown = format!("```text\n{}\n```", findings.join("\n"));
     assert!(
         page.contains(&shown),

@@ -168,6 +168,17 @@ fn a_report_that_cannot_be_written_is_exit_2_with_the_reason() {
     // /dev/null is a sink the user chose: the exit code is the run's.
     let output = walint_sh(dir.path(), "exec \"$0\" \"$@\" > /dev/null", &["check"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    // Opened read and write, as Python's `subprocess.DEVNULL` and Rust's `Stdio::null()` open
+    // it, it is still the caller's sink, not a closed stdout.
+    let output = walint_sh(dir.path(), "exec \"$0\" \"$@\" 1<> /dev/null", &["check"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("walint"))
+        .current_dir(dir.path())
+        .arg("check")
+        .stdout(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
 }
 
 #[cfg(unix)]

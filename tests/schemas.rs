@@ -436,7 +436,7 @@ fn the_readme_snippets_name_the_schemas_walint_init_writes() {
     );
 }
 
-/// Every custom rule file of the fixtures (the five worked rules of docs/custom-rules.md among
+/// Every custom rule file of the fixtures (the seven worked rules of docs/custom-rules.md among
 /// them) validates against schemas/custom-rule.json, and the bad one is rejected by both at its
 /// misspelt function.
 #[test]

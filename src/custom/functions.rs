@@ -63,6 +63,8 @@ pub const FUNCTIONS: &[(&str, &[&str])] = &[
     ("xor", &["properties"]),
     ("contains_phrase", &["any", "none"]),
     ("json_schema", &["schema"]),
+    ("every_path_passes", &["to", "through"]),
+    ("reachable", &["step"]),
 ];
 
 /// The keys of `casing`'s `separator` option.

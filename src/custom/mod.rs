@@ -1,11 +1,14 @@
 //! Custom rules: a team's own rules, written as data beside its configuration
 //! (`custom_rules:` in walint.yaml). Each rule file holds one rule in the schema of
 //! `rules/WA*.yaml` plus a `match` block: the kinds of document it reads, JSONPath queries
-//! (`given`) over each document as written, conditions on the document (`where`), and the
-//! functions each found value must pass (`then`). The rules join the run's catalogue, so they
+//! (`given`) over each document as written (or over a conversation flow's format-neutral
+//! model, `model: true`), conditions on the document (`where`), and the functions each found
+//! value must pass (`then`), or conversation functions that search a flow's graph. The rules join the run's catalogue, so they
 //! are selected, configured, suppressed, baselined and reported as the built-in ones are;
 //! their findings point at the value a query found, in the user's own file.
 
+mod controls;
+mod conversation;
 mod functions;
 pub mod json;
 mod rule_file;
@@ -24,9 +27,12 @@ use crate::diagnostic::{At, Finding};
 use crate::model::{Document, LanguageCode};
 use crate::source::{parse, Entry, Format, LineIndex, NodeId, Span, Tree, Value, MAX_FILE_BYTES};
 
+use conversation::ModelJson;
 use functions::{Failure, Function};
 use rule_file::{Field, Matcher};
 
+pub use controls::CONTROL_KEYS;
+pub use conversation::STEP_KEYS;
 pub use functions::{Casing, FUNCTIONS};
 pub use rule_file::{KIND_NAMES, MATCH_KEYS, THEN_KEYS};
 
@@ -87,6 +93,19 @@ pub fn load(
         return Ok(Loaded::builtin(catalogue.clone()));
     }
     let mut extended = (**catalogue).clone();
+    // The controls the rule files define first: any rule of the run may cite them. A file
+    // that cannot be read is skipped here; reading its rule below says why.
+    for source in sources {
+        if !matches!(source.kind, RuleSourceKind::Files) {
+            continue;
+        }
+        for path in expand(root, &source.path).unwrap_or_default() {
+            if let Ok(text) = read_text(&path) {
+                define_controls(&mut extended, &text, &path)
+                    .map_err(|e| placed(&shown(&path), &text, e.span, &e.message))?;
+            }
+        }
+    }
     let mut rules = Vec::new();
     let mut from_spectral = Vec::new();
     for source in sources {
@@ -151,11 +170,22 @@ pub fn names(sources: &[RuleSource], root: &Path, path: &Path) -> bool {
     })
 }
 
-/// Loads one rule file (`walint test RULE.yaml`) into a copy of `catalogue`; `shown` names
-/// it in an error, which is at its line and column.
+/// Loads one rule file (`walint test RULE.yaml`) into a copy of `catalogue`, with the
+/// controls the rule files of its folder define; `shown` names it in an error, which is at
+/// its line and column.
 pub fn load_file(path: &Path, shown: &str, catalogue: &Arc<Catalogue>) -> Result<Loaded, String> {
     let mut extended = (**catalogue).clone();
     let text = read_text(path).map_err(|why| format!("{shown}: {why}"))?;
+    // The rule files beside it are its set: the controls they define may be cited.
+    for sibling in siblings(path) {
+        if let Ok(text) = read_text(&sibling) {
+            let shown = discover_shown(&sibling, path, shown);
+            define_controls(&mut extended, &text, &sibling)
+                .map_err(|e| placed(&shown, &text, e.span, &e.message))?;
+        }
+    }
+    define_controls(&mut extended, &text, path)
+        .map_err(|e| placed(shown, &text, e.span, &e.message))?;
     let rule =
         define(&mut extended, &text, path).map_err(|e| placed(shown, &text, e.span, &e.message))?;
     Ok(Loaded {
@@ -165,6 +195,42 @@ pub fn load_file(path: &Path, shown: &str, catalogue: &Arc<Catalogue>) -> Result
             spectral: Vec::new(),
         }),
     })
+}
+
+/// The other YAML and JSON files of a rule file's folder, sorted.
+fn siblings(path: &Path) -> Vec<PathBuf> {
+    let Some(folder) = path.parent() else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.as_path() != path
+                && p.is_file()
+                && p.extension()
+                    .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// A sibling of the rule file shown as `shown` names it: in the same folder.
+fn discover_shown(sibling: &Path, path: &Path, shown: &str) -> String {
+    let name = sibling
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let own = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    match shown.strip_suffix(own.as_str()) {
+        Some(folder) => format!("{folder}{name}"),
+        None => name,
+    }
 }
 
 fn read_text(path: &Path) -> Result<String, String> {
@@ -220,6 +286,21 @@ fn expand(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
     Ok(found)
 }
 
+/// Defines in `catalogue` the controls a rule file defines (`controls: [{id, title,
+/// description}]`). A file that does not parse defines none: defining its rule says why.
+fn define_controls(catalogue: &mut Catalogue, text: &str, path: &Path) -> Result<(), RuleError> {
+    let format = Format::from_path(&path.to_string_lossy()).unwrap_or(Format::Yaml);
+    let Ok(tree) = parse(text, format) else {
+        return Ok(());
+    };
+    for (control, span) in controls::defined(&tree)? {
+        catalogue
+            .define_control(control)
+            .map_err(|message| RuleError { span, message })?;
+    }
+    Ok(())
+}
+
 /// Reads one rule file and defines its rule in `catalogue`.
 fn define(catalogue: &mut Catalogue, text: &str, path: &Path) -> Result<CustomRule, RuleError> {
     let at_start = Span::new(0, 0);
@@ -271,17 +352,16 @@ fn define(catalogue: &mut Catalogue, text: &str, path: &Path) -> Result<CustomRu
         });
     }
     let id = catalogue.define(doc).map_err(|message| {
-        let key = if message.starts_with("unknown control") {
-            "controls"
+        let span = if message.starts_with("unknown control") {
+            // At the item that cites it: the id is the message's first `quoted` word.
+            let id = message.split('`').nth(1).unwrap_or("");
+            controls::cited_at(&tree, root, id).unwrap_or_else(|| field_span("controls"))
         } else if message.contains(" clashes with ") {
-            "code"
+            field_span("code")
         } else {
-            ""
+            field_span("")
         };
-        RuleError {
-            span: field_span(key),
-            message,
-        }
+        RuleError { span, message }
     })?;
     Ok(CustomRule { id, matcher })
 }
@@ -316,6 +396,7 @@ fn root_of(document: &Document) -> NodeId {
         Document::Webhook(w) => w.node,
         Document::Campaign(c) => c.node,
         Document::TemplatesLock(l) => l.node,
+        Document::TemplateSend(s) => s.node,
     }
 }
 
@@ -334,6 +415,7 @@ fn name_of(document: &Document) -> &str {
         Document::Flow(f) => f.name.as_ref(),
         Document::Webhook(w) => w.name.as_ref(),
         Document::Campaign(c) => c.name.as_ref(),
+        Document::TemplateSend(s) => s.name.as_ref(),
         Document::WhatsAppFlow(_) | Document::TemplatesLock(_) => None,
     };
     name.map_or("", |n| n.value.as_str())
@@ -446,39 +528,94 @@ impl CustomRules {
     ) {
         let kind = document.kind();
         let root = root_of(document);
+        let flow = match document {
+            Document::Flow(flow) => Some(flow),
+            _ => None,
+        };
         let mut as_json: Option<Json> = None;
+        let mut as_model: Option<ModelJson> = None;
         for rule in &self.rules {
             if !rule.matcher.kinds.contains(&kind) || !enabled(rule.id) {
                 continue;
             }
-            let json = as_json.get_or_insert_with(|| json::of(tree, root));
+            let model = match flow {
+                Some(flow) if rule.matcher.model => {
+                    Some(&*as_model.get_or_insert_with(|| ModelJson::of(flow)))
+                }
+                _ => None,
+            };
+            let json = match model {
+                Some(model) => &model.json,
+                None => &*as_json.get_or_insert_with(|| json::of(tree, root)),
+            };
             if !rule.matcher.filters.iter().all(|f| f.holds(json)) {
                 continue;
             }
-            for given in &rule.matcher.given {
-                for found in given.query_located(json).iter().take(MAX_FOUND) {
-                    let Some(node) = json::node_at(tree, root, found.location()) else {
-                        continue;
-                    };
-                    let key = found.location().last().map(|last| match last {
-                        PathElement::Name(name) => Json::String(name.to_string()),
-                        PathElement::Index(index) => Json::from(*index),
-                    });
-                    let on = Found {
-                        node,
-                        value: found.node(),
-                        key: key.as_ref(),
-                    };
-                    rule.check(&on, document, tree, out);
+            if !rule.matcher.then.is_empty() {
+                for given in &rule.matcher.given {
+                    for found in given.query_located(json).iter().take(MAX_FOUND) {
+                        let place = match model {
+                            Some(model) => {
+                                let pointer = found.location().to_json_pointer();
+                                Place::Model {
+                                    node: model.node(&pointer),
+                                    under: model.nearest(&pointer),
+                                    pointer,
+                                    model,
+                                }
+                            }
+                            None => match json::node_at(tree, root, found.location()) {
+                                Some(node) => Place::File(node),
+                                None => continue,
+                            },
+                        };
+                        let key = found.location().last().map(|last| match last {
+                            PathElement::Name(name) => Json::String(name.to_string()),
+                            PathElement::Index(index) => Json::from(*index),
+                        });
+                        let on = Found {
+                            place,
+                            value: found.node(),
+                            key: key.as_ref(),
+                        };
+                        rule.check(&on, document, tree, out);
+                    }
+                }
+            }
+            if let Some(flow) = flow {
+                for function in &rule.matcher.flow_checks {
+                    for failure in function.check(flow, tree) {
+                        let message = rule.message(
+                            failure.step.as_deref().unwrap_or(""),
+                            &failure.pointer,
+                            document,
+                            &failure.reason,
+                        );
+                        out.push(Finding::new(rule.id, failure.at, message));
+                    }
                 }
             }
         }
     }
 }
 
-/// A value a `given` query found, at its node.
+/// Where a value a `given` query found was read from.
+enum Place<'a> {
+    /// The node of the document as written.
+    File(NodeId),
+    /// A value of a flow's model at `pointer`: the node it was read from (`None` for a value
+    /// the model makes up, such as `format`), else the nearest value above it that has one.
+    Model {
+        node: Option<NodeId>,
+        under: NodeId,
+        pointer: String,
+        model: &'a ModelJson,
+    },
+}
+
+/// A value a `given` query found, with where it was read from.
 struct Found<'a> {
-    node: NodeId,
+    place: Place<'a>,
     value: &'a Json,
     /// The key or index it is under; `None` for the document itself.
     key: Option<&'a Json>,
@@ -491,54 +628,76 @@ impl CustomRule {
             let Some(failure) = target.check(&then.function, tree, language_of(document)) else {
                 continue;
             };
-            let template = self
-                .matcher
-                .message
-                .as_deref()
-                .unwrap_or("`{path}` {reason}");
-            let message = interpolate(
-                template,
-                &[
-                    ("value", &shown_value(target.value)),
-                    ("path", &target.pointer),
-                    ("document", name_of(document)),
-                    ("reason", &failure.reason),
-                ],
+            let message = self.message(
+                &shown_value(target.value),
+                &target.pointer,
+                document,
+                &failure.reason,
             );
             out.push(Finding::new(self.id, target.at(&failure, tree), message));
         }
     }
+
+    /// The rule's message for a finding, its fields filled in.
+    fn message(&self, value: &str, path: &str, document: &Document, reason: &str) -> String {
+        let template = self
+            .matcher
+            .message
+            .as_deref()
+            .unwrap_or("`{path}` {reason}");
+        interpolate(
+            template,
+            &[
+                ("value", value),
+                ("path", path),
+                ("document", name_of(document)),
+                ("reason", reason),
+            ],
+        )
+    }
 }
 
 /// The value a `then` clause's function reads of a found one: the value (`None`: not
-/// there), its node, its pointer, and where a missing one would be written: under the
-/// deepest key that is there.
+/// there), its node, its pointer, where a missing one would be written (under the deepest
+/// key that is there), and whether a string's bytes are those of the value as written.
 struct Target<'a> {
     value: Option<&'a Json>,
     node: Option<NodeId>,
     pointer: String,
     under: NodeId,
+    as_written: bool,
 }
 
 impl<'a> Target<'a> {
     fn of(found: &Found<'a>, field: &Field, tree: &Tree) -> Target<'a> {
-        match field {
-            Field::Itself => Target {
-                value: Some(found.value),
-                node: Some(found.node),
-                pointer: tree.pointer(found.node),
-                under: found.node,
-            },
-            Field::Key => Target {
-                value: found.key,
-                node: None,
-                pointer: tree.pointer(found.node),
-                under: found.node,
-            },
-            Field::Path(keys) => {
+        let (value, node, pointer, under) = match (&found.place, field) {
+            (
+                Place::Model {
+                    node,
+                    under,
+                    pointer,
+                    ..
+                },
+                Field::Itself,
+            ) => (Some(found.value), *node, pointer.clone(), *under),
+            (Place::Model { under, pointer, .. }, Field::Key) => {
+                (found.key, None, pointer.clone(), *under)
+            }
+            (Place::Model { pointer, model, .. }, Field::Path(keys)) => {
+                let value = keys.iter().try_fold(found.value, |v, key| v.get(key));
+                let below = format!("{pointer}/{}", keys.join("/"));
+                let node = model.node(&below).filter(|_| value.is_some());
+                let under = model.nearest(&below);
+                (value, node, below, under)
+            }
+            (&Place::File(node), Field::Itself) => {
+                (Some(found.value), Some(node), tree.pointer(node), node)
+            }
+            (&Place::File(node), Field::Key) => (found.key, None, tree.pointer(node), node),
+            (&Place::File(found_node), Field::Path(keys)) => {
                 let mut value = Some(found.value);
-                let mut node = Some(found.node);
-                let mut under = found.node;
+                let mut node = Some(found_node);
+                let mut under = found_node;
                 for key in keys {
                     // A key of a mapping, or the index of a list's item (`buttons.0.url`).
                     let index = || key.parse::<usize>().ok();
@@ -556,15 +715,26 @@ impl<'a> Target<'a> {
                 }
                 let pointer = match node {
                     Some(n) => tree.pointer(n),
-                    None => format!("{}/{}", tree.pointer(found.node), keys.join("/")),
+                    None => format!("{}/{}", tree.pointer(found_node), keys.join("/")),
                 };
-                Target {
-                    value,
-                    node: node.filter(|_| value.is_some()),
-                    pointer,
-                    under,
-                }
+                (value, node.filter(|_| value.is_some()), pointer, under)
             }
+        };
+        // Bytes of a model's text are bytes of the value as written only when the model
+        // kept the text as it is written (a platform's text may be assembled from parts).
+        let as_written = match (&found.place, node, value) {
+            (Place::File(_), _, _) => true,
+            (Place::Model { .. }, Some(n), Some(Json::String(text))) => {
+                tree.as_str(n) == Some(text.as_str())
+            }
+            _ => false,
+        };
+        Target {
+            value,
+            node,
+            pointer,
+            under,
+            as_written,
         }
     }
 
@@ -591,7 +761,8 @@ impl<'a> Target<'a> {
     /// Where a failure is: the text matched in a string, the item out of order, the value,
     /// or (for one not there, or a key) the key it would be (or is) written under.
     fn at(&self, failure: &Failure, tree: &Tree) -> At {
-        match (self.node, failure.within, failure.item) {
+        let within = failure.within.filter(|_| self.as_written);
+        match (self.node, within, failure.item) {
             (Some(n), Some((start, end)), _) => At::InString(n, start, end),
             (Some(n), None, Some(item)) => match tree.value(n) {
                 Value::Map(_) => written_keys(tree, n)

@@ -11,18 +11,26 @@ use crate::rules::wording::{ByLanguage, PhraseSet};
 use crate::source::{locate_in_string, NodeId, Span, Tree, Value};
 use crate::suggest::did_you_mean;
 
+use super::conversation::{FlowFunction, StepMatcher, STEP_KEYS};
 use super::functions::{self, Casing, Function, Pattern, Separator, FUNCTIONS, SEPARATOR_KEYS};
 use super::json;
+use crate::model::flow::NodeType;
+use crate::model::reader::Keyword;
 
 /// The compiled `match` block of a rule.
 #[derive(Debug)]
 pub struct Matcher {
     pub kinds: Vec<Kind>,
+    /// `given` and `where` read a conversation flow's format-neutral model rather than the
+    /// document as written (`model: true`).
+    pub model: bool,
     /// JSONPath queries over each document; `$` when the rule names none.
     pub given: Vec<JsonPath>,
     /// Conditions the document must meet (`category == MARKETING`), all of them.
     pub filters: Vec<Filter>,
     pub then: Vec<Then>,
+    /// The conversation functions, checked once on each flow.
+    pub flow_checks: Vec<FlowFunction>,
     /// The message, with `{value}`, `{path}`, `{document}` and `{reason}` filled in.
     pub message: Option<String>,
 }
@@ -61,7 +69,7 @@ pub enum Field {
     Path(Vec<String>),
 }
 
-pub const MATCH_KEYS: &[&str] = &["kinds", "given", "where", "then", "message"];
+pub const MATCH_KEYS: &[&str] = &["kinds", "model", "given", "where", "then", "message"];
 pub const THEN_KEYS: &[&str] = &["field", "function", "options"];
 /// The kinds of document a rule may match, as rule files name them.
 pub const KIND_NAMES: &[(&str, Kind)] = &[
@@ -73,6 +81,7 @@ pub const KIND_NAMES: &[(&str, Kind)] = &[
     ("campaign", Kind::Campaign),
     // The lock lists every template Meta holds: the one document a count of them is in.
     ("templates-lock", Kind::TemplatesLock),
+    ("template-send", Kind::TemplateSend),
 ];
 
 /// A rule file's rule and its compiled match block.
@@ -167,7 +176,7 @@ impl BlockReader<'_> {
                             error(
                                 self.span(item),
                                 format!(
-                                    "unknown kind `{name}` (template, conversation-flow, whatsapp-flow, webhook, campaign, templates-lock){}",
+                                    "unknown kind `{name}` (template, conversation-flow, whatsapp-flow, webhook, campaign, templates-lock, template-send){}",
                                     did_you_mean(name, names)
                                 ),
                             )
@@ -187,6 +196,26 @@ impl BlockReader<'_> {
                 }
             },
         };
+        let model = match tree.get(block, "model") {
+            None => false,
+            Some(node) => match tree.value(node) {
+                Value::Bool(b) => *b,
+                _ => return Err(error(self.span(node), "`model` must be true or false")),
+            },
+        };
+        let only_flows = |node: NodeId, what: &str| {
+            if kinds.iter().all(|k| *k == Kind::Flow) {
+                return Ok(());
+            }
+            let kind = tree.get(block, "kinds").unwrap_or(node);
+            Err(error(
+                self.span(kind),
+                format!("{what} reads conversation flows only: write `kinds: [conversation-flow]`"),
+            ))
+        };
+        if let Some(node) = tree.get(block, "model").filter(|_| model) {
+            only_flows(node, "`model: true`")?;
+        }
         let given = match tree.get(block, "given") {
             Some(node) => self
                 .strings(node, "`given`")?
@@ -213,19 +242,34 @@ impl BlockReader<'_> {
             Value::Seq(items) => items.clone(),
             _ => vec![then_node],
         };
-        let then = then_items
-            .into_iter()
-            .map(|item| self.then(item))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut then = Vec::new();
+        let mut flow_checks = Vec::new();
+        for item in then_items {
+            match self.then(item)? {
+                Clause::Value(clause) => then.push(clause),
+                Clause::Flow(function) => {
+                    only_flows(item, "a conversation function")?;
+                    flow_checks.push(function);
+                }
+            }
+        }
+        if let Some(node) = tree.get(block, "given").filter(|_| then.is_empty()) {
+            return Err(error(
+                self.span(node),
+                "a conversation function searches the whole flow: `given` is not read, leave it out",
+            ));
+        }
         let message = tree
             .get(block, "message")
             .map(|node| self.string(node, "`message`").map(str::to_string))
             .transpose()?;
         Ok(Matcher {
             kinds,
+            model,
             given,
             filters,
             then,
+            flow_checks,
             message,
         })
     }
@@ -281,9 +325,23 @@ impl BlockReader<'_> {
         Ok(Filter { path, equal, value })
     }
 
-    fn then(&self, node: NodeId) -> Result<Then, RuleError> {
+    fn then(&self, node: NodeId) -> Result<Clause, RuleError> {
         self.entries(node, "a `then` clause", THEN_KEYS)?;
         let tree = self.tree;
+        let conversation = tree
+            .get(node, "function")
+            .and_then(|f| tree.as_str(f))
+            .filter(|name| CONVERSATION_FUNCTIONS.contains(name));
+        if let Some(name) = conversation {
+            if let Some(field) = tree.get(node, "field") {
+                return Err(error(
+                    tree.key_span(field).unwrap_or_else(|| self.span(field)),
+                    format!("`{name}` searches the whole flow: it reads no `field`"),
+                ));
+            }
+            let options = tree.get(node, "options");
+            return self.flow_function(node, name, options).map(Clause::Flow);
+        }
         let field = match tree.get(node, "field") {
             None => Field::Itself,
             Some(field) => {
@@ -314,7 +372,106 @@ impl BlockReader<'_> {
         let name = self.string(function_node, "`function`")?;
         let options = tree.get(node, "options");
         let function = self.function(function_node, name, options)?;
-        Ok(Then { field, function })
+        Ok(Clause::Value(Then { field, function }))
+    }
+
+    /// `every_path_passes` (`to`, `through`) or `reachable` (`step`), their options step
+    /// matchers.
+    fn flow_function(
+        &self,
+        clause: NodeId,
+        name: &str,
+        options: Option<NodeId>,
+    ) -> Result<FlowFunction, RuleError> {
+        let allowed = FUNCTIONS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(&[][..], |(_, o)| *o);
+        let Some(options) = options else {
+            return Err(error(
+                self.span(clause),
+                format!("`{name}` needs `options`: {}", allowed.join(", ")),
+            ));
+        };
+        self.entries(options, &format!("the options of `{name}`"), allowed)?;
+        let step = |key: &str| {
+            let node = self.tree.get(options, key).ok_or_else(|| {
+                error(
+                    self.span(options),
+                    format!(
+                        "`{name}` needs `{key}`: the steps it looks for, e.g. `{{kind: handoff}}`"
+                    ),
+                )
+            })?;
+            self.step_matcher(node, key)
+        };
+        Ok(match name {
+            "every_path_passes" => FlowFunction::EveryPathPasses {
+                to: step("to")?,
+                through: step("through")?,
+            },
+            _ => FlowFunction::Reachable {
+                step: step("step")?,
+            },
+        })
+    }
+
+    /// A step matcher: `kind` (one or a list), `id` and `template` (regular expressions),
+    /// `text` (phrases); at least one of them.
+    fn step_matcher(&self, node: NodeId, key: &str) -> Result<StepMatcher, RuleError> {
+        self.entries(node, &format!("`{key}`"), STEP_KEYS)?;
+        let tree = self.tree;
+        let kinds = match tree.get(node, "kind") {
+            None => Vec::new(),
+            Some(list) => self
+                .strings(list, "a step kind")?
+                .into_iter()
+                .map(|(item, written)| {
+                    NodeType::parse(written).ok_or_else(|| {
+                        let names = NodeType::ALL.iter().map(|(n, _)| *n);
+                        error(
+                            self.span(item),
+                            format!(
+                                "unknown step kind `{written}` (one of {}){}",
+                                names.clone().collect::<Vec<_>>().join(", "),
+                                did_you_mean(written, names)
+                            ),
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        let id = tree.get(node, "id").map(|n| self.pattern(n)).transpose()?;
+        let template = tree
+            .get(node, "template")
+            .map(|n| self.pattern(n))
+            .transpose()?;
+        let text = match tree.get(node, "text") {
+            None => None,
+            Some(list) => {
+                let written: Vec<String> = self
+                    .strings(list, "a phrase")?
+                    .into_iter()
+                    .map(|(_, p)| p.to_string())
+                    .collect();
+                Some((self.phrases(list)?, written))
+            }
+        };
+        if kinds.is_empty() && id.is_none() && template.is_none() && text.is_none() {
+            return Err(error(
+                self.span(node),
+                format!(
+                    "`{key}` needs one of {}: the steps it names",
+                    STEP_KEYS.join(", ")
+                ),
+            ));
+        }
+        Ok(StepMatcher {
+            kinds,
+            id,
+            text,
+            template,
+        })
     }
 
     fn function(
@@ -524,6 +681,15 @@ impl BlockReader<'_> {
         })))
     }
 }
+
+/// A `then` clause: a function of the found value, or a conversation function of the flow.
+enum Clause {
+    Value(Then),
+    Flow(FlowFunction),
+}
+
+/// The functions that search a conversation flow's graph rather than read a value.
+const CONVERSATION_FUNCTIONS: &[&str] = &["every_path_passes", "reachable"];
 
 /// `"MARKETING"` or `'MARKETING'` → `MARKETING`.
 fn unquote(text: &str) -> &str {

@@ -25,7 +25,7 @@ use crate::suggest::did_you_mean;
 
 use super::functions::{Casing, Function, Separator};
 use super::rule_file::{compile_pattern, schema_validator, Field, KIND_NAMES};
-use super::{json, shown_value, Found, Target, MAX_FOUND};
+use super::{json, shown_value, Found, Place, Target, MAX_FOUND};
 
 /// The keys of a ruleset walint reads; the others of Spectral's are refused by name.
 const RULESET_KEYS: &[&str] = &[
@@ -364,6 +364,7 @@ impl<'a> RulesetReader<'a> {
             security_severity: None,
             options: Vec::new(),
             examples: Vec::new(),
+            formats: Vec::new(),
         }
     }
 
@@ -427,13 +428,23 @@ impl<'a> RulesetReader<'a> {
     /// `formats`: walint's kinds of document. Spectral's own formats are of documents walint
     /// does not read: a rule narrowed to them would never run.
     fn formats(&self, node: NodeId) -> Result<Vec<Kind>, RuleError> {
+        let kinds = || {
+            KIND_NAMES
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         if !matches!(self.tree.value(node), Value::Seq(_)) {
             return Err(error(
                 self.span(node),
-                "`formats` is a list of walint's kinds of document: template, conversation-flow, whatsapp-flow, webhook, campaign, templates-lock",
+                format!(
+                    "`formats` is a list of walint's kinds of document: {}",
+                    kinds()
+                ),
             ));
         }
-        let mut kinds = Vec::new();
+        let mut found = Vec::new();
         for (item, name) in self.strings(node, "a format")? {
             let Some(&(_, kind)) = KIND_NAMES.iter().find(|(n, _)| *n == name) else {
                 let names = KIND_NAMES.iter().map(|(n, _)| *n);
@@ -441,20 +452,21 @@ impl<'a> RulesetReader<'a> {
                     .iter()
                     .any(|f| name.starts_with(f));
                 let why = if spectral {
-                    format!("`{name}` is a Spectral format of documents walint does not read, so the rule would never run: name walint's kinds (template, conversation-flow, whatsapp-flow, webhook, campaign, templates-lock)")
+                    format!("`{name}` is a Spectral format of documents walint does not read, so the rule would never run: name walint's kinds ({})", kinds())
                 } else {
                     format!(
-                        "unknown format `{name}` (template, conversation-flow, whatsapp-flow, webhook, campaign, templates-lock){}",
+                        "unknown format `{name}` ({}){}",
+                        kinds(),
                         did_you_mean(name, names)
                     )
                 };
                 return Err(error(self.span(item), why));
             };
-            if !kinds.contains(&kind) {
-                kinds.push(kind);
+            if !found.contains(&kind) {
+                found.push(kind);
             }
         }
-        Ok(kinds)
+        Ok(found)
     }
 
     /// `aliases:`: a name for one path or a list of them (`given: "#PathItem.get"`).
@@ -1059,7 +1071,7 @@ struct ReadRule {
 
 fn category(kind: Kind) -> &'static str {
     match kind {
-        Kind::Template | Kind::TemplatesLock => "template",
+        Kind::Template | Kind::TemplatesLock | Kind::TemplateSend => "template",
         Kind::Flow => "conversation-flow",
         Kind::WhatsAppFlow => "whatsapp-flow",
         Kind::Webhook => "webhook",
@@ -1181,7 +1193,7 @@ impl SpectralRule {
                         PathElement::Index(index) => Json::String(index.to_string()),
                     });
                     let found = Found {
-                        node,
+                        place: Place::File(node),
                         value: found.node(),
                         key: key.as_ref(),
                     };

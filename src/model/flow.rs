@@ -431,10 +431,29 @@ pub enum Dialect {
 }
 
 impl Dialect {
-    /// Whether the format has global keywords (walint's `keywords:`, RapidPro's keyword
-    /// triggers). Where it has none, a rule about keywords (WA210) does not apply.
-    pub fn has_keywords(self) -> bool {
-        matches!(self, Dialect::Walint | Dialect::RapidPro)
+    /// Every format, in the order of the catalogue's `FORMAT_NAMES` (a rule's `formats:`).
+    pub const ALL: [Dialect; 5] = [
+        Dialect::Walint,
+        Dialect::RapidPro,
+        Dialect::Typebot,
+        Dialect::TwilioStudio,
+        Dialect::N8n,
+    ];
+
+    /// The format's name in rule documents (`formats:`) and walint.yaml.
+    pub fn key(self) -> &'static str {
+        match self {
+            Dialect::Walint => "walint",
+            Dialect::RapidPro => "rapidpro",
+            Dialect::Typebot => "typebot",
+            Dialect::TwilioStudio => "twilio-studio",
+            Dialect::N8n => "n8n",
+        }
+    }
+
+    /// Its place in [`Dialect::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
     }
 
     /// Whether a step with nothing after it ends the conversation the platform's way (a
@@ -444,6 +463,14 @@ impl Dialect {
     /// (WA208), and an end keeps the way to a person open (WA204).
     pub fn ends_when_nothing_follows(self) -> bool {
         !matches!(self, Dialect::Walint)
+    }
+
+    /// Whether a menu's question is a message step of its own before the menu (a RapidPro
+    /// `send_msg` with quick replies before the router that waits, a Typebot text bubble
+    /// before its choice input), rather than the menu's own text (WA213 does not count it
+    /// as an answer).
+    pub fn asks_in_a_step_of_its_own(self) -> bool {
+        matches!(self, Dialect::RapidPro | Dialect::Typebot)
     }
 
     /// How to message a customer whose service window is closed (WA212).
@@ -466,12 +493,6 @@ impl Dialect {
             Dialect::TwilioStudio => "Twilio Studio",
             Dialect::N8n => "n8n",
         }
-    }
-
-    /// Whether a flow's keywords are its own, so a flow without a STOP keyword lacks one
-    /// (WA210). RapidPro's keyword triggers belong to the workspace, not to a flow.
-    pub fn flow_keywords(self) -> bool {
-        !matches!(self, Dialect::RapidPro)
     }
 
     /// What a step lacks when nothing handles an unexpected answer (WA205).
@@ -916,6 +937,15 @@ mod tests {
             .collect();
         let problems = contents.problems.into_iter().map(|p| p.message).collect();
         (flows, problems)
+    }
+
+    #[test]
+    fn the_formats_are_those_of_the_dialects() {
+        let keys: Vec<&str> = Dialect::ALL.iter().map(|d| d.key()).collect();
+        assert_eq!(keys, crate::catalogue::FORMAT_NAMES);
+        for (index, dialect) in Dialect::ALL.iter().enumerate() {
+            assert_eq!(dialect.index(), index);
+        }
     }
 
     #[test]

@@ -693,7 +693,8 @@ pub fn dead_end(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>)
 pub(crate) fn export(flow: &ConversationFlow, x: &mut Exporter) -> ExportedFlow {
     let sends = |node: &FlowNode| node.template.is_some() && node.is(NodeType::Template);
     let mut paths: Vec<Option<String>> = Vec::new();
-    if flow.nodes.iter().any(sends) {
+    // WA209 reads the paths of the formats it checks only (`formats:` in its document).
+    if RuleId::WA209.checks_format(flow.dialect.index()) && flow.nodes.iter().any(sends) {
         let graph = flow.graph();
         let starts: Vec<usize> = graph.entry.into_iter().collect();
         let avoiding_opt_in = graph::search(graph, &starts, true, |n| {
@@ -794,10 +795,6 @@ fn is_opt_out_word(word: &str) -> bool {
 /// WA210 no-opt-out-keyword: no STOP (or similar) keyword leads to an `opt_out` node; each
 /// opt-out word that leads elsewhere is reported where it is written.
 pub fn no_opt_out_keyword(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
-    // Only flows with keywords of their own (RapidPro's triggers are the workspace's).
-    if !(flow.dialect.has_keywords() && flow.dialect.flow_keywords()) {
-        return;
-    }
     let graph = flow.graph();
     let opt_out_node = flow.nodes.iter().find(|n| n.is(NodeType::OptOut));
     let mut honoured = false;
@@ -1086,7 +1083,22 @@ pub fn menu_too_deep(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Findi
     if graph.entry.is_none() {
         return;
     }
-    let role = |n: usize| depth_role(flow.nodes.get(n));
+    let asks_separately = flow.dialect.asks_in_a_step_of_its_own();
+    let role = |n: usize| match depth_role(flow.nodes.get(n)) {
+        // A platform's message whose only way on is a menu asks that menu's question.
+        Role::Answer
+            if asks_separately
+                && flow.nodes.get(n).is_some_and(|m| m.is(NodeType::Message))
+                && !graph.out(n).is_empty()
+                && graph
+                    .out(n)
+                    .iter()
+                    .all(|e| flow.nodes.get(e.to).is_some_and(|m| m.is(NodeType::Menu))) =>
+        {
+            Role::Pass
+        }
+        other => other,
+    };
     let depths: MenuDepth = graph::menu_depth(graph, role);
     for (i, node) in flow.nodes.iter().enumerate() {
         if role(i) != Role::Menu

@@ -7,7 +7,7 @@
 //! catalogue in step.
 
 /// A registry line: `rule!(CODE, Kind, check)` for a check of documents of one kind (`Template`,
-/// `Flow`, `WhatsAppFlow`, `Webhook`, `Campaign`), of a whole file (`File`) or of every file
+/// `Flow`, `WhatsAppFlow`, `Webhook`, `Campaign`, `TemplatesLock`, `TemplateSend`), of a whole file (`File`) or of every file
 /// (`Workspace`); `rule!(CODE, Loader)` for a rule the engine reports itself.
 macro_rules! rule {
     ($code:ident, Loader) => {
@@ -26,10 +26,12 @@ macro_rules! rule {
 
 mod campaigns;
 mod flows;
-mod graph;
+pub(crate) mod graph;
 mod labels;
 mod links;
+mod on_premises;
 pub mod secrets;
+mod sends;
 mod templates;
 mod versions;
 mod webhooks;
@@ -40,7 +42,8 @@ use crate::catalogue::RuleId;
 use crate::config::Config;
 use crate::diagnostic::{FileFinding, FileId, Finding};
 use crate::model::{
-    Campaign, ConversationFlow, Document, LockDocument, Template, Webhook, WhatsAppFlow,
+    Campaign, ConversationFlow, Document, LockDocument, Template, TemplateSend, Webhook,
+    WhatsAppFlow,
 };
 use crate::source::Tree;
 use crate::workspace::{Export, Exporter, Exports, Workspace};
@@ -88,6 +91,8 @@ pub enum Check {
     Campaign(DocumentCheck<Campaign>),
     /// Runs on each templates lock among the run's files.
     TemplatesLock(DocumentCheck<LockDocument>),
+    /// Runs on each Cloud API template send.
+    TemplateSend(DocumentCheck<TemplateSend>),
     /// Runs once over every file, for references across files. It sees the files'
     /// [`Exports`] (see [`export`]), not their trees and documents, which are gone by then.
     Workspace(WorkspaceCheck),
@@ -143,6 +148,7 @@ pub static REGISTRY: &[Rule] = &[
     rule!(WA122, Flow, templates::restricted_goods_in_flow),
     rule!(WA123, Template, templates::template_structure_category),
     rule!(WA124, Template, templates::template_desktop_rendering),
+    rule!(WA126, TemplateSend, sends::parameter_text_whitespace),
     rule!(WA201, Flow, flows::menu_overloaded),
     rule!(WA202, Flow, flows::option_title_too_long),
     rule!(WA203, Flow, flows::no_human_escalation),
@@ -195,6 +201,7 @@ pub static REGISTRY: &[Rule] = &[
     rule!(WA405, Webhook, webhooks::weak_verify_token),
     rule!(WA406, Webhook, webhooks::webhook_url_invalid),
     rule!(WA407, Webhook, webhooks::webhook_unknown_field),
+    rule!(WA408, File, on_premises::on_premises_api_sunset),
     rule!(WA501, Campaign, campaigns::campaign_missing_opt_in),
     rule!(WA502, Workspace, campaigns::campaign_frequency),
     rule!(WA503, Campaign, campaigns::campaign_exceeds_tier),
@@ -210,6 +217,7 @@ pub struct DocumentChecks {
     webhook: Vec<(RuleId, DocumentCheck<Webhook>)>,
     campaign: Vec<(RuleId, DocumentCheck<Campaign>)>,
     templates_lock: Vec<(RuleId, DocumentCheck<LockDocument>)>,
+    template_send: Vec<(RuleId, DocumentCheck<TemplateSend>)>,
 }
 
 impl DocumentChecks {
@@ -224,6 +232,7 @@ impl DocumentChecks {
                 Check::Webhook(check) => checks.webhook.push((id, check)),
                 Check::Campaign(check) => checks.campaign.push((id, check)),
                 Check::TemplatesLock(check) => checks.templates_lock.push((id, check)),
+                Check::TemplateSend(check) => checks.template_send.push((id, check)),
                 Check::Loader | Check::File(_) | Check::Workspace(_) => {}
             }
         }
@@ -234,17 +243,23 @@ impl DocumentChecks {
     pub fn run(&self, document: &Document, ctx: &Context, out: &mut Vec<Finding>) {
         match document {
             Document::Template(template) => each(&self.template, template, ctx, out),
-            Document::Flow(flow) => each(&self.flow, flow, ctx, out),
+            Document::Flow(flow) => {
+                // A rule runs on the formats its document says it checks (`formats:`).
+                let format = flow.dialect.index();
+                let checks = self.flow.iter().filter(|(id, _)| id.checks_format(format));
+                each(checks, flow, ctx, out)
+            }
             Document::WhatsAppFlow(flow) => each(&self.whatsapp_flow, flow, ctx, out),
             Document::Webhook(webhook) => each(&self.webhook, webhook, ctx, out),
             Document::Campaign(campaign) => each(&self.campaign, campaign, ctx, out),
             Document::TemplatesLock(lock) => each(&self.templates_lock, lock, ctx, out),
+            Document::TemplateSend(send) => each(&self.template_send, send, ctx, out),
         }
     }
 }
 
-fn each<D>(
-    checks: &[(RuleId, DocumentCheck<D>)],
+fn each<'c, D: 'c>(
+    checks: impl IntoIterator<Item = &'c (RuleId, DocumentCheck<D>)>,
     document: &D,
     ctx: &Context,
     out: &mut Vec<Finding>,
@@ -280,9 +295,10 @@ pub fn export(tree: &Tree, documents: &[Document], config: &Config) -> Exports {
             }
             Document::Flow(flow) => Export::Flow(flows::export(flow, &mut x)),
             Document::Campaign(campaign) => Export::Campaign(campaigns::export(campaign, &mut x)),
-            Document::WhatsAppFlow(_) | Document::Webhook(_) | Document::TemplatesLock(_) => {
-                continue
-            }
+            Document::WhatsAppFlow(_)
+            | Document::Webhook(_)
+            | Document::TemplatesLock(_)
+            | Document::TemplateSend(_) => continue,
         };
         x.push(export);
     }
@@ -384,6 +400,36 @@ mod tests {
         assert!(on_flow.iter().any(|f| f.rule == RuleId::WA201));
         let (_, on_template) = check_text(template, Format::Json, &every_flow_rule);
         assert!(on_template.is_empty(), "{on_template:?}");
+    }
+
+    #[test]
+    fn a_flow_rule_runs_only_on_the_formats_its_document_checks() {
+        // No STOP keyword: WA210 fires on walint's format, which it checks, and on no other.
+        let flow = "flow: f\nentry: a\nnodes: {a: {type: end}}\n";
+        let tree = parse(flow, Format::Yaml).unwrap();
+        let contents = crate::model::read(&tree);
+        let [Document::Flow(read)] = contents.documents.as_slice() else {
+            panic!("{:?}", contents.documents);
+        };
+        let checks = DocumentChecks::of(&[rule!(WA210, Flow, flows::no_opt_out_keyword)]);
+        let config = Config::default();
+        let ctx = Context {
+            file: FileId::input(0),
+            tree: &tree,
+            config: &config,
+        };
+        for dialect in crate::model::flow::Dialect::ALL {
+            let mut flow = read.clone();
+            flow.dialect = dialect;
+            let mut out = Vec::new();
+            checks.run(&Document::Flow(flow), &ctx, &mut out);
+            assert_eq!(
+                out.len(),
+                usize::from(dialect.key() == "walint"),
+                "{dialect:?}"
+            );
+            assert_eq!(RuleId::WA210.checks_format(dialect.index()), out.len() == 1);
+        }
     }
 
     const FLOW: &str = "flow: bot\nentry: hi\nnodes:\n  hi:\n    type: template\n    template: {name: promo, language: en_US}\n    next: bye\n  bye: {type: end}\n";

@@ -49,19 +49,19 @@ fn meant_field(value: &str) -> Option<&'static str> {
 
 /// Byte ranges of a URL's parts as written: `scheme://userinfo@host:port/path?query#fragment`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Parts {
+pub(super) struct Parts {
     /// Just after `://`.
-    authority: usize,
+    pub authority: usize,
     /// `user:password` (without the `@`), if any.
-    userinfo: Option<(usize, usize)>,
-    host: (usize, usize),
+    pub userinfo: Option<(usize, usize)>,
+    pub host: (usize, usize),
     /// End of the authority (start of path, query or fragment).
-    authority_end: usize,
-    query: Option<usize>,
-    fragment: Option<usize>,
+    pub authority_end: usize,
+    pub query: Option<usize>,
+    pub fragment: Option<usize>,
 }
 
-fn parts(value: &str) -> Option<Parts> {
+pub(super) fn parts(value: &str) -> Option<Parts> {
     let authority = value.find("://")? + 3;
     let rest = value.get(authority..)?;
     let authority_len = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
@@ -232,6 +232,12 @@ static HOSTS: LazyLock<Hosts> = LazyLock::new(|| {
         tunnels: hosts.tunnel_suffixes,
     }
 });
+
+/// A name that resolves only on this machine or a local network (`localhost`, `*.internal`).
+pub(super) fn is_local_name(name: &str) -> bool {
+    let name = name.trim_end_matches('.');
+    HOSTS.local.iter().any(|s| matches_suffix(name, s))
+}
 
 fn matches_suffix(host: &str, suffix: &str) -> bool {
     let suffix = suffix.trim_start_matches('.');
