@@ -359,6 +359,7 @@ impl Engine {
                     Export::Campaign(campaign) => {
                         references += usize::from(campaign.template.is_some());
                     }
+                    Export::Send(_) => {}
                 }
             }
             if references > 0 && reported(checked.file.id) {

@@ -256,6 +256,7 @@ fn main_event(kind: &str) -> Option<&'static str> {
 
 fn lower(r: &mut Reader, state: &State, by_name: &HashMap<&str, &State>) -> FlowNode {
     let mut step = FlowNode::new(state.name.value.clone(), state.node);
+    step.name = Some(state.name.node);
     let kind = state.kind.as_ref();
     let node_type = match state.kind() {
         "trigger" => Some(NodeType::Condition),
