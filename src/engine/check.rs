@@ -110,6 +110,12 @@ impl Engine {
                 self.custom
                     .run(document, tree, |rule| self.is_enabled(rule), &mut findings);
             }
+            self.custom.run_files(
+                tree,
+                &contents.documents,
+                |rule| self.is_enabled(rule),
+                &mut findings,
+            );
             // Documents written inside strings: checked on their own trees, their findings
             // then mapped into the strings.
             for mut embedded in std::mem::take(&mut contents.embedded) {
@@ -124,6 +130,12 @@ impl Engine {
                 self.custom.run(
                     &embedded.document,
                     &embedded.tree,
+                    |rule| self.is_enabled(rule),
+                    &mut found,
+                );
+                self.custom.run_files(
+                    &embedded.tree,
+                    std::slice::from_ref(&embedded.document),
                     |rule| self.is_enabled(rule),
                     &mut found,
                 );

@@ -148,6 +148,7 @@ pub static REGISTRY: &[Rule] = &[
     rule!(WA122, Flow, templates::restricted_goods_in_flow),
     rule!(WA123, Template, templates::template_structure_category),
     rule!(WA124, Template, templates::template_desktop_rendering),
+    rule!(WA125, Workspace, sends::parameters_match_template),
     rule!(WA126, TemplateSend, sends::parameter_text_whitespace),
     rule!(WA201, Flow, flows::menu_overloaded),
     rule!(WA202, Flow, flows::option_title_too_long),
@@ -295,10 +296,10 @@ pub fn export(tree: &Tree, documents: &[Document], config: &Config) -> Exports {
             }
             Document::Flow(flow) => Export::Flow(flows::export(flow, &mut x)),
             Document::Campaign(campaign) => Export::Campaign(campaigns::export(campaign, &mut x)),
-            Document::WhatsAppFlow(_)
-            | Document::Webhook(_)
-            | Document::TemplatesLock(_)
-            | Document::TemplateSend(_) => continue,
+            Document::TemplateSend(send) => Export::Send(sends::export(send, &mut x)),
+            Document::WhatsAppFlow(_) | Document::Webhook(_) | Document::TemplatesLock(_) => {
+                continue
+            }
         };
         x.push(export);
     }
