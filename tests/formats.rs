@@ -199,6 +199,23 @@ fn n8n_and_twilio_studio_files_that_are_not_walints_business_are_named_with_verb
     }
 }
 
+/// A Studio widget that sends a Content template names it by SID only: `--verbose` says that
+/// its buttons are out of walint's sight, at the SID; a run without it says nothing.
+#[test]
+fn twilio_studio_content_templates_are_named_with_verbose() {
+    let path = "tests/fixtures/formats/twilio-studio/content-menu.json";
+    let output = walint(&["check", path, "--format", "concise", "--verbose"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "walint: note: {path}:17:24: `menu` sends the Content template `HX0123456789abcdef0123456789abcdef`: its buttons or list, if it has any, live in Twilio's Content API, not in the flow, so walint does not count or measure them (WA201, WA202, WA215)\n"
+        )
+    );
+    let quiet = walint(&["check", path, "--format", "concise"]);
+    assert_eq!(stderr(&quiet), "");
+}
+
 #[test]
 fn typebot_twilio_studio_and_n8n_human_output() {
     for (name, path) in [
