@@ -20,6 +20,9 @@ use crate::source::{parse, Format, NodeId, Span, Tree, Value};
 pub struct RuleId(u16);
 
 impl RuleId {
+    /// The id of a rule document not yet in a catalogue: [`Catalogue::define`] sets its own.
+    pub const UNSET: RuleId = RuleId(0);
+
     /// The rule's position in its catalogue.
     pub fn index(self) -> usize {
         usize::from(self.0)
@@ -388,12 +391,17 @@ pub const OPTION_FIELDS: &[&str] = &["name", "type", "default", "min", "max", "d
 /// The fields of an example of a rule document.
 pub const EXAMPLE_FIELDS: &[&str] = &["kind", "description", "files", "expect"];
 
-/// A policy clause or practice that rules evidence (`rules/controls.yaml`).
+/// A policy clause or practice that rules evidence (`rules/controls.yaml`), or a team's own
+/// control, defined by a custom rule file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Control {
     pub id: String,
     pub title: String,
+    /// Where the policy is written; may be empty for a team's own control.
     pub source: String,
+    /// What a team's own control asks for; empty for those of rules/controls.yaml, whose
+    /// title says it.
+    pub description: String,
 }
 
 pub const CONTROLS: &str = include_str!("../rules/controls.yaml");
@@ -464,7 +472,7 @@ impl Catalogue {
         {
             let known = self.controls.iter().map(|c| c.id.as_str());
             return Err(format!(
-                "unknown control `{unknown}` (rules/controls.yaml){}",
+                "unknown control `{unknown}` (not in rules/controls.yaml, and no rule file defines it){}",
                 crate::suggest::did_you_mean(unknown, known)
             ));
         }
@@ -474,6 +482,27 @@ impl Catalogue {
         rule.id = id;
         self.rules.push(rule);
         Ok(id)
+    }
+
+    /// Takes in a team's own control (defined by a custom rule file), which rules may then
+    /// cite. The same control defined again (in another file, or by a nested config) is the
+    /// one control; a different one under an id taken is an error.
+    pub fn define_control(&mut self, control: Control) -> Result<(), String> {
+        match self.controls.iter().find(|c| c.id == control.id) {
+            Some(same) if *same == control => Ok(()),
+            Some(other) if other.description.is_empty() => Err(format!(
+                "control `{}` is walint's own (rules/controls.yaml): cite it by its id alone",
+                control.id
+            )),
+            Some(_) => Err(format!(
+                "control `{}` is defined twice, with different titles, descriptions or sources",
+                control.id
+            )),
+            None => {
+                self.controls.push(control);
+                Ok(())
+            }
+        }
     }
 
     /// Takes in a rule another catalogue defined at run time (a nested config's custom rule):
@@ -636,6 +665,13 @@ pub fn read_rule(tree: &Tree, root: NodeId, extra: &[&str]) -> Result<RuleDoc, R
             .iter()
             .map(|&item| match tree.value(item) {
                 Value::String(s) => Ok(s.clone()),
+                // A custom rule's own control, defined where it is cited (`{id, title,
+                // description}`): cited by its id here; the custom rule reader defines it.
+                Value::Map(_) if key == "controls" => tree
+                    .get(item, "id")
+                    .and_then(|n| tree.as_str(n))
+                    .map(str::to_string)
+                    .ok_or_else(|| wrong(item)),
                 _ => Err(wrong(item)),
             })
             .collect()
@@ -729,6 +765,7 @@ fn parse_controls(document: &str) -> Result<(Vec<Control>, String), String> {
                 id: text(&tree, item, "id")?,
                 title: text(&tree, item, "title")?,
                 source: text(&tree, item, "source")?,
+                description: String::new(),
             })
         })
         .collect::<Result<_, String>>()?;

@@ -414,6 +414,11 @@ impl Configs {
             let custom: Vec<&RuleDoc> = own.rules().iter().filter(|r| !r.id.is_builtin()).collect();
             if !custom.is_empty() {
                 let run = Arc::make_mut(&mut catalogue);
+                // The team's own controls the project's rules may cite, before its rules.
+                for control in &own.controls {
+                    run.define_control(control.clone())
+                        .map_err(|why| format!("{}: {why}", project.config.shown))?;
+                }
                 let mut ids = Vec::with_capacity(custom.len());
                 for rule in custom {
                     let id = match run.adopt(rule) {

@@ -16,7 +16,9 @@ use serde_json::{json, Map, Value};
 use crate::catalogue::{Catalogue, OptionType, RuleDoc, Severity};
 use crate::catalogue::{CATEGORIES, EXAMPLE_FIELDS, FIELDS, OPTION_FIELDS, REQUIRED_FIELDS};
 use crate::config::{self, FailOn};
-use crate::custom::{Casing, FUNCTIONS, KIND_NAMES, MATCH_KEYS, STEP_KEYS, THEN_KEYS};
+use crate::custom::{
+    Casing, CONTROL_KEYS, FUNCTIONS, KIND_NAMES, MATCH_KEYS, STEP_KEYS, THEN_KEYS,
+};
 use crate::model::campaign::{TIERS, WINDOW_UNITS};
 use crate::model::flow::{Channel, Duration, MenuStyle, NodeType};
 use crate::model::reader::Keyword;
@@ -261,6 +263,10 @@ fn severities() -> Vec<&'static str> {
 /// in walint's `WA` namespace.
 const CUSTOM_CODE: &str = "^(?:[A-VX-Z][A-Z]*|W|W[B-Z][A-Z]*)[0-9]+$";
 
+/// A code of a Spectral ruleset's rule: the ruleset's prefix (upper-case letters and digits,
+/// never `WA`), `/` and the rule's name.
+const SPECTRAL_CODE: &str = "^(?:[A-VX-Z][A-Z0-9]*|W|W[0-9B-Z][A-Z0-9]*)/[A-Za-z0-9._-]+$";
+
 /// What a rule's entry under `rules:` may be: off, a severity, `false`/`true`, or a mapping
 /// of `off`, `severity` and the rule's options.
 fn rule_setting(description: &str, options: Value, other_options: Value) -> Value {
@@ -356,7 +362,10 @@ fn config_schema(catalogue: &Catalogue) -> Value {
             "type": "object",
             "description": "Per-rule settings, by code (WA201) or name (menu-overloaded): `off`, a severity, or a mapping with `severity` and the rule's options (`walint explain CODE` lists them)",
             "properties": rules,
-            "patternProperties": {CUSTOM_CODE: {"$ref": "#/definitions/custom_rule"}},
+            "patternProperties": {
+                CUSTOM_CODE: {"$ref": "#/definitions/custom_rule"},
+                SPECTRAL_CODE: {"$ref": "#/definitions/custom_rule"},
+            },
             "additionalProperties": false,
         }),
     );
@@ -379,7 +388,10 @@ fn config_schema(catalogue: &Catalogue) -> Value {
             {"type": "string", "description": "A glob of rule files, one rule each, relative to walint.yaml's folder"},
             object(
                 "A Spectral ruleset whose `rules:` walint runs",
-                vec![("spectral", text("The ruleset file, relative to walint.yaml's folder"))],
+                vec![
+                    ("spectral", text("The ruleset file, relative to walint.yaml's folder")),
+                    ("prefix", json!({"type": "string", "pattern": "^(?:[A-VX-Z][A-Z0-9]*|W|W[0-9B-Z][A-Z0-9]*)$", "description": "The prefix of its rules' codes (`PREFIX/rule-name`; default SPECTRAL): upper-case letters and digits, never WA"})),
+                ],
                 &["spectral"],
             ),
         ],
@@ -757,6 +769,20 @@ fn function_option(option: &str) -> Value {
             json!({"type": "string", "enum": Casing::NAMES, "description": "The case the text must be in"})
         }
         "disallow_digits" => boolean("Digits break the case"),
+        "separator" => json!({
+            "type": "object",
+            "description": "The character that joins cased words (`/users/order-items`), and whether the text may start with it",
+            "properties": {
+                "char": {"type": "string", "minLength": 1, "maxLength": 1, "description": "The character between words"},
+                "allow_leading": {"type": "boolean", "description": "The text may start with it"},
+            },
+            "required": ["char"],
+            "additionalProperties": false,
+        }),
+        "keyed_by" => text_pattern("For a list of mappings: the key each is sorted by"),
+        "properties" => {
+            json!({"type": "array", "items": {"type": "string"}, "minItems": 2, "description": "The keys of which exactly one must be set"})
+        }
         "schema" => {
             json!({"type": ["object", "boolean"], "description": "The JSON Schema the value must be valid against (its `$schema` chooses the draft; 2020-12 without one)"})
         }
@@ -844,6 +870,30 @@ fn then_clause() -> Value {
     clause
 }
 
+/// A control id: upper-case words of letters and digits joined by `-` (ACME-SUPPORT), as the
+/// custom rule reader takes them.
+const CONTROL_ID: &str = "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$";
+
+/// A team's own control, defined in a rule file's `controls:`.
+fn own_control() -> Value {
+    object(
+        "A team's own control, defined here: every rule of the run may cite it by its id",
+        CONTROL_KEYS
+            .iter()
+            .map(|&key| {
+                let schema = match key {
+                    "id" => json!({"type": "string", "pattern": CONTROL_ID, "description": "Its id: upper-case words joined by `-`, such as ACME-SUPPORT"}),
+                    "title" => non_blank("One line: the policy or practice"),
+                    "description" => non_blank("What it asks for"),
+                    _ => text_pattern("Where the policy is written (optional)"),
+                };
+                (key, schema)
+            })
+            .collect(),
+        &["id", "title", "description"],
+    )
+}
+
 fn custom_rule_schema(catalogue: &Catalogue) -> Value {
     let kinds: Vec<&str> = KIND_NAMES.iter().map(|(name, _)| *name).collect();
     let matcher = object(
@@ -909,7 +959,11 @@ fn custom_rule_schema(catalogue: &Catalogue) -> Value {
                 "fix" => non_blank("How to fix a finding"),
                 "autofix" => json!({"type": "string", "enum": ["safe", "unsafe"], "description": "Whether its findings carry a mechanical fix"}),
                 "sources" => strings("Where the policy is written; the first is SARIF's helpUri"),
-                "controls" => json!({"type": "array", "items": {"type": "string", "enum": controls}, "description": "The controls of rules/controls.yaml the rule evidences"}),
+                "controls" => json!({"type": "array", "description": "The controls the rule evidences: ids of rules/controls.yaml or of the team's own controls, or a control of the team's defined here", "items": {"anyOf": [
+                    {"type": "string", "enum": controls, "description": "A control of rules/controls.yaml"},
+                    {"type": "string", "pattern": CONTROL_ID, "description": "A team's own control, defined by a rule file of the run"},
+                    own_control(),
+                ]}}),
                 "security_severity" => json!({"type": "number", "exclusiveMinimum": 0, "maximum": 10, "description": "For a security rule: a CVSS score, above 0.0 and at most 10.0 with one decimal"}),
                 "options" => json!({"type": "array", "items": option, "description": "The rule's options"}),
                 _ => json!({"type": "array", "items": example, "description": "Failing and passing examples: `walint test` runs them"}),
@@ -1155,6 +1209,27 @@ mod tests {
             ("001", false),
         ] {
             assert_eq!(pattern.is_match(code), valid, "{code}");
+        }
+        let spectral = regex::Regex::new(SPECTRAL_CODE).unwrap();
+        for (code, valid) in [
+            ("SPECTRAL/template-name", true),
+            ("ACME2/operationId.valid_x", true),
+            ("W/x", true),
+            ("WA/x", false),
+            ("WAX/x", false),
+            ("SPECTRAL/", false),
+            ("spectral/x", false),
+            ("SPECTRAL/a b", false),
+        ] {
+            assert_eq!(spectral.is_match(code), valid, "{code}");
+            let prefix = code.split('/').next().unwrap_or("");
+            if spectral.is_match(code) {
+                assert_eq!(
+                    crate::config::spectral_prefix_problem(prefix),
+                    None,
+                    "{code}"
+                );
+            }
         }
     }
 

@@ -7,10 +7,12 @@
 //! are selected, configured, suppressed, baselined and reported as the built-in ones are;
 //! their findings point at the value a query found, in the user's own file.
 
+mod controls;
 mod conversation;
 mod functions;
 pub mod json;
 mod rule_file;
+pub mod spectral;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -23,11 +25,13 @@ use crate::catalogue::{Catalogue, RuleError, RuleId};
 use crate::config::{RuleSource, RuleSourceKind};
 use crate::diagnostic::{At, Finding};
 use crate::model::{Document, LanguageCode};
-use crate::source::{parse, Format, LineIndex, NodeId, Span, Tree, MAX_FILE_BYTES};
+use crate::source::{parse, Entry, Format, LineIndex, NodeId, Span, Tree, Value, MAX_FILE_BYTES};
 
 use conversation::ModelJson;
+use functions::{Failure, Function};
 use rule_file::{Field, Matcher};
 
+pub use controls::CONTROL_KEYS;
 pub use conversation::STEP_KEYS;
 pub use functions::{Casing, FUNCTIONS};
 pub use rule_file::{KIND_NAMES, MATCH_KEYS, THEN_KEYS};
@@ -47,6 +51,8 @@ pub struct CustomRule {
 #[derive(Debug, Default)]
 pub struct CustomRules {
     rules: Vec<CustomRule>,
+    /// The rules of Spectral rulesets: they read each file's documents as a whole.
+    spectral: Vec<spectral::SpectralRule>,
 }
 
 /// A run's catalogue (the built-in rules and the custom ones) and its custom rules.
@@ -87,7 +93,21 @@ pub fn load(
         return Ok(Loaded::builtin(catalogue.clone()));
     }
     let mut extended = (**catalogue).clone();
+    // The controls the rule files define first: any rule of the run may cite them. A file
+    // that cannot be read is skipped here; reading its rule below says why.
+    for source in sources {
+        if !matches!(source.kind, RuleSourceKind::Files) {
+            continue;
+        }
+        for path in expand(root, &source.path).unwrap_or_default() {
+            if let Ok(text) = read_text(&path) {
+                define_controls(&mut extended, &text, &path)
+                    .map_err(|e| placed(&shown(&path), &text, e.span, &e.message))?;
+            }
+        }
+    }
     let mut rules = Vec::new();
+    let mut from_spectral = Vec::new();
     for source in sources {
         match source.kind {
             RuleSourceKind::Files => {
@@ -108,17 +128,31 @@ pub fn load(
                 }
             }
             RuleSourceKind::Spectral => {
-                return Err(in_config(
-                    source.span,
-                    "Spectral rulesets are not read yet: write the rules as walint rule files"
-                        .into(),
-                ))
+                let path = root.join(&source.path);
+                let shown = shown(&path);
+                let text = read_text(&path).map_err(|why| {
+                    let ruleset = format!("the Spectral ruleset {shown}");
+                    let why = why
+                        .replace("cannot read rule file", &format!("cannot read {ruleset}"))
+                        .replace("a rule file", &ruleset);
+                    in_config(source.span, why)
+                })?;
+                let prefix = source
+                    .prefix
+                    .as_deref()
+                    .unwrap_or(crate::config::DEFAULT_SPECTRAL_PREFIX);
+                let loaded = spectral::load(&mut extended, &text, &path, &shown, prefix)
+                    .map_err(|e| placed(&shown, &text, e.span, &e.message))?;
+                from_spectral.extend(loaded);
             }
         }
     }
     Ok(Loaded {
         catalogue: Arc::new(extended),
-        rules: Arc::new(CustomRules { rules }),
+        rules: Arc::new(CustomRules {
+            rules,
+            spectral: from_spectral,
+        }),
     })
 }
 
@@ -136,17 +170,67 @@ pub fn names(sources: &[RuleSource], root: &Path, path: &Path) -> bool {
     })
 }
 
-/// Loads one rule file (`walint test RULE.yaml`) into a copy of `catalogue`; `shown` names
-/// it in an error, which is at its line and column.
+/// Loads one rule file (`walint test RULE.yaml`) into a copy of `catalogue`, with the
+/// controls the rule files of its folder define; `shown` names it in an error, which is at
+/// its line and column.
 pub fn load_file(path: &Path, shown: &str, catalogue: &Arc<Catalogue>) -> Result<Loaded, String> {
     let mut extended = (**catalogue).clone();
     let text = read_text(path).map_err(|why| format!("{shown}: {why}"))?;
+    // The rule files beside it are its set: the controls they define may be cited.
+    for sibling in siblings(path) {
+        if let Ok(text) = read_text(&sibling) {
+            let shown = discover_shown(&sibling, path, shown);
+            define_controls(&mut extended, &text, &sibling)
+                .map_err(|e| placed(&shown, &text, e.span, &e.message))?;
+        }
+    }
+    define_controls(&mut extended, &text, path)
+        .map_err(|e| placed(shown, &text, e.span, &e.message))?;
     let rule =
         define(&mut extended, &text, path).map_err(|e| placed(shown, &text, e.span, &e.message))?;
     Ok(Loaded {
         catalogue: Arc::new(extended),
-        rules: Arc::new(CustomRules { rules: vec![rule] }),
+        rules: Arc::new(CustomRules {
+            rules: vec![rule],
+            spectral: Vec::new(),
+        }),
     })
+}
+
+/// The other YAML and JSON files of a rule file's folder, sorted.
+fn siblings(path: &Path) -> Vec<PathBuf> {
+    let Some(folder) = path.parent() else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.as_path() != path
+                && p.is_file()
+                && p.extension()
+                    .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// A sibling of the rule file shown as `shown` names it: in the same folder.
+fn discover_shown(sibling: &Path, path: &Path, shown: &str) -> String {
+    let name = sibling
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let own = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    match shown.strip_suffix(own.as_str()) {
+        Some(folder) => format!("{folder}{name}"),
+        None => name,
+    }
 }
 
 fn read_text(path: &Path) -> Result<String, String> {
@@ -202,6 +286,21 @@ fn expand(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
     Ok(found)
 }
 
+/// Defines in `catalogue` the controls a rule file defines (`controls: [{id, title,
+/// description}]`). A file that does not parse defines none: defining its rule says why.
+fn define_controls(catalogue: &mut Catalogue, text: &str, path: &Path) -> Result<(), RuleError> {
+    let format = Format::from_path(&path.to_string_lossy()).unwrap_or(Format::Yaml);
+    let Ok(tree) = parse(text, format) else {
+        return Ok(());
+    };
+    for (control, span) in controls::defined(&tree)? {
+        catalogue
+            .define_control(control)
+            .map_err(|message| RuleError { span, message })?;
+    }
+    Ok(())
+}
+
 /// Reads one rule file and defines its rule in `catalogue`.
 fn define(catalogue: &mut Catalogue, text: &str, path: &Path) -> Result<CustomRule, RuleError> {
     let at_start = Span::new(0, 0);
@@ -253,17 +352,16 @@ fn define(catalogue: &mut Catalogue, text: &str, path: &Path) -> Result<CustomRu
         });
     }
     let id = catalogue.define(doc).map_err(|message| {
-        let key = if message.starts_with("unknown control") {
-            "controls"
+        let span = if message.starts_with("unknown control") {
+            // At the item that cites it: the id is the message's first `quoted` word.
+            let id = message.split('`').nth(1).unwrap_or("");
+            controls::cited_at(&tree, root, id).unwrap_or_else(|| field_span("controls"))
         } else if message.contains(" clashes with ") {
-            "code"
+            field_span("code")
         } else {
-            ""
+            field_span("")
         };
-        RuleError {
-            span: field_span(key),
-            message,
-        }
+        RuleError { span, message }
     })?;
     Ok(CustomRule { id, matcher })
 }
@@ -298,6 +396,7 @@ fn root_of(document: &Document) -> NodeId {
         Document::Webhook(w) => w.node,
         Document::Campaign(c) => c.node,
         Document::TemplatesLock(l) => l.node,
+        Document::TemplateSend(s) => s.node,
     }
 }
 
@@ -316,6 +415,7 @@ fn name_of(document: &Document) -> &str {
         Document::Flow(f) => f.name.as_ref(),
         Document::Webhook(w) => w.name.as_ref(),
         Document::Campaign(c) => c.name.as_ref(),
+        Document::TemplateSend(s) => s.name.as_ref(),
         Document::WhatsAppFlow(_) | Document::TemplatesLock(_) => None,
     };
     name.map_or("", |n| n.value.as_str())
@@ -365,17 +465,31 @@ fn interpolate(template: &str, fields: &[(&str, &str)]) -> String {
 
 impl CustomRules {
     pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
+        self.rules.is_empty() && self.spectral.is_empty()
     }
 
-    /// The ids of these rules, in the order they were loaded.
+    /// The ids of the rule files' rules, in the order they were loaded: the rules with
+    /// examples for `walint test` (a Spectral ruleset has none).
     pub fn ids(&self) -> impl Iterator<Item = RuleId> + '_ {
         self.rules.iter().map(|r| r.id)
     }
 
+    /// The ids of the Spectral rulesets' rules, in the order they were loaded.
+    pub fn spectral_ids(&self) -> impl Iterator<Item = RuleId> + '_ {
+        self.spectral.iter().map(|r| r.id)
+    }
+
     /// Whether one of these rules has the id `rule`.
     pub fn defines(&self, rule: RuleId) -> bool {
-        self.rules.iter().any(|r| r.id == rule)
+        self.rules.iter().any(|r| r.id == rule) || self.spectral.iter().any(|r| r.id == rule)
+    }
+
+    /// Whether `rule` is a Spectral rule its ruleset turns off (`recommended: false`,
+    /// `severity: off`): it runs only when walint.yaml's `rules:` names it.
+    pub fn off_by_default(&self, rule: RuleId) -> bool {
+        self.spectral
+            .iter()
+            .any(|r| r.id == rule && r.off_by_default)
     }
 
     /// The same rules under the ids `map` gives them: those of the run's catalogue, which
@@ -383,6 +497,23 @@ impl CustomRules {
     pub fn remap(&mut self, map: impl Fn(RuleId) -> RuleId) {
         for rule in &mut self.rules {
             rule.id = map(rule.id);
+        }
+        for rule in &mut self.spectral {
+            rule.id = map(rule.id);
+        }
+    }
+
+    /// Runs the Spectral rules `enabled` allows on a file's tree, whose documents walint
+    /// read are `documents`: each rule reads every document of the file as written.
+    pub fn run_files(
+        &self,
+        tree: &Tree,
+        documents: &[Document],
+        enabled: impl Fn(RuleId) -> bool,
+        out: &mut Vec<Finding>,
+    ) {
+        if !self.spectral.is_empty() {
+            spectral::run(&self.spectral, tree, documents, enabled, out);
         }
     }
 
@@ -493,73 +624,17 @@ struct Found<'a> {
 impl CustomRule {
     fn check(&self, found: &Found, document: &Document, tree: &Tree, out: &mut Vec<Finding>) {
         for then in &self.matcher.then {
-            // The value the function reads, its node (`None`: not there), its pointer, and
-            // where a missing one would be written: under the deepest key that is there.
-            let (value, node, pointer, under) = match (&found.place, &then.field) {
-                (
-                    Place::Model {
-                        node,
-                        under,
-                        pointer,
-                        ..
-                    },
-                    Field::Itself,
-                ) => (Some(found.value), *node, pointer.clone(), *under),
-                (Place::Model { under, pointer, .. }, Field::Key) => {
-                    (found.key, None, pointer.clone(), *under)
-                }
-                (Place::Model { pointer, model, .. }, Field::Path(keys)) => {
-                    let value = keys.iter().try_fold(found.value, |v, key| v.get(key));
-                    let below = format!("{pointer}/{}", keys.join("/"));
-                    let node = model.node(&below).filter(|_| value.is_some());
-                    let under = model.nearest(&below);
-                    (value, node, below, under)
-                }
-                (&Place::File(node), Field::Itself) => {
-                    (Some(found.value), Some(node), tree.pointer(node), node)
-                }
-                (&Place::File(node), Field::Key) => (found.key, None, tree.pointer(node), node),
-                (&Place::File(found_node), Field::Path(keys)) => {
-                    let mut value = Some(found.value);
-                    let mut node = Some(found_node);
-                    let mut under = found_node;
-                    for key in keys {
-                        value = value.and_then(|v| v.get(key));
-                        node = node.and_then(|n| tree.get(n, key));
-                        if let Some(n) = node {
-                            under = n;
-                        }
-                    }
-                    let pointer = match node {
-                        Some(n) => tree.pointer(n),
-                        None => format!("{}/{}", tree.pointer(found_node), keys.join("/")),
-                    };
-                    (value, node.filter(|_| value.is_some()), pointer, under)
-                }
-            };
-            let Some(failure) = then.function.check(value, language_of(document)) else {
+            let target = Target::of(found, &then.field, tree);
+            let Some(failure) = target.check(&then.function, tree, language_of(document)) else {
                 continue;
             };
-            // Bytes of a model's text are bytes of the value as written only when the model
-            // kept the text as it is written (a platform's text may be assembled from parts).
-            let within = failure
-                .within
-                .filter(|_| match (&found.place, node, value) {
-                    (Place::File(_), _, _) => true,
-                    (Place::Model { .. }, Some(n), Some(Json::String(text))) => {
-                        tree.as_str(n) == Some(text.as_str())
-                    }
-                    _ => false,
-                });
-            let at = match (node, within) {
-                (Some(n), Some((start, end))) => At::InString(n, start, end),
-                (Some(n), None) => At::Node(n),
-                // Not there, or a key: the key it would be (or is) written under.
-                (None, _) if tree.key_span(under).is_some() => At::Key(under),
-                (None, _) => At::Node(under),
-            };
-            let message = self.message(&shown_value(value), &pointer, document, &failure.reason);
-            out.push(Finding::new(self.id, at, message));
+            let message = self.message(
+                &shown_value(target.value),
+                &target.pointer,
+                document,
+                &failure.reason,
+            );
+            out.push(Finding::new(self.id, target.at(&failure, tree), message));
         }
     }
 
@@ -580,6 +655,139 @@ impl CustomRule {
             ],
         )
     }
+}
+
+/// The value a `then` clause's function reads of a found one: the value (`None`: not
+/// there), its node, its pointer, where a missing one would be written (under the deepest
+/// key that is there), and whether a string's bytes are those of the value as written.
+struct Target<'a> {
+    value: Option<&'a Json>,
+    node: Option<NodeId>,
+    pointer: String,
+    under: NodeId,
+    as_written: bool,
+}
+
+impl<'a> Target<'a> {
+    fn of(found: &Found<'a>, field: &Field, tree: &Tree) -> Target<'a> {
+        let (value, node, pointer, under) = match (&found.place, field) {
+            (
+                Place::Model {
+                    node,
+                    under,
+                    pointer,
+                    ..
+                },
+                Field::Itself,
+            ) => (Some(found.value), *node, pointer.clone(), *under),
+            (Place::Model { under, pointer, .. }, Field::Key) => {
+                (found.key, None, pointer.clone(), *under)
+            }
+            (Place::Model { pointer, model, .. }, Field::Path(keys)) => {
+                let value = keys.iter().try_fold(found.value, |v, key| v.get(key));
+                let below = format!("{pointer}/{}", keys.join("/"));
+                let node = model.node(&below).filter(|_| value.is_some());
+                let under = model.nearest(&below);
+                (value, node, below, under)
+            }
+            (&Place::File(node), Field::Itself) => {
+                (Some(found.value), Some(node), tree.pointer(node), node)
+            }
+            (&Place::File(node), Field::Key) => (found.key, None, tree.pointer(node), node),
+            (&Place::File(found_node), Field::Path(keys)) => {
+                let mut value = Some(found.value);
+                let mut node = Some(found_node);
+                let mut under = found_node;
+                for key in keys {
+                    // A key of a mapping, or the index of a list's item (`buttons.0.url`).
+                    let index = || key.parse::<usize>().ok();
+                    value = value.and_then(|v| match v {
+                        Json::Array(items) => index().and_then(|i| items.get(i)),
+                        _ => v.get(key),
+                    });
+                    node = node.and_then(|n| match tree.value(n) {
+                        Value::Seq(items) => index().and_then(|i| items.get(i).copied()),
+                        _ => tree.get(n, key),
+                    });
+                    if let Some(n) = node {
+                        under = n;
+                    }
+                }
+                let pointer = match node {
+                    Some(n) => tree.pointer(n),
+                    None => format!("{}/{}", tree.pointer(found_node), keys.join("/")),
+                };
+                (value, node.filter(|_| value.is_some()), pointer, under)
+            }
+        };
+        // Bytes of a model's text are bytes of the value as written only when the model
+        // kept the text as it is written (a platform's text may be assembled from parts).
+        let as_written = match (&found.place, node, value) {
+            (Place::File(_), _, _) => true,
+            (Place::Model { .. }, Some(n), Some(Json::String(text))) => {
+                tree.as_str(n) == Some(text.as_str())
+            }
+            _ => false,
+        };
+        Target {
+            value,
+            node,
+            pointer,
+            under,
+            as_written,
+        }
+    }
+
+    /// Why the value fails `function`. A mapping is sorted by its keys as written, which
+    /// its JSON no longer keeps in order.
+    fn check(
+        &self,
+        function: &Function,
+        tree: &Tree,
+        language: Option<&LanguageCode>,
+    ) -> Option<Failure> {
+        if let (Function::Alphabetical { .. }, Some(Json::Object(_)), Some(node)) =
+            (function, self.value, self.node)
+        {
+            let keys = written_keys(tree, node)
+                .into_iter()
+                .map(|entry| Json::String(entry.key.clone()))
+                .collect();
+            return function.check(Some(&Json::Array(keys)), language);
+        }
+        function.check(self.value, language)
+    }
+
+    /// Where a failure is: the text matched in a string, the item out of order, the value,
+    /// or (for one not there, or a key) the key it would be (or is) written under.
+    fn at(&self, failure: &Failure, tree: &Tree) -> At {
+        let within = failure.within.filter(|_| self.as_written);
+        match (self.node, within, failure.item) {
+            (Some(n), Some((start, end)), _) => At::InString(n, start, end),
+            (Some(n), None, Some(item)) => match tree.value(n) {
+                Value::Map(_) => written_keys(tree, n)
+                    .get(item)
+                    .map_or(At::Node(n), |entry| At::Key(entry.value)),
+                _ => tree
+                    .items(n)
+                    .get(item)
+                    .map_or(At::Node(n), |&i| At::Node(i)),
+            },
+            (Some(n), None, None) => At::Node(n),
+            (None, _, _) if tree.key_span(self.under).is_some() => At::Key(self.under),
+            (None, _, _) => At::Node(self.under),
+        }
+    }
+}
+
+/// A mapping's entries in the order written, each key once (the first, as [`json::of`] and
+/// every rule read it).
+fn written_keys(tree: &Tree, node: NodeId) -> Vec<&Entry> {
+    let mut seen = std::collections::HashSet::new();
+    tree.entries(node)
+        .iter()
+        .filter(|entry| seen.insert(entry.key.as_str()))
+        .collect()
 }
 
 #[cfg(test)]

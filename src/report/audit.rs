@@ -218,7 +218,10 @@ pub struct StatusCount {
 pub struct ControlView {
     pub id: String,
     pub title: String,
+    /// Empty for a team's own control without a source.
     pub source: String,
+    /// What a team's own control asks for; empty for walint's.
+    pub description: String,
     pub status: &'static str,
     pub rules: Vec<RuleView>,
 }
@@ -622,6 +625,7 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
                 id: control.id.clone(),
                 title: control.title.clone(),
                 source: control.source.clone(),
+                description: control.description.clone(),
                 status,
                 rules,
             }
