@@ -20,6 +20,9 @@ use crate::source::{parse, Format, NodeId, Span, Tree, Value};
 pub struct RuleId(u16);
 
 impl RuleId {
+    /// The id of a rule document not yet in a catalogue: [`Catalogue::define`] sets its own.
+    pub const UNSET: RuleId = RuleId(0);
+
     /// The rule's position in its catalogue.
     pub fn index(self) -> usize {
         usize::from(self.0)

@@ -479,6 +479,11 @@ fn run_warnings(args: &LintArgs, inputs: &Inputs, outcome: &Outcome) -> Vec<Stri
         for (path, reason) in &outcome.skipped {
             lines.push(format!("walint: skipped {}: {reason}", printable(path)));
         }
+        for file in &outcome.files {
+            for note in &file.notes {
+                lines.push(format!("walint: note: {}:{note}", printable(&file.path)));
+            }
+        }
     }
     // The templates lock is checked in every run; it is not what the paths were for.
     let checked = outcome
@@ -746,11 +751,11 @@ fn rule_codes(items: &[String], catalogue: &Catalogue) -> Result<Vec<String>, Fa
             continue;
         }
         let prefix = item.to_ascii_uppercase();
-        if !catalogue
-            .rules()
-            .iter()
-            .any(|r| r.code.starts_with(&prefix))
-        {
+        let starts = |code: &str| {
+            code.get(..prefix.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(&prefix))
+        };
+        if !catalogue.rules().iter().any(|r| starts(&r.code)) {
             let known = catalogue.rules().iter().flat_map(|r| [&*r.code, &*r.name]);
             return Err(Fatal(format!(
                 "no rule matches `{item}`{}; `walint rules` lists them",
@@ -2113,6 +2118,25 @@ fn test_rules(
         1 => format!("1 {what}"),
         n => format!("{n} {what}s"),
     };
+    // A Spectral ruleset has no examples to run: said, so no rule passes for tested.
+    let mut spectral: Vec<&str> = sets
+        .iter()
+        .flat_map(|loaded| {
+            loaded
+                .rules
+                .spectral_ids()
+                .map(|id| &*loaded.catalogue.rule(id).code)
+        })
+        .collect();
+    spectral.sort_unstable();
+    spectral.dedup();
+    if !spectral.is_empty() {
+        text.push_str(&format!(
+            "\n{} of Spectral rulesets not tested: a ruleset carries no examples ({})\n",
+            plural(spectral.len(), "rule"),
+            spectral.join(", ")
+        ));
+    }
     text.push_str(&format!(
         "\n{} of {}: {validated} validated, {failed} failed\n",
         plural(examples, "example"),

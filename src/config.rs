@@ -155,6 +155,38 @@ pub struct RuleSource {
     pub path: String,
     /// Where the entry is written in the config.
     pub span: Span,
+    /// `prefix:` of a Spectral ruleset: its rules' codes are `PREFIX/NAME`
+    /// ([`DEFAULT_SPECTRAL_PREFIX`] without one).
+    pub prefix: Option<String>,
+}
+
+/// The keys of a `custom_rules` entry that names a Spectral ruleset.
+const SPECTRAL_ENTRY_KEYS: &[&str] = &["spectral", "prefix"];
+
+/// The prefix of a Spectral rule's code unless the config names one (`prefix:`).
+pub const DEFAULT_SPECTRAL_PREFIX: &str = "SPECTRAL";
+
+/// Whether `prefix` may prefix Spectral rules' codes: upper-case letters and digits, a
+/// letter first, not walint's `WA`.
+pub fn spectral_prefix_problem(prefix: &str) -> Option<String> {
+    let well_formed = prefix
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase())
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if !well_formed {
+        return Some(format!(
+            "prefix `{prefix}` must be upper-case letters and digits, such as ACME"
+        ));
+    }
+    if prefix.starts_with("WA") {
+        return Some(format!(
+            "prefix `{prefix}` is in walint's namespace (WA): use your team's, such as ACME"
+        ));
+    }
+    None
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -641,27 +673,46 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
                         kind: RuleSourceKind::Files,
                         path: pattern.clone(),
                         span: self.tree.span(item),
+                        prefix: None,
                     })
                 }
-                Value::Map(entries) => match entries.as_slice() {
-                    [entry] if entry.key == "spectral" => Ok(RuleSource {
+                Value::Map(entries) => {
+                    if let Some(entry) = entries
+                        .iter()
+                        .find(|e| !SPECTRAL_ENTRY_KEYS.contains(&e.key.as_str()))
+                    {
+                        return Err((self.error)(
+                            entry.key_span,
+                            format!(
+                                "unknown key `custom_rules.{}`{}",
+                                entry.key,
+                                did_you_mean(&entry.key, SPECTRAL_ENTRY_KEYS.iter().copied())
+                            ),
+                        ));
+                    }
+                    let Some(file) = entries.iter().find(|e| e.key == "spectral") else {
+                        return Err((self.error)(
+                            self.tree.span(item),
+                            "a `custom_rules` entry that is a mapping is `{spectral: FILE}`, with an optional `prefix`".into(),
+                        ));
+                    };
+                    let prefix = match entries.iter().find(|e| e.key == "prefix") {
+                        None => None,
+                        Some(entry) => {
+                            let prefix = self.string(entry.value, "prefix")?;
+                            if let Some(problem) = spectral_prefix_problem(&prefix) {
+                                return Err((self.error)(self.tree.span(entry.value), problem));
+                            }
+                            Some(prefix)
+                        }
+                    };
+                    Ok(RuleSource {
                         kind: RuleSourceKind::Spectral,
-                        path: self.string(entry.value, "spectral")?,
-                        span: self.tree.span(entry.value),
-                    }),
-                    [entry, ..] if entry.key != "spectral" => Err((self.error)(
-                        entry.key_span,
-                        format!(
-                            "unknown key `custom_rules.{}`{}",
-                            entry.key,
-                            did_you_mean(&entry.key, ["spectral"])
-                        ),
-                    )),
-                    _ => Err((self.error)(
-                        self.tree.span(item),
-                        "a `custom_rules` entry that is a mapping is `{spectral: FILE}`, alone".into(),
-                    )),
-                },
+                        path: self.string(file.value, "spectral")?,
+                        span: self.tree.span(file.value),
+                        prefix,
+                    })
+                }
                 other => Err((self.error)(
                     self.tree.span(item),
                     format!(

@@ -263,6 +263,10 @@ fn severities() -> Vec<&'static str> {
 /// in walint's `WA` namespace.
 const CUSTOM_CODE: &str = "^(?:[A-VX-Z][A-Z]*|W|W[B-Z][A-Z]*)[0-9]+$";
 
+/// A code of a Spectral ruleset's rule: the ruleset's prefix (upper-case letters and digits,
+/// never `WA`), `/` and the rule's name.
+const SPECTRAL_CODE: &str = "^(?:[A-VX-Z][A-Z0-9]*|W|W[0-9B-Z][A-Z0-9]*)/[A-Za-z0-9._-]+$";
+
 /// What a rule's entry under `rules:` may be: off, a severity, `false`/`true`, or a mapping
 /// of `off`, `severity` and the rule's options.
 fn rule_setting(description: &str, options: Value, other_options: Value) -> Value {
@@ -358,7 +362,10 @@ fn config_schema(catalogue: &Catalogue) -> Value {
             "type": "object",
             "description": "Per-rule settings, by code (WA201) or name (menu-overloaded): `off`, a severity, or a mapping with `severity` and the rule's options (`walint explain CODE` lists them)",
             "properties": rules,
-            "patternProperties": {CUSTOM_CODE: {"$ref": "#/definitions/custom_rule"}},
+            "patternProperties": {
+                CUSTOM_CODE: {"$ref": "#/definitions/custom_rule"},
+                SPECTRAL_CODE: {"$ref": "#/definitions/custom_rule"},
+            },
             "additionalProperties": false,
         }),
     );
@@ -381,7 +388,10 @@ fn config_schema(catalogue: &Catalogue) -> Value {
             {"type": "string", "description": "A glob of rule files, one rule each, relative to walint.yaml's folder"},
             object(
                 "A Spectral ruleset whose `rules:` walint runs",
-                vec![("spectral", text("The ruleset file, relative to walint.yaml's folder"))],
+                vec![
+                    ("spectral", text("The ruleset file, relative to walint.yaml's folder")),
+                    ("prefix", json!({"type": "string", "pattern": "^(?:[A-VX-Z][A-Z0-9]*|W|W[0-9B-Z][A-Z0-9]*)$", "description": "The prefix of its rules' codes (`PREFIX/rule-name`; default SPECTRAL): upper-case letters and digits, never WA"})),
+                ],
                 &["spectral"],
             ),
         ],
@@ -759,6 +769,20 @@ fn function_option(option: &str) -> Value {
             json!({"type": "string", "enum": Casing::NAMES, "description": "The case the text must be in"})
         }
         "disallow_digits" => boolean("Digits break the case"),
+        "separator" => json!({
+            "type": "object",
+            "description": "The character that joins cased words (`/users/order-items`), and whether the text may start with it",
+            "properties": {
+                "char": {"type": "string", "minLength": 1, "maxLength": 1, "description": "The character between words"},
+                "allow_leading": {"type": "boolean", "description": "The text may start with it"},
+            },
+            "required": ["char"],
+            "additionalProperties": false,
+        }),
+        "keyed_by" => text_pattern("For a list of mappings: the key each is sorted by"),
+        "properties" => {
+            json!({"type": "array", "items": {"type": "string"}, "minItems": 2, "description": "The keys of which exactly one must be set"})
+        }
         "schema" => {
             json!({"type": ["object", "boolean"], "description": "The JSON Schema the value must be valid against (its `$schema` chooses the draft; 2020-12 without one)"})
         }
@@ -1185,6 +1209,27 @@ mod tests {
             ("001", false),
         ] {
             assert_eq!(pattern.is_match(code), valid, "{code}");
+        }
+        let spectral = regex::Regex::new(SPECTRAL_CODE).unwrap();
+        for (code, valid) in [
+            ("SPECTRAL/template-name", true),
+            ("ACME2/operationId.valid_x", true),
+            ("W/x", true),
+            ("WA/x", false),
+            ("WAX/x", false),
+            ("SPECTRAL/", false),
+            ("spectral/x", false),
+            ("SPECTRAL/a b", false),
+        ] {
+            assert_eq!(spectral.is_match(code), valid, "{code}");
+            let prefix = code.split('/').next().unwrap_or("");
+            if spectral.is_match(code) {
+                assert_eq!(
+                    crate::config::spectral_prefix_problem(prefix),
+                    None,
+                    "{code}"
+                );
+            }
         }
     }
 

@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use crate::diagnostic::FileId;
 use crate::model::campaign::FrequencyCap;
 use crate::model::flow::TemplateRef;
-use crate::model::template::{Category, Status};
+use crate::model::send::SendComponent;
+use crate::model::template::{ButtonType, Category, HeaderFormat, Status};
 use crate::model::{AtNode, Kind, LanguageCode};
 use crate::redact::Redaction;
 use crate::source::{LineIndex, NodeId, Span, Tree};
@@ -40,6 +41,9 @@ pub struct SourceFile {
     /// The secrets' values, which every message, help and pointer about the file is
     /// scrubbed of.
     pub redaction: Redaction,
+    /// What walint saw in the file and cannot check, as `LINE:COLUMN: note`, for
+    /// `--verbose`.
+    pub notes: Vec<String>,
 }
 
 impl SourceFile {
@@ -54,6 +58,7 @@ impl SourceFile {
             sha256: String::new(),
             secrets: Vec::new(),
             redaction: Redaction::default(),
+            notes: Vec::new(),
         }
     }
 
@@ -112,6 +117,40 @@ pub struct ExportedTemplate {
     /// Where the components first differ from what Meta approved, when the run has a
     /// templates lock that holds the template (WA117).
     pub drift: Option<ExportedDrift>,
+    /// What a send of the template fills (WA125).
+    pub parameters: ExpectedParameters,
+}
+
+/// What a send must fill of a template: its header, the variables of its body and its
+/// buttons, each with the node it is defined at (located).
+#[derive(Clone, Debug, Default)]
+pub struct ExpectedParameters {
+    /// `parameter_format: named`: each parameter names the variable it fills.
+    pub named: bool,
+    pub header: Option<ExpectedHeader>,
+    /// The BODY's node and its variables, each once, in order (`1`, `2` or `first_name`).
+    pub body: Option<(NodeId, Vec<String>)>,
+    /// The BUTTONS component's buttons, in order: a send fills them by index.
+    pub buttons: Vec<ExpectedButton>,
+    /// A carousel's cards carry parameters of their own, which WA125 does not compare.
+    pub carousel: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExpectedHeader {
+    pub node: NodeId,
+    /// `None` when the header has no (known) `format`.
+    pub format: Option<HeaderFormat>,
+    /// A TEXT header's variables.
+    pub variables: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExpectedButton {
+    pub node: NodeId,
+    pub kind: Option<ButtonType>,
+    /// The variables of a URL button's `url`.
+    pub variables: usize,
 }
 
 /// A template's first difference from Meta's approved components.
@@ -142,11 +181,23 @@ pub struct FlowReference {
     pub path_without_opt_in: Option<String>,
 }
 
+/// A template a conversation flow's node sends by name only (RapidPro names no language).
+#[derive(Clone, Debug)]
+pub struct NamedReference {
+    /// The id of the node that sends it.
+    pub node_id: String,
+    pub name: AtNode<String>,
+    /// As [`FlowReference::path_without_opt_in`].
+    pub path_without_opt_in: Option<String>,
+}
+
 /// A conversation flow as cross-file rules see it: the templates it sends.
 #[derive(Clone, Debug, Default)]
 pub struct ExportedFlow {
     /// Every node's template reference, in the order the nodes are written.
     pub references: Vec<FlowReference>,
+    /// The templates its nodes send by name only, in the order the nodes are written.
+    pub named: Vec<NamedReference>,
 }
 
 /// A campaign as cross-file rules see it.
@@ -166,12 +217,23 @@ impl ExportedCampaign {
     }
 }
 
+/// A Cloud API template send as cross-file rules see it: the template it names and the
+/// parameters of its components.
+#[derive(Clone, Debug)]
+pub struct ExportedSend {
+    pub node: NodeId,
+    /// `template.name` and `template.language.code`, when both are there.
+    pub template: Option<TemplateRef>,
+    pub components: Vec<SendComponent>,
+}
+
 /// One document of a file, as cross-file rules see it.
 #[derive(Clone, Debug)]
 pub enum Export {
     Template(ExportedTemplate),
     Flow(ExportedFlow),
     Campaign(ExportedCampaign),
+    Send(ExportedSend),
 }
 
 impl Export {
@@ -181,7 +243,9 @@ impl Export {
         let (flow, campaign): (&[FlowReference], _) = match self {
             Export::Flow(flow) => (&flow.references, None),
             Export::Campaign(campaign) => (&[], campaign.template.as_ref()),
-            Export::Template(_) => (&[], None),
+            // A send names a template too, but one that may well live only at Meta: the
+            // reference rules (WA101, WA211, ...) are about flows and campaigns.
+            Export::Template(_) | Export::Send(_) => (&[], None),
         };
         flow.iter().map(|r| &r.template).chain(campaign)
     }

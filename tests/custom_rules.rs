@@ -205,7 +205,7 @@ fn a_bad_rule_file_stops_the_run_at_its_line_and_column() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         stderr(&output),
-        "walint: error: .walint/rules/marketing-stop-footer.yaml:20:15: unknown function `regex` (one of truthy, falsy, defined, undefined, pattern, length, enumeration, casing, contains_phrase, json_schema, every_path_passes, reachable)\n"
+        "walint: error: .walint/rules/marketing-stop-footer.yaml:20:15: unknown function `regex` (one of truthy, falsy, defined, undefined, pattern, length, enumeration, casing, alphabetical, xor, contains_phrase, json_schema, every_path_passes, reachable)\n"
     );
     std::fs::write(&rule, text.replace("code: ACME001", "code: WA999")).unwrap();
     let output = walint_in(dir.path(), &["rules"]);

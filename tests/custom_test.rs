@@ -39,7 +39,7 @@ fn a_bad_rule_file_is_exit_2_at_its_line_for_test_and_check() {
         let output = walint_in(&fixture("bad"), &[command]);
         assert_eq!(output.status.code(), Some(2), "{command}");
         assert!(
-            stderr(&output).contains(".walint/rules/webhook-hosts.yaml:13:15: unknown function `patern` (one of truthy, falsy, defined, undefined, pattern, length, enumeration, casing, contains_phrase, json_schema, every_path_passes, reachable); did you mean `pattern`?"),
+            stderr(&output).contains(".walint/rules/webhook-hosts.yaml:13:15: unknown function `patern` (one of truthy, falsy, defined, undefined, pattern, length, enumeration, casing, alphabetical, xor, contains_phrase, json_schema, every_path_passes, reachable); did you mean `pattern`?"),
             "{command}: {}",
             stderr(&output)
         );

@@ -149,8 +149,8 @@ fn twilio_studio_transitions_are_checked_where_they_are_written() {
     assert_eq!(
         stdout(&output),
         format!(
-            "{path}:15:5: warning[WA205] input `ask` has no `noMatch` transition: an answer the bot cannot use leads nowhere\n\
-             {path}:35:5: warning[WA204] no handoff can be reached from message `sales` any more: a customer who gets here can no longer ask for a person\n\
+            "{path}:16:15: warning[WA205] input `ask` has no `noMatch` transition: an answer the bot cannot use leads nowhere\n\
+             {path}:36:15: warning[WA204] no handoff can be reached from message `sales` any more: a customer who gets here can no longer ask for a person\n\
              {path}:38:49: error[WA206] `next` of node `sales` leads to `goodbye`, which is not a node of flow `Support`\n\
              Found 3 problems (1 error, 2 warnings, 0 infos) in 1 file.\n"
         )
@@ -168,7 +168,7 @@ fn n8n_a_scheduled_free_form_message_is_outside_the_service_window() {
     let path = "tests/fixtures/formats/n8n/reminder.json";
     let output = concise(path);
     assert!(
-        output.contains(&format!("{path}:6:5: error[WA212] message `Remind customer` sends a free-form message in a conversation a schedule started, before the customer has written (Every morning → Open orders → Remind customer)")),
+        output.contains(&format!("{path}:6:25: error[WA212] message `Remind customer` sends a free-form message in a conversation a schedule started, before the customer has written (Every morning → Open orders → Remind customer)")),
         "{output}"
     );
     let template = concise("tests/fixtures/formats/n8n/template-reminder.json");
@@ -197,6 +197,23 @@ fn n8n_and_twilio_studio_files_that_are_not_walints_business_are_named_with_verb
             )
         );
     }
+}
+
+/// A Studio widget that sends a Content template names it by SID only: `--verbose` says that
+/// its buttons are out of walint's sight, at the SID; a run without it says nothing.
+#[test]
+fn twilio_studio_content_templates_are_named_with_verbose() {
+    let path = "tests/fixtures/formats/twilio-studio/content-menu.json";
+    let output = walint(&["check", path, "--format", "concise", "--verbose"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "walint: note: {path}:17:24: `menu` sends the Content template `HX0123456789abcdef0123456789abcdef`: its buttons or list, if it has any, live in Twilio's Content API, not in the flow, so walint does not count or measure them (WA201, WA202, WA215)\n"
+        )
+    );
+    let quiet = walint(&["check", path, "--format", "concise"]);
+    assert_eq!(stderr(&quiet), "");
 }
 
 #[test]

@@ -595,7 +595,10 @@ sources: ["https://acme.example/policies/support"]
         let rule = define(&mut catalogue, &rule, Path::new("rule.yaml"))
             .map_err(|e| placed("rule.yaml", &rule, e.span, &e.message))
             .unwrap();
-        let rules = CustomRules { rules: vec![rule] };
+        let rules = CustomRules {
+            rules: vec![rule],
+            ..CustomRules::default()
+        };
         let tree = parse(text, format).unwrap();
         let contents = crate::formats::read(&tree);
         assert!(!contents.documents.is_empty(), "no document in {text}");

@@ -28,6 +28,15 @@ pub enum Function {
     Casing {
         casing: Casing,
         disallow_digits: bool,
+        separator: Option<Separator>,
+    },
+    /// A list's items (by `keyed_by`, a key of each) or a mapping's keys are sorted.
+    Alphabetical {
+        keyed_by: Option<String>,
+    },
+    /// A mapping sets exactly one of `properties`.
+    Xor {
+        properties: Vec<String>,
     },
     ContainsPhrase {
         any: Option<Box<ByLanguage<PhraseSet>>>,
@@ -49,12 +58,17 @@ pub const FUNCTIONS: &[(&str, &[&str])] = &[
     ("pattern", &["match", "not_match"]),
     ("length", &["min", "max"]),
     ("enumeration", &["values"]),
-    ("casing", &["type", "disallow_digits"]),
+    ("casing", &["type", "disallow_digits", "separator"]),
+    ("alphabetical", &["keyed_by"]),
+    ("xor", &["properties"]),
     ("contains_phrase", &["any", "none"]),
     ("json_schema", &["schema"]),
     ("every_path_passes", &["to", "through"]),
     ("reachable", &["step"]),
 ];
+
+/// The keys of `casing`'s `separator` option.
+pub const SEPARATOR_KEYS: &[&str] = &["char", "allow_leading"];
 
 /// The names of the functions, in [`FUNCTIONS`]' order.
 pub fn names() -> impl Iterator<Item = &'static str> + Clone {
@@ -102,33 +116,65 @@ impl Casing {
         Casing::NAMES[self as usize]
     }
 
-    fn holds(self, text: &str, disallow_digits: bool) -> bool {
-        let digit_ok = |c: char| c.is_ascii_digit() && !disallow_digits;
-        let lower = |c: char| c.is_ascii_lowercase() || digit_ok(c);
-        let upper = |c: char| c.is_ascii_uppercase() || digit_ok(c);
-        let words = |separator: char, word: &dyn Fn(char) -> bool| {
-            !text.is_empty()
-                && text
-                    .split(separator)
-                    .all(|w| !w.is_empty() && w.chars().all(word))
+    /// Whether `text` is in this case, as Spectral's `casing` defines each: a first letter
+    /// of the case's kind, then letters (and digits unless disallowed) where camel and
+    /// pascal case allow no two capitals in a row after the first character. A separator
+    /// joins several such words (`/users/{id}` style), one of them leading when allowed.
+    /// An empty text passes: Spectral does not check one.
+    fn holds(self, text: &str, disallow_digits: bool, separator: Option<Separator>) -> bool {
+        let Some(separator) = separator else {
+            return text.is_empty() || self.word(text, disallow_digits);
         };
-        let mut chars = text.chars();
+        if text.is_empty() || (separator.allow_leading && text.chars().eq([separator.char])) {
+            return true;
+        }
+        let text = match text.strip_prefix(separator.char) {
+            Some(rest) if separator.allow_leading => rest,
+            _ => text,
+        };
+        text.split(separator.char)
+            .all(|word| self.word(word, disallow_digits))
+    }
+
+    fn word(self, text: &str, disallow_digits: bool) -> bool {
+        let digit = |c: char| c.is_ascii_digit() && !disallow_digits;
+        let lower = |c: char| c.is_ascii_lowercase() || digit(c);
+        let upper = |c: char| c.is_ascii_uppercase() || digit(c);
+        let chars: Vec<char> = text.chars().collect();
+        let Some(&first) = chars.first() else {
+            return false;
+        };
+        // Words joined by `-` or `_`, each non-empty, all of one kind of letter.
+        let joined = |separator: char, letter: &dyn Fn(char) -> bool| {
+            text.split(separator)
+                .all(|w| !w.is_empty() && w.chars().all(letter))
+        };
+        // After the first character, a capital is followed by a small letter, a digit or
+        // the end: `orderId` and `OrderID2` are camel and pascal, `orderID` is not.
+        let humps = |from: usize| {
+            chars.iter().all(|&c| c.is_ascii_alphabetic() || digit(c))
+                && (from..chars.len()).all(|i| {
+                    !chars[i].is_ascii_uppercase() || chars.get(i + 1).is_none_or(|&n| lower(n))
+                })
+        };
         match self {
-            Casing::Flat => !text.is_empty() && text.chars().all(lower),
-            Casing::Camel => {
-                chars.next().is_some_and(|c| c.is_ascii_lowercase())
-                    && chars.all(|c| c.is_ascii_alphabetic() || digit_ok(c))
-            }
-            Casing::Pascal => {
-                chars.next().is_some_and(|c| c.is_ascii_uppercase())
-                    && chars.all(|c| c.is_ascii_alphabetic() || digit_ok(c))
-            }
-            Casing::Kebab => words('-', &lower),
-            Casing::Cobol => words('-', &upper),
-            Casing::Snake => words('_', &lower),
-            Casing::Macro => words('_', &upper),
+            Casing::Flat => first.is_ascii_lowercase() && chars.iter().all(|&c| lower(c)),
+            Casing::Camel => first.is_ascii_lowercase() && humps(1),
+            Casing::Pascal => first.is_ascii_uppercase() && humps(1),
+            Casing::Kebab => first.is_ascii_lowercase() && joined('-', &lower),
+            Casing::Cobol => first.is_ascii_uppercase() && joined('-', &upper),
+            Casing::Snake => first.is_ascii_lowercase() && joined('_', &lower),
+            Casing::Macro => first.is_ascii_uppercase() && joined('_', &upper),
         }
     }
+}
+
+/// `casing`'s `separator`: the character that joins cased words, and whether the text may
+/// start with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Separator {
+    pub char: char,
+    pub allow_leading: bool,
 }
 
 /// JavaScript's truthiness, as Spectral's `truthy` and `falsy` judge it.
@@ -155,6 +201,9 @@ pub fn text_of(value: &Json) -> String {
 pub struct Failure {
     pub reason: String,
     pub within: Option<(usize, usize)>,
+    /// The item of a list, or the entry of a mapping (in the order written), the failure is
+    /// about: the first one out of order.
+    pub item: Option<usize>,
 }
 
 impl Failure {
@@ -162,6 +211,7 @@ impl Failure {
         Some(Failure {
             reason: reason.into(),
             within: None,
+            item: None,
         })
     }
 }
@@ -208,6 +258,7 @@ impl Function {
                         found.as_str()
                     ),
                     within: Some((found.start(), found.end())),
+                    item: None,
                 })
             }
             Function::Length { min, max } => {
@@ -254,14 +305,42 @@ impl Function {
             Function::Casing {
                 casing,
                 disallow_digits,
+                separator,
             } => {
                 let Some(Json::String(text)) = value else {
                     return None;
                 };
-                if casing.holds(text, *disallow_digits) {
+                if casing.holds(text, *disallow_digits, *separator) {
                     return None;
                 }
                 Failure::new(format!("`{text}` is not {} case", casing.name()))
+            }
+            Function::Alphabetical { keyed_by } => alphabetical(value?, keyed_by.as_deref()),
+            Function::Xor { properties } => {
+                let Some(Json::Object(map)) = value else {
+                    return None;
+                };
+                let set: Vec<String> = properties
+                    .iter()
+                    .filter(|p| map.contains_key(p.as_str()))
+                    .map(|p| format!("`{p}`"))
+                    .collect();
+                let named = || {
+                    let all: Vec<String> = properties.iter().map(|p| format!("`{p}`")).collect();
+                    all.join(", ")
+                };
+                match set.len() {
+                    1 => None,
+                    0 => Failure::new(format!(
+                        "sets none of {}: exactly one of them must be set",
+                        named()
+                    )),
+                    _ => Failure::new(format!(
+                        "sets {}: exactly one of {} may be set",
+                        set.join(" and "),
+                        named()
+                    )),
+                }
             }
             Function::ContainsPhrase { any, none } => {
                 let Some(Json::String(text)) = value else {
@@ -282,6 +361,7 @@ impl Function {
                 Some(Failure {
                     reason: format!("contains `{}`", &text[found.start..found.end]),
                     within: Some((found.start, found.end)),
+                    item: None,
                 })
             }
             Function::JsonSchema { validator } => {
@@ -289,6 +369,92 @@ impl Function {
                 Failure::new(schema_failure(&error))
             }
         }
+    }
+}
+
+/// `alphabetical` on a list (of texts and numbers, or of mappings by `keyed_by`) or on a
+/// mapping's keys: the first item that is not in order, or one that cannot be ordered.
+/// Texts compare as Spectral's `localeCompare` orders letters: by letter regardless of case,
+/// a small letter before its capital; numbers by value; a text and a number are not compared.
+fn alphabetical(value: &Json, keyed_by: Option<&str>) -> Option<Failure> {
+    let items: Vec<Json> = match value {
+        Json::Array(items) => items.clone(),
+        // A mapping's keys; the caller hands a mapping as the list of its keys in the order
+        // they are written (a JSON object has lost it).
+        Json::Object(map) => map.keys().map(|k| Json::String(k.clone())).collect(),
+        _ => return None,
+    };
+    let fail = |index: usize, reason: String| {
+        Some(Failure {
+            reason,
+            within: None,
+            item: Some(index),
+        })
+    };
+    let mut keys = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let key = match keyed_by {
+            None => item,
+            Some(by) => match item {
+                Json::Object(map) => map.get(by).unwrap_or(&Json::Null),
+                _ => {
+                    return fail(
+                        index,
+                        format!("item {index} is not a mapping, so it has no `{by}` to sort by"),
+                    )
+                }
+            },
+        };
+        if !matches!(key, Json::String(_) | Json::Number(_)) {
+            let what = match keyed_by {
+                Some(by) => format!("the `{by}` of item {index}"),
+                None => format!("item {index}"),
+            };
+            return fail(
+                index,
+                format!("{what} is `{}`, neither a text nor a number", text_of(key)),
+            );
+        }
+        keys.push(key);
+    }
+    let index = keys
+        .windows(2)
+        .position(|pair| sort_order(pair[0], pair[1]) == std::cmp::Ordering::Greater)?;
+    let (first, second) = (text_of(keys[index]), text_of(keys[index + 1]));
+    match keyed_by {
+        None => fail(
+            index,
+            format!("is not in alphabetical order: `{first}` must be placed after `{second}`"),
+        ),
+        Some(by) => fail(
+            index,
+            format!(
+                "is not in alphabetical order of `{by}`: `{first}` must be placed after `{second}`"
+            ),
+        ),
+    }
+}
+
+fn sort_order(a: &Json, b: &Json) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (Json::Number(a), Json::Number(b)) => {
+            let (a, b) = (a.as_f64().unwrap_or(0.0), b.as_f64().unwrap_or(0.0));
+            a.partial_cmp(&b).unwrap_or(Ordering::Equal)
+        }
+        (Json::String(a), Json::String(b)) => {
+            let folded = a.to_lowercase().cmp(&b.to_lowercase());
+            // Equal but for case: the small letter first, as localeCompare puts it.
+            folded.then_with(|| {
+                a.chars()
+                    .zip(b.chars())
+                    .find(|(x, y)| x != y)
+                    .map_or(Ordering::Equal, |(x, y)| {
+                        x.is_uppercase().cmp(&y.is_uppercase())
+                    })
+            })
+        }
+        _ => Ordering::Equal,
     }
 }
 
@@ -418,6 +584,7 @@ mod tests {
             let function = Function::Casing {
                 casing,
                 disallow_digits: false,
+                separator: None,
             };
             assert!(
                 reason(&function, Some(json!(good))).is_none(),
@@ -431,8 +598,138 @@ mod tests {
         let no_digits = Function::Casing {
             casing: Casing::Snake,
             disallow_digits: true,
+            separator: None,
         };
         assert!(reason(&no_digits, Some(json!("order_2"))).is_some());
+    }
+
+    fn casing(casing: Casing, separator: Option<Separator>) -> Function {
+        Function::Casing {
+            casing,
+            disallow_digits: false,
+            separator,
+        }
+    }
+
+    #[test]
+    fn casing_follows_spectral_definitions() {
+        // Spectral's camel and pascal cases allow no two capitals in a row after the first
+        // character; every case starts with a letter.
+        for (kind, good, bad) in [
+            (Casing::Camel, "orderId2", "orderID"),
+            (Casing::Camel, "a1B2", "1order"),
+            (Casing::Pascal, "OrderId", "OrderID"),
+            (Casing::Pascal, "AB", "ABC"),
+            (Casing::Flat, "order2", "2order"),
+            (Casing::Kebab, "a-b2-c", "a--b"),
+            (Casing::Snake, "a_b", "_a"),
+        ] {
+            assert!(
+                reason(&casing(kind, None), Some(json!(good))).is_none(),
+                "{kind:?} {good}"
+            );
+            assert!(
+                reason(&casing(kind, None), Some(json!(bad))).is_some(),
+                "{kind:?} {bad}"
+            );
+        }
+        // An empty text is not checked, as Spectral does not check one.
+        assert!(reason(&casing(Casing::Camel, None), Some(json!(""))).is_none());
+    }
+
+    #[test]
+    fn casing_with_a_separator_checks_each_word() {
+        let separator = Some(Separator {
+            char: '/',
+            allow_leading: true,
+        });
+        let paths = casing(Casing::Kebab, separator);
+        for good in ["/users/order-items", "users/x", "/"] {
+            assert!(reason(&paths, Some(json!(good))).is_none(), "{good}");
+        }
+        for bad in ["/users//x", "/Users", "//x", "/users/"] {
+            assert!(reason(&paths, Some(json!(bad))).is_some(), "{bad}");
+        }
+        let no_leading = casing(
+            Casing::Camel,
+            Some(Separator {
+                char: '.',
+                allow_leading: false,
+            }),
+        );
+        assert!(reason(&no_leading, Some(json!("order.itemId"))).is_none());
+        assert!(reason(&no_leading, Some(json!(".order"))).is_some());
+    }
+
+    #[test]
+    fn alphabetical_finds_the_first_item_out_of_order() {
+        let plain = Function::Alphabetical { keyed_by: None };
+        assert!(reason(&plain, Some(json!(["apple", "Banana", "cherry"]))).is_none());
+        assert!(reason(&plain, Some(json!(["a", "A", "b"]))).is_none());
+        assert!(reason(&plain, Some(json!([1, 2, 10]))).is_none());
+        let found = plain
+            .check(Some(&json!(["apple", "cherry", "banana"])), None)
+            .unwrap();
+        assert_eq!(
+            found.reason,
+            "is not in alphabetical order: `cherry` must be placed after `banana`"
+        );
+        assert_eq!(found.item, Some(1));
+        assert!(reason(&plain, Some(json!([10, 2]))).is_some());
+        // What cannot be ordered is said, at its item.
+        let mixed = plain.check(Some(&json!(["a", {"b": 1}])), None).unwrap();
+        assert_eq!(mixed.item, Some(1));
+        assert!(
+            mixed.reason.contains("neither a text nor a number"),
+            "{}",
+            mixed.reason
+        );
+        // Not a list or a mapping, or too short to be out of order: nothing to sort.
+        assert!(reason(&plain, Some(json!("ba"))).is_none());
+        assert!(reason(&plain, Some(json!(["b"]))).is_none());
+        assert!(reason(&plain, None).is_none());
+
+        let keyed = Function::Alphabetical {
+            keyed_by: Some("name".into()),
+        };
+        assert!(reason(&keyed, Some(json!([{"name": "a"}, {"name": "b"}]))).is_none());
+        let found = keyed
+            .check(Some(&json!([{"name": "b"}, {"name": "a"}])), None)
+            .unwrap();
+        assert_eq!(
+            found.reason,
+            "is not in alphabetical order of `name`: `b` must be placed after `a`"
+        );
+        let missing = keyed
+            .check(Some(&json!([{"name": "a"}, {"title": "b"}])), None)
+            .unwrap();
+        assert_eq!(
+            missing.reason,
+            "the `name` of item 1 is `null`, neither a text nor a number"
+        );
+        assert_eq!(
+            reason(&keyed, Some(json!([{"name": "a"}, "b"]))).as_deref(),
+            Some("item 1 is not a mapping, so it has no `name` to sort by")
+        );
+    }
+
+    #[test]
+    fn xor_wants_exactly_one_of_the_properties() {
+        let function = Function::Xor {
+            properties: vec!["url".into(), "phone_number".into()],
+        };
+        assert!(reason(&function, Some(json!({"url": "https://a.example"}))).is_none());
+        assert_eq!(
+            reason(&function, Some(json!({"text": "x"}))).as_deref(),
+            Some("sets none of `url`, `phone_number`: exactly one of them must be set")
+        );
+        assert_eq!(
+            reason(&function, Some(json!({"url": "u", "phone_number": "p"}))).as_deref(),
+            Some("sets `url` and `phone_number`: exactly one of `url`, `phone_number` may be set")
+        );
+        // Not a mapping: nothing to look into.
+        assert!(reason(&function, Some(json!("url"))).is_none());
+        assert!(reason(&function, None).is_none());
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod conversation;
 mod functions;
 pub mod json;
 mod rule_file;
+pub mod spectral;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -24,9 +25,10 @@ use crate::catalogue::{Catalogue, RuleError, RuleId};
 use crate::config::{RuleSource, RuleSourceKind};
 use crate::diagnostic::{At, Finding};
 use crate::model::{Document, LanguageCode};
-use crate::source::{parse, Format, LineIndex, NodeId, Span, Tree, MAX_FILE_BYTES};
+use crate::source::{parse, Entry, Format, LineIndex, NodeId, Span, Tree, Value, MAX_FILE_BYTES};
 
 use conversation::{ModelJson, Seg};
+use functions::{Failure, Function};
 use rule_file::{Field, Matcher};
 
 pub use controls::CONTROL_KEYS;
@@ -49,6 +51,8 @@ pub struct CustomRule {
 #[derive(Debug, Default)]
 pub struct CustomRules {
     rules: Vec<CustomRule>,
+    /// The rules of Spectral rulesets: they read each file's documents as a whole.
+    spectral: Vec<spectral::SpectralRule>,
 }
 
 /// A run's catalogue (the built-in rules and the custom ones) and its custom rules.
@@ -103,6 +107,7 @@ pub fn load(
         }
     }
     let mut rules = Vec::new();
+    let mut from_spectral = Vec::new();
     for source in sources {
         match source.kind {
             RuleSourceKind::Files => {
@@ -123,17 +128,31 @@ pub fn load(
                 }
             }
             RuleSourceKind::Spectral => {
-                return Err(in_config(
-                    source.span,
-                    "Spectral rulesets are not read yet: write the rules as walint rule files"
-                        .into(),
-                ))
+                let path = root.join(&source.path);
+                let shown = shown(&path);
+                let text = read_text(&path).map_err(|why| {
+                    let ruleset = format!("the Spectral ruleset {shown}");
+                    let why = why
+                        .replace("cannot read rule file", &format!("cannot read {ruleset}"))
+                        .replace("a rule file", &ruleset);
+                    in_config(source.span, why)
+                })?;
+                let prefix = source
+                    .prefix
+                    .as_deref()
+                    .unwrap_or(crate::config::DEFAULT_SPECTRAL_PREFIX);
+                let loaded = spectral::load(&mut extended, &text, &path, &shown, prefix)
+                    .map_err(|e| placed(&shown, &text, e.span, &e.message))?;
+                from_spectral.extend(loaded);
             }
         }
     }
     Ok(Loaded {
         catalogue: Arc::new(extended),
-        rules: Arc::new(CustomRules { rules }),
+        rules: Arc::new(CustomRules {
+            rules,
+            spectral: from_spectral,
+        }),
     })
 }
 
@@ -171,7 +190,10 @@ pub fn load_file(path: &Path, shown: &str, catalogue: &Arc<Catalogue>) -> Result
         define(&mut extended, &text, path).map_err(|e| placed(shown, &text, e.span, &e.message))?;
     Ok(Loaded {
         catalogue: Arc::new(extended),
-        rules: Arc::new(CustomRules { rules: vec![rule] }),
+        rules: Arc::new(CustomRules {
+            rules: vec![rule],
+            spectral: Vec::new(),
+        }),
     })
 }
 
@@ -374,6 +396,7 @@ fn root_of(document: &Document) -> NodeId {
         Document::Webhook(w) => w.node,
         Document::Campaign(c) => c.node,
         Document::TemplatesLock(l) => l.node,
+        Document::TemplateSend(s) => s.node,
     }
 }
 
@@ -392,6 +415,7 @@ fn name_of(document: &Document) -> &str {
         Document::Flow(f) => f.name.as_ref(),
         Document::Webhook(w) => w.name.as_ref(),
         Document::Campaign(c) => c.name.as_ref(),
+        Document::TemplateSend(s) => s.name.as_ref(),
         Document::WhatsAppFlow(_) | Document::TemplatesLock(_) => None,
     };
     name.map_or("", |n| n.value.as_str())
@@ -441,17 +465,31 @@ fn interpolate(template: &str, fields: &[(&str, &str)]) -> String {
 
 impl CustomRules {
     pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
+        self.rules.is_empty() && self.spectral.is_empty()
     }
 
-    /// The ids of these rules, in the order they were loaded.
+    /// The ids of the rule files' rules, in the order they were loaded: the rules with
+    /// examples for `walint test` (a Spectral ruleset has none).
     pub fn ids(&self) -> impl Iterator<Item = RuleId> + '_ {
         self.rules.iter().map(|r| r.id)
     }
 
+    /// The ids of the Spectral rulesets' rules, in the order they were loaded.
+    pub fn spectral_ids(&self) -> impl Iterator<Item = RuleId> + '_ {
+        self.spectral.iter().map(|r| r.id)
+    }
+
     /// Whether one of these rules has the id `rule`.
     pub fn defines(&self, rule: RuleId) -> bool {
-        self.rules.iter().any(|r| r.id == rule)
+        self.rules.iter().any(|r| r.id == rule) || self.spectral.iter().any(|r| r.id == rule)
+    }
+
+    /// Whether `rule` is a Spectral rule its ruleset turns off (`recommended: false`,
+    /// `severity: off`): it runs only when walint.yaml's `rules:` names it.
+    pub fn off_by_default(&self, rule: RuleId) -> bool {
+        self.spectral
+            .iter()
+            .any(|r| r.id == rule && r.off_by_default)
     }
 
     /// The same rules under the ids `map` gives them: those of the run's catalogue, which
@@ -459,6 +497,23 @@ impl CustomRules {
     pub fn remap(&mut self, map: impl Fn(RuleId) -> RuleId) {
         for rule in &mut self.rules {
             rule.id = map(rule.id);
+        }
+        for rule in &mut self.spectral {
+            rule.id = map(rule.id);
+        }
+    }
+
+    /// Runs the Spectral rules `enabled` allows on a file's tree, whose documents walint
+    /// read are `documents`: each rule reads every document of the file as written.
+    pub fn run_files(
+        &self,
+        tree: &Tree,
+        documents: &[Document],
+        enabled: impl Fn(RuleId) -> bool,
+        out: &mut Vec<Finding>,
+    ) {
+        if !self.spectral.is_empty() {
+            spectral::run(&self.spectral, tree, documents, enabled, out);
         }
     }
 
@@ -613,78 +668,17 @@ struct Found<'a> {
 impl CustomRule {
     fn check(&self, found: &Found, document: &Document, tree: &Tree, out: &mut Vec<Finding>) {
         for then in &self.matcher.then {
-            // The value the function reads, its node (`None`: not there), where a missing one
-            // would be written (under the deepest key that is there), and its pointer, made
-            // only for a finding.
-            let (value, node, under, pointer) = match (&found.place, &then.field) {
-                (
-                    Place::Model {
-                        node, under, path, ..
-                    },
-                    Field::Itself,
-                ) => (Some(found.value), *node, *under, Pointer::Model(path, &[])),
-                (Place::Model { under, path, .. }, Field::Key) => {
-                    (found.key, None, *under, Pointer::Model(path, &[]))
-                }
-                (Place::Model { path, model, .. }, Field::Path(keys)) => {
-                    let value = keys.iter().try_fold(found.value, |v, key| v.get(key));
-                    let mut below = path.clone();
-                    below.extend(keys.iter().map(|key| Seg::Name(key)));
-                    let node = model.node(&below).filter(|_| value.is_some());
-                    let under = model.nearest(&below);
-                    (value, node, under, Pointer::Model(path, keys))
-                }
-                (&Place::File(node), Field::Itself) => (
-                    Some(found.value),
-                    Some(node),
-                    node,
-                    Pointer::File(node, &[]),
-                ),
-                (&Place::File(node), Field::Key) => {
-                    (found.key, None, node, Pointer::File(node, &[]))
-                }
-                (&Place::File(found_node), Field::Path(keys)) => {
-                    let mut value = Some(found.value);
-                    let mut node = Some(found_node);
-                    let mut under = found_node;
-                    for key in keys {
-                        value = value.and_then(|v| v.get(key));
-                        node = node.and_then(|n| tree.get(n, key));
-                        if let Some(n) = node {
-                            under = n;
-                        }
-                    }
-                    let pointer = match node {
-                        Some(n) => Pointer::File(n, &[]),
-                        None => Pointer::File(found_node, keys),
-                    };
-                    (value, node.filter(|_| value.is_some()), under, pointer)
-                }
-            };
-            let Some(failure) = then.function.check(value, language_of(document)) else {
+            let target = Target::of(found, &then.field, tree);
+            let Some(failure) = target.check(&then.function, tree, language_of(document)) else {
                 continue;
             };
-            // Bytes of a model's text are bytes of the value as written only when the model
-            // kept the text as it is written (a platform's text may be assembled from parts).
-            let within = failure
-                .within
-                .filter(|_| match (&found.place, node, value) {
-                    (Place::File(_), _, _) => true,
-                    (Place::Model { .. }, Some(n), Some(Json::String(text))) => {
-                        tree.as_str(n) == Some(text.as_str())
-                    }
-                    _ => false,
-                });
-            let at = match (node, within) {
-                (Some(n), Some((start, end))) => At::InString(n, start, end),
-                (Some(n), None) => At::Node(n),
-                // Not there, or a key: the key it would be (or is) written under.
-                (None, _) if tree.key_span(under).is_some() => At::Key(under),
-                (None, _) => At::Node(under),
-            };
-            let pointer = pointer.text(tree);
-            let message = self.message(&shown_value(value), &pointer, document, &failure.reason);
-            out.push(Finding::new(self.id, at, message));
+            let message = self.message(
+                &shown_value(target.value),
+                &target.pointer.text(tree),
+                document,
+                &failure.reason,
+            );
+            out.push(Finding::new(self.id, target.at(&failure, tree), message));
         }
     }
 
@@ -705,6 +699,154 @@ impl CustomRule {
             ],
         )
     }
+}
+
+/// The value a `then` clause's function reads of a found one: the value (`None`: not
+/// there), its node, its pointer, where a missing one would be written (under the deepest
+/// key that is there), and whether a string's bytes are those of the value as written.
+struct Target<'a> {
+    value: Option<&'a Json>,
+    node: Option<NodeId>,
+    /// Made into text only for a finding.
+    pointer: Pointer<'a>,
+    under: NodeId,
+    as_written: bool,
+}
+
+impl<'a> Target<'a> {
+    fn of(found: &'a Found<'a>, field: &'a Field, tree: &Tree) -> Target<'a> {
+        let (value, node, pointer, under) = match (&found.place, field) {
+            (
+                Place::Model {
+                    node, under, path, ..
+                },
+                Field::Itself,
+            ) => (Some(found.value), *node, Pointer::Model(path, &[]), *under),
+            (Place::Model { under, path, .. }, Field::Key) => {
+                (found.key, None, Pointer::Model(path, &[]), *under)
+            }
+            (Place::Model { path, model, .. }, Field::Path(keys)) => {
+                let mut value = Some(found.value);
+                let mut below = path.clone();
+                for key in keys {
+                    // A key of a mapping, or the index of a list's item (`options.0.title`).
+                    let index = key.parse::<usize>().ok();
+                    value = value.and_then(|v| match (v, index) {
+                        (Json::Array(items), Some(i)) => {
+                            below.push(Seg::Index(i));
+                            items.get(i)
+                        }
+                        _ => {
+                            below.push(Seg::Name(key));
+                            v.get(key)
+                        }
+                    });
+                }
+                let node = model.node(&below).filter(|_| value.is_some());
+                let under = model.nearest(&below);
+                (value, node, Pointer::Model(path, keys), under)
+            }
+            (&Place::File(node), Field::Itself) => (
+                Some(found.value),
+                Some(node),
+                Pointer::File(node, &[]),
+                node,
+            ),
+            (&Place::File(node), Field::Key) => (found.key, None, Pointer::File(node, &[]), node),
+            (&Place::File(found_node), Field::Path(keys)) => {
+                let mut value = Some(found.value);
+                let mut node = Some(found_node);
+                let mut under = found_node;
+                for key in keys {
+                    // A key of a mapping, or the index of a list's item (`buttons.0.url`).
+                    let index = || key.parse::<usize>().ok();
+                    value = value.and_then(|v| match v {
+                        Json::Array(items) => index().and_then(|i| items.get(i)),
+                        _ => v.get(key),
+                    });
+                    node = node.and_then(|n| match tree.value(n) {
+                        Value::Seq(items) => index().and_then(|i| items.get(i).copied()),
+                        _ => tree.get(n, key),
+                    });
+                    if let Some(n) = node {
+                        under = n;
+                    }
+                }
+                let pointer = match node {
+                    Some(n) => Pointer::File(n, &[]),
+                    None => Pointer::File(found_node, keys),
+                };
+                (value, node.filter(|_| value.is_some()), pointer, under)
+            }
+        };
+        // Bytes of a model's text are bytes of the value as written only when the model
+        // kept the text as it is written (a platform's text may be assembled from parts).
+        let as_written = match (&found.place, node, value) {
+            (Place::File(_), _, _) => true,
+            (Place::Model { .. }, Some(n), Some(Json::String(text))) => {
+                tree.as_str(n) == Some(text.as_str())
+            }
+            _ => false,
+        };
+        Target {
+            value,
+            node,
+            pointer,
+            under,
+            as_written,
+        }
+    }
+
+    /// Why the value fails `function`. A mapping is sorted by its keys as written, which
+    /// its JSON no longer keeps in order.
+    fn check(
+        &self,
+        function: &Function,
+        tree: &Tree,
+        language: Option<&LanguageCode>,
+    ) -> Option<Failure> {
+        if let (Function::Alphabetical { .. }, Some(Json::Object(_)), Some(node)) =
+            (function, self.value, self.node)
+        {
+            let keys = written_keys(tree, node)
+                .into_iter()
+                .map(|entry| Json::String(entry.key.clone()))
+                .collect();
+            return function.check(Some(&Json::Array(keys)), language);
+        }
+        function.check(self.value, language)
+    }
+
+    /// Where a failure is: the text matched in a string, the item out of order, the value,
+    /// or (for one not there, or a key) the key it would be (or is) written under.
+    fn at(&self, failure: &Failure, tree: &Tree) -> At {
+        let within = failure.within.filter(|_| self.as_written);
+        match (self.node, within, failure.item) {
+            (Some(n), Some((start, end)), _) => At::InString(n, start, end),
+            (Some(n), None, Some(item)) => match tree.value(n) {
+                Value::Map(_) => written_keys(tree, n)
+                    .get(item)
+                    .map_or(At::Node(n), |entry| At::Key(entry.value)),
+                _ => tree
+                    .items(n)
+                    .get(item)
+                    .map_or(At::Node(n), |&i| At::Node(i)),
+            },
+            (Some(n), None, None) => At::Node(n),
+            (None, _, _) if tree.key_span(self.under).is_some() => At::Key(self.under),
+            (None, _, _) => At::Node(self.under),
+        }
+    }
+}
+
+/// A mapping's entries in the order written, each key once (the first, as [`json::of`] and
+/// every rule read it).
+fn written_keys(tree: &Tree, node: NodeId) -> Vec<&Entry> {
+    let mut seen = std::collections::HashSet::new();
+    tree.entries(node)
+        .iter()
+        .filter(|entry| seen.insert(entry.key.as_str()))
+        .collect()
 }
 
 #[cfg(test)]

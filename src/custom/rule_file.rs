@@ -12,7 +12,7 @@ use crate::source::{locate_in_string, NodeId, Span, Tree, Value};
 use crate::suggest::did_you_mean;
 
 use super::conversation::{FlowFunction, StepMatcher, STEP_KEYS};
-use super::functions::{self, Casing, Function, Pattern, FUNCTIONS};
+use super::functions::{self, Casing, Function, Pattern, Separator, FUNCTIONS, SEPARATOR_KEYS};
 use super::json;
 use crate::model::flow::NodeType;
 use crate::model::reader::Keyword;
@@ -81,6 +81,7 @@ pub const KIND_NAMES: &[(&str, Kind)] = &[
     ("campaign", Kind::Campaign),
     // The lock lists every template Meta holds: the one document a count of them is in.
     ("templates-lock", Kind::TemplatesLock),
+    ("template-send", Kind::TemplateSend),
 ];
 
 /// A rule file's rule and its compiled match block.
@@ -175,7 +176,7 @@ impl BlockReader<'_> {
                             error(
                                 self.span(item),
                                 format!(
-                                    "unknown kind `{name}` (template, conversation-flow, whatsapp-flow, webhook, campaign, templates-lock){}",
+                                    "unknown kind `{name}` (template, conversation-flow, whatsapp-flow, webhook, campaign, templates-lock, template-send){}",
                                     did_you_mean(name, names)
                                 ),
                             )
@@ -566,44 +567,37 @@ impl BlockReader<'_> {
                             ))
                         }
                     };
+                let separator = option("separator").map(|n| self.separator(n)).transpose()?;
                 Function::Casing {
                     casing,
                     disallow_digits,
+                    separator,
+                }
+            }
+            "alphabetical" => Function::Alphabetical {
+                keyed_by: option("keyed_by")
+                    .map(|n| self.string(n, "`keyed_by`").map(str::to_string))
+                    .transpose()?,
+            },
+            "xor" => {
+                let list = option("properties")
+                    .ok_or_else(|| needs("`properties`: the keys of which exactly one is set"))?;
+                let properties = self.strings(list, "a property")?;
+                if !matches!(self.tree.value(list), Value::Seq(_)) || properties.len() < 2 {
+                    return Err(error(
+                        self.span(list),
+                        "`properties` must be a list of at least two keys",
+                    ));
+                }
+                Function::Xor {
+                    properties: properties.into_iter().map(|(_, p)| p.to_string()).collect(),
                 }
             }
             "json_schema" => {
                 let schema = option("schema").ok_or_else(|| {
                     needs("`schema`: the JSON Schema the value must be valid against")
                 })?;
-                let written = json::of(self.tree, schema);
-                // A schema that breaks its draft's meta-schema is reported at the part of it
-                // that does: the error's instance path is a pointer into the schema.
-                // Its `pattern`s run on the `regex` crate, as `pattern` does: linear in the
-                // text, so no schema can hang a run.
-                let validator = jsonschema::options()
-                    .with_pattern_options(jsonschema::PatternOptions::regex())
-                    .build(&written)
-                    .map_err(|e| {
-                        let pointer = e.instance_path().as_str();
-                        let within = pointer
-                            .split('/')
-                            .skip(1)
-                            .map(|part| part.replace("~1", "/").replace("~0", "~"))
-                            .try_fold(schema, |node, part| match self.tree.value(node) {
-                                Value::Seq(items) => part
-                                    .parse::<usize>()
-                                    .ok()
-                                    .and_then(|i| items.get(i).copied()),
-                                _ => self.tree.get(node, &part),
-                            })
-                            .unwrap_or(schema);
-                        let at = if pointer.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" at `{pointer}`")
-                        };
-                        error(self.span(within), format!("invalid JSON Schema{at}: {e}"))
-                    })?;
+                let validator = schema_validator(self.tree, schema, None)?;
                 Function::JsonSchema {
                     validator: Box::new(validator),
                 }
@@ -619,28 +613,39 @@ impl BlockReader<'_> {
         })
     }
 
+    /// `separator: {char: "/", allow_leading: true}` of `casing`.
+    fn separator(&self, node: NodeId) -> Result<Separator, RuleError> {
+        self.entries(node, "`separator`", SEPARATOR_KEYS)?;
+        let char_node = self.tree.get(node, "char").ok_or_else(|| {
+            error(
+                self.span(node),
+                "`separator` needs `char`: the character between words",
+            )
+        })?;
+        let written = self.string(char_node, "`char`")?;
+        let mut chars = written.chars();
+        let (Some(char), None) = (chars.next(), chars.next()) else {
+            return Err(error(
+                self.span(char_node),
+                format!("`char` is one character, not `{written}`"),
+            ));
+        };
+        let allow_leading = match self.tree.get(node, "allow_leading") {
+            None => false,
+            Some(n) => match self.tree.value(n) {
+                Value::Bool(b) => *b,
+                _ => return Err(error(self.span(n), "`allow_leading` must be true or false")),
+            },
+        };
+        Ok(Separator {
+            char,
+            allow_leading,
+        })
+    }
+
     fn pattern(&self, node: NodeId) -> Result<Pattern, RuleError> {
         let written = self.string(node, "a pattern")?;
-        let regex = regex::RegexBuilder::new(written)
-            .size_limit(1 << 20)
-            .build()
-            .map_err(|e| {
-                let reason = match &e {
-                    regex::Error::Syntax(text) => {
-                        let last = text.lines().last().unwrap_or("").trim();
-                        last.strip_prefix("error: ").unwrap_or(last).to_string()
-                    }
-                    other => other.to_string(),
-                };
-                error(
-                    self.span(node),
-                    format!("invalid regular expression `{written}`: {reason}"),
-                )
-            })?;
-        Ok(Pattern {
-            regex,
-            written: written.to_string(),
-        })
+        compile_pattern(written, written, self.span(node))
     }
 
     fn number(&self, node: NodeId, key: &str) -> Result<f64, RuleError> {
@@ -694,4 +699,72 @@ fn unquote(text: &str) -> &str {
         }
     }
     text
+}
+
+/// A regular expression of the `regex` crate (`source`), shown as the rule wrote it
+/// (`written`); a syntax error is at `span`, the pattern in the rule file.
+pub(super) fn compile_pattern(
+    source: &str,
+    written: &str,
+    span: Span,
+) -> Result<Pattern, RuleError> {
+    let regex = regex::RegexBuilder::new(source)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|e| {
+            let reason = match &e {
+                regex::Error::Syntax(text) => {
+                    let last = text.lines().last().unwrap_or("").trim();
+                    last.strip_prefix("error: ").unwrap_or(last).to_string()
+                }
+                other => other.to_string(),
+            };
+            error(
+                span,
+                format!("invalid regular expression `{written}`: {reason}"),
+            )
+        })?;
+    Ok(Pattern {
+        regex,
+        written: written.to_string(),
+    })
+}
+
+/// The JSON Schema written at `schema`, compiled for `draft` (`None`: the one its `$schema`
+/// names, else 2020-12). A schema that breaks its draft's meta-schema is reported at the part
+/// of it that does: the error's instance path is a pointer into the schema. Its `pattern`s
+/// run on the `regex` crate, as `pattern` does: linear in the text, so no schema can hang a
+/// run.
+pub(super) fn schema_validator(
+    tree: &Tree,
+    schema: NodeId,
+    draft: Option<jsonschema::Draft>,
+) -> Result<jsonschema::Validator, RuleError> {
+    let written = json::of(tree, schema);
+    let mut options =
+        jsonschema::options().with_pattern_options(jsonschema::PatternOptions::regex());
+    if let Some(draft) = draft {
+        options = options.with_draft(draft);
+    }
+    options.build(&written).map_err(|e| {
+        let pointer = e.instance_path().as_str();
+        let within = pointer
+            .split('/')
+            .skip(1)
+            .map(|part| part.replace("~1", "/").replace("~0", "~"))
+            .try_fold(schema, |node, part| match tree.value(node) {
+                Value::Seq(items) => part
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| items.get(i).copied()),
+                _ => tree.get(node, &part),
+            })
+            .unwrap_or(schema);
+        let at = if pointer.is_empty() {
+            String::new()
+        } else {
+            format!(" at `{pointer}`")
+        };
+        error(tree.span(within), format!("invalid JSON Schema{at}: {e}"))
+    })
 }

@@ -49,7 +49,10 @@ fn defined(rule: &str) -> Result<(Catalogue, CustomRule), String> {
 /// The findings of `rule` on a document text: message and the text they underline.
 fn findings(rule: &str, text: &str, format: Format) -> Vec<(String, String)> {
     let (_, rule) = defined(rule).unwrap();
-    let rules = CustomRules { rules: vec![rule] };
+    let rules = CustomRules {
+        rules: vec![rule],
+        ..CustomRules::default()
+    };
     let tree = parse(text, format).unwrap();
     let contents = model::read(&tree);
     let mut out = Vec::new();
@@ -190,11 +193,11 @@ fn bad_rules_are_refused_at_their_line_and_column_with_a_suggestion() {
         (full.replace("code: ACME001", "code: WA901"), "rule.yaml:1:7: rule code `WA901` is in walint's namespace"),
         (full.replace("code: ACME001", "code: acme-1"), "rule.yaml:1:7: rule code `acme-1` must be upper-case letters then digits"),
         (full.replace("name: marketing-stop-footer", "name: menu-overloaded"), "rule.yaml:1:7: rule ACME001 menu-overloaded clashes with WA201 menu-overloaded"),
-        (full.replace("function: pattern", "function: patern"), "rule.yaml:16:15: unknown function `patern` (one of truthy, falsy, defined, undefined, pattern, length, enumeration, casing, contains_phrase, json_schema, every_path_passes, reachable); did you mean `pattern`?"),
+        (full.replace("function: pattern", "function: patern"), "rule.yaml:16:15: unknown function `patern` (one of truthy, falsy, defined, undefined, pattern, length, enumeration, casing, alphabetical, xor, contains_phrase, json_schema, every_path_passes, reachable); did you mean `pattern`?"),
         (full.replace("{match:", "{mach:"), "rule.yaml:17:15: unknown key `mach` in the options of `pattern`; did you mean `match`?"),
         (full.replace("Reply STOP to unsubscribe$", "Reply (STOP"), "rule.yaml:17:22: invalid regular expression `Reply (STOP`: unclosed group"),
         (full.replace("[?@.type == 'FOOTER']", "[?@.type === 'FOOTER']"), "rule.yaml:13:31: invalid JSONPath `$.components[?@.type === 'FOOTER']`: in long-hand segment, expected closing ']'"),
-        (full.replace("kinds: [template]", "kinds: [templates]"), "rule.yaml:11:11: unknown kind `templates` (template, conversation-flow, whatsapp-flow, webhook, campaign, templates-lock); did you mean `template`?"),
+        (full.replace("kinds: [template]", "kinds: [templates]"), "rule.yaml:11:11: unknown kind `templates` (template, conversation-flow, whatsapp-flow, webhook, campaign, templates-lock, template-send); did you mean `template`?"),
         (full.replace("  given:", "  gven:"), "rule.yaml:13:3: unknown key `gven` in `match`; did you mean `given`?"),
         (full.replace("summary:", "sumary:"), "rule.yaml:5:1: unknown field `sumary`; did you mean `summary`?"),
         (full.replace("where: category == MARKETING", "where: category = MARKETING"), "rule.yaml:12:10: `where: category = MARKETING` is not a condition"),
@@ -303,4 +306,60 @@ fn globs_name_the_files_under_their_literal_folder() {
     assert_eq!(names(".walint/rules/**/*.yaml").len(), 3);
     assert_eq!(names(".walint/rules/a.yaml"), [".walint/rules/a.yaml"]);
     assert!(names("elsewhere/*.yaml").is_empty());
+}
+
+#[test]
+fn alphabetical_points_at_the_first_key_or_item_out_of_order() {
+    // A mapping is sorted by its keys as written (its JSON keeps no order).
+    let block = r#"match:
+  kinds: [conversation-flow]
+  given: "$.nodes"
+  then: {function: alphabetical}
+"#;
+    let flow =
+        "flow: bot\nentry: hi\nnodes:\n  hi: {type: end}\n  bye: {type: end}\n  zed: {type: end}\n";
+    let found = findings(&rule(block), flow, Format::Yaml);
+    assert_eq!(
+        found,
+        [(
+            "`/nodes` is not in alphabetical order: `hi` must be placed after `bye`".to_string(),
+            "hi".to_string()
+        )]
+    );
+    let block = r#"match:
+  kinds: [template]
+  given: "$.components[?@.type == 'BUTTONS'].buttons"
+  then: {function: alphabetical, options: {keyed_by: text}}
+"#;
+    let template = r#"{"name": "a", "language": "en_US", "category": "UTILITY", "components": [
+  {"type": "BODY", "text": "Hi"},
+  {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "Yes"}, {"type": "QUICK_REPLY", "text": "No"}]}]}"#;
+    let found = findings(&rule(block), template, Format::Json);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, r#"{"type": "QUICK_REPLY", "text": "Yes"}"#);
+}
+
+#[test]
+fn xor_is_read_from_a_rule_file_and_refuses_a_single_property() {
+    let block = r#"match:
+  kinds: [template]
+  given: "$.components[*].buttons[?@.type == 'URL']"
+  then: {function: xor, options: {properties: [url, phone_number]}}
+"#;
+    let template = r#"{"name": "a", "language": "en_US", "category": "UTILITY", "components": [
+  {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Go"}]}]}"#;
+    let found = findings(&rule(block), template, Format::Json);
+    assert_eq!(
+        found,
+        [(
+            "`/components/0/buttons/0` sets none of `url`, `phone_number`: exactly one of them must be set".to_string(),
+            r#"{"type": "URL", "text": "Go"}"#.to_string()
+        )]
+    );
+    let one = rule(&block.replace("[url, phone_number]", "[url]"));
+    assert!(
+        refused(&one).contains("`properties` must be a list of at least two keys"),
+        "{}",
+        refused(&one)
+    );
 }

@@ -110,6 +110,12 @@ impl Engine {
                 self.custom
                     .run(document, tree, |rule| self.is_enabled(rule), &mut findings);
             }
+            self.custom.run_files(
+                tree,
+                &contents.documents,
+                |rule| self.is_enabled(rule),
+                &mut findings,
+            );
             // Documents written inside strings: checked on their own trees, their findings
             // then mapped into the strings.
             for mut embedded in std::mem::take(&mut contents.embedded) {
@@ -124,6 +130,12 @@ impl Engine {
                 self.custom.run(
                     &embedded.document,
                     &embedded.tree,
+                    |rule| self.is_enabled(rule),
+                    &mut found,
+                );
+                self.custom.run_files(
+                    &embedded.tree,
+                    std::slice::from_ref(&embedded.document),
                     |rule| self.is_enabled(rule),
                     &mut found,
                 );
@@ -189,6 +201,17 @@ impl Engine {
             .collect();
         // Kept until every file is checked: no room for growth.
         diagnostics.shrink_to_fit();
+        file.notes = contents
+            .notes
+            .iter()
+            .map(|(at, note)| {
+                let (span, _) = super::resolve::locate(nodes, *at);
+                let at = file.lines.position(written_text, span.start);
+                let mut note = format!("{}:{}: {note}", at.line, at.column);
+                file.redaction.scrub_in_place(&mut note);
+                note
+            })
+            .collect();
         let exports = match &tree {
             Some(tree) if !self.workspace_checks.is_empty() => {
                 rules::export(tree, &contents.documents, &self.config)
@@ -209,11 +232,14 @@ impl Engine {
     }
 
     /// Runs the cross-file rules over the exports of checked files (in any order) and
-    /// resolves their findings with the locations the exports kept: no file is read or
-    /// parsed again.
+    /// resolves the findings in the files `wanted` names with the locations the exports
+    /// kept: no file is read or parsed again. A finding in another file is dropped before it
+    /// is resolved: a language server re-checking one open document of a large workspace
+    /// resolves only that document's findings.
     pub fn check_across<'a>(
         &self,
         files: impl IntoIterator<Item = &'a CheckedFile>,
+        wanted: impl Fn(FileId) -> bool,
     ) -> Vec<Diagnostic> {
         if self.workspace_checks.is_empty() {
             return Vec::new();
@@ -244,7 +270,7 @@ impl Engine {
         }
         findings
             .into_iter()
-            .filter(|f| self.is_enabled(f.finding.rule))
+            .filter(|f| wanted(f.file) && self.is_enabled(f.finding.rule))
             .filter_map(|f| resolve(located, &self.config, &self.catalogue, f))
             .map(|mut diagnostic| {
                 every.scrub_in_place(&mut diagnostic.message);

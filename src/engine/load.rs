@@ -225,6 +225,7 @@ pub(super) fn load(
         redaction: Redaction::default(),
         text,
         sha256,
+        notes: Vec::new(),
     };
     let ignores = |file: &SourceFile, tree: Option<&Tree>| {
         if inline_ignores && format == Format::Yaml {

@@ -49,7 +49,11 @@ pub struct Selection {
 
 impl Selection {
     pub fn allows(&self, code: &str) -> bool {
-        let matches = |p: &String| code.starts_with(&p.to_ascii_uppercase());
+        // Case-insensitive: a Spectral rule's code has its rule's name (`SPECTRAL/body-length`).
+        let matches = |p: &String| {
+            code.get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p))
+        };
         (self.select.is_empty() || self.select.iter().any(matches))
             && !self.ignore.iter().any(matches)
     }
@@ -285,7 +289,13 @@ impl Engine {
         let enabled: Vec<bool> = catalogue
             .rules()
             .iter()
-            .map(|rule| options.selection.allows(&rule.code) && !config.turns_off(rule.id))
+            .map(|rule| {
+                // A Spectral rule its ruleset turns off runs when `rules:` names it.
+                let off = config.turns_off(rule.id)
+                    || (options.custom.off_by_default(rule.id)
+                        && !config.rules.contains_key(&rule.id));
+                options.selection.allows(&rule.code) && !off
+            })
             .collect();
         let is_enabled = |id: RuleId| enabled.get(id.index()).copied().unwrap_or(false);
         let file_checks = rules::REGISTRY
@@ -349,6 +359,7 @@ impl Engine {
                     Export::Campaign(campaign) => {
                         references += usize::from(campaign.template.is_some());
                     }
+                    Export::Send(_) => {}
                 }
             }
             if references > 0 && reported(checked.file.id) {
@@ -406,7 +417,7 @@ mod tests {
                 ..
             }
         ));
-        let across = engine.check_across(results.iter().filter_map(FileResult::checked));
+        let across = engine.check_across(results.iter().filter_map(FileResult::checked), |_| true);
         let outcome = engine.finish(results, across);
         assert_eq!(
             outcome.skipped,
@@ -437,7 +448,7 @@ mod tests {
             engine.check_text(promo, &name("promo.json"), TEMPLATE),
         ];
         let across = |results: &[FileResult]| {
-            engine.check_across(results.iter().filter_map(FileResult::checked))
+            engine.check_across(results.iter().filter_map(FileResult::checked), |_| true)
         };
         assert!(across(&results).is_empty());
         // The template is renamed in the editor: only its text is checked again, and the
@@ -448,6 +459,13 @@ mod tests {
         assert_eq!(codes(&found), [(bot, "WA211")]);
         assert_eq!(found[0].start.line, 7, "{:?}", found[0]);
         assert_eq!(found[0].pointer, "/nodes/hi/template/name");
+        // Only the findings of the files asked for are resolved (an editor's open document).
+        let checked = || results.iter().filter_map(FileResult::checked);
+        assert!(engine.check_across(checked(), |id| id == promo).is_empty());
+        assert_eq!(
+            codes(&engine.check_across(checked(), |id| id == bot)),
+            [(bot, "WA211")]
+        );
     }
 
     #[test]
@@ -513,6 +531,7 @@ mod tests {
             sha256: String::new(),
             secrets: Vec::new(),
             redaction: Default::default(),
+            notes: Vec::new(),
         };
         let node = tree.get(tree.documents[0], "entry").unwrap();
         let finding = crate::diagnostic::Finding::new(acme, crate::diagnostic::At::Node(node), "x");

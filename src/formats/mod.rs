@@ -14,6 +14,7 @@ mod twilio_studio;
 mod typebot;
 mod unsupported;
 
+use crate::diagnostic::At;
 use crate::model::reader::Reader;
 use crate::model::{self, Contents, ConversationFlow, Document};
 use crate::source::{NodeId, Tree};
@@ -54,9 +55,13 @@ pub fn read(tree: &Tree) -> Contents {
             continue;
         }
         match FOREIGN.iter().find(|f| (f.recognise)(tree, root)) {
-            Some(foreign) => contents
-                .documents
-                .extend((foreign.read)(&mut r, root).into_iter().map(Document::Flow)),
+            Some(foreign) => {
+                let flows = (foreign.read)(&mut r, root);
+                contents.notes.extend(flows.iter().flat_map(notes));
+                contents
+                    .documents
+                    .extend(flows.into_iter().map(Document::Flow));
+            }
             None => {
                 if contents.not_checked.is_none() {
                     contents.not_checked = unsupported::recognise(tree, root);
@@ -66,6 +71,21 @@ pub fn read(tree: &Tree) -> Contents {
     }
     contents.problems.append(&mut r.problems);
     contents
+}
+
+/// What `--verbose` says of a flow that walint cannot check: the steps whose buttons live
+/// in a Twilio Content template, which the flow names by SID only.
+fn notes(flow: &ConversationFlow) -> impl Iterator<Item = (At, String)> + '_ {
+    flow.nodes.iter().filter_map(|node| {
+        let sid = node.content_sid.as_ref()?;
+        Some((
+            At::Node(sid.node),
+            format!(
+                "`{}` sends the Content template `{}`: its buttons or list, if it has any, live in Twilio's Content API, not in the flow, so walint does not count or measure them (WA201, WA202, WA215)",
+                node.id, sid.value
+            ),
+        ))
+    })
 }
 
 /// The test helpers every foreign reader's unit tests share.

@@ -122,7 +122,8 @@ pub(super) fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
         if index.contains_key(&name.value) || parts.contains(name.value.as_str()) {
             continue;
         }
-        let step = lower(r, name.value.clone(), item, kind.as_ref());
+        let mut step = lower(r, name.value.clone(), item, kind.as_ref());
+        step.name = Some(name.node);
         if kind.as_ref().and_then(|k| trigger(&k.value)).is_some() {
             triggers.push(steps.len());
         }
@@ -135,7 +136,7 @@ pub(super) fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
         [] => None,
         [one] => Some(AtNode {
             value: steps[*one].id.clone(),
-            node: steps[*one].node,
+            node: steps[*one].name.unwrap_or(steps[*one].node),
         }),
         many => {
             let node = list.unwrap_or(root);

@@ -346,6 +346,18 @@ fn read_node(r: &mut Reader, node: NodeId, uuid: String, out: &mut Lowered) {
     }
 }
 
+/// The name of the Meta template a `send_msg` sends: `template.name` (spec 13.5 on) or
+/// `templating.template.name` (before). RapidPro names no language: the channel picks the
+/// contact's.
+fn template_name(r: &mut Reader, action: NodeId) -> Option<AtNode<String>> {
+    let tree = r.tree;
+    let map = |node: Option<NodeId>| node.filter(|&n| is_map(tree, n));
+    let template = map(tree.get(action, "template")).or_else(|| {
+        map(map(tree.get(action, "templating")).and_then(|t| tree.get(t, "template")))
+    })?;
+    r.string(template, "name")
+}
+
 /// A `text` that is a string, and its node.
 fn text(r: &mut Reader, action: NodeId) -> Option<AtNode<String>> {
     r.string(action, "text")
@@ -378,6 +390,9 @@ fn read_action(
                 ),
             );
             lowered.text = text(r, action);
+            if templated {
+                lowered.template_name = template_name(r, action);
+            }
             let replies = quick_replies(r, action);
             if !replies.is_empty() {
                 let list = tree.get(action, "quick_replies").unwrap_or(action);
@@ -1005,6 +1020,40 @@ mod tests {
         );
         let (_, flows, _) = flows(&text);
         assert_eq!(flows[0].nodes[1].menu_style(), MenuStyle::List);
+    }
+
+    #[test]
+    fn a_template_is_named_before_and_after_spec_13_5() {
+        let text = r#"{"uuid": "f", "nodes": [
+  {"uuid": "a", "actions": [
+    {"type": "send_msg", "text": "Hi", "templating": {"uuid": "t", "template": {"uuid": "u", "name": "affirmation"}, "variables": []}},
+    {"type": "send_msg", "text": "Hi", "template": {"uuid": "u", "name": "spring_sale"}, "template_variables": []},
+    {"type": "send_msg", "text": "Hi", "templating": null}],
+   "exits": [{"uuid": "x"}]}]}"#;
+        let (tree, flows, problems) = flows(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let names: Vec<Option<(&str, String)>> = flows[0]
+            .nodes
+            .iter()
+            .map(|n| {
+                let name = n.template_name.as_ref()?;
+                Some((name.value.as_str(), tree.pointer(name.node)))
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                Some((
+                    "affirmation",
+                    "/nodes/0/actions/0/templating/template/name".into()
+                )),
+                Some(("spring_sale", "/nodes/0/actions/1/template/name".into())),
+                None
+            ]
+        );
+        assert!(
+            flows[0].nodes[0].is(NodeType::Template) && flows[0].nodes[2].is(NodeType::Message)
+        );
     }
 
     #[test]

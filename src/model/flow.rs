@@ -186,8 +186,11 @@ pub enum Via {
 pub struct FlowNode {
     /// The node's key under `nodes:`.
     pub id: String,
-    /// The node's mapping; its key is where "this node" findings point.
+    /// The node's mapping; its key is where "this node" findings point, unless `name` is set.
     pub node: NodeId,
+    /// The value that names the step when its key does not (a Twilio Studio state's or an
+    /// n8n node's `name`, in a list): where "this node" findings point instead.
+    pub name: Option<NodeId>,
     pub kind: Option<AtNode<NodeType>>,
     pub text: Option<AtNode<String>>,
     pub next: Option<AtNode<String>>,
@@ -203,6 +206,12 @@ pub struct FlowNode {
     pub footer: Option<AtNode<String>>,
     pub fallback: Option<AtNode<String>>,
     pub template: Option<TemplateRef>,
+    /// A template sent by name only, as RapidPro's `send_msg` names it (without a language):
+    /// WA209 and WA211 look it up by name.
+    pub template_name: Option<AtNode<String>>,
+    /// A Twilio Content template the step sends, by its SID: its buttons or list live in
+    /// Twilio's Content API, not in the flow.
+    pub content_sid: Option<AtNode<String>>,
     /// Handoffs: how the person is reached (agent by default), and where.
     pub channel: Option<AtNode<Channel>>,
     pub contact: Option<AtNode<String>>,
@@ -230,6 +239,7 @@ impl FlowNode {
         FlowNode {
             id,
             node,
+            name: None,
             kind: None,
             text: None,
             next: None,
@@ -241,6 +251,8 @@ impl FlowNode {
             footer: None,
             fallback: None,
             template: None,
+            template_name: None,
+            content_sid: None,
             channel: None,
             contact: None,
             queue: None,
@@ -252,6 +264,11 @@ impl FlowNode {
             unprompted: None,
             ends: None,
         }
+    }
+
+    /// Where a finding about the whole step points: its name, as the format writes it.
+    pub fn at(&self) -> At {
+        self.name.map_or(At::Key(self.node), At::Node)
     }
 
     pub fn is(&self, kind: NodeType) -> bool {
@@ -880,6 +897,7 @@ fn read_node(r: &mut Reader, id: String, node: NodeId) -> FlowNode {
     FlowNode {
         id,
         node,
+        name: None,
         kind,
         text,
         next: r.string(node, "next"),
@@ -891,6 +909,8 @@ fn read_node(r: &mut Reader, id: String, node: NodeId) -> FlowNode {
         footer: r.string(node, "footer"),
         fallback: r.string(node, "fallback"),
         template,
+        template_name: None,
+        content_sid: None,
         channel,
         contact,
         queue: r.string(node, "queue"),

@@ -5,6 +5,7 @@ pub mod flow;
 mod language;
 pub mod lock;
 pub mod reader;
+pub mod send;
 pub mod template;
 pub mod webhook;
 pub mod whatsapp_flow;
@@ -14,11 +15,12 @@ pub use flow::ConversationFlow;
 pub use language::LanguageCode;
 pub use lock::LockDocument;
 pub use reader::AtNode;
+pub use send::TemplateSend;
 pub use template::Template;
 pub use webhook::Webhook;
 pub use whatsapp_flow::WhatsAppFlow;
 
-use crate::diagnostic::Finding;
+use crate::diagnostic::{At, Finding};
 use crate::source::{NodeId, Tree, Value};
 use reader::Reader;
 use template::ButtonType;
@@ -33,6 +35,8 @@ pub enum Kind {
     Campaign,
     /// `walint templates pull`'s lock file.
     TemplatesLock,
+    /// A Cloud API template send (`POST /{phone-number-id}/messages` with `type: template`).
+    TemplateSend,
 }
 
 impl Kind {
@@ -44,6 +48,7 @@ impl Kind {
             Kind::Webhook => "webhook",
             Kind::Campaign => "campaign",
             Kind::TemplatesLock => "templates-lock",
+            Kind::TemplateSend => "template-send",
         }
     }
 }
@@ -56,6 +61,7 @@ pub enum Document {
     Webhook(Webhook),
     Campaign(Campaign),
     TemplatesLock(LockDocument),
+    TemplateSend(TemplateSend),
 }
 
 impl Document {
@@ -67,6 +73,7 @@ impl Document {
             Document::Webhook(_) => Kind::Webhook,
             Document::Campaign(_) => Kind::Campaign,
             Document::TemplatesLock(_) => Kind::TemplatesLock,
+            Document::TemplateSend(_) => Kind::TemplateSend,
         }
     }
 }
@@ -97,6 +104,9 @@ pub struct Contents {
     /// A chatbot platform the file belongs to that walint recognises but does not check
     /// ("Amazon Connect flow"), when it holds nothing walint reads.
     pub not_checked: Option<&'static str>,
+    /// What walint saw in the file and cannot check, each where it is written, for
+    /// `--verbose` (a Twilio Studio widget that sends a Content template).
+    pub notes: Vec<(At, String)>,
 }
 
 impl Contents {
@@ -129,6 +139,9 @@ pub fn recognise(tree: &Tree, root: NodeId) -> Option<Kind> {
     if template_list(tree, root).is_some() {
         return Some(Kind::Template);
     }
+    if send::send_list(tree, root).is_some() {
+        return Some(Kind::TemplateSend);
+    }
     if !is_map(tree, root) {
         return None;
     }
@@ -154,6 +167,9 @@ pub fn recognise(tree: &Tree, root: NodeId) -> Option<Kind> {
     }
     if has(tree, root, &["campaign", "template"]) {
         return Some(Kind::Campaign);
+    }
+    if send::is_send(tree, root) {
+        return Some(Kind::TemplateSend);
     }
     collection(tree, root).map(|(kind, _)| kind)
 }
@@ -245,6 +261,12 @@ pub fn read(tree: &Tree) -> Contents {
             Kind::TemplatesLock => {
                 documents.push(Document::TemplatesLock(lock::read(&mut r, root)))
             }
+            Kind::TemplateSend => {
+                let items = send::send_list(tree, root).map_or_else(|| vec![root], <[_]>::to_vec);
+                for item in items {
+                    documents.push(Document::TemplateSend(send::read(&mut r, item)));
+                }
+            }
         }
     }
     let mut problems = r.problems;
@@ -273,6 +295,7 @@ pub fn read(tree: &Tree) -> Contents {
         embedded,
         problems,
         not_checked: None,
+        notes: Vec::new(),
     }
 }
 

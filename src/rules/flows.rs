@@ -12,7 +12,7 @@ use super::Context;
 use crate::catalogue::{options, RuleId};
 use crate::config::Config;
 use crate::data::{self, OptOutKeywords};
-use crate::diagnostic::{Applicability, At, Edit, FileFinding, Finding, Fix, Severity};
+use crate::diagnostic::{Applicability, At, Edit, FileFinding, FileId, Finding, Fix, Severity};
 use crate::model::flow::{
     Duration, Escalation, FlowGraph, FlowNode, MenuStyle, NodeType, Presentation, TextPart, Via,
 };
@@ -20,7 +20,9 @@ use crate::model::reader::Keyword;
 use crate::model::template::Category;
 use crate::model::{AtNode, ConversationFlow, LanguageCode};
 use crate::suggest;
-use crate::workspace::{Export, ExportedFlow, Exporter, FlowReference, Workspace};
+use crate::workspace::{
+    Export, ExportedFlow, ExportedTemplate, Exporter, FlowReference, NamedReference, Workspace,
+};
 
 /// WhatsApp's caps (the pages rules/WA201.yaml cites): reply-button messages carry 1–3 buttons, list messages 1–10
 /// rows across at most 10 sections.
@@ -407,7 +409,7 @@ pub fn no_human_escalation(flow: &ConversationFlow, ctx: &Context, out: &mut Vec
             ),
         );
         for handoff in handoffs {
-            finding = finding.related(ctx.file, At::Key(handoff.node), "unreachable handoff node");
+            finding = finding.related(ctx.file, handoff.at(), "unreachable handoff node");
         }
         finding
     };
@@ -458,7 +460,7 @@ pub fn escalation_unreachable(flow: &ConversationFlow, _ctx: &Context, out: &mut
         out.push(
             Finding::new(
                 RuleId::WA204,
-                At::Key(node.node),
+                node.at(),
                 format!(
                     "no handoff can be reached from {} `{}` any more: a customer who gets here can no longer ask for a person",
                     type_name(node),
@@ -489,8 +491,7 @@ pub fn missing_fallback(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<F
             _ => continue,
         };
         out.push(
-            Finding::new(RuleId::WA205, At::Key(node.node), message)
-                .help(flow.dialect.fallback_help()),
+            Finding::new(RuleId::WA205, node.at(), message).help(flow.dialect.fallback_help()),
         );
     }
 }
@@ -639,7 +640,7 @@ pub fn unreachable_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<F
         out.push(
             Finding::new(
                 RuleId::WA207,
-                At::Key(node.node),
+                node.at(),
                 format!(
                     "node `{}` is unreachable: no path from entry `{}` leads to it{tail}",
                     node.id, entry.value
@@ -676,7 +677,7 @@ pub fn dead_end(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>)
         out.push(
             Finding::new(
                 RuleId::WA208,
-                At::Key(node.node),
+                node.at(),
                 format!(
                     "{} `{}` is a dead end: {missing}, so the conversation stops here without an end, a handoff or an opt-out",
                     type_name(node),
@@ -691,7 +692,9 @@ pub fn dead_end(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>)
 /// What cross-file rules read of a flow: each node's template reference, and for `template`
 /// nodes the way WA209 shows from the entry avoiding every `opt_in` node.
 pub(crate) fn export(flow: &ConversationFlow, x: &mut Exporter) -> ExportedFlow {
-    let sends = |node: &FlowNode| node.template.is_some() && node.is(NodeType::Template);
+    let sends = |node: &FlowNode| {
+        (node.template.is_some() || node.template_name.is_some()) && node.is(NodeType::Template)
+    };
     let mut paths: Vec<Option<String>> = Vec::new();
     // WA209 reads the paths of the formats it checks only (`formats:` in its document).
     if RuleId::WA209.checks_format(flow.dialect.index()) && flow.nodes.iter().any(sends) {
@@ -726,7 +729,19 @@ pub(crate) fn export(flow: &ConversationFlow, x: &mut Exporter) -> ExportedFlow 
         })
         .collect::<Vec<_>>();
     references.shrink_to_fit();
-    ExportedFlow { references }
+    let named = flow
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(index, node)| {
+            Some(NamedReference {
+                node_id: node.id.clone(),
+                name: x.value(node.template_name.as_ref()?),
+                path_without_opt_in: paths.get_mut(index).and_then(Option::take),
+            })
+        })
+        .collect();
+    ExportedFlow { references, named }
 }
 
 /// WA209 missing-opt-in: a path from the entry to a MARKETING template avoiding every
@@ -747,27 +762,73 @@ pub fn missing_opt_in(workspace: &Workspace, _config: &Config, out: &mut Vec<Fil
             if !matches!(&template.category, Some(c) if c.value == Category::Marketing) {
                 continue;
             }
-            out.push(FileFinding {
+            let help = format!(
+                "ask for consent first: route the path through an `opt_in` node before `{}`",
+                node.node_id
+            );
+            out.push(opt_in_missing(
                 file,
-                finding: Finding::new(
-                    RuleId::WA209,
-                    At::Node(reference.name.node),
-                    format!(
-                        "customers who go {path} receive the marketing template `{}` without having agreed to marketing messages: no opt_in node asks for consent on the way",
-                        reference.name.value
-                    ),
-                )
-                .help(format!(
-                    "ask for consent first: route the path through an `opt_in` node before `{}`",
-                    node.node_id
-                ))
-                .related(
-                    template_file,
-                    At::Node(template.category.as_ref().map_or(template.node, |c| c.node)),
-                    format!("`{}` is a MARKETING template", reference.name.value),
-                ),
-            });
+                &reference.name,
+                path,
+                help,
+                template_file,
+                template,
+            ));
         }
+        // RapidPro names a template without its language: a MARKETING one of that name.
+        for node in &flow.named {
+            let Some(path) = &node.path_without_opt_in else {
+                continue;
+            };
+            let marketing = workspace
+                .named(&node.name.value)
+                .into_iter()
+                .find(|(_, t, _)| matches!(&t.category, Some(c) if c.value == Category::Marketing));
+            let Some((template_file, template, _)) = marketing else {
+                continue;
+            };
+            let help = format!(
+                "ask for consent first: on the way to `{}`, add the contact to an opt-in group (`add_contact_groups`) or set their `settings` field to `optin`, as Glific records consent",
+                node.node_id
+            );
+            out.push(opt_in_missing(
+                file,
+                &node.name,
+                path,
+                help,
+                template_file,
+                template,
+            ));
+        }
+    }
+}
+
+/// WA209's finding at a reference to the MARKETING template `template` that customers who go
+/// `path` receive.
+fn opt_in_missing(
+    file: FileId,
+    name: &AtNode<String>,
+    path: &str,
+    help: String,
+    template_file: FileId,
+    template: &ExportedTemplate,
+) -> FileFinding {
+    FileFinding {
+        file,
+        finding: Finding::new(
+            RuleId::WA209,
+            At::Node(name.node),
+            format!(
+                "customers who go {path} receive the marketing template `{}` without having agreed to marketing messages: no opt_in node asks for consent on the way",
+                name.value
+            ),
+        )
+        .help(help)
+        .related(
+            template_file,
+            At::Node(template.category.as_ref().map_or(template.node, |c| c.node)),
+            format!("`{}` is a MARKETING template", name.value),
+        ),
     }
 }
 
@@ -830,7 +891,7 @@ pub fn no_opt_out_keyword(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<
             ),
         });
         if let Some(o) = opt_out_node {
-            finding = finding.related(ctx.file, At::Key(o.node), "the flow's opt_out node");
+            finding = finding.related(ctx.file, o.at(), "the flow's opt_out node");
         }
         out.push(finding);
     }
@@ -855,11 +916,7 @@ pub fn no_opt_out_keyword(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<
         "add `keywords: {{STOP: {target}}}` (and the word your customers use, e.g. PARAR or STOPP) leading to an `opt_out` node"
     ));
     if let Some(o) = opt_out_node {
-        finding = finding.related(
-            ctx.file,
-            At::Key(o.node),
-            "an opt_out node a keyword could lead to",
-        );
+        finding = finding.related(ctx.file, o.at(), "an opt_out node a keyword could lead to");
     }
     out.push(finding);
 }
@@ -959,6 +1016,39 @@ pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<F
             out.push(FileFinding { file, finding });
         }
     }
+    // RapidPro names a template without its language: a definition in any language counts.
+    for (file, document) in workspace.documents() {
+        let Export::Flow(flow) = document else {
+            continue;
+        };
+        for reference in &flow.named {
+            let name = &reference.name.value;
+            if !workspace.named(name).is_empty() {
+                continue;
+            }
+            let close = if suggestions < MAX_SUGGESTIONS {
+                suggestions += 1;
+                let names = names.get_or_insert_with(|| workspace.template_names());
+                suggest::closest(name, names.iter().copied())
+            } else {
+                None
+            };
+            let finding = Finding::new(
+                RuleId::WA211,
+                At::Node(reference.name.node),
+                format!("no template file defines template `{name}` (in any language)"),
+            );
+            let finding = match close {
+                Some(close) => finding.help(format!(
+                    "did you mean `{close}`? Otherwise add the template file for `{name}`"
+                )),
+                None => finding.help(
+                    "add the template (Meta's template JSON) to the repository, or correct the name the `send_msg` gives",
+                ),
+            };
+            out.push(FileFinding { file, finding });
+        }
+    }
 }
 
 /// What a node sends that needs an open customer service window.
@@ -1051,7 +1141,7 @@ pub fn outside_service_window(flow: &ConversationFlow, ctx: &Context, out: &mut 
         };
         let mut finding = Finding::new(
             RuleId::WA212,
-            At::Key(node.node),
+            node.at(),
             format!(
                 "{} `{}` sends a free-form message {when} ({}); outside the 24-hour customer service window WhatsApp delivers only templates",
                 type_name(node),
@@ -1110,7 +1200,7 @@ pub fn menu_too_deep(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Findi
         out.push(
             Finding::new(
                 RuleId::WA213,
-                At::Key(node.node),
+                node.at(),
                 format!(
                     "menu `{}` is the {} menu in a row before any answer ({}); the project allows at most {limit} (`max_depth`)",
                     node.id,

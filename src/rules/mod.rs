@@ -7,7 +7,7 @@
 //! catalogue in step.
 
 /// A registry line: `rule!(CODE, Kind, check)` for a check of documents of one kind (`Template`,
-/// `Flow`, `WhatsAppFlow`, `Webhook`, `Campaign`), of a whole file (`File`) or of every file
+/// `Flow`, `WhatsAppFlow`, `Webhook`, `Campaign`, `TemplatesLock`, `TemplateSend`), of a whole file (`File`) or of every file
 /// (`Workspace`); `rule!(CODE, Loader)` for a rule the engine reports itself.
 macro_rules! rule {
     ($code:ident, Loader) => {
@@ -31,6 +31,7 @@ mod labels;
 mod links;
 mod on_premises;
 pub mod secrets;
+mod sends;
 mod templates;
 mod versions;
 mod webhooks;
@@ -41,7 +42,8 @@ use crate::catalogue::RuleId;
 use crate::config::Config;
 use crate::diagnostic::{FileFinding, FileId, Finding};
 use crate::model::{
-    Campaign, ConversationFlow, Document, LockDocument, Template, Webhook, WhatsAppFlow,
+    Campaign, ConversationFlow, Document, LockDocument, Template, TemplateSend, Webhook,
+    WhatsAppFlow,
 };
 use crate::source::Tree;
 use crate::workspace::{Export, Exporter, Exports, Workspace};
@@ -89,6 +91,8 @@ pub enum Check {
     Campaign(DocumentCheck<Campaign>),
     /// Runs on each templates lock among the run's files.
     TemplatesLock(DocumentCheck<LockDocument>),
+    /// Runs on each Cloud API template send.
+    TemplateSend(DocumentCheck<TemplateSend>),
     /// Runs once over every file, for references across files. It sees the files'
     /// [`Exports`] (see [`export`]), not their trees and documents, which are gone by then.
     Workspace(WorkspaceCheck),
@@ -144,6 +148,8 @@ pub static REGISTRY: &[Rule] = &[
     rule!(WA122, Flow, templates::restricted_goods_in_flow),
     rule!(WA123, Template, templates::template_structure_category),
     rule!(WA124, Template, templates::template_desktop_rendering),
+    rule!(WA125, Workspace, sends::parameters_match_template),
+    rule!(WA126, TemplateSend, sends::parameter_text_whitespace),
     rule!(WA201, Flow, flows::menu_overloaded),
     rule!(WA202, Flow, flows::option_title_too_long),
     rule!(WA203, Flow, flows::no_human_escalation),
@@ -212,6 +218,7 @@ pub struct DocumentChecks {
     webhook: Vec<(RuleId, DocumentCheck<Webhook>)>,
     campaign: Vec<(RuleId, DocumentCheck<Campaign>)>,
     templates_lock: Vec<(RuleId, DocumentCheck<LockDocument>)>,
+    template_send: Vec<(RuleId, DocumentCheck<TemplateSend>)>,
 }
 
 impl DocumentChecks {
@@ -226,6 +233,7 @@ impl DocumentChecks {
                 Check::Webhook(check) => checks.webhook.push((id, check)),
                 Check::Campaign(check) => checks.campaign.push((id, check)),
                 Check::TemplatesLock(check) => checks.templates_lock.push((id, check)),
+                Check::TemplateSend(check) => checks.template_send.push((id, check)),
                 Check::Loader | Check::File(_) | Check::Workspace(_) => {}
             }
         }
@@ -246,6 +254,7 @@ impl DocumentChecks {
             Document::Webhook(webhook) => each(&self.webhook, webhook, ctx, out),
             Document::Campaign(campaign) => each(&self.campaign, campaign, ctx, out),
             Document::TemplatesLock(lock) => each(&self.templates_lock, lock, ctx, out),
+            Document::TemplateSend(send) => each(&self.template_send, send, ctx, out),
         }
     }
 }
@@ -287,6 +296,7 @@ pub fn export(tree: &Tree, documents: &[Document], config: &Config) -> Exports {
             }
             Document::Flow(flow) => Export::Flow(flows::export(flow, &mut x)),
             Document::Campaign(campaign) => Export::Campaign(campaigns::export(campaign, &mut x)),
+            Document::TemplateSend(send) => Export::Send(sends::export(send, &mut x)),
             Document::WhatsAppFlow(_) | Document::Webhook(_) | Document::TemplatesLock(_) => {
                 continue
             }
