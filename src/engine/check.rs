@@ -240,11 +240,14 @@ impl Engine {
     }
 
     /// Runs the cross-file rules over the exports of checked files (in any order) and
-    /// resolves their findings with the locations the exports kept: no file is read or
-    /// parsed again.
+    /// resolves the findings in the files `wanted` names with the locations the exports
+    /// kept: no file is read or parsed again. A finding in another file is dropped before it
+    /// is resolved: a language server re-checking one open document of a large workspace
+    /// resolves only that document's findings.
     pub fn check_across<'a>(
         &self,
         files: impl IntoIterator<Item = &'a CheckedFile>,
+        wanted: impl Fn(FileId) -> bool,
     ) -> Vec<Diagnostic> {
         if self.workspace_checks.is_empty() {
             return Vec::new();
@@ -275,7 +278,7 @@ impl Engine {
         }
         findings
             .into_iter()
-            .filter(|f| self.is_enabled(f.finding.rule))
+            .filter(|f| wanted(f.file) && self.is_enabled(f.finding.rule))
             .filter_map(|f| resolve(located, &self.config, &self.catalogue, f))
             .map(|mut diagnostic| {
                 every.scrub_in_place(&mut diagnostic.message);
