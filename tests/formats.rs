@@ -203,7 +203,7 @@ fn n8n_and_twilio_studio_files_that_are_not_walints_business_are_named_with_verb
 /// webhook as one (`handoffs:`), and the menu's way to it is a way to a person.
 #[test]
 fn walint_yaml_names_what_hands_off_on_a_platform() {
-    let dir = "tests/fixtures/formats/typebot/helpdesk";
+    let dir = "tests/fixtures/handoffs/typebot";
     assert_eq!(
         stdout(&walint(&["check", dir, "--format", "concise"])),
         "No problems found in 1 file.\n"
