@@ -67,7 +67,15 @@ impl Engine {
     }
 
     fn check_decoded(&self, id: FileId, name: &FileName, text: String) -> FileResult {
-        match load::load(id, name, text, self.inline_ignores, &self.catalogue) {
+        let handoffs = &self.config.handoffs;
+        match load::load(
+            id,
+            name,
+            text,
+            self.inline_ignores,
+            &self.catalogue,
+            handoffs,
+        ) {
             Ok(loaded) => FileResult::Checked(self.check_loaded(loaded)),
             Err(reason) => FileResult::Skipped {
                 id,

@@ -203,6 +203,7 @@ pub(super) fn load(
     text: String,
     inline_ignores: bool,
     catalogue: &Catalogue,
+    handoffs: &formats::Handoffs,
 ) -> Result<Loaded, Skipped> {
     // The digest is of the file as read, byte-order mark included.
     let sha256 = sha256(text.as_bytes());
@@ -250,7 +251,7 @@ pub(super) fn load(
             })
         }
         Ok(tree) => {
-            let contents = formats::read(&tree);
+            let contents = formats::read_with(&tree, handoffs);
             if contents.documents.is_empty() {
                 return Err(contents
                     .not_checked

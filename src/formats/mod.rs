@@ -8,6 +8,7 @@
 //! but does not check are named, so `--verbose` says "recognised: Amazon Connect flow; not
 //! checked" instead of "not a kind walint recognises".
 
+pub mod handoff;
 mod n8n;
 mod rapidpro;
 mod twilio_studio;
@@ -15,9 +16,11 @@ mod typebot;
 mod unsupported;
 
 use crate::diagnostic::At;
+use crate::model::flow::Dialect;
 use crate::model::reader::Reader;
 use crate::model::{self, Contents, ConversationFlow, Document};
 use crate::source::{NodeId, Tree};
+pub use handoff::Handoffs;
 
 /// A foreign format: a cheap test of a document root, and its lowering into flows (every
 /// schema problem as a WA002 on the reader, at the offending value).
@@ -48,6 +51,11 @@ const FOREIGN: &[Foreign] = &[
 
 /// Reads every document of a tree: walint's and Meta's kinds, then the chatbot exports.
 pub fn read(tree: &Tree) -> Contents {
+    read_with(tree, &Handoffs::default())
+}
+
+/// [`read`], with the steps `handoffs` names (walint.yaml's `handoffs:`) as handoffs.
+pub fn read_with(tree: &Tree, handoffs: &Handoffs) -> Contents {
     let mut contents = model::read(tree);
     let mut r = Reader::new(tree);
     for &root in &tree.documents {
@@ -56,7 +64,17 @@ pub fn read(tree: &Tree) -> Contents {
         }
         match FOREIGN.iter().find(|f| (f.recognise)(tree, root)) {
             Some(foreign) => {
-                let flows = (foreign.read)(&mut r, root);
+                let mut flows = (foreign.read)(&mut r, root);
+                for flow in &mut flows {
+                    handoffs.apply(tree, flow);
+                }
+                // A RapidPro export is judged as a whole: again, with the handoffs named.
+                if flows
+                    .first()
+                    .is_some_and(|f| f.dialect == Dialect::RapidPro)
+                {
+                    rapidpro::judge_together(&mut flows);
+                }
                 contents.notes.extend(flows.iter().flat_map(notes));
                 contents
                     .documents
