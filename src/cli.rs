@@ -479,6 +479,11 @@ fn run_warnings(args: &LintArgs, inputs: &Inputs, outcome: &Outcome) -> Vec<Stri
         for (path, reason) in &outcome.skipped {
             lines.push(format!("walint: skipped {}: {reason}", printable(path)));
         }
+        for file in &outcome.files {
+            for note in &file.notes {
+                lines.push(format!("walint: note: {}:{note}", printable(&file.path)));
+            }
+        }
     }
     // The templates lock is checked in every run; it is not what the paths were for.
     let checked = outcome

@@ -10,7 +10,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use crate::catalogue::{Catalogue, IntegerOption, NumberOption, RuleDoc, RuleId};
 use crate::date::{self, Date};
 use crate::diagnostic::Severity;
-use crate::model::flow::Duration;
+use crate::formats::handoff::{self, Handoffs};
+use crate::model::flow::{Dialect, Duration};
 use crate::model::reader::Keyword;
 use crate::model::webhook::{Environment, GraphVersion};
 use crate::source::MAX_FILE_BYTES;
@@ -33,6 +34,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "templates_lock_max_age",
     "custom_rules",
     "report",
+    "handoffs",
 ];
 pub(crate) const META_KEYS: &[&str] = &["waba_id", "graph_api_version"];
 pub(crate) const REPORT_KEYS: &[&str] = &["organisation", "prepared_by", "reviewer"];
@@ -145,6 +147,8 @@ pub struct Config {
     pub custom_rules: Vec<RuleSource>,
     /// Where each top-level key is written: (line, column), for messages about a setting.
     pub keys_at: BTreeMap<String, (usize, usize)>,
+    /// `handoffs:`: what else counts as a handoff to a person, per chatbot format.
+    pub handoffs: Handoffs,
 }
 
 /// One entry of `custom_rules:`, relative to the config's folder.
@@ -427,6 +431,7 @@ impl Config {
                 "meta" => config.meta = read.meta(node)?,
                 "custom_rules" => config.custom_rules = read.custom_rules(node)?,
                 "report" => config.report = read.attestation(node)?,
+                "handoffs" => config.handoffs = read.handoffs(node)?,
                 "templates_lock" => {
                     let value = read.string(node, "templates_lock")?;
                     if value.trim().is_empty() {
@@ -788,6 +793,78 @@ impl<'a, E: Fn(Span, String) -> ConfigError> ConfigReader<'a, E> {
                 Ok(pattern)
             })
             .collect()
+    }
+
+    /// `handoffs: {FORMAT: {types: [...], webhooks: [URL globs], names: [...]}}`.
+    fn handoffs(&self, node: NodeId) -> Result<Handoffs, ConfigError> {
+        let mut handoffs = Handoffs::default();
+        let formats = || handoff::FORMATS.iter().map(|d| d.key());
+        for entry in self.map(node, "`handoffs`")? {
+            let Some(&dialect) = handoff::FORMATS.iter().find(|d| d.key() == entry.key) else {
+                let why = if entry.key == "walint" {
+                    ": walint's own flows mark a handoff with `type: handoff`".to_string()
+                } else {
+                    did_you_mean(&entry.key, formats())
+                };
+                return Err((self.error)(
+                    entry.key_span,
+                    format!(
+                        "unknown format `handoffs.{}`{why} (the formats are {})",
+                        entry.key,
+                        formats().collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            };
+            let what = format!("handoffs.{}", entry.key);
+            let (mut types, mut webhooks, mut names) = (Vec::new(), Vec::new(), Vec::new());
+            for field in self.map(entry.value, &format!("`{what}`"))? {
+                let key = format!("{what}.{}", field.key);
+                let list = match field.key.as_str() {
+                    "types" => &mut types,
+                    "webhooks" => &mut webhooks,
+                    "names" if dialect == Dialect::RapidPro => {
+                        return Err((self.error)(
+                            field.key_span,
+                            format!("`{key}`: RapidPro nodes have no names; name the handoff by `types` or `webhooks`"),
+                        ))
+                    }
+                    "names" => &mut names,
+                    other => {
+                        return Err((self.error)(
+                            field.key_span,
+                            format!(
+                                "unknown key `{what}.{other}`{}",
+                                did_you_mean(other, handoff::KEYS.iter().copied())
+                            ),
+                        ))
+                    }
+                };
+                let items: Vec<NodeId> = match self.tree.value(field.value) {
+                    Value::Seq(items) => items.clone(),
+                    Value::String(_) => vec![field.value],
+                    _ => {
+                        return Err((self.error)(
+                            self.tree.span(field.value),
+                            format!("`{key}` must be a list of texts"),
+                        ))
+                    }
+                };
+                for item in items {
+                    let text = self.string(item, &key)?;
+                    if field.key == "webhooks" {
+                        handoff::Handoff::new(Vec::new(), std::slice::from_ref(&text), Vec::new())
+                            .map_err(|e| {
+                                (self.error)(self.tree.span(item), format!("`{key}`: {e}"))
+                            })?;
+                    }
+                    list.push(text);
+                }
+            }
+            let entry = handoff::Handoff::new(types, &webhooks, names)
+                .map_err(|e| (self.error)(self.tree.span(entry.value), format!("`{what}`: {e}")))?;
+            handoffs.set(dialect, entry);
+        }
+        Ok(handoffs)
     }
 
     fn rules(&self, node: NodeId) -> Result<BTreeMap<RuleId, RuleSetting>, ConfigError> {

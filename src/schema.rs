@@ -245,6 +245,22 @@ fn graph_version(description: &str) -> Value {
 // walint.yaml
 
 /// A glob, or a list of them (at least `min` of them).
+/// A format's entry of `handoffs:` (RapidPro's nodes have no names).
+fn handoff_setting(format: crate::model::flow::Dialect) -> Value {
+    let mut keys = vec![
+        ("types", globs("Block, node, widget or action types, as the export's `type` writes them, that hand off", 0)),
+        ("webhooks", globs("URL globs (`*` for any text): a webhook or HTTP request to one of them hands off", 0)),
+    ];
+    if format != crate::model::flow::Dialect::RapidPro {
+        keys.push(("names", globs("Step names that hand off: a Typebot group's title, an n8n node's or a Studio widget's `name`", 0)));
+    }
+    object(
+        &format!("What else hands off in {} exports", format.name()),
+        keys,
+        &[],
+    )
+}
+
 fn globs(description: &str, min: usize) -> Value {
     json!({
         "description": description,
@@ -445,6 +461,14 @@ fn config_schema(catalogue: &Catalogue) -> Value {
                     ("prepared_by", non_blank("Who prepared the report")),
                     ("reviewer", non_blank("Who reviews and signs it off")),
                 ],
+                &[],
+            )),
+            ("handoffs", object(
+                "What else hands the conversation to a person, per chatbot format, besides the platform's own handoffs (RapidPro's open_ticket, Studio's send-to-flex, Chatwoot and helpdesk blocks and nodes)",
+                crate::formats::handoff::FORMATS
+                    .iter()
+                    .map(|format| (format.key(), handoff_setting(*format)))
+                    .collect(),
                 &[],
             )),
         ],
@@ -994,6 +1018,21 @@ mod tests {
             (Schema::Config, "", config::TOP_KEYS),
             (Schema::Config, "/properties/meta", config::META_KEYS),
             (Schema::Config, "/properties/report", config::REPORT_KEYS),
+            (
+                Schema::Config,
+                "/properties/handoffs",
+                &["rapidpro", "typebot", "twilio-studio", "n8n"],
+            ),
+            (
+                Schema::Config,
+                "/properties/handoffs/properties/rapidpro",
+                &["types", "webhooks"],
+            ),
+            (
+                Schema::Config,
+                "/properties/handoffs/properties/n8n",
+                crate::formats::handoff::KEYS,
+            ),
             (
                 Schema::Config,
                 "/properties/overrides/items",

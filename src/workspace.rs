@@ -41,6 +41,9 @@ pub struct SourceFile {
     /// The secrets' values, which every message, help and pointer about the file is
     /// scrubbed of.
     pub redaction: Redaction,
+    /// What walint saw in the file and cannot check, as `LINE:COLUMN: note`, for
+    /// `--verbose`.
+    pub notes: Vec<String>,
 }
 
 impl SourceFile {
@@ -55,6 +58,7 @@ impl SourceFile {
             sha256: String::new(),
             secrets: Vec::new(),
             redaction: Redaction::default(),
+            notes: Vec::new(),
         }
     }
 

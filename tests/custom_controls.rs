@@ -103,3 +103,56 @@ fn one_rule_file_is_tested_with_the_controls_its_folder_defines() {
         stdout(&output)
     );
 }
+
+#[test]
+fn a_nested_projects_own_control_is_the_runs_and_a_clash_names_its_config() {
+    let defines = "  - id: ACME-HOSTS\n    title: \"Our hosts only\"\n    description: \"Webhooks call back to our own servers.\"\n";
+    let hook = "webhooks:\n  - name: inbound\n    callback_url: https://hooks.acme.example/wa\n    verify_token: ${WA_VERIFY_TOKEN}\n    app_secret: ${WA_APP_SECRET}\n    verify_signature: true\n    fields: [messages]\n";
+    let dir = tempfile::tempdir().unwrap();
+    for (project, code) in [("a", "ACME001"), ("b", "ACME002")] {
+        let rules = dir.path().join(project).join(".walint/rules");
+        std::fs::create_dir_all(&rules).unwrap();
+        std::fs::write(
+            rules.join("r.yaml"),
+            rule(code, &format!("rule-{project}"), defines),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join(project).join("walint.yaml"),
+            "custom_rules: [\".walint/rules/*.yaml\"]\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join(project).join("webhooks.yaml"), hook).unwrap();
+    }
+    // Both projects define the same control: the run holds it once, evidenced by both rules.
+    let output = walint_in(dir.path(), &["check", "--format", "markdown"]);
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&output)
+    );
+    let audit = stdout(&output);
+    let rows: Vec<&str> = audit
+        .lines()
+        .filter(|l| l.starts_with("| **ACME-HOSTS**"))
+        .collect();
+    assert_eq!(rows.len(), 1, "{audit}");
+    assert!(
+        rows[0].contains("ACME001 rule-a: **passed**<br>ACME002 rule-b: **passed**"),
+        "{}",
+        rows[0]
+    );
+    // b's differs: the run stops, naming b's config.
+    let other = defines.replace("Our hosts only", "Other hosts");
+    std::fs::write(
+        dir.path().join("b/.walint/rules/r.yaml"),
+        rule("ACME002", "rule-b", &other),
+    )
+    .unwrap();
+    let output = walint_in(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert_eq!(
+        stderr(&output),
+        "walint: error: b/walint.yaml: control `ACME-HOSTS` is defined twice, with different titles, descriptions or sources\n"
+    );
+}

@@ -70,3 +70,31 @@ fn one_model_rule_finds_the_option_title_in_every_format_where_it_is_written() {
         ]
     );
 }
+
+/// bench/custom-rules.sh times these 20 rules: they stay valid rules, and each kind of
+/// function runs (a broken one would make the benchmark time an error).
+#[test]
+fn the_benchmarks_twenty_custom_rules_load_and_run() {
+    let rules = common::root().join("bench/custom-rules/rules");
+    assert_eq!(std::fs::read_dir(&rules).unwrap().count(), 20);
+    let config = common::root().join("bench/custom-rules/walint.yaml");
+    let fixtures = common::root().join("tests/fixtures");
+    let output = walint_in(
+        &fixtures,
+        &[
+            "check",
+            "--config",
+            config.to_str().unwrap(),
+            "--format",
+            "concise",
+            "--select",
+            "BENCH",
+            "flows",
+            "formats",
+            "templates",
+            "webhooks",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("[BENCH"), "{}", stdout(&output));
+}

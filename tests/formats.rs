@@ -199,6 +199,71 @@ fn n8n_and_twilio_studio_files_that_are_not_walints_business_are_named_with_verb
     }
 }
 
+/// Typebot has no handoff block of its own: the team's walint.yaml names its helpdesk's
+/// webhook as one (`handoffs:`), and the menu's way to it is a way to a person.
+#[test]
+fn walint_yaml_names_what_hands_off_on_a_platform() {
+    let dir = "tests/fixtures/handoffs/typebot";
+    assert_eq!(
+        stdout(&walint(&["check", dir, "--format", "concise"])),
+        "No problems found in 1 file.\n"
+    );
+    let without = walint(&["check", dir, "--format", "concise", "--no-config"]);
+    assert!(
+        stdout(&without)
+            .contains("support.json:39:71: error[WA203] flow `Helpdesk` has no handoff node"),
+        "{}",
+        stdout(&without)
+    );
+    // A misspelt format or key is a config error that says what was meant.
+    let project = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        format!("{dir}/support.json"),
+        project.path().join("support.json"),
+    )
+    .unwrap();
+    for (config, said) in [
+        (
+            "handoffs:\n  typebt: {webhooks: [x]}\n",
+            "walint.yaml:2:3: unknown format `handoffs.typebt`; did you mean `typebot`?",
+        ),
+        (
+            "handoffs:\n  typebot: {webhook: [x]}\n",
+            "walint.yaml:2:13: unknown key `handoffs.typebot.webhook`; did you mean `webhooks`?",
+        ),
+        (
+            "handoffs:\n  rapidpro: {names: [Agent]}\n",
+            "`handoffs.rapidpro.names`: RapidPro nodes have no names",
+        ),
+    ] {
+        std::fs::write(project.path().join("walint.yaml"), config).unwrap();
+        let output = walint(&["check", project.path().to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(2), "{config}");
+        assert!(
+            stderr(&output).contains(said),
+            "{config}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+/// A Studio widget that sends a Content template names it by SID only: `--verbose` says that
+/// its buttons are out of walint's sight, at the SID; a run without it says nothing.
+#[test]
+fn twilio_studio_content_templates_are_named_with_verbose() {
+    let path = "tests/fixtures/formats/twilio-studio/content-menu.json";
+    let output = walint(&["check", path, "--format", "concise", "--verbose"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "walint: note: {path}:17:24: `menu` sends the Content template `HX0123456789abcdef0123456789abcdef`: its buttons or list, if it has any, live in Twilio's Content API, not in the flow, so walint does not count or measure them (WA201, WA202, WA215)\n"
+        )
+    );
+    let quiet = walint(&["check", path, "--format", "concise"]);
+    assert_eq!(stderr(&quiet), "");
+}
+
 #[test]
 fn typebot_twilio_studio_and_n8n_human_output() {
     for (name, path) in [

@@ -1482,6 +1482,7 @@ fn a_rule_defined_at_run_time_is_reported_in_every_format() {
         sha256: String::new(),
         secrets: Vec::new(),
         redaction: Default::default(),
+        notes: Vec::new(),
     };
     let rule = catalogue.rule(acme);
     let diagnostic = Diagnostic {

@@ -3,12 +3,10 @@
 //! the two conversation functions, which search the flow's graph with the shared linear
 //! searches of `rules::graph`.
 
-use std::collections::HashMap;
-
 use serde_json::{json, Map, Value as Json};
 
 use crate::diagnostic::At;
-use crate::model::flow::{ConversationFlow, Dialect, FlowGraph, FlowNode, NodeType};
+use crate::model::flow::{ConversationFlow, Dialect, FlowGraph, FlowNode, MenuStyle, NodeType};
 use crate::model::reader::Keyword;
 use crate::model::AtNode;
 use crate::rules::graph::{self, Step};
@@ -22,12 +20,19 @@ const MAX_STEPS: usize = 1_000;
 /// A path longer than this is shown with its middle cut out.
 const SHOWN_PATH: usize = 8;
 
-/// A flow as the model reads it, as JSON, with the node each value was read from.
-pub struct ModelJson {
+/// A flow as the model reads it, as JSON. The node of the user's file each value was read
+/// from is found by walking the flow along the value's path ([`ModelJson::node`]), so
+/// building the JSON records nothing beside it.
+pub struct ModelJson<'f> {
     pub json: Json,
-    /// JSON pointer in `json` → the node of the user's file the value was read from.
-    nodes: HashMap<String, NodeId>,
-    root: NodeId,
+    flow: &'f ConversationFlow,
+}
+
+/// A step of a path into the model's JSON: a key or an index.
+#[derive(Clone, Copy, Debug)]
+pub enum Seg<'a> {
+    Name(&'a str),
+    Index(usize),
 }
 
 /// The name `format` gives a dialect in the model's JSON.
@@ -41,195 +46,211 @@ pub fn format_name(dialect: Dialect) -> &'static str {
     }
 }
 
-/// Builds the model's JSON and records where each value came from.
-struct Builder {
-    nodes: HashMap<String, NodeId>,
+/// `key: text` in `map` when the value is there.
+fn text(map: &mut Map<String, Json>, key: &str, value: Option<&AtNode<String>>) {
+    if let Some(value) = value {
+        map.insert(key.into(), Json::String(value.value.clone()));
+    }
 }
 
-impl Builder {
-    fn at(&mut self, pointer: &str, node: NodeId) {
-        self.nodes.insert(pointer.to_string(), node);
+fn step_json(step: &FlowNode) -> Json {
+    let mut map = Map::new();
+    map.insert("id".into(), Json::String(step.id.clone()));
+    if let Some(kind) = &step.kind {
+        map.insert("kind".into(), Json::String(kind.value.name().into()));
     }
-
-    /// `key: text` in `map` when the value is there.
-    fn text(
-        &mut self,
-        map: &mut Map<String, Json>,
-        at: &str,
-        key: &str,
-        v: Option<&AtNode<String>>,
-    ) {
-        if let Some(v) = v {
-            map.insert(key.into(), Json::String(v.value.clone()));
-            self.at(&format!("{at}/{key}"), v.node);
-        }
+    text(&mut map, "text", step.text.as_ref());
+    text(&mut map, "header", step.header.as_ref());
+    text(&mut map, "footer", step.footer.as_ref());
+    text(&mut map, "button", step.button.as_ref());
+    if step.options.is_some() || step.sections.is_some() {
+        let style = match step.menu_style() {
+            MenuStyle::Buttons => "buttons",
+            MenuStyle::List => "list",
+        };
+        map.insert("style".into(), Json::String(style.into()));
+        let options: Vec<Json> = step
+            .all_options()
+            .map(|option| {
+                let mut o = Map::new();
+                text(&mut o, "title", option.title.as_ref());
+                text(&mut o, "description", option.description.as_ref());
+                text(&mut o, "next", option.next.as_ref());
+                Json::Object(o)
+            })
+            .collect();
+        map.insert("options".into(), Json::Array(options));
     }
+    if let Some(sections) = &step.sections {
+        let titles: Vec<Json> = sections
+            .value
+            .iter()
+            .map(|section| {
+                let mut s = Map::new();
+                text(&mut s, "title", section.title.as_ref());
+                Json::Object(s)
+            })
+            .collect();
+        map.insert("sections".into(), Json::Array(titles));
+    }
+    text(&mut map, "next", step.next.as_ref());
+    text(&mut map, "fallback", step.fallback.as_ref());
+    if let Some(template) = &step.template {
+        let mut t = Map::new();
+        text(&mut t, "name", Some(&template.name));
+        t.insert(
+            "language".into(),
+            Json::String(template.language.value.to_string()),
+        );
+        map.insert("template".into(), Json::Object(t));
+    }
+    if let Some(channel) = &step.channel {
+        map.insert("channel".into(), Json::String(channel.value.name().into()));
+    }
+    text(&mut map, "contact", step.contact.as_ref());
+    text(&mut map, "queue", step.queue.as_ref());
+    text(&mut map, "save_as", step.save_as.as_ref());
+    if let Some(duration) = &step.duration {
+        map.insert("wait".into(), Json::String(duration.value.text.clone()));
+    }
+    if !step.branches.is_empty() {
+        let branches: Vec<Json> = step
+            .branches
+            .iter()
+            .map(|branch| {
+                let mut b = Map::new();
+                text(&mut b, "when", branch.when.as_ref());
+                text(&mut b, "next", branch.next.as_ref());
+                Json::Object(b)
+            })
+            .collect();
+        map.insert("branches".into(), Json::Array(branches));
+    }
+    text(&mut map, "else", step.otherwise.as_ref());
+    if step.ends.is_some() {
+        map.insert("ends".into(), Json::Bool(true));
+    }
+    text(&mut map, "unprompted", step.unprompted.as_ref());
+    Json::Object(map)
+}
 
-    fn step(&mut self, at: &str, step: &FlowNode) -> Json {
-        self.at(at, step.node);
-        let mut map = Map::new();
-        map.insert("id".into(), Json::String(step.id.clone()));
-        self.at(&format!("{at}/id"), step.node);
-        if let Some(kind) = &step.kind {
-            map.insert("kind".into(), Json::String(kind.value.name().into()));
-            self.at(&format!("{at}/kind"), kind.node);
-        }
-        self.text(&mut map, at, "text", step.text.as_ref());
-        self.text(&mut map, at, "header", step.header.as_ref());
-        self.text(&mut map, at, "footer", step.footer.as_ref());
-        self.text(&mut map, at, "button", step.button.as_ref());
-        if step.options.is_some() || step.sections.is_some() {
-            let style = match step.menu_style() {
-                crate::model::flow::MenuStyle::Buttons => "buttons",
-                crate::model::flow::MenuStyle::List => "list",
-            };
-            map.insert("style".into(), Json::String(style.into()));
-            let options: Vec<Json> = step
-                .all_options()
-                .enumerate()
-                .map(|(i, option)| {
-                    let at = format!("{at}/options/{i}");
-                    self.at(&at, option.node);
-                    let mut o = Map::new();
-                    self.text(&mut o, &at, "title", option.title.as_ref());
-                    self.text(&mut o, &at, "description", option.description.as_ref());
-                    self.text(&mut o, &at, "next", option.next.as_ref());
-                    Json::Object(o)
-                })
-                .collect();
-            map.insert("options".into(), Json::Array(options));
-            let list = step.options.as_ref().map(|o| o.node);
-            if let Some(list) = list.or(step.sections.as_ref().map(|s| s.node)) {
-                self.at(&format!("{at}/options"), list);
+fn at(value: &Option<AtNode<String>>) -> Option<NodeId> {
+    value.as_ref().map(|v| v.node)
+}
+
+/// The node a value of a step's JSON was read from (`path` below the step).
+fn step_node(step: &FlowNode, path: &[Seg]) -> Option<NodeId> {
+    match path {
+        [] | [Seg::Name("id")] => Some(step.node),
+        [Seg::Name(key)] => match *key {
+            "kind" => step.kind.as_ref().map(|k| k.node),
+            "text" => at(&step.text),
+            "header" => at(&step.header),
+            "footer" => at(&step.footer),
+            "button" => at(&step.button),
+            "options" => step
+                .options
+                .as_ref()
+                .map(|o| o.node)
+                .or(step.sections.as_ref().map(|s| s.node)),
+            "sections" => step.sections.as_ref().map(|s| s.node),
+            "next" => at(&step.next),
+            "fallback" => at(&step.fallback),
+            "template" => step.template.as_ref().map(|t| t.node),
+            "channel" => step.channel.as_ref().map(|c| c.node),
+            "contact" => at(&step.contact),
+            "queue" => at(&step.queue),
+            "save_as" => at(&step.save_as),
+            "wait" => step.duration.as_ref().map(|d| d.node),
+            "else" => at(&step.otherwise),
+            "ends" => step.ends,
+            "unprompted" => at(&step.unprompted),
+            _ => None,
+        },
+        [Seg::Name("options"), Seg::Index(i), rest @ ..] => {
+            let option = step.all_options().nth(*i)?;
+            match rest {
+                [] => Some(option.node),
+                [Seg::Name("title")] => at(&option.title),
+                [Seg::Name("description")] => at(&option.description),
+                [Seg::Name("next")] => at(&option.next),
+                _ => None,
             }
         }
-        if let Some(sections) = &step.sections {
-            let titles: Vec<Json> = sections
-                .value
-                .iter()
-                .enumerate()
-                .map(|(i, section)| {
-                    let at = format!("{at}/sections/{i}");
-                    self.at(&at, section.node);
-                    let mut s = Map::new();
-                    self.text(&mut s, &at, "title", section.title.as_ref());
-                    Json::Object(s)
-                })
-                .collect();
-            map.insert("sections".into(), Json::Array(titles));
-            self.at(&format!("{at}/sections"), sections.node);
+        [Seg::Name("sections"), Seg::Index(i), rest @ ..] => {
+            let section = step.sections.as_ref()?.value.get(*i)?;
+            match rest {
+                [] => Some(section.node),
+                [Seg::Name("title")] => at(&section.title),
+                _ => None,
+            }
         }
-        self.text(&mut map, at, "next", step.next.as_ref());
-        self.text(&mut map, at, "fallback", step.fallback.as_ref());
-        if let Some(template) = &step.template {
-            let at = format!("{at}/template");
-            self.at(&at, template.node);
-            let mut t = Map::new();
-            self.text(&mut t, &at, "name", Some(&template.name));
-            t.insert(
-                "language".into(),
-                Json::String(template.language.value.to_string()),
-            );
-            self.at(&format!("{at}/language"), template.language.node);
-            map.insert("template".into(), Json::Object(t));
+        [Seg::Name("template"), Seg::Name("name")] => step.template.as_ref().map(|t| t.name.node),
+        [Seg::Name("template"), Seg::Name("language")] => {
+            step.template.as_ref().map(|t| t.language.node)
         }
-        if let Some(channel) = &step.channel {
-            map.insert("channel".into(), Json::String(channel.value.name().into()));
-            self.at(&format!("{at}/channel"), channel.node);
+        [Seg::Name("branches"), Seg::Index(i), rest @ ..] => {
+            let branch = step.branches.get(*i)?;
+            match rest {
+                [] => Some(branch.node),
+                [Seg::Name("when")] => at(&branch.when),
+                [Seg::Name("next")] => at(&branch.next),
+                _ => None,
+            }
         }
-        self.text(&mut map, at, "contact", step.contact.as_ref());
-        self.text(&mut map, at, "queue", step.queue.as_ref());
-        self.text(&mut map, at, "save_as", step.save_as.as_ref());
-        if let Some(duration) = &step.duration {
-            map.insert("wait".into(), Json::String(duration.value.text.clone()));
-            self.at(&format!("{at}/wait"), duration.node);
-        }
-        if !step.branches.is_empty() {
-            let branches: Vec<Json> = step
-                .branches
-                .iter()
-                .enumerate()
-                .map(|(i, branch)| {
-                    let at = format!("{at}/branches/{i}");
-                    self.at(&at, branch.node);
-                    let mut b = Map::new();
-                    self.text(&mut b, &at, "when", branch.when.as_ref());
-                    self.text(&mut b, &at, "next", branch.next.as_ref());
-                    Json::Object(b)
-                })
-                .collect();
-            map.insert("branches".into(), Json::Array(branches));
-        }
-        self.text(&mut map, at, "else", step.otherwise.as_ref());
-        if let Some(ends) = step.ends {
-            map.insert("ends".into(), Json::Bool(true));
-            self.at(&format!("{at}/ends"), ends);
-        }
-        self.text(&mut map, at, "unprompted", step.unprompted.as_ref());
-        Json::Object(map)
+        _ => None,
     }
 }
 
-impl ModelJson {
-    pub fn of(flow: &ConversationFlow) -> ModelJson {
-        let mut b = Builder {
-            nodes: HashMap::new(),
-        };
+impl<'f> ModelJson<'f> {
+    pub fn of(flow: &'f ConversationFlow) -> ModelJson<'f> {
         let mut map = Map::new();
-        b.text(&mut map, "", "name", flow.name.as_ref());
+        text(&mut map, "name", flow.name.as_ref());
         map.insert("format".into(), json!(format_name(flow.dialect)));
-        b.text(&mut map, "", "entry", flow.entry.as_ref());
+        text(&mut map, "entry", flow.entry.as_ref());
         let keywords: Vec<Json> = flow
             .keywords
             .iter()
-            .enumerate()
-            .map(|(i, keyword)| {
-                let at = format!("/keywords/{i}");
-                b.at(&at, keyword.target.node);
-                b.at(&format!("{at}/word"), keyword.target.node);
-                b.at(&format!("{at}/target"), keyword.target.node);
-                json!({"word": keyword.word, "target": keyword.target.value})
-            })
+            .map(|keyword| json!({"word": keyword.word, "target": keyword.target.value}))
             .collect();
-        if let Some(node) = flow.keywords_node {
-            b.at("/keywords", node);
-        }
         map.insert("keywords".into(), Json::Array(keywords));
-        let steps: Vec<Json> = flow
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, step)| b.step(&format!("/steps/{i}"), step))
-            .collect();
+        let steps: Vec<Json> = flow.nodes.iter().map(step_json).collect();
         map.insert("steps".into(), Json::Array(steps));
         ModelJson {
             json: Json::Object(map),
-            nodes: b.nodes,
-            root: flow.node,
+            flow,
         }
     }
 
-    /// The node the model value at `pointer` was read from, if it was read from one.
-    pub fn node(&self, pointer: &str) -> Option<NodeId> {
-        if pointer.is_empty() {
-            return Some(self.root);
+    /// The node the model value at `path` was read from, if it was read from one (not
+    /// `format` or a menu's `style`, which the model works out).
+    pub fn node(&self, path: &[Seg]) -> Option<NodeId> {
+        let flow = self.flow;
+        match path {
+            [] => Some(flow.node),
+            [Seg::Name("name")] => at(&flow.name),
+            [Seg::Name("entry")] => at(&flow.entry),
+            [Seg::Name("keywords")] => flow.keywords_node,
+            // A keyword's word is the key its target is written under.
+            [Seg::Name("keywords"), Seg::Index(i), rest @ ..] => {
+                let keyword = flow.keywords.get(*i)?;
+                match rest {
+                    [] | [Seg::Name("word" | "target")] => Some(keyword.target.node),
+                    _ => None,
+                }
+            }
+            [Seg::Name("steps"), Seg::Index(i), rest @ ..] => step_node(flow.nodes.get(*i)?, rest),
+            _ => None,
         }
-        self.nodes.get(pointer).copied()
     }
 
-    /// The node of the value at `pointer`, or of the nearest value above it that has one
-    /// (the flow at the top): where a value the model made up, or a missing one, is shown.
-    pub fn nearest(&self, pointer: &str) -> NodeId {
-        let mut at = pointer;
-        loop {
-            if let Some(node) = self.node(at) {
-                return node;
-            }
-            match at.rfind('/') {
-                Some(cut) => at = &at[..cut],
-                None => return self.root,
-            }
-        }
+    /// The node of the value at `path`, or of the nearest value above it that has one (the
+    /// flow at the top): where a value the model works out, or a missing one, is shown.
+    pub fn nearest(&self, path: &[Seg]) -> NodeId {
+        (0..=path.len())
+            .rev()
+            .find_map(|n| self.node(&path[..n]))
+            .unwrap_or(self.flow.node)
     }
 }
 

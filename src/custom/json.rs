@@ -16,6 +16,15 @@ pub fn of(tree: &Tree, node: NodeId) -> Json {
         Value::Number(text) => number(text).unwrap_or_else(|| Json::String(text.clone())),
         Value::String(s) => Json::String(s.clone()),
         Value::Seq(items) => Json::Array(items.iter().map(|&i| of(tree, i)).collect()),
+        // Without a duplicated key in the tree, every mapping's keys are distinct: each is
+        // inserted without looking for it first.
+        Value::Map(entries) if tree.duplicate_keys.is_empty() => {
+            let mut map = Map::with_capacity(entries.len());
+            for entry in entries {
+                map.insert(entry.key.clone(), of(tree, entry.value));
+            }
+            Json::Object(map)
+        }
         Value::Map(entries) => {
             let mut map = Map::with_capacity(entries.len());
             // A duplicated key is WA002's; the first value is the one the tree's `get` and so
@@ -101,6 +110,13 @@ mod tests {
         assert_eq!(json["c"], Json::from(".inf"));
         assert_eq!(json["d"], Json::Bool(true));
         assert_eq!(json["e"], Json::Null);
+    }
+
+    #[test]
+    fn a_duplicated_key_reads_as_its_first_value() {
+        let tree = parse("a: 1\nb: {x: 2}\na: 3\n", Format::Yaml).unwrap();
+        let json = of(&tree, tree.documents[0]);
+        assert_eq!(json, serde_json::json!({"a": 1, "b": {"x": 2}}));
     }
 
     #[test]

@@ -27,7 +27,7 @@ use crate::diagnostic::{At, Finding};
 use crate::model::{Document, LanguageCode};
 use crate::source::{parse, Entry, Format, LineIndex, NodeId, Span, Tree, Value, MAX_FILE_BYTES};
 
-use conversation::ModelJson;
+use conversation::{ModelJson, Seg};
 use functions::{Failure, Function};
 use rule_file::{Field, Matcher};
 
@@ -556,11 +556,18 @@ impl CustomRules {
                     for found in given.query_located(json).iter().take(MAX_FOUND) {
                         let place = match model {
                             Some(model) => {
-                                let pointer = found.location().to_json_pointer();
+                                let path: Vec<Seg> = found
+                                    .location()
+                                    .iter()
+                                    .map(|element| match element {
+                                        PathElement::Name(name) => Seg::Name(name),
+                                        PathElement::Index(index) => Seg::Index(*index),
+                                    })
+                                    .collect();
                                 Place::Model {
-                                    node: model.node(&pointer),
-                                    under: model.nearest(&pointer),
-                                    pointer,
+                                    node: model.node(&path),
+                                    under: model.nearest(&path),
+                                    path,
                                     model,
                                 }
                             }
@@ -599,6 +606,43 @@ impl CustomRules {
     }
 }
 
+/// A checked value's JSON pointer, for `{path}`: a node's in the file, or a path in the
+/// model, with keys below it that are not there.
+enum Pointer<'a> {
+    File(NodeId, &'a [String]),
+    Model(&'a [Seg<'a>], &'a [String]),
+}
+
+impl Pointer<'_> {
+    fn text(&self, tree: &Tree) -> String {
+        let mut text = match self {
+            Pointer::File(node, _) => tree.pointer(*node),
+            Pointer::Model(path, _) => {
+                let mut text = String::new();
+                for seg in *path {
+                    text.push('/');
+                    match seg {
+                        Seg::Name(name) => text.push_str(&escaped(name)),
+                        Seg::Index(index) => text.push_str(&index.to_string()),
+                    }
+                }
+                text
+            }
+        };
+        let (Pointer::File(_, keys) | Pointer::Model(_, keys)) = self;
+        for key in *keys {
+            text.push('/');
+            text.push_str(&escaped(key));
+        }
+        text
+    }
+}
+
+/// A key as a JSON pointer writes it (RFC 6901).
+fn escaped(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
 /// Where a value a `given` query found was read from.
 enum Place<'a> {
     /// The node of the document as written.
@@ -608,8 +652,8 @@ enum Place<'a> {
     Model {
         node: Option<NodeId>,
         under: NodeId,
-        pointer: String,
-        model: &'a ModelJson,
+        path: Vec<Seg<'a>>,
+        model: &'a ModelJson<'a>,
     },
 }
 
@@ -630,7 +674,7 @@ impl CustomRule {
             };
             let message = self.message(
                 &shown_value(target.value),
-                &target.pointer,
+                &target.pointer.text(tree),
                 document,
                 &failure.reason,
             );
@@ -663,37 +707,52 @@ impl CustomRule {
 struct Target<'a> {
     value: Option<&'a Json>,
     node: Option<NodeId>,
-    pointer: String,
+    /// Made into text only for a finding.
+    pointer: Pointer<'a>,
     under: NodeId,
     as_written: bool,
 }
 
 impl<'a> Target<'a> {
-    fn of(found: &Found<'a>, field: &Field, tree: &Tree) -> Target<'a> {
+    fn of(found: &'a Found<'a>, field: &'a Field, tree: &Tree) -> Target<'a> {
         let (value, node, pointer, under) = match (&found.place, field) {
             (
                 Place::Model {
-                    node,
-                    under,
-                    pointer,
-                    ..
+                    node, under, path, ..
                 },
                 Field::Itself,
-            ) => (Some(found.value), *node, pointer.clone(), *under),
-            (Place::Model { under, pointer, .. }, Field::Key) => {
-                (found.key, None, pointer.clone(), *under)
+            ) => (Some(found.value), *node, Pointer::Model(path, &[]), *under),
+            (Place::Model { under, path, .. }, Field::Key) => {
+                (found.key, None, Pointer::Model(path, &[]), *under)
             }
-            (Place::Model { pointer, model, .. }, Field::Path(keys)) => {
-                let value = keys.iter().try_fold(found.value, |v, key| v.get(key));
-                let below = format!("{pointer}/{}", keys.join("/"));
+            (Place::Model { path, model, .. }, Field::Path(keys)) => {
+                let mut value = Some(found.value);
+                let mut below = path.clone();
+                for key in keys {
+                    // A key of a mapping, or the index of a list's item (`options.0.title`).
+                    let index = key.parse::<usize>().ok();
+                    value = value.and_then(|v| match (v, index) {
+                        (Json::Array(items), Some(i)) => {
+                            below.push(Seg::Index(i));
+                            items.get(i)
+                        }
+                        _ => {
+                            below.push(Seg::Name(key));
+                            v.get(key)
+                        }
+                    });
+                }
                 let node = model.node(&below).filter(|_| value.is_some());
                 let under = model.nearest(&below);
-                (value, node, below, under)
+                (value, node, Pointer::Model(path, keys), under)
             }
-            (&Place::File(node), Field::Itself) => {
-                (Some(found.value), Some(node), tree.pointer(node), node)
-            }
-            (&Place::File(node), Field::Key) => (found.key, None, tree.pointer(node), node),
+            (&Place::File(node), Field::Itself) => (
+                Some(found.value),
+                Some(node),
+                Pointer::File(node, &[]),
+                node,
+            ),
+            (&Place::File(node), Field::Key) => (found.key, None, Pointer::File(node, &[]), node),
             (&Place::File(found_node), Field::Path(keys)) => {
                 let mut value = Some(found.value);
                 let mut node = Some(found_node);
@@ -714,8 +773,8 @@ impl<'a> Target<'a> {
                     }
                 }
                 let pointer = match node {
-                    Some(n) => tree.pointer(n),
-                    None => format!("{}/{}", tree.pointer(found_node), keys.join("/")),
+                    Some(n) => Pointer::File(n, &[]),
+                    None => Pointer::File(found_node, keys),
                 };
                 (value, node.filter(|_| value.is_some()), pointer, under)
             }

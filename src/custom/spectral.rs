@@ -1229,7 +1229,7 @@ impl SpectralRule {
                             .map(super::functions::text_of)
                             .unwrap_or_default(),
                     };
-                    let message = self.message(&target, &failure.reason, &property);
+                    let message = self.message(&target, tree, &failure.reason, &property);
                     out.push(Finding::new(self.id, target.at(&failure, tree), message));
                 }
             }
@@ -1237,11 +1237,11 @@ impl SpectralRule {
     }
 
     /// The finding's message: the rule's, its description, or the path and what failed.
-    fn message(&self, target: &Target, reason: &str, property: &str) -> String {
+    fn message(&self, target: &Target, tree: &Tree, reason: &str, property: &str) -> String {
         let Some(parts) = &self.message else {
             return match &self.description {
                 Some(description) => description.clone(),
-                None => format!("`{}` {reason}", target.pointer),
+                None => format!("`{}` {reason}", target.pointer.text(tree)),
             };
         };
         let mut out = String::new();
@@ -1251,7 +1251,7 @@ impl SpectralRule {
                 Part::Value => out.push_str(&shown_value(target.value)),
                 Part::Path => {
                     out.push('#');
-                    out.push_str(&target.pointer);
+                    out.push_str(&target.pointer.text(tree));
                 }
                 Part::Property => out.push_str(property),
                 Part::Error => out.push_str(reason),

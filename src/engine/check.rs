@@ -67,7 +67,15 @@ impl Engine {
     }
 
     fn check_decoded(&self, id: FileId, name: &FileName, text: String) -> FileResult {
-        match load::load(id, name, text, self.inline_ignores, &self.catalogue) {
+        let handoffs = &self.config.handoffs;
+        match load::load(
+            id,
+            name,
+            text,
+            self.inline_ignores,
+            &self.catalogue,
+            handoffs,
+        ) {
             Ok(loaded) => FileResult::Checked(self.check_loaded(loaded)),
             Err(reason) => FileResult::Skipped {
                 id,
@@ -201,6 +209,17 @@ impl Engine {
             .collect();
         // Kept until every file is checked: no room for growth.
         diagnostics.shrink_to_fit();
+        file.notes = contents
+            .notes
+            .iter()
+            .map(|(at, note)| {
+                let (span, _) = super::resolve::locate(nodes, *at);
+                let at = file.lines.position(written_text, span.start);
+                let mut note = format!("{}:{}: {note}", at.line, at.column);
+                file.redaction.scrub_in_place(&mut note);
+                note
+            })
+            .collect();
         let exports = match &tree {
             Some(tree) if !self.workspace_checks.is_empty() => {
                 rules::export(tree, &contents.documents, &self.config)
@@ -221,11 +240,14 @@ impl Engine {
     }
 
     /// Runs the cross-file rules over the exports of checked files (in any order) and
-    /// resolves their findings with the locations the exports kept: no file is read or
-    /// parsed again.
+    /// resolves the findings in the files `wanted` names with the locations the exports
+    /// kept: no file is read or parsed again. A finding in another file is dropped before it
+    /// is resolved: a language server re-checking one open document of a large workspace
+    /// resolves only that document's findings.
     pub fn check_across<'a>(
         &self,
         files: impl IntoIterator<Item = &'a CheckedFile>,
+        wanted: impl Fn(FileId) -> bool,
     ) -> Vec<Diagnostic> {
         if self.workspace_checks.is_empty() {
             return Vec::new();
@@ -256,7 +278,7 @@ impl Engine {
         }
         findings
             .into_iter()
-            .filter(|f| self.is_enabled(f.finding.rule))
+            .filter(|f| wanted(f.file) && self.is_enabled(f.finding.rule))
             .filter_map(|f| resolve(located, &self.config, &self.catalogue, f))
             .map(|mut diagnostic| {
                 every.scrub_in_place(&mut diagnostic.message);

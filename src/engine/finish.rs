@@ -70,6 +70,7 @@ impl Engine {
                     secrets: secrets.into_iter().map(|(span, _)| span).collect(),
                     redaction,
                     text,
+                    notes: Vec::new(),
                 }
             })
             .collect();

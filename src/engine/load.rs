@@ -203,6 +203,7 @@ pub(super) fn load(
     text: String,
     inline_ignores: bool,
     catalogue: &Catalogue,
+    handoffs: &formats::Handoffs,
 ) -> Result<Loaded, Skipped> {
     // The digest is of the file as read, byte-order mark included.
     let sha256 = sha256(text.as_bytes());
@@ -225,6 +226,7 @@ pub(super) fn load(
         redaction: Redaction::default(),
         text,
         sha256,
+        notes: Vec::new(),
     };
     let ignores = |file: &SourceFile, tree: Option<&Tree>| {
         if inline_ignores && format == Format::Yaml {
@@ -249,7 +251,7 @@ pub(super) fn load(
             })
         }
         Ok(tree) => {
-            let contents = formats::read(&tree);
+            let contents = formats::read_with(&tree, handoffs);
             if contents.documents.is_empty() {
                 return Err(contents
                     .not_checked

@@ -417,7 +417,7 @@ mod tests {
                 ..
             }
         ));
-        let across = engine.check_across(results.iter().filter_map(FileResult::checked));
+        let across = engine.check_across(results.iter().filter_map(FileResult::checked), |_| true);
         let outcome = engine.finish(results, across);
         assert_eq!(
             outcome.skipped,
@@ -448,7 +448,7 @@ mod tests {
             engine.check_text(promo, &name("promo.json"), TEMPLATE),
         ];
         let across = |results: &[FileResult]| {
-            engine.check_across(results.iter().filter_map(FileResult::checked))
+            engine.check_across(results.iter().filter_map(FileResult::checked), |_| true)
         };
         assert!(across(&results).is_empty());
         // The template is renamed in the editor: only its text is checked again, and the
@@ -459,6 +459,13 @@ mod tests {
         assert_eq!(codes(&found), [(bot, "WA211")]);
         assert_eq!(found[0].start.line, 7, "{:?}", found[0]);
         assert_eq!(found[0].pointer, "/nodes/hi/template/name");
+        // Only the findings of the files asked for are resolved (an editor's open document).
+        let checked = || results.iter().filter_map(FileResult::checked);
+        assert!(engine.check_across(checked(), |id| id == promo).is_empty());
+        assert_eq!(
+            codes(&engine.check_across(checked(), |id| id == bot)),
+            [(bot, "WA211")]
+        );
     }
 
     #[test]
@@ -524,6 +531,7 @@ mod tests {
             sha256: String::new(),
             secrets: Vec::new(),
             redaction: Default::default(),
+            notes: Vec::new(),
         };
         let node = tree.get(tree.documents[0], "entry").unwrap();
         let finding = crate::diagnostic::Finding::new(acme, crate::diagnostic::At::Node(node), "x");

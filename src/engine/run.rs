@@ -143,10 +143,9 @@ fn finish_run(
             continue;
         }
         let checked = || results.iter().filter_map(FileResult::checked);
-        let mut across = engine.check_across(checked());
+        let across = engine.check_across(checked(), |id| reported(id) || id.is_config());
         let unseen = engine.templates_unseen(checked(), reported);
         results.truncate(inputs);
-        across.retain(|d| reported(d.file_id) || d.file_id.is_config());
         let mut outcome = engine.finish(results, across);
         outcome.templates_unseen = unseen;
         outcomes.push(outcome);

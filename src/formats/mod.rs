@@ -8,15 +8,19 @@
 //! but does not check are named, so `--verbose` says "recognised: Amazon Connect flow; not
 //! checked" instead of "not a kind walint recognises".
 
+pub mod handoff;
 mod n8n;
 mod rapidpro;
 mod twilio_studio;
 mod typebot;
 mod unsupported;
 
+use crate::diagnostic::At;
+use crate::model::flow::Dialect;
 use crate::model::reader::Reader;
 use crate::model::{self, Contents, ConversationFlow, Document};
 use crate::source::{NodeId, Tree};
+pub use handoff::Handoffs;
 
 /// A foreign format: a cheap test of a document root, and its lowering into flows (every
 /// schema problem as a WA002 on the reader, at the offending value).
@@ -47,6 +51,11 @@ const FOREIGN: &[Foreign] = &[
 
 /// Reads every document of a tree: walint's and Meta's kinds, then the chatbot exports.
 pub fn read(tree: &Tree) -> Contents {
+    read_with(tree, &Handoffs::default())
+}
+
+/// [`read`], with the steps `handoffs` names (walint.yaml's `handoffs:`) as handoffs.
+pub fn read_with(tree: &Tree, handoffs: &Handoffs) -> Contents {
     let mut contents = model::read(tree);
     let mut r = Reader::new(tree);
     for &root in &tree.documents {
@@ -54,9 +63,23 @@ pub fn read(tree: &Tree) -> Contents {
             continue;
         }
         match FOREIGN.iter().find(|f| (f.recognise)(tree, root)) {
-            Some(foreign) => contents
-                .documents
-                .extend((foreign.read)(&mut r, root).into_iter().map(Document::Flow)),
+            Some(foreign) => {
+                let mut flows = (foreign.read)(&mut r, root);
+                for flow in &mut flows {
+                    handoffs.apply(tree, flow);
+                }
+                // A RapidPro export is judged as a whole: again, with the handoffs named.
+                if flows
+                    .first()
+                    .is_some_and(|f| f.dialect == Dialect::RapidPro)
+                {
+                    rapidpro::judge_together(&mut flows);
+                }
+                contents.notes.extend(flows.iter().flat_map(notes));
+                contents
+                    .documents
+                    .extend(flows.into_iter().map(Document::Flow));
+            }
             None => {
                 if contents.not_checked.is_none() {
                     contents.not_checked = unsupported::recognise(tree, root);
@@ -66,6 +89,21 @@ pub fn read(tree: &Tree) -> Contents {
     }
     contents.problems.append(&mut r.problems);
     contents
+}
+
+/// What `--verbose` says of a flow that walint cannot check: the steps whose buttons live
+/// in a Twilio Content template, which the flow names by SID only.
+fn notes(flow: &ConversationFlow) -> impl Iterator<Item = (At, String)> + '_ {
+    flow.nodes.iter().filter_map(|node| {
+        let sid = node.content_sid.as_ref()?;
+        Some((
+            At::Node(sid.node),
+            format!(
+                "`{}` sends the Content template `{}`: its buttons or list, if it has any, live in Twilio's Content API, not in the flow, so walint does not count or measure them (WA201, WA202, WA215)",
+                node.id, sid.value
+            ),
+        ))
+    })
 }
 
 /// The test helpers every foreign reader's unit tests share.

@@ -134,7 +134,7 @@ pub(super) fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
 }
 
 /// The flows of one export reach a person together (see [`Escalation`]).
-fn judge_together(flows: &mut [ConversationFlow]) {
+pub(super) fn judge_together(flows: &mut [ConversationFlow]) {
     let any = |f: fn(&FlowNode) -> bool| flows.iter().any(|flow| flow.nodes.iter().any(f));
     let hands_off = any(|n| n.is(NodeType::Handoff));
     let waits = any(|n| matches!(n.node_type(), Some(NodeType::Menu | NodeType::Input)));

@@ -273,6 +273,14 @@ fn lower(r: &mut Reader, state: &State, by_name: &HashMap<&str, &State>) -> Flow
     if let Some(properties) = state.properties {
         if matches!(node_type, Some(NodeType::Input | NodeType::Message)) {
             step.text = r.string(properties, "body");
+            step.content_sid = content_sid(r, properties);
+            // A message of a Content template is a template send (WhatsApp delivers it
+            // outside the service window too); a question still waits for the reply.
+            if let Some(kind) = step.kind.as_mut().filter(|k| k.value == NodeType::Message) {
+                if step.content_sid.is_some() {
+                    kind.value = NodeType::Template;
+                }
+            }
         }
         if node_type == Some(NodeType::Handoff) {
             step.channel = kind.map(|k| AtNode {
@@ -307,6 +315,20 @@ fn lower(r: &mut Reader, state: &State, by_name: &HashMap<&str, &State>) -> Flow
         step.fallback = reply_fallback(state, by_name);
     }
     step
+}
+
+/// The Content template a widget sends instead of its `body` (`message_type:
+/// content_template` with `content_sid`, as Studio writes it).
+fn content_sid(r: &mut Reader, properties: NodeId) -> Option<AtNode<String>> {
+    let tree = r.tree;
+    let kind = tree
+        .get(properties, "message_type")
+        .and_then(|t| tree.as_str(t));
+    if kind.is_some_and(|k| k != "content_template") {
+        return None;
+    }
+    r.string(properties, "content_sid")
+        .filter(|sid| !sid.value.trim().is_empty())
 }
 
 /// A `match` transition's first condition, in Studio's words (`If value equal_to 1`).
@@ -411,6 +433,38 @@ mod tests {
             "Reply 1 for sales, 2 for support"
         );
         assert_eq!(flow.nodes[4].queue.as_ref().unwrap().value, "WW123");
+    }
+
+    #[test]
+    fn a_content_template_is_read_by_its_sid_and_its_message_is_a_template_send() {
+        let text = r#"{"states": [
+  {"name": "Trigger", "type": "trigger", "transitions": [{"event": "incomingMessage", "next": "ask"}]},
+  {"name": "ask", "type": "send-and-wait-for-reply", "transitions": [{"event": "incomingMessage", "next": "promo"}],
+   "properties": {"message_type": "content_template", "content_sid": "HX1"}},
+  {"name": "promo", "type": "send-message", "transitions": [{"event": "sent", "next": "plain"}],
+   "properties": {"message_type": "content_template", "content_sid": "HX2"}},
+  {"name": "plain", "type": "send-message", "transitions": [{"event": "sent"}],
+   "properties": {"message_type": "text", "body": "Hi", "content_sid": "HX3"}}],
+  "initial_state": "Trigger"}"#;
+        let (flows, problems) = lowered(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let read: Vec<(Option<NodeType>, Option<&str>)> = flows[0].nodes[1..]
+            .iter()
+            .map(|n| {
+                (
+                    n.node_type(),
+                    n.content_sid.as_ref().map(|s| s.value.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (Some(NodeType::Input), Some("HX1")),
+                (Some(NodeType::Template), Some("HX2")),
+                (Some(NodeType::Message), None)
+            ]
+        );
     }
 
     #[test]

@@ -209,6 +209,9 @@ pub struct FlowNode {
     /// A template sent by name only, as RapidPro's `send_msg` names it (without a language):
     /// WA209 and WA211 look it up by name.
     pub template_name: Option<AtNode<String>>,
+    /// A Twilio Content template the step sends, by its SID: its buttons or list live in
+    /// Twilio's Content API, not in the flow.
+    pub content_sid: Option<AtNode<String>>,
     /// Handoffs: how the person is reached (agent by default), and where.
     pub channel: Option<AtNode<Channel>>,
     pub contact: Option<AtNode<String>>,
@@ -249,6 +252,7 @@ impl FlowNode {
             fallback: None,
             template: None,
             template_name: None,
+            content_sid: None,
             channel: None,
             contact: None,
             queue: None,
@@ -906,6 +910,7 @@ fn read_node(r: &mut Reader, id: String, node: NodeId) -> FlowNode {
         fallback: r.string(node, "fallback"),
         template,
         template_name: None,
+        content_sid: None,
         channel,
         contact,
         queue: r.string(node, "queue"),

@@ -20,7 +20,7 @@ pub use template::Template;
 pub use webhook::Webhook;
 pub use whatsapp_flow::WhatsAppFlow;
 
-use crate::diagnostic::Finding;
+use crate::diagnostic::{At, Finding};
 use crate::source::{NodeId, Tree, Value};
 use reader::Reader;
 use template::ButtonType;
@@ -104,6 +104,9 @@ pub struct Contents {
     /// A chatbot platform the file belongs to that walint recognises but does not check
     /// ("Amazon Connect flow"), when it holds nothing walint reads.
     pub not_checked: Option<&'static str>,
+    /// What walint saw in the file and cannot check, each where it is written, for
+    /// `--verbose` (a Twilio Studio widget that sends a Content template).
+    pub notes: Vec<(At, String)>,
 }
 
 impl Contents {
@@ -292,6 +295,7 @@ pub fn read(tree: &Tree) -> Contents {
         embedded,
         problems,
         not_checked: None,
+        notes: Vec::new(),
     }
 }
 

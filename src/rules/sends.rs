@@ -372,6 +372,18 @@ fn header_mismatches(
         });
         return;
     }
+    if expected.named && format == HeaderFormat::Text {
+        for (position, parameter) in parameters.iter().enumerate() {
+            out.extend(unnamed(
+                parameter,
+                "header",
+                position + 1,
+                &header.variables,
+                header.node,
+                label,
+            ));
+        }
+    }
     let Some(kind) = header_parameter(format) else {
         return;
     };
@@ -447,36 +459,53 @@ fn body_mismatches(
                 continue;
             }
         }
-        if !expected.named || variables.is_empty() {
-            continue;
+        if expected.named {
+            out.extend(unnamed(
+                parameter, "body", number, variables, body_node, label,
+            ));
         }
-        let message = match &parameter.parameter_name {
-            None => format!(
-                "body parameter {number} of {label} has no `parameter_name`; the template's variables are named ({}), and each parameter says which it fills",
-                listed(variables)
-            ),
-            Some(name) if !variables.contains(&name.value) => {
-                let meant = suggest::closest(&name.value, variables.iter().map(String::as_str))
-                    .map_or(String::new(), |m| format!("; did you mean `{m}`?"));
-                format!(
-                    "body parameter {number} of {label} fills `{}`, which the template's body does not have ({}){meant}",
-                    name.value,
-                    listed(variables)
-                )
-            }
-            Some(_) => continue,
-        };
-        let at = parameter
-            .parameter_name
-            .as_ref()
-            .map_or(at_parameter(parameter), |n| At::Node(n.node));
-        out.push(Mismatch {
-            at,
-            message,
-            template_node: body_node,
-            template_part: "body",
-        });
     }
+}
+
+/// In a template of named parameters, a header or body parameter that names no variable of
+/// its part, or one the part does not have.
+fn unnamed(
+    parameter: &SendParameter,
+    part: &'static str,
+    number: usize,
+    variables: &[String],
+    template_node: NodeId,
+    label: &str,
+) -> Option<Mismatch> {
+    if variables.is_empty() {
+        return None;
+    }
+    let message = match &parameter.parameter_name {
+        None => format!(
+            "{part} parameter {number} of {label} has no `parameter_name`; the template's variables are named ({}), and each parameter says which it fills",
+            listed(variables)
+        ),
+        Some(name) if !variables.contains(&name.value) => {
+            let meant = suggest::closest(&name.value, variables.iter().map(String::as_str))
+                .map_or(String::new(), |m| format!("; did you mean `{m}`?"));
+            format!(
+                "{part} parameter {number} of {label} fills `{}`, which the template's {part} does not have ({}){meant}",
+                name.value,
+                listed(variables)
+            )
+        }
+        Some(_) => return None,
+    };
+    let at = parameter
+        .parameter_name
+        .as_ref()
+        .map_or(at_parameter(parameter), |n| At::Node(n.node));
+    Some(Mismatch {
+        at,
+        message,
+        template_node,
+        template_part: part,
+    })
 }
 
 fn button_mismatches(
@@ -718,5 +747,21 @@ mod tests {
             mismatches(photo, &document),
             ["the header parameter of the `order` (en-US) send is `document`; the template's IMAGE header takes `image`: Meta refuses the send (error 132012)"]
         );
+    }
+    #[test]
+    fn a_named_text_header_parameter_names_its_variable() {
+        let named = r#"{"name": "order", "language": "en_US", "category": "UTILITY", "parameter_format": "named", "components": [
+          {"type": "HEADER", "format": "TEXT", "text": "Order {{order_id}}", "example": {"header_text_named_params": [{"param_name": "order_id", "example": "A-1"}]}},
+          {"type": "BODY", "text": "Your order has been packed and leaves today."}]}"#;
+        let unnamed =
+            send(r#"{"type": "header", "parameters": [{"type": "text", "text": "A-1"}]}"#);
+        assert_eq!(
+            mismatches(named, &unnamed),
+            ["header parameter 1 of the `order` (en-US) send has no `parameter_name`; the template's variables are named ({{order_id}}), and each parameter says which it fills"]
+        );
+        let fits = send(
+            r#"{"type": "header", "parameters": [{"type": "text", "parameter_name": "order_id", "text": "A-1"}]}"#,
+        );
+        assert_eq!(mismatches(named, &fits), Vec::<String>::new());
     }
 }

@@ -258,7 +258,6 @@ impl Project {
     /// Runs the cross-file rules over every file and finishes the open documents: their
     /// diagnostics are kept in each document (and returned, by path, for publishing).
     pub fn check_open(&mut self) -> Vec<(PathBuf, Vec<Diagnostic>)> {
-        let across = self.across();
         let open: Vec<FileResult> = self
             .slots
             .iter()
@@ -266,10 +265,7 @@ impl Project {
             .filter_map(|slot| slot.result.clone())
             .collect();
         let ids: Vec<FileId> = open.iter().map(FileResult::id).collect();
-        let across = across
-            .into_iter()
-            .filter(|d| ids.contains(&d.file_id))
-            .collect();
+        let across = self.across(|id| ids.contains(&id));
         let outcome = self.engine.finish(open, across);
         let mut published = Vec::new();
         for (index, slot) in self.slots.iter_mut().enumerate() {
@@ -291,7 +287,7 @@ impl Project {
     /// The whole workspace finished, as `walint check` in its folder would: what the config
     /// file's diagnostics need (an override that matches no finding is only known so).
     pub fn check_all(&self) -> Outcome {
-        let across = self.across();
+        let across = self.across(|_| true);
         let results = self
             .slots
             .iter()
@@ -300,11 +296,13 @@ impl Project {
         self.engine.finish(results, across)
     }
 
-    fn across(&self) -> Vec<Diagnostic> {
+    /// The cross-file diagnostics of the files `wanted` names.
+    fn across(&self, wanted: impl Fn(FileId) -> bool) -> Vec<Diagnostic> {
         self.engine.check_across(
             self.slots
                 .iter()
                 .filter_map(|slot| slot.result.as_ref()?.checked()),
+            wanted,
         )
     }
 

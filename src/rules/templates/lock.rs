@@ -201,6 +201,12 @@ fn template_against_lock(
 /// WA117 template-drift: a template whose components differ from what Meta approved. An
 /// error at each reference that sends it; a warning at the difference when nothing does.
 pub fn template_drift(workspace: &Workspace, _config: &Config, out: &mut Vec<FileFinding>) {
+    // Drift is known only of templates a lock holds: most runs (and every re-check in an
+    // editor without a lock) have none, and need no index of the references.
+    let drifted = |document: &Export| matches!(document, Export::Template(t) if t.drift.is_some());
+    if !workspace.documents().any(|(_, document)| drifted(document)) {
+        return;
+    }
     let mut sent: HashMap<(&str, &str), Vec<(FileId, &TemplateRef)>> = HashMap::new();
     for (file, reference) in references(workspace) {
         sent.entry((&reference.name.value, reference.language.value.as_str()))
