@@ -522,8 +522,22 @@ impl<'a> RulesetReader<'a> {
                 format!("`given: {written}`: {}", r.message),
             )
         };
+        // What the translation writes is RFC 9535 by construction; a query it still cannot
+        // run is said at the path, with what it became.
+        let runnable = |rfc: String| {
+            match JsonPath::parse(&rfc) {
+            Ok(_) => Ok(rfc),
+            Err(e) => Err(error(
+                self.span(node),
+                format!(
+                    "`given: {written}` reads as `{rfc}`, which is not a JSONPath walint can run: {}",
+                    e.message()
+                ),
+            )),
+        }
+        };
         let Some(used) = written.strip_prefix('#') else {
-            return Ok(vec![path::translate(written).map_err(refused)?]);
+            return Ok(vec![runnable(path::translate(written).map_err(refused)?)?]);
         };
         let len = used.find(['.', '[']).unwrap_or(used.len());
         let name = &used[..len];
@@ -535,7 +549,10 @@ impl<'a> RulesetReader<'a> {
             ));
         };
         let rest = path::translate_segments(&used[len..], 1 + len).map_err(refused)?;
-        Ok(paths.iter().map(|p| format!("{p}{rest}")).collect())
+        paths
+            .iter()
+            .map(|p| runnable(format!("{p}{rest}")))
+            .collect()
     }
 
     fn rule(

@@ -269,6 +269,7 @@ fn what_walint_cannot_run_is_refused_at_its_line_and_column() {
         (base.replace("function: truthy", "function: truthy, functionOptions: {x: 1}"), "ruleset.yaml:4:47: `truthy` takes no functionOptions"),
         (base.replace("function: truthy", "function: pattern, functionOptions: {mach: x}"), "ruleset.yaml:4:49: unknown key `mach` in the functionOptions of `pattern`; did you mean `match`?"),
         (base.replace("function: truthy", "function: pattern, functionOptions: {match: \"(?=x)\"}"), "ruleset.yaml:4:56: invalid regular expression `(?=x)`: look-around"),
+        (base.replace("$.name", "$.items[01]"), "ruleset.yaml:3:12: `given: $.items[01]` reads as `$.items[01]`, which is not a JSONPath walint can run"),
         (base.replace("$.name", "$.name^"), "ruleset.yaml:3:19: `given: $.name^`: `^` (the parent of a value)"),
         (base.replace("$.name", "$.components[?(@.text.match(/x/))]"), "ruleset.yaml:3:35: `given: $.components[?(@.text.match(/x/))]`: `.match(...)`"),
         (base.replace("    given", "    severity: warn\n    gven"), "ruleset.yaml:4:5: unknown key `gven` in rule `a`; did you mean `given`?"),
