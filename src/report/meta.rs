@@ -91,6 +91,11 @@ pub fn changed_files<'a>(
         .into_iter()
         .filter(|path| !path.starts_with("../") && !Path::new(path).is_absolute())
         .collect();
+    // Nothing git could tell about (a file named by an absolute path, or outside `cwd`): no
+    // need to have git look over the whole checkout.
+    if checked.is_empty() {
+        return Some(Vec::new());
+    }
     // A few files are compared as themselves: `git diff` then looks at those, not at every
     // file of the repository (a one-file check in a large checkout). Many are compared as
     // the folder.
@@ -102,7 +107,9 @@ pub fn changed_files<'a>(
     let mut diff = vec!["diff", "--name-only", "-z", "--relative", "HEAD", "--"];
     diff.extend(pathspecs.iter().map(String::as_str));
     let modified = git(&diff)?;
-    let tracked = git(&["ls-files", "-z", "--"])?;
+    let mut ls_files = vec!["ls-files", "-z", "--"];
+    ls_files.extend(pathspecs.iter().map(String::as_str));
+    let tracked = git(&ls_files)?;
     let mut changed = Vec::new();
     for path in checked {
         let change = if !tracked.contains(path) {
@@ -423,6 +430,14 @@ fn is_object_id(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_git_cannot_list_ask_git_nothing() {
+        // No git could run in a folder that does not exist: the answer comes without it.
+        let nowhere = Path::new("/nonexistent/walint-checkout");
+        let changed = changed_files(nowhere, ["/elsewhere/promo.json", "../bot.yaml"]);
+        assert_eq!(changed, Some(Vec::new()));
+    }
 
     #[test]
     fn arguments_are_quoted_only_when_needed() {
