@@ -136,15 +136,7 @@ impl BlockReader<'_> {
     }
 
     fn string(&self, node: NodeId, what: &str) -> Result<&str, RuleError> {
-        self.tree.as_str(node).ok_or_else(|| {
-            error(
-                self.span(node),
-                format!(
-                    "{what} must be a string, not {}",
-                    crate::model::reader::kind_of(self.tree.value(node))
-                ),
-            )
-        })
+        string_at(self.tree, node, what)
     }
 
     /// A string or a list of strings, each with its node.
@@ -616,20 +608,7 @@ impl BlockReader<'_> {
     /// `separator: {char: "/", allow_leading: true}` of `casing`.
     fn separator(&self, node: NodeId) -> Result<Separator, RuleError> {
         self.entries(node, "`separator`", SEPARATOR_KEYS)?;
-        let char_node = self.tree.get(node, "char").ok_or_else(|| {
-            error(
-                self.span(node),
-                "`separator` needs `char`: the character between words",
-            )
-        })?;
-        let written = self.string(char_node, "`char`")?;
-        let mut chars = written.chars();
-        let (Some(char), None) = (chars.next(), chars.next()) else {
-            return Err(error(
-                self.span(char_node),
-                format!("`char` is one character, not `{written}`"),
-            ));
-        };
+        let char = separator_char(self.tree, node)?;
         let allow_leading = match self.tree.get(node, "allow_leading") {
             None => false,
             Some(n) => match self.tree.value(n) {
@@ -699,6 +678,42 @@ fn unquote(text: &str) -> &str {
         }
     }
     text
+}
+
+/// A string of a rule file or a Spectral ruleset, or an error at it naming what it is instead.
+pub(super) fn string_at<'t>(
+    tree: &'t Tree,
+    node: NodeId,
+    what: &str,
+) -> Result<&'t str, RuleError> {
+    tree.as_str(node).ok_or_else(|| {
+        error(
+            tree.span(node),
+            format!(
+                "{what} must be a string, not {}",
+                crate::model::reader::kind_of(tree.value(node))
+            ),
+        )
+    })
+}
+
+/// The `char` of a `casing` separator (in rule files and Spectral rulesets): one character.
+pub(super) fn separator_char(tree: &Tree, separator: NodeId) -> Result<char, RuleError> {
+    let char_node = tree.get(separator, "char").ok_or_else(|| {
+        error(
+            tree.span(separator),
+            "`separator` needs `char`: the character between words",
+        )
+    })?;
+    let written = string_at(tree, char_node, "`char`")?;
+    let mut chars = written.chars();
+    match (chars.next(), chars.next()) {
+        (Some(char), None) => Ok(char),
+        _ => Err(error(
+            tree.span(char_node),
+            format!("`char` is one character, not `{written}`"),
+        )),
+    }
 }
 
 /// A regular expression of the `regex` crate (`source`), shown as the rule wrote it

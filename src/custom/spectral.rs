@@ -19,12 +19,15 @@ use serde_json_path::{JsonPath, PathElement};
 
 use crate::catalogue::{Catalogue, RuleDoc, RuleError, RuleId, Severity};
 use crate::diagnostic::Finding;
+use crate::model::reader::kind_of;
 use crate::model::{Document, Kind};
 use crate::source::{locate_in_string, parse, Format, NodeId, Span, Tree, Value};
 use crate::suggest::did_you_mean;
 
 use super::functions::{Casing, Function, Separator};
-use super::rule_file::{compile_pattern, schema_validator, Field, KIND_NAMES};
+use super::rule_file::{
+    compile_pattern, schema_validator, separator_char, string_at, Field, KIND_NAMES,
+};
 use super::{json, shown_value, Found, Place, Target, MAX_FOUND};
 
 /// The keys of a ruleset walint reads; the others of Spectral's are refused by name.
@@ -118,10 +121,6 @@ fn error(span: Span, message: impl Into<String>) -> RuleError {
     }
 }
 
-fn kind_of(value: &Value) -> &'static str {
-    crate::model::reader::kind_of(value)
-}
-
 /// Reads the ruleset `text` (at `path`, shown as `shown`) and defines its rules in
 /// `catalogue`, each under `prefix`.
 pub fn load(
@@ -194,15 +193,7 @@ impl<'a> RulesetReader<'a> {
     }
 
     fn string(&self, node: NodeId, what: &str) -> Result<&'a str, RuleError> {
-        self.tree.as_str(node).ok_or_else(|| {
-            error(
-                self.span(node),
-                format!(
-                    "{what} must be a string, not {}",
-                    kind_of(self.tree.value(node))
-                ),
-            )
-        })
+        string_at(self.tree, node, what)
     }
 
     fn boolean(&self, node: NodeId, what: &str) -> Result<bool, RuleError> {
@@ -1037,20 +1028,7 @@ impl<'a> RulesetReader<'a> {
 
     fn separator(&self, node: NodeId) -> Result<Separator, RuleError> {
         self.keys(node, "`separator`", &["char", "allowLeading"])?;
-        let char_node = self.tree.get(node, "char").ok_or_else(|| {
-            error(
-                self.span(node),
-                "`separator` needs `char`: the character between words",
-            )
-        })?;
-        let written = self.string(char_node, "`char`")?;
-        let mut chars = written.chars();
-        let (Some(char), None) = (chars.next(), chars.next()) else {
-            return Err(error(
-                self.span(char_node),
-                format!("`char` is one character, not `{written}`"),
-            ));
-        };
+        let char = separator_char(self.tree, node)?;
         let allow_leading = self
             .tree
             .get(node, "allowLeading")
