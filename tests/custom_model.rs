@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::{stderr, stdout, walint_in};
 
 const RULE: &str = r#"code: ACME020
@@ -23,20 +21,12 @@ match:
   message: "{document} ({path}): {reason}"
 "#;
 
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-    }
-}
-
 #[test]
 fn one_model_rule_finds_the_option_title_in_every_format_where_it_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let formats = common::root().join("tests/fixtures/formats");
     for format in ["rapidpro", "typebot", "twilio-studio", "n8n"] {
-        copy(&formats.join(format), &dir.path().join(format));
+        common::copy_dir(&formats.join(format), &dir.path().join(format));
     }
     std::fs::copy(
         common::root().join("tests/fixtures/custom/worked/flows/support.yaml"),

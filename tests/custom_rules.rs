@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::{command, stderr, stdout, walint_in};
 
 const FIXTURE: &str = "tests/fixtures/custom/acme";
@@ -13,21 +11,8 @@ const FIXTURE: &str = "tests/fixtures/custom/acme";
 /// A copy of the fixture in a fresh folder, to change its config or rules.
 fn copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&common::root().join(FIXTURE), dir.path());
+    common::copy_dir(&common::root().join(FIXTURE), dir.path());
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn fixture() -> std::path::PathBuf {

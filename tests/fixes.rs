@@ -16,22 +16,9 @@ use walint::discover::{discover, Candidate};
 use walint::engine::{self, Engine, FileName, Options, StdinFile};
 use walint::source::{parse, Format};
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 fn acme_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&common::root().join("examples/acme-shop"), dir.path());
+    common::copy_dir(&common::root().join("examples/acme-shop"), dir.path());
     dir
 }
 
@@ -344,7 +331,7 @@ fn a_fix_inside_an_embedded_flow_json_is_escaped_twice() {
 
 fn fixture_copy(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(
+    common::copy_dir(
         &common::root().join("tests/fixtures/fixes").join(name),
         dir.path(),
     );

@@ -22,23 +22,10 @@ fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reports")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// A copy of the fixture repository in a fresh temporary folder.
 fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(), dir.path());
+    common::copy_dir(&fixture(), dir.path());
     dir
 }
 
@@ -682,7 +669,7 @@ fn a_dirty_tree_is_marked_with_the_checked_files_that_differ() {
 #[test]
 fn the_baseline_works_from_another_folder() {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(), &dir.path().join("travel"));
+    common::copy_dir(&fixture(), &dir.path().join("travel"));
     let from_parent = walint_in(
         dir.path(),
         &[
@@ -1424,7 +1411,7 @@ fn decode_png(bytes: &[u8]) -> Image {
 #[test]
 fn no_report_shows_a_secret() {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(
+    common::copy_dir(
         &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/secrets"),
         dir.path(),
     );
@@ -1560,7 +1547,7 @@ fn a_rule_defined_at_run_time_is_reported_in_every_format() {
 fn compared() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path().join("repo");
-    copy_dir(&fixture(), &repo);
+    common::copy_dir(&fixture(), &repo);
     let edit = |file: &str, from: &str, to: &str| {
         let path = repo.join(file);
         let text = std::fs::read_to_string(&path).unwrap();
@@ -1580,7 +1567,7 @@ fn compared() -> tempfile::TempDir {
     let earlier = walint_in(&repo, &["check", "--no-inline-ignores", "--format", "json"]);
     assert_eq!(earlier.status.code(), Some(1), "{}", stderr(&earlier));
     std::fs::write(dir.path().join("previous.json"), &earlier.stdout).unwrap();
-    copy_dir(&fixture(), &repo);
+    common::copy_dir(&fixture(), &repo);
     dir
 }
 

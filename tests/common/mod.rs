@@ -99,3 +99,17 @@ pub fn mask_report_id(text: &str, json: &str) -> String {
     text.replace(id, "[report id]")
         .replace(&id[..16], "[report id prefix]")
 }
+
+/// A copy of the folder `from` (with its subfolders) at `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
