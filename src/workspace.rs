@@ -294,10 +294,7 @@ impl<'t> Exporter<'t> {
 
     /// A copy of a read value, its node's location recorded.
     pub fn value<T: Clone>(&mut self, value: &AtNode<T>) -> AtNode<T> {
-        AtNode {
-            value: value.value.clone(),
-            node: self.node(value.node),
-        }
+        AtNode::new(value.value.clone(), self.node(value.node))
     }
 
     pub fn optional<T: Clone>(&mut self, value: &Option<AtNode<T>>) -> Option<AtNode<T>> {

@@ -80,12 +80,9 @@ pub(super) fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
                 .get(trigger, "flow")
                 .and_then(|f| tree.get(f, "uuid"))
                 .and_then(|u| tree.as_str(u));
-            let keyword = tree.get(trigger, "keyword").and_then(|k| {
-                Some(AtNode {
-                    value: tree.as_str(k)?.to_string(),
-                    node: k,
-                })
-            });
+            let keyword = tree
+                .get(trigger, "keyword")
+                .and_then(|k| Some(AtNode::new(tree.as_str(k)?.to_string(), k)));
             if let (true, Some(flow), Some(keyword)) = (keyword_trigger, flow, keyword) {
                 triggers.entry(flow.to_string()).or_default().push(keyword);
             }
@@ -117,12 +114,7 @@ pub(super) fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
             .map(|k| tree.items(k))
             .unwrap_or_default()
             .iter()
-            .filter_map(|&k| {
-                Some(AtNode {
-                    value: tree.as_str(k)?.to_string(),
-                    node: k,
-                })
-            })
+            .filter_map(|&k| Some(AtNode::new(tree.as_str(k)?.to_string(), k)))
             .collect();
         if let Some(uuid) = tree.get(flow, "uuid").and_then(|u| tree.as_str(u)) {
             keywords.extend(triggers.remove(uuid).unwrap_or_default());
@@ -158,7 +150,7 @@ fn step(id: String, node: NodeId, kind: Option<AtNode<NodeType>>) -> FlowNode {
 }
 
 fn kind(value: NodeType, node: NodeId) -> Option<AtNode<NodeType>> {
-    Some(AtNode { value, node })
+    Some(AtNode::new(value, node))
 }
 
 fn read_flow(r: &mut Reader, flow: NodeId, keywords: Vec<AtNode<String>>) -> ConversationFlow {
@@ -174,10 +166,7 @@ fn read_flow(r: &mut Reader, flow: NodeId, keywords: Vec<AtNode<String>>) -> Con
             .into_iter()
             .map(|word| KeywordRoute {
                 word: word.value,
-                target: AtNode {
-                    value: entry.value.clone(),
-                    node: word.node,
-                },
+                target: AtNode::new(entry.value.clone(), word.node),
             })
             .collect(),
         None => Vec::new(),
@@ -313,10 +302,7 @@ fn read_node(r: &mut Reader, node: NodeId, uuid: String, out: &mut Lowered) {
     for i in first..last {
         let next = out.steps[i + 1].id.clone();
         let at = out.steps[i + 1].node;
-        out.steps[i].next = Some(AtNode {
-            value: next,
-            node: at,
-        });
+        out.steps[i].next = Some(AtNode::new(next, at));
     }
     out.steps.extend(timeout);
     if router.is_none() {
@@ -492,10 +478,7 @@ fn quick_replies(r: &mut Reader, action: NodeId) -> Vec<MenuOption> {
             };
             Some(MenuOption {
                 node: item,
-                title: Some(AtNode {
-                    value: tree.as_str(node)?.to_string(),
-                    node,
-                }),
+                title: Some(AtNode::new(tree.as_str(node)?.to_string(), node)),
                 description: None,
                 next: None,
             })
@@ -524,12 +507,7 @@ fn interactive(r: &mut Reader, text: &AtNode<String>) -> Option<(Option<AtNode<S
         }
     };
     let root = *inner.documents.first()?;
-    let at = |value: Option<&str>| {
-        value.map(|v| AtNode {
-            value: v.to_string(),
-            node: text.node,
-        })
-    };
+    let at = |value: Option<&str>| value.map(|v| AtNode::new(v.to_string(), text.node));
     let string = |node: NodeId, key: &str| inner.get(node, key).and_then(|v| inner.as_str(v));
     let option = |o: NodeId| MenuOption {
         node: text.node,
@@ -599,20 +577,11 @@ fn offer(question: &mut FlowNode, offered: Offered) {
     if let Some(kind) = &mut question.kind {
         kind.value = NodeType::Menu;
     }
-    question.style = Some(AtNode {
-        value: offered.style,
-        node: offered.node,
-    });
+    question.style = Some(AtNode::new(offered.style, offered.node));
     if offered.sections.is_empty() {
-        question.options = Some(AtNode {
-            value: offered.options,
-            node: offered.node,
-        });
+        question.options = Some(AtNode::new(offered.options, offered.node));
     } else {
-        question.sections = Some(AtNode {
-            value: offered.sections,
-            node: offered.node,
-        });
+        question.sections = Some(AtNode::new(offered.sections, offered.node));
     }
     question.button = offered.button;
 }
@@ -710,10 +679,7 @@ fn read_router(
                 lowered.branches.push(Branch {
                     node: category,
                     when: name,
-                    next: Some(AtNode {
-                        value: pause.id.clone(),
-                        node: timeout,
-                    }),
+                    next: Some(AtNode::new(pause.id.clone(), timeout)),
                 });
                 timeout_step = Some(pause);
                 continue;
@@ -796,10 +762,7 @@ fn read_legacy(r: &mut Reader, flow: NodeId, out: &mut Lowered) {
         }
         let last = out.steps.len() - 1;
         for i in first..last {
-            let next = AtNode {
-                value: out.steps[i + 1].id.clone(),
-                node: out.steps[i + 1].node,
-            };
+            let next = AtNode::new(out.steps[i + 1].id.clone(), out.steps[i + 1].node);
             out.steps[i].next = Some(next);
         }
         match destination(r, set) {
@@ -857,7 +820,7 @@ fn read_legacy(r: &mut Reader, flow: NodeId, out: &mut Lowered) {
             }
             let when = tree.get(rule, "category").and_then(|c| {
                 legacy_translation(tree, c, language.as_deref())
-                    .map(|(value, node)| AtNode { value, node })
+                    .map(|(value, node)| AtNode::new(value, node))
             });
             lowered.branches.push(Branch {
                 node: rule,
@@ -875,7 +838,7 @@ fn read_legacy(r: &mut Reader, flow: NodeId, out: &mut Lowered) {
 /// A legacy `msg`: a text, or its translations by language (the base language's first).
 fn legacy_text(tree: &Tree, action: NodeId, language: Option<&str>) -> Option<AtNode<String>> {
     let msg = tree.get(action, "msg")?;
-    legacy_translation(tree, msg, language).map(|(value, node)| AtNode { value, node })
+    legacy_translation(tree, msg, language).map(|(value, node)| AtNode::new(value, node))
 }
 
 fn legacy_translation(

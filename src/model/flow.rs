@@ -796,10 +796,7 @@ fn read_sections(r: &mut Reader, list: NodeId, owner: &str) -> Option<Vec<Sectio
 fn read_duration(r: &mut Reader, node: NodeId) -> Option<AtNode<Duration>> {
     let text = r.string(node, "duration")?;
     match Duration::parse(&text.value) {
-        Ok(value) => Some(AtNode {
-            value,
-            node: text.node,
-        }),
+        Ok(value) => Some(AtNode::new(value, text.node)),
         Err(why) => {
             r.problem(
                 At::Node(text.node),
@@ -820,10 +817,10 @@ fn read_node(r: &mut Reader, id: String, node: NodeId) -> FlowNode {
     let kind_is = |k: NodeType| matches!(&kind, Some(s) if s.value == k);
     let options = r
         .field(node, "options")
-        .and_then(|list| read_options(r, list, &what).map(|value| AtNode { value, node: list }));
+        .and_then(|list| read_options(r, list, &what).map(|value| AtNode::new(value, list)));
     let sections = r
         .field(node, "sections")
-        .and_then(|list| read_sections(r, list, &what).map(|value| AtNode { value, node: list }));
+        .and_then(|list| read_sections(r, list, &what).map(|value| AtNode::new(value, list)));
     let style = r.keyword::<MenuStyle>(node, "style");
     if kind_is(NodeType::Menu) {
         match (&options, &sections) {

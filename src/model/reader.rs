@@ -16,12 +16,13 @@ pub struct AtNode<T> {
 }
 
 impl<T> AtNode<T> {
+    pub fn new(value: T, node: NodeId) -> Self {
+        AtNode { value, node }
+    }
+
     /// The value made into another, at the same node.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> AtNode<U> {
-        AtNode {
-            value: f(self.value),
-            node: self.node,
-        }
+        AtNode::new(f(self.value), self.node)
     }
 }
 
@@ -306,16 +307,10 @@ impl<'t> Reader<'t> {
     pub fn string(&mut self, map: NodeId, key: &str) -> Option<AtNode<String>> {
         let node = self.present(map, key)?;
         match self.tree.value(node) {
-            Value::String(s) => Some(AtNode {
-                value: s.clone(),
-                node,
-            }),
+            Value::String(s) => Some(AtNode::new(s.clone(), node)),
             // A number or boolean where text is expected is almost always meant as text
             // (YAML reads `language: no` or `name: 2024` that way); keep it as written.
-            Value::Number(n) => Some(AtNode {
-                value: n.clone(),
-                node,
-            }),
+            Value::Number(n) => Some(AtNode::new(n.clone(), node)),
             _ => {
                 self.wrong_type(node, key, "a string");
                 None
@@ -339,7 +334,7 @@ impl<'t> Reader<'t> {
     pub fn bool(&mut self, map: NodeId, key: &str) -> Option<AtNode<bool>> {
         let node = self.present(map, key)?;
         match self.tree.value(node) {
-            Value::Bool(b) => Some(AtNode { value: *b, node }),
+            Value::Bool(b) => Some(AtNode::new(*b, node)),
             _ => {
                 self.wrong_type(node, key, "true or false");
                 None
@@ -351,7 +346,7 @@ impl<'t> Reader<'t> {
         let node = self.present(map, key)?;
         match self.tree.value(node) {
             Value::Number(n) => match n.replace('_', "").parse::<u64>() {
-                Ok(value) => Some(AtNode { value, node }),
+                Ok(value) => Some(AtNode::new(value, node)),
                 Err(_) => {
                     self.wrong_type(node, key, "a whole number of at least 0");
                     None
@@ -369,7 +364,7 @@ impl<'t> Reader<'t> {
         let node = self.present(map, key)?;
         match self.tree.value(node) {
             Value::Number(n) => match n.replace('_', "").parse::<i64>() {
-                Ok(value) => Some(AtNode { value, node }),
+                Ok(value) => Some(AtNode::new(value, node)),
                 Err(_) => {
                     self.wrong_type(node, key, "a whole number");
                     None
@@ -397,10 +392,7 @@ impl<'t> Reader<'t> {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             match self.tree.value(item) {
-                Value::String(s) | Value::Number(s) => out.push(AtNode {
-                    value: s.clone(),
-                    node: item,
-                }),
+                Value::String(s) | Value::Number(s) => out.push(AtNode::new(s.clone(), item)),
                 _ => self.wrong_type(item, key, "a list of strings"),
             }
         }
@@ -413,10 +405,7 @@ impl<'t> Reader<'t> {
     pub fn keyword<K: Keyword>(&mut self, map: NodeId, key: &str) -> Option<AtNode<K>> {
         let text = self.string(map, key)?;
         if let Some(value) = K::parse(&text.value) {
-            return Some(AtNode {
-                value,
-                node: text.node,
-            });
+            return Some(AtNode::new(value, text.node));
         }
         let expected = if K::EXPECTED.is_empty() {
             let all: Vec<&str> = K::ALL.iter().map(|(name, _)| *name).collect();
@@ -456,10 +445,7 @@ impl<'t> Reader<'t> {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             match self.tree.value(item) {
-                Value::String(s) => out.push(AtNode {
-                    value: s.clone(),
-                    node: item,
-                }),
+                Value::String(s) => out.push(AtNode::new(s.clone(), item)),
                 _ => self.wrong_type(item, key, "a list of strings"),
             }
         }
