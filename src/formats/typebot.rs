@@ -329,6 +329,7 @@ fn lower(r: &mut Reader, export: &Export, g: usize, p: usize) -> FlowNode {
                         .or(onward.clone());
                     menu.push(MenuOption {
                         node: item,
+                        inside: None,
                         title: r.string(item, title_key),
                         description: r.string(item, "description"),
                         next,

@@ -3,7 +3,7 @@
 
 use crate::catalogue::RuleId;
 use crate::diagnostic::{At, Finding, Severity};
-use crate::source::{NodeId, Tree, Value};
+use crate::source::{NodeId, Span, Tree, Value};
 use crate::suggest::closest;
 
 pub const SCHEMA_VIOLATION: RuleId = RuleId::WA002;
@@ -13,16 +13,113 @@ pub const SCHEMA_VIOLATION: RuleId = RuleId::WA002;
 pub struct AtNode<T> {
     pub value: T,
     pub node: NodeId,
+    /// Set when the value is written inside the string `node` rather than being it (Glific
+    /// keeps an interactive message as JSON in a `text` string): where in that string.
+    pub inside: Option<Inside>,
+}
+
+/// Where a value is written inside a string node that holds a JSON text of its own: bytes of
+/// the string's decoded value (that JSON text). A string value read from there is the
+/// decoded JSON string written at `value`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Inside {
+    /// The value as written (a JSON string with its quotes, an object, a list).
+    pub value: Span,
+    /// The key it is written under, when it has one.
+    pub key: Option<Span>,
+}
+
+/// Where a value of a model is written in the user's file: a node, or a part of a string
+/// node's value (see [`Inside`]). Rules say where with its `At`s, so a finding lands on the
+/// characters of the value either way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Site {
+    pub node: NodeId,
+    pub inside: Option<Inside>,
+}
+
+impl Site {
+    /// A node's value itself.
+    pub fn node(node: NodeId) -> Site {
+        Site { node, inside: None }
+    }
+
+    /// The value.
+    pub fn at(self) -> At {
+        match self.inside {
+            None => At::Node(self.node),
+            Some(inside) => At::InString(self.node, inside.value.start, inside.value.end),
+        }
+    }
+
+    /// The key the value sits under (the value itself inside a string, when it has none).
+    pub fn key_at(self) -> At {
+        match self.inside {
+            None => At::Key(self.node),
+            Some(inside) => {
+                let key = inside.key.unwrap_or(inside.value);
+                At::InString(self.node, key.start, key.end)
+            }
+        }
+    }
+
+    /// Bytes `start..end` of the value, a string's decoded value.
+    pub fn at_bytes(self, start: usize, end: usize) -> At {
+        match self.inside {
+            None => At::InString(self.node, start, end),
+            Some(inside) => At::InNested(self.node, inside.value, start, end),
+        }
+    }
 }
 
 impl<T> AtNode<T> {
+    /// A value that is the node's own.
     pub fn new(value: T, node: NodeId) -> Self {
-        AtNode { value, node }
+        AtNode {
+            value,
+            node,
+            inside: None,
+        }
     }
 
-    /// The value made into another, at the same node.
+    /// A value written at `site`.
+    pub fn at_site(value: T, site: Site) -> Self {
+        AtNode {
+            value,
+            node: site.node,
+            inside: site.inside,
+        }
+    }
+
+    /// The value made into another, at the same place.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> AtNode<U> {
-        AtNode::new(f(self.value), self.node)
+        AtNode {
+            value: f(self.value),
+            node: self.node,
+            inside: self.inside,
+        }
+    }
+
+    pub fn site(&self) -> Site {
+        Site {
+            node: self.node,
+            inside: self.inside,
+        }
+    }
+
+    /// Where a finding about the value points (see [`Site::at`]).
+    pub fn at(&self) -> At {
+        self.site().at()
+    }
+
+    /// Where a finding about the key the value sits under points (see [`Site::key_at`]).
+    pub fn key_at(&self) -> At {
+        self.site().key_at()
+    }
+
+    /// Where a finding about bytes `start..end` of the (string) value points.
+    pub fn at_bytes(&self, start: usize, end: usize) -> At {
+        self.site().at_bytes(start, end)
     }
 }
 
