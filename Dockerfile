@@ -12,9 +12,11 @@ COPY Cargo.toml Cargo.lock build.rs ./
 COPY src ./src
 COPY rules ./rules
 COPY benches ./benches
+# Only the binary leaves the stage: the release build's gigabyte goes with the same step.
 RUN cargo build --release --locked --bin walint \
     && cp target/release/walint /usr/local/bin/walint \
-    && /usr/local/bin/walint --version
+    && /usr/local/bin/walint --version \
+    && rm -rf target
 
 FROM ${RUNTIME_IMAGE}
 LABEL org.opencontainers.image.title="walint" \

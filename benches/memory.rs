@@ -88,12 +88,23 @@ fn peak_rss() -> Option<String> {
     Some(format!("{:7.1} MiB", kib / 1024.0))
 }
 
-fn render(
-    format: ReportFormat,
-    outcome: &Outcome,
-    meta: &RunMeta,
-    catalogue: &Catalogue,
-) -> String {
+/// A sink that counts the bytes of a report, as `walint check -o /dev/null` writes it.
+struct Counted(usize);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes the report in `format` as `walint check` does, through a buffer of its size, and
+/// returns its size in bytes.
+fn render(format: ReportFormat, outcome: &Outcome, meta: &RunMeta, catalogue: &Catalogue) -> usize {
     let input = ReportInput {
         files: &outcome.files,
         config_files: &outcome.config_files,
@@ -107,7 +118,13 @@ fn render(
         previous: None,
         meta,
     };
-    report::render(format, &input).text
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, Counted(0));
+    // Writing to the counter cannot fail; a renderer's failure would show as a short report.
+    let _ = report::write(format, &input, &mut out);
+    match out.into_inner() {
+        Ok(counted) => counted.0,
+        Err(_) => 0,
+    }
 }
 
 fn main() -> ExitCode {
@@ -155,9 +172,8 @@ fn main() -> ExitCode {
     let (outcome, lint_peak) = peak_of(|| engine::lint(&engine, &found.files, None));
     let after_lint = LIVE.load(Ordering::Relaxed);
     let meta = RunMeta::collect(&cwd, None, &catalogue, ["check".to_string()]);
-    let (json, json_peak) = peak_of(|| render(ReportFormat::Json, &outcome, &meta, &catalogue));
-    let json_bytes = json.len();
-    drop(json);
+    let (json_bytes, json_peak) =
+        peak_of(|| render(ReportFormat::Json, &outcome, &meta, &catalogue));
 
     let shown = outcome.files.iter().filter(|f| !f.text.is_empty()).count();
     println!("walint memory benchmark");
@@ -196,9 +212,8 @@ fn main() -> ExitCode {
         ("render html", ReportFormat::Html),
     ];
     for (name, format) in formats {
-        let (text, peak) = peak_of(|| render(format, &outcome, &meta, &catalogue));
-        let name = format!("{name} ({:.1} MiB)", text.len() as f64 / 1_048_576.0);
-        drop(text);
+        let (bytes, peak) = peak_of(|| render(format, &outcome, &meta, &catalogue));
+        let name = format!("{name} ({:.1} MiB)", bytes as f64 / 1_048_576.0);
         println!(
             "{:<34} {} {}",
             name,

@@ -328,6 +328,24 @@ impl Stdout {
     }
 }
 
+/// Standard output as an [`io::Write`], for a report written through a buffer: every write
+/// is checked as [`Stdout::write`] checks it.
+struct StdoutWriter<'o>(&'o mut Stdout);
+
+impl io::Write for StdoutWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.write_all(bytes).map(|()| bytes.len())
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.0.write_all(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A line on standard error. Nothing is left to tell when that fails, so it does not panic.
 fn warn(line: &str) {
     let _ = writeln!(io::stderr(), "{line}");
@@ -1442,15 +1460,6 @@ fn report_run(
             previous: given.previous,
             meta: &meta,
         };
-        // `--statistics` replaces the main report (`--format`); `-o FORMAT=FILE` ones stay.
-        let rendered = match report::statistics(format) {
-            Some(render) if args.statistics && index == 0 => report::Rendered {
-                text: render(&input),
-                failures: Vec::new(),
-            },
-            _ => report::render(format, &input),
-        };
-        failed_parts.extend(rendered.failures.into_iter().map(|f| (format, f)));
         if format == ReportFormat::Github {
             // The job summary is a courtesy: failing to write it must not fail the job.
             if !args.no_step_summary {
@@ -1463,16 +1472,19 @@ fn report_run(
                 warn(&report::full_summary(&input));
             }
         }
-        match target {
-            Some(path) => std::fs::write(&path, rendered.text).map_err(|e| {
-                Fatal(format!(
-                    "cannot write `{}`: {}",
-                    discover::path_text(&path),
-                    reason(&e)
-                ))
-            })?,
-            None => out.write(&rendered.text)?,
-        }
+        // `--statistics` replaces the main report (`--format`); `-o FORMAT=FILE` ones stay.
+        let statistics = report::statistics(format).filter(|_| args.statistics && index == 0);
+        let write = |out: &mut dyn Write| match statistics {
+            Some(render) => out
+                .write_all(render(&input).as_bytes())
+                .map(|()| Vec::new()),
+            None => report::write(format, &input, out),
+        };
+        let failures = match target {
+            Some(path) => write_report_file(&path, write)?,
+            None => write_standard_output(out, write)?,
+        };
+        failed_parts.extend(failures.into_iter().map(|f| (format, f)));
     }
     if !failed_parts.is_empty() {
         // Every other finding is out; the missing ones make the run an error, not a pass.
@@ -1501,6 +1513,70 @@ fn report_run(
         .iter()
         .any(|d| d.is_active() && fail_on.fails(d.severity));
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// The size of the buffer a report is written through: a report of many megabytes goes out
+/// in a few hundred writes.
+const REPORT_BUFFER: usize = 64 * 1024;
+
+/// Whether a report's failures include one outside any file's part: what was written of it
+/// is then no whole report.
+fn lost_whole(failures: &[report::RenderFailure]) -> bool {
+    failures.iter().any(|f| f.file.is_none())
+}
+
+/// Writes a report to `path` as `write` renders it. On an error (a write error, or a renderer
+/// failing outside one file's part) the file is left empty, never half a report: as it was
+/// when the report was rendered whole before the file was written.
+fn write_report_file(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<Vec<report::RenderFailure>>,
+) -> Result<Vec<report::RenderFailure>, Fatal> {
+    let cannot = |e: &io::Error| {
+        Fatal(format!(
+            "cannot write `{}`: {}",
+            discover::path_text(path),
+            reason(e)
+        ))
+    };
+    let file = std::fs::File::create(path).map_err(|e| cannot(&e))?;
+    let mut out = io::BufWriter::with_capacity(REPORT_BUFFER, file);
+    // The failures, and whether the file holds the whole report.
+    let written = write(&mut out).and_then(|failures| {
+        if lost_whole(&failures) {
+            return Ok((failures, false));
+        }
+        out.flush().map(|()| (failures, true))
+    });
+    if let Ok((failures, true)) = written {
+        return Ok(failures);
+    }
+    // What is buffered is dropped unwritten, and what was written goes (best effort: a
+    // device such as /dev/null cannot be truncated, and holds nothing anyway).
+    let (file, _) = out.into_parts();
+    let _ = file.set_len(0);
+    match written {
+        Ok((failures, _)) => Ok(failures),
+        Err(error) => Err(cannot(&error)),
+    }
+}
+
+/// Writes a report to standard output as `write` renders it. A renderer failing outside
+/// one file's part leaves what was already written (standard output cannot be taken back)
+/// and drops what is buffered; the run then ends with an internal error.
+fn write_standard_output(
+    out: &mut Stdout,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<Vec<report::RenderFailure>>,
+) -> Result<Vec<report::RenderFailure>, Fatal> {
+    let cannot = |e: &io::Error| Fatal(format!("cannot write standard output: {}", reason(e)));
+    let mut buffered = io::BufWriter::with_capacity(REPORT_BUFFER, StdoutWriter(out));
+    let failures = write(&mut buffered).map_err(|e| cannot(&e))?;
+    if lost_whole(&failures) {
+        let _ = buffered.into_parts();
+        return Ok(failures);
+    }
+    buffered.flush().map_err(|e| cannot(&e))?;
+    Ok(failures)
 }
 
 /// `fail_on` as written.

@@ -1017,6 +1017,68 @@ fn several_reports_in_one_run() {
     assert!(html.starts_with("<!DOCTYPE html>"));
 }
 
+/// Reports are written as they are rendered; one that cannot be written to its end leaves its
+/// file empty, not half a report. The file-size limit (`ulimit -f`, with SIGXFSZ ignored so a
+/// write past it fails with EFBIG) stops the 470 KB JSON report of 300 templates after 8 KiB.
+#[cfg(unix)]
+#[test]
+fn a_report_file_that_cannot_be_written_whole_is_left_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("files");
+    std::fs::create_dir(&files).unwrap();
+    for i in 0..300 {
+        std::fs::write(
+            files.join(format!("t{i}.json")),
+            format!(
+                r#"{{"name": "Promo {i}", "language": "en_US", "category": "UTILITY", "components": [{{"type": "BODY", "text": "Your order has shipped {{{{1}}}}"}}]}}"#
+            ),
+        )
+        .unwrap();
+    }
+    let limited = "trap '' XFSZ; ulimit -f 16; exec \"$0\" \"$@\"";
+    for format in ["json", "sarif", "html", "markdown", "concise"] {
+        let report = dir.path().join(format!("report.{format}"));
+        std::fs::write(&report, "the last run's report").unwrap();
+        let target = format!("{format}=report.{format}");
+        let args = [
+            "check",
+            "--no-config",
+            "--format",
+            "concise",
+            "-o",
+            &target,
+            "files",
+        ];
+        let output = common::walint_sh(dir.path(), limited, &args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{format}: {}",
+            stderr(&output)
+        );
+        assert_eq!(
+            stderr(&output),
+            format!("walint: error: cannot write `report.{format}`: File too large\n"),
+            "{format}"
+        );
+        assert_eq!(std::fs::read(&report).unwrap(), b"", "{format}");
+        // Without the limit the same run writes the whole report.
+        let output = common::walint_sh(dir.path(), "exec \"$0\" \"$@\"", &args);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{format}: {}",
+            stderr(&output)
+        );
+        let written = std::fs::read(&report).unwrap();
+        assert!(
+            written.len() > 16 * 1024,
+            "{format}: {} bytes",
+            written.len()
+        );
+    }
+}
+
 // The HTML report in a real browser: headless Chromium takes a screenshot, and the picture
 // must show the report (the failed banner and the chart's colours), not a blank page.
 // Skipped when no Chromium is installed, unless WALINT_REQUIRE_CHROMIUM is set (as in CI).

@@ -4,6 +4,7 @@
 //! render this one structure.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::{self, Write};
 
 use serde::Serialize;
 
@@ -42,7 +43,12 @@ pub struct Audit<'a> {
     pub inventory: Vec<FileView>,
     /// The config files, the run's first.
     pub configs: Vec<FileView>,
-    pub findings: Vec<FileFindings>,
+    /// Whether any file has a finding: the findings themselves are rendered file by file
+    /// as the report is written ([`write_report`]), never held all at once.
+    pub has_findings: bool,
+    /// With `--compare`, the findings open now and not in the previous report.
+    #[serde(skip)]
+    new: HashSet<*const Diagnostic>,
     /// Every finding accepted by a suppression or a baseline entry, in report order.
     pub accepted: Vec<AcceptedView>,
     /// Accepted findings whose suppression or baseline entry gives no reason.
@@ -463,7 +469,38 @@ fn anchor(path: &str) -> String {
     format!("file-{slug}")
 }
 
-pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> Audit<'a> {
+/// One file's part of the findings: `diagnostics` are the file's, in report order.
+fn file_findings(input: &ReportInput, audit: &Audit, diagnostics: &[&Diagnostic]) -> FileFindings {
+    let Some(first) = diagnostics.first() else {
+        return FileFindings {
+            path: String::new(),
+            kind: String::new(),
+            anchor: String::new(),
+            items: Vec::new(),
+        };
+    };
+    let file = input.source(first.file_id);
+    let shown = file.map_or("", |f| f.text.as_str());
+    let kind = match file {
+        Some(_) if first.file_id.is_config() => "walint config".to_string(),
+        Some(file) => file_kind(file),
+        None => String::new(),
+    };
+    FileFindings {
+        path: printable(&first.file).into_owned(),
+        kind,
+        anchor: anchor(&first.file),
+        items: diagnostics
+            .iter()
+            .map(|d| {
+                let new = audit.new.contains(&(*d as *const Diagnostic));
+                finding(file, shown, d, new)
+            })
+            .collect(),
+    }
+}
+
+pub fn build<'a>(input: &'a ReportInput) -> Audit<'a> {
     let catalogue = input.catalogue;
     let counts = input.counts();
     let category_of = |code: &str| {
@@ -685,25 +722,6 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
         .iter()
         .flat_map(|c| c.new.iter().map(|(d, _)| *d as *const Diagnostic))
         .collect();
-    let groups = guard::per_file(input.diagnostics.iter(), failures, |diagnostics| {
-        let first = diagnostics[0];
-        let file = input.source(first.file_id);
-        let shown = file.map_or("", |f| f.text.as_str());
-        let kind = match file {
-            Some(_) if first.file_id.is_config() => "walint config".to_string(),
-            Some(file) => file_kind(file),
-            None => String::new(),
-        };
-        FileFindings {
-            path: printable(&first.file).into_owned(),
-            kind,
-            anchor: anchor(&first.file),
-            items: diagnostics
-                .iter()
-                .map(|d| finding(file, shown, d, new.contains(&(*d as *const Diagnostic))))
-                .collect(),
-        }
-    });
 
     let text = |s: &str| printable(s).into_owned();
     let accepted: Vec<AcceptedView> = input
@@ -786,7 +804,8 @@ pub fn build<'a>(input: &'a ReportInput, failures: &mut Vec<RenderFailure>) -> A
         control_counts,
         inventory,
         configs,
-        findings: groups,
+        has_findings: !input.diagnostics.is_empty(),
+        new,
         accepted,
         accepted_without_reason,
         rules_found,
@@ -926,14 +945,110 @@ fn fence(text: String) -> String {
     "`".repeat((longest_tick_run(&text) + 1).max(3))
 }
 
-/// Renders an embedded template over the audit data; `charts` are trusted SVG markup, each
-/// under its name in `charts`.
-pub fn render_template(
-    name: &'static str,
+/// The line that opens a template's part per file, and the line that closes it.
+const EACH_FILE: &str =
+    "{# each file: the part below is rendered once per file, with its findings as `group` #}\n";
+const END_EACH_FILE: &str = "{# end of each file #}\n";
+
+/// A report template in its three parts: what comes before the findings, one file's
+/// findings (marked by [`EACH_FILE`] and [`END_EACH_FILE`], each on a line of its own; block
+/// tags trim the line break after them, so the marker lines stand where the loop over the
+/// files stood and the parts written one after the other are the document it gave), and
+/// what comes after.
+fn template_parts(source: &str) -> Option<(&str, &str, &str)> {
+    let (head, rest) = source.split_once(EACH_FILE)?;
+    let (file, tail) = rest.split_once(END_EACH_FILE)?;
+    Some((head, file, tail))
+}
+
+/// `out` as minijinja writes to it: the first write error is kept, to be reported as the
+/// error it is rather than as a template error; the last byte tells whether the document
+/// ends its last line.
+struct Sink<'o> {
+    out: &'o mut dyn io::Write,
+    error: Option<io::Error>,
+    last: Option<u8>,
+}
+
+impl io::Write for Sink<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.write_all(bytes).map(|()| bytes.len())
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match self.out.write_all(bytes) {
+            Ok(()) => {
+                if let Some(&last) = bytes.last() {
+                    self.last = Some(last);
+                }
+                Ok(())
+            }
+            Err(error) => {
+                let kind = error.kind();
+                self.error.get_or_insert(error);
+                Err(kind.into())
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Why writing a report stopped.
+enum Stop {
+    Write(io::Error),
+    Template(minijinja::Error),
+}
+
+/// Writes an embedded report template over the audit data to `out`: what comes before the
+/// findings, then each file's findings as soon as they are rendered (under the guard: a
+/// file whose part panics is left out and named in `failures`), then the rest. `names` are
+/// the three parts' template names, whose extension picks the escaping; `charts` are
+/// trusted SVG markup, each under its name in `charts`.
+pub fn write_report(
+    names: [&'static str; 3],
     source: &'static str,
+    input: &ReportInput,
     audit: &Audit,
     charts: &[(&'static str, String)],
-) -> String {
+    failures: &mut Vec<RenderFailure>,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let mut sink = Sink {
+        out,
+        error: None,
+        last: None,
+    };
+    let written = write_parts(names, source, input, audit, charts, failures, &mut sink);
+    if let Some(error) = sink.error.take() {
+        return Err(error);
+    }
+    match written {
+        Ok(()) => {}
+        Err(Stop::Write(error)) => return Err(error),
+        // The templates are embedded and tested; this is for a broken build only.
+        Err(Stop::Template(error)) => {
+            let [name, ..] = names;
+            return writeln!(sink, "walint: cannot render the {name} report: {error}");
+        }
+    }
+    if sink.last != Some(b'\n') {
+        sink.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+fn write_parts(
+    [head_name, file_name, tail_name]: [&'static str; 3],
+    source: &'static str,
+    input: &ReportInput,
+    audit: &Audit,
+    charts: &[(&'static str, String)],
+    failures: &mut Vec<RenderFailure>,
+    sink: &mut Sink,
+) -> Result<(), Stop> {
     let mut env = minijinja::Environment::new();
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
         .trim_blocks(true)
@@ -950,30 +1065,67 @@ pub fn render_template(
     env.add_filter("fence", fence);
     env.add_filter("ticks", ticks);
     env.add_filter("href", href);
-    let rendered = env.add_template(name, source).and_then(|()| {
-        env.get_template(name)?.render(minijinja::context! {
-            r => minijinja::Value::from(minijinja::value::Serde(audit)),
-            charts => charts
-                .iter()
-                .map(|(name, svg)| (*name, minijinja::Value::from_safe_string(svg.clone())))
-                .collect::<BTreeMap<_, _>>(),
-        })
-    });
-    match rendered {
-        Ok(mut text) => {
-            if !text.ends_with('\n') {
-                text.push('\n');
-            }
-            text
-        }
-        // The templates are embedded and tested; this is for a broken build only.
-        Err(error) => format!("walint: cannot render the {name} report: {error}\n"),
+    let Some((head, file, tail)) = template_parts(source) else {
+        return Err(Stop::Template(minijinja::Error::new(
+            minijinja::ErrorKind::TemplateNotFound,
+            "the template marks no part per file",
+        )));
+    };
+    for (name, part) in [(head_name, head), (file_name, file), (tail_name, tail)] {
+        env.add_template(name, part).map_err(Stop::Template)?;
     }
+    let context = minijinja::context! {
+        r => minijinja::Value::from(minijinja::value::Serde(audit)),
+        charts => charts
+            .iter()
+            .map(|(name, svg)| (*name, minijinja::Value::from_safe_string(svg.clone())))
+            .collect::<BTreeMap<_, _>>(),
+    };
+    let template = |name| env.get_template(name).map_err(Stop::Template);
+    template(head_name)?
+        .render_captured_to(&context, &mut *sink)
+        .map_err(Stop::Template)?;
+    let each = template(file_name)?;
+    guard::each_file(
+        input.diagnostics.iter(),
+        failures,
+        |diagnostics| {
+            let group = file_findings(input, audit, diagnostics);
+            each.render(minijinja::context! { group => minijinja::Value::from(minijinja::value::Serde(&group)) })
+        },
+        |part| {
+            let part = part.map_err(Stop::Template)?;
+            sink.write_all(part.as_bytes()).map_err(Stop::Write)
+        },
+    )?;
+    template(tail_name)?
+        .render_captured_to(&context, &mut *sink)
+        .map_err(Stop::Template)?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_template_has_one_part_per_file_between_what_comes_before_and_after() {
+        for source in [
+            include_str!("templates/report.html"),
+            include_str!("templates/report.md"),
+        ] {
+            let (head, file, tail) = template_parts(source).unwrap();
+            assert!(head.contains("{% if not r.has_findings %}"));
+            // The part per file reads its file's findings and nothing of the whole run.
+            assert!(file.contains("{% for f in group.items %}"), "{file}");
+            assert!(!file.contains("r."), "{file}");
+            for other in [head, tail] {
+                assert!(!other.contains("group."), "{other}");
+                assert!(!other.contains(EACH_FILE) && !other.contains(END_EACH_FILE));
+            }
+        }
+        assert!(template_parts("no parts").is_none());
+    }
 
     #[test]
     fn backtick_spans_become_code_in_html() {

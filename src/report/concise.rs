@@ -1,13 +1,19 @@
 //! `path:line:col: severity[CODE] message`, one finding a line.
 
 use std::fmt::Write;
+use std::io;
 
-use super::guard::per_file;
+use super::guard::each_file;
 use super::text::printable;
 use super::{full_summary, RenderFailure, ReportInput};
+use crate::diagnostic::Diagnostic;
 
-pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
-    let parts = per_file(input.active(), failures, |diagnostics| {
+pub fn write(
+    input: &ReportInput,
+    failures: &mut Vec<RenderFailure>,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let part = |diagnostics: &[&Diagnostic]| {
         let mut out = String::new();
         for d in diagnostics {
             let _ = writeln!(
@@ -22,8 +28,9 @@ pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String 
             );
         }
         out
-    });
-    let mut out = parts.concat();
-    let _ = writeln!(out, "{}", full_summary(input));
-    out
+    };
+    each_file(input.active(), failures, part, |part| {
+        out.write_all(part.as_bytes())
+    })?;
+    writeln!(out, "{}", full_summary(input))
 }

@@ -4,11 +4,12 @@
 //! when it is set.
 
 use std::fmt::Write;
+use std::io;
 
-use super::guard::per_file;
+use super::guard::each_file;
 use super::text::printable;
 use super::{RenderFailure, ReportInput};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 
 /// Escapes a command's message (`%`, CR, LF), as `escapeData` in @actions/core.
 pub fn escape_data(text: &str) -> String {
@@ -22,8 +23,12 @@ pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
-    let parts = per_file(input.active(), failures, |diagnostics| {
+pub fn write(
+    input: &ReportInput,
+    failures: &mut Vec<RenderFailure>,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let part = |diagnostics: &[&Diagnostic]| {
         let mut out = String::new();
         for d in diagnostics {
             let command = match d.severity {
@@ -51,8 +56,10 @@ pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String 
             );
         }
         out
-    });
-    parts.concat()
+    };
+    each_file(input.active(), failures, part, |part| {
+        out.write_all(part.as_bytes())
+    })
 }
 
 #[cfg(test)]

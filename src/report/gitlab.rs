@@ -1,9 +1,11 @@
 //! GitLab Code Quality: a JSON array of issues (CodeClimate's format as GitLab reads it),
 //! for the merge-request widget. Suppressed findings are left out.
 
+use std::io;
+
 use serde::Serialize;
 
-use super::guard::per_file;
+use super::guard::{write_json, FileSeq};
 use super::{RenderFailure, ReportInput};
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -60,14 +62,15 @@ fn issue(d: &Diagnostic) -> Issue<'_> {
     }
 }
 
-pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
-    let issues: Vec<Issue> = per_file(input.active(), failures, |diagnostics| {
-        diagnostics.iter().map(|d| issue(d)).collect::<Vec<_>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect();
-    let mut text = serde_json::to_string_pretty(&issues).unwrap_or_default();
-    text.push('\n');
-    text
+pub fn write<'a>(
+    input: &ReportInput<'a>,
+    failures: &mut Vec<RenderFailure>,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let issues = FileSeq::new(
+        input.active(),
+        |diagnostics: &[&'a Diagnostic]| diagnostics.iter().map(|d| issue(d)).collect(),
+        failures,
+    );
+    write_json(out, &issues)
 }

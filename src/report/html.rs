@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::audit::{build, render_template, CategoryRow, ComparisonView};
+use super::audit::{build, write_report, CategoryRow, ComparisonView};
 use super::compare::Totals;
 use super::{RenderFailure, ReportInput};
 
@@ -145,11 +145,16 @@ fn trend_rows(comparison: &ComparisonView) -> [CategoryRow; 2] {
     ]
 }
 
-pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
-    let audit = build(input, failures);
+pub fn write(
+    input: &ReportInput,
+    failures: &mut Vec<RenderFailure>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let audit = build(input);
     let mut charts = vec![("categories", chart(&CATEGORIES, &audit.categories))];
     if let Some(comparison) = &audit.comparison {
         charts.push(("trend", chart(&TREND, &trend_rows(comparison))));
     }
-    render_template("report.html", TEMPLATE, &audit, &charts)
+    let names = ["report.html", "report-file.html", "report-end.html"];
+    write_report(names, TEMPLATE, input, &audit, &charts, failures, out)
 }

@@ -443,7 +443,11 @@ fn render_file(input: &ReportInput, handlers: &Handlers, diagnostics: &[&Diagnos
     out
 }
 
-pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
+pub fn write(
+    input: &ReportInput,
+    failures: &mut Vec<RenderFailure>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let theme = || {
         if input.color {
             GraphicalTheme::unicode()
@@ -462,13 +466,13 @@ pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String 
         finding: handler(theme()),
         note: handler(note),
     };
-    let parts = super::guard::per_file(input.active(), failures, |diagnostics| {
-        render_file(input, &handlers, diagnostics)
-    });
-    let mut out = parts.concat();
-    out.push_str(&full_summary(input));
-    out.push('\n');
-    out
+    super::guard::each_file(
+        input.active(),
+        failures,
+        |diagnostics| render_file(input, &handlers, diagnostics),
+        |part| out.write_all(part.as_bytes()),
+    )?;
+    writeln!(out, "{}", full_summary(input))
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
 //! The JSON report (README.md, "Output formats": its fields and their meaning).
 
+use std::io;
+
 use serde::Serialize;
 
 use super::compare::{Comparison, PreviousFinding, Totals};
-use super::guard::per_file;
+use super::guard::{write_json, FileSeq};
 use super::meta::{ChangedFile, Scope};
 use super::{RenderFailure, ReportInput};
 use crate::baseline::BaselineStats;
@@ -11,10 +13,11 @@ use crate::config::Attestation;
 use crate::diagnostic::{Counts, Diagnostic, RelatedLocation, Severity, Suppression};
 
 #[derive(Serialize)]
-struct Report<'a> {
+struct Report<'a, D> {
     tool: Tool,
     summary: Summary<'a>,
-    diagnostics: Vec<Entry<'a>>,
+    /// Serialised file by file as it is written ([`FileSeq`]).
+    diagnostics: D,
     run: Run<'a>,
     /// Only with `--compare`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -168,11 +171,18 @@ fn entry(d: &Diagnostic) -> Entry<'_> {
     }
 }
 
-pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
+pub fn write<'a>(
+    input: &ReportInput<'a>,
+    failures: &mut Vec<RenderFailure>,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     // Baselined findings beside the suppressed ones: accepted, with the entry's reason.
-    let diagnostics = per_file(input.everything().into_iter(), failures, |diagnostics| {
-        diagnostics.iter().map(|d| entry(d)).collect::<Vec<_>>()
-    });
+    let everything = input.everything();
+    let diagnostics = FileSeq::new(
+        everything.into_iter(),
+        |diagnostics: &[&'a Diagnostic]| diagnostics.iter().map(|d| entry(d)).collect(),
+        failures,
+    );
     let comparison = input.comparison();
     let report = Report {
         tool: Tool {
@@ -185,7 +195,7 @@ pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String 
             suppressed: input.suppressed_count(),
             baseline: input.baseline,
         },
-        diagnostics: diagnostics.into_iter().flatten().collect(),
+        diagnostics,
         run: Run {
             report_id: &input.meta.report_id,
             catalogue_version: input.meta.catalogue_version,
@@ -197,8 +207,5 @@ pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String 
         },
         comparison: comparison.as_ref().map(comparison_json),
     };
-    // Serialising these plain structs cannot fail.
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
-    text.push('\n');
-    text
+    write_json(out, &report)
 }

@@ -61,7 +61,13 @@ fn failure(d: &Diagnostic, name: String) -> TestCase {
     case
 }
 
-pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
+/// quick-junit builds the whole document before it is written; the report holds only the
+/// findings at or above `--fail-on` and a line per clean file, so it is written in one go.
+pub fn write(
+    input: &ReportInput,
+    failures: &mut Vec<RenderFailure>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut report = Report::new("walint");
     let mut files: Vec<(FileId, &str)> = input
         .files
@@ -102,7 +108,8 @@ pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String 
             }),
         }
     }
-    report.to_string().unwrap_or_else(|error| {
+    let text = report.to_string().unwrap_or_else(|error| {
         format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- walint: cannot write JUnit: {error} -->\n")
-    })
+    });
+    out.write_all(text.as_bytes())
 }

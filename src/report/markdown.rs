@@ -2,11 +2,16 @@
 //! same content as the HTML report; the chart is a table with text bars, since Markdown
 //! renderers (GitHub's among them) strip inline SVG.
 
-use super::audit::{build, render_template};
+use super::audit::{build, write_report};
 use super::{RenderFailure, ReportInput};
 
 const TEMPLATE: &str = include_str!("templates/report.md");
 
-pub fn render(input: &ReportInput, failures: &mut Vec<RenderFailure>) -> String {
-    render_template("report.md", TEMPLATE, &build(input, failures), &[])
+pub fn write(
+    input: &ReportInput,
+    failures: &mut Vec<RenderFailure>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let names = ["report.md", "report-file.md", "report-end.md"];
+    write_report(names, TEMPLATE, input, &build(input), &[], failures, out)
 }

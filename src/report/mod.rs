@@ -21,6 +21,8 @@ mod statistics;
 pub mod terminal;
 pub mod text;
 
+use std::io;
+
 use crate::baseline::BaselineStats;
 use crate::catalogue::{Catalogue, RuleId};
 use crate::config::FailOn;
@@ -154,34 +156,61 @@ impl<'a> ReportInput<'a> {
     }
 }
 
-/// The report in `format`. Each file's findings are rendered on their own: should a renderer
-/// panic on one file, the report holds every other file's findings and `failures` names it.
-pub fn render(format: ReportFormat, input: &ReportInput) -> Rendered {
+/// Writes the report in `format` to `out` as it is rendered, file by file: no format but
+/// JUnit holds the whole document in memory. Each file's findings are rendered on their own
+/// and written once complete: should a renderer panic on one file, the report holds every
+/// other file's findings and the failures returned name it. A panic outside any one file's
+/// part is a failure without a file; what was written before it is no whole report (the
+/// command line empties a report file then, see `cli`). An error is one of `out`.
+pub fn write(
+    format: ReportFormat,
+    input: &ReportInput,
+    out: &mut dyn io::Write,
+) -> io::Result<Vec<RenderFailure>> {
     let mut failures = Vec::new();
     let whole = guard::catch(|| {
         let failures = &mut failures;
         match format {
-            ReportFormat::Human => human::render(input, failures),
-            ReportFormat::Concise => concise::render(input, failures),
-            ReportFormat::Json => json::render(input, failures),
-            ReportFormat::Sarif => sarif::render(input, failures),
-            ReportFormat::Junit => junit::render(input, failures),
-            ReportFormat::Github => github::render(input, failures),
-            ReportFormat::Gitlab => gitlab::render(input, failures),
-            ReportFormat::Markdown => markdown::render(input, failures),
-            ReportFormat::Html => html::render(input, failures),
+            ReportFormat::Human => human::write(input, failures, out),
+            ReportFormat::Concise => concise::write(input, failures, out),
+            ReportFormat::Json => json::write(input, failures, out),
+            ReportFormat::Sarif => sarif::write(input, failures, out),
+            ReportFormat::Junit => junit::write(input, failures, out),
+            ReportFormat::Github => github::write(input, failures, out),
+            ReportFormat::Gitlab => gitlab::write(input, failures, out),
+            ReportFormat::Markdown => markdown::write(input, failures, out),
+            ReportFormat::Html => html::write(input, failures, out),
         }
     });
     match whole {
-        Ok(text) => Rendered { text, failures },
-        Err(message) => Rendered {
-            text: String::new(),
-            failures: vec![RenderFailure {
-                file: None,
-                message,
-            }],
-        },
+        Ok(written) => written.map(|()| failures),
+        Err(message) => Ok(vec![RenderFailure {
+            file: None,
+            message,
+        }]),
     }
+}
+
+/// The report in `format`, in memory ([`write`] into a buffer): for what needs the whole
+/// text (the job summary, which is cut to GitHub's limit) and for tests. A panic outside
+/// any one file's part leaves the text empty.
+pub fn render(format: ReportFormat, input: &ReportInput) -> Rendered {
+    let mut bytes = Vec::new();
+    let failures = match write(format, input, &mut bytes) {
+        Ok(failures) => failures,
+        // A buffer takes every write: only serialising can fail here.
+        Err(error) => vec![RenderFailure {
+            file: None,
+            message: error.to_string(),
+        }],
+    };
+    if failures.iter().any(|f| f.file.is_none()) {
+        bytes.clear();
+    }
+    // Every renderer writes `str`s only.
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
+    Rendered { text, failures }
 }
 
 /// What `--statistics` prints in place of the report in `format`: a table for the text

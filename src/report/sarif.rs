@@ -17,11 +17,12 @@
 //! either side of it on a long line, so a minified file's findings do not each copy its line.
 
 use std::collections::BTreeMap;
+use std::io;
 
 use serde::Serialize;
 
 use super::excerpt::excerpt;
-use super::guard::per_file;
+use super::guard::{write_json, FileSeq, LazySeq};
 use super::{RenderFailure, ReportInput};
 use crate::catalogue::{source_parts, Catalogue, RuleDoc, DOCS_URL};
 use crate::diagnostic::{Diagnostic, FileId, Severity};
@@ -35,21 +36,23 @@ const FINGERPRINT_KEY: &str = "walint/v1";
 const SRCROOT: &str = "%SRCROOT%";
 
 #[derive(Serialize)]
-struct Log<'a> {
+struct Log<'a, A, R> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: Vec<Run<'a>>,
+    runs: [Run<'a, A, R>; 1],
 }
 
+/// The artifacts and results are serialised as they are made ([`LazySeq`], [`FileSeq`]):
+/// the log is written without being held whole.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run<'a> {
+struct Run<'a, A, R> {
     tool: Tool<'a>,
     invocations: Vec<Invocation>,
     original_uri_base_ids: BTreeMap<&'static str, BaseId>,
-    artifacts: Vec<Artifact>,
-    results: Vec<SarifResult<'a>>,
+    artifacts: A,
+    results: R,
     column_kind: &'static str,
 }
 
@@ -128,7 +131,7 @@ struct Artifact {
     hashes: BTreeMap<&'static str, String>,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
@@ -433,32 +436,33 @@ fn rule<'a>(doc: &'a RuleDoc, catalogue: &Catalogue) -> Rule<'a> {
     }
 }
 
-pub fn render<'a>(input: &ReportInput<'a>, failures: &mut Vec<RenderFailure>) -> String {
+pub fn write<'a>(
+    input: &ReportInput<'a>,
+    failures: &mut Vec<RenderFailure>,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     // Artifacts: every file checked, then each config file a finding points into.
     let mut sources: Vec<&SourceFile> = input.files.iter().collect();
     sources.extend(input.config_files_used());
-    let artifacts: Vec<Artifact> = sources
-        .iter()
-        .enumerate()
-        .map(|(index, file)| Artifact {
-            location: ArtifactLocation::of(&file.path, index),
-            hashes: if file.sha256.is_empty() {
-                BTreeMap::new()
-            } else {
-                BTreeMap::from([("sha-256", file.sha256.clone())])
-            },
-        })
-        .collect();
+    let artifacts = LazySeq::new(sources.iter().enumerate().map(|(index, file)| Artifact {
+        location: ArtifactLocation::of(&file.path, index),
+        hashes: if file.sha256.is_empty() {
+            BTreeMap::new()
+        } else {
+            BTreeMap::from([("sha-256", file.sha256.clone())])
+        },
+    }));
+    // A result's artifact, as the artifact itself lists it.
     let location_of = |id: FileId| -> ArtifactLocation {
         let index = input.position(id);
-        artifacts
-            .get(index)
-            .map(|a| a.location.clone())
-            .unwrap_or(ArtifactLocation {
+        match sources.get(index) {
+            Some(file) => ArtifactLocation::of(&file.path, index),
+            None => ArtifactLocation {
                 uri: String::new(),
                 uri_base_id: None,
                 index,
-            })
+            },
+        }
     };
 
     let mut codes: Vec<&str> = input.diagnostics.iter().map(|d| &*d.code).collect();
@@ -525,17 +529,16 @@ pub fn render<'a>(input: &ReportInput<'a>, failures: &mut Vec<RenderFailure>) ->
                 .collect(),
         }
     };
-    let results: Vec<SarifResult> = per_file(input.diagnostics.iter(), failures, |diagnostics| {
-        diagnostics.iter().map(|d| result(d)).collect::<Vec<_>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect();
+    let results = FileSeq::new(
+        input.diagnostics.iter(),
+        |diagnostics: &[&'a Diagnostic]| diagnostics.iter().map(|d| result(d)).collect(),
+        failures,
+    );
 
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
-        runs: vec![Run {
+        runs: [Run {
             tool: Tool {
                 driver: Driver {
                     name: "walint",
@@ -564,9 +567,7 @@ pub fn render<'a>(input: &ReportInput<'a>, failures: &mut Vec<RenderFailure>) ->
             column_kind: "utf16CodeUnits",
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
-    text.push('\n');
-    text
+    write_json(out, &log)
 }
 
 #[cfg(test)]
