@@ -335,8 +335,19 @@ impl Markers {
         }
     }
 
-    fn any(self) -> bool {
-        self.meta || self.app || self.url
+    /// What to search for the chunks that may hold a token: one marker of each shape's.
+    fn needles(self) -> Vec<&'static str> {
+        let mut needles = Vec::new();
+        if self.meta {
+            needles.push(RULES.meta_prefix.as_str());
+        }
+        if self.app {
+            needles.extend(["|", "%"]);
+        }
+        if self.url {
+            needles.push("://");
+        }
+        needles
     }
 
     /// The shaped tokens of `text` (a value, or a chunk of the text the markers are of).
@@ -397,6 +408,17 @@ pub fn find(value: &str, key: Option<&str>) -> Vec<Secret> {
     out
 }
 
+/// Where `needle` is first found in `text` at or after byte `from` (a one-byte needle by
+/// memchr).
+fn find_from(text: &str, from: usize, needle: &str) -> Option<usize> {
+    let rest = text.get(from..)?;
+    let found = match needle.as_bytes() {
+        [byte] if byte.is_ascii() => rest.find(char::from(*byte)),
+        _ => rest.find(needle),
+    };
+    found.map(|at| from + at)
+}
+
 /// Characters that end a chunk of raw text when looking for tokens: whitespace, quotes and
 /// the punctuation around values in JSON and YAML, so a URL's userinfo never runs on into
 /// the next value.
@@ -426,23 +448,37 @@ pub fn find_in_text(text: &str) -> Vec<(crate::source::Span, SecretKind)> {
             secret.kind,
         ));
     };
-    // Shaped tokens, chunk by chunk; a shape whose marker the text lacks is in no chunk of it.
+    // Shaped tokens, chunk by chunk. A token holds its shape's marker, so only a chunk with
+    // a marker in it can hold one: the chunks are found around the markers (each marker
+    // searched once over the text), in order, and no other character is read.
     let markers = Markers::of(text);
-    if markers.any() {
-        let mut chunk_start = 0;
-        let ends = text
-            .char_indices()
-            .chain(std::iter::once((text.len(), ' ')))
-            .filter(|&(_, c)| ends_chunk(c));
-        for (at, c) in ends {
-            if let Some(chunk) = text.get(chunk_start..at).filter(|c| c.len() >= 8) {
-                let mut found = Vec::new();
-                markers.tokens(chunk, &mut found);
-                for secret in found {
-                    push(chunk_start, secret);
-                }
+    let needles = markers.needles();
+    let mut next: Vec<Option<usize>> = needles.iter().map(|n| find_from(text, 0, n)).collect();
+    let mut done = 0;
+    loop {
+        for (needle, at) in needles.iter().zip(next.iter_mut()) {
+            if at.is_some_and(|at| at < done) {
+                *at = find_from(text, done, needle);
             }
-            chunk_start = at + c.len_utf8();
+        }
+        let Some(at) = next.iter().flatten().min().copied() else {
+            break;
+        };
+        let start = text
+            .get(done..at)
+            .and_then(|before| before.char_indices().rev().find(|&(_, c)| ends_chunk(c)))
+            .map_or(done, |(i, c)| done + i + c.len_utf8());
+        let end = text
+            .get(at..)
+            .and_then(|after| after.char_indices().find(|&(_, c)| ends_chunk(c)))
+            .map_or(text.len(), |(i, _)| at + i);
+        done = end.max(at + 1);
+        if let Some(chunk) = text.get(start..end).filter(|c| c.len() >= 8) {
+            let mut found = Vec::new();
+            markers.tokens(chunk, &mut found);
+            for secret in found {
+                push(start, secret);
+            }
         }
     }
     // Values under secret-named keys: each `:` or `=` with the key before it on its line (a
@@ -709,6 +745,40 @@ mod tests {
         // Prose, references and placeholders are not secrets here either.
         let quiet = "verify_token: ${WA_VERIFY_TOKEN}\ntext: \"Never share your password: it is yours\"\ntoken_url: https://auth.example/oauth/token\n";
         assert!(find_in_text(quiet).is_empty(), "{:?}", find_in_text(quiet));
+    }
+
+    #[test]
+    fn tokens_are_found_in_every_chunk_with_a_marker_and_only_there() {
+        // Tokens at both ends of the text, two in one line, the `%7C` form after chunks of
+        // `%` and `|` that hold none, and a URL's password: each chunk is read once.
+        let text = format!(
+            "111111111111111|AbCdEfGhIjKlMnOpQrStUvWxYz1 a|b 50%%%% off\n\"222222222222222%7CAbCdEfGhIjKlMnOpQrStUvWxYz2\",{{{TOKEN}}} https://u:pw12345678@h.example/ 333333333333333|AbCdEfGhIjKlMnOpQrStUvWxYz3"
+        );
+        let found: Vec<(&str, SecretKind)> = find_in_text(&text)
+            .into_iter()
+            .map(|(span, kind)| (&text[span.start..span.end], kind))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "111111111111111|AbCdEfGhIjKlMnOpQrStUvWxYz1",
+                    SecretKind::AppToken
+                ),
+                (
+                    "222222222222222%7CAbCdEfGhIjKlMnOpQrStUvWxYz2",
+                    SecretKind::AppToken
+                ),
+                (TOKEN, SecretKind::MetaAccessToken),
+                ("pw12345678", SecretKind::UrlPassword),
+                (
+                    "333333333333333|AbCdEfGhIjKlMnOpQrStUvWxYz3",
+                    SecretKind::AppToken
+                ),
+            ]
+        );
+        // A marker with no token around it finds nothing.
+        assert!(find_in_text("a|b 50% EAA x://y @z").is_empty());
     }
 
     #[test]
