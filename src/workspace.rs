@@ -13,7 +13,7 @@ use crate::model::campaign::FrequencyCap;
 use crate::model::flow::TemplateRef;
 use crate::model::send::SendComponent;
 use crate::model::template::{ButtonType, Category, HeaderFormat, Status};
-use crate::model::{AtNode, Kind, LanguageCode};
+use crate::model::{AtNode, Kind, LanguageCode, Site};
 use crate::redact::Redaction;
 use crate::source::{LineIndex, NodeId, Span, Tree};
 
@@ -294,10 +294,14 @@ impl<'t> Exporter<'t> {
 
     /// A copy of a read value, its node's location recorded.
     pub fn value<T: Clone>(&mut self, value: &AtNode<T>) -> AtNode<T> {
-        AtNode {
-            value: value.value.clone(),
-            node: self.node(value.node),
-        }
+        let node = self.node(value.node);
+        AtNode::at_site(
+            value.value.clone(),
+            Site {
+                node,
+                inside: value.inside,
+            },
+        )
     }
 
     pub fn optional<T: Clone>(&mut self, value: &Option<AtNode<T>>) -> Option<AtNode<T>> {

@@ -47,11 +47,13 @@ fn one_model_rule_finds_the_option_title_in_every_format_where_it_is_written() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let text = stdout(&output);
     let findings: Vec<&str> = text.lines().filter(|l| l.contains("[ACME020]")).collect();
-    // Each at the `person` of the option's title as the file writes it: a RapidPro quick
-    // reply, a Typebot choice item's content, a walint option's title.
+    // Each at the `person` of the option's title as the file writes it: a row title inside
+    // the JSON of a Glific interactive message's `text`, a RapidPro quick reply, a Typebot
+    // choice item's content, a walint option's title.
     assert_eq!(
         findings,
         [
+            "rapidpro/glific-interactive.json:21:620: error[ACME020] Bakery feedback (/steps/1/options/2/title): contains `person`",
             "rapidpro/support.json:21:28: error[ACME020] Support (/steps/1/options/1/title): contains `person`",
             "support.yaml:10:28: error[ACME020] support_bot (/steps/0/options/0/title): contains `person`",
             "typebot/bottle-shop.json:17:53: error[ACME020] Bottle shop (/steps/1/options/1/title): contains `person`",

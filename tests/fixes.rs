@@ -329,6 +329,45 @@ fn a_fix_inside_an_embedded_flow_json_is_escaped_twice() {
     assert_eq!(inner, flow.replace("http://", "https://"));
 }
 
+/// WA108's fix of a link in a Glific interactive message (JSON in a `text` string) replaces
+/// the link's characters inside the inner string, after a `\"` and a `\n`: both JSONs stay
+/// valid and nothing else changes. WA201 offers no `style: list` there, which is walint's
+/// own key (it used to replace the whole `text` with `list`).
+#[test]
+fn a_fix_inside_a_glific_interactive_message_changes_only_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "glific-interactive.json";
+    let path = dir.path().join(name);
+    std::fs::copy(
+        common::root()
+            .join("tests/fixtures/formats/rapidpro")
+            .join(name),
+        &path,
+    )
+    .unwrap();
+    let before = std::fs::read_to_string(&path).unwrap();
+    let output = common::walint_in(
+        dir.path(),
+        &["check", "--fix", "--unsafe-fixes", "-f", "concise", name],
+    );
+    assert_eq!(stderr(&output), "2 fixed, 5 remaining\n");
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        after,
+        before
+            .replace("see http://help", "see https://help")
+            .replace("Détails: http://", "Détails: https://")
+    );
+    let flow: serde_json::Value = serde_json::from_str(&after).unwrap();
+    let text = flow["nodes"][0]["actions"][0]["text"].as_str().unwrap();
+    let message: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(
+        message["body"],
+        "Hi \"friend\"!\nPick a topic, or see https://help.example"
+    );
+    assert!(stdout(&output).contains("[WA201]"), "{}", stdout(&output));
+}
+
 fn fixture_copy(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     common::copy_dir(

@@ -63,6 +63,138 @@ fn a_clean_rapidpro_export_passes() {
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
 }
 
+const GLIFIC: &str = "tests/fixtures/formats/rapidpro/glific-interactive.json";
+
+/// Glific keeps an interactive message as JSON in the `text` string of a
+/// `send_interactive_msg`: a finding on a value of it lands on that value inside the
+/// string, through the escapes of both strings (`\"` and `\n` before a link, `\u00e9`
+/// written in the file, `\u00e8` and a `\ud83d\ude1e` pair written in the inner JSON, raw
+/// accents and emoji), on a list and on a quick-reply message. Before, each was at the start
+/// of the `text` string (WA108 at bytes of the outer string that are not the link).
+#[test]
+fn glific_interactive_findings_land_inside_the_text_string() {
+    assert_eq!(
+        concise(GLIFIC),
+        format!(
+            "{GLIFIC}:21:113: warning[WA108] the text of node `a1b2c3d4-0000-4000-8000-000000000010` links to `http://help.example` over plain HTTP\n\
+             {GLIFIC}:21:234: error[WA202] section title `Café & pâtisserie questions` of menu `a1b2c3d4-0000-4000-8000-000000000020` has 27 characters; WhatsApp allows at most 24\n\
+             {GLIFIC}:21:422: error[WA202] row title `Pains au chocolat très frais 🍫🥐` of menu `a1b2c3d4-0000-4000-8000-000000000020` has 31 characters; WhatsApp allows at most 24\n\
+             {GLIFIC}:21:491: warning[WA108] the description of option 2 of section 1 of node `a1b2c3d4-0000-4000-8000-000000000020` links to `http://bakery.example/pains` over plain HTTP\n\
+             {GLIFIC}:105:150: error[WA201] reply-button menu `a1b2c3d4-0000-4000-8000-000000000050` has 4 options; WhatsApp shows at most 3\n\
+             {GLIFIC}:105:269: error[WA215] menu `a1b2c3d4-0000-4000-8000-000000000050` has two reply buttons titled `Great`; titles must be unique within a message\n\
+             {GLIFIC}:105:309: error[WA202] button title `😞 Pas très satisfait·e` of menu `a1b2c3d4-0000-4000-8000-000000000050` has 22 characters; WhatsApp allows at most 20\n\
+             Found 7 problems (5 errors, 2 warnings, 0 infos) in 1 file.\n"
+        )
+    );
+    let output = walint(&["check", GLIFIC]);
+    insta::assert_snapshot!("human_glific_interactive", stdout(&output));
+}
+
+/// The JSON report's line and columns (characters) and SARIF's (UTF-16 code units, so an
+/// emoji counts two) span exactly the offending characters inside the string, as written;
+/// the pointer is the `text` string's.
+#[test]
+fn glific_interactive_positions_in_json_and_sarif() {
+    let file = std::fs::read_to_string(common::root().join(GLIFIC)).unwrap();
+    let lines: Vec<&str> = file.lines().collect();
+    let written = |line: u64, column: u64, end_column: u64| -> String {
+        let chars = lines[line as usize - 1].chars();
+        chars
+            .skip(column as usize - 1)
+            .take((end_column - column) as usize)
+            .collect()
+    };
+    let json = common::json_of(&walint(&["check", GLIFIC, "--format", "json"]));
+    let found: Vec<(String, String, u64, u64, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let at = |key: &str| d[key].as_u64().unwrap();
+            assert_eq!(at("line"), at("end_line"), "{d}");
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["pointer"].as_str().unwrap().to_string(),
+                at("line"),
+                at("column"),
+                written(at("line"), at("column"), at("end_column")),
+            )
+        })
+        .collect();
+    let list = "/nodes/0/actions/0/text";
+    let quick = "/nodes/2/actions/0/text";
+    let expected: Vec<(&str, &str, u64, u64, &str)> = vec![
+        ("WA108", list, 21, 113, "http://help.example"),
+        (
+            "WA202",
+            list,
+            21,
+            234,
+            r#"\"Caf\u00e9 & pâtisserie questions\""#,
+        ),
+        (
+            "WA202",
+            list,
+            21,
+            422,
+            r#"\"Pains au chocolat tr\\u00e8s frais 🍫🥐\""#,
+        ),
+        ("WA108", list, 21, 491, "http://bakery.example/pains"),
+        ("WA201", quick, 105, 150, r#"\"options\""#),
+        ("WA215", quick, 105, 269, r#"\"Great\""#),
+        (
+            "WA202",
+            quick,
+            105,
+            309,
+            r#"\"\\ud83d\\ude1e Pas très satisfait·e\""#,
+        ),
+    ];
+    let expected: Vec<(String, String, u64, u64, String)> = expected
+        .into_iter()
+        .map(|(r, p, l, c, w)| (r.into(), p.into(), l, c, w.into()))
+        .collect();
+    assert_eq!(found, expected);
+    // WA215's second place is the first `Great`.
+    let related = &json["diagnostics"][5]["related"][0];
+    assert_eq!(
+        (related["line"].as_u64(), related["column"].as_u64()),
+        (Some(105), Some(192))
+    );
+    let sarif = common::json_of(&walint(&["check", GLIFIC, "--format", "sarif"]));
+    let regions: Vec<(String, u64, u64, u64, String)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            let at = |key: &str| region[key].as_u64().unwrap();
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                at("startLine"),
+                at("startColumn"),
+                at("endColumn"),
+                region["snippet"]["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let utf16: Vec<(String, u64, u64, u64, String)> = found
+        .iter()
+        .map(|(rule, _, line, column, text)| {
+            let before: String = lines[*line as usize - 1]
+                .chars()
+                .take(*column as usize - 1)
+                .collect();
+            let start = before.encode_utf16().count() as u64 + 1;
+            let end = start + text.encode_utf16().count() as u64;
+            (rule.clone(), *line, start, end, text.clone())
+        })
+        .collect();
+    assert_eq!(regions, utf16);
+    // The row title's two emoji are two UTF-16 units each: its SARIF end is 2 past JSON's.
+    assert_eq!((regions[2].2, regions[2].3), (422, 465));
+}
+
 /// The real exports in `../shared/corpus/real/chatbots` (when present): every RapidPro,
 /// Glific and legacy flow is read without a parse or schema error.
 #[test]

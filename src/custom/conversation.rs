@@ -1,5 +1,5 @@
 //! Custom rules over conversation flows in any input format: the format-neutral model as
-//! JSON (`model: true`), each value with the node of the user's file it was read from, and
+//! JSON (`model: true`), each value with the place in the user's file it was read from, and
 //! the two conversation functions, which search the flow's graph with the shared linear
 //! searches of `rules::graph`.
 
@@ -8,10 +8,10 @@ use serde_json::{json, Map, Value as Json};
 use crate::diagnostic::At;
 use crate::model::flow::{ConversationFlow, Dialect, FlowGraph, FlowNode, MenuStyle, NodeType};
 use crate::model::reader::Keyword;
-use crate::model::AtNode;
+use crate::model::{AtNode, Site};
 use crate::rules::graph::{self, Step};
 use crate::rules::wording::{ByLanguage, FoldedText, PhraseSet};
-use crate::source::{NodeId, Tree};
+use crate::source::Tree;
 
 use super::functions::Pattern;
 
@@ -20,8 +20,8 @@ const MAX_STEPS: usize = 1_000;
 /// A path longer than this is shown with its middle cut out.
 const SHOWN_PATH: usize = 8;
 
-/// A flow as the model reads it, as JSON. The node of the user's file each value was read
-/// from is found by walking the flow along the value's path ([`ModelJson::node`]), so
+/// A flow as the model reads it, as JSON. The place in the user's file each value was read
+/// from is found by walking the flow along the value's path ([`ModelJson::site`]), so
 /// building the JSON records nothing beside it.
 pub struct ModelJson<'f> {
     pub json: Json,
@@ -134,16 +134,16 @@ fn step_json(step: &FlowNode) -> Json {
     Json::Object(map)
 }
 
-fn at(value: &Option<AtNode<String>>) -> Option<NodeId> {
-    value.as_ref().map(|v| v.node)
+fn at(value: &Option<AtNode<String>>) -> Option<Site> {
+    value.as_ref().map(AtNode::site)
 }
 
-/// The node a value of a step's JSON was read from (`path` below the step).
-fn step_node(step: &FlowNode, path: &[Seg]) -> Option<NodeId> {
+/// Where a value of a step's JSON was read from (`path` below the step).
+fn step_site(step: &FlowNode, path: &[Seg]) -> Option<Site> {
     match path {
-        [] | [Seg::Name("id")] => Some(step.node),
+        [] | [Seg::Name("id")] => Some(Site::node(step.node)),
         [Seg::Name(key)] => match *key {
-            "kind" => step.kind.as_ref().map(|k| k.node),
+            "kind" => step.kind.as_ref().map(AtNode::site),
             "text" => at(&step.text),
             "header" => at(&step.header),
             "footer" => at(&step.footer),
@@ -151,26 +151,26 @@ fn step_node(step: &FlowNode, path: &[Seg]) -> Option<NodeId> {
             "options" => step
                 .options
                 .as_ref()
-                .map(|o| o.node)
-                .or(step.sections.as_ref().map(|s| s.node)),
-            "sections" => step.sections.as_ref().map(|s| s.node),
+                .map(AtNode::site)
+                .or(step.sections.as_ref().map(AtNode::site)),
+            "sections" => step.sections.as_ref().map(AtNode::site),
             "next" => at(&step.next),
             "fallback" => at(&step.fallback),
-            "template" => step.template.as_ref().map(|t| t.node),
-            "channel" => step.channel.as_ref().map(|c| c.node),
+            "template" => step.template.as_ref().map(|t| Site::node(t.node)),
+            "channel" => step.channel.as_ref().map(AtNode::site),
             "contact" => at(&step.contact),
             "queue" => at(&step.queue),
             "save_as" => at(&step.save_as),
-            "wait" => step.duration.as_ref().map(|d| d.node),
+            "wait" => step.duration.as_ref().map(AtNode::site),
             "else" => at(&step.otherwise),
-            "ends" => step.ends,
+            "ends" => step.ends.map(Site::node),
             "unprompted" => at(&step.unprompted),
             _ => None,
         },
         [Seg::Name("options"), Seg::Index(i), rest @ ..] => {
             let option = step.all_options().nth(*i)?;
             match rest {
-                [] => Some(option.node),
+                [] => Some(option.site()),
                 [Seg::Name("title")] => at(&option.title),
                 [Seg::Name("description")] => at(&option.description),
                 [Seg::Name("next")] => at(&option.next),
@@ -180,19 +180,19 @@ fn step_node(step: &FlowNode, path: &[Seg]) -> Option<NodeId> {
         [Seg::Name("sections"), Seg::Index(i), rest @ ..] => {
             let section = step.sections.as_ref()?.value.get(*i)?;
             match rest {
-                [] => Some(section.node),
+                [] => Some(section.site()),
                 [Seg::Name("title")] => at(&section.title),
                 _ => None,
             }
         }
-        [Seg::Name("template"), Seg::Name("name")] => step.template.as_ref().map(|t| t.name.node),
+        [Seg::Name("template"), Seg::Name("name")] => step.template.as_ref().map(|t| t.name.site()),
         [Seg::Name("template"), Seg::Name("language")] => {
-            step.template.as_ref().map(|t| t.language.node)
+            step.template.as_ref().map(|t| t.language.site())
         }
         [Seg::Name("branches"), Seg::Index(i), rest @ ..] => {
             let branch = step.branches.get(*i)?;
             match rest {
-                [] => Some(branch.node),
+                [] => Some(Site::node(branch.node)),
                 [Seg::Name("when")] => at(&branch.when),
                 [Seg::Name("next")] => at(&branch.next),
                 _ => None,
@@ -222,35 +222,35 @@ impl<'f> ModelJson<'f> {
         }
     }
 
-    /// The node the model value at `path` was read from, if it was read from one (not
+    /// Where the model value at `path` was read from, if it was read from the file (not
     /// `format` or a menu's `style`, which the model works out).
-    pub fn node(&self, path: &[Seg]) -> Option<NodeId> {
+    pub fn site(&self, path: &[Seg]) -> Option<Site> {
         let flow = self.flow;
         match path {
-            [] => Some(flow.node),
+            [] => Some(Site::node(flow.node)),
             [Seg::Name("name")] => at(&flow.name),
             [Seg::Name("entry")] => at(&flow.entry),
-            [Seg::Name("keywords")] => flow.keywords_node,
+            [Seg::Name("keywords")] => flow.keywords_node.map(Site::node),
             // A keyword's word is the key its target is written under.
             [Seg::Name("keywords"), Seg::Index(i), rest @ ..] => {
                 let keyword = flow.keywords.get(*i)?;
                 match rest {
-                    [] | [Seg::Name("word" | "target")] => Some(keyword.target.node),
+                    [] | [Seg::Name("word" | "target")] => Some(keyword.target.site()),
                     _ => None,
                 }
             }
-            [Seg::Name("steps"), Seg::Index(i), rest @ ..] => step_node(flow.nodes.get(*i)?, rest),
+            [Seg::Name("steps"), Seg::Index(i), rest @ ..] => step_site(flow.nodes.get(*i)?, rest),
             _ => None,
         }
     }
 
-    /// The node of the value at `path`, or of the nearest value above it that has one (the
+    /// Where the value at `path` is written, or the nearest value above it that is (the
     /// flow at the top): where a value the model works out, or a missing one, is shown.
-    pub fn nearest(&self, path: &[Seg]) -> NodeId {
+    pub fn nearest(&self, path: &[Seg]) -> Site {
         (0..=path.len())
             .rev()
-            .find_map(|n| self.node(&path[..n]))
-            .unwrap_or(self.flow.node)
+            .find_map(|n| self.site(&path[..n]))
+            .unwrap_or(Site::node(self.flow.node))
     }
 }
 
@@ -487,7 +487,7 @@ impl FlowFunction {
                     )
                 };
                 vec![FlowFailure {
-                    at: At::Node(entry.node),
+                    at: entry.at(),
                     step: None,
                     pointer: "/entry".into(),
                     reason,
@@ -612,6 +612,9 @@ sources: ["https://acme.example/policies/support"]
                     At::Node(n) => tree.span(n),
                     At::Key(n) => tree.key_span(n).unwrap_or_default(),
                     At::InString(n, s, e) => crate::source::locate_in_string(text, &tree, n, s..e),
+                    At::InNested(n, w, s, e) => {
+                        crate::source::locate_nested(text, &tree, n, w, s..e)
+                    }
                     other => panic!("{other:?}"),
                 };
                 (f.message, text[span.start..span.end].to_string())
@@ -703,6 +706,43 @@ nodes:
         assert!(
             found[0].1.starts_with("{\"id\": \"b-chatwoot\""),
             "{found:?}"
+        );
+    }
+
+    /// Glific keeps an interactive message as JSON in a `text` string: a model value read
+    /// from it is underlined inside the string, through its escapes, and a missing field at
+    /// the value above it there (the option's object).
+    #[test]
+    fn a_model_text_inside_a_glific_message_is_underlined_inside_the_string() {
+        let glific = r#"{"uuid": "f", "name": "Help", "nodes": [
+  {"uuid": "a", "actions": [{"type": "send_interactive_msg", "text": "{\"type\":\"quick_reply\",\"content\":{\"text\":\"\\\"Hi\\\"\"},\"options\":[{\"title\":\"Caf\u00e9\"},{\"title\":\"A \\u00e9 person\"}]}"}],
+   "exits": [{"uuid": "e", "destination_uuid": "b"}]},
+  {"uuid": "b", "router": {"type": "switch", "wait": {"type": "msg"}, "categories": []}, "exits": []}]}"#;
+        let block = r#"match:
+  kinds: [conversation-flow]
+  model: true
+  given: "$.steps[*].options[*]"
+  then: {field: title, function: contains_phrase, options: {none: [person]}}
+"#;
+        assert_eq!(
+            findings(block, glific, Format::Json),
+            [(
+                "`/steps/1/options/1/title` contains `person`".to_string(),
+                "person".to_string()
+            )]
+        );
+        let block = r#"match:
+  kinds: [conversation-flow]
+  model: true
+  given: "$.steps[*].options[0]"
+  then: {field: description, function: defined}
+"#;
+        assert_eq!(
+            findings(block, glific, Format::Json),
+            [(
+                "`/steps/1/options/0/description` is missing".to_string(),
+                r#"{\"title\":\"Caf\u00e9\"}"#.to_string()
+            )]
         );
     }
 

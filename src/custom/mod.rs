@@ -24,7 +24,7 @@ use serde_json_path::PathElement;
 use crate::catalogue::{Catalogue, RuleError, RuleId};
 use crate::config::{RuleSource, RuleSourceKind};
 use crate::diagnostic::{At, Finding};
-use crate::model::{Document, LanguageCode};
+use crate::model::{Document, LanguageCode, Site};
 use crate::source::{parse, Entry, Format, LineIndex, NodeId, Span, Tree, Value, MAX_FILE_BYTES};
 
 use conversation::{ModelJson, Seg};
@@ -565,7 +565,7 @@ impl CustomRules {
                                     })
                                     .collect();
                                 Place::Model {
-                                    node: model.node(&path),
+                                    site: model.site(&path),
                                     under: model.nearest(&path),
                                     path,
                                     model,
@@ -647,11 +647,11 @@ fn escaped(key: &str) -> String {
 enum Place<'a> {
     /// The node of the document as written.
     File(NodeId),
-    /// A value of a flow's model at `pointer`: the node it was read from (`None` for a value
-    /// the model makes up, such as `format`), else the nearest value above it that has one.
+    /// A value of a flow's model at `pointer`: where it was read from (`None` for a value the
+    /// model makes up, such as `format`), else the nearest value above it that was read.
     Model {
-        node: Option<NodeId>,
-        under: NodeId,
+        site: Option<Site>,
+        under: Site,
         path: Vec<Seg<'a>>,
         model: &'a ModelJson<'a>,
     },
@@ -702,26 +702,27 @@ impl CustomRule {
 }
 
 /// The value a `then` clause's function reads of a found one: the value (`None`: not
-/// there), its node, its pointer, where a missing one would be written (under the deepest
-/// key that is there), and whether a string's bytes are those of the value as written.
+/// there), where it is written, its pointer, where a missing one would be written (under
+/// the deepest key that is there), and whether a string's bytes are those of the value as
+/// written.
 struct Target<'a> {
     value: Option<&'a Json>,
-    node: Option<NodeId>,
+    site: Option<Site>,
     /// Made into text only for a finding.
     pointer: Pointer<'a>,
-    under: NodeId,
+    under: Site,
     as_written: bool,
 }
 
 impl<'a> Target<'a> {
     fn of(found: &'a Found<'a>, field: &'a Field, tree: &Tree) -> Target<'a> {
-        let (value, node, pointer, under) = match (&found.place, field) {
+        let (value, site, pointer, under) = match (&found.place, field) {
             (
                 Place::Model {
-                    node, under, path, ..
+                    site, under, path, ..
                 },
                 Field::Itself,
-            ) => (Some(found.value), *node, Pointer::Model(path, &[]), *under),
+            ) => (Some(found.value), *site, Pointer::Model(path, &[]), *under),
             (Place::Model { under, path, .. }, Field::Key) => {
                 (found.key, None, Pointer::Model(path, &[]), *under)
             }
@@ -742,17 +743,19 @@ impl<'a> Target<'a> {
                         }
                     });
                 }
-                let node = model.node(&below).filter(|_| value.is_some());
+                let site = model.site(&below).filter(|_| value.is_some());
                 let under = model.nearest(&below);
-                (value, node, Pointer::Model(path, keys), under)
+                (value, site, Pointer::Model(path, keys), under)
             }
             (&Place::File(node), Field::Itself) => (
                 Some(found.value),
-                Some(node),
+                Some(Site::node(node)),
                 Pointer::File(node, &[]),
-                node,
+                Site::node(node),
             ),
-            (&Place::File(node), Field::Key) => (found.key, None, Pointer::File(node, &[]), node),
+            (&Place::File(node), Field::Key) => {
+                (found.key, None, Pointer::File(node, &[]), Site::node(node))
+            }
             (&Place::File(found_node), Field::Path(keys)) => {
                 let mut value = Some(found.value);
                 let mut node = Some(found_node);
@@ -776,21 +779,22 @@ impl<'a> Target<'a> {
                     Some(n) => Pointer::File(n, &[]),
                     None => Pointer::File(found_node, keys),
                 };
-                (value, node.filter(|_| value.is_some()), pointer, under)
+                let site = node.filter(|_| value.is_some()).map(Site::node);
+                (value, site, pointer, Site::node(under))
             }
         };
         // Bytes of a model's text are bytes of the value as written only when the model
         // kept the text as it is written (a platform's text may be assembled from parts).
-        let as_written = match (&found.place, node, value) {
+        let as_written = match (&found.place, site, value) {
             (Place::File(_), _, _) => true,
-            (Place::Model { .. }, Some(n), Some(Json::String(text))) => {
-                tree.as_str(n) == Some(text.as_str())
+            (Place::Model { .. }, Some(site), Some(Json::String(text))) => {
+                written_text(tree, site).as_deref() == Some(text.as_str())
             }
             _ => false,
         };
         Target {
             value,
-            node,
+            site,
             pointer,
             under,
             as_written,
@@ -805,8 +809,10 @@ impl<'a> Target<'a> {
         tree: &Tree,
         language: Option<&LanguageCode>,
     ) -> Option<Failure> {
+        // The keys as written are the tree's; a mapping inside a string's JSON text is not.
+        let node = self.site.filter(|s| s.inside.is_none()).map(|s| s.node);
         if let (Function::Alphabetical { .. }, Some(Json::Object(_)), Some(node)) =
-            (function, self.value, self.node)
+            (function, self.value, node)
         {
             let keys = written_keys(tree, node)
                 .into_iter()
@@ -821,9 +827,17 @@ impl<'a> Target<'a> {
     /// or (for one not there, or a key) the key it would be (or is) written under.
     fn at(&self, failure: &Failure, tree: &Tree) -> At {
         let within = failure.within.filter(|_| self.as_written);
-        match (self.node, within, failure.item) {
-            (Some(n), Some((start, end)), _) => At::InString(n, start, end),
-            (Some(n), None, Some(item)) => match tree.value(n) {
+        let under = self.under;
+        match (self.site, within, failure.item) {
+            (Some(site), Some((start, end)), _) => site.at_bytes(start, end),
+            (
+                Some(Site {
+                    node: n,
+                    inside: None,
+                }),
+                None,
+                Some(item),
+            ) => match tree.value(n) {
                 Value::Map(_) => written_keys(tree, n)
                     .get(item)
                     .map_or(At::Node(n), |entry| At::Key(entry.value)),
@@ -832,10 +846,20 @@ impl<'a> Target<'a> {
                     .get(item)
                     .map_or(At::Node(n), |&i| At::Node(i)),
             },
-            (Some(n), None, None) => At::Node(n),
-            (None, _, _) if tree.key_span(self.under).is_some() => At::Key(self.under),
-            (None, _, _) => At::Node(self.under),
+            (Some(site), None, _) => site.at(),
+            (None, _, _) if under.inside.is_some() || tree.key_span(under.node).is_some() => {
+                under.key_at()
+            }
+            (None, _, _) => under.at(),
         }
+    }
+}
+
+/// The string written at `site`: a string node's value, or the JSON string written inside one.
+fn written_text(tree: &Tree, site: Site) -> Option<String> {
+    match site.inside {
+        None => tree.as_str(site.node).map(str::to_string),
+        Some(inside) => crate::source::nested_str(tree, site.node, inside.value),
     }
 }
 

@@ -58,6 +58,10 @@ pub enum At {
     /// Bytes `start..end` of a string node's decoded value (`{{3}}` inside a body text),
     /// relative to the value; the engine maps them to the characters as written in the file.
     InString(NodeId, usize, usize),
+    /// Bytes `start..end` of the decoded value of the JSON string written at bytes `Span` of a
+    /// string node's decoded value (a title in the JSON text Glific keeps in a `text` string);
+    /// the engine maps them through both strings' escapes to the characters in the file.
+    InNested(NodeId, Span, usize, usize),
     /// Bytes of the file itself (absolute), reported with the pointer of a node.
     InFile(NodeId, Span),
     /// A byte range with no node, e.g. where a parser stopped.

@@ -5,13 +5,18 @@
 
 use crate::diagnostic::{At, Edit, Fix, ResolvedFix, TextEdit};
 use crate::redact::Redaction;
-use crate::source::{locate_in_string_exact, Span, Tree};
+use crate::source::{locate_in_string_exact, nested_range, Span, Tree};
 
 /// The bytes of `text` (parsed as `tree`) an edit replaces, and what it writes there.
 pub(super) fn write_edit(text: &str, tree: &Tree, edit: &Edit) -> Option<TextEdit> {
     match edit {
         Edit::Replace { at, text: new } => match *at {
             At::InString(node, start, end) => in_string(text, tree, node, start..end, new),
+            // Escaped for the inner JSON string, then (by `in_string`) for the outer one.
+            At::InNested(node, written, start, end) => {
+                let range = nested_range(tree, node, written, start..end)?;
+                in_string(text, tree, node, range, &json_escaped(new))
+            }
             At::Node(node) => verbatim(tree.span(node), new),
             At::Key(node) => verbatim(tree.key_span(node)?, new),
             At::InFile(_, span) | At::Raw(span) => verbatim(span, new),
@@ -218,6 +223,32 @@ mod tests {
             node: tree.lookup(tree.documents[0], pointer).unwrap(),
             text: new.into(),
         }
+    }
+
+    /// A string inside a JSON text kept in a string (Glific's interactive message): the new
+    /// text is escaped for the inner string, then for the outer one, and both still parse.
+    #[test]
+    fn an_edit_inside_a_string_in_a_string_is_escaped_for_both() {
+        let json = r#"{"t": "{\"title\":\"Caf\u00e9 \\\"x\\\" http://a\"}"}"#;
+        let out = edited(json, Format::Json, |tree| {
+            let node = tree.lookup(tree.documents[0], "/t").unwrap();
+            let inner = tree.as_str(node).unwrap();
+            let start = inner.find(":\"").unwrap() + 1;
+            // Bytes of `http` in the inner value `Café "x" http://a`.
+            let at = "Café \"x\" ".len();
+            Edit::Replace {
+                at: At::InNested(node, Span::new(start, inner.len() - 1), at, at + 4),
+                text: "say \"hi\"\n".into(),
+            }
+        });
+        let outer: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let inner: serde_json::Value = serde_json::from_str(outer["t"].as_str().unwrap()).unwrap();
+        assert_eq!(inner["title"], "Café \"x\" say \"hi\"\n://a");
+        // Only the four characters of `http` were replaced; the `\u00e9` is still written so.
+        assert!(
+            out.contains(r#"Caf\u00e9 \\\"x\\\" say \\\"hi\\\"\\n://a"#),
+            "{out}"
+        );
     }
 
     #[test]

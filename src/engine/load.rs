@@ -3,7 +3,7 @@
 //! problems (WA002), and the file's suppression comments.
 
 use crate::catalogue::{Catalogue, RuleId};
-use crate::diagnostic::fingerprint::sha256;
+use crate::diagnostic::fingerprint::sha256_of_parts;
 use crate::diagnostic::{At, FileId, Finding};
 use crate::formats;
 use crate::model::{self, reader::SCHEMA_VIOLATION};
@@ -205,18 +205,19 @@ pub(super) fn load(
     catalogue: &Catalogue,
     handoffs: &formats::Handoffs,
 ) -> Result<Loaded, Skipped> {
-    // The digest is of the file as read, byte-order mark included.
-    let sha256 = sha256(text.as_bytes());
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
+    let (text, bom) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest.to_string(), "\u{feff}".as_bytes()),
+        None => (text, &[][..]),
     };
+    // The digest is of the file as read, byte-order mark included; taken only of a file
+    // that is checked, as a skipped file's is never reported.
+    let digest = |text: &str| sha256_of_parts(&[bom, text.as_bytes()]);
     if text.trim().is_empty() {
         return Err(Skipped::Empty);
     }
     let format = Format::from_path(&name.shown).unwrap_or(Format::Yaml);
     let lines = source::LineIndex::new(&text);
-    let file = SourceFile {
+    let mut file = SourceFile {
         id,
         path: name.shown.clone(),
         config_path: name.config_path.clone(),
@@ -225,7 +226,7 @@ pub(super) fn load(
         secrets: Vec::new(),
         redaction: Redaction::default(),
         text,
-        sha256,
+        sha256: String::new(),
         notes: Vec::new(),
     };
     let ignores = |file: &SourceFile, tree: Option<&Tree>| {
@@ -240,6 +241,7 @@ pub(super) fn load(
             if !(name.explicit || has_marker(&file.text)) {
                 return Err(Skipped::Unparsable);
             }
+            file.sha256 = digest(&file.text);
             let finding = Finding::new(PARSE_ERROR, At::Raw(failure.span), failure.message);
             let ignores = ignores(&file, None);
             Ok(Loaded {
@@ -257,6 +259,7 @@ pub(super) fn load(
                     .not_checked
                     .map_or(Skipped::NotRecognised, Skipped::NotChecked));
             }
+            file.sha256 = digest(&file.text);
             let mut findings = contents.problems.clone();
             for duplicate in &tree.duplicate_keys {
                 let first = file.lines.position(&file.text, duplicate.first.start);

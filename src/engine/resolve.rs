@@ -32,6 +32,9 @@ fn span_in_tree(text: &str, tree: &Tree, at: At) -> Span {
         At::Node(node) => tree.span(node),
         At::Key(node) => key_or_start(tree.key_span(node), tree.span(node)),
         At::InString(node, start, end) => source::locate_in_string(text, tree, node, start..end),
+        At::InNested(node, written, start, end) => {
+            source::locate_nested(text, tree, node, written, start..end)
+        }
         At::InFile(_, span) | At::Raw(span) => span,
     }
 }
@@ -42,11 +45,19 @@ pub(super) fn locate(nodes: Nodes, at: At) -> (Span, String) {
         (_, At::Raw(span)) => (span, String::new()),
         (
             Nodes::Tree(tree, text),
-            At::Node(node) | At::Key(node) | At::InFile(node, _) | At::InString(node, ..),
+            At::Node(node)
+            | At::Key(node)
+            | At::InFile(node, _)
+            | At::InString(node, ..)
+            | At::InNested(node, ..),
         ) => (span_in_tree(text, tree, at), tree.pointer(node)),
         (
             Nodes::Kept(kept),
-            At::Node(node) | At::Key(node) | At::InFile(node, _) | At::InString(node, ..),
+            At::Node(node)
+            | At::Key(node)
+            | At::InFile(node, _)
+            | At::InString(node, ..)
+            | At::InNested(node, ..),
         ) => {
             let location = kept.get(node);
             debug_assert!(

@@ -131,11 +131,17 @@ fn finish_run(
 ) -> Outcome {
     let first_context_id = FileId::input(first_context);
     let reported = |id: FileId| id < first_context_id;
-    // Each project's results, in id order: its inputs, then its context.
-    let mut by_project: Vec<Vec<FileResult>> = engines.iter().map(|_| Vec::new()).collect();
-    for (result, (candidate, _)) in results.into_iter().zip(inputs) {
-        by_project[project_of(engines, candidate)].push(result);
-    }
+    // Each project's results, in id order: its inputs, then its context. One project's are
+    // the run's as they are: a copy would hold them twice at the run's memory peak.
+    let by_project: Vec<Vec<FileResult>> = if engines.len() == 1 {
+        vec![results]
+    } else {
+        let mut by_project: Vec<Vec<FileResult>> = engines.iter().map(|_| Vec::new()).collect();
+        for (result, (candidate, _)) in results.into_iter().zip(inputs) {
+            by_project[project_of(engines, candidate)].push(result);
+        }
+        by_project
+    };
     let mut outcomes = Vec::with_capacity(engines.len());
     for (project, (engine, mut results)) in engines.iter().zip(by_project).enumerate() {
         let inputs = results.partition_point(|r| reported(r.id()));

@@ -85,14 +85,8 @@ impl Handoffs {
         let dialect = flow.dialect;
         for step in flow.nodes.iter_mut().filter(|s| !s.is(NodeType::Handoff)) {
             if let Some(at) = named_handoff(tree, dialect, step, handoff) {
-                step.kind = Some(AtNode {
-                    value: NodeType::Handoff,
-                    node: at,
-                });
-                step.channel = Some(AtNode {
-                    value: Channel::Agent,
-                    node: at,
-                });
+                step.kind = Some(AtNode::new(NodeType::Handoff, at));
+                step.channel = Some(AtNode::new(Channel::Agent, at));
             }
         }
     }

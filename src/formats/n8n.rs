@@ -134,10 +134,10 @@ pub(super) fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
     let entry = match triggers.as_slice() {
         _ if !connected => None,
         [] => None,
-        [one] => Some(AtNode {
-            value: steps[*one].id.clone(),
-            node: steps[*one].name.unwrap_or(steps[*one].node),
-        }),
+        [one] => Some(AtNode::new(
+            steps[*one].id.clone(),
+            steps[*one].name.unwrap_or(steps[*one].node),
+        )),
         many => {
             let node = list.unwrap_or(root);
             let mut start = FlowNode::new(START.into(), node);
@@ -145,17 +145,11 @@ pub(super) fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
                 start.branches.push(Branch {
                     node: steps[t].node,
                     when: None,
-                    next: Some(AtNode {
-                        value: steps[t].id.clone(),
-                        node: steps[t].node,
-                    }),
+                    next: Some(AtNode::new(steps[t].id.clone(), steps[t].node)),
                 });
             }
             steps.insert(0, start);
-            Some(AtNode {
-                value: START.into(),
-                node,
-            })
+            Some(AtNode::new(START.into(), node))
         }
     };
     vec![ConversationFlow::new(
@@ -190,17 +184,9 @@ fn lower(r: &mut Reader, name: String, item: NodeId, kind: Option<&AtNode<String
     let mut step = FlowNode::new(name, item);
     let Some(kind) = kind else { return step };
     if trigger(&kind.value) == Some(false) {
-        step.unprompted = Some(AtNode {
-            value: trigger_words(&kind.value),
-            node: kind.node,
-        });
+        step.unprompted = Some(AtNode::new(trigger_words(&kind.value), kind.node));
     }
-    let at = |value: NodeType| {
-        Some(AtNode {
-            value,
-            node: kind.node,
-        })
-    };
+    let at = |value: NodeType| Some(AtNode::new(value, kind.node));
     let parameters = tree.get(item, "parameters").filter(|&p| r.is_map(p));
     let parameter = |key: &str| parameters.and_then(|p| tree.get(p, key));
     let text = |key: &str| parameter(key).and_then(|n| tree.as_str(n));
@@ -234,10 +220,7 @@ fn lower(r: &mut Reader, name: String, item: NodeId, kind: Option<&AtNode<String
         }
         k if HANDOFF_NODES.contains(&k) => {
             step.kind = at(NodeType::Handoff);
-            step.channel = Some(AtNode {
-                value: Channel::Agent,
-                node: kind.node,
-            });
+            step.channel = Some(AtNode::new(Channel::Agent, kind.node));
         }
         _ => {}
     }
@@ -250,14 +233,8 @@ fn template(r: &mut Reader, parameters: NodeId) -> Option<TemplateRef> {
     let (name, language) = written.value.split_once('|')?;
     Some(TemplateRef {
         node: written.node,
-        name: AtNode {
-            value: name.to_string(),
-            node: written.node,
-        },
-        language: AtNode {
-            value: LanguageCode::new(language.to_string()),
-            node: written.node,
-        },
+        name: AtNode::new(name.to_string(), written.node),
+        language: AtNode::new(LanguageCode::new(language.to_string()), written.node),
     })
 }
 
@@ -288,13 +265,13 @@ fn wait_duration(tree: &Tree, parameters: NodeId) -> Option<AtNode<Duration>> {
     if !(0.0..1e15).contains(&seconds) {
         return None;
     }
-    Some(AtNode {
-        value: Duration {
+    Some(AtNode::new(
+        Duration {
             seconds: seconds as u64,
             text: format!("{amount}{word}"),
         },
-        node: amount_node.unwrap_or(parameters),
-    })
+        amount_node.unwrap_or(parameters),
+    ))
 }
 
 /// `connections: {"From": {"main": [[{"node": "To", ...}], ...]}}`: output 1's first
@@ -369,10 +346,7 @@ fn connect(
                         .unwrap_or_else(|| format!("output {}", output + 1));
                     step.branches.push(Branch {
                         node: connection,
-                        when: Some(AtNode {
-                            value: when,
-                            node: connection,
-                        }),
+                        when: Some(AtNode::new(when, connection)),
                         next: Some(target),
                     });
                 }

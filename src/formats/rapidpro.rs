@@ -19,7 +19,7 @@ use crate::model::flow::{
     Branch, ConversationFlow, Dialect, Duration, Escalation, FlowNode, KeywordRoute, MenuOption,
     MenuStyle, NodeType, Section,
 };
-use crate::model::reader::{AtNode, Reader};
+use crate::model::reader::{AtNode, Inside, Reader, Site};
 use crate::source::{self, Format, NodeId, Tree, Value};
 
 /// WhatsApp's cap on reply buttons: RapidPro sends up to this many quick replies as buttons,
@@ -80,12 +80,9 @@ pub(super) fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
                 .get(trigger, "flow")
                 .and_then(|f| tree.get(f, "uuid"))
                 .and_then(|u| tree.as_str(u));
-            let keyword = tree.get(trigger, "keyword").and_then(|k| {
-                Some(AtNode {
-                    value: tree.as_str(k)?.to_string(),
-                    node: k,
-                })
-            });
+            let keyword = tree
+                .get(trigger, "keyword")
+                .and_then(|k| Some(AtNode::new(tree.as_str(k)?.to_string(), k)));
             if let (true, Some(flow), Some(keyword)) = (keyword_trigger, flow, keyword) {
                 triggers.entry(flow.to_string()).or_default().push(keyword);
             }
@@ -117,12 +114,7 @@ pub(super) fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
             .map(|k| tree.items(k))
             .unwrap_or_default()
             .iter()
-            .filter_map(|&k| {
-                Some(AtNode {
-                    value: tree.as_str(k)?.to_string(),
-                    node: k,
-                })
-            })
+            .filter_map(|&k| Some(AtNode::new(tree.as_str(k)?.to_string(), k)))
             .collect();
         if let Some(uuid) = tree.get(flow, "uuid").and_then(|u| tree.as_str(u)) {
             keywords.extend(triggers.remove(uuid).unwrap_or_default());
@@ -158,7 +150,7 @@ fn step(id: String, node: NodeId, kind: Option<AtNode<NodeType>>) -> FlowNode {
 }
 
 fn kind(value: NodeType, node: NodeId) -> Option<AtNode<NodeType>> {
-    Some(AtNode { value, node })
+    Some(AtNode::new(value, node))
 }
 
 fn read_flow(r: &mut Reader, flow: NodeId, keywords: Vec<AtNode<String>>) -> ConversationFlow {
@@ -174,10 +166,7 @@ fn read_flow(r: &mut Reader, flow: NodeId, keywords: Vec<AtNode<String>>) -> Con
             .into_iter()
             .map(|word| KeywordRoute {
                 word: word.value,
-                target: AtNode {
-                    value: entry.value.clone(),
-                    node: word.node,
-                },
+                target: AtNode::new(entry.value.clone(), word.node),
             })
             .collect(),
         None => Vec::new(),
@@ -234,8 +223,11 @@ impl Exits {
 
 /// Quick replies a message offers, waiting for the router that reads the answer.
 struct Offered {
-    node: NodeId,
-    style: MenuStyle,
+    /// How they are sent, at the value that decides it.
+    style: AtNode<MenuStyle>,
+    /// Where the choices are written: `quick_replies`, an interactive message's `options` or
+    /// `items`.
+    list: Site,
     options: Vec<MenuOption>,
     sections: Vec<Section>,
     button: Option<AtNode<String>>,
@@ -313,10 +305,7 @@ fn read_node(r: &mut Reader, node: NodeId, uuid: String, out: &mut Lowered) {
     for i in first..last {
         let next = out.steps[i + 1].id.clone();
         let at = out.steps[i + 1].node;
-        out.steps[i].next = Some(AtNode {
-            value: next,
-            node: at,
-        });
+        out.steps[i].next = Some(AtNode::new(next, at));
     }
     out.steps.extend(timeout);
     if router.is_none() {
@@ -396,13 +385,14 @@ fn read_action(
             let replies = quick_replies(r, action);
             if !replies.is_empty() {
                 let list = tree.get(action, "quick_replies").unwrap_or(action);
+                let style = if replies.len() > MAX_BUTTONS {
+                    MenuStyle::List
+                } else {
+                    MenuStyle::Buttons
+                };
                 *offered = Some(Offered {
-                    node: list,
-                    style: if replies.len() > MAX_BUTTONS {
-                        MenuStyle::List
-                    } else {
-                        MenuStyle::Buttons
-                    },
+                    style: AtNode::new(style, list),
+                    list: Site::node(list),
                     options: replies,
                     sections: Vec::new(),
                     button: None,
@@ -492,10 +482,8 @@ fn quick_replies(r: &mut Reader, action: NodeId) -> Vec<MenuOption> {
             };
             Some(MenuOption {
                 node: item,
-                title: Some(AtNode {
-                    value: tree.as_str(node)?.to_string(),
-                    node,
-                }),
+                inside: None,
+                title: Some(AtNode::new(tree.as_str(node)?.to_string(), node)),
                 description: None,
                 next: None,
             })
@@ -504,8 +492,9 @@ fn quick_replies(r: &mut Reader, action: NodeId) -> Vec<MenuOption> {
 }
 
 /// Glific's interactive message, a JSON text in the action's `text`: its body and the
-/// choices it offers. Values are placed at the `text` string. `None` when the text is not
-/// JSON (a plain message); a JSON text that does not parse is a schema problem.
+/// choices it offers, each value placed where it is written inside the `text` string.
+/// `None` when the text is not JSON (a plain message); a JSON text that does not parse is a
+/// schema problem at the place it stops.
 fn interactive(r: &mut Reader, text: &AtNode<String>) -> Option<(Option<AtNode<String>>, Offered)> {
     if !text.value.trim_start().starts_with('{') {
         return None;
@@ -513,8 +502,13 @@ fn interactive(r: &mut Reader, text: &AtNode<String>) -> Option<(Option<AtNode<S
     let inner = match source::parse(&text.value, Format::Json) {
         Ok(tree) => tree,
         Err(failure) => {
+            let end = failure
+                .span
+                .end
+                .max(failure.span.start + 1)
+                .min(text.value.len());
             r.problem(
-                At::Node(text.node),
+                At::InString(text.node, failure.span.start.min(end), end),
                 format!(
                     "the `text` of this send_interactive_msg is not valid interactive message JSON: {}",
                     failure.message
@@ -524,69 +518,75 @@ fn interactive(r: &mut Reader, text: &AtNode<String>) -> Option<(Option<AtNode<S
         }
     };
     let root = *inner.documents.first()?;
-    let at = |value: Option<&str>| {
-        value.map(|v| AtNode {
-            value: v.to_string(),
-            node: text.node,
-        })
+    // The inner tree's spans are bytes of the `text` string's value.
+    let site = |node: NodeId| Site {
+        node: text.node,
+        inside: Some(Inside {
+            value: inner.span(node),
+            key: inner.key_span(node),
+        }),
     };
-    let string = |node: NodeId, key: &str| inner.get(node, key).and_then(|v| inner.as_str(v));
+    let string = |map: NodeId, key: &str| {
+        let value = inner.get(map, key)?;
+        Some(AtNode::at_site(
+            inner.as_str(value)?.to_string(),
+            site(value),
+        ))
+    };
     let option = |o: NodeId| MenuOption {
         node: text.node,
-        title: at(string(o, "title")),
-        description: at(string(o, "description")),
+        inside: site(o).inside,
+        title: string(o, "title"),
+        description: string(o, "description"),
         next: None,
     };
-    let kind = string(root, "type").unwrap_or("");
-    if kind == "list" {
-        let sections = inner
-            .get(root, "items")
-            .map(|i| inner.items(i))
-            .unwrap_or_default()
+    let items = |list: Option<NodeId>| list.map(|l| inner.items(l)).unwrap_or_default();
+    let kind = inner.get(root, "type");
+    let list = kind.and_then(|k| inner.as_str(k)) == Some("list");
+    let style = AtNode::at_site(
+        if list {
+            MenuStyle::List
+        } else {
+            MenuStyle::Buttons
+        },
+        site(kind.unwrap_or(root)),
+    );
+    if list {
+        let written = inner.get(root, "items");
+        let sections = items(written)
             .iter()
             .map(|&section| Section {
                 node: text.node,
-                title: at(string(section, "title")),
-                options: inner
-                    .get(section, "options")
-                    .map(|o| inner.items(o))
-                    .unwrap_or_default()
+                inside: site(section).inside,
+                title: string(section, "title"),
+                options: items(inner.get(section, "options"))
                     .iter()
                     .map(|&o| option(o))
                     .collect(),
             })
             .collect();
-        let button = inner
-            .get(root, "globalButtons")
-            .and_then(|b| inner.items(b).first().copied())
-            .and_then(|b| at(string(b, "title")));
-        let body = at(string(root, "body"));
+        let button = items(inner.get(root, "globalButtons"))
+            .first()
+            .and_then(|&b| string(b, "title"));
         return Some((
-            body,
+            string(root, "body"),
             Offered {
-                node: text.node,
-                style: MenuStyle::List,
+                style,
+                list: site(written.unwrap_or(root)),
                 options: Vec::new(),
                 sections,
                 button,
             },
         ));
     }
-    let body = inner
-        .get(root, "content")
-        .and_then(|c| at(string(c, "text")));
-    let options = inner
-        .get(root, "options")
-        .map(|o| inner.items(o))
-        .unwrap_or_default()
-        .iter()
-        .map(|&o| option(o))
-        .collect();
+    let body = inner.get(root, "content").and_then(|c| string(c, "text"));
+    let written = inner.get(root, "options");
+    let options = items(written).iter().map(|&o| option(o)).collect();
     Some((
         body,
         Offered {
-            node: text.node,
-            style: MenuStyle::Buttons,
+            style,
+            list: site(written.unwrap_or(root)),
             options,
             sections: Vec::new(),
             button: None,
@@ -599,20 +599,11 @@ fn offer(question: &mut FlowNode, offered: Offered) {
     if let Some(kind) = &mut question.kind {
         kind.value = NodeType::Menu;
     }
-    question.style = Some(AtNode {
-        value: offered.style,
-        node: offered.node,
-    });
+    question.style = Some(offered.style);
     if offered.sections.is_empty() {
-        question.options = Some(AtNode {
-            value: offered.options,
-            node: offered.node,
-        });
+        question.options = Some(AtNode::at_site(offered.options, offered.list));
     } else {
-        question.sections = Some(AtNode {
-            value: offered.sections,
-            node: offered.node,
-        });
+        question.sections = Some(AtNode::at_site(offered.sections, offered.list));
     }
     question.button = offered.button;
 }
@@ -710,10 +701,7 @@ fn read_router(
                 lowered.branches.push(Branch {
                     node: category,
                     when: name,
-                    next: Some(AtNode {
-                        value: pause.id.clone(),
-                        node: timeout,
-                    }),
+                    next: Some(AtNode::new(pause.id.clone(), timeout)),
                 });
                 timeout_step = Some(pause);
                 continue;
@@ -796,10 +784,7 @@ fn read_legacy(r: &mut Reader, flow: NodeId, out: &mut Lowered) {
         }
         let last = out.steps.len() - 1;
         for i in first..last {
-            let next = AtNode {
-                value: out.steps[i + 1].id.clone(),
-                node: out.steps[i + 1].node,
-            };
+            let next = AtNode::new(out.steps[i + 1].id.clone(), out.steps[i + 1].node);
             out.steps[i].next = Some(next);
         }
         match destination(r, set) {
@@ -857,7 +842,7 @@ fn read_legacy(r: &mut Reader, flow: NodeId, out: &mut Lowered) {
             }
             let when = tree.get(rule, "category").and_then(|c| {
                 legacy_translation(tree, c, language.as_deref())
-                    .map(|(value, node)| AtNode { value, node })
+                    .map(|(value, node)| AtNode::new(value, node))
             });
             lowered.branches.push(Branch {
                 node: rule,
@@ -875,7 +860,7 @@ fn read_legacy(r: &mut Reader, flow: NodeId, out: &mut Lowered) {
 /// A legacy `msg`: a text, or its translations by language (the base language's first).
 fn legacy_text(tree: &Tree, action: NodeId, language: Option<&str>) -> Option<AtNode<String>> {
     let msg = tree.get(action, "msg")?;
-    legacy_translation(tree, msg, language).map(|(value, node)| AtNode { value, node })
+    legacy_translation(tree, msg, language).map(|(value, node)| AtNode::new(value, node))
 }
 
 fn legacy_translation(
@@ -1081,14 +1066,55 @@ mod tests {
         );
         assert_eq!(flow.nodes[0].text.as_ref().unwrap().value, "OK?");
         let option = flow.nodes[1].all_options().next().unwrap();
-        assert_eq!(option.title.as_ref().unwrap().value, "Yes");
+        let title = option.title.as_ref().unwrap();
+        assert_eq!(title.value, "Yes");
+        // At the `text` string, and inside it at the title as the JSON text writes it.
+        assert_eq!(tree.pointer(title.node), "/nodes/0/actions/0/text");
+        let json = tree.as_str(title.node).unwrap();
+        let written = |inside: Option<Inside>| {
+            let span = inside.unwrap().value;
+            &json[span.start..span.end]
+        };
+        assert_eq!(written(title.inside), "\"Yes\"");
+        assert_eq!(written(option.inside), r#"{"type":"text","title":"Yes"}"#);
+        let menu = &flow.nodes[1];
         assert_eq!(
-            tree.pointer(option.title.as_ref().unwrap().node),
-            "/nodes/0/actions/0/text"
+            written(menu.style.as_ref().unwrap().inside),
+            "\"quick_reply\""
+        );
+        let options = menu.options.as_ref().unwrap().inside.unwrap();
+        assert_eq!(
+            &json[options.key.unwrap().start..options.key.unwrap().end],
+            "\"options\""
         );
         // "All Responses" without cases: any answer goes on.
         assert_eq!(flow.nodes[1].next.as_ref().unwrap().value, "c");
         assert_eq!(flow.nodes[1].fallback.as_ref().unwrap().value, "c");
+    }
+
+    /// A `text` that starts like JSON but does not parse is a schema problem where the
+    /// JSON text stops, inside the string.
+    #[test]
+    fn a_glific_text_that_is_not_json_is_a_problem_where_it_stops() {
+        let text = r#"{"uuid": "f", "nodes": [{"uuid": "a", "actions": [{"type": "send_interactive_msg", "text": "{\"type\":\"list\",,}"}], "exits": []}]}"#;
+        let tree = parse(text, Format::Json).unwrap();
+        let contents = formats::read(&tree);
+        let [problem] = contents.problems.as_slice() else {
+            panic!("{:?}", contents.problems)
+        };
+        let node = tree
+            .lookup(tree.documents[0], "/nodes/0/actions/0/text")
+            .unwrap();
+        assert!(
+            problem
+                .message
+                .contains("not valid interactive message JSON"),
+            "{problem:?}"
+        );
+        let At::InString(at, start, end) = problem.at else {
+            panic!("{problem:?}")
+        };
+        assert_eq!((at, &tree.as_str(node).unwrap()[start..end]), (node, ","));
     }
 
     #[test]

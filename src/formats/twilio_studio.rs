@@ -266,10 +266,9 @@ fn lower(r: &mut Reader, state: &State, by_name: &HashMap<&str, &State>) -> Flow
         "split-based-on" => Some(NodeType::Condition),
         _ => None,
     };
-    step.kind = node_type.zip(kind).map(|(value, k)| AtNode {
-        value,
-        node: k.node,
-    });
+    step.kind = node_type
+        .zip(kind)
+        .map(|(value, k)| AtNode::new(value, k.node));
     if let Some(properties) = state.properties {
         if matches!(node_type, Some(NodeType::Input | NodeType::Message)) {
             step.text = r.string(properties, "body");
@@ -283,10 +282,7 @@ fn lower(r: &mut Reader, state: &State, by_name: &HashMap<&str, &State>) -> Flow
             }
         }
         if node_type == Some(NodeType::Handoff) {
-            step.channel = kind.map(|k| AtNode {
-                value: Channel::Agent,
-                node: k.node,
-            });
+            step.channel = kind.map(|k| AtNode::new(Channel::Agent, k.node));
             step.queue = r.string(properties, "workflow");
         }
     }
@@ -335,10 +331,7 @@ fn content_sid(r: &mut Reader, properties: NodeId) -> Option<AtNode<String>> {
 fn condition_words(tree: &Tree, transition: NodeId) -> Option<AtNode<String>> {
     let condition = *tree.items(tree.get(transition, "conditions")?).first()?;
     let node = tree.get(condition, "friendly_name")?;
-    Some(AtNode {
-        value: tree.as_str(node)?.to_string(),
-        node,
-    })
+    Some(AtNode::new(tree.as_str(node)?.to_string(), node))
 }
 
 /// Where a reply the flow cannot use goes: the `noMatch` of the split that reads this

@@ -157,10 +157,7 @@ fn rich_text(tree: &Tree, block: NodeId) -> Option<AtNode<String>> {
         text_of(tree, paragraph, &mut line);
         lines.push(line);
     }
-    Some(AtNode {
-        value: lines.join("\n"),
-        node: rich,
-    })
+    Some(AtNode::new(lines.join("\n"), rich))
 }
 
 pub(super) fn read(r: &mut Reader, root: NodeId) -> Vec<ConversationFlow> {
@@ -278,10 +275,7 @@ fn start(r: &mut Reader, export: &Export, root: NodeId) -> Option<AtNode<String>
             .find(|&b| tree.get(b, "type").and_then(|t| tree.as_str(t)) == Some("start"))
     })?;
     let target = export.edge(r, owner)?;
-    Some(AtNode {
-        value: target.step,
-        node: target.node,
-    })
+    Some(AtNode::new(target.step, target.node))
 }
 
 fn lower(r: &mut Reader, export: &Export, g: usize, p: usize) -> FlowNode {
@@ -291,27 +285,14 @@ fn lower(r: &mut Reader, export: &Export, g: usize, p: usize) -> FlowNode {
     let mut step = FlowNode::new(export.step_id(g, p), block);
     let kind = r.string(block, "type");
     let kind_name = kind.as_ref().map_or("", |k| k.value.as_str());
-    let at = |value: NodeType| {
-        kind.as_ref().map(|k| AtNode {
-            value,
-            node: k.node,
-        })
-    };
+    let at = |value: NodeType| kind.as_ref().map(|k| AtNode::new(value, k.node));
     // Where the block goes when nothing else leads on: the next block of the group.
-    let fall_through = (p + 1 < group.blocks.len()).then(|| AtNode {
-        value: export.step_id(g, p + 1),
-        node: block,
-    });
-    let own_edge = export.edge(r, block).map(|t| AtNode {
-        value: t.step,
-        node: t.node,
-    });
+    let fall_through =
+        (p + 1 < group.blocks.len()).then(|| AtNode::new(export.step_id(g, p + 1), block));
+    let own_edge = export.edge(r, block).map(|t| AtNode::new(t.step, t.node));
     let onward = own_edge.clone().or(fall_through.clone());
     let options = tree.get(block, "options");
-    let again = AtNode {
-        value: step.id.clone(),
-        node: block,
-    };
+    let again = AtNode::new(step.id.clone(), block);
     match kind_name {
         "text" => {
             step.kind = at(NodeType::Message);
@@ -344,22 +325,17 @@ fn lower(r: &mut Reader, export: &Export, g: usize, p: usize) -> FlowNode {
                 for &item in tree.items(items) {
                     let next = export
                         .edge(r, item)
-                        .map(|t| AtNode {
-                            value: t.step,
-                            node: t.node,
-                        })
+                        .map(|t| AtNode::new(t.step, t.node))
                         .or(onward.clone());
                     menu.push(MenuOption {
                         node: item,
+                        inside: None,
                         title: r.string(item, title_key),
                         description: r.string(item, "description"),
                         next,
                     });
                 }
-                step.options = Some(AtNode {
-                    value: menu,
-                    node: items,
-                });
+                step.options = Some(AtNode::new(menu, items));
             }
             step.fallback = Some(again);
         }
@@ -375,16 +351,10 @@ fn lower(r: &mut Reader, export: &Export, g: usize, p: usize) -> FlowNode {
             step.kind = at(NodeType::Condition);
             if let Some(items) = tree.get(block, "items") {
                 for (i, &item) in tree.items(items).iter().enumerate() {
-                    let next = export.edge(r, item).map(|t| AtNode {
-                        value: t.step,
-                        node: t.node,
-                    });
+                    let next = export.edge(r, item).map(|t| AtNode::new(t.step, t.node));
                     step.branches.push(Branch {
                         node: item,
-                        when: Some(AtNode {
-                            value: format!("condition {}", i + 1),
-                            node: item,
-                        }),
+                        when: Some(AtNode::new(format!("condition {}", i + 1), item)),
                         next,
                     });
                 }
@@ -397,10 +367,9 @@ fn lower(r: &mut Reader, export: &Export, g: usize, p: usize) -> FlowNode {
             step.next = onward;
         }
         "Jump" => {
-            step.next = options.and_then(|o| export.to(o)).map(|t| AtNode {
-                value: t.step,
-                node: t.node,
-            });
+            step.next = options
+                .and_then(|o| export.to(o))
+                .map(|t| AtNode::new(t.step, t.node));
         }
         "Typebot link" => {
             let here = options
@@ -413,19 +382,13 @@ fn lower(r: &mut Reader, export: &Export, g: usize, p: usize) -> FlowNode {
                 step.branches.push(Branch {
                     node: t.node,
                     when: None,
-                    next: Some(AtNode {
-                        value: t.step,
-                        node: t.node,
-                    }),
+                    next: Some(AtNode::new(t.step, t.node)),
                 });
             }
         }
         k if HANDOFF_BLOCKS.contains(&k) => {
             step.kind = at(NodeType::Handoff);
-            step.channel = kind.as_ref().map(|k| AtNode {
-                value: Channel::Agent,
-                node: k.node,
-            });
+            step.channel = kind.as_ref().map(|k| AtNode::new(Channel::Agent, k.node));
             step.next = onward;
         }
         _ => step.next = onward,
@@ -441,13 +404,13 @@ fn wait_duration(tree: &Tree, options: NodeId) -> Option<AtNode<Duration>> {
         _ => return None,
     };
     let seconds = text.parse::<u64>().ok()?;
-    Some(AtNode {
-        value: Duration {
+    Some(AtNode::new(
+        Duration {
             seconds,
             text: written_seconds(seconds),
         },
         node,
-    })
+    ))
 }
 
 /// `90000` seconds as `25h`, `172800` as `2d`: how walint writes durations.

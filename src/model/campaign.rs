@@ -168,7 +168,7 @@ fn read_tier(r: &mut Reader, node: NodeId) -> Option<AtNode<MessagingTier>> {
             "`messaging_tier` must be one of 250, 2000, 10000, 100000 or unlimited".into(),
         );
     }
-    value.map(|value| AtNode { value, node: tier })
+    value.map(|value| AtNode::new(value, tier))
 }
 
 #[cfg(test)]

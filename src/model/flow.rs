@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use super::reader::{keyword_enum, AtNode, Keyword, Reader, Vocabulary};
+use super::reader::{keyword_enum, AtNode, Inside, Keyword, Reader, Site, Vocabulary};
 use super::LanguageCode;
 use crate::diagnostic::At;
 use crate::source::NodeId;
@@ -77,6 +77,8 @@ pub struct TemplateRef {
 #[derive(Clone, Debug)]
 pub struct MenuOption {
     pub node: NodeId,
+    /// Where inside the string `node` the option is written, when it is (see [`Inside`]).
+    pub inside: Option<Inside>,
     pub title: Option<AtNode<String>>,
     pub description: Option<AtNode<String>>,
     pub next: Option<AtNode<String>>,
@@ -87,8 +89,28 @@ pub struct MenuOption {
 #[derive(Clone, Debug)]
 pub struct Section {
     pub node: NodeId,
+    /// Where inside the string `node` the section is written, when it is.
+    pub inside: Option<Inside>,
     pub title: Option<AtNode<String>>,
     pub options: Vec<MenuOption>,
+}
+
+impl MenuOption {
+    pub fn site(&self) -> Site {
+        Site {
+            node: self.node,
+            inside: self.inside,
+        }
+    }
+}
+
+impl Section {
+    pub fn site(&self) -> Site {
+        Site {
+            node: self.node,
+            inside: self.inside,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -758,6 +780,7 @@ fn read_options(r: &mut Reader, list: NodeId, owner: &str) -> Option<Vec<MenuOpt
             r.unknown_keys(item, OPTION_KEYS, &what, Vocabulary::Walint);
             options.push(MenuOption {
                 node: item,
+                inside: None,
                 title: r.required_string(item, "title", &what),
                 description: r.string(item, "description"),
                 next: r.required_string(item, "next", &what),
@@ -786,6 +809,7 @@ fn read_sections(r: &mut Reader, list: NodeId, owner: &str) -> Option<Vec<Sectio
         };
         sections.push(Section {
             node: item,
+            inside: None,
             title,
             options,
         });
@@ -796,10 +820,7 @@ fn read_sections(r: &mut Reader, list: NodeId, owner: &str) -> Option<Vec<Sectio
 fn read_duration(r: &mut Reader, node: NodeId) -> Option<AtNode<Duration>> {
     let text = r.string(node, "duration")?;
     match Duration::parse(&text.value) {
-        Ok(value) => Some(AtNode {
-            value,
-            node: text.node,
-        }),
+        Ok(value) => Some(AtNode::new(value, text.node)),
         Err(why) => {
             r.problem(
                 At::Node(text.node),
@@ -820,10 +841,10 @@ fn read_node(r: &mut Reader, id: String, node: NodeId) -> FlowNode {
     let kind_is = |k: NodeType| matches!(&kind, Some(s) if s.value == k);
     let options = r
         .field(node, "options")
-        .and_then(|list| read_options(r, list, &what).map(|value| AtNode { value, node: list }));
+        .and_then(|list| read_options(r, list, &what).map(|value| AtNode::new(value, list)));
     let sections = r
         .field(node, "sections")
-        .and_then(|list| read_sections(r, list, &what).map(|value| AtNode { value, node: list }));
+        .and_then(|list| read_sections(r, list, &what).map(|value| AtNode::new(value, list)));
     let style = r.keyword::<MenuStyle>(node, "style");
     if kind_is(NodeType::Menu) {
         match (&options, &sections) {

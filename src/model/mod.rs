@@ -14,7 +14,7 @@ pub use campaign::Campaign;
 pub use flow::ConversationFlow;
 pub use language::LanguageCode;
 pub use lock::LockDocument;
-pub use reader::AtNode;
+pub use reader::{AtNode, Inside, Site};
 pub use send::TemplateSend;
 pub use template::Template;
 pub use webhook::Webhook;

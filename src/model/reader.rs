@@ -3,7 +3,7 @@
 
 use crate::catalogue::RuleId;
 use crate::diagnostic::{At, Finding, Severity};
-use crate::source::{NodeId, Tree, Value};
+use crate::source::{NodeId, Span, Tree, Value};
 use crate::suggest::closest;
 
 pub const SCHEMA_VIOLATION: RuleId = RuleId::WA002;
@@ -13,15 +13,113 @@ pub const SCHEMA_VIOLATION: RuleId = RuleId::WA002;
 pub struct AtNode<T> {
     pub value: T,
     pub node: NodeId,
+    /// Set when the value is written inside the string `node` rather than being it (Glific
+    /// keeps an interactive message as JSON in a `text` string): where in that string.
+    pub inside: Option<Inside>,
+}
+
+/// Where a value is written inside a string node that holds a JSON text of its own: bytes of
+/// the string's decoded value (that JSON text). A string value read from there is the
+/// decoded JSON string written at `value`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Inside {
+    /// The value as written (a JSON string with its quotes, an object, a list).
+    pub value: Span,
+    /// The key it is written under, when it has one.
+    pub key: Option<Span>,
+}
+
+/// Where a value of a model is written in the user's file: a node, or a part of a string
+/// node's value (see [`Inside`]). Rules say where with its `At`s, so a finding lands on the
+/// characters of the value either way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Site {
+    pub node: NodeId,
+    pub inside: Option<Inside>,
+}
+
+impl Site {
+    /// A node's value itself.
+    pub fn node(node: NodeId) -> Site {
+        Site { node, inside: None }
+    }
+
+    /// The value.
+    pub fn at(self) -> At {
+        match self.inside {
+            None => At::Node(self.node),
+            Some(inside) => At::InString(self.node, inside.value.start, inside.value.end),
+        }
+    }
+
+    /// The key the value sits under (the value itself inside a string, when it has none).
+    pub fn key_at(self) -> At {
+        match self.inside {
+            None => At::Key(self.node),
+            Some(inside) => {
+                let key = inside.key.unwrap_or(inside.value);
+                At::InString(self.node, key.start, key.end)
+            }
+        }
+    }
+
+    /// Bytes `start..end` of the value, a string's decoded value.
+    pub fn at_bytes(self, start: usize, end: usize) -> At {
+        match self.inside {
+            None => At::InString(self.node, start, end),
+            Some(inside) => At::InNested(self.node, inside.value, start, end),
+        }
+    }
 }
 
 impl<T> AtNode<T> {
-    /// The value made into another, at the same node.
+    /// A value that is the node's own.
+    pub fn new(value: T, node: NodeId) -> Self {
+        AtNode {
+            value,
+            node,
+            inside: None,
+        }
+    }
+
+    /// A value written at `site`.
+    pub fn at_site(value: T, site: Site) -> Self {
+        AtNode {
+            value,
+            node: site.node,
+            inside: site.inside,
+        }
+    }
+
+    /// The value made into another, at the same place.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> AtNode<U> {
         AtNode {
             value: f(self.value),
             node: self.node,
+            inside: self.inside,
         }
+    }
+
+    pub fn site(&self) -> Site {
+        Site {
+            node: self.node,
+            inside: self.inside,
+        }
+    }
+
+    /// Where a finding about the value points (see [`Site::at`]).
+    pub fn at(&self) -> At {
+        self.site().at()
+    }
+
+    /// Where a finding about the key the value sits under points (see [`Site::key_at`]).
+    pub fn key_at(&self) -> At {
+        self.site().key_at()
+    }
+
+    /// Where a finding about bytes `start..end` of the (string) value points.
+    pub fn at_bytes(&self, start: usize, end: usize) -> At {
+        self.site().at_bytes(start, end)
     }
 }
 
@@ -306,16 +404,10 @@ impl<'t> Reader<'t> {
     pub fn string(&mut self, map: NodeId, key: &str) -> Option<AtNode<String>> {
         let node = self.present(map, key)?;
         match self.tree.value(node) {
-            Value::String(s) => Some(AtNode {
-                value: s.clone(),
-                node,
-            }),
+            Value::String(s) => Some(AtNode::new(s.clone(), node)),
             // A number or boolean where text is expected is almost always meant as text
             // (YAML reads `language: no` or `name: 2024` that way); keep it as written.
-            Value::Number(n) => Some(AtNode {
-                value: n.clone(),
-                node,
-            }),
+            Value::Number(n) => Some(AtNode::new(n.clone(), node)),
             _ => {
                 self.wrong_type(node, key, "a string");
                 None
@@ -339,7 +431,7 @@ impl<'t> Reader<'t> {
     pub fn bool(&mut self, map: NodeId, key: &str) -> Option<AtNode<bool>> {
         let node = self.present(map, key)?;
         match self.tree.value(node) {
-            Value::Bool(b) => Some(AtNode { value: *b, node }),
+            Value::Bool(b) => Some(AtNode::new(*b, node)),
             _ => {
                 self.wrong_type(node, key, "true or false");
                 None
@@ -351,7 +443,7 @@ impl<'t> Reader<'t> {
         let node = self.present(map, key)?;
         match self.tree.value(node) {
             Value::Number(n) => match n.replace('_', "").parse::<u64>() {
-                Ok(value) => Some(AtNode { value, node }),
+                Ok(value) => Some(AtNode::new(value, node)),
                 Err(_) => {
                     self.wrong_type(node, key, "a whole number of at least 0");
                     None
@@ -369,7 +461,7 @@ impl<'t> Reader<'t> {
         let node = self.present(map, key)?;
         match self.tree.value(node) {
             Value::Number(n) => match n.replace('_', "").parse::<i64>() {
-                Ok(value) => Some(AtNode { value, node }),
+                Ok(value) => Some(AtNode::new(value, node)),
                 Err(_) => {
                     self.wrong_type(node, key, "a whole number");
                     None
@@ -397,10 +489,7 @@ impl<'t> Reader<'t> {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             match self.tree.value(item) {
-                Value::String(s) | Value::Number(s) => out.push(AtNode {
-                    value: s.clone(),
-                    node: item,
-                }),
+                Value::String(s) | Value::Number(s) => out.push(AtNode::new(s.clone(), item)),
                 _ => self.wrong_type(item, key, "a list of strings"),
             }
         }
@@ -413,10 +502,7 @@ impl<'t> Reader<'t> {
     pub fn keyword<K: Keyword>(&mut self, map: NodeId, key: &str) -> Option<AtNode<K>> {
         let text = self.string(map, key)?;
         if let Some(value) = K::parse(&text.value) {
-            return Some(AtNode {
-                value,
-                node: text.node,
-            });
+            return Some(AtNode::new(value, text.node));
         }
         let expected = if K::EXPECTED.is_empty() {
             let all: Vec<&str> = K::ALL.iter().map(|(name, _)| *name).collect();
@@ -456,10 +542,7 @@ impl<'t> Reader<'t> {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             match self.tree.value(item) {
-                Value::String(s) => out.push(AtNode {
-                    value: s.clone(),
-                    node: item,
-                }),
+                Value::String(s) => out.push(AtNode::new(s.clone(), item)),
                 _ => self.wrong_type(item, key, "a list of strings"),
             }
         }

@@ -198,10 +198,7 @@ fn read_component(r: &mut Reader, node: NodeId) -> SendComponent {
     let sub_type = r.string(node, "sub_type");
     let index = r.string(node, "index").and_then(|index| {
         match index.value.trim().parse::<u64>() {
-            Ok(value) => Some(AtNode {
-                value,
-                node: index.node,
-            }),
+            Ok(value) => Some(AtNode::new(value, index.node)),
             Err(_) => {
                 r.problem(
                     At::Node(index.node),

@@ -14,7 +14,8 @@ use crate::config::Config;
 use crate::data::{self, OptOutKeywords};
 use crate::diagnostic::{Applicability, At, Edit, FileFinding, FileId, Finding, Fix, Severity};
 use crate::model::flow::{
-    Duration, Escalation, FlowGraph, FlowNode, MenuStyle, NodeType, Presentation, TextPart, Via,
+    Dialect, Duration, Escalation, FlowGraph, FlowNode, MenuStyle, NodeType, Presentation,
+    TextPart, Via,
 };
 use crate::model::reader::Keyword;
 use crate::model::template::Category;
@@ -105,25 +106,17 @@ fn is_terminal(node: &FlowNode) -> bool {
 pub fn menu_overloaded(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Finding>) {
     let max_options = ctx.config.integer(options::WA201_MAX_OPTIONS);
     for node in flow.nodes.iter().filter(|n| n.is(NodeType::Menu)) {
-        let Some(list_node) = node
+        let Some(list_at) = node
             .options
             .as_ref()
-            .map(|o| o.node)
-            .or(node.sections.as_ref().map(|s| s.node))
+            .map(AtNode::key_at)
+            .or(node.sections.as_ref().map(AtNode::key_at))
         else {
             continue;
         };
         let count = node.all_options().count();
         if let Some(presentation) = &node.presentation {
-            presented_menu(
-                flow,
-                node,
-                presentation,
-                count,
-                max_options,
-                At::Key(list_node),
-                out,
-            );
+            presented_menu(flow, node, presentation, count, max_options, list_at, out);
             continue;
         }
         let list = node.menu_style() == MenuStyle::List;
@@ -132,7 +125,7 @@ pub fn menu_overloaded(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Fin
         } else {
             ("reply-button menu", MAX_REPLY_BUTTONS)
         };
-        let at = At::Key(list_node);
+        let at = list_at;
         if let Some(sections) = node
             .sections
             .as_ref()
@@ -141,7 +134,7 @@ pub fn menu_overloaded(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Fin
             out.push(
                 Finding::new(
                     RuleId::WA201,
-                    At::Key(sections.node),
+                    sections.key_at(),
                     format!(
                         "list menu `{}` has {} sections; WhatsApp allows at most {MAX_LIST_SECTIONS}",
                         node.id,
@@ -152,10 +145,13 @@ pub fn menu_overloaded(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Fin
             );
         }
         if count > limit {
+            let walint = flow.dialect == Dialect::Walint;
             let help = if list {
                 "split the list into a first question and follow-up menus"
-            } else {
+            } else if walint {
                 "use `style: list` (up to 10 rows) or split the menu into steps"
+            } else {
+                "send the options as a list message (up to 10 rows) or split the menu into steps"
             };
             let mut finding = Finding::new(
                 RuleId::WA201,
@@ -166,12 +162,13 @@ pub fn menu_overloaded(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<Fin
                 ),
             )
             .help(help);
-            if !list && count <= MAX_LIST_ROWS {
-                // A list shows the same options behind one button: what the customer can
-                // answer stays the same.
+            // A list shows the same options behind one button: what the customer can answer
+            // stays the same. Only walint's own format writes it as `style: list`; a
+            // platform's list message is shaped otherwise.
+            if !list && count <= MAX_LIST_ROWS && walint {
                 let edit = match &node.style {
                     Some(style) => Edit::Replace {
-                        at: At::Node(style.node),
+                        at: style.at(),
                         text: "list".into(),
                     },
                     None => Edit::Insert {
@@ -268,7 +265,7 @@ pub fn option_title_too_long(flow: &ConversationFlow, _ctx: &Context, out: &mut 
                 out.push(
                     Finding::new(
                         RuleId::WA202,
-                        At::Node(text.node),
+                        text.at(),
                         format!(
                             "{what} `{}` of menu `{}` has {count} characters; WhatsApp allows at most {limit}",
                             text.value, node.id
@@ -342,7 +339,7 @@ fn cut_titles(
         out.push(
             Finding::new(
                 RuleId::WA202,
-                At::Node(title.node),
+                title.at(),
                 format!(
                     "button title `{}` of menu `{}` has {count} characters; WhatsApp allows {MAX_BUTTON_TITLE}, so {} shows `{shown}..`",
                     title.value,
@@ -386,7 +383,7 @@ pub fn no_human_escalation(flow: &ConversationFlow, ctx: &Context, out: &mut Vec
     let finding = if flows > 1 {
         Finding::new(
             RuleId::WA203,
-            At::Node(entry.node),
+            entry.at(),
             format!(
                 "none of the {flows} flows of this export hands off to a person: customers can never reach one"
             ),
@@ -394,14 +391,14 @@ pub fn no_human_escalation(flow: &ConversationFlow, ctx: &Context, out: &mut Vec
     } else if handoffs.is_empty() {
         Finding::new(
             RuleId::WA203,
-            At::Node(entry.node),
+            entry.at(),
             format!("flow `{name}` has no handoff node: customers can never reach a person"),
         )
     } else {
         let names: Vec<String> = handoffs.iter().map(|h| format!("`{}`", h.id)).collect();
         let mut finding = Finding::new(
             RuleId::WA203,
-            At::Node(entry.node),
+            entry.at(),
             format!(
                 "no handoff node is reachable from entry `{}`: {} exists but no path leads to it",
                 entry.value,
@@ -527,7 +524,7 @@ pub fn undefined_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Fin
             out.push(
                 Finding::new(
                     RuleId::WA206,
-                    At::Node(entry.node),
+                    entry.at(),
                     format!(
                         "entry `{}` is not a node of flow `{flow_name}`{hint}",
                         entry.value
@@ -543,7 +540,7 @@ pub fn undefined_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Fin
             out.push(
                 Finding::new(
                     RuleId::WA206,
-                    At::Node(keyword.target.node),
+                    keyword.target.at(),
                     format!(
                         "keyword `{}` leads to `{}`, which is not a node of flow `{flow_name}`{hint}",
                         keyword.word, keyword.target.value
@@ -562,7 +559,7 @@ pub fn undefined_node(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Fin
             out.push(
                 Finding::new(
                     RuleId::WA206,
-                    At::Node(target.node),
+                    target.at(),
                     format!(
                         "{} of node `{}` leads to `{}`, which is not a node of flow `{flow_name}`{hint}",
                         via_key(via),
@@ -817,7 +814,7 @@ fn opt_in_missing(
         file,
         finding: Finding::new(
             RuleId::WA209,
-            At::Node(name.node),
+            name.at(),
             format!(
                 "customers who go {path} receive the marketing template `{}` without having agreed to marketing messages: no opt_in node asks for consent on the way",
                 name.value
@@ -826,7 +823,7 @@ fn opt_in_missing(
         .help(help)
         .related(
             template_file,
-            At::Node(template.category.as_ref().map_or(template.node, |c| c.node)),
+            template.category.as_ref().map_or(At::Node(template.node), AtNode::at),
             format!("`{}` is a MARKETING template", name.value),
         ),
     }
@@ -875,7 +872,7 @@ pub fn no_opt_out_keyword(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<
     for (keyword, node) in misrouted {
         let mut finding = Finding::new(
             RuleId::WA210,
-            At::Node(keyword.target.node),
+            keyword.target.at(),
             format!(
                 "keyword `{}` leads to {} node `{}`, not to an opt_out node: the customer's request to stop is not recorded",
                 keyword.word,
@@ -900,7 +897,7 @@ pub fn no_opt_out_keyword(flow: &ConversationFlow, ctx: &Context, out: &mut Vec<
     }
     let at = match (flow.keywords_node, &flow.name) {
         (Some(keywords), _) => At::Key(keywords),
-        (None, Some(name)) => At::Node(name.node),
+        (None, Some(name)) => name.at(),
         (None, None) => At::Key(flow.node),
     };
     let target = opt_out_node.map_or("unsubscribe", |o| o.id.as_str());
@@ -959,7 +956,7 @@ pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<F
                 let languages: Vec<&str> = languages.iter().map(|l| l.as_str()).collect();
                 let mut finding = Finding::new(
                         RuleId::WA211,
-                        At::Node(reference.language.node),
+                        reference.language.at(),
                         format!(
                             "template `{name}` has no {language} version in the template files; it is defined in {}",
                             languages.join(", ")
@@ -971,7 +968,10 @@ pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<F
                 for (other_file, template, other_language) in others.iter().take(3) {
                     finding = finding.related(
                         *other_file,
-                        At::Node(template.language.as_ref().map_or(template.node, |l| l.node)),
+                        template
+                            .language
+                            .as_ref()
+                            .map_or(At::Node(template.node), AtNode::at),
                         format!("`{name}` ({other_language}) is defined here"),
                     );
                 }
@@ -986,7 +986,7 @@ pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<F
                 };
                 let mut finding = Finding::new(
                     RuleId::WA211,
-                    At::Node(reference.name.node),
+                    reference.name.at(),
                     format!("no template file defines template `{name}` ({language})"),
                 );
                 let defined = close.map(|c| (c, workspace.named(c)));
@@ -1002,7 +1002,7 @@ pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<F
                             if let Some((other_file, template, other_language)) = same_language {
                                 finding = finding.related(
                                     *other_file,
-                                    At::Node(template.name.as_ref().map_or(template.node, |n| n.node)),
+                                    template.name.as_ref().map_or(At::Node(template.node), AtNode::at),
                                     format!("`{close}` ({other_language}) is defined here"),
                                 );
                             }
@@ -1035,7 +1035,7 @@ pub fn unknown_template(workspace: &Workspace, _config: &Config, out: &mut Vec<F
             };
             let finding = Finding::new(
                 RuleId::WA211,
-                At::Node(reference.name.node),
+                reference.name.at(),
                 format!("no template file defines template `{name}` (in any language)"),
             );
             let finding = match close {
@@ -1122,7 +1122,7 @@ pub fn outside_service_window(flow: &ConversationFlow, ctx: &Context, out: &mut 
                 format!("{} after the customer's last reply", duration.text),
                 opener.duration.as_ref().map(|d| {
                     (
-                        At::Node(d.node),
+                        d.at(),
                         "the customer service window closes during this wait",
                     )
                 }),
@@ -1133,7 +1133,7 @@ pub fn outside_service_window(flow: &ConversationFlow, ctx: &Context, out: &mut 
                     by.value
                 ),
                 Some((
-                    At::Node(by.node),
+                    by.at(),
                     "this starts the conversation without a customer message",
                 )),
             ),
@@ -1248,7 +1248,7 @@ fn body_too_long(node: &FlowNode, menu: bool, text: &AtNode<String>) -> Option<F
     let finding = if menu && !list && count > MAX_INTERACTIVE_BODY {
         Finding::new(
             RuleId::WA214,
-            At::Node(text.node),
+            text.at(),
             format!(
                 "text of menu `{}` has {} characters; WhatsApp allows at most {} in a reply-button message",
                 node.id,
@@ -1259,7 +1259,7 @@ fn body_too_long(node: &FlowNode, menu: bool, text: &AtNode<String>) -> Option<F
     } else if count > MAX_TEXT {
         Finding::new(
             RuleId::WA214,
-            At::Node(text.node),
+            text.at(),
             format!(
                 "text of {} `{}` has {} characters; WhatsApp allows at most {MAX_TEXT}",
                 type_name(node),
@@ -1270,7 +1270,7 @@ fn body_too_long(node: &FlowNode, menu: bool, text: &AtNode<String>) -> Option<F
     } else if list && count > MAX_INTERACTIVE_BODY {
         Finding::new(
             RuleId::WA214,
-            At::Node(text.node),
+            text.at(),
             format!(
                 "text of list menu `{}` has {} characters; Meta's API reference allows {} in a list message (its list guide says {MAX_TEXT})",
                 node.id,
@@ -1300,7 +1300,7 @@ fn part_too_long(
     (count > limit).then(|| {
         Finding::new(
             RuleId::WA214,
-            At::Node(text.node),
+            text.at(),
             format!(
                 "{what} of menu `{}` has {count} characters; WhatsApp allows at most {limit}",
                 node.id
@@ -1355,14 +1355,14 @@ pub fn duplicate_option_title(flow: &ConversationFlow, ctx: &Context, out: &mut 
                 out.push(
                     Finding::new(
                         RuleId::WA215,
-                        At::Node(title.node),
+                        title.at(),
                         format!(
                             "menu `{}` has two {what} titled {shown}; titles must be unique within a message",
                             node.id
                         ),
                     )
                     .severity(severity)
-                    .related(ctx.file, At::Node(first.node), "the first option with this title")
+                    .related(ctx.file, first.at(), "the first option with this title")
                     .help("give each option its own title, so the customer and the webhook's reply can tell them apart"),
                 );
             }

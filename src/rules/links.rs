@@ -4,37 +4,37 @@
 
 use super::Context;
 use crate::catalogue::RuleId;
-use crate::diagnostic::{Applicability, At, Edit, Finding, Fix};
+use crate::diagnostic::{Applicability, Edit, Finding, Fix};
 use crate::model::template::Field;
+use crate::model::Site;
 use crate::model::{ConversationFlow, Template};
-use crate::source::NodeId;
 use crate::text::urls;
 
-/// `http://` at bytes `start..` of a string node's value made `https://`: unsafe, as the site
-/// may not serve HTTPS.
-fn to_https(node: NodeId, start: usize) -> Fix {
+/// `http://` at bytes `start..` of a string value made `https://`: unsafe, as the site may
+/// not serve HTTPS.
+fn to_https(site: Site, start: usize) -> Fix {
     Fix::new(
         Applicability::Unsafe,
         "link over https://",
         vec![Edit::Replace {
-            at: At::InString(node, start, start + "http://".len()),
+            at: site.at_bytes(start, start + "http://".len()),
             text: "https://".into(),
         }],
     )
 }
 
-fn insecure_links(node: NodeId, text: &str, what: &dyn Fn() -> String, out: &mut Vec<Finding>) {
+fn insecure_links(site: Site, text: &str, what: &dyn Fn() -> String, out: &mut Vec<Finding>) {
     for link in urls(text).into_iter().filter(|l| l.insecure) {
         let what = what();
         let shown = text.get(link.start..link.end).unwrap_or("");
         out.push(
             Finding::new(
                 RuleId::WA108,
-                At::InString(node, link.start, link.end),
+                site.at_bytes(link.start, link.end),
                 format!("the {what} links to `{shown}` over plain HTTP"),
             )
             .help("serve the page over HTTPS and link to https://…; a plain http:// link can be read and changed on the way")
-            .fix(to_https(node, link.start)),
+            .fix(to_https(site, link.start)),
         );
     }
 }
@@ -55,20 +55,20 @@ pub fn insecure_url_in_template(template: &Template, _ctx: &Context, out: &mut V
                 out.push(
                     Finding::new(
                         RuleId::WA108,
-                        At::InString(url.node, start, end),
+                        url.at_bytes(start, end),
                         format!(
                             "the URL button links to `{}` over plain HTTP",
                             value.trim_end()
                         ),
                     )
                     .help("serve the page over HTTPS and change the button's link to https://…")
-                    .fix(to_https(url.node, start)),
+                    .fix(to_https(url.site(), start)),
                 );
             }
             continue;
         }
         insecure_links(
-            field.text.node,
+            field.text.site(),
             &field.text.value,
             &|| field.what.clone(),
             out,
@@ -80,7 +80,7 @@ pub fn insecure_url_in_template(template: &Template, _ctx: &Context, out: &mut V
 pub fn insecure_url_in_flow(flow: &ConversationFlow, _ctx: &Context, out: &mut Vec<Finding>) {
     for node in &flow.nodes {
         for text in node.texts() {
-            insecure_links(text.text.node, &text.text.value, &|| text.what(), out);
+            insecure_links(text.text.site(), &text.text.value, &|| text.what(), out);
         }
     }
 }

@@ -5,7 +5,10 @@ mod scalar;
 mod tree;
 mod yaml;
 
-pub use scalar::{locate as locate_in_string, locate_exact as locate_in_string_exact};
+pub use scalar::{
+    locate as locate_in_string, locate_exact as locate_in_string_exact, locate_nested,
+    nested_range, nested_str,
+};
 
 pub use tree::{Entry, NodeId, Tree, Value};
 

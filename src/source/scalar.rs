@@ -51,6 +51,47 @@ pub fn locate_exact(text: &str, tree: &Tree, node: NodeId, range: Range<usize>) 
     }
 }
 
+/// Bytes `range` of the decoded value of the JSON string written at bytes `written` of string
+/// `node`'s decoded value (a string inside a JSON text kept in a string), as bytes of that
+/// decoded value; `None` when no JSON string is written there or the range is not in it.
+pub fn nested_range(
+    tree: &Tree,
+    node: NodeId,
+    written: Span,
+    range: Range<usize>,
+) -> Option<Range<usize>> {
+    let inner = tree.as_str(node)?.get(written.start..written.end)?;
+    if !inner.starts_with('"') || range.start > range.end {
+        return None;
+    }
+    let offsets = escaped_offsets(inner)?;
+    let start = *offsets.get(range.start)?;
+    // The last offset is the closing quote: one past the value's last byte.
+    let end = *offsets.get(range.end)?;
+    Some(written.start + start..written.start + end)
+}
+
+/// The decoded value of the JSON string written at bytes `written` of string `node`'s
+/// decoded value; `None` when no JSON string is written there.
+pub fn nested_str(tree: &Tree, node: NodeId, written: Span) -> Option<String> {
+    let inner = tree.as_str(node)?.get(written.start..written.end)?;
+    serde_json::from_str(inner).ok()
+}
+
+/// The source span of bytes `range` of the JSON string written at bytes `written` of string
+/// `node`'s decoded value, through the escapes of both; the whole inner string when the
+/// range cannot be mapped.
+pub fn locate_nested(
+    text: &str,
+    tree: &Tree,
+    node: NodeId,
+    written: Span,
+    range: Range<usize>,
+) -> Span {
+    let outer = nested_range(tree, node, written, range).unwrap_or(written.start..written.end);
+    locate(text, tree, node, outer)
+}
+
 /// For a double-quoted string with backslash escapes (JSON, or single-line YAML), the source
 /// offset of each byte of the decoded value, plus one past the end.
 fn escaped_offsets(written: &str) -> Option<Vec<usize>> {
@@ -119,6 +160,37 @@ mod tests {
         assert_eq!(underline(text, Format::Json, "/t", "é"), "\\u00e9");
         let pair = r#"{"t": "\ud83d\ude00 {{1}}"}"#;
         assert_eq!(underline(pair, Format::Json, "/t", "{{1}}"), "{{1}}");
+    }
+
+    /// Bytes of a string inside a JSON text kept in a string map through the escapes of
+    /// both: `\\\"` (a quote of the inner string), `\\n`, `\\ud83d\\ude00` (an inner
+    /// surrogate pair), `\u00e9` (an escape of the outer string) and raw UTF-8.
+    #[test]
+    fn a_string_inside_a_string_maps_through_both_escapes() {
+        let text = r#"{"t": "{\"a\":\"\\\"Hi\\\"\\n\\ud83d\\ude00 caf\u00e9 🍫 {{1}}\"}"}"#;
+        let tree = parse(text, Format::Json).unwrap();
+        let node = tree.lookup(tree.documents[0], "/t").unwrap();
+        let outer = tree.as_str(node).unwrap();
+        let written = Span::new(outer.find(":").unwrap() + 1, outer.len() - 1);
+        let inner = "\"Hi\"\n😀 café 🍫 {{1}}";
+        assert_eq!(nested_str(&tree, node, written).as_deref(), Some(inner));
+        let shown = |needle: &str| {
+            let start = inner.find(needle).unwrap();
+            let span = locate_nested(text, &tree, node, written, start..start + needle.len());
+            text[span.start..span.end].to_string()
+        };
+        assert_eq!(shown("{{1}}"), "{{1}}");
+        assert_eq!(shown("Hi"), "Hi");
+        assert_eq!(shown("😀"), r#"\\ud83d\\ude00"#);
+        assert_eq!(shown("é"), r#"\u00e9"#);
+        assert_eq!(shown("🍫"), "🍫");
+        assert_eq!(shown("\"Hi\""), r#"\\\"Hi\\\""#);
+        // Past the inner value's end, or where no string is written: the whole inner string.
+        let whole = locate(text, &tree, node, written.start..written.end);
+        assert_eq!(locate_nested(text, &tree, node, written, 0..100), whole);
+        let key = Span::new(1, 4);
+        assert_eq!(nested_range(&tree, node, key, 0..1), Some(2..3));
+        assert_eq!(nested_range(&tree, node, Span::new(0, 1), 0..0), None);
     }
 
     #[test]

@@ -172,11 +172,24 @@ impl Tree {
     pub fn node_count(&self) -> usize {
         self.nodes.len()
     }
+
+    /// The entries of mapping `id` as written so far, aliases not followed.
+    fn entries_of(&self, id: NodeId) -> &[Entry] {
+        match self.nodes.get(id).map(|node| &node.value) {
+            Some(Value::Map(entries)) => entries,
+            _ => &[],
+        }
+    }
 }
+
+/// Keys of a mapping up to this many are checked for duplicates by reading its entries; a
+/// longer mapping indexes them, so a mapping of many keys is not read once per key.
+const SCANNED_KEYS: usize = 16;
 
 enum FrameKind {
     Map {
         pending_key: Option<(String, Span)>,
+        /// Each key's first span, filled once the mapping has [`SCANNED_KEYS`] entries.
         seen: HashMap<String, Span>,
     },
     Seq,
@@ -240,15 +253,28 @@ impl<'t> TreeBuilder<'t> {
             ..
         }) = self.stack.last_mut()
         {
-            if let Some(first) = seen.get(&key) {
+            let entries = self.tree.entries_of(map);
+            let first = if entries.len() < SCANNED_KEYS {
+                entries.iter().find(|e| e.key == key).map(|e| e.key_span)
+            } else {
+                if seen.is_empty() {
+                    for entry in entries {
+                        seen.entry(entry.key.clone()).or_insert(entry.key_span);
+                    }
+                }
+                let first = seen.get(&key).copied();
+                if first.is_none() {
+                    seen.insert(key.clone(), span);
+                }
+                first
+            };
+            if let Some(first) = first {
                 self.tree.duplicate_keys.push(DuplicateKey {
                     key: key.clone(),
-                    first: *first,
+                    first,
                     second: span,
                     map,
                 });
-            } else {
-                seen.insert(key.clone(), span);
             }
             *pending_key = Some((key, span));
             Ok(())

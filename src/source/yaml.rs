@@ -190,6 +190,36 @@ mod tests {
     }
 
     #[test]
+    fn duplicate_keys_of_a_long_mapping_point_at_the_first_one() {
+        // Past the keys read one by one, the index must still find the first of each.
+        let keys = (0..40).map(|i| match i {
+            20 | 30 => "k3".to_string(),
+            35 => "k25".to_string(),
+            i => format!("k{i}"),
+        });
+        let text: String = keys.map(|k| format!("{k}: 1\n")).collect();
+        let tree = parse(&text).unwrap();
+        let found: Vec<(&str, &str, usize)> = tree
+            .duplicate_keys
+            .iter()
+            .map(|d| {
+                let line = text[..d.second.start].matches('\n').count();
+                (d.key.as_str(), slice(&text, d.first), line)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [("k3", "k3", 20), ("k3", "k3", 30), ("k25", "k25", 35)]
+        );
+        let first_k3 = text.find("k3:").unwrap();
+        assert!(tree.duplicate_keys[..2]
+            .iter()
+            .all(|d| d.first.start == first_k3));
+        let first_k25 = text.find("k25:").unwrap();
+        assert_eq!(tree.duplicate_keys[2].first.start, first_k25);
+    }
+
+    #[test]
     fn aliases_stay_references() {
         let text = "base: &b {x: 1}\nuse: *b\n";
         let tree = parse(text).unwrap();

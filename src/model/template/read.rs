@@ -347,7 +347,7 @@ fn read_component(r: &mut Reader, node: NodeId) -> Component {
 fn node_texts(r: &mut Reader, map: NodeId, key: &str) -> Option<AtNode<Vec<AtNode<String>>>> {
     let node = r.field(map, key)?;
     let value = r.texts(map, key)?;
-    Some(AtNode { value, node })
+    Some(AtNode::new(value, node))
 }
 
 fn read_named_params(r: &mut Reader, map: NodeId, key: &str) -> Option<AtNode<Vec<NamedParam>>> {
@@ -369,10 +369,7 @@ fn read_named_params(r: &mut Reader, map: NodeId, key: &str) -> Option<AtNode<Ve
             });
         }
     }
-    Some(AtNode {
-        value: params,
-        node: list,
-    })
+    Some(AtNode::new(params, list))
 }
 
 fn read_example(r: &mut Reader, node: NodeId) -> Example {
@@ -386,10 +383,9 @@ fn read_example(r: &mut Reader, node: NodeId) -> Example {
                     let mut values = Vec::new();
                     for item in r.tree.items(row).to_vec() {
                         match r.tree.value(item) {
-                            Value::String(s) | Value::Number(s) => values.push(AtNode {
-                                value: s.clone(),
-                                node: item,
-                            }),
+                            Value::String(s) | Value::Number(s) => {
+                                values.push(AtNode::new(s.clone(), item))
+                            }
                             _ => {
                                 r.problem(
                                     At::Node(item),
@@ -398,10 +394,7 @@ fn read_example(r: &mut Reader, node: NodeId) -> Example {
                             }
                         }
                     }
-                    out.push(AtNode {
-                        value: values,
-                        node: row,
-                    });
+                    out.push(AtNode::new(values, row));
                 }
                 _ => r.problem(
                     At::Node(row),
@@ -409,10 +402,7 @@ fn read_example(r: &mut Reader, node: NodeId) -> Example {
                 ),
             }
         }
-        Some(AtNode {
-            value: out,
-            node: list,
-        })
+        Some(AtNode::new(out, list))
     });
     Example {
         node,
@@ -440,10 +430,7 @@ fn read_button(r: &mut Reader, map: NodeId) -> Button {
                 });
             }
         }
-        Some(AtNode {
-            value: apps,
-            node: list,
-        })
+        Some(AtNode::new(apps, list))
     });
     if let Some(link) = r.field(map, "app_deep_link").filter(|&l| r.is_map(l)) {
         r.unknown_keys(

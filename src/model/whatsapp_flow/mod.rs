@@ -613,10 +613,7 @@ fn string_properties(r: &Reader, map: NodeId, prefix: &str) -> Vec<Property> {
         match tree.value(entry.value) {
             Value::String(s) => out.push(Property {
                 key,
-                value: AtNode {
-                    value: s.clone(),
-                    node: entry.value,
-                },
+                value: AtNode::new(s.clone(), entry.value),
                 in_list: false,
             }),
             Value::Seq(items) => {
@@ -624,10 +621,7 @@ fn string_properties(r: &Reader, map: NodeId, prefix: &str) -> Vec<Property> {
                     if let Value::String(s) = tree.value(item) {
                         out.push(Property {
                             key: key.clone(),
-                            value: AtNode {
-                                value: s.clone(),
-                                node: item,
-                            },
+                            value: AtNode::new(s.clone(), item),
                             in_list: true,
                         });
                     }
@@ -646,10 +640,7 @@ fn read_options(r: &mut Reader, node: NodeId, key: &str, component: &str) -> Opt
     match r.tree.value(node) {
         Value::String(s) => Some(Options::Dynamic {
             property: key.to_string(),
-            value: AtNode {
-                value: s.clone(),
-                node,
-            },
+            value: AtNode::new(s.clone(), node),
         }),
         Value::Seq(items) => {
             let items = items.clone();

@@ -9,12 +9,11 @@ use crate::data;
 use crate::diagnostic::{Applicability, At, Edit, Finding, Fix};
 use crate::model::reader::Keyword;
 use crate::model::template::{variables, ButtonType, Category, ComponentType, Field};
-use crate::model::{ConversationFlow, LanguageCode, Template};
+use crate::model::{ConversationFlow, LanguageCode, Site, Template};
 use crate::rules::wording::{
     self, AreaSets, ByLanguage, FoldedText, PhraseSet, PhrasesInContext, RequestLists,
 };
 use crate::rules::Context;
-use crate::source::NodeId;
 use crate::text;
 
 // --- WA109 marketing-without-opt-out ----------------------------------------------------------
@@ -143,7 +142,7 @@ static SENSITIVE: LazyLock<ByLanguage<RequestLists>> =
     LazyLock::new(|| wording::requests_by_language(&data::load(data::SENSITIVE_REQUESTS)));
 
 pub(crate) fn sensitive_finding(
-    node: NodeId,
+    site: Site,
     text: &str,
     language: Option<&LanguageCode>,
     what: impl FnOnce() -> String,
@@ -156,7 +155,7 @@ pub(crate) fn sensitive_finding(
     Some(
         Finding::new(
             RuleId::WA111,
-            At::InString(node, start, end),
+            site.at_bytes(start, end),
             format!(
                 "the {what} asks the customer for their {subject} (`{}`); WhatsApp's policy forbids asking for card numbers, PINs, passwords or national ID numbers in a chat",
                 text.get(start..end).unwrap_or("")
@@ -175,7 +174,7 @@ pub fn sensitive_data_request(template: &Template, _ctx: &Context, out: &mut Vec
             continue;
         }
         out.extend(sensitive_finding(
-            field.text.node,
+            field.text.site(),
             &field.text.value,
             language,
             || field.what.clone(),
@@ -192,7 +191,7 @@ pub fn sensitive_data_request_in_flow(
     for node in &flow.nodes {
         for text in node.texts() {
             out.extend(sensitive_finding(
-                text.text.node,
+                text.text.site(),
                 &text.text.value,
                 None,
                 || text.what(),
@@ -327,7 +326,7 @@ fn expressions(text: &str) -> Vec<(usize, usize)> {
 
 /// One text of a message WA122 reads, with what it is for the message.
 struct MessageText<'t> {
-    node: NodeId,
+    site: Site,
     text: &'t str,
     /// Named only for a finding: most texts have none.
     what: Box<dyn Fn() -> String + 't>,
@@ -402,7 +401,7 @@ fn restricted_goods(
         out.push(
             Finding::new(
                 RuleId::WA122,
-                At::InString(text.node, hit.start, hit.end),
+                text.site.at_bytes(hit.start, hit.end),
                 format!(
                     "the {} names `{}` {context}: the WhatsApp Commerce Policy does not allow buying, selling or promoting \"{clause}\" on WhatsApp",
                     (text.what)(),
@@ -421,7 +420,7 @@ pub fn restricted_goods_in_template(template: &Template, _ctx: &Context, out: &m
         .into_iter()
         .filter(|field| field.field != Field::Url)
         .map(|field| MessageText {
-            node: field.text.node,
+            site: field.text.site(),
             text: &field.text.value,
             what: Box::new(move || format!("{} of template `{}`", field.what, template.name_str())),
         })
@@ -440,7 +439,7 @@ pub fn restricted_goods_in_flow(flow: &ConversationFlow, _ctx: &Context, out: &m
         let texts: Vec<MessageText> = node_texts
             .iter()
             .map(|text| MessageText {
-                node: text.text.node,
+                site: text.text.site(),
                 text: &text.text.value,
                 what: Box::new(move || text.what()),
             })

@@ -73,6 +73,7 @@ pub(super) mod tests {
                     At::Key(n) => tree.key_span(n).unwrap_or_default(),
                     At::InString(n, s, e) => crate::source::locate_in_string(text, &tree, n, s..e),
                     At::InFile(_, s) | At::Raw(s) => s,
+                    At::InNested(..) => panic!("a Flow JSON has no string inside a string: {f:?}"),
                 };
                 text[span.start..span.end].to_string()
             })
