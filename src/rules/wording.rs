@@ -11,6 +11,8 @@ use crate::model::LanguageCode;
 #[derive(Clone, Copy, Debug)]
 struct Folded {
     c: char,
+    /// Whether `c` is a word character: asked of each character by every list searched.
+    word: bool,
     start: usize,
     end: usize,
 }
@@ -32,8 +34,10 @@ impl FoldedText {
             };
             if c.is_ascii() {
                 // The common case, without the Unicode case tables.
+                let c = c.to_ascii_lowercase();
                 chars.push(Folded {
-                    c: c.to_ascii_lowercase(),
+                    c,
+                    word: is_word_char(c),
                     start,
                     end,
                 });
@@ -42,6 +46,7 @@ impl FoldedText {
             for lower in c.to_lowercase() {
                 chars.push(Folded {
                     c: lower,
+                    word: is_word_char(lower),
                     start,
                     end,
                 });
@@ -51,9 +56,7 @@ impl FoldedText {
     }
 
     fn is_word(&self, index: usize) -> bool {
-        self.chars
-            .get(index)
-            .is_some_and(|f| f.c.is_alphanumeric() || f.c == '_')
+        self.chars.get(index).is_some_and(|f| f.word)
     }
 
     /// Index of the first folded character at or after byte `offset`.
@@ -197,6 +200,9 @@ impl PhraseSet {
             // boundary before it, and one starting with a symbol cannot match a letter.
             if at > 0 && text.is_word(at) && text.is_word(at - 1) {
                 at += 1;
+                while at < stop && text.is_word(at) {
+                    at += 1;
+                }
                 continue;
             }
             let candidates = text
