@@ -128,28 +128,37 @@ impl Tree {
 
     /// The RFC 6901 JSON pointer of a node, e.g. `/nodes/welcome/options/3`.
     pub fn pointer(&self, id: NodeId) -> String {
-        let mut segments = Vec::new();
+        // The nodes from here up, then their segments written from the root down into one
+        // string: no string per segment (every exported node gets a pointer).
+        let mut path = Vec::new();
         let mut current = id;
         while self.nodes[current].parent != NO_PARENT {
-            let node = &self.nodes[current];
-            let parent = &self.nodes[node.parent];
-            match &parent.value {
-                Value::Map(entries) => {
-                    let key = entries.get(node.slot).map(|e| e.key.as_str()).unwrap_or("");
-                    segments.push(key.replace('~', "~0").replace('/', "~1"));
-                }
-                _ => segments.push(node.slot.to_string()),
-            }
-            current = node.parent;
+            path.push(current);
+            current = self.nodes[current].parent;
         }
-        segments
-            .iter()
-            .rev()
-            .fold(String::new(), |mut pointer, segment| {
-                pointer.push('/');
-                pointer.push_str(segment);
-                pointer
-            })
+        let mut pointer = String::new();
+        for &id in path.iter().rev() {
+            let node = &self.nodes[id];
+            pointer.push('/');
+            match &self.nodes[node.parent].value {
+                Value::Map(entries) => {
+                    let key = entries.get(node.slot).map_or("", |e| e.key.as_str());
+                    if key.bytes().any(|b| b == b'~' || b == b'/') {
+                        for c in key.chars() {
+                            match c {
+                                '~' => pointer.push_str("~0"),
+                                '/' => pointer.push_str("~1"),
+                                c => pointer.push(c),
+                            }
+                        }
+                    } else {
+                        pointer.push_str(key);
+                    }
+                }
+                _ => pointer.push_str(&node.slot.to_string()),
+            }
+        }
+        pointer
     }
 
     /// The node an RFC 6901 pointer names within document `root`.

@@ -167,6 +167,18 @@ mod tests {
     }
 
     #[test]
+    fn pointers_escape_tilde_and_slash_and_find_their_node_again() {
+        let text = "a/b:\n  \"~c/~\": [x, y]\n  plain: z\n";
+        let tree = parse(text).unwrap();
+        let root = tree.documents[0];
+        let list = tree.get(tree.get(root, "a/b").unwrap(), "~c/~").unwrap();
+        let y = tree.items(list)[1];
+        assert_eq!(tree.pointer(y), "/a~1b/~0c~1~0/1");
+        assert_eq!(tree.lookup(root, &tree.pointer(y)), Some(y));
+        assert_eq!(tree.pointer(root), "");
+    }
+
+    #[test]
     fn plain_scalars_follow_the_core_schema() {
         let tree = parse("a: 1\nb: true\nc: ~\nd: '1'\ne: 1.5e3\nf: v23.0\n").unwrap();
         let root = tree.documents[0];
