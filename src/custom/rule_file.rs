@@ -120,19 +120,7 @@ impl BlockReader<'_> {
         if !matches!(self.tree.value(node), Value::Map(_)) {
             return Err(error(self.span(node), format!("{what} must be a mapping")));
         }
-        for entry in self.tree.entries(node) {
-            if !keys.contains(&entry.key.as_str()) {
-                return Err(error(
-                    entry.key_span,
-                    format!(
-                        "unknown key `{}` in {what}{}",
-                        entry.key,
-                        did_you_mean(&entry.key, keys.iter().copied())
-                    ),
-                ));
-            }
-        }
-        Ok(())
+        known_keys(self.tree, node, what, keys)
     }
 
     fn string(&self, node: NodeId, what: &str) -> Result<&str, RuleError> {
@@ -681,6 +669,29 @@ fn unquote(text: &str) -> &str {
 }
 
 /// A string of a rule file or a Spectral ruleset, or an error at it naming what it is instead.
+/// The first key of the mapping `node` that is not one of `keys`, as an error at that key
+/// with "did you mean" (rule files and Spectral rulesets alike).
+pub(super) fn known_keys(
+    tree: &Tree,
+    node: NodeId,
+    what: &str,
+    keys: &[&str],
+) -> Result<(), RuleError> {
+    for entry in tree.entries(node) {
+        if !keys.contains(&entry.key.as_str()) {
+            return Err(error(
+                entry.key_span,
+                format!(
+                    "unknown key `{}` in {what}{}",
+                    entry.key,
+                    did_you_mean(&entry.key, keys.iter().copied())
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn string_at<'t>(
     tree: &'t Tree,
     node: NodeId,

@@ -26,7 +26,7 @@ use crate::suggest::did_you_mean;
 
 use super::functions::{Casing, Function, Separator};
 use super::rule_file::{
-    compile_pattern, schema_validator, separator_char, string_at, Field, KIND_NAMES,
+    compile_pattern, known_keys, schema_validator, separator_char, string_at, Field, KIND_NAMES,
 };
 use super::{json, shown_value, Found, Place, Target, MAX_FOUND};
 
@@ -177,19 +177,7 @@ impl<'a> RulesetReader<'a> {
                 ),
             ));
         }
-        for entry in self.tree.entries(node) {
-            if !keys.contains(&entry.key.as_str()) {
-                return Err(error(
-                    entry.key_span,
-                    format!(
-                        "unknown key `{}` in {what}{}",
-                        entry.key,
-                        did_you_mean(&entry.key, keys.iter().copied())
-                    ),
-                ));
-            }
-        }
-        Ok(())
+        known_keys(self.tree, node, what, keys)
     }
 
     fn string(&self, node: NodeId, what: &str) -> Result<&'a str, RuleError> {

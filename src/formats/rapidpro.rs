@@ -142,6 +142,15 @@ pub(super) fn judge_together(flows: &mut [ConversationFlow]) {
 }
 
 /// A step with only its id, node and kind.
+/// Links each of `steps` (the steps one export node became, never none) to the one after
+/// it, and gives the index of the last, which leads where the export node's exit does.
+fn chain(steps: &mut [FlowNode]) -> usize {
+    for i in 1..steps.len() {
+        steps[i - 1].next = Some(AtNode::new(steps[i].id.clone(), steps[i].node));
+    }
+    steps.len().saturating_sub(1)
+}
+
 fn step(id: String, node: NodeId, kind: Option<AtNode<NodeType>>) -> FlowNode {
     FlowNode {
         kind,
@@ -301,12 +310,7 @@ fn read_node(r: &mut Reader, node: NodeId, uuid: String, out: &mut Lowered) {
         out.steps.push(step(id(0), node, None));
     }
     // Chain the steps of this node; the last one leads where the node's exit does.
-    let last = out.steps.len() - 1;
-    for i in first..last {
-        let next = out.steps[i + 1].id.clone();
-        let at = out.steps[i + 1].node;
-        out.steps[i].next = Some(AtNode::new(next, at));
-    }
+    let last = chain(&mut out.steps[first..]) + first;
     out.steps.extend(timeout);
     if router.is_none() {
         let exit = order
@@ -782,11 +786,7 @@ fn read_legacy(r: &mut Reader, flow: NodeId, out: &mut Lowered) {
         if out.steps.len() == first {
             out.steps.push(step(uuid.value.clone(), set, None));
         }
-        let last = out.steps.len() - 1;
-        for i in first..last {
-            let next = AtNode::new(out.steps[i + 1].id.clone(), out.steps[i + 1].node);
-            out.steps[i].next = Some(next);
-        }
+        let last = chain(&mut out.steps[first..]) + first;
         match destination(r, set) {
             Ok(next) => out.steps[last].next = Some(next),
             Err(at) => out.steps[last].ends = Some(at),
