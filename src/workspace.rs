@@ -187,7 +187,7 @@ pub struct ExportedTemplate {
     pub status: Option<AtNode<Status>>,
     /// Where the components first differ from what Meta approved, when the run has a
     /// templates lock that holds the template (WA117).
-    pub drift: Option<ExportedDrift>,
+    pub drift: Option<Box<ExportedDrift>>,
     /// What a send of the template fills (WA125).
     pub parameters: ExpectedParameters,
 }
@@ -298,13 +298,15 @@ pub struct ExportedSend {
     pub components: Vec<SendComponent>,
 }
 
-/// One document of a file, as cross-file rules see it.
+/// One document of a file, as cross-file rules see it. A run keeps every file's to the end:
+/// the large kinds are boxed, so a flow's export (two vectors) is not the size of a
+/// template's (448 bytes).
 #[derive(Clone, Debug)]
 pub enum Export {
-    Template(ExportedTemplate),
+    Template(Box<ExportedTemplate>),
     Flow(ExportedFlow),
-    Campaign(ExportedCampaign),
-    Send(ExportedSend),
+    Campaign(Box<ExportedCampaign>),
+    Send(Box<ExportedSend>),
 }
 
 impl Export {

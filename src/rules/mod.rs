@@ -292,11 +292,13 @@ pub fn export(tree: &Tree, documents: &[Document], config: &Config) -> Exports {
     for document in documents {
         let export = match document {
             Document::Template(template) => {
-                Export::Template(templates::export(template, &mut x, config))
+                Export::Template(Box::new(templates::export(template, &mut x, config)))
             }
             Document::Flow(flow) => Export::Flow(flows::export(flow, &mut x)),
-            Document::Campaign(campaign) => Export::Campaign(campaigns::export(campaign, &mut x)),
-            Document::TemplateSend(send) => Export::Send(sends::export(send, &mut x)),
+            Document::Campaign(campaign) => {
+                Export::Campaign(Box::new(campaigns::export(campaign, &mut x)))
+            }
+            Document::TemplateSend(send) => Export::Send(Box::new(sends::export(send, &mut x))),
             Document::WhatsAppFlow(_) | Document::Webhook(_) | Document::TemplatesLock(_) => {
                 continue
             }
