@@ -243,23 +243,28 @@ impl ExportedTemplate {
 /// A template reference of a conversation flow's node.
 #[derive(Clone, Debug)]
 pub struct FlowReference {
-    /// The id of the node that holds the reference.
-    pub node_id: String,
     pub template: TemplateRef,
-    /// For a `template` node: the shortest way from the entry to it that passes no `opt_in`
-    /// node, as WA209 shows it (`welcome → promo`); `None` when every way passes one, or the
-    /// node is of another type.
-    pub path_without_opt_in: Option<String>,
+    /// For a `template` node: the way WA209 shows to it; `None` when every way passes an
+    /// `opt_in` node, or the node is of another type.
+    pub without_opt_in: Option<Box<WithoutOptIn>>,
+}
+
+/// The shortest way from a flow's entry to a node that passes no `opt_in` node. Boxed in the
+/// exports and only there when there is one: most references never need it.
+#[derive(Clone, Debug)]
+pub struct WithoutOptIn {
+    /// The id of the node the way leads to.
+    pub node_id: Box<str>,
+    /// As WA209 shows it (`welcome → promo`).
+    pub path: Box<str>,
 }
 
 /// A template a conversation flow's node sends by name only (RapidPro names no language).
 #[derive(Clone, Debug)]
 pub struct NamedReference {
-    /// The id of the node that sends it.
-    pub node_id: String,
     pub name: AtNode<String>,
-    /// As [`FlowReference::path_without_opt_in`].
-    pub path_without_opt_in: Option<String>,
+    /// As [`FlowReference::without_opt_in`].
+    pub without_opt_in: Option<Box<WithoutOptIn>>,
 }
 
 /// A conversation flow as cross-file rules see it: the templates it sends.

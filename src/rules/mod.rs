@@ -454,8 +454,8 @@ mod tests {
         let [reference] = flow.references.as_slice() else {
             panic!("{:?}", flow.references);
         };
-        assert_eq!(reference.node_id, "hi");
-        assert_eq!(reference.path_without_opt_in.as_deref(), Some("hi"));
+        let way = reference.without_opt_in.as_deref().unwrap();
+        assert_eq!((&*way.node_id, &*way.path), ("hi", "hi"));
         let nodes = [
             reference.template.node,
             reference.template.name.node,
