@@ -463,8 +463,12 @@ fn current_dir() -> Result<PathBuf, Fatal> {
 /// What a run's findings are for.
 #[derive(Clone, Copy)]
 enum Purpose {
-    /// Failing the run (`check`), at `--fail-on` when it is given.
-    Gate(Option<FailOnArg>),
+    /// Failing the run (`check`), at `--fail-on` when it is given; `keep_texts` when what
+    /// follows the run reads the files' texts (see [`keeps_texts`]).
+    Gate {
+        fail_on: Option<FailOnArg>,
+        keep_texts: bool,
+    },
     /// Being recorded (`baseline`).
     Record,
 }
@@ -669,8 +673,8 @@ fn prepare(
     for candidate in files.iter_mut().chain(&mut context) {
         run.renumber(candidate);
     }
-    if let Purpose::Gate(arg) = purpose {
-        run_wide_settings(&run.projects, arg, cwd, warnings);
+    if let Purpose::Gate { fail_on, .. } = purpose {
+        run_wide_settings(&run.projects, fail_on, cwd, warnings);
     }
     let select = rule_codes(&args.select, &run.catalogue)?;
     let ignore = rule_codes(&args.ignore, &run.catalogue)?;
@@ -693,6 +697,11 @@ fn prepare(
                 inline_ignores: !args.no_inline_ignores,
                 custom,
                 config_file: FileId::config(project),
+                keep_texts: match purpose {
+                    Purpose::Gate { keep_texts, .. } => keep_texts,
+                    // A baseline's fingerprints are of the offending text.
+                    Purpose::Record => true,
+                },
             };
             Engine::new(run.catalogue.clone(), config, options)
         })
@@ -1083,7 +1092,10 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         return watch(&args, &given, catalogue, out);
     }
     let fixing = args.fix || args.diff;
-    let purpose = Purpose::Gate(args.fail_on);
+    let purpose = Purpose::Gate {
+        fail_on: args.fail_on,
+        keep_texts: fixing || keeps_texts(&args, &outputs, baseline.is_some()),
+    };
     let (inputs, outcome, fixed) = if fixing {
         let inputs = prepare_warned(&args.lint, &cwd, catalogue, purpose)?;
         let first = engine::lint_run(
@@ -1152,6 +1164,23 @@ fn check(args: CheckArgs, catalogue: Arc<Catalogue>, out: &mut Stdout) -> Result
         baseline: baseline.as_ref(),
     };
     report_run(&args, &given, &inputs, outcome, fixed, out)
+}
+
+/// Whether the reports of a check, or its baseline, read the texts of the files its
+/// diagnostics point into: excerpts, SARIF's UTF-16 columns, GitHub's job summary (Markdown)
+/// and a baseline's fingerprints do; JSON and the others do not, and a run for them lets each
+/// file's text go once it is checked.
+fn keeps_texts(
+    args: &CheckArgs,
+    outputs: &[(ReportFormat, Option<PathBuf>)],
+    baseline: bool,
+) -> bool {
+    baseline
+        || outputs.iter().enumerate().any(|(index, (format, _))| {
+            // `--statistics` replaces the main report (the first) with its table.
+            let replaced = args.statistics && index == 0;
+            format.shows_text() && !replaced
+        })
 }
 
 /// What a check reads before it runs, for the report of each run (one, or one per change
@@ -1257,7 +1286,10 @@ fn watch_run(
     }
     let cwd = given.cwd;
     let mut warnings = Vec::new();
-    let purpose = Purpose::Gate(args.fail_on);
+    let purpose = Purpose::Gate {
+        fail_on: args.fail_on,
+        keep_texts: keeps_texts(args, &given.outputs, given.baseline.is_some()),
+    };
     let inputs = match prepare(&args.lint, cwd, catalogue.clone(), purpose, &mut warnings) {
         Ok(inputs) => inputs,
         Err(fatal) if !state.started => {

@@ -70,6 +70,13 @@ impl Redaction {
         redaction
     }
 
+    /// Masks `spans` of `text` as [`Redaction::apply`] did when the text was first read:
+    /// for a text read again, whose secrets are already recorded.
+    pub fn mask(text: &mut String, spans: &[Span]) {
+        let spans: Vec<(Span, ())> = spans.iter().map(|&span| (span, ())).collect();
+        Redaction::apply(text, &spans, |_, ()| String::new());
+    }
+
     fn add(&mut self, value: &str, shown: String) {
         let lower = value.to_lowercase();
         if !self.secrets.iter().any(|(known, _)| *known == lower) {

@@ -67,6 +67,29 @@ fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
     common::json_of(&walint_in(dir, &all))
 }
 
+/// A JSON report lets each file's text go once the file is checked and reads again the files
+/// the cross-file findings land in; a SARIF report beside it keeps the texts. Both runs give
+/// the same bytes.
+#[test]
+fn a_run_that_lets_texts_go_reports_what_one_that_keeps_them_does() {
+    let dir = repo();
+    let lets_go = walint_in(dir.path(), &["check", "--format", "json"]);
+    let sarif = dir.path().join("out.sarif");
+    let sarif_arg = format!("sarif={}", sarif.display());
+    let keeps = walint_in(dir.path(), &["check", "--format", "json", "-o", &sarif_arg]);
+    assert_eq!(lets_go.status.code(), Some(1), "{}", stderr(&lets_go));
+    assert_eq!(stdout(&lets_go), stdout(&keeps));
+    let report = common::json_of(&lets_go);
+    let cross_file: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| ["WA101", "WA209"].contains(&d["rule"].as_str().unwrap()))
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(cross_file.len(), 3, "{cross_file:?}");
+}
+
 // One snapshot per format, all of the same run.
 
 #[test]

@@ -1,13 +1,14 @@
 //! Checking: one file's rules on its text (its tree and documents go before the next file is
 //! read), and the cross-file rules over every checked file's exports.
 
-use crate::diagnostic::{Diagnostic, FileFinding, FileId};
+use crate::diagnostic::{At, Diagnostic, FileFinding, FileId, Finding};
 use crate::model::Document;
 use crate::redact::Redaction;
 use crate::rules::{self, debug_assert_own, secrets, Context, FileContext};
+use crate::source::Span;
 use crate::workspace::{Exports, Workspace};
 
-use super::load::{self, Loaded, Refused};
+use super::load::{self, Loaded, Refused, PARSE_ERROR};
 use super::resolve::{from_embedded, resolve, Nodes};
 use super::{CheckedFile, Engine, FileName, FileResult};
 
@@ -227,8 +228,10 @@ impl Engine {
             _ => Exports::default(),
         };
         file.kinds = contents.documents.iter().map(Document::kind).collect();
-        if diagnostics.is_empty() && ignores.is_empty() && exports.documents.is_empty() {
-            // Nothing can point into the file any more.
+        // Suppression comments are matched with the run's diagnostics at its end, in the text.
+        let pointed_into = !diagnostics.is_empty() || !exports.documents.is_empty();
+        if ignores.is_empty() && !(self.keep_texts && pointed_into) {
+            // Nothing reads the text any more: a cross-file finding reads the file again.
             file.drop_text();
         }
         CheckedFile {
@@ -241,13 +244,16 @@ impl Engine {
 
     /// Runs the cross-file rules over the exports of checked files (in any order) and
     /// resolves the findings in the files `wanted` names with the locations the exports
-    /// kept: no file is read or parsed again. A finding in another file is dropped before it
-    /// is resolved: a language server re-checking one open document of a large workspace
-    /// resolves only that document's findings.
+    /// kept: no file is parsed again. A finding in another file is dropped before it is
+    /// resolved: a language server re-checking one open document of a large workspace
+    /// resolves only that document's findings. A file whose text was let go (see
+    /// [`Options::keep_texts`](super::Options)) is read again with `read_again`, one file's
+    /// findings at a time; one that changed since it was checked gets a WA001 instead.
     pub fn check_across<'a>(
         &self,
         files: impl IntoIterator<Item = &'a CheckedFile>,
         wanted: impl Fn(FileId) -> bool,
+        read_again: impl Fn(FileId) -> Option<Vec<u8>>,
     ) -> Vec<Diagnostic> {
         if self.workspace_checks.is_empty() {
             return Vec::new();
@@ -265,10 +271,9 @@ impl Engine {
             check(&workspace, &self.config, &mut findings);
             debug_assert_own(rule, findings[before..].iter().map(|f| &f.finding));
         }
-        let located = |id: FileId| {
+        let checked = |id: FileId| {
             let at = files.binary_search_by_key(&id, |f| f.file.id).ok()?;
-            let checked = files.get(at)?;
-            Some((&checked.file, Nodes::Kept(&checked.exports.locations)))
+            files.get(at).copied()
         };
         // A cross-file message may quote another file's value: scrubbed of every file's
         // secrets.
@@ -276,11 +281,64 @@ impl Engine {
         for file in &files {
             every.extend(&file.file.redaction);
         }
-        findings
-            .into_iter()
-            .filter(|f| wanted(f.file) && self.is_enabled(f.finding.rule))
-            .filter_map(|f| resolve(located, &self.config, &self.catalogue, f))
-            .map(|mut diagnostic| {
+        findings.retain(|f| wanted(f.file) && self.is_enabled(f.finding.rule));
+        // By file (stably: each file's findings in the rules' order), so that a text read
+        // again is held for one file's findings only.
+        findings.sort_by_key(|f| f.file);
+        let mut diagnostics = Vec::with_capacity(findings.len());
+        let mut findings = findings.into_iter().peekable();
+        while let Some(first) = findings.next() {
+            let mut group = vec![first];
+            while let Some(next) = findings.next_if(|f| f.file == group[0].file) {
+                group.push(next);
+            }
+            // The texts this file's findings point into (related places included) that
+            // were let go, read again; a file that changed is missing from `again`.
+            let mut ids: Vec<FileId> = group
+                .iter()
+                .flat_map(|f| {
+                    std::iter::once(f.file).chain(f.finding.related.iter().map(|r| r.file))
+                })
+                .filter(|&id| checked(id).is_some_and(|c| c.file.text.is_empty()))
+                .collect();
+            ids.sort();
+            ids.dedup();
+            let mut again = Vec::with_capacity(ids.len());
+            let mut changed = Vec::new();
+            for id in ids {
+                let restored = checked(id)
+                    .zip(read_again(id))
+                    .and_then(|(c, bytes)| load::read_again(&c.file, bytes));
+                match restored {
+                    Some(file) => again.push(file),
+                    None => changed.push(id),
+                }
+            }
+            let file = group[0].file;
+            if changed.contains(&file) {
+                // Its findings cannot be placed: the file gets one WA001 instead.
+                let finding = Finding::new(
+                    PARSE_ERROR,
+                    At::Raw(Span::default()),
+                    "the file changed while walint checked it: check again",
+                );
+                let unlocated = |id: FileId| Some((&checked(id)?.file, Nodes::None));
+                let found = FileFinding { file, finding };
+                diagnostics.extend(resolve(unlocated, &self.config, &self.catalogue, found));
+                continue;
+            }
+            let located = |id: FileId| {
+                let kept = checked(id)?;
+                let file = match again.iter().find(|f| f.id == id) {
+                    Some(file) => file,
+                    // A related place in a file that changed is left out.
+                    None if changed.contains(&id) => return None,
+                    None => &kept.file,
+                };
+                Some((file, Nodes::Kept(&kept.exports.locations)))
+            };
+            diagnostics.extend(group.into_iter().filter_map(|f| {
+                let mut diagnostic = resolve(located, &self.config, &self.catalogue, f)?;
                 every.scrub_in_place(&mut diagnostic.message);
                 if let Some(help) = &mut diagnostic.help {
                     every.scrub_in_place(help);
@@ -288,9 +346,10 @@ impl Engine {
                 for related in &mut diagnostic.related {
                     every.scrub_in_place(&mut related.message);
                 }
-                diagnostic
-            })
-            .collect()
+                Some(diagnostic)
+            }));
+        }
+        diagnostics
     }
 }
 

@@ -196,6 +196,34 @@ pub(super) fn check_size(text: &str, explicit: bool) -> Result<(), Refused> {
     Ok(())
 }
 
+/// The text without its byte-order mark, and the mark's bytes (none when it has none).
+fn without_bom(text: String) -> (String, &'static [u8]) {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest.to_string(), "\u{feff}".as_bytes()),
+        None => (text, &[]),
+    }
+}
+
+/// A file's digest: of the file as read, byte-order mark included.
+fn digest(bom: &[u8], text: &str) -> String {
+    sha256_of_parts(&[bom, text.as_bytes()])
+}
+
+/// `file`, checked and its text let go, with its text again from `bytes` (the file read
+/// again), masked as it was: `None` when the bytes are not those it was checked with.
+pub(super) fn read_again(file: &SourceFile, bytes: Vec<u8>) -> Option<SourceFile> {
+    let (mut text, bom) = without_bom(String::from_utf8(bytes).ok()?);
+    if file.sha256.is_empty() || digest(bom, &text) != file.sha256 {
+        return None;
+    }
+    Redaction::mask(&mut text, &file.secrets);
+    Some(SourceFile {
+        lines: source::LineIndex::new(&text),
+        text,
+        ..file.clone()
+    })
+}
+
 /// Parses one file's text and reads its documents.
 pub(super) fn load(
     id: FileId,
@@ -205,13 +233,9 @@ pub(super) fn load(
     catalogue: &Catalogue,
     handoffs: &formats::Handoffs,
 ) -> Result<Loaded, Skipped> {
-    let (text, bom) = match text.strip_prefix('\u{feff}') {
-        Some(rest) => (rest.to_string(), "\u{feff}".as_bytes()),
-        None => (text, &[][..]),
-    };
-    // The digest is of the file as read, byte-order mark included; taken only of a file
-    // that is checked, as a skipped file's is never reported.
-    let digest = |text: &str| sha256_of_parts(&[bom, text.as_bytes()]);
+    let (text, bom) = without_bom(text);
+    // Taken only of a file that is checked, as a skipped file's is never reported.
+    let digest = |text: &str| digest(bom, text);
     if text.trim().is_empty() {
         return Err(Skipped::Empty);
     }

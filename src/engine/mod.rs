@@ -69,6 +69,12 @@ pub struct Options {
     pub custom: Arc<CustomRules>,
     /// The id of the config file, which its own diagnostics (WA005) point into.
     pub config_file: FileId,
+    /// Keep the text of each file a diagnostic points into, for what reads it after the
+    /// run: a report's excerpts and UTF-16 columns, a baseline's fingerprints, fixes. Off, a
+    /// file's text is let go once the file is checked (kept only with suppression comments)
+    /// and the cross-file findings read again the files they land in: a JSON report of a
+    /// large project holds no file's text.
+    pub keep_texts: bool,
 }
 
 impl Default for Options {
@@ -78,6 +84,7 @@ impl Default for Options {
             inline_ignores: true,
             custom: Arc::default(),
             config_file: FileId::CONFIG,
+            keep_texts: true,
         }
     }
 }
@@ -282,6 +289,7 @@ pub struct Engine {
     workspace_checks: Vec<(RuleId, WorkspaceCheck)>,
     custom: Arc<CustomRules>,
     config_file: FileId,
+    keep_texts: bool,
 }
 
 impl Engine {
@@ -325,6 +333,7 @@ impl Engine {
             workspace_checks,
             custom: options.custom,
             config_file: options.config_file,
+            keep_texts: options.keep_texts,
         }
     }
 
@@ -417,7 +426,11 @@ mod tests {
                 ..
             }
         ));
-        let across = engine.check_across(results.iter().filter_map(FileResult::checked), |_| true);
+        let across = engine.check_across(
+            results.iter().filter_map(FileResult::checked),
+            |_| true,
+            |_| None,
+        );
         let outcome = engine.finish(results, across);
         assert_eq!(
             outcome.skipped,
@@ -448,7 +461,11 @@ mod tests {
             engine.check_text(promo, &name("promo.json"), TEMPLATE),
         ];
         let across = |results: &[FileResult]| {
-            engine.check_across(results.iter().filter_map(FileResult::checked), |_| true)
+            engine.check_across(
+                results.iter().filter_map(FileResult::checked),
+                |_| true,
+                |_| None,
+            )
         };
         assert!(across(&results).is_empty());
         // The template is renamed in the editor: only its text is checked again, and the
@@ -461,9 +478,11 @@ mod tests {
         assert_eq!(found[0].pointer, "/nodes/hi/template/name");
         // Only the findings of the files asked for are resolved (an editor's open document).
         let checked = || results.iter().filter_map(FileResult::checked);
-        assert!(engine.check_across(checked(), |id| id == promo).is_empty());
+        assert!(engine
+            .check_across(checked(), |id| id == promo, |_| None)
+            .is_empty());
         assert_eq!(
-            codes(&engine.check_across(checked(), |id| id == bot)),
+            codes(&engine.check_across(checked(), |id| id == bot, |_| None)),
             [(bot, "WA211")]
         );
     }
@@ -552,5 +571,63 @@ mod tests {
             (diagnostic.start.line, diagnostic.pointer.as_str()),
             (2, "/entry")
         );
+    }
+
+    #[test]
+    fn a_file_whose_text_was_let_go_is_read_again_for_its_cross_file_findings() {
+        let keeping = engine(Config::default());
+        let options = Options {
+            keep_texts: false,
+            ..Options::default()
+        };
+        let letting_go = Engine::new(builtin().unwrap(), Config::default(), options);
+        // A byte-order mark, a masked secret and a line before the finding that is not ASCII.
+        let flow = format!("\u{feff}# token EAAGm0PX4ZCpsBAKZBqZAhZCZCZAvWQZDZD1x9yKZBqs8Jd7ZAnZCmBZAwLZBZC5Xk3\n# ñandú\n{FLOW}");
+        let renamed = TEMPLATE.replace("\"promo\"", "\"promo_v2\"");
+        let texts = [flow.clone(), renamed];
+        let check = |engine: &Engine| -> Vec<FileResult> {
+            ["bot.yaml", "promo.json"]
+                .iter()
+                .zip(&texts)
+                .enumerate()
+                .map(|(i, (path, text))| engine.check_text(FileId::input(i), &name(path), text))
+                .collect()
+        };
+        let (kept, let_go) = (check(&keeping), check(&letting_go));
+        let checked = |results: &[FileResult]| -> Vec<CheckedFile> {
+            results
+                .iter()
+                .filter_map(FileResult::checked)
+                .cloned()
+                .collect()
+        };
+        assert!(checked(&let_go).iter().all(|c| c.file.text.is_empty()));
+        // Read again, a text is masked as it was when it was checked.
+        let bot = &checked(&let_go)[0].file;
+        let again = load::read_again(bot, flow.as_bytes().to_vec()).unwrap();
+        assert_eq!(again.text, checked(&kept)[0].file.text);
+        assert!(!again.text.contains("EAAG"), "{}", again.text);
+        let expected = keeping.check_across(&checked(&kept), |_| true, |_| None);
+        assert_eq!(codes(&expected), [(FileId::input(0), "WA211")]);
+        assert_eq!(expected[0].start.line, 9);
+        let given = |id: FileId| Some(texts.get(id.index()?)?.as_bytes().to_vec());
+        let found = letting_go.check_across(&checked(&let_go), |_| true, given);
+        assert_eq!(found, expected);
+
+        // The flow changed on disk since it was checked, or cannot be read: its finding
+        // cannot be placed, and the file says so.
+        let edited = flow.replace("entry: hi", "entry: hello");
+        let changed = |id: FileId| match id.index() {
+            Some(0) => Some(edited.as_bytes().to_vec()),
+            _ => given(id),
+        };
+        for found in [
+            letting_go.check_across(&checked(&let_go), |_| true, changed),
+            letting_go.check_across(&checked(&let_go), |_| true, |_| None),
+        ] {
+            assert_eq!(codes(&found), [(FileId::input(0), "WA001")]);
+            assert!(found[0].message.contains("changed while walint checked it"));
+            assert_eq!((found[0].start.line, found[0].start.column), (1, 1));
+        }
     }
 }

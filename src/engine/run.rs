@@ -144,19 +144,35 @@ fn finish_run(
     };
     let mut outcomes = Vec::with_capacity(engines.len());
     for (project, (engine, mut results)) in engines.iter().zip(by_project).enumerate() {
-        let inputs = results.partition_point(|r| reported(r.id()));
-        if project > 0 && inputs == 0 {
+        let reported_count = results.partition_point(|r| reported(r.id()));
+        if project > 0 && reported_count == 0 {
             continue;
         }
         let checked = || results.iter().filter_map(FileResult::checked);
-        let across = engine.check_across(checked(), |id| reported(id) || id.is_config());
+        let across = engine.check_across(
+            checked(),
+            |id| reported(id) || id.is_config(),
+            |id| read_again(inputs, id),
+        );
         let unseen = engine.templates_unseen(checked(), reported);
-        results.truncate(inputs);
+        results.truncate(reported_count);
         let mut outcome = engine.finish(results, across);
         outcome.templates_unseen = unseen;
         outcomes.push(outcome);
     }
     Outcome::merge(outcomes)
+}
+
+/// The bytes of an input read again (a given text is given again), for the cross-file
+/// findings in a file whose text was let go.
+fn read_again(inputs: &[Input], id: FileId) -> Option<Vec<u8>> {
+    let (candidate, given) = inputs.get(id.index()?)?;
+    match given {
+        Some(bytes) => Some(bytes.to_vec()),
+        None => read_capped(&candidate.path, MAX_FILE_BYTES)
+            .ok()
+            .map(|(bytes, _)| bytes),
+    }
 }
 
 /// What a run kept of each file it read from disk, so that the next run with the same

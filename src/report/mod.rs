@@ -54,6 +54,15 @@ impl ReportFormat {
     pub fn states_changed_files(self) -> bool {
         matches!(self, Self::Json | Self::Markdown | Self::Html)
     }
+
+    /// Whether the report reads the text of the files its diagnostics point into: for
+    /// excerpts, SARIF's UTF-16 columns, GitHub's job summary (a Markdown report).
+    pub fn shows_text(self) -> bool {
+        matches!(
+            self,
+            Self::Human | Self::Sarif | Self::Github | Self::Markdown | Self::Html
+        )
+    }
 }
 
 /// Everything a report needs: the run's files, its sorted diagnostics and what the run was.

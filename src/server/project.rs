@@ -303,6 +303,8 @@ impl Project {
                 .iter()
                 .filter_map(|slot| slot.result.as_ref()?.checked()),
             wanted,
+            // The server's engine keeps the texts: nothing is read again.
+            |_| None,
         )
     }
 
