@@ -92,17 +92,88 @@ pub struct Location {
     pub pointer: String,
 }
 
-/// The locations of the nodes a file's exports hold, by node.
+/// A byte offset as [`Locations`] keep it: files are at most
+/// [`crate::source::MAX_FILE_BYTES`], so 32 bits hold every offset of one.
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
+
+fn span_of([start, end]: [u32; 2]) -> Span {
+    Span::new(start as usize, end as usize)
+}
+
+/// [`Located::key`]'s start for a node without a key; no offset of a file reaches it.
+const NO_KEY: u32 = u32::MAX;
+
+/// The step before the first of a pointer: the root's, whose pointer is empty.
+const ROOT: u32 = u32::MAX;
+
+/// A node's location as kept: 24 bytes, its pointer a chain of [`Step`]s shared with the
+/// other nodes of the file (siblings share their parent's).
+#[derive(Clone, Copy, Debug)]
+struct Located {
+    node: u32,
+    span: [u32; 2],
+    /// `[NO_KEY, NO_KEY]` when the node sits under no key.
+    key: [u32; 2],
+    /// The last step of its pointer ([`ROOT`] for a root).
+    step: u32,
+}
+
+/// One segment of the file's pointers: the step before it ([`ROOT`] for a child of a root,
+/// else always an earlier step) and where its text (`/options`, `/3`) ends in
+/// [`Locations::segments`], starting where the previous step's ends.
+#[derive(Clone, Copy, Debug)]
+struct Step {
+    parent: u32,
+    end: u32,
+}
+
+/// The locations of the nodes a file's exports hold, by node. A run keeps one per file to
+/// the end, so they are kept small: offsets in 32 bits, and each pointer segment written
+/// once for all the nodes under it.
 #[derive(Clone, Debug, Default)]
 pub struct Locations {
     /// Sorted by node, each node once.
-    nodes: Vec<(NodeId, Location)>,
+    nodes: Box<[Located]>,
+    steps: Box<[Step]>,
+    /// The steps' texts, one after the other.
+    segments: Box<str>,
 }
 
 impl Locations {
-    pub fn get(&self, node: NodeId) -> Option<&Location> {
-        let at = self.nodes.binary_search_by_key(&node, |(id, _)| *id).ok()?;
-        self.nodes.get(at).map(|(_, location)| location)
+    pub fn get(&self, node: NodeId) -> Option<Location> {
+        let node = u32::try_from(node).ok()?;
+        let at = self.nodes.binary_search_by_key(&node, |l| l.node).ok()?;
+        let located = self.nodes.get(at)?;
+        Some(Location {
+            span: span_of(located.span),
+            key_span: (located.key[0] != NO_KEY).then(|| span_of(located.key)),
+            pointer: self.pointer(located.step),
+        })
+    }
+
+    /// The pointer that ends with step `last`: its steps' texts from the root down.
+    fn pointer(&self, last: u32) -> String {
+        let mut path = Vec::new();
+        let mut next = Some(last);
+        while let Some(step) = next {
+            let Some(kept) = self.steps.get(step as usize) else {
+                break;
+            };
+            path.push(step as usize);
+            next = (kept.parent < step).then_some(kept.parent);
+        }
+        let mut pointer = String::new();
+        for &step in path.iter().rev() {
+            let start = step
+                .checked_sub(1)
+                .and_then(|before| self.steps.get(before))
+                .map_or(0, |before| before.end as usize);
+            let end = self.steps.get(step).map_or(start, |s| s.end as usize);
+            pointer.push_str(self.segments.get(start..end).unwrap_or(""));
+        }
+        pointer
     }
 }
 
@@ -116,7 +187,7 @@ pub struct ExportedTemplate {
     pub status: Option<AtNode<Status>>,
     /// Where the components first differ from what Meta approved, when the run has a
     /// templates lock that holds the template (WA117).
-    pub drift: Option<ExportedDrift>,
+    pub drift: Option<Box<ExportedDrift>>,
     /// What a send of the template fills (WA125).
     pub parameters: ExpectedParameters,
 }
@@ -172,23 +243,28 @@ impl ExportedTemplate {
 /// A template reference of a conversation flow's node.
 #[derive(Clone, Debug)]
 pub struct FlowReference {
-    /// The id of the node that holds the reference.
-    pub node_id: String,
     pub template: TemplateRef,
-    /// For a `template` node: the shortest way from the entry to it that passes no `opt_in`
-    /// node, as WA209 shows it (`welcome → promo`); `None` when every way passes one, or the
-    /// node is of another type.
-    pub path_without_opt_in: Option<String>,
+    /// For a `template` node: the way WA209 shows to it; `None` when every way passes an
+    /// `opt_in` node, or the node is of another type.
+    pub without_opt_in: Option<Box<WithoutOptIn>>,
+}
+
+/// The shortest way from a flow's entry to a node that passes no `opt_in` node. Boxed in the
+/// exports and only there when there is one: most references never need it.
+#[derive(Clone, Debug)]
+pub struct WithoutOptIn {
+    /// The id of the node the way leads to.
+    pub node_id: Box<str>,
+    /// As WA209 shows it (`welcome → promo`).
+    pub path: Box<str>,
 }
 
 /// A template a conversation flow's node sends by name only (RapidPro names no language).
 #[derive(Clone, Debug)]
 pub struct NamedReference {
-    /// The id of the node that sends it.
-    pub node_id: String,
     pub name: AtNode<String>,
-    /// As [`FlowReference::path_without_opt_in`].
-    pub path_without_opt_in: Option<String>,
+    /// As [`FlowReference::without_opt_in`].
+    pub without_opt_in: Option<Box<WithoutOptIn>>,
 }
 
 /// A conversation flow as cross-file rules see it: the templates it sends.
@@ -227,13 +303,15 @@ pub struct ExportedSend {
     pub components: Vec<SendComponent>,
 }
 
-/// One document of a file, as cross-file rules see it.
+/// One document of a file, as cross-file rules see it. A run keeps every file's to the end:
+/// the large kinds are boxed, so a flow's export (two vectors) is not the size of a
+/// template's (448 bytes).
 #[derive(Clone, Debug)]
 pub enum Export {
-    Template(ExportedTemplate),
+    Template(Box<ExportedTemplate>),
     Flow(ExportedFlow),
-    Campaign(ExportedCampaign),
-    Send(ExportedSend),
+    Campaign(Box<ExportedCampaign>),
+    Send(Box<ExportedSend>),
 }
 
 impl Export {
@@ -264,7 +342,11 @@ pub struct Exports {
 pub struct Exporter<'t> {
     tree: &'t Tree,
     documents: Vec<Export>,
-    nodes: Vec<(NodeId, Location)>,
+    nodes: Vec<Located>,
+    steps: Vec<Step>,
+    segments: String,
+    /// The step of every tree node whose segment is written, so the nodes under it share it.
+    step_of: HashMap<NodeId, u32>,
 }
 
 impl<'t> Exporter<'t> {
@@ -273,6 +355,9 @@ impl<'t> Exporter<'t> {
             tree,
             documents: Vec::new(),
             nodes: Vec::new(),
+            steps: Vec::new(),
+            segments: String::new(),
+            step_of: HashMap::new(),
         }
     }
 
@@ -283,13 +368,50 @@ impl<'t> Exporter<'t> {
 
     /// The node, its location recorded.
     pub fn node(&mut self, node: NodeId) -> NodeId {
-        let location = Location {
-            span: self.tree.span(node),
-            key_span: self.tree.key_span(node),
-            pointer: self.tree.pointer(node),
-        };
-        self.nodes.push((node, location));
+        // A tree of a file of at most MAX_FILE_BYTES has far fewer nodes than 2^32.
+        if let Ok(id) = u32::try_from(node) {
+            let span = self.tree.span(node);
+            let key = self
+                .tree
+                .key_span(node)
+                .map_or([NO_KEY, NO_KEY], |k| [offset(k.start), offset(k.end)]);
+            let step = self.step(node);
+            self.nodes.push(Located {
+                node: id,
+                span: [offset(span.start), offset(span.end)],
+                key,
+                step,
+            });
+        }
         node
+    }
+
+    /// The last step of a node's pointer, written with those of its ancestors that are not
+    /// yet: the node and its ancestors up to the first with a step (or the root), then their
+    /// segments from the top down.
+    fn step(&mut self, node: NodeId) -> u32 {
+        let mut missing = Vec::new();
+        let mut current = node;
+        let mut before = ROOT;
+        while let Some(parent) = self.tree.parent(current) {
+            if let Some(&step) = self.step_of.get(&current) {
+                before = step;
+                break;
+            }
+            missing.push(current);
+            current = parent;
+        }
+        for &id in missing.iter().rev() {
+            self.tree.push_segment(id, &mut self.segments);
+            let step = offset(self.steps.len());
+            self.steps.push(Step {
+                parent: before,
+                end: offset(self.segments.len()),
+            });
+            self.step_of.insert(id, step);
+            before = step;
+        }
+        before
     }
 
     /// A copy of a read value, its node's location recorded.
@@ -321,13 +443,16 @@ impl<'t> Exporter<'t> {
     }
 
     pub fn finish(mut self) -> Exports {
-        self.nodes.sort_by_key(|(id, _)| *id);
-        self.nodes.dedup_by_key(|(id, _)| *id);
-        self.nodes.shrink_to_fit();
+        self.nodes.sort_by_key(|l| l.node);
+        self.nodes.dedup_by_key(|l| l.node);
         self.documents.shrink_to_fit();
         Exports {
             documents: self.documents,
-            locations: Locations { nodes: self.nodes },
+            locations: Locations {
+                nodes: self.nodes.into_boxed_slice(),
+                steps: self.steps.into_boxed_slice(),
+                segments: self.segments.into_boxed_str(),
+            },
         }
     }
 }
@@ -489,5 +614,58 @@ impl<'a> Workspace<'a> {
             .ok()
             .and_then(|i| self.files.get(i))
             .map_or("", |f| f.path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{parse, Format};
+
+    #[test]
+    fn every_recorded_node_is_located_as_its_tree_locates_it() {
+        let text = r#"{"a~b": {"c/d": [1, {"e": 2}], "f": 3}, "g": [[4]], "": 5}"#;
+        let tree = parse(text, Format::Json).unwrap();
+        let mut x = Exporter::new(&tree);
+        // Out of order and twice, children before their parents, and the root.
+        let nodes: Vec<NodeId> = (0..tree.node_count())
+            .rev()
+            .chain(0..tree.node_count())
+            .collect();
+        for &node in &nodes {
+            x.node(node);
+        }
+        let exports = x.finish();
+        for node in 0..tree.node_count() {
+            let location = exports.locations.get(node).unwrap();
+            assert_eq!(location.span, tree.span(node), "{node}");
+            assert_eq!(location.key_span, tree.key_span(node), "{node}");
+            assert_eq!(location.pointer, tree.pointer(node), "{node}");
+        }
+        assert!(exports.locations.get(tree.node_count()).is_none());
+        // Each segment is kept once, however many nodes sit under it.
+        assert_eq!(exports.locations.steps.len(), tree.node_count() - 1);
+        let pointers: Vec<String> = (0..tree.node_count()).map(|n| tree.pointer(n)).collect();
+        assert!(
+            pointers.contains(&"/a~0b/c~1d/1/e".to_string()),
+            "{pointers:?}"
+        );
+        assert!(pointers.contains(&"/".to_string()), "{pointers:?}");
+    }
+
+    #[test]
+    fn a_node_no_export_holds_has_no_location() {
+        let tree = parse("a: {b: 1}\nc: 2\n", Format::Yaml).unwrap();
+        let mut x = Exporter::new(&tree);
+        let b = tree
+            .get(tree.get(tree.documents[0], "a").unwrap(), "b")
+            .unwrap();
+        x.node(b);
+        let exports = x.finish();
+        let location = exports.locations.get(b).unwrap();
+        assert_eq!(location.pointer, "/a/b");
+        assert!(exports.locations.get(tree.documents[0]).is_none());
+        let c = tree.get(tree.documents[0], "c").unwrap();
+        assert!(exports.locations.get(c).is_none());
     }
 }

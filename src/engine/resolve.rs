@@ -73,7 +73,7 @@ pub(super) fn locate(nodes: Nodes, at: At) -> (Span, String) {
                 // Inside a string only the tree can tell; no workspace rule points there.
                 _ => location.span,
             };
-            (span, location.pointer.clone())
+            (span, location.pointer)
         }
         (Nodes::None, At::InFile(_, span)) => (span, String::new()),
         (Nodes::None, _) => (Span::default(), String::new()),

@@ -22,7 +22,8 @@ use crate::model::template::Category;
 use crate::model::{AtNode, ConversationFlow, LanguageCode};
 use crate::suggest;
 use crate::workspace::{
-    Export, ExportedFlow, ExportedTemplate, Exporter, FlowReference, NamedReference, Workspace,
+    Export, ExportedFlow, ExportedTemplate, Exporter, FlowReference, NamedReference, WithoutOptIn,
+    Workspace,
 };
 
 /// WhatsApp's caps (the pages rules/WA201.yaml cites): reply-button messages carry 1–3 buttons, list messages 1–10
@@ -692,7 +693,7 @@ pub(crate) fn export(flow: &ConversationFlow, x: &mut Exporter) -> ExportedFlow 
     let sends = |node: &FlowNode| {
         (node.template.is_some() || node.template_name.is_some()) && node.is(NodeType::Template)
     };
-    let mut paths: Vec<Option<String>> = Vec::new();
+    let mut paths: Vec<Option<Box<WithoutOptIn>>> = Vec::new();
     // WA209 reads the paths of the formats it checks only (`formats:` in its document).
     if RuleId::WA209.checks_format(flow.dialect.index()) && flow.nodes.iter().any(sends) {
         let graph = flow.graph();
@@ -706,9 +707,12 @@ pub(crate) fn export(flow: &ConversationFlow, x: &mut Exporter) -> ExportedFlow 
         });
         paths = vec![None; flow.nodes.len()];
         avoiding_opt_in.for_each_path(|index, path| {
-            if let Some(slot) = paths.get_mut(index) {
-                if flow.nodes.get(index).is_some_and(sends) {
-                    *slot = Some(path_text(flow, path));
+            if let (Some(slot), Some(node)) = (paths.get_mut(index), flow.nodes.get(index)) {
+                if sends(node) {
+                    *slot = Some(Box::new(WithoutOptIn {
+                        node_id: node.id.as_str().into(),
+                        path: path_text(flow, path).into_boxed_str(),
+                    }));
                 }
             }
         });
@@ -719,25 +723,24 @@ pub(crate) fn export(flow: &ConversationFlow, x: &mut Exporter) -> ExportedFlow 
         .enumerate()
         .filter_map(|(index, node)| {
             Some(FlowReference {
-                node_id: node.id.clone(),
                 template: x.template_ref(node.template.as_ref()?),
-                path_without_opt_in: paths.get_mut(index).and_then(Option::take),
+                without_opt_in: paths.get_mut(index).and_then(Option::take),
             })
         })
         .collect::<Vec<_>>();
     references.shrink_to_fit();
-    let named = flow
+    let mut named = flow
         .nodes
         .iter()
         .enumerate()
         .filter_map(|(index, node)| {
             Some(NamedReference {
-                node_id: node.id.clone(),
                 name: x.value(node.template_name.as_ref()?),
-                path_without_opt_in: paths.get_mut(index).and_then(Option::take),
+                without_opt_in: paths.get_mut(index).and_then(Option::take),
             })
         })
-        .collect();
+        .collect::<Vec<_>>();
+    named.shrink_to_fit();
     ExportedFlow { references, named }
 }
 
@@ -749,7 +752,7 @@ pub fn missing_opt_in(workspace: &Workspace, _config: &Config, out: &mut Vec<Fil
             continue;
         };
         for node in &flow.references {
-            let Some(path) = &node.path_without_opt_in else {
+            let Some(way) = &node.without_opt_in else {
                 continue;
             };
             let reference = &node.template;
@@ -761,12 +764,12 @@ pub fn missing_opt_in(workspace: &Workspace, _config: &Config, out: &mut Vec<Fil
             }
             let help = format!(
                 "ask for consent first: route the path through an `opt_in` node before `{}`",
-                node.node_id
+                way.node_id
             );
             out.push(opt_in_missing(
                 file,
                 &reference.name,
-                path,
+                &way.path,
                 help,
                 template_file,
                 template,
@@ -774,7 +777,7 @@ pub fn missing_opt_in(workspace: &Workspace, _config: &Config, out: &mut Vec<Fil
         }
         // RapidPro names a template without its language: a MARKETING one of that name.
         for node in &flow.named {
-            let Some(path) = &node.path_without_opt_in else {
+            let Some(way) = &node.without_opt_in else {
                 continue;
             };
             let marketing = workspace
@@ -786,12 +789,12 @@ pub fn missing_opt_in(workspace: &Workspace, _config: &Config, out: &mut Vec<Fil
             };
             let help = format!(
                 "ask for consent first: on the way to `{}`, add the contact to an opt-in group (`add_contact_groups`) or set their `settings` field to `optin`, as Glific records consent",
-                node.node_id
+                way.node_id
             );
             out.push(opt_in_missing(
                 file,
                 &node.name,
-                path,
+                &way.path,
                 help,
                 template_file,
                 template,

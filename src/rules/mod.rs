@@ -292,11 +292,13 @@ pub fn export(tree: &Tree, documents: &[Document], config: &Config) -> Exports {
     for document in documents {
         let export = match document {
             Document::Template(template) => {
-                Export::Template(templates::export(template, &mut x, config))
+                Export::Template(Box::new(templates::export(template, &mut x, config)))
             }
             Document::Flow(flow) => Export::Flow(flows::export(flow, &mut x)),
-            Document::Campaign(campaign) => Export::Campaign(campaigns::export(campaign, &mut x)),
-            Document::TemplateSend(send) => Export::Send(sends::export(send, &mut x)),
+            Document::Campaign(campaign) => {
+                Export::Campaign(Box::new(campaigns::export(campaign, &mut x)))
+            }
+            Document::TemplateSend(send) => Export::Send(Box::new(sends::export(send, &mut x))),
             Document::WhatsAppFlow(_) | Document::Webhook(_) | Document::TemplatesLock(_) => {
                 continue
             }
@@ -452,8 +454,8 @@ mod tests {
         let [reference] = flow.references.as_slice() else {
             panic!("{:?}", flow.references);
         };
-        assert_eq!(reference.node_id, "hi");
-        assert_eq!(reference.path_without_opt_in.as_deref(), Some("hi"));
+        let way = reference.without_opt_in.as_deref().unwrap();
+        assert_eq!((&*way.node_id, &*way.path), ("hi", "hi"));
         let nodes = [
             reference.template.node,
             reference.template.name.node,

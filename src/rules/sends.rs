@@ -141,6 +141,8 @@ fn variable_names(text: Option<&AtNode<String>>) -> Vec<String> {
             names.push(name);
         }
     }
+    // Kept with the template's exports to the end of the run: no spare capacity.
+    names.shrink_to_fit();
     names
 }
 

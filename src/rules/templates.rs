@@ -566,7 +566,7 @@ pub fn duplicate_template(workspace: &Workspace, _config: &Config, out: &mut Vec
         // The workspace's first definition of the name and language; every other is a copy.
         let Some((first_file, original)) = workspace
             .template(&name.value, &language.value)
-            .filter(|(_, first)| !std::ptr::eq(*first, template))
+            .filter(|(_, first)| !std::ptr::eq(*first, &**template))
         else {
             continue;
         };

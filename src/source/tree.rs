@@ -6,6 +6,7 @@
 //! before anything walks it.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 
 use super::{ParseFailure, Span, ALIAS_EXPANSION_BUDGET, MAX_EXPANDED_DEPTH, MAX_NESTING};
 
@@ -132,33 +133,45 @@ impl Tree {
         // string: no string per segment (every exported node gets a pointer).
         let mut path = Vec::new();
         let mut current = id;
-        while self.nodes[current].parent != NO_PARENT {
+        while let Some(parent) = self.parent(current) {
             path.push(current);
-            current = self.nodes[current].parent;
+            current = parent;
         }
         let mut pointer = String::new();
         for &id in path.iter().rev() {
-            let node = &self.nodes[id];
-            pointer.push('/');
-            match &self.nodes[node.parent].value {
-                Value::Map(entries) => {
-                    let key = entries.get(node.slot).map_or("", |e| e.key.as_str());
-                    if key.bytes().any(|b| b == b'~' || b == b'/') {
-                        for c in key.chars() {
-                            match c {
-                                '~' => pointer.push_str("~0"),
-                                '/' => pointer.push_str("~1"),
-                                c => pointer.push(c),
-                            }
-                        }
-                    } else {
-                        pointer.push_str(key);
-                    }
-                }
-                _ => pointer.push_str(&node.slot.to_string()),
-            }
+            self.push_segment(id, &mut pointer);
         }
         pointer
+    }
+
+    /// Appends the last segment of a node's pointer, with its `/` (`/options`, `/3`): nothing
+    /// for a root. A node's pointer is its parent's followed by it.
+    pub fn push_segment(&self, id: NodeId, pointer: &mut String) {
+        let node = &self.nodes[id];
+        if node.parent == NO_PARENT {
+            return;
+        }
+        pointer.push('/');
+        match &self.nodes[node.parent].value {
+            Value::Map(entries) => {
+                let key = entries.get(node.slot).map_or("", |e| e.key.as_str());
+                if key.bytes().any(|b| b == b'~' || b == b'/') {
+                    for c in key.chars() {
+                        match c {
+                            '~' => pointer.push_str("~0"),
+                            '/' => pointer.push_str("~1"),
+                            c => pointer.push(c),
+                        }
+                    }
+                } else {
+                    pointer.push_str(key);
+                }
+            }
+            // Writing into a String cannot fail.
+            _ => {
+                let _ = write!(pointer, "{}", node.slot);
+            }
+        }
     }
 
     /// The node an RFC 6901 pointer names within document `root`.

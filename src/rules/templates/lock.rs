@@ -26,7 +26,7 @@ pub(crate) fn drift_of(
     template: &Template,
     x: &mut Exporter,
     config: &Config,
-) -> Option<ExportedDrift> {
+) -> Option<Box<ExportedDrift>> {
     let lock = config.lock.as_ref()?;
     let (name, language) = (template.name.as_ref()?, template.language.as_ref()?);
     let locked = lock.find(&name.value, language.value.as_str())?;
@@ -36,12 +36,12 @@ pub(crate) fn drift_of(
     let tree = x.tree();
     let components = tree.get(template.node, "components")?;
     let found = drift::first_difference(tree, components, &locked.components)?;
-    Some(ExportedDrift {
+    Some(Box::new(ExportedDrift {
         node: x.node(found.node),
         place: found.place,
         repository: found.repository,
         approved: found.approved,
-    })
+    }))
 }
 
 /// "the templates lock of 2026-01-01"
