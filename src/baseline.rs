@@ -251,13 +251,13 @@ pub fn apply(
                 stats.without_reason += 1;
             }
             let mut accepted = diagnostic.clone();
-            accepted.suppressed = Some(Suppression {
+            accepted.suppressed = Some(Box::new(Suppression {
                 kind: SuppressionKind::Baseline,
                 reason: e.reason.clone().unwrap_or_default(),
                 file: stats.file.clone(),
                 line: baseline.lines.get(index).copied().unwrap_or(1),
                 accepted: e.accepted.clone(),
-            });
+            }));
             stats.accepted.push(accepted);
         }
         keep.push(matched.is_none());

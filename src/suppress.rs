@@ -332,13 +332,13 @@ pub fn apply(
                 }
                 used_inline.insert((file, i, k));
                 if diagnostic.suppressed.is_none() {
-                    diagnostic.suppressed = Some(Suppression {
+                    diagnostic.suppressed = Some(Box::new(Suppression {
                         kind: SuppressionKind::InSource,
                         reason: reason.clone(),
                         file: diagnostic.file.clone(),
                         line: ignore.line,
                         accepted: None,
-                    });
+                    }));
                 }
             }
         }
@@ -413,17 +413,17 @@ pub fn external(
     config: &Config,
     source: &SourceFile,
     diagnostic: &Diagnostic,
-) -> Option<Suppression> {
+) -> Option<Box<Suppression>> {
     let index =
         config.suppression_for(diagnostic.rule, &source.config_path, &diagnostic.pointer)?;
     let rule = config.overrides.get(index)?;
-    Some(Suppression {
+    Some(Box::new(Suppression {
         kind: SuppressionKind::External,
         reason: rule.reason.clone().unwrap_or_default(),
         file: config.shown.clone(),
         line: config_line(config, rule.span),
         accepted: None,
-    })
+    }))
 }
 
 fn config_line(config: &Config, span: Span) -> usize {

@@ -283,10 +283,11 @@ pub struct Diagnostic {
     pub fingerprint: String,
     pub related: Vec<RelatedLocation>,
     /// Set when a walint-ignore comment or a config override accepted the finding: it stays
-    /// in the JSON, SARIF and audit reports with its reason, but no longer counts.
-    pub suppressed: Option<Suppression>,
+    /// in the JSON, SARIF and audit reports with its reason, but no longer counts. Boxed, as
+    /// are fixes: few findings have one, and every finding is kept to the end of the run.
+    pub suppressed: Option<Box<Suppression>>,
     /// The finding's fix, when it has one the engine could write into the file.
-    pub fix: Option<ResolvedFix>,
+    pub fix: Option<Box<ResolvedFix>>,
 }
 
 impl Diagnostic {

@@ -41,7 +41,7 @@ impl Engine {
                 .diagnostics
                 .iter()
                 .filter(|d| d.is_active() && d.file_id == id)
-                .filter_map(|d| d.fix.as_ref())
+                .filter_map(|d| d.fix.as_deref())
                 .filter(|f| unsafe_fixes || f.applicability == Applicability::Safe)
                 .collect();
             if fixes.is_empty() {

@@ -209,7 +209,7 @@ pub(super) fn resolve<'a>(
         pointer,
         related,
         suppressed: None,
-        fix,
+        fix: fix.map(Box::new),
     })
 }
 

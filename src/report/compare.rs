@@ -366,12 +366,14 @@ mod tests {
         Diagnostic {
             message: fingerprint.into(),
             fingerprint: fingerprint.into(),
-            suppressed: accepted.then(|| Suppression {
-                kind: SuppressionKind::InSource,
-                reason: "r".into(),
-                file: "a.yaml".into(),
-                line: 1,
-                accepted: None,
+            suppressed: accepted.then(|| {
+                Box::new(Suppression {
+                    kind: SuppressionKind::InSource,
+                    reason: "r".into(),
+                    file: "a.yaml".into(),
+                    line: 1,
+                    accepted: None,
+                })
             }),
             ..Diagnostic::sample(
                 RuleId::WA201,

@@ -167,7 +167,7 @@ fn entry(d: &Diagnostic) -> Entry<'_> {
         pointer: &d.pointer,
         fingerprint: &d.fingerprint,
         related: &d.related,
-        suppression: d.suppressed.as_ref(),
+        suppression: d.suppressed.as_deref(),
     }
 }
 
