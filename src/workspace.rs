@@ -27,7 +27,9 @@ pub struct SourceFile {
     /// Relative to the config's folder, for per-file settings.
     pub config_path: String,
     /// The text, while something may still point into it: once the run is resolved, only
-    /// files a diagnostic or a related location points into keep it (empty otherwise).
+    /// files a diagnostic or a related location points into keep it (empty otherwise), and
+    /// none when the engine lets texts go (`engine::Options::keep_texts`): a cross-file
+    /// finding then reads the file again.
     pub text: String,
     /// Line starts of `text` (empty with it).
     pub lines: LineIndex,

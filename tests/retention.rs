@@ -1,5 +1,6 @@
 //! What a run keeps of its files for the reports: the text only of files a diagnostic or a
-//! related location points into, the document kinds of every file.
+//! related location points into (an engine that keeps texts, as these tests run), the
+//! document kinds of every file.
 
 use std::path::Path;
 

@@ -4,8 +4,8 @@
 //!
 //! ```text
 //! text ──check_text──▶ FileResult ──check_across──▶ cross-file diagnostics ──finish──▶ Outcome
-//!        (load: parse, read documents;     (over the files' exports,    (suppressions, sort,
-//!         check: per-file rules;            no tree or text re-read)     dedup, config file)
+//!        (load: parse, read documents;     (over the files' exports;    (suppressions, sort,
+//!         check: per-file rules;            no tree is built again)      dedup, config file)
 //!         resolve: positions)
 //! ```
 //!
@@ -117,7 +117,7 @@ impl FileName {
 #[derive(Clone, Debug)]
 pub struct CheckedFile {
     /// Its text only while something may point into it (a diagnostic, a suppression, an
-    /// export).
+    /// export), and with [`Options::keep_texts`] off only with suppressions.
     pub file: SourceFile,
     /// Resolved, in rule order; suppressions are applied by [`Engine::finish`].
     pub diagnostics: Vec<Diagnostic>,
@@ -180,7 +180,8 @@ impl FileResult {
 
 /// A finished run.
 pub struct Outcome {
-    /// The files checked, in id order; only those a diagnostic points into keep their text.
+    /// The files checked, in id order; only those a diagnostic points into keep their text
+    /// (with [`Options::keep_texts`] off, only those that also have suppression comments).
     pub files: Vec<SourceFile>,
     /// Every finding, sorted; suppressed ones carry their suppression.
     pub diagnostics: Vec<Diagnostic>,
