@@ -8,6 +8,29 @@ use std::borrow::Cow;
 
 use crate::source::Span;
 
+/// Replaces each character of `ordered` spans of `text` (sorted by start; overlaps and
+/// empty spans are skipped) with its mask, handing each value masked to `found` first.
+fn mask_in<K>(text: &mut String, ordered: &[(Span, K)], mut found: impl FnMut(&str, &K)) {
+    if ordered.is_empty() {
+        return;
+    }
+    let mut masked = String::with_capacity(text.len());
+    let mut at = 0;
+    for (span, kind) in ordered {
+        let start = floor(text, span.start).max(at);
+        let end = floor(text, span.end).max(start);
+        let Some(value) = text.get(start..end).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        masked.push_str(&text[at..start]);
+        masked.extend(value.chars().map(mask_char));
+        found(value, kind);
+        at = end;
+    }
+    masked.push_str(&text[at..]);
+    *text = masked;
+}
+
 /// What stands in for each character of a secret in the masked text: a character of the
 /// same UTF-8 length, so every byte offset, line, column and UTF-16 column stays put.
 fn mask_char(c: char) -> char {
@@ -47,34 +70,20 @@ impl Redaction {
         redact: impl Fn(&str, &K) -> String,
     ) -> Redaction {
         let mut redaction = Redaction::default();
-        if spans.is_empty() {
-            return redaction;
-        }
-        let mut masked = String::with_capacity(text.len());
-        let mut at = 0;
         let mut ordered = spans.to_vec();
         ordered.sort_by_key(|(span, _)| span.start);
-        for (span, kind) in ordered {
-            let start = floor(text, span.start).max(at);
-            let end = floor(text, span.end).max(start);
-            let Some(value) = text.get(start..end).filter(|v| !v.is_empty()) else {
-                continue;
-            };
-            masked.push_str(&text[at..start]);
-            masked.extend(value.chars().map(mask_char));
-            redaction.add(value, redact(value, &kind));
-            at = end;
-        }
-        masked.push_str(&text[at..]);
-        *text = masked;
+        mask_in(text, &ordered, |value, kind| {
+            redaction.add(value, redact(value, kind))
+        });
         redaction
     }
 
     /// Masks `spans` of `text` as [`Redaction::apply`] did when the text was first read:
     /// for a text read again, whose secrets are already recorded.
     pub fn mask(text: &mut String, spans: &[Span]) {
-        let spans: Vec<(Span, ())> = spans.iter().map(|&span| (span, ())).collect();
-        Redaction::apply(text, &spans, |_, ()| String::new());
+        let mut ordered: Vec<(Span, ())> = spans.iter().map(|&span| (span, ())).collect();
+        ordered.sort_by_key(|(span, _)| span.start);
+        mask_in(text, &ordered, |_, ()| {});
     }
 
     fn add(&mut self, value: &str, shown: String) {
