@@ -6,7 +6,7 @@ use crate::model::Document;
 use crate::redact::Redaction;
 use crate::rules::{self, debug_assert_own, secrets, Context, FileContext};
 use crate::source::Span;
-use crate::workspace::{Exports, Workspace};
+use crate::workspace::{Exports, SourceFile, Workspace};
 
 use super::load::{self, Loaded, Refused, PARSE_ERROR};
 use super::resolve::{from_embedded, resolve, Nodes};
@@ -292,28 +292,7 @@ impl Engine {
             while let Some(next) = findings.next_if(|f| f.file == group[0].file) {
                 group.push(next);
             }
-            // The texts this file's findings point into (related places included) that
-            // were let go, read again; a file that changed is missing from `again`.
-            let mut ids: Vec<FileId> = group
-                .iter()
-                .flat_map(|f| {
-                    std::iter::once(f.file).chain(f.finding.related.iter().map(|r| r.file))
-                })
-                .filter(|&id| checked(id).is_some_and(|c| c.file.text.is_empty()))
-                .collect();
-            ids.sort();
-            ids.dedup();
-            let mut again = Vec::with_capacity(ids.len());
-            let mut changed = Vec::new();
-            for id in ids {
-                let restored = checked(id)
-                    .zip(read_again(id))
-                    .and_then(|(c, bytes)| load::read_again(&c.file, bytes));
-                match restored {
-                    Some(file) => again.push(file),
-                    None => changed.push(id),
-                }
-            }
+            let (again, changed) = texts_again(&group, checked, &read_again);
             let file = group[0].file;
             if changed.contains(&file) {
                 // Its findings cannot be placed: the file gets one WA001 instead.
@@ -351,6 +330,35 @@ impl Engine {
         }
         diagnostics
     }
+}
+
+/// The files `group`'s findings point into (related places included) whose texts were let
+/// go, read again with `read_again`; and the ids of those that changed since they were
+/// checked (or cannot be read any more).
+fn texts_again<'a>(
+    group: &[FileFinding],
+    checked: impl Fn(FileId) -> Option<&'a CheckedFile>,
+    read_again: impl Fn(FileId) -> Option<Vec<u8>>,
+) -> (Vec<SourceFile>, Vec<FileId>) {
+    let mut ids: Vec<FileId> = group
+        .iter()
+        .flat_map(|f| std::iter::once(f.file).chain(f.finding.related.iter().map(|r| r.file)))
+        .filter(|&id| checked(id).is_some_and(|c| c.file.text.is_empty()))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let mut again = Vec::with_capacity(ids.len());
+    let mut changed = Vec::new();
+    for id in ids {
+        let restored = checked(id)
+            .zip(read_again(id))
+            .and_then(|(c, bytes)| load::read_again(&c.file, bytes));
+        match restored {
+            Some(file) => again.push(file),
+            None => changed.push(id),
+        }
+    }
+    (again, changed)
 }
 
 #[cfg(test)]
