@@ -110,6 +110,9 @@ const NO_KEY: u32 = u32::MAX;
 /// The step before the first of a pointer: the root's, whose pointer is empty.
 const ROOT: u32 = u32::MAX;
 
+/// [`Exporter`]'s mark of a tree node whose segment is not written yet.
+const NO_STEP: u32 = u32::MAX;
+
 /// A node's location as kept: 24 bytes, its pointer a chain of [`Step`]s shared with the
 /// other nodes of the file (siblings share their parent's).
 #[derive(Clone, Copy, Debug)]
@@ -347,8 +350,9 @@ pub struct Exporter<'t> {
     nodes: Vec<Located>,
     steps: Vec<Step>,
     segments: String,
-    /// The step of every tree node whose segment is written, so the nodes under it share it.
-    step_of: HashMap<NodeId, u32>,
+    /// By tree node, the step of its segment once written ([`NO_STEP`] before), so the
+    /// nodes under it share it; sized to the tree at the first node recorded.
+    step_of: Vec<u32>,
 }
 
 impl<'t> Exporter<'t> {
@@ -359,7 +363,7 @@ impl<'t> Exporter<'t> {
             nodes: Vec::new(),
             steps: Vec::new(),
             segments: String::new(),
-            step_of: HashMap::new(),
+            step_of: Vec::new(),
         }
     }
 
@@ -392,11 +396,14 @@ impl<'t> Exporter<'t> {
     /// yet: the node and its ancestors up to the first with a step (or the root), then their
     /// segments from the top down.
     fn step(&mut self, node: NodeId) -> u32 {
+        if self.step_of.is_empty() {
+            self.step_of = vec![NO_STEP; self.tree.node_count()];
+        }
         let mut missing = Vec::new();
         let mut current = node;
         let mut before = ROOT;
         while let Some(parent) = self.tree.parent(current) {
-            if let Some(&step) = self.step_of.get(&current) {
+            if let Some(&step) = self.step_of.get(current).filter(|&&s| s != NO_STEP) {
                 before = step;
                 break;
             }
@@ -410,7 +417,9 @@ impl<'t> Exporter<'t> {
                 parent: before,
                 end: offset(self.segments.len()),
             });
-            self.step_of.insert(id, step);
+            if let Some(slot) = self.step_of.get_mut(id) {
+                *slot = step;
+            }
             before = step;
         }
         before
