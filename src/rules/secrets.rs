@@ -728,15 +728,20 @@ mod tests {
         assert!(kinds("https://bot:${HOOK_PASSWORD}@hooks.acme.example/wa", None).is_empty());
     }
 
+    /// What [`find_in_text`] finds in `text`, as the values written and their kinds.
+    fn found_in(text: &str) -> Vec<(&str, SecretKind)> {
+        find_in_text(text)
+            .into_iter()
+            .map(|(span, kind)| (&text[span.start..span.end], kind))
+            .collect()
+    }
+
     #[test]
     fn secrets_are_found_in_raw_text_wherever_they_are_written() {
         let text = format!(
             "# the old token: {TOKEN}\nwebhooks:\n  - callback_url: https://bot:hunter2pass@hooks.example/wa\n    verify_token: \"k8Jq2vX9pLm4nR7sT1wY\"\n    {{\"app_secret\": \"6dca4e8f0b2a4c1d9e7f3a5b8c0d2e4f\", broken\nAPI_KEY=sk_live_51Hx9Qa2Lk8Zp3Rt6Vw\n"
         );
-        let found: Vec<(&str, SecretKind)> = find_in_text(&text)
-            .into_iter()
-            .map(|(span, kind)| (&text[span.start..span.end], kind))
-            .collect();
+        let found = found_in(&text);
         assert_eq!(
             found,
             [
@@ -759,10 +764,7 @@ mod tests {
         let text = format!(
             "111111111111111|AbCdEfGhIjKlMnOpQrStUvWxYz1 a|b 50%%%% off\n\"222222222222222%7CAbCdEfGhIjKlMnOpQrStUvWxYz2\",{{{TOKEN}}} https://u:pw12345678@h.example/ 333333333333333|AbCdEfGhIjKlMnOpQrStUvWxYz3"
         );
-        let found: Vec<(&str, SecretKind)> = find_in_text(&text)
-            .into_iter()
-            .map(|(span, kind)| (&text[span.start..span.end], kind))
-            .collect();
+        let found = found_in(&text);
         assert_eq!(
             found,
             [
